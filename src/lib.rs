@@ -1,0 +1,44 @@
+#![doc = include_str!("../README.md")]
+#![no_std]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![deny(unsafe_code)]
+#![warn(missing_docs, rust_2018_idioms, clippy::pedantic)]
+#![allow(clippy::module_name_repetitions, clippy::must_use_candidate)]
+
+#[cfg(feature = "alloc")]
+#[allow(unused_extern_crates)]
+extern crate alloc;
+#[cfg(any(feature = "std", test))]
+extern crate std;
+
+pub mod context;
+pub mod error;
+pub mod keys;
+pub mod lockout;
+pub mod mac;
+pub mod policy;
+pub mod rng;
+pub mod state;
+
+#[cfg(feature = "capi")]
+#[allow(unsafe_code)]
+pub mod ffi;
+
+pub use context::Context;
+pub use error::{Error, Lang, Result};
+pub use keys::Purpose;
+pub use policy::{Policy, Setting};
+pub use state::{STATE_BYTES, retry_at, reset};
+
+/// The crate version, `"MAJOR.MINOR.PATCH"`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The current time in unix seconds (the only place the library reads the clock).
+/// A clock before 1970 reads as 0.
+#[cfg(feature = "std")]
+#[must_use]
+pub fn now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}

@@ -1,0 +1,179 @@
+//! The lockout engine shared by every flow: one consecutive-failure counter per state blob.
+//!
+//! With the default policy (5 / 900 s / 1800 s / 15):
+//!
+//! | consecutive failures | effect |
+//! |---|---|
+//! | 5 | locked for `LOCK_FIRST_SECONDS` (15 min) |
+//! | 10, 15, … (every further run of `LOCK_AFTER_FAILURES`) | locked for `LOCK_REPEAT_SECONDS` (30 min) |
+//! | `BLOCK_AFTER_FAILURES` (15) | blocked until [`state::reset`](crate::state::reset) |
+//!
+//! A success clears the count. While locked or blocked, attempts are refused with
+//! [`Error::Locked`] / [`Error::Blocked`] before anything is checked, and are not counted. The
+//! attempt that reaches a threshold itself gets its own verdict (e.g. `WRONG`); the next one
+//! gets `LOCKED`. A lock ends at `locked_until` exactly: at that second attempts are allowed
+//! again. Everything is a pure function of (state, policy, now).
+
+use crate::error::{Error, Result};
+use crate::policy::Policy;
+use crate::state::{BLOCKED, State};
+
+/// Refuses the attempt if the state is locked at `now` or blocked.
+///
+/// # Errors
+/// [`Error::Blocked`] or [`Error::Locked`].
+pub fn check(state: &State, now: u64) -> Result<()> {
+    if state.locked_until == BLOCKED {
+        Err(Error::Blocked)
+    } else if now < state.locked_until {
+        Err(Error::Locked)
+    } else {
+        Ok(())
+    }
+}
+
+/// Records one failure at `now`, locking or blocking if it reaches a threshold.
+pub fn record_failure(state: &mut State, policy: &Policy, now: u64) {
+    state.failures = state.failures.saturating_add(1);
+    let n = u32::from(state.failures);
+    if n >= policy.block_after_failures {
+        state.locked_until = BLOCKED;
+    } else if policy.lock_after_failures > 0 && n % policy.lock_after_failures == 0 {
+        let secs = if n == policy.lock_after_failures {
+            policy.lock_first_seconds
+        } else {
+            policy.lock_repeat_seconds
+        };
+        // Never turn a lock into a block by overflow.
+        state.locked_until = now.saturating_add(secs).min(BLOCKED - 1);
+    }
+}
+
+/// Records a success: the failure count and any (expired) lock are cleared.
+pub fn record_success(state: &mut State) {
+    state.failures = 0;
+    state.locked_until = 0;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Setting;
+    use crate::state::Kind;
+
+    fn fail(s: &mut State, p: &Policy, now: u64) -> Result<()> {
+        check(s, now)?;
+        record_failure(s, p, now);
+        Ok(())
+    }
+
+    /// Every transition with the default policy, at the exact boundary seconds:
+    /// free → locked 900 s → free → locked 1800 s → free → blocked → reset → free.
+    #[test]
+    fn full_cycle_at_boundary_seconds() {
+        let p = Policy::default();
+        let mut s = State::fresh(Kind::Pin);
+        let t0 = 1_700_000_000;
+        for i in 0..4 {
+            fail(&mut s, &p, t0 + i).unwrap();
+            assert_eq!(s.locked_until, 0);
+        }
+        fail(&mut s, &p, t0 + 10).unwrap(); // 5th failure locks
+        assert_eq!(s.failures, 5);
+        assert_eq!(s.locked_until, t0 + 10 + 900);
+        assert_eq!(s.retry_at(t0 + 10), t0 + 910);
+        assert_eq!(check(&s, t0 + 909), Err(Error::Locked));
+        assert_eq!(fail(&mut s, &p, t0 + 909), Err(Error::Locked));
+        assert_eq!(s.failures, 5, "refused attempts are not counted");
+        assert_eq!(check(&s, t0 + 910), Ok(()), "free at the lock's last second + 1");
+        assert_eq!(s.retry_at(t0 + 910), 0);
+
+        let t1 = t0 + 910;
+        for i in 0..4 {
+            fail(&mut s, &p, t1 + i).unwrap();
+        }
+        assert_eq!(s.failures, 9);
+        fail(&mut s, &p, t1 + 4).unwrap(); // 10th: repeat lock
+        assert_eq!(s.locked_until, t1 + 4 + 1800);
+        assert_eq!(check(&s, t1 + 1803), Err(Error::Locked));
+        assert_eq!(check(&s, t1 + 1804), Ok(()));
+
+        let t2 = t1 + 1804;
+        for i in 0..4 {
+            fail(&mut s, &p, t2 + i).unwrap();
+        }
+        assert_eq!(s.failures, 14);
+        fail(&mut s, &p, t2 + 4).unwrap(); // 15th blocks
+        assert_eq!(s.locked_until, BLOCKED);
+        assert_eq!(check(&s, u64::MAX), Err(Error::Blocked));
+        assert_eq!(s.retry_at(t2 + 1_000_000), u64::MAX);
+
+        let mut b = s.encode();
+        crate::state::reset(&mut b).unwrap();
+        let mut s = State::decode(&b, Kind::Pin).unwrap();
+        assert_eq!(check(&s, t2 + 5), Ok(()));
+        // After a reset the next run locks for the *first* period again.
+        for i in 0..5 {
+            fail(&mut s, &p, t2 + 5 + i).unwrap();
+        }
+        assert_eq!(s.locked_until, t2 + 9 + 900);
+    }
+
+    #[test]
+    fn success_clears_the_count() {
+        let p = Policy::default();
+        let mut s = State::fresh(Kind::Otp);
+        for i in 0..4 {
+            fail(&mut s, &p, i).unwrap();
+        }
+        record_success(&mut s);
+        assert_eq!(s.failures, 0);
+        for i in 0..4 {
+            fail(&mut s, &p, 10 + i).unwrap();
+        }
+        assert_eq!(s.locked_until, 0, "four after a success do not lock");
+        fail(&mut s, &p, 20).unwrap();
+        assert_eq!(s.locked_until, 920);
+    }
+
+    #[test]
+    fn custom_policies_and_extremes() {
+        let mut p = Policy::default();
+        p.set(Setting::LockAfterFailures, 1).unwrap();
+        p.set(Setting::BlockAfterFailures, 3).unwrap();
+        p.set(Setting::LockFirstSeconds, 1).unwrap();
+        p.set(Setting::LockRepeatSeconds, 2).unwrap();
+        let mut s = State::fresh(Kind::Totp);
+        fail(&mut s, &p, 100).unwrap();
+        assert_eq!(s.locked_until, 101);
+        assert_eq!(check(&s, 100), Err(Error::Locked));
+        fail(&mut s, &p, 101).unwrap();
+        assert_eq!(s.locked_until, 103);
+        fail(&mut s, &p, 103).unwrap();
+        assert_eq!(s.locked_until, BLOCKED);
+
+        // Block threshold below the lock threshold: blocks first.
+        let mut p = Policy::default();
+        p.set(Setting::BlockAfterFailures, 2).unwrap();
+        let mut s = State::fresh(Kind::Totp);
+        fail(&mut s, &p, 0).unwrap();
+        fail(&mut s, &p, 0).unwrap();
+        assert_eq!(check(&s, 0), Err(Error::Blocked));
+
+        // A lock near the end of time saturates but never reads as a block.
+        let p = Policy::default();
+        let mut s = State::fresh(Kind::Totp);
+        for _ in 0..5 {
+            fail(&mut s, &p, u64::MAX - 10).unwrap();
+        }
+        assert_eq!(s.locked_until, u64::MAX - 1);
+        assert_eq!(check(&s, u64::MAX - 10), Err(Error::Locked));
+
+        // The counter saturates instead of wrapping to zero.
+        let mut s = State::fresh(Kind::Totp);
+        s.failures = u16::MAX;
+        record_failure(&mut s, &p, 0);
+        assert_eq!(s.failures, u16::MAX);
+        assert_eq!(s.locked_until, BLOCKED);
+    }
+}

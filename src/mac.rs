@@ -1,0 +1,439 @@
+//! HMAC (RFC 2104) with precomputed inner and outer states, over the raw SHA-1, SHA-256 and
+//! SHA-512 compression functions of the RustCrypto `sha1`/`sha2` crates (SHA-NI or other
+//! hardware support is used by those crates when the CPU has it).
+//!
+//! Why not the `hmac` crate on the hot paths: a keyed [`HmacKey`] here is two chaining states
+//! (inner `H(K ^ ipad)` and outer `H(K ^ opad)`) computed once when a key is set up, so an
+//! operation never re-keys, and iterating HMAC over its own output (PBKDF2, see
+//! [`HmacKey::iterate`]) is exactly two compressions per round with nothing else in the loop.
+//! The states are zeroized on drop. The tests check this module against the `hmac` crate and
+//! against the RFC 4231 / RFC 2202 vectors.
+
+use subtle::ConstantTimeEq;
+use zeroize::Zeroize;
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A Merkle–Damgård hash given by its compression function.
+pub trait Algorithm: sealed::Sealed {
+    /// The chaining state.
+    type State: Copy + Zeroize;
+    /// One input block.
+    type Block: Copy + AsRef<[u8]> + AsMut<[u8]>;
+    /// The digest.
+    type Output: Copy + AsRef<[u8]> + AsMut<[u8]>;
+    /// Block size in bytes.
+    const BLOCK: usize;
+    /// Digest size in bytes.
+    const OUT: usize;
+    /// Size of the message-length field in the final padding.
+    const LEN_BYTES: usize;
+    /// The initial chaining value (FIPS 180-4 §5.3).
+    const IV: Self::State;
+    /// A block of zeros.
+    const ZERO_BLOCK: Self::Block;
+    /// A digest of zeros.
+    const ZERO_OUT: Self::Output;
+    /// Compresses one block into the state.
+    fn compress(state: &mut Self::State, block: &Self::Block);
+    /// Writes the state as the big-endian digest into `out[..OUT]`.
+    fn write_digest(state: &Self::State, out: &mut [u8]);
+}
+
+/// SHA-1 (FIPS 180-4), for RFC 4226/6238 authenticator apps.
+#[derive(Debug, Clone, Copy)]
+pub enum Sha1 {}
+/// SHA-256 (FIPS 180-4).
+#[derive(Debug, Clone, Copy)]
+pub enum Sha256 {}
+/// SHA-512 (FIPS 180-4).
+#[derive(Debug, Clone, Copy)]
+pub enum Sha512 {}
+
+impl sealed::Sealed for Sha1 {}
+impl sealed::Sealed for Sha256 {}
+impl sealed::Sealed for Sha512 {}
+
+impl Algorithm for Sha1 {
+    type State = [u32; 5];
+    type Block = [u8; 64];
+    type Output = [u8; 20];
+    const BLOCK: usize = 64;
+    const OUT: usize = 20;
+    const LEN_BYTES: usize = 8;
+    const IV: [u32; 5] = [0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0];
+    const ZERO_BLOCK: [u8; 64] = [0; 64];
+    const ZERO_OUT: [u8; 20] = [0; 20];
+    #[inline(always)]
+    fn compress(state: &mut [u32; 5], block: &[u8; 64]) {
+        sha1::block_api::compress(state, core::slice::from_ref(block));
+    }
+    #[inline(always)]
+    fn write_digest(state: &[u32; 5], out: &mut [u8]) {
+        for (o, w) in out.chunks_exact_mut(4).zip(state) {
+            o.copy_from_slice(&w.to_be_bytes());
+        }
+    }
+}
+
+impl Algorithm for Sha256 {
+    type State = [u32; 8];
+    type Block = [u8; 64];
+    type Output = [u8; 32];
+    const BLOCK: usize = 64;
+    const OUT: usize = 32;
+    const LEN_BYTES: usize = 8;
+    const IV: [u32; 8] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+        0x5be0cd19,
+    ];
+    const ZERO_BLOCK: [u8; 64] = [0; 64];
+    const ZERO_OUT: [u8; 32] = [0; 32];
+    #[inline(always)]
+    fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
+        sha2::block_api::compress256(state, core::slice::from_ref(block));
+    }
+    #[inline(always)]
+    fn write_digest(state: &[u32; 8], out: &mut [u8]) {
+        for (o, w) in out.chunks_exact_mut(4).zip(state) {
+            o.copy_from_slice(&w.to_be_bytes());
+        }
+    }
+}
+
+impl Algorithm for Sha512 {
+    type State = [u64; 8];
+    type Block = [u8; 128];
+    type Output = [u8; 64];
+    const BLOCK: usize = 128;
+    const OUT: usize = 64;
+    const LEN_BYTES: usize = 16;
+    const IV: [u64; 8] = [
+        0x6a09e667f3bcc908,
+        0xbb67ae8584caa73b,
+        0x3c6ef372fe94f82b,
+        0xa54ff53a5f1d36f1,
+        0x510e527fade682d1,
+        0x9b05688c2b3e6c1f,
+        0x1f83d9abfb41bd6b,
+        0x5be0cd19137e2179,
+    ];
+    const ZERO_BLOCK: [u8; 128] = [0; 128];
+    const ZERO_OUT: [u8; 64] = [0; 64];
+    #[inline(always)]
+    fn compress(state: &mut [u64; 8], block: &[u8; 128]) {
+        sha2::block_api::compress512(state, core::slice::from_ref(block));
+    }
+    #[inline(always)]
+    fn write_digest(state: &[u64; 8], out: &mut [u8]) {
+        for (o, w) in out.chunks_exact_mut(8).zip(state) {
+            o.copy_from_slice(&w.to_be_bytes());
+        }
+    }
+}
+
+/// A streaming hash that may start from a precomputed chaining state.
+#[derive(Clone)]
+pub struct Hasher<A: Algorithm> {
+    state: A::State,
+    buf: A::Block,
+    buf_len: usize,
+    /// Bytes hashed so far, including those already compressed into `state`.
+    total: u64,
+}
+
+impl<A: Algorithm> Hasher<A> {
+    /// A fresh hash.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::resume(A::IV, 0)
+    }
+
+    /// Continues from `state`, which has absorbed `absorbed` bytes (a multiple of the block size).
+    fn resume(state: A::State, absorbed: u64) -> Self {
+        Self { state, buf: A::ZERO_BLOCK, buf_len: 0, total: absorbed }
+    }
+
+    /// Absorbs `data`.
+    pub fn update(&mut self, mut data: &[u8]) {
+        self.total = self.total.wrapping_add(data.len() as u64);
+        if self.buf_len > 0 {
+            let take = (A::BLOCK - self.buf_len).min(data.len());
+            self.buf.as_mut()[self.buf_len..self.buf_len + take].copy_from_slice(&data[..take]);
+            self.buf_len += take;
+            data = &data[take..];
+            if self.buf_len < A::BLOCK {
+                return;
+            }
+            A::compress(&mut self.state, &self.buf);
+            self.buf_len = 0;
+        }
+        while data.len() >= A::BLOCK {
+            let mut block = A::ZERO_BLOCK;
+            block.as_mut().copy_from_slice(&data[..A::BLOCK]);
+            A::compress(&mut self.state, &block);
+            data = &data[A::BLOCK..];
+        }
+        self.buf.as_mut()[..data.len()].copy_from_slice(data);
+        self.buf_len = data.len();
+    }
+
+    /// Pads (FIPS 180-4 §5.1) and returns the digest.
+    #[must_use]
+    pub fn finalize(mut self) -> A::Output {
+        let bits = self.total.wrapping_mul(8);
+        let n = self.buf_len;
+        let buf = self.buf.as_mut();
+        buf[n] = 0x80;
+        buf[n + 1..].fill(0);
+        if n + 1 > A::BLOCK - A::LEN_BYTES {
+            A::compress(&mut self.state, &self.buf);
+            self.buf.as_mut().fill(0);
+        }
+        self.buf.as_mut()[A::BLOCK - 8..].copy_from_slice(&bits.to_be_bytes());
+        A::compress(&mut self.state, &self.buf);
+        let mut out = A::ZERO_OUT;
+        A::write_digest(&self.state, out.as_mut());
+        out
+    }
+}
+
+impl<A: Algorithm> Default for Hasher<A> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<A: Algorithm> Drop for Hasher<A> {
+    fn drop(&mut self) {
+        self.state.zeroize();
+        self.buf.as_mut().zeroize();
+    }
+}
+
+/// One-shot hash of the concatenation of `parts`.
+#[must_use]
+pub fn hash<A: Algorithm>(parts: &[&[u8]]) -> A::Output {
+    let mut h = Hasher::<A>::new();
+    for p in parts {
+        h.update(p);
+    }
+    h.finalize()
+}
+
+/// An HMAC key as its precomputed inner and outer chaining states. Zeroized on drop; its
+/// `Debug` output shows no key material.
+#[derive(Clone)]
+pub struct HmacKey<A: Algorithm> {
+    inner: A::State,
+    outer: A::State,
+}
+
+impl<A: Algorithm> core::fmt::Debug for HmacKey<A> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("HmacKey(..)")
+    }
+}
+
+impl<A: Algorithm> HmacKey<A> {
+    /// Keys HMAC with `key` (any length; a key longer than a block is hashed first, RFC 2104 §2).
+    #[must_use]
+    pub fn new(key: &[u8]) -> Self {
+        let mut k = A::ZERO_BLOCK;
+        if key.len() > A::BLOCK {
+            let mut d = hash::<A>(&[key]);
+            k.as_mut()[..A::OUT].copy_from_slice(d.as_ref());
+            d.as_mut().zeroize();
+        } else {
+            k.as_mut()[..key.len()].copy_from_slice(key);
+        }
+        let mut pad = k;
+        for b in pad.as_mut() {
+            *b ^= 0x36;
+        }
+        let mut inner = A::IV;
+        A::compress(&mut inner, &pad);
+        for (p, kb) in pad.as_mut().iter_mut().zip(k.as_ref()) {
+            *p = kb ^ 0x5c;
+        }
+        let mut outer = A::IV;
+        A::compress(&mut outer, &pad);
+        pad.as_mut().zeroize();
+        k.as_mut().zeroize();
+        Self { inner, outer }
+    }
+
+    /// Starts a MAC computation; feed it with [`Hasher::update`], end it with [`HmacKey::finish`].
+    #[must_use]
+    pub fn start(&self) -> Hasher<A> {
+        Hasher::resume(self.inner, A::BLOCK as u64)
+    }
+
+    /// Ends a computation begun with [`HmacKey::start`].
+    #[must_use]
+    pub fn finish(&self, inner: Hasher<A>) -> A::Output {
+        let mut d = inner.finalize();
+        let mut outer = Hasher::<A>::resume(self.outer, A::BLOCK as u64);
+        outer.update(d.as_ref());
+        d.as_mut().zeroize();
+        outer.finalize()
+    }
+
+    /// HMAC over the concatenation of `parts`.
+    #[must_use]
+    pub fn mac(&self, parts: &[&[u8]]) -> A::Output {
+        let mut h = self.start();
+        for p in parts {
+            h.update(p);
+        }
+        self.finish(h)
+    }
+
+    /// A block holding a one-digest message (left as zeros) and its final padding, for
+    /// [`HmacKey::iterate`].
+    #[must_use]
+    pub fn digest_block() -> A::Block {
+        let mut b = A::ZERO_BLOCK;
+        b.as_mut()[A::OUT] = 0x80;
+        let bits = ((A::BLOCK + A::OUT) as u64) * 8;
+        b.as_mut()[A::BLOCK - 8..].copy_from_slice(&bits.to_be_bytes());
+        b
+    }
+
+    /// Replaces the digest in `block[..OUT]` by its HMAC: exactly two compressions.
+    /// `block` must come from [`HmacKey::digest_block`] (only its first `OUT` bytes may change).
+    #[inline(always)]
+    pub fn iterate(&self, block: &mut A::Block) {
+        let mut s = self.inner;
+        A::compress(&mut s, block);
+        A::write_digest(&s, &mut block.as_mut()[..A::OUT]);
+        s = self.outer;
+        A::compress(&mut s, block);
+        A::write_digest(&s, &mut block.as_mut()[..A::OUT]);
+        s.zeroize();
+    }
+}
+
+impl<A: Algorithm> Drop for HmacKey<A> {
+    fn drop(&mut self) {
+        self.inner.zeroize();
+        self.outer.zeroize();
+    }
+}
+
+/// Constant-time equality of two byte strings (the lengths are not secret).
+#[must_use]
+pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+    a.ct_eq(b).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hmac::{KeyInit, Mac};
+
+    fn hex(s: &str) -> [u8; 64] {
+        let mut out = [0u8; 64];
+        for (i, o) in out.iter_mut().enumerate().take(s.len() / 2) {
+            *o = u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap();
+        }
+        out
+    }
+
+    /// RFC 4231 §4.2 and §4.7 (test cases 1 and 6) for SHA-256 and SHA-512.
+    #[test]
+    fn rfc4231_vectors() {
+        let k1 = [0x0bu8; 20];
+        let m1 = b"Hi There";
+        assert_eq!(
+            HmacKey::<Sha256>::new(&k1).mac(&[m1])[..],
+            hex("b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")[..32]
+        );
+        assert_eq!(
+            HmacKey::<Sha512>::new(&k1).mac(&[m1])[..],
+            hex("87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cdedaa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854")[..]
+        );
+        let k6 = [0xaau8; 131];
+        let m6 = b"Test Using Larger Than Block-Size Key - Hash Key First";
+        assert_eq!(
+            HmacKey::<Sha256>::new(&k6).mac(&[&m6[..20], &m6[20..]])[..],
+            hex("60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54")[..32]
+        );
+    }
+
+    /// RFC 2202 §3 test case 1 for HMAC-SHA-1.
+    #[test]
+    fn rfc2202_vector() {
+        assert_eq!(
+            HmacKey::<Sha1>::new(&[0x0b; 20]).mac(&[b"Hi There"])[..],
+            hex("b617318655057264e28bc0b6fb378c8ef146be00")[..20]
+        );
+    }
+
+    /// Every key length around the block size, every message length over three blocks,
+    /// against the `hmac` crate.
+    #[test]
+    fn agrees_with_hmac_crate() {
+        let data: [u8; 300] = core::array::from_fn(|i| (i * 7 + 3) as u8);
+        for klen in [0usize, 1, 20, 32, 63, 64, 65, 127, 128, 129, 200] {
+            let key = &data[..klen];
+            let k1 = HmacKey::<Sha1>::new(key);
+            let k256 = HmacKey::<Sha256>::new(key);
+            let k512 = HmacKey::<Sha512>::new(key);
+            for mlen in 0..=260 {
+                let m = &data[40..40 + mlen];
+                let split = mlen / 3;
+                let mut r = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).unwrap();
+                r.update(m);
+                assert_eq!(k256.mac(&[&m[..split], &m[split..]])[..], r.finalize().into_bytes()[..]);
+                let mut r = hmac::Hmac::<sha2::Sha512>::new_from_slice(key).unwrap();
+                r.update(m);
+                assert_eq!(k512.mac(&[m])[..], r.finalize().into_bytes()[..]);
+                let mut r = hmac::Hmac::<sha1::Sha1>::new_from_slice(key).unwrap();
+                r.update(m);
+                assert_eq!(k1.mac(&[m])[..], r.finalize().into_bytes()[..]);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_hash_agrees_with_sha2() {
+        use sha2::Digest;
+        let data: [u8; 300] = core::array::from_fn(|i| (i * 13) as u8);
+        for n in 0..300 {
+            assert_eq!(hash::<Sha256>(&[&data[..n]])[..], sha2::Sha256::digest(&data[..n])[..]);
+            assert_eq!(hash::<Sha512>(&[&data[..n]])[..], sha2::Sha512::digest(&data[..n])[..]);
+        }
+    }
+
+    #[test]
+    fn iterate_is_hmac_of_the_digest() {
+        let key = HmacKey::<Sha256>::new(b"pepper");
+        let mut block = HmacKey::<Sha256>::digest_block();
+        let start = hash::<Sha256>(&[b"x"]);
+        block[..32].copy_from_slice(&start);
+        key.iterate(&mut block);
+        assert_eq!(block[..32], key.mac(&[&start])[..]);
+        let mut b512 = HmacKey::<Sha512>::digest_block();
+        let k512 = HmacKey::<Sha512>::new(b"k");
+        let s512 = hash::<Sha512>(&[b"y"]);
+        b512[..64].copy_from_slice(&s512);
+        k512.iterate(&mut b512);
+        assert_eq!(b512[..64], k512.mac(&[&s512])[..]);
+    }
+
+    #[test]
+    fn debug_shows_no_key_material() {
+        let k = HmacKey::<Sha256>::new(b"secret key");
+        assert_eq!(std::format!("{k:?}"), "HmacKey(..)");
+    }
+
+    #[test]
+    fn constant_time_eq() {
+        assert!(ct_eq(b"abc", b"abc"));
+        assert!(!ct_eq(b"abc", b"abd"));
+        assert!(!ct_eq(b"abc", b"ab"));
+    }
+}
