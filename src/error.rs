@@ -119,86 +119,87 @@ impl Lang {
 }
 
 /// One row per status: (code, C name, English message, Russian message). Index 0 is OK.
+/// Every string ends in NUL so that the C API can hand it out as is; [`strip`] removes it.
 const TABLE: &[(i32, &str, &str, &str)] = &[
-    (0, "PCODES_STATUS_OK", "Done.", "Готово."),
-    (100, "PCODES_STATUS_NULL_ARGUMENT",
-        "Something went wrong on our side. Please try again later.",
-        "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже."),
-    (101, "PCODES_STATUS_BUFFER_TOO_SMALL",
-        "Something went wrong on our side. Please try again later.",
-        "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже."),
-    (102, "PCODES_STATUS_INVALID_ARGUMENT",
-        "The request could not be processed. Please check what you entered and try again.",
-        "Не удалось обработать запрос. Пожалуйста, проверьте введённые данные и попробуйте ещё раз."),
-    (103, "PCODES_STATUS_BAD_KEY",
-        "The service is misconfigured. Please try again later.",
-        "Сервис настроен неверно. Пожалуйста, попробуйте позже."),
-    (104, "PCODES_STATUS_UNKNOWN_KEY",
-        "This code is no longer valid. Please request a new one.",
-        "Этот код больше не действует. Пожалуйста, запросите новый."),
-    (105, "PCODES_STATUS_CORRUPT_STATE",
-        "Something went wrong on our side. Please try again later.",
-        "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже."),
-    (110, "PCODES_STATUS_MISSING_FIELD",
-        "Some of the child's details are missing. Please fill in the full name, date of birth, sex and SNILS.",
-        "Не хватает данных ребёнка. Пожалуйста, укажите ФИО, дату рождения, пол и СНИЛС."),
-    (111, "PCODES_STATUS_INVALID_SNILS",
-        "The SNILS number is incorrect. Please check it and enter all 11 digits.",
-        "Номер СНИЛС указан неверно. Пожалуйста, проверьте его и введите все 11 цифр."),
-    (112, "PCODES_STATUS_INVALID_BIRTH_DATE",
-        "The date of birth is incorrect. Please check it.",
-        "Дата рождения указана неверно. Пожалуйста, проверьте её."),
-    (120, "PCODES_STATUS_PIN_FORMAT",
-        "The PIN must consist of 4 or 6 digits.",
-        "ПИН-код должен состоять из 4 или 6 цифр."),
-    (121, "PCODES_STATUS_PIN_MISMATCH",
-        "The PINs do not match. Please enter the same PIN twice.",
-        "ПИН-коды не совпадают. Пожалуйста, введите один и тот же ПИН-код дважды."),
-    (122, "PCODES_STATUS_PIN_WEAK",
-        "This PIN is too easy to guess. Please choose a different one.",
-        "Этот ПИН-код слишком легко угадать. Пожалуйста, выберите другой."),
-    (123, "PCODES_STATUS_MALFORMED_HASH",
-        "Something went wrong on our side. Please set your PIN again.",
-        "Что-то пошло не так на нашей стороне. Пожалуйста, установите ПИН-код заново."),
-    (200, "PCODES_STATUS_MISTYPED",
-        "The code seems to contain a typo. Please check it and enter it again.",
-        "Похоже, в коде опечатка. Пожалуйста, проверьте его и введите ещё раз."),
-    (201, "PCODES_STATUS_WRONG",
-        "The code is incorrect. Please check it and try again.",
-        "Код неверный. Пожалуйста, проверьте его и попробуйте ещё раз."),
-    (202, "PCODES_STATUS_EXPIRED",
-        "The code has expired. Please request a new one.",
-        "Срок действия кода истёк. Пожалуйста, запросите новый."),
-    (203, "PCODES_STATUS_SUPERSEDED",
-        "A newer code has been issued. Please use the latest code.",
-        "Был выдан более новый код. Пожалуйста, используйте последний полученный код."),
-    (204, "PCODES_STATUS_ALREADY_USED",
-        "This code has already been used. Please request a new one.",
-        "Этот код уже был использован. Пожалуйста, запросите новый."),
-    (205, "PCODES_STATUS_DATA_CHANGED",
-        "The child's details have changed since the code was issued. Please get a new code.",
-        "Данные ребёнка изменились после выдачи кода. Пожалуйста, получите новый код."),
-    (206, "PCODES_STATUS_LOCKED",
-        "Too many unsuccessful attempts. Please wait and try again later.",
-        "Слишком много неудачных попыток. Пожалуйста, подождите и повторите попытку позже."),
-    (207, "PCODES_STATUS_BLOCKED",
-        "Access is blocked after too many unsuccessful attempts. Please contact support to unblock it.",
-        "Доступ заблокирован из-за слишком большого числа неудачных попыток. Пожалуйста, обратитесь в службу поддержки."),
-    (208, "PCODES_STATUS_TOO_SOON",
-        "Please wait a little before requesting a new code.",
-        "Пожалуйста, подождите немного, прежде чем запрашивать новый код."),
-    (209, "PCODES_STATUS_NO_CHALLENGE",
-        "No code has been requested. Please request a code first.",
-        "Код не запрашивался. Пожалуйста, сначала запросите код."),
-    (210, "PCODES_STATUS_ATTEMPTS_EXHAUSTED",
-        "Too many wrong attempts for this code. Please request a new one.",
-        "Слишком много неверных попыток для этого кода. Пожалуйста, запросите новый."),
-    (900, "PCODES_STATUS_INTERNAL",
-        "Something went wrong on our side. Please try again later.",
-        "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже."),
-    (901, "PCODES_STATUS_RNG_FAILURE",
-        "Something went wrong on our side. Please try again later.",
-        "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже."),
+    (0, "PCODES_STATUS_OK\0", "Done.\0", "Готово.\0"),
+    (100, "PCODES_STATUS_NULL_ARGUMENT\0",
+        "Something went wrong on our side. Please try again later.\0",
+        "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже.\0"),
+    (101, "PCODES_STATUS_BUFFER_TOO_SMALL\0",
+        "Something went wrong on our side. Please try again later.\0",
+        "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже.\0"),
+    (102, "PCODES_STATUS_INVALID_ARGUMENT\0",
+        "The request could not be processed. Please check what you entered and try again.\0",
+        "Не удалось обработать запрос. Пожалуйста, проверьте введённые данные и попробуйте ещё раз.\0"),
+    (103, "PCODES_STATUS_BAD_KEY\0",
+        "The service is misconfigured. Please try again later.\0",
+        "Сервис настроен неверно. Пожалуйста, попробуйте позже.\0"),
+    (104, "PCODES_STATUS_UNKNOWN_KEY\0",
+        "This code is no longer valid. Please request a new one.\0",
+        "Этот код больше не действует. Пожалуйста, запросите новый.\0"),
+    (105, "PCODES_STATUS_CORRUPT_STATE\0",
+        "Something went wrong on our side. Please try again later.\0",
+        "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже.\0"),
+    (110, "PCODES_STATUS_MISSING_FIELD\0",
+        "Some of the child's details are missing. Please fill in the full name, date of birth, sex and SNILS.\0",
+        "Не хватает данных ребёнка. Пожалуйста, укажите ФИО, дату рождения, пол и СНИЛС.\0"),
+    (111, "PCODES_STATUS_INVALID_SNILS\0",
+        "The SNILS number is incorrect. Please check it and enter all 11 digits.\0",
+        "Номер СНИЛС указан неверно. Пожалуйста, проверьте его и введите все 11 цифр.\0"),
+    (112, "PCODES_STATUS_INVALID_BIRTH_DATE\0",
+        "The date of birth is incorrect. Please check it.\0",
+        "Дата рождения указана неверно. Пожалуйста, проверьте её.\0"),
+    (120, "PCODES_STATUS_PIN_FORMAT\0",
+        "The PIN must consist of 4 or 6 digits.\0",
+        "ПИН-код должен состоять из 4 или 6 цифр.\0"),
+    (121, "PCODES_STATUS_PIN_MISMATCH\0",
+        "The PINs do not match. Please enter the same PIN twice.\0",
+        "ПИН-коды не совпадают. Пожалуйста, введите один и тот же ПИН-код дважды.\0"),
+    (122, "PCODES_STATUS_PIN_WEAK\0",
+        "This PIN is too easy to guess. Please choose a different one.\0",
+        "Этот ПИН-код слишком легко угадать. Пожалуйста, выберите другой.\0"),
+    (123, "PCODES_STATUS_MALFORMED_HASH\0",
+        "Something went wrong on our side. Please set your PIN again.\0",
+        "Что-то пошло не так на нашей стороне. Пожалуйста, установите ПИН-код заново.\0"),
+    (200, "PCODES_STATUS_MISTYPED\0",
+        "The code seems to contain a typo. Please check it and enter it again.\0",
+        "Похоже, в коде опечатка. Пожалуйста, проверьте его и введите ещё раз.\0"),
+    (201, "PCODES_STATUS_WRONG\0",
+        "The code is incorrect. Please check it and try again.\0",
+        "Код неверный. Пожалуйста, проверьте его и попробуйте ещё раз.\0"),
+    (202, "PCODES_STATUS_EXPIRED\0",
+        "The code has expired. Please request a new one.\0",
+        "Срок действия кода истёк. Пожалуйста, запросите новый.\0"),
+    (203, "PCODES_STATUS_SUPERSEDED\0",
+        "A newer code has been issued. Please use the latest code.\0",
+        "Был выдан более новый код. Пожалуйста, используйте последний полученный код.\0"),
+    (204, "PCODES_STATUS_ALREADY_USED\0",
+        "This code has already been used. Please request a new one.\0",
+        "Этот код уже был использован. Пожалуйста, запросите новый.\0"),
+    (205, "PCODES_STATUS_DATA_CHANGED\0",
+        "The child's details have changed since the code was issued. Please get a new code.\0",
+        "Данные ребёнка изменились после выдачи кода. Пожалуйста, получите новый код.\0"),
+    (206, "PCODES_STATUS_LOCKED\0",
+        "Too many unsuccessful attempts. Please wait and try again later.\0",
+        "Слишком много неудачных попыток. Пожалуйста, подождите и повторите попытку позже.\0"),
+    (207, "PCODES_STATUS_BLOCKED\0",
+        "Access is blocked after too many unsuccessful attempts. Please contact support to unblock it.\0",
+        "Доступ заблокирован из-за слишком большого числа неудачных попыток. Пожалуйста, обратитесь в службу поддержки.\0"),
+    (208, "PCODES_STATUS_TOO_SOON\0",
+        "Please wait a little before requesting a new code.\0",
+        "Пожалуйста, подождите немного, прежде чем запрашивать новый код.\0"),
+    (209, "PCODES_STATUS_NO_CHALLENGE\0",
+        "No code has been requested. Please request a code first.\0",
+        "Код не запрашивался. Пожалуйста, сначала запросите код.\0"),
+    (210, "PCODES_STATUS_ATTEMPTS_EXHAUSTED\0",
+        "Too many wrong attempts for this code. Please request a new one.\0",
+        "Слишком много неверных попыток для этого кода. Пожалуйста, запросите новый.\0"),
+    (900, "PCODES_STATUS_INTERNAL\0",
+        "Something went wrong on our side. Please try again later.\0",
+        "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже.\0"),
+    (901, "PCODES_STATUS_RNG_FAILURE\0",
+        "Something went wrong on our side. Please try again later.\0",
+        "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже.\0"),
 ];
 
 /// The name and messages of any status value, including 0 (OK) and unknown values.
@@ -206,20 +207,36 @@ fn row(code: i32) -> Option<&'static (i32, &'static str, &'static str, &'static 
     TABLE.iter().find(|r| r.0 == code)
 }
 
-/// The name of a C status value (`"PCODES_STATUS_EXPIRED"`), or `"PCODES_STATUS_UNKNOWN"`.
-#[must_use]
-pub fn status_name(code: i32) -> &'static str {
-    row(code).map_or("PCODES_STATUS_UNKNOWN", |r| r.1)
+fn strip(s: &'static str) -> &'static str {
+    s.strip_suffix('\0').unwrap_or(s)
 }
 
-/// The user-facing message for a C status value; an unknown value gets a generic message.
+/// The name of a C status value, NUL-terminated (for the C API).
 #[must_use]
-pub fn status_message(code: i32, lang: Lang) -> &'static str {
+pub(crate) fn status_name_nul(code: i32) -> &'static str {
+    row(code).map_or("PCODES_STATUS_UNKNOWN\0", |r| r.1)
+}
+
+/// The user-facing message, NUL-terminated (for the C API).
+#[must_use]
+pub(crate) fn status_message_nul(code: i32, lang: Lang) -> &'static str {
     let r = row(code).unwrap_or(&TABLE[TABLE.len() - 2]); // INTERNAL's text: "try again later"
     match lang {
         Lang::Ru => r.3,
         Lang::En => r.2,
     }
+}
+
+/// The name of a C status value (`"PCODES_STATUS_EXPIRED"`), or `"PCODES_STATUS_UNKNOWN"`.
+#[must_use]
+pub fn status_name(code: i32) -> &'static str {
+    strip(status_name_nul(code))
+}
+
+/// The user-facing message for a C status value; an unknown value gets a generic message.
+#[must_use]
+pub fn status_message(code: i32, lang: Lang) -> &'static str {
+    strip(status_message_nul(code, lang))
 }
 
 impl Error {

@@ -1,0 +1,39 @@
+//! State-blob helpers shared by every flow.
+
+use super::{boundary, bytes, bytes_mut, out, pcodes_status};
+
+/// When the holder of this state may try again, in unix seconds: 0 if not waiting (also for a
+/// fresh all-zero blob), `UINT64_MAX` if blocked until `pcodes_state_reset`, otherwise the later
+/// of the lock's end and the flow's own wait (for SMS codes: the earliest next send).
+///
+/// Returns `NULL_ARGUMENT`, `CORRUPT_STATE` (wrong length or not a valid blob of any kind).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_state_retry_at(
+    state: *const u8,
+    state_len: usize,
+    now: u64,
+    retry_at_out: *mut u64,
+) -> pcodes_status {
+    boundary(|| {
+        // SAFETY: caller passes a readable blob of `state_len` bytes.
+        let st = unsafe { bytes(state, state_len) }?;
+        // SAFETY: caller passes a writable u64.
+        let o = unsafe { out(retry_at_out) }?;
+        *o = crate::state::retry_at(st, now)?;
+        Ok(())
+    })
+}
+
+/// Clears the failure count and any lock, including `BLOCKED` (for a support desk or another
+/// channel that has re-established who the person is). The flow's own data is kept. A fresh
+/// blob stays all zeros.
+///
+/// Returns `NULL_ARGUMENT`, `CORRUPT_STATE` (blob left unchanged).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_state_reset(state: *mut u8, state_len: usize) -> pcodes_status {
+    boundary(|| {
+        // SAFETY: caller passes a writable blob of `state_len` bytes.
+        let st = unsafe { bytes_mut(state, state_len) }?;
+        crate::state::reset(st)
+    })
+}

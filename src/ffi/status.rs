@@ -1,0 +1,172 @@
+//! Status codes, their names and messages, the version, the clock, and the size constants.
+
+use core::ffi::c_char;
+
+use super::{boundary, opt_text, pcodes_status};
+use crate::error::{Lang, status_message_nul, status_name_nul};
+use crate::state::STATE_BYTES;
+
+/// Success.
+pub const PCODES_STATUS_OK: pcodes_status = 0;
+/// A required pointer was NULL.
+pub const PCODES_STATUS_NULL_ARGUMENT: pcodes_status = 100;
+/// Output buffer too small (nothing was written).
+pub const PCODES_STATUS_BUFFER_TOO_SMALL: pcodes_status = 101;
+/// Bad UTF-8, out-of-range setting or parameter.
+pub const PCODES_STATUS_INVALID_ARGUMENT: pcodes_status = 102;
+/// Key shorter than 32 or longer than 64 bytes, or key id over 15.
+pub const PCODES_STATUS_BAD_KEY: pcodes_status = 103;
+/// The code or hash names a key id this context does not hold.
+pub const PCODES_STATUS_UNKNOWN_KEY: pcodes_status = 104;
+/// State blob of wrong kind, version or length (left unchanged).
+pub const PCODES_STATUS_CORRUPT_STATE: pcodes_status = 105;
+/// Child data lacks a required field (see `pcodes_child_check`).
+pub const PCODES_STATUS_MISSING_FIELD: pcodes_status = 110;
+/// SNILS is not 11 digits or its control number is wrong.
+pub const PCODES_STATUS_INVALID_SNILS: pcodes_status = 111;
+/// Not a real `YYYY-MM-DD` date, or in the future.
+pub const PCODES_STATUS_INVALID_BIRTH_DATE: pcodes_status = 112;
+/// PIN is not exactly an allowed number of ASCII digits.
+pub const PCODES_STATUS_PIN_FORMAT: pcodes_status = 120;
+/// PIN and its confirmation differ.
+pub const PCODES_STATUS_PIN_MISMATCH: pcodes_status = 121;
+/// PIN is on the blocklist, a pattern, or the holder's birth date.
+pub const PCODES_STATUS_PIN_WEAK: pcodes_status = 122;
+/// Stored PIN hash string cannot be parsed.
+pub const PCODES_STATUS_MALFORMED_HASH: pcodes_status = 123;
+/// The code fails its check symbol, length or alphabet: a typing error (not counted).
+pub const PCODES_STATUS_MISTYPED: pcodes_status = 200;
+/// Well-formed but not the right code (or forged); counts as a failure.
+pub const PCODES_STATUS_WRONG: pcodes_status = 201;
+/// The code's validity period has passed.
+pub const PCODES_STATUS_EXPIRED: pcodes_status = 202;
+/// A newer code has been issued since this one.
+pub const PCODES_STATUS_SUPERSEDED: pcodes_status = 203;
+/// The code was already redeemed (for TOTP: this step was already accepted).
+pub const PCODES_STATUS_ALREADY_USED: pcodes_status = 204;
+/// The child's data changed after the code was issued.
+pub const PCODES_STATUS_DATA_CHANGED: pcodes_status = 205;
+/// Too many failures; temporarily locked (see `pcodes_state_retry_at`).
+pub const PCODES_STATUS_LOCKED: pcodes_status = 206;
+/// Locked until reset through another channel (`pcodes_state_reset`).
+pub const PCODES_STATUS_BLOCKED: pcodes_status = 207;
+/// Resend cooldown or send limit; see `pcodes_state_retry_at`.
+pub const PCODES_STATUS_TOO_SOON: pcodes_status = 208;
+/// No code is outstanding for this state.
+pub const PCODES_STATUS_NO_CHALLENGE: pcodes_status = 209;
+/// This code had its allowed wrong attempts; a new one must be requested.
+pub const PCODES_STATUS_ATTEMPTS_EXHAUSTED: pcodes_status = 210;
+/// A bug was caught at the boundary.
+pub const PCODES_STATUS_INTERNAL: pcodes_status = 900;
+/// The operating system's randomness was unavailable.
+pub const PCODES_STATUS_RNG_FAILURE: pcodes_status = 901;
+
+/// Size of every state blob, in bytes.
+pub const PCODES_STATE_BYTES: usize = 64;
+
+const _: () = assert!(PCODES_STATE_BYTES == STATE_BYTES);
+
+/// `PCODES_STATE_BYTES` as a function (JNA cannot read macros).
+#[unsafe(no_mangle)]
+pub extern "C" fn pcodes_state_bytes() -> usize {
+    PCODES_STATE_BYTES
+}
+
+/// The status's name, e.g. `"PCODES_STATUS_EXPIRED"`; `"PCODES_STATUS_UNKNOWN"` for values not in
+/// the table. Static storage; never NULL; never free it.
+#[unsafe(no_mangle)]
+pub extern "C" fn pcodes_status_name(status: pcodes_status) -> *const c_char {
+    status_name_nul(status).as_ptr().cast()
+}
+
+/// A short, polite message for the person, telling what to do next. `lang` is `"ru"` (also
+/// `"ru-RU"`, `"ru_RU"`) for Russian; any other value, invalid UTF-8 or NULL gives English.
+/// Static storage, UTF-8; never NULL; never free it.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_status_message(status: pcodes_status, lang: *const c_char) -> *const c_char {
+    let mut l = Lang::En;
+    let _ = boundary(|| {
+        // SAFETY: `lang` is NULL or a NUL-terminated string by this function's contract.
+        if let Some(tag) = unsafe { opt_text(lang) }? {
+            l = Lang::from_tag(tag);
+        }
+        Ok(())
+    });
+    status_message_nul(status, l).as_ptr().cast()
+}
+
+/// The library version, `"MAJOR.MINOR.PATCH"`. Static storage; never NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn pcodes_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// The current time in unix seconds: the only function that reads the clock.
+#[unsafe(no_mangle)]
+pub extern "C" fn pcodes_now() -> u64 {
+    crate::now()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+    use core::ffi::CStr;
+
+    /// Each constant equals the `Error` variant's code (and thereby the contract's value).
+    #[test]
+    fn constants_match_error_codes() {
+        let pairs = [
+            (PCODES_STATUS_NULL_ARGUMENT, Error::NullArgument),
+            (PCODES_STATUS_BUFFER_TOO_SMALL, Error::BufferTooSmall),
+            (PCODES_STATUS_INVALID_ARGUMENT, Error::InvalidArgument),
+            (PCODES_STATUS_BAD_KEY, Error::BadKey),
+            (PCODES_STATUS_UNKNOWN_KEY, Error::UnknownKey),
+            (PCODES_STATUS_CORRUPT_STATE, Error::CorruptState),
+            (PCODES_STATUS_MISSING_FIELD, Error::MissingField),
+            (PCODES_STATUS_INVALID_SNILS, Error::InvalidSnils),
+            (PCODES_STATUS_INVALID_BIRTH_DATE, Error::InvalidBirthDate),
+            (PCODES_STATUS_PIN_FORMAT, Error::PinFormat),
+            (PCODES_STATUS_PIN_MISMATCH, Error::PinMismatch),
+            (PCODES_STATUS_PIN_WEAK, Error::PinWeak),
+            (PCODES_STATUS_MALFORMED_HASH, Error::MalformedHash),
+            (PCODES_STATUS_MISTYPED, Error::Mistyped),
+            (PCODES_STATUS_WRONG, Error::Wrong),
+            (PCODES_STATUS_EXPIRED, Error::Expired),
+            (PCODES_STATUS_SUPERSEDED, Error::Superseded),
+            (PCODES_STATUS_ALREADY_USED, Error::AlreadyUsed),
+            (PCODES_STATUS_DATA_CHANGED, Error::DataChanged),
+            (PCODES_STATUS_LOCKED, Error::Locked),
+            (PCODES_STATUS_BLOCKED, Error::Blocked),
+            (PCODES_STATUS_TOO_SOON, Error::TooSoon),
+            (PCODES_STATUS_NO_CHALLENGE, Error::NoChallenge),
+            (PCODES_STATUS_ATTEMPTS_EXHAUSTED, Error::AttemptsExhausted),
+            (PCODES_STATUS_INTERNAL, Error::Internal),
+            (PCODES_STATUS_RNG_FAILURE, Error::RngFailure),
+        ];
+        assert_eq!(pairs.len(), Error::ALL.len());
+        for (c, e) in pairs {
+            assert_eq!(c, e.code());
+        }
+    }
+
+    #[test]
+    fn names_messages_version() {
+        // SAFETY: the returned pointers are static NUL-terminated strings.
+        unsafe {
+            let name = |s| CStr::from_ptr(pcodes_status_name(s)).to_str().unwrap();
+            assert_eq!(name(202), "PCODES_STATUS_EXPIRED");
+            assert_eq!(name(0), "PCODES_STATUS_OK");
+            assert_eq!(name(-5), "PCODES_STATUS_UNKNOWN");
+            let msg = |s, l| CStr::from_ptr(pcodes_status_message(s, l)).to_str().unwrap();
+            assert!(msg(202, c"ru".as_ptr()).contains("запросите новый"));
+            assert!(msg(202, c"en".as_ptr()).contains("request a new one"));
+            assert_eq!(msg(202, core::ptr::null()), msg(202, c"fr".as_ptr()));
+            let bad = [0xc3u8, 0];
+            assert_eq!(msg(202, bad.as_ptr().cast()), msg(202, c"en".as_ptr()));
+            assert_eq!(CStr::from_ptr(pcodes_version()).to_str().unwrap(), crate::VERSION);
+        }
+        assert!(pcodes_now() > 1_700_000_000);
+        assert_eq!(pcodes_state_bytes(), 64);
+    }
+}
