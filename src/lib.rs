@@ -28,7 +28,7 @@ pub use context::Context;
 pub use error::{Error, Lang, Result};
 pub use keys::Purpose;
 pub use policy::{Policy, Setting};
-pub use state::{STATE_BYTES, retry_at, reset};
+pub use state::{STATE_BYTES, reset, retry_at};
 
 /// The crate version, `"MAJOR.MINOR.PATCH"`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -38,7 +38,5 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 #[cfg(feature = "std")]
 #[must_use]
 pub fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }

@@ -85,10 +85,8 @@ impl Algorithm for Sha256 {
     const BLOCK: usize = 64;
     const OUT: usize = 32;
     const LEN_BYTES: usize = 8;
-    const IV: [u32; 8] = [
-        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
-        0x5be0cd19,
-    ];
+    const IV: [u32; 8] =
+        [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
     const ZERO_BLOCK: [u8; 64] = [0; 64];
     const ZERO_OUT: [u8; 32] = [0; 32];
     #[inline(always)]
@@ -353,7 +351,9 @@ mod tests {
         );
         assert_eq!(
             HmacKey::<Sha512>::new(&k1).mac(&[m1])[..],
-            hex("87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cdedaa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854")[..]
+            hex(
+                "87aa7cdea5ef619d4ff0b4241a1d6cb02379f4e2ce4ec2787ad0b30545e17cdedaa833b7d6b8a702038b274eaea3f4e4be9d914eeb61f1702e696c203a126854"
+            )[..]
         );
         let k6 = [0xaau8; 131];
         let m6 = b"Test Using Larger Than Block-Size Key - Hash Key First";

@@ -21,7 +21,8 @@ pub enum Setting {
     OtpMaxAttempts = 4,
     /// Minimum seconds between two sends. Default 60, range 0–3600.
     OtpResendSeconds = 5,
-    /// Sends allowed per rolling hour. Default 5, range 1–100.
+    /// Sends allowed per rolling hour. Default 5, range 1–10 (each send time in the window is
+    /// kept in the state blob).
     OtpMaxSendsPerHour = 6,
     /// PBKDF2 iterations for new PIN hashes. Default 600,000 (OWASP Password Storage Cheat
     /// Sheet, PBKDF2-HMAC-SHA256, 2023), floor 10,000, ceiling 10,000,000.
@@ -50,7 +51,7 @@ const SPEC: [(Setting, u64, u64, u64); 14] = [
     (Setting::OtpDigits, 6, 4, 8),
     (Setting::OtpMaxAttempts, 3, 1, 10),
     (Setting::OtpResendSeconds, 60, 0, 3_600),
-    (Setting::OtpMaxSendsPerHour, 5, 1, 100),
+    (Setting::OtpMaxSendsPerHour, 5, 1, 10),
     (Setting::PinIterations, 600_000, 10_000, 10_000_000),
     (Setting::PinLengths, PIN_LENGTHS_DEFAULT as u64, 1 << 4, PIN_LENGTHS_DEFAULT as u64),
     (Setting::LockAfterFailures, 5, 1, 1_000),

@@ -40,7 +40,7 @@ pub fn uniform_below<R: CryptoRng + ?Sized>(rng: &mut R, bound: u32) -> u32 {
 mod system {
     use core::cell::RefCell;
 
-    use super::{ChaCha20Rng, SeedableRng, RESEED_AFTER_BYTES};
+    use super::{ChaCha20Rng, RESEED_AFTER_BYTES, SeedableRng};
     use crate::error::{Error, Result};
 
     struct Seeded {
@@ -113,9 +113,7 @@ mod tests {
         let a = with_system_rng(8, |r| r.next_u64()).unwrap();
         let b = with_system_rng(8, |r| r.next_u64()).unwrap();
         assert_ne!(a, b);
-        let other = std::thread::spawn(|| with_system_rng(8, |r| r.next_u64()).unwrap())
-            .join()
-            .unwrap();
+        let other = std::thread::spawn(|| with_system_rng(8, |r| r.next_u64()).unwrap()).join().unwrap();
         assert_ne!(a, other);
         // Past the reseed budget it keeps working.
         for _ in 0..3 {

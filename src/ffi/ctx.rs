@@ -26,7 +26,7 @@ pub const PCODES_SETTING_OTP_DIGITS: pcodes_setting = 3;
 pub const PCODES_SETTING_OTP_MAX_ATTEMPTS: pcodes_setting = 4;
 /// Minimum seconds between two sends. Default 60, range 0–3600.
 pub const PCODES_SETTING_OTP_RESEND_SECONDS: pcodes_setting = 5;
-/// Sends allowed per rolling hour. Default 5, range 1–100.
+/// Sends allowed per rolling hour. Default 5, range 1–10.
 pub const PCODES_SETTING_OTP_MAX_SENDS_PER_HOUR: pcodes_setting = 6;
 /// PBKDF2 iterations for new PIN hashes. Default 600000, range 10000–10000000.
 pub const PCODES_SETTING_PIN_ITERATIONS: pcodes_setting = 7;
@@ -110,7 +110,11 @@ pub unsafe extern "C" fn pcodes_ctx_add_key(
 /// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting or value out of range; nothing
 /// changes).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn pcodes_ctx_set(ctx: *mut pcodes_ctx, setting: pcodes_setting, value: u64) -> pcodes_status {
+pub unsafe extern "C" fn pcodes_ctx_set(
+    ctx: *mut pcodes_ctx,
+    setting: pcodes_setting,
+    value: u64,
+) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a live, unshared context.
         let c = unsafe { ctx_mut(ctx) }?;
@@ -188,7 +192,10 @@ mod tests {
             assert_eq!(pcodes_ctx_new(key.as_ptr(), 31, 0, &raw mut ctx), PCODES_STATUS_BAD_KEY);
             assert!(ctx.is_null());
             assert_eq!(pcodes_ctx_new(core::ptr::null(), 32, 0, &raw mut ctx), PCODES_STATUS_NULL_ARGUMENT);
-            assert_eq!(pcodes_ctx_new(key.as_ptr(), 32, 0, core::ptr::null_mut()), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(
+                pcodes_ctx_new(key.as_ptr(), 32, 0, core::ptr::null_mut()),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
             assert_eq!(pcodes_ctx_new(key.as_ptr(), 32, 1, &raw mut ctx), PCODES_STATUS_OK);
             assert_eq!(pcodes_ctx_add_key(ctx, key.as_ptr(), 32, 16), PCODES_STATUS_BAD_KEY);
             assert_eq!(pcodes_ctx_add_key(ctx, key.as_ptr(), 32, 1), PCODES_STATUS_INVALID_ARGUMENT);
