@@ -196,13 +196,15 @@ impl Payload {
             return b;
         }
         b[P_DIGITS] = self.digits;
-        b[P_FLAGS] = (self.n_ages << 4) | if self.used { F_USED } else { 0 } | if self.prev { F_PREV } else { 0 };
+        b[P_FLAGS] =
+            (self.n_ages << 4) | if self.used { F_USED } else { 0 } | if self.prev { F_PREV } else { 0 };
         b[P_KEYS] = (self.prev_key_id << 4) | (self.key_id & 0x0F);
         b[P_ATTEMPTS] = self.attempts;
         b[P_ISSUED..P_TAG].copy_from_slice(&self.issued_at.to_le_bytes());
         b[P_TAG..P_PREV_TAG].copy_from_slice(&self.tag);
         b[P_PREV_TAG..P_PREV_AGE].copy_from_slice(&self.prev_tag);
         b[P_PREV_AGE..P_SENDS].copy_from_slice(&self.prev_age.to_le_bytes());
+        #[allow(clippy::cast_possible_truncation)] // byte extraction from 12-bit values
         for (i, &age) in self.ages.iter().enumerate().take(usize::from(self.n_ages)) {
             let at = P_SENDS + i * 12 / 8;
             if i % 2 == 0 {
@@ -254,7 +256,7 @@ impl Payload {
     }
 }
 
-/// The keyed hash of a code: HMAC-SHA256(K_otp, issued_at (u64 LE) ‖ digits (u8) ‖ code ‖ purpose).
+/// The keyed hash of a code: `HMAC-SHA256(K_otp, issued_at (u64 LE) ‖ digits (u8) ‖ code ‖ purpose)`.
 fn tag(key: &HmacKey<Sha256>, issued_at: u64, code: &[u8], purpose: &str) -> [u8; 32] {
     #[allow(clippy::cast_possible_truncation)] // at most MAX_DIGITS
     let len = [code.len() as u8];
@@ -314,6 +316,7 @@ fn issue_inner<R: CryptoRng + ?Sized>(
     }
 
     // Draw the code.
+    #[allow(clippy::cast_possible_truncation)] // small constants
     let digits = policy.otp_digits.clamp(MIN_DIGITS as u32, MAX_DIGITS as u32);
     let mut v = rng::uniform_below(rng, 10u32.pow(digits));
     let mut code = OtpCode { digits: [0; MAX_DIGITS], len: 0 };
@@ -337,7 +340,8 @@ fn issue_inner<R: CryptoRng + ?Sized>(
             next.prev_key_id = p.key_id;
             next.prev_tag.copy_from_slice(&p.tag[..PREV_TAG_BYTES]);
         }
-        let earlier = core::iter::once(0).chain(p.ages[..usize::from(p.n_ages)].iter().map(|&a| u64::from(a)));
+        let earlier =
+            core::iter::once(0).chain(p.ages[..usize::from(p.n_ages)].iter().map(|&a| u64::from(a)));
         for a in earlier.map(|a| a + age).take_while(|&a| a < HOUR).take(MAX_EARLIER_SENDS) {
             #[allow(clippy::cast_possible_truncation)] // a < HOUR < 2^12
             {
@@ -518,10 +522,10 @@ mod tests {
     fn corrupt_payloads_are_refused() {
         let good = sample().encode();
         let cases: &[(usize, u8)] = &[
-            (0, 3),    // digits below 4
-            (0, 9),    // digits above 8
-            (1, 0xA0), // 10 earlier sends
-            (1, 0x94), // unknown flag
+            (0, 3),     // digits below 4
+            (0, 9),     // digits above 8
+            (1, 0xA0),  // 10 earlier sends
+            (1, 0x94),  // unknown flag
             (39, 0x1E), // spare bits
             (38, 0x11), // last age 0xE11 = 3601 >= HOUR
         ];
@@ -552,7 +556,9 @@ mod tests {
         assert_eq!(parse("123456", 6, &mut b), Ok(()));
         assert_eq!(&b[..6], b"123456");
         assert_eq!(parse(" 123 456 ", 6, &mut b), Ok(()));
-        for bad in ["12345", "1234567", "12345a", "", "      ", "123-456", "12345\u{663}", "１23456", "123\t456"] {
+        for bad in
+            ["12345", "1234567", "12345a", "", "      ", "123-456", "12345\u{663}", "１23456", "123\t456"]
+        {
             assert_eq!(parse(bad, 6, &mut b), Err(Error::Mistyped), "{bad:?}");
         }
     }

@@ -55,7 +55,10 @@ fn full_life_of_a_code() {
     // A typo is MISTYPED and not counted.
     assert_eq!(otp::verify(&ctx, "login", &second[..5], T0 + 71, &mut st), Err(Error::Mistyped));
     assert_eq!(otp::verify(&ctx, "login", &format!("{second}0"), T0 + 71, &mut st), Err(Error::Mistyped));
-    assert_eq!(otp::verify(&ctx, "login", &format!("{}O", &second[..5]), T0 + 71, &mut st), Err(Error::Mistyped));
+    assert_eq!(
+        otp::verify(&ctx, "login", &format!("{}O", &second[..5]), T0 + 71, &mut st),
+        Err(Error::Mistyped)
+    );
 
     // Three wrong tries exhaust the code; then even the right code is refused.
     let wrong = other_than(&[&first, &second]);
@@ -73,7 +76,11 @@ fn full_life_of_a_code() {
     let spaced = format!("{} {}", &fourth[..3], &fourth[3..]);
     assert_eq!(otp::verify(&ctx, "login", &spaced, T0 + 610, &mut st), Ok(()));
     assert_eq!(otp::verify(&ctx, "login", &fourth, T0 + 611, &mut st), Err(Error::AlreadyUsed));
-    assert_eq!(otp::verify(&ctx, "login", &fourth, T0 + 5000, &mut st), Err(Error::AlreadyUsed), "also later");
+    assert_eq!(
+        otp::verify(&ctx, "login", &fourth, T0 + 5000, &mut st),
+        Err(Error::AlreadyUsed),
+        "also later"
+    );
 
     // A code issued for a phone change is WRONG for a login, and the other way round.
     let phone = "phone-change:+79990001122";
@@ -120,7 +127,11 @@ fn verdicts_and_their_boundaries() {
     let mut s2 = st;
     assert_eq!(otp::verify(&one, "login", &wrong, T0 + 1, &mut s2), Err(Error::Wrong));
     assert_eq!(otp::verify(&one, "login", &code, T0 + 1, &mut s2), Err(Error::AttemptsExhausted));
-    assert_eq!(otp::verify(&one, "login", &wrong, T0 + 1, &mut s2), Err(Error::AttemptsExhausted), "not counted");
+    assert_eq!(
+        otp::verify(&one, "login", &wrong, T0 + 1, &mut s2),
+        Err(Error::AttemptsExhausted),
+        "not counted"
+    );
     // ... but the used check comes first: a code accepted before is ALREADY_USED.
     let mut s2 = st;
     assert_eq!(otp::verify(&one, "login", &code, T0 + 1, &mut s2), Ok(()));
@@ -314,9 +325,16 @@ fn digits_keys_and_bad_input() {
 }
 
 fn python_ok() -> bool {
-    let ok = std::process::Command::new("python3").arg("-c").arg("import hmac, hashlib").output().is_ok_and(|o| o.status.success());
+    let ok = std::process::Command::new("python3")
+        .arg("-c")
+        .arg("import hmac, hashlib")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !ok {
-        assert!(std::env::var("PCODES_REQUIRE_TOOLS").as_deref() != Ok("1"), "python3 required (PCODES_REQUIRE_TOOLS=1)");
+        assert!(
+            std::env::var("PCODES_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "python3 required (PCODES_REQUIRE_TOOLS=1)"
+        );
         println!("skipped: python3 not installed");
     }
     ok

@@ -102,7 +102,7 @@ mod tests {
         let key = [0x42u8; 32];
         let mut ctx = null_mut();
         // SAFETY: valid key buffer and out-pointer.
-        assert_eq!(unsafe { pcodes_ctx_new(key.as_ptr(), 32, 1, &mut ctx) }, 0);
+        assert_eq!(unsafe { pcodes_ctx_new(key.as_ptr(), 32, 1, &raw mut ctx) }, 0);
         ctx
     }
 
@@ -124,21 +124,46 @@ mod tests {
         let mut buf = [0u8; PCODES_OTP_CODE_BYTES];
         // SAFETY: every pointer below is NULL or points to a live local of the stated size.
         unsafe {
-            let rc = pcodes_otp_issue(ctx, c"login".as_ptr(), 1000, st.as_mut_ptr(), 64, buf.as_mut_ptr().cast(), 9);
+            let rc = pcodes_otp_issue(
+                ctx,
+                c"login".as_ptr(),
+                1000,
+                st.as_mut_ptr(),
+                64,
+                buf.as_mut_ptr().cast(),
+                9,
+            );
             assert_eq!(rc, 0);
             let code = std::ffi::CString::new(code_str(&buf)).unwrap();
             assert_eq!(code.as_bytes().len(), 6);
             let mut at = 0u64;
-            assert_eq!(pcodes_state_retry_at(st.as_ptr(), 64, 1000, &mut at), 0);
+            assert_eq!(pcodes_state_retry_at(st.as_ptr(), 64, 1000, &raw mut at), 0);
             assert_eq!(at, 1060, "next send allowed after the 60 s cooldown");
-            let rc = pcodes_otp_issue(ctx, c"login".as_ptr(), 1010, st.as_mut_ptr(), 64, buf.as_mut_ptr().cast(), 9);
+            let rc = pcodes_otp_issue(
+                ctx,
+                c"login".as_ptr(),
+                1010,
+                st.as_mut_ptr(),
+                64,
+                buf.as_mut_ptr().cast(),
+                9,
+            );
             assert_eq!(rc, Error::TooSoon.code());
             assert_eq!(code_str(&buf), code.to_str().unwrap(), "output untouched on failure");
             let other = c"phone-change:+79990001122".as_ptr();
             assert_eq!(pcodes_otp_verify(ctx, other, code.as_ptr(), 1020, st.as_mut_ptr(), 64), 201);
-            assert_eq!(pcodes_otp_verify(ctx, c"login".as_ptr(), c"12 34".as_ptr(), 1020, st.as_mut_ptr(), 64), 200);
-            assert_eq!(pcodes_otp_verify(ctx, c"login".as_ptr(), code.as_ptr(), 1020, st.as_mut_ptr(), 64), 0);
-            assert_eq!(pcodes_otp_verify(ctx, c"login".as_ptr(), code.as_ptr(), 1021, st.as_mut_ptr(), 64), 204);
+            assert_eq!(
+                pcodes_otp_verify(ctx, c"login".as_ptr(), c"12 34".as_ptr(), 1020, st.as_mut_ptr(), 64),
+                200
+            );
+            assert_eq!(
+                pcodes_otp_verify(ctx, c"login".as_ptr(), code.as_ptr(), 1020, st.as_mut_ptr(), 64),
+                0
+            );
+            assert_eq!(
+                pcodes_otp_verify(ctx, c"login".as_ptr(), code.as_ptr(), 1021, st.as_mut_ptr(), 64),
+                204
+            );
             pcodes_ctx_free(ctx);
         }
     }
