@@ -95,6 +95,7 @@ pub(crate) unsafe fn out<'a, T>(p: *mut T) -> Result<&'a mut T> {
 ///
 /// # Safety
 /// `out` is NULL or valid for writes of `out_len` bytes.
+#[allow(dead_code)] // used by the flow modules
 pub(crate) unsafe fn write_text(out: *mut c_char, out_len: usize, s: &str) -> Result<()> {
     if out.is_null() {
         return Err(Error::NullArgument);
@@ -115,6 +116,7 @@ pub(crate) unsafe fn write_text(out: *mut c_char, out_len: usize, s: &str) -> Re
 ///
 /// # Safety
 /// `p` is NULL or valid for reads and writes of `len` bytes, and not aliased.
+#[allow(dead_code)] // used by the flow modules
 pub(crate) unsafe fn state_blob<'a>(p: *mut u8, len: usize) -> Result<&'a mut [u8; STATE_BYTES]> {
     // SAFETY: forwarded caller contract.
     let s = unsafe { bytes_mut(p, len) }?;
