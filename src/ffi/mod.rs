@@ -1,7 +1,7 @@
 //! The C ABI (feature `capi`), described by `include/portal_codes.h`.
 //!
 //! One module per type family (`status`, `ctx`, `state`, and one per flow). Every exported
-//! function body runs inside [`boundary`], which catches panics (reported as
+//! function body runs inside `boundary`, which catches panics (reported as
 //! `PCODES_STATUS_INTERNAL`) so that no unwinding ever crosses into C. Pointer arguments are
 //! turned into references only by the helpers below, each of which checks for NULL first; this
 //! module tree is the only place in the crate with `unsafe`.
