@@ -28,6 +28,11 @@
 #include <stdint.h>
 
 /**
+ * Buffer size that holds any SMS/e-mail code: 8 digits (the largest `OTP_DIGITS`) plus NUL.
+ */
+#define PCODES_OTP_CODE_BYTES 9
+
+/**
  * Size of every state blob, in bytes.
  */
 #define PCODES_STATE_BYTES 64
@@ -305,6 +310,55 @@ pcodes_status pcodes_ctx_get(const pcodes_ctx *ctx,
  * behaviour, as with `free`.
  */
 void pcodes_ctx_free(pcodes_ctx *ctx);
+
+/**
+ * `PCODES_OTP_CODE_BYTES`, for bindings that cannot read macros.
+ */
+size_t pcodes_otp_code_bytes(void);
+
+/**
+ * Issues (or re-issues) a one-time code for `purpose` (e.g. `"login"`,
+ * `"phone-change:+79990001122"`) and writes it, `OTP_DIGITS` ASCII digits zero-padded and
+ * NUL-terminated, to `code_out` for the host to send by SMS or e-mail. The state keeps only a
+ * keyed hash of (code, purpose, time). Issuing again replaces the outstanding code (the old one
+ * then verifies as `SUPERSEDED`). On success the state's wait (`pcodes_state_retry_at`) is when
+ * the next send will be allowed.
+ *
+ * `code_out_len` must be at least `OTP_DIGITS + 1`; `PCODES_OTP_CODE_BYTES` always suffices.
+ * The buffer is checked before anything is issued, so `BUFFER_TOO_SMALL` changes nothing.
+ *
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8 or empty purpose),
+ * `BUFFER_TOO_SMALL`, `CORRUPT_STATE` (state unchanged), `LOCKED`, `BLOCKED`, `TOO_SOON`
+ * (resend cooldown or hourly send limit; see `pcodes_state_retry_at`), `RNG_FAILURE`.
+ */
+pcodes_status pcodes_otp_issue(const pcodes_ctx *ctx,
+                               const char *purpose,
+                               uint64_t now,
+                               uint8_t *state,
+                               size_t state_len,
+                               char *code_out,
+                               size_t code_out_len);
+
+/**
+ * Checks `code` as typed by the person (spaces are ignored) against the outstanding code for
+ * `purpose` at `now`, and records the attempt in the state. Verdicts, first that applies:
+ * `LOCKED`/`BLOCKED`; `NO_CHALLENGE` (nothing issued); `MISTYPED` (not the code's number of
+ * ASCII digits); `UNKNOWN_KEY` (issued under a key the context no longer holds);
+ * `ALREADY_USED` (this is the code, but it was already accepted); `EXPIRED` (`OTP_TTL_SECONDS`
+ * passed); `ATTEMPTS_EXHAUSTED` (`OTP_MAX_ATTEMPTS` wrong tries on this code: request a new
+ * one); `OK` (the code is now used; lockout failures cleared); `SUPERSEDED` (the code this one
+ * replaced); `WRONG` (anything else, also a code issued for another purpose). Only `WRONG`
+ * counts, both against the code and in the lockout engine.
+ *
+ * Also returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty purpose) and
+ * `CORRUPT_STATE` (state unchanged).
+ */
+pcodes_status pcodes_otp_verify(const pcodes_ctx *ctx,
+                                const char *purpose,
+                                const char *code,
+                                uint64_t now,
+                                uint8_t *state,
+                                size_t state_len);
 
 /**
  * When the holder of this state may try again, in unix seconds: 0 if not waiting (also for a
