@@ -148,3 +148,36 @@ fn java_context_demo() {
     assert!(out.contains("fresh state: retry_at = 0"), "{out}");
     assert!(out.contains("closed twice: ok"), "{out}");
 }
+
+/// The life of an SMS code, as checked inside `examples/c/otp_demo.c`.
+fn check_otp_story(out: &str) {
+    for want in [
+        "verify before any code",
+        "-> PCODES_STATUS_NO_CHALLENGE",
+        "-> PCODES_STATUS_TOO_SOON; retry at t+60",
+        "-> PCODES_STATUS_SUPERSEDED",
+        "-> PCODES_STATUS_MISTYPED",
+        "-> PCODES_STATUS_ATTEMPTS_EXHAUSTED",
+        "-> PCODES_STATUS_EXPIRED",
+        "-> PCODES_STATUS_ALREADY_USED",
+        "ru: Срок действия кода истёк. Пожалуйста, запросите новый.",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in:\n{out}");
+    }
+    assert_eq!(out.matches("-> PCODES_STATUS_WRONG").count(), 4, "{out}");
+    assert_eq!(out.matches("-> PCODES_STATUS_OK").count(), 2, "{out}");
+}
+
+#[test]
+fn c_otp_demo() {
+    let out = run_c("otp_demo");
+    check_otp_story(&out);
+    assert!(out.contains("state unchanged"), "{out}");
+}
+
+#[test]
+fn java_otp_demo() {
+    let Some(out) = run_java("OtpDemo") else { return };
+    check_otp_story(&out);
+    assert!(out.contains("state unchanged"), "{out}");
+}

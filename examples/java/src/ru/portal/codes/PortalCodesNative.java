@@ -64,4 +64,12 @@ public interface PortalCodesNative extends Library {
     int pcodes_state_retry_at(byte[] state, SizeT stateLen, long now, LongByReference retryAtOut);
 
     int pcodes_state_reset(byte[] state, SizeT stateLen);
+
+    // ---- otp ----
+    SizeT pcodes_otp_code_bytes();
+
+    int pcodes_otp_issue(Pointer ctx, String purpose, long now, byte[] state, SizeT stateLen,
+            byte[] codeOut, SizeT codeOutLen);
+
+    int pcodes_otp_verify(Pointer ctx, String purpose, String code, long now, byte[] state, SizeT stateLen);
 }
