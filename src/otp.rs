@@ -283,7 +283,7 @@ fn check_purpose(purpose: &str) -> Result<()> {
 /// - [`Error::TooSoon`] before `OTP_RESEND_SECONDS` have passed since the last send, or when
 ///   `OTP_MAX_SENDS_PER_HOUR` sends were made in the last hour (or the last send is in the
 ///   future); [`crate::retry_at`] tells when sending is allowed again.
-pub fn issue<R: CryptoRng + ?Sized>(
+pub fn issue_with_rng<R: CryptoRng + ?Sized>(
     ctx: &Context,
     purpose: &str,
     now: u64,
@@ -362,15 +362,15 @@ fn issue_inner<R: CryptoRng + ?Sized>(
     Ok(code)
 }
 
-/// [`issue`] with this thread's OS-seeded generator ([`rng::with_system_rng`]).
+/// [`issue_with_rng`] with this thread's OS-seeded generator ([`rng::with_system_rng`]).
 ///
 /// # Errors
-/// As [`issue`], and [`Error::RngFailure`] if the operating system's randomness is unavailable
+/// As [`issue_with_rng`], and [`Error::RngFailure`] if the operating system's randomness is unavailable
 /// (the state is then left unchanged).
 #[cfg(feature = "std")]
-pub fn issue_os(ctx: &Context, purpose: &str, now: u64, state: &mut [u8; STATE_BYTES]) -> Result<OtpCode> {
+pub fn issue(ctx: &Context, purpose: &str, now: u64, state: &mut [u8; STATE_BYTES]) -> Result<OtpCode> {
     // Rejection sampling rarely needs a second draw; budget a few.
-    rng::with_system_rng(16, |r| issue(ctx, purpose, now, state, r))?
+    rng::with_system_rng(16, |r| issue_with_rng(ctx, purpose, now, state, r))?
 }
 
 /// Checks `code` (as typed: spaces are ignored) against the outstanding code for `purpose` at
@@ -567,7 +567,7 @@ mod tests {
     fn code_debug_hides_digits() {
         let ctx = Context::new(&[5; 32], 0).unwrap();
         let mut st = [0u8; STATE_BYTES];
-        let c = issue(&ctx, "login", 1000, &mut st, &mut ChaCha20Rng::from_seed([1; 32])).unwrap();
+        let c = issue_with_rng(&ctx, "login", 1000, &mut st, &mut ChaCha20Rng::from_seed([1; 32])).unwrap();
         let dbg = std::format!("{c:?}");
         assert_eq!(dbg, "OtpCode(6 digits)");
         assert!(!c.is_empty() && c.len() == 6);

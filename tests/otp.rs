@@ -26,7 +26,7 @@ fn other_than(avoid: &[&str]) -> String {
 }
 
 fn issue(ctx: &Context, purpose: &str, now: u64, st: &mut Blob, r: &mut ChaCha20Rng) -> String {
-    otp::issue(ctx, purpose, now, st, r).unwrap().as_str().to_owned()
+    otp::issue_with_rng(ctx, purpose, now, st, r).unwrap().as_str().to_owned()
 }
 
 /// The full life of a code, with the default policy (6 digits, 300 s, 3 attempts, 60 s resend).
@@ -43,7 +43,7 @@ fn full_life_of_a_code() {
     assert!(first.bytes().all(|b| b.is_ascii_digit()));
     assert_eq!(retry_at(&st, T0), Ok(T0 + 60));
     let before = st;
-    assert_eq!(otp::issue(&ctx, "login", T0 + 30, &mut st, &mut r).unwrap_err(), Error::TooSoon);
+    assert_eq!(otp::issue_with_rng(&ctx, "login", T0 + 30, &mut st, &mut r).unwrap_err(), Error::TooSoon);
     assert_eq!(retry_at(&st, T0 + 30), Ok(T0 + 60));
     assert_eq!(st, before, "a refused resend changes nothing here");
 
@@ -157,7 +157,7 @@ fn wrong_tries_lock_across_codes() {
     assert_eq!(otp::verify(&ctx, "login", &wb, T0 + 62, &mut st), Err(Error::Wrong), "5th failure locks");
     assert_eq!(retry_at(&st, T0 + 62), Ok(T0 + 62 + 900));
     assert_eq!(otp::verify(&ctx, "login", &b, T0 + 63, &mut st), Err(Error::Locked));
-    assert_eq!(otp::issue(&ctx, "login", T0 + 200, &mut st, &mut r).unwrap_err(), Error::Locked);
+    assert_eq!(otp::issue_with_rng(&ctx, "login", T0 + 200, &mut st, &mut r).unwrap_err(), Error::Locked);
     let c = issue(&ctx, "login", T0 + 962, &mut st, &mut r);
     assert_eq!(otp::verify(&ctx, "login", &c, T0 + 963, &mut st), Ok(()));
     // The count was cleared: four more failures do not lock.
@@ -218,12 +218,12 @@ fn resend_limits() {
         let expect = if i < 4 { T0 + t + 60 } else { T0 + 3600 };
         assert_eq!(retry_at(&st, T0 + t), Ok(expect), "after send {i}");
     }
-    assert_eq!(otp::issue(&ctx, "login", T0 + 3599, &mut st, &mut r).unwrap_err(), Error::TooSoon);
+    assert_eq!(otp::issue_with_rng(&ctx, "login", T0 + 3599, &mut st, &mut r).unwrap_err(), Error::TooSoon);
     assert_eq!(retry_at(&st, T0 + 3599), Ok(T0 + 3600));
     issue(&ctx, "login", T0 + 3600, &mut st, &mut r);
     // Now the sends in the last hour are 60, 200, 1000, 1500, 3600: next at 60 + 3600.
     assert_eq!(retry_at(&st, T0 + 3600), Ok(T0 + 3660));
-    assert_eq!(otp::issue(&ctx, "login", T0 + 3659, &mut st, &mut r).unwrap_err(), Error::TooSoon);
+    assert_eq!(otp::issue_with_rng(&ctx, "login", T0 + 3659, &mut st, &mut r).unwrap_err(), Error::TooSoon);
     issue(&ctx, "login", T0 + 3660, &mut st, &mut r);
     assert_eq!(retry_at(&st, T0 + 3660), Ok(T0 + 3800));
 
@@ -239,9 +239,9 @@ fn resend_limits() {
     // Lowering the limit later applies to the remembered sends.
     let mut five = ten.clone();
     five.set(Setting::OtpMaxSendsPerHour, 5).unwrap();
-    assert_eq!(otp::issue(&five, "login", T0 + 100, &mut st, &mut r).unwrap_err(), Error::TooSoon);
+    assert_eq!(otp::issue_with_rng(&five, "login", T0 + 100, &mut st, &mut r).unwrap_err(), Error::TooSoon);
     assert_eq!(retry_at(&st, T0 + 100), Ok(T0 + 3600));
-    assert_eq!(otp::issue(&ten, "login", T0 + 3599, &mut st, &mut r).unwrap_err(), Error::TooSoon);
+    assert_eq!(otp::issue_with_rng(&ten, "login", T0 + 3599, &mut st, &mut r).unwrap_err(), Error::TooSoon);
     issue(&ten, "login", T0 + 3600, &mut st, &mut r);
     // The ten sends at T0 are exactly an hour old: out of the window, nothing to wait for.
     assert_eq!(retry_at(&st, T0 + 3600), Ok(0));
@@ -253,7 +253,7 @@ fn resend_limits() {
     let mut st: Blob = [0; STATE_BYTES];
     issue(&one, "login", T0, &mut st, &mut r);
     assert_eq!(retry_at(&st, T0), Ok(T0 + 3600));
-    assert_eq!(otp::issue(&one, "login", T0 + 3599, &mut st, &mut r).unwrap_err(), Error::TooSoon);
+    assert_eq!(otp::issue_with_rng(&one, "login", T0 + 3599, &mut st, &mut r).unwrap_err(), Error::TooSoon);
     issue(&one, "login", T0 + 3600, &mut st, &mut r);
 
     // A clock that went backwards cannot send before the last send.
@@ -261,7 +261,7 @@ fn resend_limits() {
     z.set(Setting::OtpResendSeconds, 0).unwrap();
     let mut st: Blob = [0; STATE_BYTES];
     issue(&z, "login", T0, &mut st, &mut r);
-    assert_eq!(otp::issue(&z, "login", T0 - 1, &mut st, &mut r).unwrap_err(), Error::TooSoon);
+    assert_eq!(otp::issue_with_rng(&z, "login", T0 - 1, &mut st, &mut r).unwrap_err(), Error::TooSoon);
     assert_eq!(retry_at(&st, T0 - 1), Ok(T0));
 }
 
@@ -304,7 +304,7 @@ fn digits_keys_and_bad_input() {
 
     // Empty purpose: refused, state untouched.
     let copy = st;
-    assert_eq!(otp::issue(&old, "", T0, &mut st, &mut r).unwrap_err(), Error::InvalidArgument);
+    assert_eq!(otp::issue_with_rng(&old, "", T0, &mut st, &mut r).unwrap_err(), Error::InvalidArgument);
     assert_eq!(otp::verify(&old, "", &code, T0, &mut st), Err(Error::InvalidArgument));
     assert_eq!(st, copy);
 
@@ -313,7 +313,10 @@ fn digits_keys_and_bad_input() {
     bad[0] = 2; // a PIN blob
     let copy = bad;
     assert_eq!(otp::verify(&old, "login", &code, T0, &mut bad), Err(Error::CorruptState));
-    assert_eq!(otp::issue(&old, "login", T0 + 100, &mut bad, &mut r).unwrap_err(), Error::CorruptState);
+    assert_eq!(
+        otp::issue_with_rng(&old, "login", T0 + 100, &mut bad, &mut r).unwrap_err(),
+        Error::CorruptState
+    );
     assert_eq!(bad, copy);
     for at in [24usize, 25, 26] {
         let mut bad = st;
@@ -495,7 +498,7 @@ fn repeats(values: &[u32]) -> (usize, usize) {
 fn a_million_eight_digit_codes() {
     let n = 1_000_000;
     let mut r = rng(11);
-    let values = draw(n, 8, |c, st| otp::issue(c, "login", T0, st, &mut r).unwrap());
+    let values = draw(n, 8, |c, st| otp::issue_with_rng(c, "login", T0, st, &mut r).unwrap());
     digit_checks("8-digit", &values, 8);
 
     // Birthday bound: n draws from N = 10^8 values. Expected repeats (n − distinct) is
@@ -517,7 +520,7 @@ fn a_million_eight_digit_codes() {
 fn a_million_six_digit_codes() {
     let n = 1_000_000;
     let mut r = rng(12);
-    let values = draw(n, 6, |c, st| otp::issue(c, "login", T0, st, &mut r).unwrap());
+    let values = draw(n, 6, |c, st| otp::issue_with_rng(c, "login", T0, st, &mut r).unwrap());
     digit_checks("6-digit", &values, 6);
     let mut counts = vec![0u64; 1_000_000];
     for &v in &values {
@@ -536,7 +539,7 @@ fn a_million_six_digit_codes() {
 #[test]
 fn os_seeded_codes_are_uniform_too() {
     let n = 100_000;
-    let values = draw(n, 4, |c, st| otp::issue_os(c, "login", T0, st).unwrap());
+    let values = draw(n, 4, |c, st| otp::issue(c, "login", T0, st).unwrap());
     digit_checks("4-digit (OS)", &values, 4);
     let mut counts = vec![0u64; 10_000];
     for &v in &values {

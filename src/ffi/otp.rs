@@ -51,7 +51,7 @@ pub unsafe extern "C" fn pcodes_otp_issue(
         if code_out_len <= ctx.policy().otp_digits as usize {
             return Err(Error::BufferTooSmall);
         }
-        let code = crate::otp::issue_os(ctx, purpose, now, st)?;
+        let code = crate::otp::issue(ctx, purpose, now, st)?;
         // SAFETY: caller passes `code_out_len` writable bytes; the size was checked above.
         unsafe { write_text(code_out, code_out_len, code.as_str()) }
     })
