@@ -11,6 +11,7 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+pub mod base32;
 pub mod context;
 pub mod error;
 pub mod keys;
@@ -19,6 +20,7 @@ pub mod mac;
 pub mod policy;
 pub mod rng;
 pub mod state;
+pub mod totp;
 
 #[cfg(feature = "capi")]
 #[allow(unsafe_code)]
