@@ -44,6 +44,7 @@ impl Alphabet {
     /// # Panics
     /// At compile time (in a `const`) if a symbol is repeated, is not ASCII, or is white space or `=`.
     #[must_use]
+    #[allow(clippy::cast_possible_truncation)] // i < 32
     pub const fn new(symbols: &[u8; 32]) -> Self {
         let mut decode = [INVALID; 256];
         decode[b' ' as usize] = SKIP;
@@ -101,6 +102,7 @@ impl Alphabet {
     /// # Errors
     /// [`Error::BufferTooSmall`] if `out` is shorter than [`encoded_len`]`(data.len())`
     /// (nothing is written then).
+    #[allow(clippy::cast_possible_truncation)] // keeps the low 5 bits on purpose
     pub fn encode<'o>(&self, data: &[u8], out: &'o mut [u8]) -> Result<&'o str> {
         let n = encoded_len(data.len());
         if out.len() < n {
@@ -134,6 +136,7 @@ impl Alphabet {
     /// [`Error::InvalidArgument`] for a byte that is not a symbol, white space or trailing `=`,
     /// or for an impossible symbol count; [`Error::BufferTooSmall`] if `out` is shorter than
     /// the decoded data. On an error `out` may have been partly written.
+    #[allow(clippy::cast_possible_truncation)] // keeps the low 8 bits on purpose
     pub fn decode(&self, text: &[u8], out: &mut [u8]) -> Result<usize> {
         let mut acc: u16 = 0;
         let mut bits = 0u32;
@@ -223,6 +226,7 @@ pub fn decode(text: &str, out: &mut [u8]) -> Result<usize> {
 }
 
 #[cfg(test)]
+#[allow(clippy::cast_possible_truncation)]
 mod tests {
     use super::*;
 

@@ -6,6 +6,8 @@
 
 use portal_codes::{Context, Setting, state};
 
+mod totp;
+
 fn main() -> Result<(), portal_codes::Error> {
     // In production: 32–64 random bytes from the secret store, and an id (0–15) per key.
     let current_key = [0x42u8; 32];
@@ -24,5 +26,6 @@ fn main() -> Result<(), portal_codes::Error> {
         portal_codes::Error::Expired.message(portal_codes::Lang::En),
         portal_codes::Error::Expired.message(portal_codes::Lang::Ru)
     );
+    totp::run(&ctx)?;
     Ok(())
 }

@@ -129,17 +129,17 @@ pub unsafe extern "C" fn pcodes_totp_uri(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes `secret_len` readable bytes.
-        let s = unsafe { bytes(secret, secret_len) }?;
+        let key = unsafe { bytes(secret, secret_len) }?;
         // SAFETY: caller passes NUL-terminated strings.
-        let (i, a) = unsafe { (text(issuer)?, text(account)?) };
+        let (iss, acc) = unsafe { (text(issuer)?, text(account)?) };
         if out.is_null() {
             return Err(Error::NullArgument);
         }
-        let p = params(algorithm, digits, period)?;
+        let prm = params(algorithm, digits, period)?;
         let mut buf = [0u8; uri::URI_BYTES];
-        let u = uri::build(s, i, a, &p, &mut buf)?;
+        let link = uri::build(key, iss, acc, &prm, &mut buf)?;
         // SAFETY: caller passes `out_len` writable bytes.
-        unsafe { write_text(out, out_len, u) }
+        unsafe { write_text(out, out_len, link) }
     })
 }
 
@@ -157,10 +157,10 @@ pub unsafe extern "C" fn pcodes_totp_uri_parse(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a NUL-terminated string.
-        let u = unsafe { text(uri_text) }?;
+        let link = unsafe { text(uri_text) }?;
         // SAFETY: caller passes a writable struct.
-        let o = unsafe { out(enrolment_out) }?;
-        let e = uri::parse(u)?;
+        let dst = unsafe { out(enrolment_out) }?;
+        let e = uri::parse(link)?;
         let p = e.params();
         let mut r = pcodes_totp_enrolment {
             is_hotp: i32::from(e.otp_type() == uri::OtpType::Hotp),
@@ -175,12 +175,12 @@ pub unsafe extern "C" fn pcodes_totp_uri_parse(
         };
         r.secret[..e.secret().len()].copy_from_slice(e.secret());
         for (d, s) in r.issuer.iter_mut().zip(e.issuer().unwrap_or("").bytes()) {
-            *d = s as c_char;
+            *d = c_char::from_ne_bytes([s]);
         }
         for (d, s) in r.account.iter_mut().zip(e.account().bytes()) {
-            *d = s as c_char;
+            *d = c_char::from_ne_bytes([s]);
         }
-        *o = r;
+        *dst = r;
         Ok(())
     })
 }
@@ -396,6 +396,7 @@ pub unsafe extern "C" fn pcodes_base32_decode(
 }
 
 #[cfg(test)]
+#[allow(clippy::too_many_lines, clippy::borrow_as_ptr, clippy::cast_sign_loss)]
 mod tests {
     use super::*;
     use crate::ffi::ctx::{pcodes_ctx_free, pcodes_ctx_new};

@@ -159,6 +159,7 @@ pub struct Code {
 }
 
 impl Code {
+    #[allow(clippy::cast_possible_truncation)] // digits ≤ 8, v % 10 < 10
     fn new(value: u32, digits: u32) -> Self {
         let mut c = Self { digits: [b'0'; MAX_DIGITS], len: digits as u8 };
         let mut v = value;

@@ -210,7 +210,7 @@ mod tests {
         for k in [-3i64, 3] {
             let mut st = [0u8; STATE_BYTES];
             let c = code(secret, &p, t.wrapping_add_signed(60 * k)).unwrap();
-            assert_eq!(verify(&ctx, secret, &p, c.as_str(), t, &mut st), Ok(k as i32));
+            assert_eq!(verify(&ctx, secret, &p, c.as_str(), t, &mut st), Ok(i32::try_from(k).unwrap()));
         }
         ctx.set(Setting::TotpWindowSteps, 0).unwrap();
         let mut st = [0u8; STATE_BYTES];

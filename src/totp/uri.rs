@@ -156,7 +156,7 @@ impl core::fmt::Debug for Enrolment {
             .field("params", &self.params)
             .field("counter", &self.counter)
             .field("secret", &format_args!("<{} bytes>", self.secret_len))
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -269,6 +269,7 @@ fn small(s: &[u8]) -> Result<u32> {
 /// UTF-8, an issuer over 64 or an account over 128 bytes, an empty account, a repeated
 /// parameter, a missing secret, out-of-range values, or a label issuer that differs from the
 /// `issuer` parameter.
+#[allow(clippy::too_many_lines, clippy::many_single_char_names, clippy::cast_possible_truncation)] // lengths ≤ 128
 pub fn parse(uri: &str) -> Result<Enrolment> {
     let b = uri.as_bytes();
     let b = match b.iter().position(|&c| c == b'#') {
