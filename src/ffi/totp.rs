@@ -22,13 +22,22 @@ pub const PCODES_ALGORITHM_SHA512: pcodes_algorithm = 3;
 /// Buffer size for a code: up to 8 digits plus NUL.
 pub const PCODES_TOTP_CODE_BYTES: usize = 9;
 /// Buffer size that holds any URI `pcodes_totp_uri` writes, plus NUL.
-pub const PCODES_TOTP_URI_BYTES: usize = uri::URI_BYTES;
+pub const PCODES_TOTP_URI_BYTES: usize = 1024;
 /// Buffer size that holds the SVG of any URI (text up to `PCODES_TOTP_URI_BYTES - 1` bytes), plus NUL.
-pub const PCODES_TOTP_QR_SVG_BYTES: usize = qr::SVG_BYTES;
+pub const PCODES_TOTP_QR_SVG_BYTES: usize = 157_781;
 /// Default length of a new secret, bytes (160 bits).
-pub const PCODES_TOTP_SECRET_BYTES: usize = totp::DEFAULT_SECRET_BYTES;
+pub const PCODES_TOTP_SECRET_BYTES: usize = 20;
 /// Largest secret accepted anywhere, bytes.
-pub const PCODES_TOTP_SECRET_MAX_BYTES: usize = totp::MAX_SECRET_BYTES;
+pub const PCODES_TOTP_SECRET_MAX_BYTES: usize = 64;
+
+// Literals above so that cbindgen emits them; they must equal the Rust constants.
+const _: () = assert!(
+    PCODES_TOTP_URI_BYTES == uri::URI_BYTES
+        && PCODES_TOTP_QR_SVG_BYTES == qr::SVG_BYTES
+        && PCODES_TOTP_SECRET_BYTES == totp::DEFAULT_SECRET_BYTES
+        && PCODES_TOTP_SECRET_MAX_BYTES == totp::MAX_SECRET_BYTES
+        && PCODES_TOTP_CODE_BYTES == totp::MAX_DIGITS + 1
+);
 
 /// `PCODES_TOTP_CODE_BYTES`.
 #[unsafe(no_mangle)]
