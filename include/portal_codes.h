@@ -517,7 +517,7 @@ pcodes_status pcodes_totp_uri_parse(const char *uri_text,
  * Renders `text` (normally a URI from `pcodes_totp_uri`, at most `PCODES_TOTP_URI_BYTES - 1`
  * bytes) as an SVG QR code (level M, 4-module quiet zone, no fixed size: style it with CSS),
  * NUL-terminated. A buffer of `PCODES_TOTP_QR_SVG_BYTES` always suffices; typical URIs need
- * 2–6 KB.
+ * 5–15 KB (a Cyrillic issuer makes the URI longer).
  *
  * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, text too long), `BUFFER_TOO_SMALL`
  * (`out` untouched).

@@ -8,7 +8,7 @@
 //!
 //! Text up to [`MAX_TEXT_BYTES`] (every URI [`uri::build`](super::uri::build) makes) is
 //! accepted; the SVG then needs at most [`SVG_BYTES`] bytes including a NUL; typical enrolment
-//! URIs (around 120 bytes) give version 6–8 codes and SVGs of 2–6 KB ([`svg_len`] tells exactly).
+//! URIs (100–250 bytes, more with a Cyrillic issuer) give SVGs of 5–15 KB ([`svg_len`] tells exactly).
 
 use core::fmt::Write;
 
