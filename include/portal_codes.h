@@ -38,6 +38,31 @@
 #define PCODES_STATE_BYTES 64
 
 /**
+ * Buffer size for a code: up to 8 digits plus NUL.
+ */
+#define PCODES_TOTP_CODE_BYTES 9
+
+/**
+ * Buffer size that holds any URI `pcodes_totp_uri` writes, plus NUL.
+ */
+#define PCODES_TOTP_URI_BYTES 1024
+
+/**
+ * Buffer size that holds the SVG of any URI (text up to `PCODES_TOTP_URI_BYTES - 1` bytes), plus NUL.
+ */
+#define PCODES_TOTP_QR_SVG_BYTES 157781
+
+/**
+ * Default length of a new secret, bytes (160 bits).
+ */
+#define PCODES_TOTP_SECRET_BYTES 20
+
+/**
+ * Largest secret accepted anywhere, bytes.
+ */
+#define PCODES_TOTP_SECRET_MAX_BYTES 64
+
+/**
  * Opaque context: keys and settings. Create with `pcodes_ctx_new`, configure with
  * `pcodes_ctx_add_key`/`pcodes_ctx_set`, then share it read-only between threads; free it with
  * `pcodes_ctx_free`. Configuring while other threads use it is a data race.
@@ -53,6 +78,54 @@ typedef int32_t pcodes_status;
  * Setting id (`PCODES_SETTING_*`). Any value may be passed; unknown ones are `INVALID_ARGUMENT`.
  */
 typedef int32_t pcodes_setting;
+
+/**
+ * HMAC hash of an enrolment (`PCODES_ALGORITHM_*`). Any value may be passed; unknown ones are
+ * `INVALID_ARGUMENT`.
+ */
+typedef int32_t pcodes_algorithm;
+
+/**
+ * An enrolment read from an `otpauth://` URI by `pcodes_totp_uri_parse`.
+ */
+typedef struct {
+  /**
+   * 0 for TOTP, 1 for HOTP.
+   */
+  int32_t is_hotp;
+  /**
+   * `PCODES_ALGORITHM_*`.
+   */
+  pcodes_algorithm algorithm;
+  /**
+   * 6–8.
+   */
+  uint32_t digits;
+  /**
+   * Seconds per step (30 when the URI has none, and for HOTP).
+   */
+  uint32_t period;
+  /**
+   * HOTP initial counter (0 for TOTP).
+   */
+  uint64_t counter;
+  /**
+   * Number of valid bytes in `secret` (10–64).
+   */
+  size_t secret_len;
+  /**
+   * The secret.
+   */
+  uint8_t secret[64];
+  /**
+   * The issuer, NUL-terminated UTF-8; empty if the URI names none.
+   */
+  char issuer[65];
+  /**
+   * The account name, NUL-terminated UTF-8.
+   */
+  char account[129];
+} pcodes_totp_enrolment;
 
 /**
  * Link-code validity, seconds. Default 600, range 60–86400.
@@ -259,6 +332,21 @@ typedef int32_t pcodes_setting;
  */
 #define PCODES_STATUS_RNG_FAILURE 901
 
+/**
+ * HMAC-SHA-1: the default, and the only algorithm every authenticator app supports.
+ */
+#define PCODES_ALGORITHM_SHA1 1
+
+/**
+ * HMAC-SHA-256.
+ */
+#define PCODES_ALGORITHM_SHA256 2
+
+/**
+ * HMAC-SHA-512.
+ */
+#define PCODES_ALGORITHM_SHA512 3
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -410,6 +498,182 @@ const char *pcodes_version(void);
  * The current time in unix seconds: the only function that reads the clock.
  */
 uint64_t pcodes_now(void);
+
+/**
+ * `PCODES_TOTP_CODE_BYTES`.
+ */
+size_t pcodes_totp_code_bytes(void);
+
+/**
+ * `PCODES_TOTP_URI_BYTES`.
+ */
+size_t pcodes_totp_uri_bytes(void);
+
+/**
+ * `PCODES_TOTP_QR_SVG_BYTES`.
+ */
+size_t pcodes_totp_qr_svg_bytes(void);
+
+/**
+ * `PCODES_TOTP_SECRET_BYTES`.
+ */
+size_t pcodes_totp_secret_bytes(void);
+
+/**
+ * `PCODES_TOTP_SECRET_MAX_BYTES`.
+ */
+size_t pcodes_totp_secret_max_bytes(void);
+
+/**
+ * Fills `secret_out` with a new random secret of `secret_len` bytes (16–64; use
+ * `PCODES_TOTP_SECRET_BYTES` = 20 unless you have a reason). `ctx` is required (for
+ * uniformity) but its keys are not used.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (length), `RNG_FAILURE`.
+ */
+pcodes_status pcodes_totp_secret(const pcodes_ctx *ctx,
+                                 uint8_t *secret_out,
+                                 size_t secret_len);
+
+/**
+ * Writes the Key URI an authenticator app scans:
+ * `otpauth://totp/Issuer:account?secret=…&issuer=…[&algorithm=…][&digits=…][&period=…]`, with
+ * issuer and account percent-encoded (Cyrillic as UTF-8 escapes) and parameters equal to the
+ * defaults (SHA1, 6, 30) omitted. `secret` is 10–64 bytes; `issuer` 1–64 and `account` 1–128
+ * bytes of UTF-8 without `:` or control characters. A buffer of `PCODES_TOTP_URI_BYTES` always
+ * suffices.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `BUFFER_TOO_SMALL`.
+ */
+pcodes_status pcodes_totp_uri(const uint8_t *secret,
+                              size_t secret_len,
+                              const char *issuer,
+                              const char *account,
+                              pcodes_algorithm algorithm,
+                              uint32_t digits,
+                              uint32_t period,
+                              char *out,
+                              size_t out_len);
+
+/**
+ * Reads an `otpauth://totp/…` or `otpauth://hotp/…` URI (for importing enrolments) into
+ * `*enrolment_out`. The label may be `Issuer:account` or `account`; when both the label issuer
+ * and the `issuer` parameter are present they must agree. `*enrolment_out` is written only on
+ * success.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (not UTF-8, malformed, issuer mismatch, secret
+ * not 10–64 bytes, digits not 6–8, period not 1–3600, HOTP without counter).
+ */
+pcodes_status pcodes_totp_uri_parse(const char *uri_text,
+                                    pcodes_totp_enrolment *enrolment_out);
+
+/**
+ * Renders `text` (normally a URI from `pcodes_totp_uri`, at most `PCODES_TOTP_URI_BYTES - 1`
+ * bytes) as an SVG QR code (level M, 4-module quiet zone, no fixed size: style it with CSS),
+ * NUL-terminated. A buffer of `PCODES_TOTP_QR_SVG_BYTES` always suffices; typical URIs need
+ * 5–15 KB (a Cyrillic issuer makes the URI longer).
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, text too long), `BUFFER_TOO_SMALL`
+ * (`out` untouched).
+ */
+pcodes_status pcodes_totp_qr_svg(const char *text_in,
+                                 char *out,
+                                 size_t out_len);
+
+/**
+ * Writes the TOTP code for unix time `now` (`PCODES_TOTP_CODE_BYTES` suffices). `secret` is
+ * 10–64 bytes, `digits` 6–8, `period` 1–3600 s.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `BUFFER_TOO_SMALL`.
+ */
+pcodes_status pcodes_totp_code(const uint8_t *secret,
+                               size_t secret_len,
+                               pcodes_algorithm algorithm,
+                               uint32_t digits,
+                               uint32_t period,
+                               uint64_t now,
+                               char *out,
+                               size_t out_len);
+
+/**
+ * Verifies a TOTP code typed by a person (spaces are ignored) at unix time `now`. Steps
+ * current ± `TOTP_WINDOW_STEPS` are accepted; the matched step is stored in `state` (a
+ * TOTP blob, all zeros for a new enrolment) and that step or any earlier one is refused
+ * afterwards. On `OK`, `*drift_out` (if not NULL) = matched step − current step. `ctx`
+ * supplies the policy (window, lockout).
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (secret not 10–64 bytes, digits, period,
+ * algorithm), `CORRUPT_STATE` (state untouched), `BLOCKED`, `LOCKED`, `MISTYPED` (not exactly
+ * `digits` ASCII digits; not counted), `ALREADY_USED` (not counted), `WRONG` (counted by the
+ * lockout engine). The state is written on every return after it was read.
+ */
+pcodes_status pcodes_totp_verify(const pcodes_ctx *ctx,
+                                 const uint8_t *secret,
+                                 size_t secret_len,
+                                 pcodes_algorithm algorithm,
+                                 uint32_t digits,
+                                 uint32_t period,
+                                 const char *code,
+                                 uint64_t now,
+                                 uint8_t *state,
+                                 size_t state_len,
+                                 int32_t *drift_out);
+
+/**
+ * Writes the HOTP code for `counter` (`PCODES_TOTP_CODE_BYTES` suffices). `secret` is 10–64
+ * bytes, `digits` 6–8.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `BUFFER_TOO_SMALL`.
+ */
+pcodes_status pcodes_hotp_code(const uint8_t *secret,
+                               size_t secret_len,
+                               pcodes_algorithm algorithm,
+                               uint32_t digits,
+                               uint64_t counter,
+                               char *out,
+                               size_t out_len);
+
+/**
+ * Verifies a HOTP code against the counter stored in `state` (a HOTP blob; all zeros starts at
+ * counter 0): counters `next … next + HOTP_LOOK_AHEAD` are checked, and on a match the stored
+ * counter moves past it. The last accepted code again is `ALREADY_USED`.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `CORRUPT_STATE` (state untouched), `BLOCKED`,
+ * `LOCKED`, `MISTYPED` (not counted), `ALREADY_USED` (not counted), `WRONG` (counted). The
+ * state is written on every return after it was read.
+ */
+pcodes_status pcodes_hotp_verify(const pcodes_ctx *ctx,
+                                 const uint8_t *secret,
+                                 size_t secret_len,
+                                 pcodes_algorithm algorithm,
+                                 uint32_t digits,
+                                 const char *code,
+                                 uint64_t now,
+                                 uint8_t *state,
+                                 size_t state_len);
+
+/**
+ * Encodes `len` bytes as RFC 4648 base32 without padding, NUL-terminated (needs
+ * `ceil(8 * len / 5) + 1` bytes).
+ *
+ * Returns `NULL_ARGUMENT`, `BUFFER_TOO_SMALL` (`out` untouched).
+ */
+pcodes_status pcodes_base32_encode(const uint8_t *data,
+                                   size_t len,
+                                   char *out,
+                                   size_t out_len);
+
+/**
+ * Decodes RFC 4648 base32 (either case; spaces, tabs, line breaks and trailing `=` ignored)
+ * into `out`; `*written_out` = bytes written.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, a character outside the alphabet,
+ * impossible length), `BUFFER_TOO_SMALL` (`out` untouched).
+ */
+pcodes_status pcodes_base32_decode(const char *text_in,
+                                   uint8_t *out,
+                                   size_t out_len,
+                                   size_t *written_out);
 
 #ifdef __cplusplus
 }  // extern "C"

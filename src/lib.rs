@@ -17,6 +17,7 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+pub mod base32;
 pub mod context;
 pub mod error;
 pub mod keys;
@@ -26,6 +27,7 @@ pub mod otp;
 pub mod policy;
 pub mod rng;
 pub mod state;
+pub mod totp;
 
 #[cfg(feature = "capi")]
 #[allow(unsafe_code)]

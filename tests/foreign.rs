@@ -181,3 +181,30 @@ fn java_otp_demo() {
     check_otp_story(&out);
     assert!(out.contains("state unchanged"), "{out}");
 }
+
+#[test]
+fn c_totp_demo() {
+    let out = run_c("totp_demo");
+    assert!(out.contains("URI: otpauth://totp/%D0%93%D0%BE%D1%81%D1%83%D1%81%D0%BB%D1%83%D0%B3%D0%B8:ivan%40example.ru?secret="), "{out}");
+    assert!(out.contains("QR code: "), "{out}");
+    assert!(out.contains("right code: OK, drift +0"), "{out}");
+    assert!(out.contains("replay -> PCODES_STATUS_ALREADY_USED"), "{out}");
+    assert!(out.contains("phone a step behind: OK, drift -1"), "{out}");
+    assert!(out.contains("phone a step ahead: OK, drift +1"), "{out}");
+    assert!(out.contains("code from two steps ago -> PCODES_STATUS_WRONG"), "{out}");
+    assert!(out.contains("-> PCODES_STATUS_LOCKED, retry in 900 s"), "{out}");
+}
+
+#[test]
+fn java_totp_demo() {
+    let Some(out) = run_java("TotpDemo") else { return };
+    assert!(out.contains("URI: otpauth://totp/%D0%93%D0%BE%D1%81%D1%83%D1%81%D0%BB%D1%83%D0%B3%D0%B8:ivan%40example.ru?secret="), "{out}");
+    assert!(out.contains("parsed back: issuer Госуслуги, account ivan@example.ru"), "{out}");
+    assert!(out.contains("QR code: "), "{out}");
+    assert!(out.contains("right code: OK, drift +0"), "{out}");
+    assert!(out.contains("replay -> PCODES_STATUS_ALREADY_USED"), "{out}");
+    assert!(out.contains("phone a step behind: OK, drift -1"), "{out}");
+    assert!(out.contains("phone a step ahead: OK, drift +1"), "{out}");
+    assert!(out.contains("code from two steps ago -> PCODES_STATUS_WRONG"), "{out}");
+    assert!(out.contains("-> PCODES_STATUS_LOCKED, retry in 900 s"), "{out}");
+}

@@ -8,6 +8,8 @@ mod otp;
 
 use portal_codes::{Context, Setting, state};
 
+mod totp;
+
 fn main() -> Result<(), portal_codes::Error> {
     // In production: 32–64 random bytes from the secret store, and an id (0–15) per key.
     let current_key = [0x42u8; 32];
@@ -27,5 +29,6 @@ fn main() -> Result<(), portal_codes::Error> {
         portal_codes::Error::Expired.message(portal_codes::Lang::Ru)
     );
     otp::run(&ctx)?;
+    totp::run(&ctx)?;
     Ok(())
 }

@@ -17,6 +17,7 @@ pub mod ctx;
 pub mod otp;
 pub mod state;
 pub mod status;
+pub mod totp;
 
 pub use ctx::pcodes_ctx;
 
