@@ -79,3 +79,23 @@ fn sms_code_is_accepted_exactly_once() {
     assert_eq!(verdicts.iter().filter(|v| v.is_ok()).count(), 1, "{verdicts:?}");
     assert!(verdicts.iter().all(|v| v.is_ok() || *v == Err(Error::AlreadyUsed)), "{verdicts:?}");
 }
+
+/// One authenticator code submitted by all workers at once: exactly one OK, the others
+/// `ALREADY_USED` (RFC 6238 §5.2 replay protection through the stored last step).
+#[test]
+fn totp_code_is_accepted_exactly_once() {
+    use portal_codes::totp::{self, Params};
+    let Some(server) = pg::Server::start() else { return };
+    let mut c = server.connect();
+    pg::create_table(&mut c);
+    pg::insert_fresh(&mut c, 3);
+    let ctx = Arc::new(Context::new(&[5; 32], 0).unwrap());
+    let secret = *b"12345678901234567890";
+    let now = 1_800_000_000;
+    let code = totp::totp_code(&secret, &Params::default(), now).unwrap().as_str().to_owned();
+    let verdicts = race(&server, 3, move |_, blob| {
+        totp::totp_verify(&ctx, &secret, &Params::default(), &code, now, blob)
+    });
+    assert_eq!(verdicts.iter().filter(|v| **v == Ok(0)).count(), 1, "{verdicts:?}");
+    assert!(verdicts.iter().all(|v| *v == Ok(0) || *v == Err(Error::AlreadyUsed)), "{verdicts:?}");
+}

@@ -310,7 +310,10 @@ pub(crate) fn scan(
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for a length outside 16–64 (nothing written).
-pub fn generate_secret_with_rng<R: crate::rng::CryptoRng + ?Sized>(out: &mut [u8], rng: &mut R) -> Result<()> {
+pub fn generate_secret_with_rng<R: crate::rng::CryptoRng + ?Sized>(
+    out: &mut [u8],
+    rng: &mut R,
+) -> Result<()> {
     if !(MIN_NEW_SECRET_BYTES..=MAX_SECRET_BYTES).contains(&out.len()) {
         return Err(Error::InvalidArgument);
     }
