@@ -14,6 +14,7 @@ extern crate std;
 pub mod context;
 pub mod error;
 pub mod keys;
+pub mod link;
 pub mod lockout;
 pub mod mac;
 pub mod policy;

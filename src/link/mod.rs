@@ -1,0 +1,430 @@
+//! Link codes: the code that attaches a child's record to a parent's account.
+//!
+//! The portal issues a code when a child's profile is created or changed ([`issue`]) and shows
+//! it in the child's card; the parent types or pastes it. The host finds the record with
+//! [`parse`] (no key needed), loads the child's current data and the record's state blob, and
+//! calls [`redeem`]. `docs/link-code.md` has the bit layout, the check-symbol construction,
+//! the canonicalisation rules and test vectors.
+//!
+//! # The code
+//! 25 symbols of Crockford's base32 (`0-9 A-Z` without `I L O U`), shown as
+//! `XXXXX-XXXXX-XXXXX-XXXXX-XXXXX`: 24 data symbols carrying 120 bits, most significant first,
+//!
+//! | bits | field |
+//! |---|---|
+//! | 4  | key id (0–15) |
+//! | 40 | record id (0 – 2⁴⁰−1) |
+//! | 24 | issue time, minutes since 2020-01-01 00:00 UTC ([`EPOCH`]; ≈ 31.9 years, to 2051-11) |
+//! | 12 | random (CSPRNG) |
+//! | 40 | tag: the first 5 bytes of HMAC-SHA256(link key, `"portal-codes/link/v1"` ‖ the 80 bits above as 10 bytes ‖ child fingerprint) |
+//!
+//! and a check symbol (see [`code`](self::code) for why it catches every single substitution and
+//! every adjacent transposition). The link key is the context's derived `Purpose::Link` key of
+//! the code's key id; the fingerprint is [`Child::fingerprint`].
+//!
+//! # State payload (40 bytes of the record's [state blob](crate::state))
+//!
+//! | bytes | field |
+//! |---|---|
+//! | 0 | flags: 1 = a code was issued, 2 = it was redeemed, 4 = a previous fingerprint is kept |
+//! | 1 | key id of the latest code |
+//! | 2..4 | random of the latest code (u16 LE) |
+//! | 4..8 | issue time of the latest code, seconds since [`EPOCH`] (u32 LE) |
+//! | 8..24 | child fingerprint at the latest issue |
+//! | 24..40 | child fingerprint at the issue before it |
+//!
+//! # Redeem verdicts, first that applies
+//! lock ([`Error::Locked`]/[`Error::Blocked`]), [`Error::Mistyped`], [`Error::UnknownKey`],
+//! [`Error::Wrong`] (the only one counted as a failure), [`Error::DataChanged`],
+//! [`Error::Superseded`], [`Error::AlreadyUsed`], [`Error::Expired`], then OK. A verdict after
+//! `WRONG` is only ever given to a code whose tag verified.
+
+pub mod child;
+pub mod code;
+
+use zeroize::Zeroize;
+
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::keys::Purpose;
+use crate::lockout;
+use crate::mac::{self, HmacKey, Sha256};
+use crate::rng::CryptoRng;
+use crate::state::{Kind, PAYLOAD_BYTES, STATE_BYTES, State};
+
+pub use child::{Child, FIELD_BIRTH_DATE, FIELD_FULL_NAME, FIELD_SEX, FIELD_SNILS, FINGERPRINT_BYTES};
+pub use code::{DISPLAY_LEN, SYMBOLS};
+
+/// The code's time origin: 2020-01-01 00:00:00 UTC, in unix seconds.
+pub const EPOCH: u64 = 1_577_836_800;
+/// Largest record id (2⁴⁰ − 1).
+pub const MAX_RECORD_ID: u64 = (1 << 40) - 1;
+/// Largest issue time in minutes since [`EPOCH`] (2²⁴ − 1, in November 2051).
+pub const MAX_MINUTES: u32 = (1 << 24) - 1;
+/// Buffer size for a code in C: the display form plus a NUL.
+pub const CODE_BYTES: usize = DISPLAY_LEN + 1;
+/// Bytes of the tag kept in the code (40 bits).
+pub const TAG_BYTES: usize = 5;
+
+/// Domain-separation prefix of the tag's HMAC input.
+const TAG_DOMAIN: &[u8] = b"portal-codes/link/v1";
+
+const FLAG_ISSUED: u8 = 1;
+const FLAG_REDEEMED: u8 = 2;
+const FLAG_PREVIOUS: u8 = 4;
+
+/// An issued link code in display form (`XXXXX-XXXXX-XXXXX-XXXXX-XXXXX`).
+///
+/// It is a secret until redeemed: `Debug` does not show it, and it is zeroized on drop.
+pub struct LinkCode {
+    text: [u8; DISPLAY_LEN],
+}
+
+impl LinkCode {
+    /// The display form.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        // Always ASCII from the alphabet and '-'.
+        core::str::from_utf8(&self.text).unwrap_or_default()
+    }
+}
+
+impl core::fmt::Debug for LinkCode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("LinkCode(..)")
+    }
+}
+
+impl Drop for LinkCode {
+    fn drop(&mut self) {
+        self.text.zeroize();
+    }
+}
+
+/// The fields of a code that passed its check symbol.
+struct Decoded {
+    /// Key id, record id, minutes and random: the first 80 bits, big-endian.
+    head: [u8; 10],
+    tag: [u8; TAG_BYTES],
+    key_id: u8,
+    record_id: u64,
+    minutes: u32,
+    random: u16,
+}
+
+impl Drop for Decoded {
+    fn drop(&mut self) {
+        self.tag.zeroize();
+    }
+}
+
+fn head(key_id: u8, record_id: u64, minutes: u32, random: u16) -> [u8; 10] {
+    let v: u128 = (u128::from(key_id) << 76)
+        | (u128::from(record_id) << 36)
+        | (u128::from(minutes) << 12)
+        | u128::from(random & 0xfff);
+    let b = v.to_be_bytes();
+    let mut h = [0u8; 10];
+    h.copy_from_slice(&b[6..]);
+    h
+}
+
+fn decode(text: &str) -> Result<Decoded> {
+    let mut sym = code::read_symbols(text)?;
+    let mut bits = code::join(&sym);
+    sym.zeroize();
+    let b = bits.to_be_bytes(); // 16 bytes; the 120 bits are the last 15
+    bits.zeroize();
+    let mut d = Decoded {
+        head: [0; 10],
+        tag: [0; TAG_BYTES],
+        key_id: b[1] >> 4,
+        record_id: 0,
+        minutes: 0,
+        random: 0,
+    };
+    d.head.copy_from_slice(&b[1..11]);
+    d.tag.copy_from_slice(&b[11..16]);
+    let h = d.head.iter().fold(0u128, |a, &x| (a << 8) | u128::from(x));
+    d.record_id = ((h >> 36) as u64) & MAX_RECORD_ID;
+    d.minutes = ((h >> 12) as u32) & MAX_MINUTES;
+    d.random = (h as u16) & 0xfff;
+    Ok(d)
+}
+
+fn tag(key: &HmacKey<Sha256>, head: &[u8; 10], fp: &[u8; FINGERPRINT_BYTES]) -> [u8; TAG_BYTES] {
+    let mut full = key.mac(&[TAG_DOMAIN, head, fp]);
+    let mut t = [0u8; TAG_BYTES];
+    t.copy_from_slice(&full[..TAG_BYTES]);
+    full.zeroize();
+    t
+}
+
+fn display(head: &[u8; 10], tag: &[u8; TAG_BYTES]) -> LinkCode {
+    let mut bits = head.iter().chain(tag).fold(0u128, |a, &x| (a << 8) | u128::from(x));
+    let mut data = code::split(bits);
+    bits.zeroize();
+    let text = code::display(&data);
+    data.zeroize();
+    LinkCode { text }
+}
+
+/// The link flow's part of a state blob (see the module docs).
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Payload {
+    flags: u8,
+    key_id: u8,
+    random: u16,
+    issued_at: u32,
+    fp: [u8; FINGERPRINT_BYTES],
+    previous_fp: [u8; FINGERPRINT_BYTES],
+}
+
+impl Payload {
+    fn read(p: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
+        let mut fp = [0u8; FINGERPRINT_BYTES];
+        let mut previous_fp = [0u8; FINGERPRINT_BYTES];
+        fp.copy_from_slice(&p[8..24]);
+        previous_fp.copy_from_slice(&p[24..40]);
+        let s = Self {
+            flags: p[0],
+            key_id: p[1],
+            random: u16::from_le_bytes([p[2], p[3]]),
+            issued_at: u32::from_le_bytes([p[4], p[5], p[6], p[7]]),
+            fp,
+            previous_fp,
+        };
+        let known = FLAG_ISSUED | FLAG_REDEEMED | FLAG_PREVIOUS;
+        if s.flags & !known != 0
+            || u32::from(s.key_id) > crate::keys::MAX_KEY_ID
+            || s.random > 0xfff
+            || (s.flags & FLAG_ISSUED == 0 && *p != [0; PAYLOAD_BYTES])
+        {
+            return Err(Error::CorruptState);
+        }
+        Ok(s)
+    }
+
+    fn write(&self, p: &mut [u8; PAYLOAD_BYTES]) {
+        p[0] = self.flags;
+        p[1] = self.key_id;
+        p[2..4].copy_from_slice(&self.random.to_le_bytes());
+        p[4..8].copy_from_slice(&self.issued_at.to_le_bytes());
+        p[8..24].copy_from_slice(&self.fp);
+        p[24..40].copy_from_slice(&self.previous_fp);
+    }
+
+    fn issued(&self) -> bool {
+        self.flags & FLAG_ISSUED != 0
+    }
+}
+
+/// Decodes the blob, runs `f`, and writes the new state back on every return after a
+/// successful decode.
+fn with_state<T>(
+    state: &mut [u8; STATE_BYTES],
+    f: impl FnOnce(&mut State, &mut Payload) -> Result<T>,
+) -> Result<T> {
+    let mut s = State::decode(state, Kind::Link)?;
+    let mut p = Payload::read(&s.payload)?;
+    let r = f(&mut s, &mut p);
+    p.write(&mut s.payload);
+    *state = s.encode();
+    r
+}
+
+/// Issues a new link code for record `record_id` and `child` at `now` (unix seconds); it
+/// supersedes every earlier code of the record. The state keeps the lockout counters as they
+/// are (issuing is the portal's act, not an attempt).
+///
+/// The random part is 12 bits from `rng`; if it equals the latest code's, it is drawn again,
+/// so two codes issued within one minute always differ.
+///
+/// # Errors
+/// [`Error::CorruptState`] (blob untouched); [`Error::InvalidArgument`] for a record id above
+/// [`MAX_RECORD_ID`] or a `now` before 2020 or after the code's time range; then the child's
+/// data as in [`Child::validate`]: [`Error::MissingField`], [`Error::InvalidBirthDate`],
+/// [`Error::InvalidArgument`] (sex), [`Error::InvalidSnils`].
+pub fn issue<R: CryptoRng + ?Sized>(
+    ctx: &Context,
+    record_id: u64,
+    child: &Child<'_>,
+    now: u64,
+    state: &mut [u8; STATE_BYTES],
+    rng: &mut R,
+) -> Result<LinkCode> {
+    with_state(state, |_, p| {
+        if record_id > MAX_RECORD_ID {
+            return Err(Error::InvalidArgument);
+        }
+        let secs = now.checked_sub(EPOCH).ok_or(Error::InvalidArgument)?;
+        let minutes = u32::try_from(secs / 60).ok().filter(|&m| m <= MAX_MINUTES).ok_or(Error::InvalidArgument)?;
+        let fp = child.fingerprint(now)?;
+        let (key_id, key) = ctx.keys().current(Purpose::Link);
+        let random = loop {
+            let r = (rng.next_u32() & 0xfff) as u16;
+            if !(p.issued() && r == p.random) {
+                break r;
+            }
+        };
+        let h = head(key_id, record_id, minutes, random);
+        let mut t = tag(key, &h, &fp);
+        let code = display(&h, &t);
+        t.zeroize();
+        let previous = if p.issued() { FLAG_PREVIOUS } else { 0 };
+        *p = Payload {
+            flags: FLAG_ISSUED | previous,
+            key_id,
+            random,
+            // Fits: minutes ≤ 2²⁴ − 1, so seconds < 2³⁰.
+            issued_at: u32::try_from(secs).map_err(|_| Error::InvalidArgument)?,
+            fp,
+            previous_fp: if p.issued() { p.fp } else { [0; FINGERPRINT_BYTES] },
+        };
+        Ok(code)
+    })
+}
+
+/// [`issue`] with this thread's OS-seeded generator ([`crate::rng::with_system_rng`]).
+///
+/// # Errors
+/// As [`issue`], and [`Error::RngFailure`] if the operating system's randomness is unavailable.
+#[cfg(feature = "std")]
+pub fn issue_with_system_rng(
+    ctx: &Context,
+    record_id: u64,
+    child: &Child<'_>,
+    now: u64,
+    state: &mut [u8; STATE_BYTES],
+) -> Result<LinkCode> {
+    crate::rng::with_system_rng(16, |rng| issue(ctx, record_id, child, now, state, rng))?
+}
+
+/// The record id a typed code names, without any key: for the host to find the record before
+/// [`redeem`]. Lower case, spaces, hyphens (anywhere), Crockford's aliases (O → 0, I/L → 1) and
+/// Cyrillic look-alike letters are accepted.
+///
+/// # Errors
+/// [`Error::Mistyped`] if the text is not 25 symbols of the alphabet with a valid check symbol.
+pub fn parse(code: &str) -> Result<u64> {
+    decode(code).map(|d| d.record_id)
+}
+
+/// Redeems a typed code for the record whose current child data is `child` and whose state
+/// blob is `state`, at `now`. On success the code is marked used and the failure count is
+/// cleared.
+///
+/// The child's data is taken as it is now: if it is incomplete or invalid it simply does not
+/// match the data the code was issued for (so an authentic code gets [`Error::DataChanged`]).
+///
+/// # Errors
+/// [`Error::CorruptState`] (blob untouched); then the first that applies:
+/// [`Error::Blocked`] / [`Error::Locked`]; [`Error::Mistyped`] (alphabet, length or check
+/// symbol); [`Error::UnknownKey`] (the code's key id is not in the context);
+/// [`Error::Wrong`] (the tag does not verify: counted by the lockout engine);
+/// [`Error::DataChanged`] (authentic, issued for this record's data as it was at the latest or
+/// the previous issue, and the data is different now); [`Error::Superseded`] (authentic, but
+/// not the latest code, or the state knows of no issued code); [`Error::AlreadyUsed`];
+/// [`Error::Expired`] (`now` is `LINK_TTL_SECONDS` or more after the issue).
+pub fn redeem(
+    ctx: &Context,
+    code: &str,
+    child: &Child<'_>,
+    now: u64,
+    state: &mut [u8; STATE_BYTES],
+) -> Result<()> {
+    with_state(state, |s, p| {
+        lockout::check(s, now)?;
+        let d = decode(code)?;
+        let key = ctx.keys().get(Purpose::Link, u32::from(d.key_id))?;
+        let verifies = |fp: &[u8; FINGERPRINT_BYTES]| {
+            let mut t = tag(key, &d.head, fp);
+            let ok = mac::ct_eq(&t, &d.tag);
+            t.zeroize();
+            ok
+        };
+        let now_fp = child.fingerprint(now).ok();
+        if let Some(fp) = now_fp.filter(|fp| verifies(fp)) {
+            let latest = p.issued()
+                && p.key_id == d.key_id
+                && p.random == d.random
+                && p.issued_at / 60 == d.minutes
+                && p.fp == fp;
+            if !latest {
+                return Err(Error::Superseded);
+            }
+            if p.flags & FLAG_REDEEMED != 0 {
+                return Err(Error::AlreadyUsed);
+            }
+            let issued = EPOCH + u64::from(p.issued_at);
+            if now.saturating_sub(issued) >= ctx.policy().link_ttl_seconds {
+                return Err(Error::Expired);
+            }
+            p.flags |= FLAG_REDEEMED;
+            lockout::record_success(s);
+            return Ok(());
+        }
+        let differs = |fp: &[u8; FINGERPRINT_BYTES]| now_fp.as_ref() != Some(fp);
+        let at_issue = p.issued() && differs(&p.fp) && verifies(&p.fp);
+        let at_previous = !at_issue
+            && p.flags & FLAG_PREVIOUS != 0
+            && differs(&p.previous_fp)
+            && verifies(&p.previous_fp);
+        if at_issue || at_previous {
+            return Err(Error::DataChanged);
+        }
+        lockout::record_failure(s, ctx.policy(), now);
+        Err(Error::Wrong)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn head_packs_fields() {
+        let h = head(0xF, MAX_RECORD_ID, MAX_MINUTES, 0xfff);
+        assert_eq!(h, [0xff; 10]);
+        let h = head(1, 2, 3, 4);
+        // 0001 | 40-bit 2 | 24-bit 3 | 12-bit 4
+        let v = h.iter().fold(0u128, |a, &x| (a << 8) | u128::from(x));
+        assert_eq!(v, (1 << 76) | (2 << 36) | (3 << 12) | 4);
+    }
+
+    #[test]
+    fn decode_inverts_display() {
+        let h = head(9, 123_456_789_012, 2_000_000, 0xabc);
+        let t = [1, 2, 3, 4, 5];
+        let c = display(&h, &t);
+        let d = decode(c.as_str()).unwrap();
+        assert_eq!((d.key_id, d.record_id, d.minutes, d.random), (9, 123_456_789_012, 2_000_000, 0xabc));
+        assert_eq!((d.head, d.tag), (h, t));
+        assert_eq!(std::format!("{c:?}"), "LinkCode(..)");
+    }
+
+    #[test]
+    fn payload_round_trip_and_corruption() {
+        let mut raw = [0u8; PAYLOAD_BYTES];
+        let fresh = Payload::read(&raw).unwrap();
+        assert!(!fresh.issued());
+        let p = Payload {
+            flags: FLAG_ISSUED | FLAG_PREVIOUS,
+            key_id: 15,
+            random: 0xfff,
+            issued_at: 1 << 29,
+            fp: [7; 16],
+            previous_fp: [8; 16],
+        };
+        p.write(&mut raw);
+        assert!(Payload::read(&raw).unwrap() == p);
+        for (at, v) in [(0, 8), (1, 16), (3, 0x10)] {
+            let mut x = raw;
+            x[at] = v;
+            assert_eq!(Payload::read(&x).err(), Some(Error::CorruptState), "{at}={v}");
+        }
+        let mut x = [0u8; PAYLOAD_BYTES];
+        x[20] = 1;
+        assert_eq!(Payload::read(&x).err(), Some(Error::CorruptState), "data without an issue");
+    }
+}
