@@ -24,8 +24,8 @@ pub const FIELD_SEX: u32 = 4;
 /// Bit of [`Child::missing`] for the SNILS (`PCODES_FIELD_SNILS`).
 pub const FIELD_SNILS: u32 = 8;
 
-/// Bytes of a child-data fingerprint (the first 16 bytes of a SHA-256 digest).
-pub const FINGERPRINT_BYTES: usize = 16;
+/// Bytes of a child-data fingerprint (the first 15 bytes, 120 bits, of a SHA-256 digest).
+pub const FINGERPRINT_BYTES: usize = 15;
 
 /// Domain-separation prefix of the fingerprint hash.
 const FP_DOMAIN: &[u8] = b"portal-codes/child/v1\0";
@@ -104,7 +104,7 @@ impl<'a> Child<'a> {
         self.canonical(now).map(|_| ())
     }
 
-    /// The fingerprint of the canonicalised data: the first 16 bytes of
+    /// The fingerprint of the canonicalised data: the first 15 bytes of
     /// `SHA-256("portal-codes/child/v1" 0x00 || name || 0x00 || date || sex || snils)`
     /// (see the module docs and `docs/link-code.md`). Cosmetic differences (case, spaces,
     /// SNILS punctuation) give the same fingerprint; any real change gives another.

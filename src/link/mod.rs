@@ -27,11 +27,10 @@
 //! | bytes | field |
 //! |---|---|
 //! | 0 | flags: 1 = a code was issued, 2 = it was redeemed, 4 = a previous fingerprint is kept |
-//! | 1 | key id of the latest code |
-//! | 2..4 | random of the latest code (u16 LE) |
-//! | 4..8 | issue time of the latest code, seconds since [`EPOCH`] (u32 LE) |
-//! | 8..24 | child fingerprint at the latest issue |
-//! | 24..40 | child fingerprint at the issue before it |
+//! | 1..6 | issue id of the latest code: bytes 5..10 of the HMAC whose bytes 0..5 are the tag (it binds every field of the code, but reveals nothing about the tag) |
+//! | 6..10 | issue time of the latest code, seconds since [`EPOCH`] (u32 LE) |
+//! | 10..25 | child fingerprint at the latest issue |
+//! | 25..40 | child fingerprint at the issue before it |
 //!
 //! # Redeem verdicts, first that applies
 //! lock ([`Error::Locked`]/[`Error::Blocked`]), [`Error::Mistyped`], [`Error::UnknownKey`],
@@ -65,6 +64,8 @@ pub const MAX_MINUTES: u32 = (1 << 24) - 1;
 pub const CODE_BYTES: usize = DISPLAY_LEN + 1;
 /// Bytes of the tag kept in the code (40 bits).
 pub const TAG_BYTES: usize = 5;
+/// Bytes of the issue id kept in the state (the next 40 bits of the same HMAC).
+const ID_BYTES: usize = 5;
 
 /// Domain-separation prefix of the tag's HMAC input.
 const TAG_DOMAIN: &[u8] = b"portal-codes/link/v1";
@@ -109,7 +110,6 @@ struct Decoded {
     key_id: u8,
     record_id: u64,
     minutes: u32,
-    random: u16,
 }
 
 impl Drop for Decoded {
@@ -141,23 +141,25 @@ fn decode(text: &str) -> Result<Decoded> {
         key_id: b[1] >> 4,
         record_id: 0,
         minutes: 0,
-        random: 0,
     };
     d.head.copy_from_slice(&b[1..11]);
     d.tag.copy_from_slice(&b[11..16]);
     let h = d.head.iter().fold(0u128, |a, &x| (a << 8) | u128::from(x));
     d.record_id = ((h >> 36) as u64) & MAX_RECORD_ID;
     d.minutes = ((h >> 12) as u32) & MAX_MINUTES;
-    d.random = (h as u16) & 0xfff;
     Ok(d)
 }
 
-fn tag(key: &HmacKey<Sha256>, head: &[u8; 10], fp: &[u8; FINGERPRINT_BYTES]) -> [u8; TAG_BYTES] {
+/// The code's tag (MAC bytes 0..5) and its issue id (MAC bytes 5..10), which the state keeps to
+/// recognise the latest code without holding anything that reveals the code.
+fn tag(key: &HmacKey<Sha256>, head: &[u8; 10], fp: &[u8; FINGERPRINT_BYTES]) -> ([u8; TAG_BYTES], [u8; ID_BYTES]) {
     let mut full = key.mac(&[TAG_DOMAIN, head, fp]);
     let mut t = [0u8; TAG_BYTES];
+    let mut id = [0u8; ID_BYTES];
     t.copy_from_slice(&full[..TAG_BYTES]);
+    id.copy_from_slice(&full[TAG_BYTES..TAG_BYTES + ID_BYTES]);
     full.zeroize();
-    t
+    (t, id)
 }
 
 fn display(head: &[u8; 10], tag: &[u8; TAG_BYTES]) -> LinkCode {
@@ -173,8 +175,7 @@ fn display(head: &[u8; 10], tag: &[u8; TAG_BYTES]) -> LinkCode {
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Payload {
     flags: u8,
-    key_id: u8,
-    random: u16,
+    id: [u8; ID_BYTES],
     issued_at: u32,
     fp: [u8; FINGERPRINT_BYTES],
     previous_fp: [u8; FINGERPRINT_BYTES],
@@ -182,23 +183,20 @@ struct Payload {
 
 impl Payload {
     fn read(p: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
-        let mut fp = [0u8; FINGERPRINT_BYTES];
-        let mut previous_fp = [0u8; FINGERPRINT_BYTES];
-        fp.copy_from_slice(&p[8..24]);
-        previous_fp.copy_from_slice(&p[24..40]);
-        let s = Self {
+        let mut s = Self {
             flags: p[0],
-            key_id: p[1],
-            random: u16::from_le_bytes([p[2], p[3]]),
-            issued_at: u32::from_le_bytes([p[4], p[5], p[6], p[7]]),
-            fp,
-            previous_fp,
+            id: [0; ID_BYTES],
+            issued_at: u32::from_le_bytes([p[6], p[7], p[8], p[9]]),
+            fp: [0; FINGERPRINT_BYTES],
+            previous_fp: [0; FINGERPRINT_BYTES],
         };
+        s.id.copy_from_slice(&p[1..6]);
+        s.fp.copy_from_slice(&p[10..25]);
+        s.previous_fp.copy_from_slice(&p[25..40]);
         let known = FLAG_ISSUED | FLAG_REDEEMED | FLAG_PREVIOUS;
         if s.flags & !known != 0
-            || u32::from(s.key_id) > crate::keys::MAX_KEY_ID
-            || s.random > 0xfff
             || (s.flags & FLAG_ISSUED == 0 && *p != [0; PAYLOAD_BYTES])
+            || s.issued_at / 60 > MAX_MINUTES
         {
             return Err(Error::CorruptState);
         }
@@ -207,11 +205,10 @@ impl Payload {
 
     fn write(&self, p: &mut [u8; PAYLOAD_BYTES]) {
         p[0] = self.flags;
-        p[1] = self.key_id;
-        p[2..4].copy_from_slice(&self.random.to_le_bytes());
-        p[4..8].copy_from_slice(&self.issued_at.to_le_bytes());
-        p[8..24].copy_from_slice(&self.fp);
-        p[24..40].copy_from_slice(&self.previous_fp);
+        p[1..6].copy_from_slice(&self.id);
+        p[6..10].copy_from_slice(&self.issued_at.to_le_bytes());
+        p[10..25].copy_from_slice(&self.fp);
+        p[25..40].copy_from_slice(&self.previous_fp);
     }
 
     fn issued(&self) -> bool {
@@ -237,8 +234,8 @@ fn with_state<T>(
 /// supersedes every earlier code of the record. The state keeps the lockout counters as they
 /// are (issuing is the portal's act, not an attempt).
 ///
-/// The random part is 12 bits from `rng`; if it equals the latest code's, it is drawn again,
-/// so two codes issued within one minute always differ.
+/// The random part is 12 bits from `rng`; if the code would equal the record's latest one, it
+/// is drawn again, so two codes issued within one minute always differ.
 ///
 /// # Errors
 /// [`Error::CorruptState`] (blob untouched); [`Error::InvalidArgument`] for a record id above
@@ -261,21 +258,21 @@ pub fn issue<R: CryptoRng + ?Sized>(
         let minutes = u32::try_from(secs / 60).ok().filter(|&m| m <= MAX_MINUTES).ok_or(Error::InvalidArgument)?;
         let fp = child.fingerprint(now)?;
         let (key_id, key) = ctx.keys().current(Purpose::Link);
-        let random = loop {
-            let r = (rng.next_u32() & 0xfff) as u16;
-            if !(p.issued() && r == p.random) {
-                break r;
+        // Redraw while the code would equal the latest one (same key, minute and random).
+        let (h, mut t, id) = loop {
+            let random = (rng.next_u32() & 0xfff) as u16;
+            let h = head(key_id, record_id, minutes, random);
+            let (t, id) = tag(key, &h, &fp);
+            if !(p.issued() && mac::ct_eq(&id, &p.id)) {
+                break (h, t, id);
             }
         };
-        let h = head(key_id, record_id, minutes, random);
-        let mut t = tag(key, &h, &fp);
         let code = display(&h, &t);
         t.zeroize();
         let previous = if p.issued() { FLAG_PREVIOUS } else { 0 };
         *p = Payload {
             flags: FLAG_ISSUED | previous,
-            key_id,
-            random,
+            id,
             // Fits: minutes ≤ 2²⁴ − 1, so seconds < 2³⁰.
             issued_at: u32::try_from(secs).map_err(|_| Error::InvalidArgument)?,
             fp,
@@ -337,19 +334,19 @@ pub fn redeem(
         lockout::check(s, now)?;
         let d = decode(code)?;
         let key = ctx.keys().get(Purpose::Link, u32::from(d.key_id))?;
-        let verifies = |fp: &[u8; FINGERPRINT_BYTES]| {
-            let mut t = tag(key, &d.head, fp);
+        // The issue id of the code if its tag verifies with fingerprint `fp`.
+        let verify = |fp: &[u8; FINGERPRINT_BYTES]| {
+            let (mut t, id) = tag(key, &d.head, fp);
             let ok = mac::ct_eq(&t, &d.tag);
             t.zeroize();
-            ok
+            ok.then_some(id)
         };
+        let verifies = |fp: &[u8; FINGERPRINT_BYTES]| verify(fp).is_some();
         let now_fp = child.fingerprint(now).ok();
-        if let Some(fp) = now_fp.filter(|fp| verifies(fp)) {
-            let latest = p.issued()
-                && p.key_id == d.key_id
-                && p.random == d.random
-                && p.issued_at / 60 == d.minutes
-                && p.fp == fp;
+        if let Some(id) = now_fp.as_ref().and_then(verify) {
+            // The latest code is the one whose issue id the state keeps (the MAC binds key id,
+            // record id, minute, random and data).
+            let latest = p.issued() && mac::ct_eq(&p.id, &id) && p.issued_at / 60 == d.minutes;
             if !latest {
                 return Err(Error::Superseded);
             }
@@ -398,7 +395,7 @@ mod tests {
         let t = [1, 2, 3, 4, 5];
         let c = display(&h, &t);
         let d = decode(c.as_str()).unwrap();
-        assert_eq!((d.key_id, d.record_id, d.minutes, d.random), (9, 123_456_789_012, 2_000_000, 0xabc));
+        assert_eq!((d.key_id, d.record_id, d.minutes), (9, 123_456_789_012, 2_000_000));
         assert_eq!((d.head, d.tag), (h, t));
         assert_eq!(std::format!("{c:?}"), "LinkCode(..)");
     }
@@ -410,15 +407,14 @@ mod tests {
         assert!(!fresh.issued());
         let p = Payload {
             flags: FLAG_ISSUED | FLAG_PREVIOUS,
-            key_id: 15,
-            random: 0xfff,
+            id: [1, 2, 3, 4, 5],
             issued_at: 1 << 29,
-            fp: [7; 16],
-            previous_fp: [8; 16],
+            fp: [7; FINGERPRINT_BYTES],
+            previous_fp: [8; FINGERPRINT_BYTES],
         };
         p.write(&mut raw);
         assert!(Payload::read(&raw).unwrap() == p);
-        for (at, v) in [(0, 8), (1, 16), (3, 0x10)] {
+        for (at, v) in [(0, 8), (0, 0x80), (9, 0x40)] {
             let mut x = raw;
             x[at] = v;
             assert_eq!(Payload::read(&x).err(), Some(Error::CorruptState), "{at}={v}");
