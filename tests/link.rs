@@ -62,13 +62,14 @@ fn issue_parse_redeem() {
     assert!(s.bytes().all(|b| b == b'-' || b"0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(&b)));
     assert_eq!(link::parse(s), Ok(RECORD));
     // What a person might type: lower case, no hyphens, spaces in odd places.
-    let typed: String = s.to_lowercase().replace('-', "").chars().enumerate().fold(String::new(), |mut a, (i, c)| {
-        if i % 3 == 0 {
-            a.push(' ');
-        }
-        a.push(c);
-        a
-    });
+    let typed: String =
+        s.to_lowercase().replace('-', "").chars().enumerate().fold(String::new(), |mut a, (i, c)| {
+            if i % 3 == 0 {
+                a.push(' ');
+            }
+            a.push(c);
+            a
+        });
     assert_eq!(link::parse(&typed), Ok(RECORD));
     // Cosmetic differences in the record's data do not matter.
     let same = Child::new("  ИВАНОВ иван  иванович", "2015-03-08", "m", "11223344595");
@@ -136,7 +137,12 @@ fn well_formed(data: &str) -> String {
         }
         r
     };
-    let vals: Vec<u8> = data.bytes().filter(|&b| b != b'-').take(24).map(|b| A.iter().position(|&a| a == b).unwrap() as u8).collect();
+    let vals: Vec<u8> = data
+        .bytes()
+        .filter(|&b| b != b'-')
+        .take(24)
+        .map(|b| A.iter().position(|&a| a == b).unwrap() as u8)
+        .collect();
     let mut w = 1u8;
     let mut sum = 0u8;
     for &v in &vals {
@@ -305,12 +311,15 @@ fn issue_refuses_incomplete_or_invalid_data() {
     assert_eq!(missing.missing(), FIELD_SNILS);
     let e = link::issue(&ctx, RECORD, &missing, NOW, &mut st, &mut rng()).unwrap_err();
     assert_eq!(e, Error::MissingField);
-    let bad = |c: Child<'_>| link::issue(&ctx, RECORD, &c, NOW, &mut [0u8; STATE_BYTES], &mut rng()).unwrap_err();
+    let bad =
+        |c: Child<'_>| link::issue(&ctx, RECORD, &c, NOW, &mut [0u8; STATE_BYTES], &mut rng()).unwrap_err();
     assert_eq!(bad(Child::new("И", "2015-03-08", "М", "112-233-445 96")), Error::InvalidSnils);
     assert_eq!(bad(Child::new("И", "2015-02-29", "М", "112-233-445 95")), Error::InvalidBirthDate);
     assert_eq!(bad(Child::new("И", "2030-01-01", "М", "112-233-445 95")), Error::InvalidBirthDate);
     assert_eq!(bad(Child::new("И", "2015-03-08", "?", "112-233-445 95")), Error::InvalidArgument);
-    let ok = |id: u64, now: u64| link::issue(&ctx, id, &ivan(), now, &mut [0u8; STATE_BYTES], &mut rng()).map(|_| ());
+    let ok = |id: u64, now: u64| {
+        link::issue(&ctx, id, &ivan(), now, &mut [0u8; STATE_BYTES], &mut rng()).map(|_| ())
+    };
     assert_eq!(ok(link::MAX_RECORD_ID + 1, NOW), Err(Error::InvalidArgument));
     assert_eq!(ok(link::MAX_RECORD_ID, NOW), Ok(()));
     assert_eq!(ok(0, link::EPOCH - 1), Err(Error::InvalidArgument));
@@ -471,12 +480,63 @@ fn doc_vectors_match_python() {
 #[test]
 #[ignore = "generates the doc table"]
 fn print_vectors() {
-    let rows: &[(&[u8], u32, u64, &str, &str, &str, &str, u64, u32)] = &[
-        (&[0x42; 32], 0, 1, "Иванов Иван Иванович", "2015-03-08", "M", "112-233-445 95", 1_750_000_000, 0x000),
-        (&[0x42; 32], 0, 1, "  иванов   ИВАН иванович ", "2015-03-08", "м", "11223344595", 1_750_000_000, 0x000),
-        (&[0x42; 32], 3, 4_815_162_342, "Алёна Сергеевна Королёва", "2019-02-28", "Ж", "087-654-303 00", 1_767_225_600, 0x5a3),
-        (&[0x42; 32], 3, 4_815_162_342, "Алена Сергеевна Королева", "2019-02-28", "F", "087 654 303 00", 1_767_225_600, 0x5a3),
-        (&[0x17; 64], 15, (1 << 40) - 1, "Anna-Maria O'Neil", "2012-02-29", "F", "001-001-998 00", 1_577_836_800, 0xfff),
+    type Row = (&'static [u8], u32, u64, &'static str, &'static str, &'static str, &'static str, u64, u32);
+    let rows: &[Row] = &[
+        (
+            &[0x42; 32],
+            0,
+            1,
+            "Иванов Иван Иванович",
+            "2015-03-08",
+            "M",
+            "112-233-445 95",
+            1_750_000_000,
+            0x000,
+        ),
+        (
+            &[0x42; 32],
+            0,
+            1,
+            "  иванов   ИВАН иванович ",
+            "2015-03-08",
+            "м",
+            "11223344595",
+            1_750_000_000,
+            0x000,
+        ),
+        (
+            &[0x42; 32],
+            3,
+            4_815_162_342,
+            "Алёна Сергеевна Королёва",
+            "2019-02-28",
+            "Ж",
+            "087-654-303 00",
+            1_767_225_600,
+            0x5a3,
+        ),
+        (
+            &[0x42; 32],
+            3,
+            4_815_162_342,
+            "Алена Сергеевна Королева",
+            "2019-02-28",
+            "F",
+            "087 654 303 00",
+            1_767_225_600,
+            0x5a3,
+        ),
+        (
+            &[0x17; 64],
+            15,
+            (1 << 40) - 1,
+            "Anna-Maria O'Neil",
+            "2012-02-29",
+            "F",
+            "001-001-998 00",
+            1_577_836_800,
+            0xfff,
+        ),
         (&[0x00; 32], 7, 0, "Ли Мин", "2020-12-31", "M", "999-999-999 01", 2_584_443_480, 0x800),
     ];
     for &(key, id, rec, name, date, sex, snils, now, random) in rows {

@@ -256,28 +256,32 @@ fn days_in_month(y: u32, m: u32) -> u32 {
 /// A strict `YYYY-MM-DD` date, year 1900 or later, not after the UTC date of `now` plus one day
 /// (the portal's users live in time zones up to UTC+12, where "today" may already be tomorrow
 /// in UTC).
-fn parse_birth_date(s: &str, now: u64) -> Result<[u8; 10]> {
-    let b = s.trim().as_bytes();
-    let shape = b.len() == 10
-        && b.iter().enumerate().all(|(i, &c)| if i == 4 || i == 7 { c == b'-' } else { c.is_ascii_digit() });
+fn parse_birth_date(text: &str, now: u64) -> Result<[u8; 10]> {
+    let bytes = text.trim().as_bytes();
+    let shape = bytes.len() == 10
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, &c)| if i == 4 || i == 7 { c == b'-' } else { c.is_ascii_digit() });
     if !shape {
         return Err(Error::InvalidBirthDate);
     }
-    let num = |r: core::ops::Range<usize>| b[r].iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
-    let (y, m, d) = (num(0..4), num(5..7), num(8..10));
-    if y < MIN_BIRTH_YEAR || !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+    let num = |r: core::ops::Range<usize>| bytes[r].iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+    let (year, month, day) = (num(0..4), num(5..7), num(8..10));
+    if year < MIN_BIRTH_YEAR || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
         return Err(Error::InvalidBirthDate);
     }
     let today = i64::try_from(now / 86_400).unwrap_or(i64::MAX);
-    if days_from_civil(y, m, d) > today.saturating_add(1) {
+    if days_from_civil(year, month, day) > today.saturating_add(1) {
         return Err(Error::InvalidBirthDate);
     }
     let mut out = [0u8; 10];
-    out.copy_from_slice(b);
+    out.copy_from_slice(bytes);
     Ok(out)
 }
 
 #[cfg(test)]
+#[allow(clippy::cast_possible_truncation)]
 mod tests {
     use super::*;
 
@@ -338,9 +342,7 @@ mod tests {
             }
             let expect = if target < 100 {
                 target
-            } else if target <= 101 {
-                0
-            } else if target % 101 == 100 {
+            } else if target <= 101 || target % 101 == 100 {
                 0
             } else {
                 target % 101
@@ -399,7 +401,8 @@ mod tests {
 
     #[test]
     fn cosmetic_differences_keep_the_fingerprint() {
-        let base = child("Иванов Иван Иванович", "2015-03-08", "M", "112-233-445 95").fingerprint(NOW).unwrap();
+        let base =
+            child("Иванов Иван Иванович", "2015-03-08", "M", "112-233-445 95").fingerprint(NOW).unwrap();
         for (name, date, sex, snils) in [
             ("  иванов   ИВАН\tиванович ", "2015-03-08", "m", "11223344595"),
             ("ИВАНОВ\u{a0}ИВАН\nИВАНОВИЧ", " 2015-03-08", "М", "112 233 445 95"),

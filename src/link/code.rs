@@ -95,7 +95,7 @@ pub(crate) fn symbol_value(c: char) -> Option<u8> {
     if !c.is_ascii() {
         return None;
     }
-    ALPHABET.iter().position(|&a| a == c as u8).map(|p| p as u8)
+    ALPHABET.iter().position(|&a| a == c as u8).and_then(|p| u8::try_from(p).ok())
 }
 
 /// Characters ignored between symbols: white space, hyphen-minus and the Unicode dashes that
@@ -151,6 +151,7 @@ pub(crate) fn display(data: &[u8; DATA_SYMBOLS]) -> [u8; DISPLAY_LEN] {
 }
 
 #[cfg(test)]
+#[allow(clippy::cast_possible_truncation, clippy::needless_range_loop)]
 mod tests {
     use super::*;
 

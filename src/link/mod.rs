@@ -129,19 +129,15 @@ fn head(key_id: u8, record_id: u64, minutes: u32, random: u16) -> [u8; 10] {
     h
 }
 
+// The casts below take fields out of a 120-bit number after masking them to their width.
+#[allow(clippy::cast_possible_truncation)]
 fn decode(text: &str) -> Result<Decoded> {
     let mut sym = code::read_symbols(text)?;
     let mut bits = code::join(&sym);
     sym.zeroize();
     let b = bits.to_be_bytes(); // 16 bytes; the 120 bits are the last 15
     bits.zeroize();
-    let mut d = Decoded {
-        head: [0; 10],
-        tag: [0; TAG_BYTES],
-        key_id: b[1] >> 4,
-        record_id: 0,
-        minutes: 0,
-    };
+    let mut d = Decoded { head: [0; 10], tag: [0; TAG_BYTES], key_id: b[1] >> 4, record_id: 0, minutes: 0 };
     d.head.copy_from_slice(&b[1..11]);
     d.tag.copy_from_slice(&b[11..16]);
     let h = d.head.iter().fold(0u128, |a, &x| (a << 8) | u128::from(x));
@@ -152,7 +148,11 @@ fn decode(text: &str) -> Result<Decoded> {
 
 /// The code's tag (MAC bytes 0..5) and its issue id (MAC bytes 5..10), which the state keeps to
 /// recognise the latest code without holding anything that reveals the code.
-fn tag(key: &HmacKey<Sha256>, head: &[u8; 10], fp: &[u8; FINGERPRINT_BYTES]) -> ([u8; TAG_BYTES], [u8; ID_BYTES]) {
+fn tag(
+    key: &HmacKey<Sha256>,
+    head: &[u8; 10],
+    fp: &[u8; FINGERPRINT_BYTES],
+) -> ([u8; TAG_BYTES], [u8; ID_BYTES]) {
     let mut full = key.mac(&[TAG_DOMAIN, head, fp]);
     let mut t = [0u8; TAG_BYTES];
     let mut id = [0u8; ID_BYTES];
@@ -162,8 +162,8 @@ fn tag(key: &HmacKey<Sha256>, head: &[u8; 10], fp: &[u8; FINGERPRINT_BYTES]) -> 
     (t, id)
 }
 
-fn display(head: &[u8; 10], tag: &[u8; TAG_BYTES]) -> LinkCode {
-    let mut bits = head.iter().chain(tag).fold(0u128, |a, &x| (a << 8) | u128::from(x));
+fn display(head: &[u8; 10], tag: [u8; TAG_BYTES]) -> LinkCode {
+    let mut bits = head.iter().chain(&tag).fold(0u128, |a, &x| (a << 8) | u128::from(x));
     let mut data = code::split(bits);
     bits.zeroize();
     let text = code::display(&data);
@@ -255,7 +255,8 @@ pub fn issue<R: CryptoRng + ?Sized>(
             return Err(Error::InvalidArgument);
         }
         let secs = now.checked_sub(EPOCH).ok_or(Error::InvalidArgument)?;
-        let minutes = u32::try_from(secs / 60).ok().filter(|&m| m <= MAX_MINUTES).ok_or(Error::InvalidArgument)?;
+        let minutes =
+            u32::try_from(secs / 60).ok().filter(|&m| m <= MAX_MINUTES).ok_or(Error::InvalidArgument)?;
         let fp = child.fingerprint(now)?;
         let (key_id, key) = ctx.keys().current(Purpose::Link);
         // Redraw while the code would equal the latest one (same key, minute and random).
@@ -267,7 +268,7 @@ pub fn issue<R: CryptoRng + ?Sized>(
                 break (h, t, id);
             }
         };
-        let code = display(&h, &t);
+        let code = display(&h, t);
         t.zeroize();
         let previous = if p.issued() { FLAG_PREVIOUS } else { 0 };
         *p = Payload {
@@ -363,10 +364,8 @@ pub fn redeem(
         }
         let differs = |fp: &[u8; FINGERPRINT_BYTES]| now_fp.as_ref() != Some(fp);
         let at_issue = p.issued() && differs(&p.fp) && verifies(&p.fp);
-        let at_previous = !at_issue
-            && p.flags & FLAG_PREVIOUS != 0
-            && differs(&p.previous_fp)
-            && verifies(&p.previous_fp);
+        let at_previous =
+            !at_issue && p.flags & FLAG_PREVIOUS != 0 && differs(&p.previous_fp) && verifies(&p.previous_fp);
         if at_issue || at_previous {
             return Err(Error::DataChanged);
         }
@@ -393,7 +392,7 @@ mod tests {
     fn decode_inverts_display() {
         let h = head(9, 123_456_789_012, 2_000_000, 0xabc);
         let t = [1, 2, 3, 4, 5];
-        let c = display(&h, &t);
+        let c = display(&h, t);
         let d = decode(c.as_str()).unwrap();
         assert_eq!((d.key_id, d.record_id, d.minutes), (9, 123_456_789_012, 2_000_000));
         assert_eq!((d.head, d.tag), (h, t));
