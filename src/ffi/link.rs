@@ -22,16 +22,16 @@ pub struct pcodes_child {
 }
 
 /// Bit of `pcodes_child_check`'s result: the full name is missing.
-pub const PCODES_FIELD_FULL_NAME: u32 = link::FIELD_FULL_NAME;
+pub const PCODES_FIELD_FULL_NAME: u32 = 1;
 /// Bit of `pcodes_child_check`'s result: the birth date is missing.
-pub const PCODES_FIELD_BIRTH_DATE: u32 = link::FIELD_BIRTH_DATE;
+pub const PCODES_FIELD_BIRTH_DATE: u32 = 2;
 /// Bit of `pcodes_child_check`'s result: the sex is missing.
-pub const PCODES_FIELD_SEX: u32 = link::FIELD_SEX;
+pub const PCODES_FIELD_SEX: u32 = 4;
 /// Bit of `pcodes_child_check`'s result: the SNILS is missing.
-pub const PCODES_FIELD_SNILS: u32 = link::FIELD_SNILS;
+pub const PCODES_FIELD_SNILS: u32 = 8;
 
 /// Buffer size for a link code: "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX" and a NUL (30).
-pub const PCODES_LINK_CODE_BYTES: usize = link::CODE_BYTES;
+pub const PCODES_LINK_CODE_BYTES: usize = 30;
 
 /// `PCODES_LINK_CODE_BYTES` as a function (for bindings that cannot read macros).
 #[unsafe(no_mangle)]
@@ -231,6 +231,15 @@ mod tests {
             );
             pcodes_ctx_free(ctx);
         }
+    }
+
+    #[test]
+    fn constants_match_the_rust_api() {
+        assert_eq!(PCODES_LINK_CODE_BYTES, link::CODE_BYTES);
+        assert_eq!(
+            [PCODES_FIELD_FULL_NAME, PCODES_FIELD_BIRTH_DATE, PCODES_FIELD_SEX, PCODES_FIELD_SNILS],
+            [link::FIELD_FULL_NAME, link::FIELD_BIRTH_DATE, link::FIELD_SEX, link::FIELD_SNILS]
+        );
     }
 
     #[test]
