@@ -18,7 +18,7 @@
 //! | 12 | random (CSPRNG) |
 //! | 40 | tag: the first 5 bytes of HMAC-SHA256(link key, `"portal-codes/link/v1"` ‖ the 80 bits above as 10 bytes ‖ child fingerprint) |
 //!
-//! and a check symbol (see [`code`](self::code) for why it catches every single substitution and
+//! and a check symbol (see [`code`] for why it catches every single substitution and
 //! every adjacent transposition). The link key is the context's derived `Purpose::Link` key of
 //! the code's key id; the fingerprint is [`Child::fingerprint`].
 //!
