@@ -28,6 +28,31 @@
 #include <stdint.h>
 
 /**
+ * Bit of `pcodes_child_check`'s result: the full name is missing.
+ */
+#define PCODES_FIELD_FULL_NAME 1
+
+/**
+ * Bit of `pcodes_child_check`'s result: the birth date is missing.
+ */
+#define PCODES_FIELD_BIRTH_DATE 2
+
+/**
+ * Bit of `pcodes_child_check`'s result: the sex is missing.
+ */
+#define PCODES_FIELD_SEX 4
+
+/**
+ * Bit of `pcodes_child_check`'s result: the SNILS is missing.
+ */
+#define PCODES_FIELD_SNILS 8
+
+/**
+ * Buffer size for a link code: "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX" and a NUL (30).
+ */
+#define PCODES_LINK_CODE_BYTES 30
+
+/**
  * Buffer size that holds any SMS/e-mail code: 8 digits (the largest `OTP_DIGITS`) plus NUL.
  */
 #define PCODES_OTP_CODE_BYTES 9
@@ -78,6 +103,29 @@ typedef int32_t pcodes_status;
  * Setting id (`PCODES_SETTING_*`). Any value may be passed; unknown ones are `INVALID_ARGUMENT`.
  */
 typedef int32_t pcodes_setting;
+
+/**
+ * A child's data. Every field is a NUL-terminated UTF-8 string; a NULL, empty or blank field
+ * is missing.
+ */
+typedef struct {
+  /**
+   * Full name, e.g. "Иванов Иван Иванович".
+   */
+  const char *full_name;
+  /**
+   * Birth date, "YYYY-MM-DD".
+   */
+  const char *birth_date;
+  /**
+   * "M" or "F" (Cyrillic "М"/"Ж" and lower case accepted).
+   */
+  const char *sex;
+  /**
+   * SNILS, "112-233-445 95" or "11223344595".
+   */
+  const char *snils;
+} pcodes_child;
 
 /**
  * HMAC hash of an enrolment (`PCODES_ALGORITHM_*`). Any value may be passed; unknown ones are
@@ -398,6 +446,72 @@ pcodes_status pcodes_ctx_get(const pcodes_ctx *ctx,
  * behaviour, as with `free`.
  */
 void pcodes_ctx_free(pcodes_ctx *ctx);
+
+/**
+ * `PCODES_LINK_CODE_BYTES` as a function (for bindings that cannot read macros).
+ */
+size_t pcodes_link_code_bytes(void);
+
+/**
+ * Reports which of the child's fields are missing (NULL, empty or blank): `*missing_out` gets
+ * the `PCODES_FIELD_*` bits (0 if none). Validity (SNILS, date, sex) is checked by
+ * `pcodes_link_issue`.
+ *
+ * Returns `OK` if nothing is missing, `MISSING_FIELD` with the bits set, `NULL_ARGUMENT`,
+ * `INVALID_ARGUMENT` (a field is not UTF-8).
+ */
+pcodes_status pcodes_child_check(const pcodes_child *child,
+                                 uint32_t *missing_out);
+
+/**
+ * Issues a new link code for record `record_id` (0 to 2^40-1) and `child` at `now`, writing
+ * it NUL-terminated to `code_out` (`PCODES_LINK_CODE_BYTES`), and records it in the record's
+ * state as its latest code (earlier codes are superseded). Randomness comes from the operating
+ * system.
+ *
+ * Returns `NULL_ARGUMENT`; `BUFFER_TOO_SMALL` (checked first: nothing issued, state and buffer
+ * untouched); `CORRUPT_STATE` (untouched); `INVALID_ARGUMENT` (bad UTF-8, record id too large,
+ * `now` before 2020 or after 2051, sex not M/F/М/Ж); `MISSING_FIELD`; `INVALID_BIRTH_DATE`;
+ * `INVALID_SNILS`; `RNG_FAILURE`.
+ */
+pcodes_status pcodes_link_issue(const pcodes_ctx *ctx,
+                                uint64_t record_id,
+                                const pcodes_child *child,
+                                uint64_t now,
+                                uint8_t *state,
+                                size_t state_len,
+                                char *code_out,
+                                size_t code_out_len);
+
+/**
+ * The record id a typed code names (no key needed), for finding the record before
+ * `pcodes_link_redeem`. Lower case, spaces and hyphens anywhere, O for 0, I/L for 1 and
+ * Cyrillic look-alike letters are accepted. `*record_id_out` is written only on success.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8), `MISTYPED` (wrong length, a
+ * character outside the alphabet, or a failed check symbol: a typing error).
+ */
+pcodes_status pcodes_link_parse(const char *code,
+                                uint64_t *record_id_out);
+
+/**
+ * Redeems a typed code for the record whose current data is `child` and whose state is
+ * `state`, at `now`. On `OK` the code is marked used; the state is written back on every
+ * return after it was read (a failed attempt is recorded).
+ *
+ * Returns, the first that applies: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8),
+ * `CORRUPT_STATE` (untouched), `BLOCKED`/`LOCKED`, `MISTYPED` (typing error; not counted),
+ * `UNKNOWN_KEY` (the code's key id is not in the context), `WRONG` (not a code of ours for this
+ * record: counted for the lockout), `DATA_CHANGED` (the child's data changed since the code
+ * was issued), `SUPERSEDED` (a newer code was issued), `ALREADY_USED`, `EXPIRED`
+ * (`LINK_TTL_SECONDS` passed), `OK`.
+ */
+pcodes_status pcodes_link_redeem(const pcodes_ctx *ctx,
+                                 const char *code,
+                                 const pcodes_child *child,
+                                 uint64_t now,
+                                 uint8_t *state,
+                                 size_t state_len);
 
 /**
  * `PCODES_OTP_CODE_BYTES`, for bindings that cannot read macros.

@@ -21,6 +21,7 @@ pub mod base32;
 pub mod context;
 pub mod error;
 pub mod keys;
+pub mod link;
 pub mod lockout;
 pub mod mac;
 pub mod otp;

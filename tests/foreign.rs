@@ -208,3 +208,47 @@ fn java_totp_demo() {
     assert!(out.contains("code from two steps ago -> PCODES_STATUS_WRONG"), "{out}");
     assert!(out.contains("-> PCODES_STATUS_LOCKED, retry in 900 s"), "{out}");
 }
+
+#[test]
+fn c_link_demo() {
+    let out = run_c("link_demo");
+    for line in [
+        "issue without SNILS                      -> PCODES_STATUS_MISSING_FIELD",
+        "typo: redeem                             -> PCODES_STATUS_MISTYPED",
+        "wrong code                               -> PCODES_STATUS_WRONG",
+        "forged code                              -> PCODES_STATUS_WRONG",
+        "edited name                              -> PCODES_STATUS_DATA_CHANGED",
+        "redeem                                   -> PCODES_STATUS_OK",
+        "second redeem                            -> PCODES_STATUS_ALREADY_USED",
+        "11 minutes later                         -> PCODES_STATUS_EXPIRED",
+        "re-issued: old code                      -> PCODES_STATUS_SUPERSEDED",
+        "key not held (1)                         -> PCODES_STATUS_UNKNOWN_KEY",
+        "rotated key: old code                    -> PCODES_STATUS_OK",
+        "after 5 wrong codes                      -> PCODES_STATUS_LOCKED",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
+    assert!(out.contains("missing fields: 0x8"), "{out}");
+}
+
+#[test]
+fn java_link_demo() {
+    let Some(out) = run_java("LinkDemo") else { return };
+    for line in [
+        "issue without SNILS                      -> PCODES_STATUS_MISSING_FIELD",
+        "typo: redeem                             -> PCODES_STATUS_MISTYPED",
+        "wrong code                               -> PCODES_STATUS_WRONG",
+        "forged code                              -> PCODES_STATUS_WRONG",
+        "edited name                              -> PCODES_STATUS_DATA_CHANGED",
+        "redeem                                   -> PCODES_STATUS_OK",
+        "second redeem                            -> PCODES_STATUS_ALREADY_USED",
+        "11 minutes later                         -> PCODES_STATUS_EXPIRED",
+        "re-issued: old code                      -> PCODES_STATUS_SUPERSEDED",
+        "key not held (1)                         -> PCODES_STATUS_UNKNOWN_KEY",
+        "rotated key: old code                    -> PCODES_STATUS_OK",
+        "after 5 wrong codes                      -> PCODES_STATUS_LOCKED",
+    ] {
+        assert!(out.contains(line), "missing {line:?} in:\n{out}");
+    }
+    assert!(out.contains("PCODES_STATUS_MISTYPED: ru: Похоже, в коде опечатка."), "{out}");
+}

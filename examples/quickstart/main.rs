@@ -4,6 +4,7 @@
 //! request passes `now` and the row's 64-byte state blob, and stores the blob back with
 //! compare-and-swap. Each module below shows one capability.
 
+mod link;
 mod otp;
 
 use portal_codes::{Context, Setting, state};
@@ -28,6 +29,7 @@ fn main() -> Result<(), portal_codes::Error> {
         portal_codes::Error::Expired.message(portal_codes::Lang::En),
         portal_codes::Error::Expired.message(portal_codes::Lang::Ru)
     );
+    link::run(&ctx)?;
     otp::run(&ctx)?;
     totp::run(&ctx)?;
     Ok(())

@@ -4,6 +4,8 @@ import com.sun.jna.IntegerType;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import com.sun.jna.Structure;
+import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 
@@ -133,4 +135,28 @@ public interface PortalCodesNative extends Library {
     int pcodes_base32_encode(byte[] data, SizeT len, byte[] out, SizeT outLen);
 
     int pcodes_base32_decode(String text, byte[] out, SizeT outLen, SizeTByReference writtenOut);
+    // ---- link ----
+    /** C {@code pcodes_child}: four UTF-8 strings; NULL (null) or blank means missing. */
+    @Structure.FieldOrder({"full_name", "birth_date", "sex", "snils"})
+    class pcodes_child extends Structure {
+        public String full_name;
+        public String birth_date;
+        public String sex;
+        public String snils;
+
+        public pcodes_child() {
+            setStringEncoding("UTF-8");
+        }
+    }
+
+    SizeT pcodes_link_code_bytes();
+
+    int pcodes_child_check(pcodes_child child, IntByReference missingOut);
+
+    int pcodes_link_issue(Pointer ctx, long recordId, pcodes_child child, long now, byte[] state, SizeT stateLen,
+            byte[] codeOut, SizeT codeOutLen);
+
+    int pcodes_link_parse(String code, LongByReference recordIdOut);
+
+    int pcodes_link_redeem(Pointer ctx, String code, pcodes_child child, long now, byte[] state, SizeT stateLen);
 }

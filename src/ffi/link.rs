@@ -1,0 +1,324 @@
+//! Link codes: child data check, issue, parse, redeem.
+
+use core::ffi::c_char;
+
+use super::ctx::{ctx_ref, pcodes_ctx};
+use super::{boundary, opt_text, out, pcodes_status, state_blob, text, write_text};
+use crate::error::{Error, Result};
+use crate::link::{self, Child};
+
+/// A child's data. Every field is a NUL-terminated UTF-8 string; a NULL, empty or blank field
+/// is missing.
+#[repr(C)]
+pub struct pcodes_child {
+    /// Full name, e.g. "Иванов Иван Иванович".
+    pub full_name: *const c_char,
+    /// Birth date, "YYYY-MM-DD".
+    pub birth_date: *const c_char,
+    /// "M" or "F" (Cyrillic "М"/"Ж" and lower case accepted).
+    pub sex: *const c_char,
+    /// SNILS, "112-233-445 95" or "11223344595".
+    pub snils: *const c_char,
+}
+
+/// Bit of `pcodes_child_check`'s result: the full name is missing.
+pub const PCODES_FIELD_FULL_NAME: u32 = 1;
+/// Bit of `pcodes_child_check`'s result: the birth date is missing.
+pub const PCODES_FIELD_BIRTH_DATE: u32 = 2;
+/// Bit of `pcodes_child_check`'s result: the sex is missing.
+pub const PCODES_FIELD_SEX: u32 = 4;
+/// Bit of `pcodes_child_check`'s result: the SNILS is missing.
+pub const PCODES_FIELD_SNILS: u32 = 8;
+
+/// Buffer size for a link code: "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX" and a NUL (30).
+pub const PCODES_LINK_CODE_BYTES: usize = 30;
+
+/// `PCODES_LINK_CODE_BYTES` as a function (for bindings that cannot read macros).
+#[unsafe(no_mangle)]
+pub extern "C" fn pcodes_link_code_bytes() -> usize {
+    PCODES_LINK_CODE_BYTES
+}
+
+/// The child behind a pointer; NULL fields are blank.
+///
+/// # Safety
+/// `p` is NULL or points to a `pcodes_child` whose fields are NULL or NUL-terminated strings,
+/// all valid for the call.
+unsafe fn child_ref<'a>(p: *const pcodes_child) -> Result<Child<'a>> {
+    // SAFETY: NULL is checked by `as_ref`; validity is the caller's contract.
+    let c = unsafe { p.as_ref() }.ok_or(Error::NullArgument)?;
+    // SAFETY: each field is NULL or a NUL-terminated string by the caller's contract.
+    let field = |f: *const c_char| unsafe { opt_text(f) }.map(Option::unwrap_or_default);
+    Ok(Child::new(field(c.full_name)?, field(c.birth_date)?, field(c.sex)?, field(c.snils)?))
+}
+
+/// Reports which of the child's fields are missing (NULL, empty or blank): `*missing_out` gets
+/// the `PCODES_FIELD_*` bits (0 if none). Validity (SNILS, date, sex) is checked by
+/// `pcodes_link_issue`.
+///
+/// Returns `OK` if nothing is missing, `MISSING_FIELD` with the bits set, `NULL_ARGUMENT`,
+/// `INVALID_ARGUMENT` (a field is not UTF-8).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_child_check(
+    child: *const pcodes_child,
+    missing_out: *mut u32,
+) -> pcodes_status {
+    boundary(|| {
+        // SAFETY: caller passes a valid child or NULL.
+        let c = unsafe { child_ref(child) }?;
+        // SAFETY: caller passes a writable u32 or NULL.
+        let o = unsafe { out(missing_out) }?;
+        let m = c.missing();
+        *o = m;
+        if m == 0 { Ok(()) } else { Err(Error::MissingField) }
+    })
+}
+
+/// Issues a new link code for record `record_id` (0 to 2^40-1) and `child` at `now`, writing
+/// it NUL-terminated to `code_out` (`PCODES_LINK_CODE_BYTES`), and records it in the record's
+/// state as its latest code (earlier codes are superseded). Randomness comes from the operating
+/// system.
+///
+/// Returns `NULL_ARGUMENT`; `BUFFER_TOO_SMALL` (checked first: nothing issued, state and buffer
+/// untouched); `CORRUPT_STATE` (untouched); `INVALID_ARGUMENT` (bad UTF-8, record id too large,
+/// `now` before 2020 or after 2051, sex not M/F/М/Ж); `MISSING_FIELD`; `INVALID_BIRTH_DATE`;
+/// `INVALID_SNILS`; `RNG_FAILURE`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_link_issue(
+    ctx: *const pcodes_ctx,
+    record_id: u64,
+    child: *const pcodes_child,
+    now: u64,
+    state: *mut u8,
+    state_len: usize,
+    code_out: *mut c_char,
+    code_out_len: usize,
+) -> pcodes_status {
+    boundary(|| {
+        // SAFETY: caller passes a live context or NULL.
+        let ctx = unsafe { ctx_ref(ctx) }?;
+        // SAFETY: caller passes a valid child or NULL.
+        let c = unsafe { child_ref(child) }?;
+        if code_out.is_null() {
+            return Err(Error::NullArgument);
+        }
+        if code_out_len < PCODES_LINK_CODE_BYTES {
+            return Err(Error::BufferTooSmall);
+        }
+        // SAFETY: caller passes a readable and writable blob of `state_len` bytes.
+        let st = unsafe { state_blob(state, state_len) }?;
+        let code = link::issue(ctx, record_id, &c, now, st)?;
+        // SAFETY: `code_out` is writable for `code_out_len` bytes.
+        unsafe { write_text(code_out, code_out_len, code.as_str()) }
+    })
+}
+
+/// The record id a typed code names (no key needed), for finding the record before
+/// `pcodes_link_redeem`. Lower case, spaces and hyphens anywhere, O for 0, I/L for 1 and
+/// Cyrillic look-alike letters are accepted. `*record_id_out` is written only on success.
+///
+/// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8), `MISTYPED` (wrong length, a
+/// character outside the alphabet, or a failed check symbol: a typing error).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_link_parse(code: *const c_char, record_id_out: *mut u64) -> pcodes_status {
+    boundary(|| {
+        // SAFETY: caller passes a NUL-terminated string or NULL.
+        let code = unsafe { text(code) }?;
+        // SAFETY: caller passes a writable u64 or NULL.
+        let o = unsafe { out(record_id_out) }?;
+        *o = link::parse(code)?;
+        Ok(())
+    })
+}
+
+/// Redeems a typed code for the record whose current data is `child` and whose state is
+/// `state`, at `now`. On `OK` the code is marked used; the state is written back on every
+/// return after it was read (a failed attempt is recorded).
+///
+/// Returns, the first that applies: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8),
+/// `CORRUPT_STATE` (untouched), `BLOCKED`/`LOCKED`, `MISTYPED` (typing error; not counted),
+/// `UNKNOWN_KEY` (the code's key id is not in the context), `WRONG` (not a code of ours for this
+/// record: counted for the lockout), `DATA_CHANGED` (the child's data changed since the code
+/// was issued), `SUPERSEDED` (a newer code was issued), `ALREADY_USED`, `EXPIRED`
+/// (`LINK_TTL_SECONDS` passed), `OK`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_link_redeem(
+    ctx: *const pcodes_ctx,
+    code: *const c_char,
+    child: *const pcodes_child,
+    now: u64,
+    state: *mut u8,
+    state_len: usize,
+) -> pcodes_status {
+    boundary(|| {
+        // SAFETY: caller passes a live context or NULL.
+        let ctx = unsafe { ctx_ref(ctx) }?;
+        // SAFETY: caller passes a NUL-terminated string or NULL.
+        let code = unsafe { text(code) }?;
+        // SAFETY: caller passes a valid child or NULL.
+        let c = unsafe { child_ref(child) }?;
+        // SAFETY: caller passes a readable and writable blob of `state_len` bytes.
+        let st = unsafe { state_blob(state, state_len) }?;
+        link::redeem(ctx, code, &c, now, st)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::ctx::{pcodes_ctx_free, pcodes_ctx_new};
+    use core::ptr::{null, null_mut};
+
+    const NOW: u64 = 1_750_000_000;
+
+    fn new_ctx() -> *mut pcodes_ctx {
+        let mut c = null_mut();
+        let key = [3u8; 32];
+        // SAFETY: valid key buffer and out slot.
+        assert_eq!(unsafe { pcodes_ctx_new(key.as_ptr(), 32, 4, &raw mut c) }, 0);
+        c
+    }
+
+    fn ivan() -> pcodes_child {
+        pcodes_child {
+            full_name: c"Иванов Иван Иванович".as_ptr(),
+            birth_date: c"2015-03-08".as_ptr(),
+            sex: c"M".as_ptr(),
+            snils: c"112-233-445 95".as_ptr(),
+        }
+    }
+
+    #[test]
+    fn flow_through_the_c_functions() {
+        let ctx = new_ctx();
+        let child = ivan();
+        let mut st = [0u8; 64];
+        let mut buf = [0u8; PCODES_LINK_CODE_BYTES];
+        // SAFETY: every pointer is a live local of the stated size, or NULL on purpose.
+        unsafe {
+            assert_eq!(pcodes_link_code_bytes(), 30);
+            let rc = pcodes_link_issue(
+                ctx,
+                77,
+                &raw const child,
+                NOW,
+                st.as_mut_ptr(),
+                64,
+                buf.as_mut_ptr().cast(),
+                30,
+            );
+            assert_eq!(rc, 0);
+            assert_eq!(buf[29], 0);
+            let mut rec = 0u64;
+            assert_eq!(pcodes_link_parse(buf.as_ptr().cast(), &raw mut rec), 0);
+            assert_eq!(rec, 77);
+            let mut typo = buf;
+            typo[0] = if typo[0] == b'A' { b'B' } else { b'A' };
+            let mut rec2 = 5u64;
+            assert_eq!(pcodes_link_parse(typo.as_ptr().cast(), &raw mut rec2), 200);
+            assert_eq!(rec2, 5, "untouched on failure");
+            assert_eq!(
+                pcodes_link_redeem(ctx, typo.as_ptr().cast(), &raw const child, NOW, st.as_mut_ptr(), 64),
+                200
+            );
+            assert_eq!(
+                pcodes_link_redeem(ctx, buf.as_ptr().cast(), &raw const child, NOW, st.as_mut_ptr(), 64),
+                0
+            );
+            assert_eq!(
+                pcodes_link_redeem(ctx, buf.as_ptr().cast(), &raw const child, NOW, st.as_mut_ptr(), 64),
+                204
+            );
+            pcodes_ctx_free(ctx);
+        }
+    }
+
+    #[test]
+    fn constants_match_the_rust_api() {
+        assert_eq!(PCODES_LINK_CODE_BYTES, link::CODE_BYTES);
+        assert_eq!(
+            [PCODES_FIELD_FULL_NAME, PCODES_FIELD_BIRTH_DATE, PCODES_FIELD_SEX, PCODES_FIELD_SNILS],
+            [link::FIELD_FULL_NAME, link::FIELD_BIRTH_DATE, link::FIELD_SEX, link::FIELD_SNILS]
+        );
+    }
+
+    #[test]
+    fn child_check_reports_missing_bits() {
+        let mut m = 99u32;
+        let mut c = ivan();
+        // SAFETY: pointers are live locals or NULL on purpose.
+        unsafe {
+            assert_eq!(pcodes_child_check(&raw const c, &raw mut m), 0);
+            assert_eq!(m, 0);
+            c.snils = c"  ".as_ptr();
+            c.sex = null();
+            assert_eq!(pcodes_child_check(&raw const c, &raw mut m), 110);
+            assert_eq!(m, PCODES_FIELD_SNILS | PCODES_FIELD_SEX);
+            let all_null = pcodes_child { full_name: null(), birth_date: null(), sex: null(), snils: null() };
+            assert_eq!(pcodes_child_check(&raw const all_null, &raw mut m), 110);
+            assert_eq!(m, 15);
+            assert_eq!(pcodes_child_check(null(), &raw mut m), 100);
+            assert_eq!(pcodes_child_check(&raw const c, null_mut()), 100);
+            let bad = [0xC3u8, 0x28, 0];
+            c.full_name = bad.as_ptr().cast();
+            assert_eq!(pcodes_child_check(&raw const c, &raw mut m), 102);
+        }
+    }
+
+    #[test]
+    fn nulls_short_buffers_bad_utf8_and_bad_state() {
+        let ctx = new_ctx();
+        let child = ivan();
+        let mut st = [0u8; 64];
+        let mut buf = [7u8; 40];
+        let bad = [0xffu8, 0];
+        // SAFETY: every pointer is a live local of the stated size, or NULL on purpose.
+        unsafe {
+            let issue = |ctx, child, st: *mut u8, len, out: *mut u8, out_len| {
+                pcodes_link_issue(ctx, 1, child, NOW, st, len, out.cast(), out_len)
+            };
+            let (s, b) = (st.as_mut_ptr(), buf.as_mut_ptr());
+            assert_eq!(issue(null(), &raw const child, s, 64, b, 40), 100);
+            assert_eq!(issue(ctx, null(), s, 64, b, 40), 100);
+            assert_eq!(issue(ctx, &raw const child, null_mut(), 64, b, 40), 100);
+            assert_eq!(issue(ctx, &raw const child, s, 64, null_mut(), 40), 100);
+            assert_eq!(issue(ctx, &raw const child, s, 64, b, 29), 101);
+            assert_eq!(buf, [7; 40], "untouched");
+            assert_eq!(st, [0; 64], "nothing issued");
+            assert_eq!(issue(ctx, &raw const child, s, 63, b, 40), 105);
+            let mut pin_state = [0u8; 64];
+            pin_state[0] = 2;
+            pin_state[1] = 1;
+            let before = pin_state;
+            assert_eq!(issue(ctx, &raw const child, pin_state.as_mut_ptr(), 64, b, 40), 105);
+            assert_eq!(pin_state, before);
+            let mut c = ivan();
+            c.snils = c"112-233-445 96".as_ptr();
+            assert_eq!(issue(ctx, &raw const c, s, 64, b, 40), 111);
+            c.snils = null();
+            assert_eq!(issue(ctx, &raw const c, s, 64, b, 40), 110);
+            let mut c = ivan();
+            c.birth_date = c"2015-02-29".as_ptr();
+            assert_eq!(issue(ctx, &raw const c, s, 64, b, 40), 112);
+            c.birth_date = bad.as_ptr().cast();
+            assert_eq!(issue(ctx, &raw const c, s, 64, b, 40), 102);
+            assert_eq!(pcodes_link_issue(ctx, 1 << 40, &raw const child, NOW, s, 64, b.cast(), 40), 102);
+            assert_eq!(issue(ctx, &raw const child, s, 64, b, 40), 0);
+
+            let mut rec = 0u64;
+            assert_eq!(pcodes_link_parse(null(), &raw mut rec), 100);
+            assert_eq!(pcodes_link_parse(buf.as_ptr().cast(), null_mut()), 100);
+            assert_eq!(pcodes_link_parse(bad.as_ptr().cast(), &raw mut rec), 102);
+
+            let code = buf.as_ptr().cast();
+            assert_eq!(pcodes_link_redeem(null(), code, &raw const child, NOW, s, 64), 100);
+            assert_eq!(pcodes_link_redeem(ctx, null(), &raw const child, NOW, s, 64), 100);
+            assert_eq!(pcodes_link_redeem(ctx, code, null(), NOW, s, 64), 100);
+            assert_eq!(pcodes_link_redeem(ctx, code, &raw const child, NOW, null_mut(), 64), 100);
+            assert_eq!(pcodes_link_redeem(ctx, bad.as_ptr().cast(), &raw const child, NOW, s, 64), 102);
+            assert_eq!(pcodes_link_redeem(ctx, code, &raw const child, NOW, s, 65), 105);
+            assert_eq!(pcodes_link_redeem(ctx, code, &raw const child, NOW + 601, s, 64), 202);
+            pcodes_ctx_free(ctx);
+        }
+    }
+}

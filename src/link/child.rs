@@ -1,0 +1,440 @@
+//! The child's data: which fields are missing, validation (SNILS control number, calendar
+//! date) and the canonical fingerprint that link codes are bound to.
+//!
+//! Canonicalisation is streamed into SHA-256 character by character, so nothing is allocated.
+//! The rules are in `docs/link-code.md`; in short:
+//!
+//! - **full name**: leading and trailing whitespace removed, every inner run of whitespace
+//!   (any Unicode white space, including no-break space) replaced by one ASCII space, every
+//!   character lower-cased with [`char::to_lowercase`] (Latin and Cyrillic alike), `ё` folded
+//!   to `е`, and the decomposed forms `и` + U+0306 and `е` + U+0308 composed to `й` / `е`;
+//! - **birth date**: `YYYY-MM-DD` (surrounding whitespace ignored), a real calendar date;
+//! - **sex**: `M`/`F`, also lower case and Cyrillic `М`/`Ж`, canonically `M` or `F`;
+//! - **SNILS**: the 11 digits; spaces and hyphens between them are ignored.
+
+use crate::error::{Error, Result};
+use crate::mac::{Hasher, Sha256};
+
+/// Bit of [`Child::missing`] for the full name (`PCODES_FIELD_FULL_NAME`).
+pub const FIELD_FULL_NAME: u32 = 1;
+/// Bit of [`Child::missing`] for the birth date (`PCODES_FIELD_BIRTH_DATE`).
+pub const FIELD_BIRTH_DATE: u32 = 2;
+/// Bit of [`Child::missing`] for the sex (`PCODES_FIELD_SEX`).
+pub const FIELD_SEX: u32 = 4;
+/// Bit of [`Child::missing`] for the SNILS (`PCODES_FIELD_SNILS`).
+pub const FIELD_SNILS: u32 = 8;
+
+/// Bytes of a child-data fingerprint (the first 15 bytes, 120 bits, of a SHA-256 digest).
+pub const FINGERPRINT_BYTES: usize = 15;
+
+/// Domain-separation prefix of the fingerprint hash.
+const FP_DOMAIN: &[u8] = b"portal-codes/child/v1\0";
+
+/// Earliest accepted birth year.
+pub const MIN_BIRTH_YEAR: u32 = 1900;
+
+/// SNILS numbers up to this one (001-001-998) were issued before control numbers existed:
+/// their two last digits are not checked.
+pub const SNILS_UNCHECKED_UP_TO: u32 = 1_001_998;
+
+/// A child's data as the portal holds it. Any field may be blank (then it is missing).
+///
+/// `Debug` shows which fields are present, never their contents (SNILS and names are personal
+/// data).
+#[derive(Clone, Copy, Default)]
+pub struct Child<'a> {
+    /// Full name, e.g. `"Иванов Иван Иванович"`.
+    pub full_name: &'a str,
+    /// Birth date, `"YYYY-MM-DD"`.
+    pub birth_date: &'a str,
+    /// Sex: `"M"` or `"F"` (Cyrillic `"М"`/`"Ж"` and lower case accepted).
+    pub sex: &'a str,
+    /// SNILS, `"112-233-445 95"` or `"11223344595"`.
+    pub snils: &'a str,
+}
+
+impl core::fmt::Debug for Child<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let m = self.missing();
+        let state = |bit: u32| if m & bit == 0 { "present" } else { "missing" };
+        f.debug_struct("Child")
+            .field("full_name", &state(FIELD_FULL_NAME))
+            .field("birth_date", &state(FIELD_BIRTH_DATE))
+            .field("sex", &state(FIELD_SEX))
+            .field("snils", &state(FIELD_SNILS))
+            .finish()
+    }
+}
+
+/// A child's data after validation, in canonical form (the name is only trimmed here; the rest
+/// of its canonicalisation happens while hashing).
+#[derive(Clone, Copy)]
+struct Canonical<'a> {
+    name: &'a str,
+    date: [u8; 10],
+    sex: u8,
+    snils: [u8; 11],
+}
+
+impl<'a> Child<'a> {
+    /// A child from its four fields.
+    #[must_use]
+    pub const fn new(full_name: &'a str, birth_date: &'a str, sex: &'a str, snils: &'a str) -> Self {
+        Self { full_name, birth_date, sex, snils }
+    }
+
+    /// The blank fields as `FIELD_*` bits (0 = nothing missing). A field is blank if it is
+    /// empty or white space only.
+    #[must_use]
+    pub fn missing(&self) -> u32 {
+        let blank = |s: &str, bit: u32| if s.trim().is_empty() { bit } else { 0 };
+        blank(self.full_name, FIELD_FULL_NAME)
+            | blank(self.birth_date, FIELD_BIRTH_DATE)
+            | blank(self.sex, FIELD_SEX)
+            | blank(self.snils, FIELD_SNILS)
+    }
+
+    /// Checks that every field is present and valid at `now` (unix seconds).
+    ///
+    /// # Errors
+    /// In this order: [`Error::MissingField`] if any field is blank (see [`Child::missing`]),
+    /// [`Error::InvalidBirthDate`], [`Error::InvalidArgument`] for a sex other than M/F/М/Ж,
+    /// [`Error::InvalidSnils`].
+    pub fn validate(&self, now: u64) -> Result<()> {
+        self.canonical(now).map(|_| ())
+    }
+
+    /// The fingerprint of the canonicalised data: the first 15 bytes of
+    /// `SHA-256("portal-codes/child/v1" 0x00 || name || 0x00 || date || sex || snils)`
+    /// (see the module docs and `docs/link-code.md`). Cosmetic differences (case, spaces,
+    /// SNILS punctuation) give the same fingerprint; any real change gives another.
+    ///
+    /// # Errors
+    /// As [`Child::validate`].
+    pub fn fingerprint(&self, now: u64) -> Result<[u8; FINGERPRINT_BYTES]> {
+        let c = self.canonical(now)?;
+        let mut h = Hasher::<Sha256>::new();
+        h.update(FP_DOMAIN);
+        hash_name(&mut h, c.name);
+        h.update(&[0]);
+        h.update(&c.date);
+        h.update(&[c.sex]);
+        h.update(&c.snils);
+        let d = h.finalize();
+        let mut fp = [0u8; FINGERPRINT_BYTES];
+        fp.copy_from_slice(&d[..FINGERPRINT_BYTES]);
+        Ok(fp)
+    }
+
+    fn canonical(&self, now: u64) -> Result<Canonical<'a>> {
+        if self.missing() != 0 {
+            return Err(Error::MissingField);
+        }
+        let date = parse_birth_date(self.birth_date, now)?;
+        let sex = parse_sex(self.sex)?;
+        let snils = parse_snils(self.snils)?;
+        Ok(Canonical { name: self.full_name.trim(), date, sex, snils })
+    }
+}
+
+/// Streams the canonical form of a (trimmed) name into `h`.
+fn hash_name(h: &mut Hasher<Sha256>, name: &str) {
+    let mut chars = name.chars().peekable();
+    let mut space = false;
+    let mut buf = [0u8; 4];
+    while let Some(mut c) = chars.next() {
+        if c.is_whitespace() {
+            space = true;
+            continue;
+        }
+        if space {
+            h.update(b" ");
+            space = false;
+        }
+        // Decomposed Cyrillic: и + combining breve is й; е + combining diaeresis is ё (→ е).
+        match (c, chars.peek()) {
+            ('и', Some('\u{306}')) => {
+                chars.next();
+                c = 'й';
+            }
+            ('И', Some('\u{306}')) => {
+                chars.next();
+                c = 'Й';
+            }
+            ('е' | 'Е' | 'ё' | 'Ё', Some('\u{308}')) => {
+                chars.next();
+            }
+            _ => {}
+        }
+        for l in c.to_lowercase() {
+            let l = if l == 'ё' { 'е' } else { l };
+            h.update(l.encode_utf8(&mut buf).as_bytes());
+        }
+    }
+}
+
+/// `M` or `F` from `M`, `m`, `М`, `м` / `F`, `f`, `Ж`, `ж`.
+fn parse_sex(s: &str) -> Result<u8> {
+    match s.trim() {
+        "M" | "m" | "М" | "м" => Ok(b'M'),
+        "F" | "f" | "Ж" | "ж" => Ok(b'F'),
+        _ => Err(Error::InvalidArgument),
+    }
+}
+
+/// The 11 digits of a SNILS; spaces and hyphens are ignored. The control number (last two
+/// digits) is checked for numbers above 001-001-998.
+fn parse_snils(s: &str) -> Result<[u8; 11]> {
+    let mut d = [0u8; 11];
+    let mut n = 0;
+    for &b in s.trim().as_bytes() {
+        match b {
+            b'0'..=b'9' => {
+                if n == d.len() {
+                    return Err(Error::InvalidSnils);
+                }
+                d[n] = b;
+                n += 1;
+            }
+            b' ' | b'-' => {}
+            _ => return Err(Error::InvalidSnils),
+        }
+    }
+    if n != d.len() {
+        return Err(Error::InvalidSnils);
+    }
+    let number = d[..9].iter().fold(0u32, |a, &b| a * 10 + u32::from(b - b'0'));
+    if number == 0 {
+        return Err(Error::InvalidSnils);
+    }
+    let control = u32::from(d[9] - b'0') * 10 + u32::from(d[10] - b'0');
+    if number > SNILS_UNCHECKED_UP_TO && control != snils_control(&d) {
+        return Err(Error::InvalidSnils);
+    }
+    Ok(d)
+}
+
+/// The SNILS control number of the first nine (ASCII) digits: the sum of digit × weight with
+/// weights 9 down to 1; below 100 it is the sum, 100 and 101 give 00, above 101 the sum mod 101
+/// (where 100 again gives 00).
+pub(crate) fn snils_control(digits: &[u8]) -> u32 {
+    let sum: u32 = digits[..9].iter().zip((1..=9u32).rev()).map(|(&b, w)| u32::from(b - b'0') * w).sum();
+    match sum {
+        0..100 => sum,
+        100 | 101 => 0,
+        _ => match sum % 101 {
+            100 => 0,
+            r => r,
+        },
+    }
+}
+
+/// Days from 1970-01-01 to the proleptic Gregorian date `y-m-d` (H. Hinnant's `days_from_civil`).
+pub(crate) fn days_from_civil(y: u32, m: u32, d: u32) -> i64 {
+    let y = i64::from(y) - i64::from(m <= 2);
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn is_leap(y: u32) -> bool {
+    y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)
+}
+
+fn days_in_month(y: u32, m: u32) -> u32 {
+    match m {
+        2 if is_leap(y) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// A strict `YYYY-MM-DD` date, year 1900 or later, not after the UTC date of `now` plus one day
+/// (the portal's users live in time zones up to UTC+12, where "today" may already be tomorrow
+/// in UTC).
+fn parse_birth_date(text: &str, now: u64) -> Result<[u8; 10]> {
+    let bytes = text.trim().as_bytes();
+    let shape = bytes.len() == 10
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, &c)| if i == 4 || i == 7 { c == b'-' } else { c.is_ascii_digit() });
+    if !shape {
+        return Err(Error::InvalidBirthDate);
+    }
+    let num = |r: core::ops::Range<usize>| bytes[r].iter().fold(0u32, |a, &c| a * 10 + u32::from(c - b'0'));
+    let (year, month, day) = (num(0..4), num(5..7), num(8..10));
+    if year < MIN_BIRTH_YEAR || !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+        return Err(Error::InvalidBirthDate);
+    }
+    let today = i64::try_from(now / 86_400).unwrap_or(i64::MAX);
+    if days_from_civil(year, month, day) > today.saturating_add(1) {
+        return Err(Error::InvalidBirthDate);
+    }
+    let mut out = [0u8; 10];
+    out.copy_from_slice(bytes);
+    Ok(out)
+}
+
+#[cfg(test)]
+#[allow(clippy::cast_possible_truncation)]
+mod tests {
+    use super::*;
+
+    const NOW: u64 = 1_750_000_000; // 2025-06-15
+
+    fn child<'a>(name: &'a str, date: &'a str, sex: &'a str, snils: &'a str) -> Child<'a> {
+        Child::new(name, date, sex, snils)
+    }
+
+    #[test]
+    fn missing_fields_are_reported_as_bits() {
+        assert_eq!(Child::default().missing(), 15);
+        let c = child("Иванов Иван", " \t", "М", "");
+        assert_eq!(c.missing(), FIELD_BIRTH_DATE | FIELD_SNILS);
+        assert_eq!(c.validate(NOW), Err(Error::MissingField));
+        assert_eq!(child("x", "2015-01-01", "\u{a0}", "112-233-445 95").missing(), FIELD_SEX);
+        let dbg = std::format!("{c:?}");
+        assert!(!dbg.contains("Иван") && dbg.contains("snils: \"missing\""), "{dbg}");
+    }
+
+    /// Control numbers computed by hand from the published algorithm.
+    #[test]
+    fn snils_control_numbers() {
+        assert_eq!(parse_snils("112-233-445 95").unwrap(), *b"11223344595");
+        assert_eq!(parse_snils("11223344595").unwrap(), *b"11223344595");
+        assert_eq!(parse_snils(" 112 233 445-95 ").unwrap(), *b"11223344595");
+        assert_eq!(parse_snils("112-233-445 96"), Err(Error::InvalidSnils));
+        assert_eq!(parse_snils("1122334459"), Err(Error::InvalidSnils), "10 digits");
+        assert_eq!(parse_snils("112233445950"), Err(Error::InvalidSnils), "12 digits");
+        assert_eq!(parse_snils("112.233.445 95"), Err(Error::InvalidSnils));
+        assert_eq!(parse_snils("１12-233-445 95"), Err(Error::InvalidSnils), "fullwidth digit");
+        assert_eq!(parse_snils("000-000-000 00"), Err(Error::InvalidSnils));
+        // 087-654-303 00: sum = 0*9+8*8+7*7+6*6+5*5+4*4+3*3+0*2+3*1 = 202 → 202 mod 101 = 0.
+        assert_eq!(snils_control(b"087654303"), 0);
+        // 999-999-999: sum = 9*45 = 405 → 405 mod 101 = 1.
+        assert_eq!(snils_control(b"999999999"), 1);
+        // 900-000-090: sum = 9*9 + 9*2 = 99 → 99; then 100 and 101 → 00, 102 → 01.
+        assert_eq!(snils_control(b"900000090"), 81 + 18);
+        assert_eq!(snils_control(b"900000091"), 0);
+        assert_eq!(snils_control(b"900000092"), 0, "sum 101");
+        assert_eq!(snils_control(b"900000093"), 1, "sum 102");
+    }
+
+    #[test]
+    fn snils_control_edge_sums() {
+        // Build digit strings with a chosen weighted sum and check the mapping.
+        for target in 0u32..=405 {
+            // Greedy: weights 9..1, digits 0..9.
+            let mut rest = target;
+            let mut d = [b'0'; 9];
+            for (i, w) in (1..=9u32).rev().enumerate() {
+                let k = (rest / w).min(9);
+                d[i] = b'0' + k as u8;
+                rest -= k * w;
+            }
+            if rest != 0 {
+                continue;
+            }
+            let expect = if target < 100 {
+                target
+            } else if target <= 101 || target % 101 == 100 {
+                0
+            } else {
+                target % 101
+            };
+            assert_eq!(snils_control(&d), expect, "sum {target}");
+        }
+    }
+
+    #[test]
+    fn low_snils_numbers_are_not_checked() {
+        assert!(parse_snils("001-001-998 77").is_ok());
+        assert!(parse_snils("000-000-001 00").is_ok());
+        assert_eq!(parse_snils("001-001-999 77"), Err(Error::InvalidSnils));
+        let c = snils_control(b"001001999");
+        let s = std::format!("001-001-999 {c:02}");
+        assert!(parse_snils(&s).is_ok());
+    }
+
+    #[test]
+    fn calendar() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(days_from_civil(2020, 1, 1), 18_262);
+        assert_eq!(days_from_civil(1900, 1, 1), -25_567);
+        let ok = |s: &str| parse_birth_date(s, NOW).is_ok();
+        assert!(ok("2000-02-29") && ok("2024-02-29") && ok("1904-02-29"));
+        assert!(!ok("1900-02-29") && !ok("2023-02-29") && !ok("2100-02-29"));
+        assert!(ok("2023-04-30") && !ok("2023-04-31") && !ok("2023-13-01") && !ok("2023-00-10"));
+        assert!(!ok("2023-01-00") && !ok("2023-1-01") && !ok("2023/01/01") && !ok("20230101"));
+        assert!(!ok("1899-12-31") && ok("1900-01-01") && ok(" 2015-06-01 "));
+        assert!(!ok("２０２３-01-01"));
+        // NOW is 2025-06-15 (UTC); one day of tolerance for time zones east of UTC.
+        assert!(ok("2025-06-15") && ok("2025-06-16") && !ok("2025-06-17") && !ok("9999-12-31"));
+    }
+
+    #[test]
+    fn sex_forms() {
+        for s in ["M", "m", "М", "м", " M "] {
+            assert_eq!(parse_sex(s), Ok(b'M'), "{s}");
+        }
+        for s in ["F", "f", "Ж", "ж"] {
+            assert_eq!(parse_sex(s), Ok(b'F'), "{s}");
+        }
+        for s in ["X", "MF", "male", "Ф", "W"] {
+            assert_eq!(parse_sex(s), Err(Error::InvalidArgument), "{s}");
+        }
+    }
+
+    #[test]
+    fn validation_order() {
+        assert_eq!(child("A", "2015-02-30", "X", "1").validate(NOW), Err(Error::InvalidBirthDate));
+        assert_eq!(child("A", "2015-02-28", "X", "1").validate(NOW), Err(Error::InvalidArgument));
+        assert_eq!(child("A", "2015-02-28", "F", "1").validate(NOW), Err(Error::InvalidSnils));
+        assert_eq!(child("A", "2015-02-28", "F", "11223344595").validate(NOW), Ok(()));
+    }
+
+    #[test]
+    fn cosmetic_differences_keep_the_fingerprint() {
+        let base =
+            child("Иванов Иван Иванович", "2015-03-08", "M", "112-233-445 95").fingerprint(NOW).unwrap();
+        for (name, date, sex, snils) in [
+            ("  иванов   ИВАН\tиванович ", "2015-03-08", "m", "11223344595"),
+            ("ИВАНОВ\u{a0}ИВАН\nИВАНОВИЧ", " 2015-03-08", "М", "112 233 445 95"),
+            ("Иванов Иван Иванович", "2015-03-08", "м", "112-233-44595"),
+        ] {
+            assert_eq!(child(name, date, sex, snils).fingerprint(NOW).unwrap(), base, "{name}");
+        }
+        let different = [
+            child("Иванов Иван Петрович", "2015-03-08", "M", "112-233-445 95"),
+            child("Иванова Иван Иванович", "2015-03-08", "M", "112-233-445 95"),
+            child("ИвановИван Иванович", "2015-03-08", "M", "112-233-445 95"),
+            child("Иванов Иван Иванович", "2015-03-09", "M", "112-233-445 95"),
+            child("Иванов Иван Иванович", "2015-03-08", "F", "112-233-445 95"),
+            child("Иванов Иван Иванович", "2015-03-08", "M", "087-654-303 00"),
+            child("Иванов-Иван Иванович", "2015-03-08", "M", "112-233-445 95"),
+        ];
+        for c in different {
+            assert_ne!(c.fingerprint(NOW).unwrap(), base);
+        }
+    }
+
+    #[test]
+    fn yo_and_decomposed_letters() {
+        let fp = |n: &str| child(n, "2016-01-01", "F", "112-233-445 95").fingerprint(NOW).unwrap();
+        let a = fp("Алёна Сергеевна Королёва");
+        assert_eq!(a, fp("Алена Сергеевна Королева"));
+        assert_eq!(a, fp("АЛЁНА СЕРГЕЕВНА КОРОЛЁВА"));
+        assert_eq!(a, fp("Але\u{308}на Сергеевна Короле\u{308}ва"));
+        let b = fp("Йоханссон Майя");
+        assert_eq!(b, fp("И\u{306}оханссон Маи\u{306}я"));
+        assert_eq!(b, fp("йоханссон МАЙЯ"));
+        assert_ne!(b, fp("Иоханссон Майя"), "й and и differ");
+        assert_eq!(fp("Anna-Maria O'Neil"), fp("ANNA-MARIA o'neil"));
+    }
+}

@@ -1,0 +1,205 @@
+//! The code's text form: 24 data symbols and one check symbol in Crockford's base32 alphabet,
+//! shown as five hyphen-separated groups of five.
+//!
+//! # The check symbol
+//! Symbols are read as elements of GF(32) = GF(2)\[x\]/(x⁵ + x² + 1) (a symbol's 5-bit value
+//! is a polynomial). With α = x, a primitive element (its order is 31), position *i* (0–24)
+//! gets the weight wᵢ = αⁱ, and a valid code satisfies Σ wᵢ·sᵢ = 0. The weights are pairwise
+//! distinct and non-zero because 25 ≤ 31. So:
+//!
+//! - substituting s by s′ at position *i* changes the sum by wᵢ·(s + s′) ≠ 0 (a product of
+//!   non-zero field elements);
+//! - swapping unequal neighbours sᵢ, sᵢ₊₁ changes it by (wᵢ + wᵢ₊₁)·(sᵢ + sᵢ₊₁)
+//!   = αⁱ·(1 + α)·(sᵢ + sᵢ₊₁) ≠ 0, since α ≠ 1.
+//!
+//! (It also catches swaps across one symbol, since α² ≠ 1, and "twin" errors aa → bb.)
+//! Only the 32 symbols of the alphabet are needed, unlike Crockford's own mod-37 check.
+
+use crate::error::{Error, Result};
+
+/// Symbols in a code, the check symbol included.
+pub const SYMBOLS: usize = 25;
+/// Data symbols (120 bits).
+pub const DATA_SYMBOLS: usize = 24;
+/// Symbols per displayed group.
+pub const GROUP: usize = 5;
+/// Length of the display form `XXXXX-XXXXX-XXXXX-XXXXX-XXXXX`.
+pub const DISPLAY_LEN: usize = SYMBOLS + SYMBOLS / GROUP - 1;
+
+/// Crockford's base32 alphabet: value → symbol.
+pub const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// The reduction polynomial x⁵ + x² + 1.
+const POLY: u8 = 0b10_0101;
+
+/// Multiplication in GF(32).
+pub(crate) const fn gf_mul(mut a: u8, mut b: u8) -> u8 {
+    let mut r = 0;
+    while b != 0 {
+        if b & 1 != 0 {
+            r ^= a;
+        }
+        b >>= 1;
+        a <<= 1;
+        if a & 0x20 != 0 {
+            a ^= POLY;
+        }
+    }
+    r
+}
+
+/// wᵢ = αⁱ for i in 0..31 (α = x = 2).
+pub(crate) const WEIGHTS: [u8; 31] = {
+    let mut w = [0u8; 31];
+    let mut i = 0;
+    let mut v = 1u8;
+    while i < 31 {
+        w[i] = v;
+        v = gf_mul(v, 2);
+        i += 1;
+    }
+    w
+};
+
+/// Σ wᵢ·sᵢ over the given symbol values.
+pub(crate) fn weighted_sum(values: &[u8]) -> u8 {
+    values.iter().zip(WEIGHTS).fold(0, |acc, (&s, w)| acc ^ gf_mul(s, w))
+}
+
+/// The check symbol's value for 24 data values: c with Σ wᵢ·sᵢ + w₂₄·c = 0, i.e.
+/// c = (Σᵢ₌₀²³ wᵢ·sᵢ)·α⁻²⁴ = (…)·α⁷.
+pub(crate) fn check_value(data: &[u8; DATA_SYMBOLS]) -> u8 {
+    gf_mul(weighted_sum(data), WEIGHTS[31 - DATA_SYMBOLS])
+}
+
+/// The value of one typed character, or `None` if it is not a code symbol. Accepts the
+/// alphabet in either case, Crockford's aliases O → 0 and I, L → 1, and the Cyrillic letters
+/// that look like Latin ones (А В Е К М Н О Р С Т Х, either case), typed by people whose
+/// keyboard is in the Russian layout.
+pub(crate) fn symbol_value(c: char) -> Option<u8> {
+    let c = match c {
+        'А' | 'а' => 'A',
+        'В' | 'в' => 'B',
+        'Е' | 'е' => 'E',
+        'К' | 'к' => 'K',
+        'М' | 'м' => 'M',
+        'Н' | 'н' => 'H',
+        'О' | 'о' | 'O' | 'o' => '0',
+        'Р' | 'р' => 'P',
+        'С' | 'с' => 'C',
+        'Т' | 'т' => 'T',
+        'Х' | 'х' => 'X',
+        'I' | 'i' | 'L' | 'l' => '1',
+        c => c.to_ascii_uppercase(),
+    };
+    if !c.is_ascii() {
+        return None;
+    }
+    ALPHABET.iter().position(|&a| a == c as u8).and_then(|p| u8::try_from(p).ok())
+}
+
+/// Characters ignored between symbols: white space, hyphen-minus and the Unicode dashes that
+/// copy-and-paste tends to produce.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}')
+}
+
+/// Reads the 25 symbol values of a typed code.
+///
+/// # Errors
+/// [`Error::Mistyped`] for a character outside the alphabet, a length other than 25 symbols,
+/// or a failed check symbol.
+pub(crate) fn read_symbols(text: &str) -> Result<[u8; SYMBOLS]> {
+    let mut v = [0u8; SYMBOLS];
+    let mut n = 0;
+    for c in text.chars() {
+        if is_separator(c) {
+            continue;
+        }
+        let s = symbol_value(c).ok_or(Error::Mistyped)?;
+        if n == SYMBOLS {
+            return Err(Error::Mistyped);
+        }
+        v[n] = s;
+        n += 1;
+    }
+    if n != SYMBOLS || weighted_sum(&v) != 0 {
+        return Err(Error::Mistyped);
+    }
+    Ok(v)
+}
+
+/// The 24 data values of a 120-bit number (most significant 5 bits first).
+pub(crate) fn split(bits: u128) -> [u8; DATA_SYMBOLS] {
+    core::array::from_fn(|j| ((bits >> (5 * (DATA_SYMBOLS - 1 - j))) & 31) as u8)
+}
+
+/// The 120-bit number of 24 data values.
+pub(crate) fn join(values: &[u8]) -> u128 {
+    values[..DATA_SYMBOLS].iter().fold(0u128, |acc, &s| (acc << 5) | u128::from(s))
+}
+
+/// The display form of 24 data values plus their check symbol.
+pub(crate) fn display(data: &[u8; DATA_SYMBOLS]) -> [u8; DISPLAY_LEN] {
+    let check = check_value(data);
+    let mut out = [b'-'; DISPLAY_LEN];
+    for i in 0..SYMBOLS {
+        let v = if i < DATA_SYMBOLS { data[i] } else { check };
+        out[i + i / GROUP] = ALPHABET[v as usize];
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(clippy::cast_possible_truncation, clippy::needless_range_loop)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_and_weights() {
+        // α has order 31: all 31 powers distinct, non-zero, α³¹ = 1.
+        for i in 0..31 {
+            assert_ne!(WEIGHTS[i], 0);
+            for j in 0..i {
+                assert_ne!(WEIGHTS[i], WEIGHTS[j]);
+            }
+        }
+        assert_eq!(gf_mul(WEIGHTS[30], 2), 1);
+        // Every non-zero element has an inverse; multiplication commutes.
+        for a in 1..32u8 {
+            assert_eq!((1..32u8).filter(|&b| gf_mul(a, b) == 1).count(), 1);
+            for b in 0..32u8 {
+                assert_eq!(gf_mul(a, b), gf_mul(b, a));
+            }
+        }
+        assert_eq!(gf_mul(WEIGHTS[24], WEIGHTS[7]), 1);
+    }
+
+    #[test]
+    fn symbols_and_aliases() {
+        for (i, &c) in ALPHABET.iter().enumerate() {
+            assert_eq!(symbol_value(c as char), Some(i as u8));
+            assert_eq!(symbol_value((c as char).to_ascii_lowercase()), Some(i as u8));
+        }
+        assert_eq!(symbol_value('O'), Some(0));
+        assert_eq!(symbol_value('o'), Some(0));
+        assert_eq!(symbol_value('I'), Some(1));
+        assert_eq!(symbol_value('l'), Some(1));
+        assert_eq!(symbol_value('U'), None);
+        assert_eq!(symbol_value('u'), None);
+        assert_eq!(symbol_value('*'), None);
+        assert_eq!(symbol_value('Ж'), None);
+        assert_eq!(symbol_value('С'), Some(12));
+        assert_eq!(symbol_value('р'), Some(22));
+    }
+
+    #[test]
+    fn split_join_round_trip() {
+        let x: u128 = 0x00AB_CDEF_0123_4567_89AB_CDEF_0123_4567 & ((1 << 120) - 1);
+        assert_eq!(join(&split(x)), x);
+        let d = split(x);
+        let shown = display(&d);
+        let v = read_symbols(core::str::from_utf8(&shown).unwrap()).unwrap();
+        assert_eq!(v[..24], d);
+    }
+}

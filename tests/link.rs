@@ -1,0 +1,554 @@
+//! Link codes end to end: every verdict with a real scenario, the exhaustive typo-detection
+//! proof, and the test vectors of `docs/link-code.md` (checked against the library and against
+//! an independent Python implementation, `tests/link_vectors.py`).
+
+use portal_codes::link::{self, Child, FIELD_SNILS};
+use portal_codes::rng::{ChaCha20Rng, SeedableRng};
+use portal_codes::{Context, Error, STATE_BYTES, Setting};
+use rand_chacha::rand_core::{TryCryptoRng, TryRng};
+
+/// A generator that hands out given values (for reproducible test vectors).
+struct Fixed(&'static [u32], usize);
+
+impl TryRng for Fixed {
+    type Error = core::convert::Infallible;
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        let v = self.0[self.1 % self.0.len()];
+        self.1 += 1;
+        Ok(v)
+    }
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Ok(u64::from(self.try_next_u32()?))
+    }
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        for b in dst {
+            *b = self.try_next_u32()? as u8;
+        }
+        Ok(())
+    }
+}
+impl TryCryptoRng for Fixed {}
+
+const KEY_OLD: [u8; 32] = [0x17; 32];
+const KEY_NEW: [u8; 32] = [0x42; 32];
+/// 2025-06-15 13:46:40 UTC.
+const NOW: u64 = 1_750_000_000;
+const RECORD: u64 = 4_815_162_342;
+
+fn ivan() -> Child<'static> {
+    Child::new("Иванов Иван Иванович", "2015-03-08", "М", "112-233-445 95")
+}
+
+fn ctx() -> Context {
+    Context::new(&KEY_OLD, 1).unwrap()
+}
+
+fn rng() -> ChaCha20Rng {
+    ChaCha20Rng::from_seed([5; 32])
+}
+
+fn failures(state: &[u8; STATE_BYTES]) -> u16 {
+    u16::from_le_bytes([state[2], state[3]])
+}
+
+#[test]
+fn issue_parse_redeem() {
+    let ctx = ctx();
+    let mut st = [0u8; STATE_BYTES];
+    let code = link::issue_with_rng(&ctx, RECORD, &ivan(), NOW, &mut st, &mut rng()).unwrap();
+    let s = code.as_str();
+    assert_eq!(s.len(), 29);
+    assert!(s.split('-').all(|g| g.len() == 5), "{s}");
+    assert!(s.bytes().all(|b| b == b'-' || b"0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(&b)));
+    assert_eq!(link::parse(s), Ok(RECORD));
+    // What a person might type: lower case, no hyphens, spaces in odd places.
+    let typed: String =
+        s.to_lowercase().replace('-', "").chars().enumerate().fold(String::new(), |mut a, (i, c)| {
+            if i % 3 == 0 {
+                a.push(' ');
+            }
+            a.push(c);
+            a
+        });
+    assert_eq!(link::parse(&typed), Ok(RECORD));
+    // Cosmetic differences in the record's data do not matter.
+    let same = Child::new("  ИВАНОВ иван  иванович", "2015-03-08", "m", "11223344595");
+    link::redeem(&ctx, &typed, &same, NOW + 30, &mut st).unwrap();
+    assert_eq!(link::redeem(&ctx, s, &ivan(), NOW + 31, &mut st), Err(Error::AlreadyUsed));
+}
+
+#[test]
+fn crockford_aliases_are_accepted() {
+    let ctx = ctx();
+    // Find a code with a 0 and a 1 in it, then type them as O and l.
+    for i in 0..200u64 {
+        let mut st = [0u8; STATE_BYTES];
+        let code = link::issue_with_rng(&ctx, i, &ivan(), NOW, &mut st, &mut rng()).unwrap();
+        let s = code.as_str();
+        if s.contains('0') && s.contains('1') {
+            let typed = s.replace('0', "O").replace('1', "l");
+            assert_eq!(link::parse(&typed), Ok(i));
+            link::redeem(&ctx, &typed, &ivan(), NOW, &mut st).unwrap();
+            return;
+        }
+    }
+    panic!("no code with both 0 and 1");
+}
+
+#[test]
+fn typo_is_mistyped_and_not_counted() {
+    let ctx = ctx();
+    let mut st = [0u8; STATE_BYTES];
+    let code = link::issue_with_rng(&ctx, RECORD, &ivan(), NOW, &mut st, &mut rng()).unwrap();
+    let s = code.as_str();
+    let mut b = s.as_bytes().to_vec();
+    b.swap(0, 1);
+    let swapped = String::from_utf8(b).unwrap();
+    if swapped != s {
+        for _ in 0..20 {
+            assert_eq!(link::redeem(&ctx, &swapped, &ivan(), NOW, &mut st), Err(Error::Mistyped));
+        }
+    }
+    assert_eq!(link::redeem(&ctx, &s[..28], &ivan(), NOW, &mut st), Err(Error::Mistyped), "one short");
+    assert_eq!(link::redeem(&ctx, &format!("{s}0"), &ivan(), NOW, &mut st), Err(Error::Mistyped), "one long");
+    assert_eq!(link::redeem(&ctx, &s.replace('-', "*"), &ivan(), NOW, &mut st), Err(Error::Mistyped));
+    assert_eq!(link::redeem(&ctx, "", &ivan(), NOW, &mut st), Err(Error::Mistyped));
+    assert_eq!(link::parse("UUUUU-UUUUU-UUUUU-UUUUU-UUUUU"), Err(Error::Mistyped), "U is not a symbol");
+    assert_eq!(failures(&st), 0, "typing errors are not failures");
+    link::redeem(&ctx, s, &ivan(), NOW, &mut st).unwrap();
+}
+
+/// Replaces the data symbols of `code` by those of `data` with a correct check symbol: a
+/// well-formed code (what a forger or a random guess produces).
+fn well_formed(data: &str) -> String {
+    const A: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    // GF(32) with x^5 + x^2 + 1, weights alpha^i: an independent little implementation.
+    let mul = |mut a: u8, mut b: u8| {
+        let mut r = 0u8;
+        while b != 0 {
+            if b & 1 != 0 {
+                r ^= a;
+            }
+            b >>= 1;
+            a <<= 1;
+            if a & 32 != 0 {
+                a ^= 0b100101;
+            }
+        }
+        r
+    };
+    let vals: Vec<u8> = data
+        .bytes()
+        .filter(|&b| b != b'-')
+        .take(24)
+        .map(|b| A.iter().position(|&a| a == b).unwrap() as u8)
+        .collect();
+    let mut w = 1u8;
+    let mut sum = 0u8;
+    for &v in &vals {
+        sum ^= mul(w, v);
+        w = mul(w, 2);
+    }
+    // w is now alpha^24; find c with sum + w*c = 0.
+    let c = (0..32u8).find(|&c| mul(w, c) == sum).unwrap();
+    let mut out: Vec<u8> = vals.iter().map(|&v| A[v as usize]).collect();
+    out.push(A[c as usize]);
+    String::from_utf8(out).unwrap()
+}
+
+#[test]
+fn wrong_and_forged_codes_count_as_failures() {
+    let ctx = ctx();
+    let mut st = [0u8; STATE_BYTES];
+    let code = link::issue_with_rng(&ctx, RECORD, &ivan(), NOW, &mut st, &mut rng()).unwrap();
+    let s = code.as_str().replace('-', "");
+    // A forged code: the real one with the last tag symbol changed and the check symbol fixed.
+    let mut forged = s[..24].to_string();
+    let last = forged.pop().unwrap();
+    forged.push(if last == 'Z' { 'Y' } else { 'Z' });
+    let forged = well_formed(&forged);
+    assert_eq!(link::parse(&forged), Ok(RECORD), "it parses: only the key can tell");
+    assert_eq!(link::redeem(&ctx, &forged, &ivan(), NOW, &mut st), Err(Error::Wrong));
+    assert_eq!(failures(&st), 1);
+    // The host got it wrong and passed another record's state: a genuine code of record
+    // RECORD + 1 (same data, same minute, same random) is never accepted for this record.
+    let other = link::issue_with_rng(&ctx, RECORD + 1, &ivan(), NOW, &mut [0u8; STATE_BYTES], &mut rng()).unwrap();
+    assert_eq!(link::redeem(&ctx, other.as_str(), &ivan(), NOW, &mut st), Err(Error::Superseded));
+    assert_eq!(failures(&st), 1, "authentic: not counted");
+    // A wrong code of the right form (another child's code for this record under a key id we hold).
+    let mut st2 = [0u8; STATE_BYTES];
+    let petya = Child::new("Петров Пётр", "2014-01-01", "M", "087-654-303 00");
+    let wrong = link::issue_with_rng(&ctx, RECORD, &petya, NOW, &mut st2, &mut rng()).unwrap();
+    assert_eq!(link::redeem(&ctx, wrong.as_str(), &ivan(), NOW, &mut st), Err(Error::Wrong));
+    assert_eq!(failures(&st), 2);
+    // The real code still works and clears the count.
+    link::redeem(&ctx, &s, &ivan(), NOW, &mut st).unwrap();
+    assert_eq!(failures(&st), 0);
+}
+
+#[test]
+fn lockout_after_five_wrong_codes() {
+    let ctx = ctx();
+    let mut st = [0u8; STATE_BYTES];
+    let code = link::issue_with_rng(&ctx, RECORD, &ivan(), NOW, &mut st, &mut rng()).unwrap();
+    let s = code.as_str().replace('-', "");
+    for i in 0..5u8 {
+        let mut g = s[..23].to_string();
+        g.push(['2', '3', '4', '5', '6'][usize::from(i)]);
+        let g = well_formed(&g);
+        if g == s {
+            continue;
+        }
+        assert_eq!(link::redeem(&ctx, &g, &ivan(), NOW, &mut st), Err(Error::Wrong));
+    }
+    assert_eq!(link::redeem(&ctx, &s, &ivan(), NOW + 1, &mut st), Err(Error::Locked), "even the right code");
+    assert_eq!(link::redeem(&ctx, "x", &ivan(), NOW + 1, &mut st), Err(Error::Locked), "lock comes first");
+    assert_eq!(portal_codes::retry_at(&st, NOW + 1), Ok(NOW + 900));
+    // After the lock the right code works (still within ... no: 15 minutes > TTL, so expired).
+    assert_eq!(link::redeem(&ctx, &s, &ivan(), NOW + 900, &mut st), Err(Error::Expired));
+}
+
+#[test]
+fn edited_name_is_data_changed() {
+    let ctx = ctx();
+    let mut st = [0u8; STATE_BYTES];
+    let code = link::issue_with_rng(&ctx, RECORD, &ivan(), NOW, &mut st, &mut rng()).unwrap();
+    let edited = Child::new("Иванов Иван Петрович", "2015-03-08", "М", "112-233-445 95");
+    assert_eq!(link::redeem(&ctx, code.as_str(), &edited, NOW, &mut st), Err(Error::DataChanged));
+    assert_eq!(failures(&st), 0, "an authentic code is not a failure");
+    // Data now incomplete: also a change.
+    let no_snils = Child::new("Иванов Иван Иванович", "2015-03-08", "М", "");
+    assert_eq!(link::redeem(&ctx, code.as_str(), &no_snils, NOW, &mut st), Err(Error::DataChanged));
+    // The portal re-issues after the edit: the old code is still recognised as authentic.
+    let new = link::issue_with_rng(&ctx, RECORD, &edited, NOW + 60, &mut st, &mut rng()).unwrap();
+    assert_eq!(link::redeem(&ctx, code.as_str(), &edited, NOW + 61, &mut st), Err(Error::DataChanged));
+    // The edit undone: the old code is authentic for the data again, but superseded.
+    assert_eq!(link::redeem(&ctx, code.as_str(), &ivan(), NOW + 62, &mut st), Err(Error::Superseded));
+    link::redeem(&ctx, new.as_str(), &edited, NOW + 63, &mut st).unwrap();
+}
+
+#[test]
+fn reissued_code_supersedes() {
+    let ctx = ctx();
+    let mut st = [0u8; STATE_BYTES];
+    let mut r = rng();
+    let first = link::issue_with_rng(&ctx, RECORD, &ivan(), NOW, &mut st, &mut r).unwrap();
+    let second = link::issue_with_rng(&ctx, RECORD, &ivan(), NOW + 5, &mut st, &mut r).unwrap();
+    assert_ne!(first.as_str(), second.as_str());
+    assert_eq!(link::redeem(&ctx, first.as_str(), &ivan(), NOW + 10, &mut st), Err(Error::Superseded));
+    link::redeem(&ctx, second.as_str(), &ivan(), NOW + 10, &mut st).unwrap();
+    // Superseded comes before already-used.
+    assert_eq!(link::redeem(&ctx, first.as_str(), &ivan(), NOW + 11, &mut st), Err(Error::Superseded));
+    assert_eq!(link::redeem(&ctx, second.as_str(), &ivan(), NOW + 11, &mut st), Err(Error::AlreadyUsed));
+    // A fresh state knows of no code: an authentic code is not the latest.
+    let mut fresh = [0u8; STATE_BYTES];
+    assert_eq!(link::redeem(&ctx, second.as_str(), &ivan(), NOW, &mut fresh), Err(Error::Superseded));
+}
+
+/// The random part is redrawn when it equals the latest one: re-issues in one minute differ
+/// even if the generator repeats itself.
+#[test]
+fn reissue_in_the_same_minute_always_differs() {
+    let ctx = ctx();
+    let mut st = [0u8; STATE_BYTES];
+    let mut r = Fixed(&[0x123, 0x123, 0x123, 0x456], 0);
+    let a = link::issue_with_rng(&ctx, RECORD, &ivan(), NOW, &mut st, &mut r).unwrap();
+    let b = link::issue_with_rng(&ctx, RECORD, &ivan(), NOW + 1, &mut st, &mut r).unwrap();
+    assert_ne!(a.as_str(), b.as_str());
+    assert_eq!(r.1, 4, "three draws of the repeated value, then a new one");
+    assert_eq!(link::redeem(&ctx, a.as_str(), &ivan(), NOW + 2, &mut st), Err(Error::Superseded));
+    link::redeem(&ctx, b.as_str(), &ivan(), NOW + 2, &mut st).unwrap();
+}
+
+#[test]
+fn expiry_after_ten_minutes() {
+    let mut ctx = ctx();
+    let mut st = [0u8; STATE_BYTES];
+    let code = link::issue_with_rng(&ctx, RECORD, &ivan(), NOW, &mut st, &mut rng()).unwrap();
+    let saved = st;
+    assert_eq!(link::redeem(&ctx, code.as_str(), &ivan(), NOW + 11 * 60, &mut st), Err(Error::Expired));
+    assert_eq!(link::redeem(&ctx, code.as_str(), &ivan(), NOW + 600, &mut st), Err(Error::Expired));
+    assert_eq!(failures(&st), 0);
+    let mut st = saved;
+    link::redeem(&ctx, code.as_str(), &ivan(), NOW + 599, &mut st).unwrap();
+    // Already used beats expired.
+    assert_eq!(link::redeem(&ctx, code.as_str(), &ivan(), NOW + 5000, &mut st), Err(Error::AlreadyUsed));
+    // A longer TTL.
+    ctx.set(Setting::LinkTtlSeconds, 3600).unwrap();
+    let mut st = saved;
+    link::redeem(&ctx, code.as_str(), &ivan(), NOW + 11 * 60, &mut st).unwrap();
+}
+
+#[test]
+fn rotated_key_still_redeems_unknown_key_does_not() {
+    let old_ctx = ctx();
+    let mut st = [0u8; STATE_BYTES];
+    let code = link::issue_with_rng(&old_ctx, RECORD, &ivan(), NOW, &mut st, &mut rng()).unwrap();
+    // Rotation: the new key issues, the old one (id 1) only verifies.
+    let mut rotated = Context::new(&KEY_NEW, 2).unwrap();
+    rotated.add_key(&KEY_OLD, 1).unwrap();
+    let saved = st;
+    link::redeem(&rotated, code.as_str(), &ivan(), NOW + 60, &mut st).unwrap();
+    // A context without key 1.
+    let new_only = Context::new(&KEY_NEW, 2).unwrap();
+    let mut st = saved;
+    assert_eq!(link::redeem(&new_only, code.as_str(), &ivan(), NOW + 60, &mut st), Err(Error::UnknownKey));
+    assert_eq!(failures(&st), 0);
+    // Key id 1 holding a different secret: the tag does not verify.
+    let impostor = Context::new(&KEY_NEW, 1).unwrap();
+    assert_eq!(link::redeem(&impostor, code.as_str(), &ivan(), NOW + 60, &mut st), Err(Error::Wrong));
+    // New codes come from the new key.
+    let fresh = link::issue_with_rng(&rotated, RECORD, &ivan(), NOW + 120, &mut st, &mut rng()).unwrap();
+    assert_eq!(link::redeem(&old_ctx, fresh.as_str(), &ivan(), NOW + 121, &mut st), Err(Error::UnknownKey));
+    link::redeem(&rotated, fresh.as_str(), &ivan(), NOW + 121, &mut st).unwrap();
+}
+
+#[test]
+fn issue_refuses_incomplete_or_invalid_data() {
+    let ctx = ctx();
+    let mut st = [0u8; STATE_BYTES];
+    let missing = Child::new("Иванов Иван Иванович", "2015-03-08", "М", "  ");
+    assert_eq!(missing.missing(), FIELD_SNILS);
+    let e = link::issue_with_rng(&ctx, RECORD, &missing, NOW, &mut st, &mut rng()).unwrap_err();
+    assert_eq!(e, Error::MissingField);
+    let bad =
+        |c: Child<'_>| link::issue_with_rng(&ctx, RECORD, &c, NOW, &mut [0u8; STATE_BYTES], &mut rng()).unwrap_err();
+    assert_eq!(bad(Child::new("И", "2015-03-08", "М", "112-233-445 96")), Error::InvalidSnils);
+    assert_eq!(bad(Child::new("И", "2015-02-29", "М", "112-233-445 95")), Error::InvalidBirthDate);
+    assert_eq!(bad(Child::new("И", "2030-01-01", "М", "112-233-445 95")), Error::InvalidBirthDate);
+    assert_eq!(bad(Child::new("И", "2015-03-08", "?", "112-233-445 95")), Error::InvalidArgument);
+    let ok = |id: u64, now: u64| {
+        link::issue_with_rng(&ctx, id, &ivan(), now, &mut [0u8; STATE_BYTES], &mut rng()).map(|_| ())
+    };
+    assert_eq!(ok(link::MAX_RECORD_ID + 1, NOW), Err(Error::InvalidArgument));
+    assert_eq!(ok(link::MAX_RECORD_ID, NOW), Ok(()));
+    assert_eq!(ok(0, link::EPOCH - 1), Err(Error::InvalidArgument));
+    assert_eq!(ok(0, link::EPOCH), Ok(()));
+}
+
+#[test]
+fn time_range_of_the_code() {
+    let ctx = ctx();
+    let old = Child::new("A", "1990-01-01", "F", "112-233-445 95");
+    let ok = |now: u64| link::issue_with_rng(&ctx, 7, &old, now, &mut [0u8; STATE_BYTES], &mut rng()).map(|_| ());
+    let last = link::EPOCH + u64::from(link::MAX_MINUTES) * 60 + 59;
+    assert_eq!(ok(link::EPOCH), Ok(()));
+    assert_eq!(ok(last), Ok(()));
+    assert_eq!(ok(last + 1), Err(Error::InvalidArgument));
+    assert!(last - link::EPOCH > 30 * 366 * 86_400, "at least 30 years");
+}
+
+#[test]
+fn corrupt_state_is_left_untouched() {
+    let ctx = ctx();
+    let mut st = [0u8; STATE_BYTES];
+    st[0] = 2; // a PIN blob
+    st[1] = 1;
+    let before = st;
+    assert_eq!(link::issue_with_rng(&ctx, 1, &ivan(), NOW, &mut st, &mut rng()).unwrap_err(), Error::CorruptState);
+    assert_eq!(link::redeem(&ctx, "x", &ivan(), NOW, &mut st), Err(Error::CorruptState));
+    assert_eq!(st, before);
+}
+
+/// Every single-symbol substitution and every adjacent transposition of thousands of real codes
+/// is caught by the check symbol: 4 000 codes × (25 positions × 31 substitutes + 24 swaps).
+#[test]
+fn check_symbol_catches_every_substitution_and_adjacent_swap() {
+    const A: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let ctx = ctx();
+    let mut r = rng();
+    let (mut subs, mut swaps) = (0u64, 0u64);
+    for i in 0..4000u64 {
+        let record = (i * 0x9E37_79B9_7F4A) & link::MAX_RECORD_ID;
+        let now = link::EPOCH + (i * 7919 % u64::from(link::MAX_MINUTES)) * 60;
+        let code = link::issue_with_rng(&ctx, record, &ivan(), now, &mut [0u8; STATE_BYTES], &mut r).unwrap();
+        let sym: Vec<u8> = code.as_str().bytes().filter(|&b| b != b'-').collect();
+        assert_eq!(sym.len(), 25);
+        assert_eq!(link::parse(std::str::from_utf8(&sym).unwrap()), Ok(record));
+        let mut t = sym.clone();
+        for p in 0..25 {
+            for &c in A {
+                if c == sym[p] {
+                    continue;
+                }
+                t[p] = c;
+                assert_eq!(link::parse(std::str::from_utf8(&t).unwrap()), Err(Error::Mistyped), "{i} {p}");
+                subs += 1;
+            }
+            t[p] = sym[p];
+        }
+        for p in 0..24 {
+            if sym[p] == sym[p + 1] {
+                continue;
+            }
+            t.swap(p, p + 1);
+            assert_eq!(link::parse(std::str::from_utf8(&t).unwrap()), Err(Error::Mistyped), "{i} swap {p}");
+            swaps += 1;
+            t.swap(p, p + 1);
+        }
+    }
+    assert_eq!(subs, 4000 * 25 * 31);
+    assert!(swaps > 4000 * 22, "{swaps}");
+}
+
+// ---- the test vectors of docs/link-code.md ----
+
+struct Vector {
+    key: Vec<u8>,
+    key_id: u32,
+    record: u64,
+    name: String,
+    date: String,
+    sex: String,
+    snils: String,
+    now: u64,
+    random: u32,
+    fingerprint: String,
+    code: String,
+}
+
+fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+}
+
+/// The rows of the vector table: lines starting with `| v`.
+fn doc_vectors() -> Vec<Vector> {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/link-code.md")).unwrap();
+    doc.lines()
+        .filter(|l| l.starts_with("| v"))
+        .map(|l| {
+            let f: Vec<&str> = l.trim_matches('|').split('|').map(|c| c.trim().trim_matches('`')).collect();
+            Vector {
+                key: unhex(f[1]),
+                key_id: f[2].parse().unwrap(),
+                record: f[3].parse().unwrap(),
+                name: f[4].to_string(),
+                date: f[5].to_string(),
+                sex: f[6].to_string(),
+                snils: f[7].to_string(),
+                now: f[8].parse().unwrap(),
+                random: u32::from_str_radix(f[9].trim_start_matches("0x"), 16).unwrap(),
+                fingerprint: f[10].to_string(),
+                code: f[11].to_string(),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn doc_vectors_match_the_library() {
+    let vs = doc_vectors();
+    assert!(vs.len() >= 5, "vectors found: {}", vs.len());
+    for v in vs {
+        let ctx = Context::new(&v.key, v.key_id).unwrap();
+        let child = Child::new(&v.name, &v.date, &v.sex, &v.snils);
+        assert_eq!(hex(&child.fingerprint(v.now).unwrap()), v.fingerprint, "{}", v.name);
+        let mut st = [0u8; STATE_BYTES];
+        let rnd: &'static [u32] = Box::leak(Box::new([v.random]));
+        let code = link::issue_with_rng(&ctx, v.record, &child, v.now, &mut st, &mut Fixed(rnd, 0)).unwrap();
+        assert_eq!(code.as_str(), v.code, "{}", v.name);
+        assert_eq!(link::parse(&v.code), Ok(v.record));
+        link::redeem(&ctx, &v.code, &child, v.now, &mut st).unwrap();
+    }
+}
+
+/// The same vectors recomputed by an independent implementation in Python (standard library
+/// only: `hmac`, `hashlib`).
+#[test]
+fn doc_vectors_match_python() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/link_vectors.py");
+    let doc = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/link-code.md");
+    let out = match std::process::Command::new("python3").arg(script).arg(doc).output() {
+        Ok(o) => o,
+        Err(e) => {
+            assert!(std::env::var("PCODES_REQUIRE_TOOLS").as_deref() != Ok("1"), "python3 required: {e}");
+            println!("skipped: python3 not installed");
+            return;
+        }
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let n = doc_vectors().len();
+    assert_eq!(stdout.trim(), format!("ok {n}"));
+}
+
+/// Prints vector rows for the doc (run with `--ignored --nocapture` after a format change).
+#[test]
+#[ignore = "generates the doc table"]
+fn print_vectors() {
+    type Row = (&'static [u8], u32, u64, &'static str, &'static str, &'static str, &'static str, u64, u32);
+    let rows: &[Row] = &[
+        (
+            &[0x42; 32],
+            0,
+            1,
+            "Иванов Иван Иванович",
+            "2015-03-08",
+            "M",
+            "112-233-445 95",
+            1_750_000_000,
+            0x000,
+        ),
+        (
+            &[0x42; 32],
+            0,
+            1,
+            "  иванов   ИВАН иванович ",
+            "2015-03-08",
+            "м",
+            "11223344595",
+            1_750_000_000,
+            0x000,
+        ),
+        (
+            &[0x42; 32],
+            3,
+            4_815_162_342,
+            "Алёна Сергеевна Королёва",
+            "2019-02-28",
+            "Ж",
+            "087-654-303 00",
+            1_767_225_600,
+            0x5a3,
+        ),
+        (
+            &[0x42; 32],
+            3,
+            4_815_162_342,
+            "Алена Сергеевна Королева",
+            "2019-02-28",
+            "F",
+            "087 654 303 00",
+            1_767_225_600,
+            0x5a3,
+        ),
+        (
+            &[0x17; 64],
+            15,
+            (1 << 40) - 1,
+            "Anna-Maria O'Neil",
+            "2012-02-29",
+            "F",
+            "001-001-998 00",
+            1_577_836_800,
+            0xfff,
+        ),
+        (&[0x00; 32], 7, 0, "Ли Мин", "2020-12-31", "M", "999-999-999 01", 2_584_443_480, 0x800),
+    ];
+    for &(key, id, rec, name, date, sex, snils, now, random) in rows {
+        let ctx = Context::new(key, id).unwrap();
+        let child = Child::new(name, date, sex, snils);
+        let rnd: &'static [u32] = Box::leak(Box::new([random]));
+        let code = link::issue_with_rng(&ctx, rec, &child, now, &mut [0u8; STATE_BYTES], &mut Fixed(rnd, 0)).unwrap();
+        println!(
+            "| v | `{}` | {id} | {rec} | {name} | {date} | {sex} | {snils} | {now} | 0x{random:03x} | `{}` | `{}` |",
+            hex(key),
+            hex(&child.fingerprint(now).unwrap()),
+            code.as_str()
+        );
+    }
+}
