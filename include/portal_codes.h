@@ -654,8 +654,8 @@ pcodes_status pcodes_totp_secret(const pcodes_ctx *ctx,
  * `otpauth://totp/Issuer:account?secret=…&issuer=…[&algorithm=…][&digits=…][&period=…]`, with
  * issuer and account percent-encoded (Cyrillic as UTF-8 escapes) and parameters equal to the
  * defaults (SHA1, 6, 30) omitted. `secret` is 10–64 bytes; `issuer` 1–64 and `account` 1–128
- * bytes of UTF-8 without `:` or control characters. A buffer of `PCODES_TOTP_URI_BYTES` always
- * suffices.
+ * bytes of UTF-8 without `:` or control characters, the account not starting with a space. A
+ * buffer of `PCODES_TOTP_URI_BYTES` always suffices.
  *
  * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `BUFFER_TOO_SMALL`.
  */

@@ -79,7 +79,8 @@ fn check_name(s: &str, max: usize) -> Result<()> {
 /// Writes the TOTP Key URI for an enrolment into `out`; returns it.
 ///
 /// `issuer` (1–64 bytes) and `account` (1–128 bytes) are UTF-8 without `:` or control
-/// characters. A buffer of [`URI_BYTES`] is always large enough.
+/// characters, and `account` does not start with a space (readers, [`parse`] included, drop
+/// spaces after the label's colon). A buffer of [`URI_BYTES`] is always large enough.
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for a secret outside 10–64 bytes or a bad issuer/account;
@@ -94,6 +95,9 @@ pub fn build<'o>(
     check_secret(secret)?;
     check_name(issuer, MAX_ISSUER_BYTES)?;
     check_name(account, MAX_ACCOUNT_BYTES)?;
+    if account.starts_with(' ') {
+        return Err(Error::InvalidArgument);
+    }
     let mut o = Out { buf: out, len: 0 };
     o.push(b"otpauth://totp/")?;
     o.push_encoded(issuer)?;
