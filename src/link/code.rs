@@ -32,18 +32,17 @@ pub const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// The reduction polynomial x⁵ + x² + 1.
 const POLY: u8 = 0b10_0101;
 
-/// Multiplication in GF(32).
-pub(crate) const fn gf_mul(mut a: u8, mut b: u8) -> u8 {
+/// Multiplication in GF(32), without branches on the operands (the symbols of a typed code are
+/// secret until it is redeemed).
+pub(crate) const fn gf_mul(a: u8, b: u8) -> u8 {
+    let mut a = a & 31;
     let mut r = 0;
-    while b != 0 {
-        if b & 1 != 0 {
-            r ^= a;
-        }
-        b >>= 1;
+    let mut i = 0;
+    while i < 5 {
+        r ^= a & 0u8.wrapping_sub((b >> i) & 1);
         a <<= 1;
-        if a & 0x20 != 0 {
-            a ^= POLY;
-        }
+        a ^= POLY & 0u8.wrapping_sub((a >> 5) & 1);
+        i += 1;
     }
     r
 }
@@ -77,6 +76,12 @@ pub(crate) fn check_value(data: &[u8; DATA_SYMBOLS]) -> u8 {
 /// that look like Latin ones (А В Е К М Н О Р С Т Х, either case), typed by people whose
 /// keyboard is in the Russian layout.
 pub(crate) fn symbol_value(c: char) -> Option<u8> {
+    // ASCII, the usual case, is one table look-up whatever the symbol, so that the time to read
+    // a code does not depend on its symbols.
+    if c.is_ascii() {
+        let v = ASCII_VALUES[c as usize];
+        return (v < 32).then_some(v);
+    }
     let c = match c {
         'А' | 'а' => 'A',
         'В' | 'в' => 'B',
@@ -84,19 +89,37 @@ pub(crate) fn symbol_value(c: char) -> Option<u8> {
         'К' | 'к' => 'K',
         'М' | 'м' => 'M',
         'Н' | 'н' => 'H',
-        'О' | 'о' | 'O' | 'o' => '0',
+        'О' | 'о' => '0',
         'Р' | 'р' => 'P',
         'С' | 'с' => 'C',
         'Т' | 'т' => 'T',
         'Х' | 'х' => 'X',
-        'I' | 'i' | 'L' | 'l' => '1',
-        c => c.to_ascii_uppercase(),
+        _ => return None,
     };
-    if !c.is_ascii() {
-        return None;
-    }
-    ALPHABET.iter().position(|&a| a == c as u8).and_then(|p| u8::try_from(p).ok())
+    let v = ASCII_VALUES[c as usize];
+    (v < 32).then_some(v)
 }
+
+/// Value of every ASCII character (0xff: not a symbol): the alphabet in either case and
+/// Crockford's aliases O → 0, I and L → 1.
+#[allow(clippy::cast_possible_truncation)] // i < 32
+const ASCII_VALUES: [u8; 128] = {
+    let mut t = [0xffu8; 128];
+    let mut i = 0;
+    while i < 32 {
+        let c = ALPHABET[i];
+        t[c as usize] = i as u8;
+        t[c.to_ascii_lowercase() as usize] = i as u8;
+        i += 1;
+    }
+    t[b'O' as usize] = 0;
+    t[b'o' as usize] = 0;
+    t[b'I' as usize] = 1;
+    t[b'i' as usize] = 1;
+    t[b'L' as usize] = 1;
+    t[b'l' as usize] = 1;
+    t
+};
 
 /// Characters ignored between symbols: white space, hyphen-minus and the Unicode dashes that
 /// copy-and-paste tends to produce.

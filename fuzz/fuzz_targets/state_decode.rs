@@ -1,0 +1,71 @@
+//! Any bytes as a state blob: `State::decode` for every kind, `retry_at`, `reset`,
+//! `totp::time::last_step`, and every flow given otherwise valid arguments.
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+use common::{Blob, LINK_ISSUE_ERRORS, OTP_ISSUE_ERRORS, OTP_VERIFY_ERRORS, REDEEM_ERRORS, TOTP_VERIFY_ERRORS, check, ctx};
+use libfuzzer_sys::fuzz_target;
+use portal_codes::link::{self, Child};
+use portal_codes::rng::{ChaCha20Rng, SeedableRng};
+use portal_codes::state::{Kind, State};
+use portal_codes::totp::{self, Algorithm, Params};
+use portal_codes::{Error, STATE_BYTES, otp};
+
+const KINDS: [Kind; 5] = [Kind::Link, Kind::Pin, Kind::Otp, Kind::Totp, Kind::Hotp];
+
+fuzz_target!(|input: (&[u8], u64)| {
+    let (bytes, now) = input;
+    let any = State::decode_any(bytes);
+    let decodable = KINDS.iter().filter(|&&k| State::decode(bytes, k).is_ok()).count();
+    match &any {
+        Ok(None) => assert_eq!(decodable, KINDS.len()),
+        Ok(Some(s)) => {
+            assert_eq!(decodable, 1);
+            assert_eq!(&s.encode()[..], bytes);
+        }
+        Err(e) => {
+            assert_eq!(*e, Error::CorruptState);
+            assert_eq!(decodable, 0);
+        }
+    }
+    assert_eq!(portal_codes::retry_at(bytes, now).is_ok(), any.is_ok());
+    let mut b = bytes.to_vec();
+    match portal_codes::reset(&mut b) {
+        Ok(()) => {
+            let s = State::decode_any(&b).expect("reset writes a valid blob");
+            assert!(s.is_none_or(|s| s.failures == 0 && s.locked_until == 0));
+        }
+        Err(e) => {
+            assert_eq!(e, Error::CorruptState);
+            assert_eq!(b, bytes);
+        }
+    }
+    let Ok(before) = <Blob>::try_from(bytes) else { return };
+    assert_eq!(bytes.len(), STATE_BYTES);
+    assert_eq!(totp::time::last_step(&before).is_ok(), State::decode(&before, Kind::Totp).is_ok());
+
+    let ctx = ctx();
+    let kid = Child::new("Иванов Иван", "2015-03-01", "M", "112-233-445 95");
+    let mut rng = ChaCha20Rng::seed_from_u64(now);
+    let code = "0000-0000-0000-0000-0000-0";
+    let mut st = before;
+    let r = link::redeem(&ctx, code, &kid, now, &mut st);
+    check(&r, REDEEM_ERRORS, Kind::Link, &before, &st, true);
+    let mut st = before;
+    let r = link::issue_with_rng(&ctx, 7, &kid, now, &mut st, &mut rng);
+    check(&r, LINK_ISSUE_ERRORS, Kind::Link, &before, &st, true);
+    let mut st = before;
+    let r = otp::verify(&ctx, "login", "123456", now, &mut st);
+    check(&r, OTP_VERIFY_ERRORS, Kind::Otp, &before, &st, true);
+    let mut st = before;
+    let r = otp::issue_with_rng(&ctx, "login", now, &mut st, &mut rng);
+    check(&r, OTP_ISSUE_ERRORS, Kind::Otp, &before, &st, true);
+    let mut st = before;
+    let r = totp::totp_verify(&ctx, b"12345678901234567890", &Params::default(), "123456", now, &mut st);
+    check(&r, TOTP_VERIFY_ERRORS, Kind::Totp, &before, &st, true);
+    let mut st = before;
+    let r = totp::hotp_verify(&ctx, b"12345678901234567890", Algorithm::Sha1, 6, "123456", now, &mut st);
+    check(&r, TOTP_VERIFY_ERRORS, Kind::Hotp, &before, &st, true);
+});
