@@ -16,6 +16,7 @@ pub mod error;
 pub mod keys;
 pub mod lockout;
 pub mod mac;
+pub mod pin;
 pub mod policy;
 pub mod rng;
 pub mod state;
