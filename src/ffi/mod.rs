@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::state::STATE_BYTES;
 
 pub mod ctx;
+pub mod pin;
 pub mod state;
 pub mod status;
 

@@ -88,6 +88,19 @@ pub fn hash_with_rng<R: CryptoRng + ?Sized>(
     Ok(hash::format(&p, &salt, &tag))
 }
 
+/// The length of the string [`hash_with_rng`] would produce now for a PIN of `pin_len` digits
+/// (so a C caller's buffer can be checked before the expensive work).
+#[cfg(feature = "capi")]
+pub(crate) fn hash_len(ctx: &Context, pin_len: usize) -> usize {
+    let p = HashParams {
+        version: HASH_VERSION,
+        key_id: ctx.keys().current_id().into(),
+        iterations: ctx.policy().pin_iterations,
+        length: u32::try_from(pin_len).unwrap_or(0),
+    };
+    hash::format(&p, &[0; SALT_BYTES], &[0; 32]).as_str().len()
+}
+
 /// [`hash_with_rng`] with the thread's OS-seeded generator.
 ///
 /// # Errors
@@ -250,6 +263,12 @@ pub fn verify_dummy(ctx: &Context, account_id: &str, pin: &str) -> Result<()> {
     // Compare like a real verification; the result is discarded.
     let _ = black_box(ct_eq(black_box(&t), &[0u8; 32]));
     Err(Error::Wrong)
+}
+
+/// The format check [`verify_begin`] does, for the dummy path of the C API.
+#[cfg(feature = "capi")]
+pub(crate) fn verify_dummy_format(pin: &str) -> Result<()> {
+    if policy::format_ok(pin, VERIFY_LENGTHS) { Ok(()) } else { Err(Error::PinFormat) }
 }
 
 /// Whether a stored hash should be replaced (by [`hash`] of the PIN just verified): its key id
