@@ -4,6 +4,8 @@
 //! request passes `now` and the row's 64-byte state blob, and stores the blob back with
 //! compare-and-swap. Each module below shows one capability.
 
+mod pin;
+
 use portal_codes::{Context, Setting, state};
 
 fn main() -> Result<(), portal_codes::Error> {
@@ -24,5 +26,6 @@ fn main() -> Result<(), portal_codes::Error> {
         portal_codes::Error::Expired.message(portal_codes::Lang::En),
         portal_codes::Error::Expired.message(portal_codes::Lang::Ru)
     );
+    pin::run(&ctx)?;
     Ok(())
 }

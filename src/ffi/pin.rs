@@ -147,6 +147,7 @@ enum Step {
 
 /// # Safety
 /// The pointers as documented on `pcodes_pin_verify`.
+#[allow(clippy::too_many_arguments)]
 unsafe fn verify_step(
     step: Step,
     ctx: *const pcodes_ctx,

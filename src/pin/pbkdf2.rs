@@ -34,6 +34,12 @@ pub fn pbkdf2_hmac_sha256(password: &[u8], salt: &[u8], iterations: u32, out: &m
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::many_single_char_names,
+    clippy::format_collect,
+    clippy::format_push_string
+)]
 mod tests {
     use super::*;
     use std::string::String;
@@ -61,7 +67,7 @@ mod tests {
         );
     }
 
-    /// Against the RustCrypto `pbkdf2` crate (dev-dependency), over lengths and iterations.
+    /// Against the `RustCrypto` `pbkdf2` crate (dev-dependency), over lengths and iterations.
     #[test]
     fn agrees_with_pbkdf2_crate() {
         let data: [u8; 200] = core::array::from_fn(|i| (i * 31 + 7) as u8);
