@@ -77,7 +77,7 @@ impl core::fmt::Debug for Keyring {
         let mut n = 0;
         for (id, s) in self.slots.iter().enumerate() {
             if s.is_some() {
-                ids[n] = id as u8;
+                ids[n] = u8::try_from(id).unwrap_or(u8::MAX);
                 n += 1;
             }
         }
@@ -86,10 +86,12 @@ impl core::fmt::Debug for Keyring {
 }
 
 fn check_key(master: &[u8], key_id: u32) -> Result<u8> {
-    if !(MIN_KEY_BYTES..=MAX_KEY_BYTES).contains(&master.len()) || key_id > MAX_KEY_ID {
-        return Err(Error::BadKey);
+    match u8::try_from(key_id) {
+        Ok(id) if u32::from(id) <= MAX_KEY_ID && (MIN_KEY_BYTES..=MAX_KEY_BYTES).contains(&master.len()) => {
+            Ok(id)
+        }
+        _ => Err(Error::BadKey),
     }
-    Ok(key_id as u8)
 }
 
 fn derive(master: &[u8], id: u8) -> Slot {

@@ -3,7 +3,13 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(unsafe_code)]
 #![warn(missing_docs, rust_2018_idioms, clippy::pedantic)]
-#![allow(clippy::module_name_repetitions, clippy::must_use_candidate)]
+#![allow(
+    clippy::module_name_repetitions,
+    clippy::must_use_candidate,
+    clippy::inline_always,
+    clippy::doc_markdown
+)]
+#![cfg_attr(test, allow(clippy::cast_possible_truncation))]
 
 #[cfg(feature = "alloc")]
 #[allow(unused_extern_crates)]

@@ -56,6 +56,7 @@ impl sealed::Sealed for Sha1 {}
 impl sealed::Sealed for Sha256 {}
 impl sealed::Sealed for Sha512 {}
 
+#[allow(clippy::unreadable_literal)] // FIPS 180-4 constants, as printed there
 impl Algorithm for Sha1 {
     type State = [u32; 5];
     type Block = [u8; 64];
@@ -78,6 +79,7 @@ impl Algorithm for Sha1 {
     }
 }
 
+#[allow(clippy::unreadable_literal)]
 impl Algorithm for Sha256 {
     type State = [u32; 8];
     type Block = [u8; 64];
@@ -101,6 +103,7 @@ impl Algorithm for Sha256 {
     }
 }
 
+#[allow(clippy::unreadable_literal)]
 impl Algorithm for Sha512 {
     type State = [u64; 8];
     type Block = [u8; 128];

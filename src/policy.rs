@@ -171,7 +171,7 @@ impl Policy {
         if value < lo || value > hi {
             return Err(Error::InvalidArgument);
         }
-        if setting == Setting::PinLengths && value & !(PIN_LENGTHS_DEFAULT as u64) != 0 {
+        if setting == Setting::PinLengths && value & !u64::from(PIN_LENGTHS_DEFAULT) != 0 {
             return Err(Error::InvalidArgument);
         }
         self.store(setting, value);

@@ -110,14 +110,14 @@ mod tests {
     #[cfg(feature = "std")]
     #[test]
     fn system_rng_gives_fresh_values() {
-        let a = with_system_rng(8, |r| r.next_u64()).unwrap();
-        let b = with_system_rng(8, |r| r.next_u64()).unwrap();
+        let a = with_system_rng(8, Rng::next_u64).unwrap();
+        let b = with_system_rng(8, Rng::next_u64).unwrap();
         assert_ne!(a, b);
-        let other = std::thread::spawn(|| with_system_rng(8, |r| r.next_u64()).unwrap()).join().unwrap();
+        let other = std::thread::spawn(|| with_system_rng(8, Rng::next_u64).unwrap()).join().unwrap();
         assert_ne!(a, other);
         // Past the reseed budget it keeps working.
         for _ in 0..3 {
-            with_system_rng(RESEED_AFTER_BYTES, |r| r.next_u32()).unwrap();
+            with_system_rng(RESEED_AFTER_BYTES, Rng::next_u32).unwrap();
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The C ABI (feature `capi`), described by `include/portal_codes.h`.
 //!
 //! One module per type family (`status`, `ctx`, `state`, and one per flow). Every exported
-//! function body runs inside [`boundary`], which catches panics (reported as
+//! function body runs inside `boundary`, which catches panics (reported as
 //! `PCODES_STATUS_INTERNAL`) so that no unwinding ever crosses into C. Pointer arguments are
 //! turned into references only by the helpers below, each of which checks for NULL first; this
 //! module tree is the only place in the crate with `unsafe`.
@@ -96,6 +96,7 @@ pub(crate) unsafe fn out<'a, T>(p: *mut T) -> Result<&'a mut T> {
 ///
 /// # Safety
 /// `out` is NULL or valid for writes of `out_len` bytes.
+#[allow(dead_code)] // used by the flow modules
 pub(crate) unsafe fn write_text(out: *mut c_char, out_len: usize, s: &str) -> Result<()> {
     if out.is_null() {
         return Err(Error::NullArgument);
@@ -116,6 +117,7 @@ pub(crate) unsafe fn write_text(out: *mut c_char, out_len: usize, s: &str) -> Re
 ///
 /// # Safety
 /// `p` is NULL or valid for reads and writes of `len` bytes, and not aliased.
+#[allow(dead_code)] // used by the flow modules
 pub(crate) unsafe fn state_blob<'a>(p: *mut u8, len: usize) -> Result<&'a mut [u8; STATE_BYTES]> {
     // SAFETY: forwarded caller contract.
     let s = unsafe { bytes_mut(p, len) }?;

@@ -1,0 +1,127 @@
+/*
+ * The context API from C: create a context with two keys, set and read back every setting,
+ * refuse an out-of-range one, print status messages in Russian and English, and use the state
+ * helpers on a fresh blob. Every expectation is checked; the exit code is the number of failures.
+ *
+ *   cargo rustc --lib --release --features capi --crate-type staticlib
+ *   cc -std=c11 -Wall -Wextra -Werror -Iinclude examples/c/ctx_demo.c \
+ *      target/release/libportal_codes.a -lpthread -ldl -lm -o ctx_demo
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "portal_codes.h"
+
+static int passed, failed;
+
+#define CHECK(cond)                                                              \
+    do {                                                                         \
+        if (cond) {                                                              \
+            passed++;                                                            \
+        } else {                                                                 \
+            failed++;                                                            \
+            fprintf(stderr, "FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond);    \
+        }                                                                        \
+    } while (0)
+
+#define CHECK_STATUS(call, want)                                                 \
+    do {                                                                         \
+        pcodes_status got_ = (call);                                             \
+        if (got_ == (want)) {                                                    \
+            passed++;                                                            \
+        } else {                                                                 \
+            failed++;                                                            \
+            fprintf(stderr, "FAILED %s:%d: %s = %s, want %s\n", __FILE__, __LINE__, \
+                    #call, pcodes_status_name(got_), pcodes_status_name(want));   \
+        }                                                                        \
+    } while (0)
+
+int main(void) {
+    uint8_t current_key[32], old_key[48];
+    for (size_t i = 0; i < sizeof current_key; i++) current_key[i] = (uint8_t)(i * 7 + 1);
+    for (size_t i = 0; i < sizeof old_key; i++) old_key[i] = (uint8_t)(i * 3 + 2);
+
+    printf("portal-codes %s\n", pcodes_version());
+
+    pcodes_ctx *ctx = NULL;
+    CHECK_STATUS(pcodes_ctx_new(current_key, 31, 1, &ctx), PCODES_STATUS_BAD_KEY);
+    CHECK(ctx == NULL);
+    CHECK_STATUS(pcodes_ctx_new(NULL, 32, 1, &ctx), PCODES_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pcodes_ctx_new(current_key, sizeof current_key, 1, &ctx), PCODES_STATUS_OK);
+    CHECK(ctx != NULL);
+    CHECK_STATUS(pcodes_ctx_add_key(ctx, old_key, sizeof old_key, 16), PCODES_STATUS_BAD_KEY);
+    CHECK_STATUS(pcodes_ctx_add_key(ctx, old_key, sizeof old_key, 0), PCODES_STATUS_OK);
+    printf("context with keys 1 (current) and 0 (verify-only)\n");
+
+    /* Every setting: default, a new value read back, an out-of-range value refused. */
+    static const struct { pcodes_setting id; const char *name; uint64_t def, good, bad; } settings[] = {
+        {PCODES_SETTING_LINK_TTL_SECONDS, "LINK_TTL_SECONDS", 600, 900, 59},
+        {PCODES_SETTING_OTP_TTL_SECONDS, "OTP_TTL_SECONDS", 300, 120, 3601},
+        {PCODES_SETTING_OTP_DIGITS, "OTP_DIGITS", 6, 8, 9},
+        {PCODES_SETTING_OTP_MAX_ATTEMPTS, "OTP_MAX_ATTEMPTS", 3, 5, 0},
+        {PCODES_SETTING_OTP_RESEND_SECONDS, "OTP_RESEND_SECONDS", 60, 30, 3601},
+        {PCODES_SETTING_OTP_MAX_SENDS_PER_HOUR, "OTP_MAX_SENDS_PER_HOUR", 5, 3, 0},
+        {PCODES_SETTING_PIN_ITERATIONS, "PIN_ITERATIONS", 600000, 10000, 9999},
+        {PCODES_SETTING_PIN_LENGTHS, "PIN_LENGTHS", 0x50, 0x40, 0x20},
+        {PCODES_SETTING_LOCK_AFTER_FAILURES, "LOCK_AFTER_FAILURES", 5, 3, 0},
+        {PCODES_SETTING_LOCK_FIRST_SECONDS, "LOCK_FIRST_SECONDS", 900, 600, 0},
+        {PCODES_SETTING_LOCK_REPEAT_SECONDS, "LOCK_REPEAT_SECONDS", 1800, 3600, 604801},
+        {PCODES_SETTING_BLOCK_AFTER_FAILURES, "BLOCK_AFTER_FAILURES", 15, 10, 1001},
+        {PCODES_SETTING_TOTP_WINDOW_STEPS, "TOTP_WINDOW_STEPS", 1, 2, 11},
+        {PCODES_SETTING_HOTP_LOOK_AHEAD, "HOTP_LOOK_AHEAD", 10, 20, 1001},
+    };
+    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
+        uint64_t v = 0;
+        CHECK_STATUS(pcodes_ctx_get(ctx, settings[i].id, &v), PCODES_STATUS_OK);
+        CHECK(v == settings[i].def);
+        CHECK_STATUS(pcodes_ctx_set(ctx, settings[i].id, settings[i].good), PCODES_STATUS_OK);
+        CHECK_STATUS(pcodes_ctx_set(ctx, settings[i].id, settings[i].bad), PCODES_STATUS_INVALID_ARGUMENT);
+        CHECK_STATUS(pcodes_ctx_get(ctx, settings[i].id, &v), PCODES_STATUS_OK);
+        CHECK(v == settings[i].good);
+        printf("setting %-22s default %-6" PRIu64 " set %-6" PRIu64 " out of range %-6" PRIu64 " -> %s\n",
+               settings[i].name, settings[i].def, v, settings[i].bad,
+               pcodes_status_name(pcodes_ctx_set(ctx, settings[i].id, settings[i].bad)));
+    }
+    uint64_t v = 0;
+    CHECK_STATUS(pcodes_ctx_set(ctx, 0, 1), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(pcodes_ctx_set(ctx, -7, 1), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(pcodes_ctx_get(ctx, 15, &v), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(pcodes_ctx_get(ctx, PCODES_SETTING_OTP_DIGITS, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pcodes_ctx_get(NULL, PCODES_SETTING_OTP_DIGITS, &v), PCODES_STATUS_NULL_ARGUMENT);
+
+    /* Status names and messages. */
+    printf("%s: ru: %s\n", pcodes_status_name(PCODES_STATUS_EXPIRED),
+           pcodes_status_message(PCODES_STATUS_EXPIRED, "ru"));
+    printf("%s: en: %s\n", pcodes_status_name(PCODES_STATUS_EXPIRED),
+           pcodes_status_message(PCODES_STATUS_EXPIRED, "en"));
+    printf("%s: ru: %s\n", pcodes_status_name(PCODES_STATUS_LOCKED),
+           pcodes_status_message(PCODES_STATUS_LOCKED, "ru"));
+    CHECK(strcmp(pcodes_status_name(12345), "PCODES_STATUS_UNKNOWN") == 0);
+    CHECK(strcmp(pcodes_status_message(PCODES_STATUS_WRONG, NULL),
+                 pcodes_status_message(PCODES_STATUS_WRONG, "en")) == 0);
+    CHECK(strcmp(pcodes_status_message(PCODES_STATUS_WRONG, "\xff"),
+                 pcodes_status_message(PCODES_STATUS_WRONG, "en")) == 0);
+
+    /* State helpers on a fresh blob, and on bad input. */
+    uint8_t state[PCODES_STATE_BYTES] = {0};
+    CHECK(pcodes_state_bytes() == PCODES_STATE_BYTES);
+    uint64_t now = pcodes_now(), retry_at = 99;
+    CHECK(now > 1700000000u);
+    CHECK_STATUS(pcodes_state_retry_at(state, sizeof state, now, &retry_at), PCODES_STATUS_OK);
+    CHECK(retry_at == 0);
+    CHECK_STATUS(pcodes_state_reset(state, sizeof state), PCODES_STATUS_OK);
+    printf("fresh state: retry_at = %" PRIu64 ", reset -> OK\n", retry_at);
+    CHECK_STATUS(pcodes_state_retry_at(state, sizeof state - 1, now, &retry_at), PCODES_STATUS_CORRUPT_STATE);
+    CHECK_STATUS(pcodes_state_retry_at(NULL, sizeof state, now, &retry_at), PCODES_STATUS_NULL_ARGUMENT);
+    CHECK_STATUS(pcodes_state_retry_at(state, sizeof state, now, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    uint8_t garbage[PCODES_STATE_BYTES];
+    memset(garbage, 0xAB, sizeof garbage);
+    CHECK_STATUS(pcodes_state_reset(garbage, sizeof garbage), PCODES_STATUS_CORRUPT_STATE);
+    CHECK(garbage[0] == 0xAB && garbage[63] == 0xAB);
+
+    pcodes_ctx_free(ctx);
+    pcodes_ctx_free(NULL);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed;
+}

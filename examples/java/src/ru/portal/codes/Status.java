@@ -1,0 +1,55 @@
+package ru.portal.codes;
+
+/** The library's status codes ({@code PCODES_STATUS_*}); the numeric values are stable. */
+public enum Status {
+    OK(0),
+    NULL_ARGUMENT(100),
+    BUFFER_TOO_SMALL(101),
+    INVALID_ARGUMENT(102),
+    BAD_KEY(103),
+    UNKNOWN_KEY(104),
+    CORRUPT_STATE(105),
+    MISSING_FIELD(110),
+    INVALID_SNILS(111),
+    INVALID_BIRTH_DATE(112),
+    PIN_FORMAT(120),
+    PIN_MISMATCH(121),
+    PIN_WEAK(122),
+    MALFORMED_HASH(123),
+    MISTYPED(200),
+    WRONG(201),
+    EXPIRED(202),
+    SUPERSEDED(203),
+    ALREADY_USED(204),
+    DATA_CHANGED(205),
+    LOCKED(206),
+    BLOCKED(207),
+    TOO_SOON(208),
+    NO_CHALLENGE(209),
+    ATTEMPTS_EXHAUSTED(210),
+    INTERNAL(900),
+    RNG_FAILURE(901),
+    /** A value this binding does not know (a newer library). */
+    UNKNOWN(-1);
+
+    private final int code;
+
+    Status(int code) {
+        this.code = code;
+    }
+
+    /** The C value. */
+    public int code() {
+        return code;
+    }
+
+    /** The status for a C value; {@link #UNKNOWN} if this binding does not know it. */
+    public static Status of(int code) {
+        for (Status s : values()) {
+            if (s.code == code) {
+                return s;
+            }
+        }
+        return UNKNOWN;
+    }
+}

@@ -1,0 +1,150 @@
+//! The C and Java programs in `examples/c` and `examples/java`, built against the real static and
+//! shared libraries and run.
+//!
+//! The libraries are built with the README's command into `target/capi`:
+//! `cargo rustc --lib --release --features capi --crate-type staticlib,cdylib`.
+//! Java needs `javac` and JNA (Debian `libjna-java`, `/usr/share/java/jna.jar`); without them the
+//! Java tests say so and pass, unless `PCODES_REQUIRE_JAVA=1` (set by `.ci/run`).
+#![cfg(feature = "capi")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn capi_target() -> PathBuf {
+    root().join("target/capi")
+}
+
+/// Builds `libportal_codes.a` and `libportal_codes.so` once per test run; returns their folder.
+fn libs() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let out = Command::new(cargo)
+            .current_dir(root())
+            .args(["rustc", "--lib", "--release", "--features", "capi", "--crate-type", "staticlib,cdylib"])
+            .arg("--target-dir")
+            .arg(capi_target())
+            .output()
+            .expect("run cargo rustc");
+        assert!(
+            out.status.success(),
+            "building the C libraries failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        capi_target().join("release")
+    })
+}
+
+fn check_output(what: &str, out: &Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{what} failed ({}):\n{stdout}\n{stderr}", out.status);
+    assert!(stdout.contains(" passed, 0 failed"), "{what} did not report its checks:\n{stdout}");
+    stdout
+}
+
+/// Compiles `examples/c/<name>.c` against the static library with warnings as errors, runs it,
+/// and returns its standard output (the program exits non-zero if any of its checks failed).
+pub fn run_c(name: &str) -> String {
+    let lib = libs().join("libportal_codes.a");
+    let dir = capi_target().join("c");
+    std::fs::create_dir_all(&dir).unwrap();
+    let exe = dir.join(name);
+    let out = Command::new("cc")
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O1", "-I"])
+        .arg(root().join("include"))
+        .arg(root().join(format!("examples/c/{name}.c")))
+        .arg(&lib)
+        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&exe)
+        .output()
+        .expect("run cc");
+    assert!(out.status.success(), "cc {name}.c:\n{}", String::from_utf8_lossy(&out.stderr));
+    let run = Command::new(&exe).output().expect("run C program");
+    check_output(name, &run)
+}
+
+const JNA: &str = "/usr/share/java/jna.jar";
+
+/// Compiles every Java source once; `None` (with a message) when Java or JNA is missing and not
+/// required.
+fn java_classes() -> Option<&'static Path> {
+    static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let have_javac = Command::new("javac").arg("-version").output().is_ok_and(|o| o.status.success());
+        if !have_javac || !Path::new(JNA).exists() {
+            let required = std::env::var("PCODES_REQUIRE_JAVA").is_ok_and(|v| v == "1");
+            assert!(!required, "PCODES_REQUIRE_JAVA=1 but javac or {JNA} is missing");
+            eprintln!(
+                "skipped: javac or JNA ({JNA}) not installed; install libjna-java to run the Java tests"
+            );
+            return None;
+        }
+        let src = root().join("examples/java/src");
+        let classes = capi_target().join("java");
+        std::fs::create_dir_all(&classes).unwrap();
+        let mut files = Vec::new();
+        let mut stack = vec![src];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "java") {
+                    files.push(p);
+                }
+            }
+        }
+        let out = Command::new("javac")
+            .args(["-Xlint:all", "-Werror", "-encoding", "UTF-8", "-cp", JNA, "-d"])
+            .arg(&classes)
+            .args(&files)
+            .output()
+            .expect("run javac");
+        assert!(out.status.success(), "javac:\n{}", String::from_utf8_lossy(&out.stderr));
+        Some(classes)
+    })
+    .as_deref()
+}
+
+/// Runs the Java program `ru.portal.codes.<class>` against the shared library and returns its
+/// standard output; `None` when Java is not available (see [`java_classes`]).
+pub fn run_java(class: &str) -> Option<String> {
+    let classes = java_classes()?;
+    let lib = libs();
+    let out = Command::new("java")
+        .arg("-cp")
+        .arg(format!("{}:{JNA}", classes.display()))
+        .arg(format!("-Djna.library.path={}", lib.display()))
+        .arg("-Dfile.encoding=UTF-8")
+        .arg(format!("ru.portal.codes.{class}"))
+        .output()
+        .expect("run java");
+    Some(check_output(class, &out))
+}
+
+#[test]
+fn c_context_demo() {
+    let out = run_c("ctx_demo");
+    assert!(out.contains("setting OTP_DIGITS"), "{out}");
+    assert!(out.contains("-> PCODES_STATUS_INVALID_ARGUMENT"), "{out}");
+    assert!(out.contains("ru: Срок действия кода истёк. Пожалуйста, запросите новый."), "{out}");
+    assert!(out.contains("en: The code has expired. Please request a new one."), "{out}");
+    assert!(out.contains("fresh state: retry_at = 0, reset -> OK"), "{out}");
+}
+
+#[test]
+fn java_context_demo() {
+    let Some(out) = run_java("ContextDemo") else { return };
+    assert!(out.contains("setting OTP_DIGITS"), "{out}");
+    assert!(out.contains("-> PCODES_STATUS_INVALID_ARGUMENT"), "{out}");
+    assert!(out.contains("ru: Срок действия кода истёк. Пожалуйста, запросите новый."), "{out}");
+    assert!(out.contains("en: The code has expired. Please request a new one."), "{out}");
+    assert!(out.contains("fresh state: retry_at = 0"), "{out}");
+    assert!(out.contains("closed twice: ok"), "{out}");
+}
