@@ -453,21 +453,23 @@ mod tests {
         assert_eq!(verify_dummy(&c, "nobody", "12x"), Err(Error::PinFormat));
         let time = |f: &dyn Fn()| {
             let t = std::time::Instant::now();
-            for _ in 0..3 {
-                f();
-            }
+            f();
             t.elapsed().as_secs_f64()
         };
         let st = [0u8; STATE_BYTES];
-        let real = time(&|| {
-            let mut s = st;
-            let _ = verify(&c, "acct", "385028", h.as_str(), T0, &mut s);
-        });
-        let dummy = time(&|| {
-            let _ = verify_dummy(&c, "nobody", "385028");
-        });
+        // Interleaved, best of seven each: the machine is shared, so take the least disturbed run.
+        let (mut real, mut dummy) = (f64::MAX, f64::MAX);
+        for _ in 0..7 {
+            real = real.min(time(&|| {
+                let mut s = st;
+                let _ = verify(&c, "acct", "385028", h.as_str(), T0, &mut s);
+            }));
+            dummy = dummy.min(time(&|| {
+                let _ = verify_dummy(&c, "nobody", "385028");
+            }));
+        }
         std::println!("real {real:.4} s, dummy {dummy:.4} s");
-        assert!(dummy > real * 0.7 && dummy < real * 1.4, "real {real} dummy {dummy}");
+        assert!(dummy > real * 0.75 && dummy < real * 1.33, "real {real} dummy {dummy}");
     }
 
     /// The default (600,000 iterations) is what a new hash uses.
