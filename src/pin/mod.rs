@@ -2,7 +2,7 @@
 //!
 //! - [`check`] (at set-up time): format, confirmation, blocklist and patterns
 //!   ([`policy`], [`blocklist`]);
-//! - [`hash`] / [`hash_with_rng`]: PBKDF2-HMAC-SHA256 ([`pbkdf2`]) with a fresh salt, then a
+//! - [`hash()`] / [`hash_with_rng`]: PBKDF2-HMAC-SHA256 ([`pbkdf2`]) with a fresh salt, then a
 //!   keyed step with the context's PIN pepper bound to the account id and the parameters; the
 //!   result is a self-describing string ([`mod@hash`] describes the format);
 //! - [`verify`] (one call) or [`verify_begin`] + [`verify_finish`] (two phases, for hosts that
@@ -271,7 +271,7 @@ pub(crate) fn verify_dummy_format(pin: &str) -> Result<()> {
     if policy::format_ok(pin, VERIFY_LENGTHS) { Ok(()) } else { Err(Error::PinFormat) }
 }
 
-/// Whether a stored hash should be replaced (by [`hash`] of the PIN just verified): its key id
+/// Whether a stored hash should be replaced (by [`hash()`] of the PIN just verified): its key id
 /// is not the current one (also when the context no longer holds it), its iterations differ
 /// from `PIN_ITERATIONS`, or its format version is older than [`HASH_VERSION`].
 ///
