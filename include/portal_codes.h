@@ -28,6 +28,11 @@
 #include <stdint.h>
 
 /**
+ * Buffer size that holds any SMS/e-mail code: 8 digits (the largest `OTP_DIGITS`) plus NUL.
+ */
+#define PCODES_OTP_CODE_BYTES 9
+
+/**
  * Buffer size for a stored PIN hash string, including the terminating NUL (the longest
  * string is 102 characters).
  */
@@ -37,6 +42,31 @@
  * Size of every state blob, in bytes.
  */
 #define PCODES_STATE_BYTES 64
+
+/**
+ * Buffer size for a code: up to 8 digits plus NUL.
+ */
+#define PCODES_TOTP_CODE_BYTES 9
+
+/**
+ * Buffer size that holds any URI `pcodes_totp_uri` writes, plus NUL.
+ */
+#define PCODES_TOTP_URI_BYTES 1024
+
+/**
+ * Buffer size that holds the SVG of any URI (text up to `PCODES_TOTP_URI_BYTES - 1` bytes), plus NUL.
+ */
+#define PCODES_TOTP_QR_SVG_BYTES 157781
+
+/**
+ * Default length of a new secret, bytes (160 bits).
+ */
+#define PCODES_TOTP_SECRET_BYTES 20
+
+/**
+ * Largest secret accepted anywhere, bytes.
+ */
+#define PCODES_TOTP_SECRET_MAX_BYTES 64
 
 /**
  * Opaque context: keys and settings. Create with `pcodes_ctx_new`, configure with
@@ -59,6 +89,54 @@ typedef int32_t pcodes_setting;
  * Why a PIN was refused as weak (`pcodes_pin_check_reason`); 0 = not weak.
  */
 typedef int32_t pcodes_pin_weakness;
+
+/**
+ * HMAC hash of an enrolment (`PCODES_ALGORITHM_*`). Any value may be passed; unknown ones are
+ * `INVALID_ARGUMENT`.
+ */
+typedef int32_t pcodes_algorithm;
+
+/**
+ * An enrolment read from an `otpauth://` URI by `pcodes_totp_uri_parse`.
+ */
+typedef struct {
+  /**
+   * 0 for TOTP, 1 for HOTP.
+   */
+  int32_t is_hotp;
+  /**
+   * `PCODES_ALGORITHM_*`.
+   */
+  pcodes_algorithm algorithm;
+  /**
+   * 6–8.
+   */
+  uint32_t digits;
+  /**
+   * Seconds per step (30 when the URI has none, and for HOTP).
+   */
+  uint32_t period;
+  /**
+   * HOTP initial counter (0 for TOTP).
+   */
+  uint64_t counter;
+  /**
+   * Number of valid bytes in `secret` (10–64).
+   */
+  size_t secret_len;
+  /**
+   * The secret.
+   */
+  uint8_t secret[64];
+  /**
+   * The issuer, NUL-terminated UTF-8; empty if the URI names none.
+   */
+  char issuer[65];
+  /**
+   * The account name, NUL-terminated UTF-8.
+   */
+  char account[129];
+} pcodes_totp_enrolment;
 
 /**
  * Link-code validity, seconds. Default 600, range 60–86400.
@@ -310,6 +388,21 @@ typedef int32_t pcodes_pin_weakness;
  */
 #define PCODES_STATUS_RNG_FAILURE 901
 
+/**
+ * HMAC-SHA-1: the default, and the only algorithm every authenticator app supports.
+ */
+#define PCODES_ALGORITHM_SHA1 1
+
+/**
+ * HMAC-SHA-256.
+ */
+#define PCODES_ALGORITHM_SHA256 2
+
+/**
+ * HMAC-SHA-512.
+ */
+#define PCODES_ALGORITHM_SHA512 3
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -361,6 +454,55 @@ pcodes_status pcodes_ctx_get(const pcodes_ctx *ctx,
  * behaviour, as with `free`.
  */
 void pcodes_ctx_free(pcodes_ctx *ctx);
+
+/**
+ * `PCODES_OTP_CODE_BYTES`, for bindings that cannot read macros.
+ */
+size_t pcodes_otp_code_bytes(void);
+
+/**
+ * Issues (or re-issues) a one-time code for `purpose` (e.g. `"login"`,
+ * `"phone-change:+79990001122"`) and writes it, `OTP_DIGITS` ASCII digits zero-padded and
+ * NUL-terminated, to `code_out` for the host to send by SMS or e-mail. The state keeps only a
+ * keyed hash of (code, purpose, time). Issuing again replaces the outstanding code (the old one
+ * then verifies as `SUPERSEDED`). On success the state's wait (`pcodes_state_retry_at`) is when
+ * the next send will be allowed.
+ *
+ * `code_out_len` must be at least `OTP_DIGITS + 1`; `PCODES_OTP_CODE_BYTES` always suffices.
+ * The buffer is checked before anything is issued, so `BUFFER_TOO_SMALL` changes nothing.
+ *
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8 or empty purpose),
+ * `BUFFER_TOO_SMALL`, `CORRUPT_STATE` (state unchanged), `LOCKED`, `BLOCKED`, `TOO_SOON`
+ * (resend cooldown or hourly send limit; see `pcodes_state_retry_at`), `RNG_FAILURE`.
+ */
+pcodes_status pcodes_otp_issue(const pcodes_ctx *ctx,
+                               const char *purpose,
+                               uint64_t now,
+                               uint8_t *state,
+                               size_t state_len,
+                               char *code_out,
+                               size_t code_out_len);
+
+/**
+ * Checks `code` as typed by the person (spaces are ignored) against the outstanding code for
+ * `purpose` at `now`, and records the attempt in the state. Verdicts, first that applies:
+ * `LOCKED`/`BLOCKED`; `NO_CHALLENGE` (nothing issued); `MISTYPED` (not the code's number of
+ * ASCII digits); `UNKNOWN_KEY` (issued under a key the context no longer holds);
+ * `ALREADY_USED` (this is the code, but it was already accepted); `EXPIRED` (`OTP_TTL_SECONDS`
+ * passed); `ATTEMPTS_EXHAUSTED` (`OTP_MAX_ATTEMPTS` wrong tries on this code: request a new
+ * one); `OK` (the code is now used; lockout failures cleared); `SUPERSEDED` (the code this one
+ * replaced); `WRONG` (anything else, also a code issued for another purpose). Only `WRONG`
+ * counts, both against the code and in the lockout engine.
+ *
+ * Also returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty purpose) and
+ * `CORRUPT_STATE` (state unchanged).
+ */
+pcodes_status pcodes_otp_verify(const pcodes_ctx *ctx,
+                                const char *purpose,
+                                const char *code,
+                                uint64_t now,
+                                uint8_t *state,
+                                size_t state_len);
 
 /**
  * `PCODES_PIN_HASH_BYTES` as a function (JNA cannot read macros).
@@ -543,6 +685,182 @@ const char *pcodes_version(void);
  * The current time in unix seconds: the only function that reads the clock.
  */
 uint64_t pcodes_now(void);
+
+/**
+ * `PCODES_TOTP_CODE_BYTES`.
+ */
+size_t pcodes_totp_code_bytes(void);
+
+/**
+ * `PCODES_TOTP_URI_BYTES`.
+ */
+size_t pcodes_totp_uri_bytes(void);
+
+/**
+ * `PCODES_TOTP_QR_SVG_BYTES`.
+ */
+size_t pcodes_totp_qr_svg_bytes(void);
+
+/**
+ * `PCODES_TOTP_SECRET_BYTES`.
+ */
+size_t pcodes_totp_secret_bytes(void);
+
+/**
+ * `PCODES_TOTP_SECRET_MAX_BYTES`.
+ */
+size_t pcodes_totp_secret_max_bytes(void);
+
+/**
+ * Fills `secret_out` with a new random secret of `secret_len` bytes (16–64; use
+ * `PCODES_TOTP_SECRET_BYTES` = 20 unless you have a reason). `ctx` is required (for
+ * uniformity) but its keys are not used.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (length), `RNG_FAILURE`.
+ */
+pcodes_status pcodes_totp_secret(const pcodes_ctx *ctx,
+                                 uint8_t *secret_out,
+                                 size_t secret_len);
+
+/**
+ * Writes the Key URI an authenticator app scans:
+ * `otpauth://totp/Issuer:account?secret=…&issuer=…[&algorithm=…][&digits=…][&period=…]`, with
+ * issuer and account percent-encoded (Cyrillic as UTF-8 escapes) and parameters equal to the
+ * defaults (SHA1, 6, 30) omitted. `secret` is 10–64 bytes; `issuer` 1–64 and `account` 1–128
+ * bytes of UTF-8 without `:` or control characters. A buffer of `PCODES_TOTP_URI_BYTES` always
+ * suffices.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `BUFFER_TOO_SMALL`.
+ */
+pcodes_status pcodes_totp_uri(const uint8_t *secret,
+                              size_t secret_len,
+                              const char *issuer,
+                              const char *account,
+                              pcodes_algorithm algorithm,
+                              uint32_t digits,
+                              uint32_t period,
+                              char *out,
+                              size_t out_len);
+
+/**
+ * Reads an `otpauth://totp/…` or `otpauth://hotp/…` URI (for importing enrolments) into
+ * `*enrolment_out`. The label may be `Issuer:account` or `account`; when both the label issuer
+ * and the `issuer` parameter are present they must agree. `*enrolment_out` is written only on
+ * success.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (not UTF-8, malformed, issuer mismatch, secret
+ * not 10–64 bytes, digits not 6–8, period not 1–3600, HOTP without counter).
+ */
+pcodes_status pcodes_totp_uri_parse(const char *uri_text,
+                                    pcodes_totp_enrolment *enrolment_out);
+
+/**
+ * Renders `text` (normally a URI from `pcodes_totp_uri`, at most `PCODES_TOTP_URI_BYTES - 1`
+ * bytes) as an SVG QR code (level M, 4-module quiet zone, no fixed size: style it with CSS),
+ * NUL-terminated. A buffer of `PCODES_TOTP_QR_SVG_BYTES` always suffices; typical URIs need
+ * 5–15 KB (a Cyrillic issuer makes the URI longer).
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, text too long), `BUFFER_TOO_SMALL`
+ * (`out` untouched).
+ */
+pcodes_status pcodes_totp_qr_svg(const char *text_in,
+                                 char *out,
+                                 size_t out_len);
+
+/**
+ * Writes the TOTP code for unix time `now` (`PCODES_TOTP_CODE_BYTES` suffices). `secret` is
+ * 10–64 bytes, `digits` 6–8, `period` 1–3600 s.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `BUFFER_TOO_SMALL`.
+ */
+pcodes_status pcodes_totp_code(const uint8_t *secret,
+                               size_t secret_len,
+                               pcodes_algorithm algorithm,
+                               uint32_t digits,
+                               uint32_t period,
+                               uint64_t now,
+                               char *out,
+                               size_t out_len);
+
+/**
+ * Verifies a TOTP code typed by a person (spaces are ignored) at unix time `now`. Steps
+ * current ± `TOTP_WINDOW_STEPS` are accepted; the matched step is stored in `state` (a
+ * TOTP blob, all zeros for a new enrolment) and that step or any earlier one is refused
+ * afterwards. On `OK`, `*drift_out` (if not NULL) = matched step − current step. `ctx`
+ * supplies the policy (window, lockout).
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (secret not 10–64 bytes, digits, period,
+ * algorithm), `CORRUPT_STATE` (state untouched), `BLOCKED`, `LOCKED`, `MISTYPED` (not exactly
+ * `digits` ASCII digits; not counted), `ALREADY_USED` (not counted), `WRONG` (counted by the
+ * lockout engine). The state is written on every return after it was read.
+ */
+pcodes_status pcodes_totp_verify(const pcodes_ctx *ctx,
+                                 const uint8_t *secret,
+                                 size_t secret_len,
+                                 pcodes_algorithm algorithm,
+                                 uint32_t digits,
+                                 uint32_t period,
+                                 const char *code,
+                                 uint64_t now,
+                                 uint8_t *state,
+                                 size_t state_len,
+                                 int32_t *drift_out);
+
+/**
+ * Writes the HOTP code for `counter` (`PCODES_TOTP_CODE_BYTES` suffices). `secret` is 10–64
+ * bytes, `digits` 6–8.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `BUFFER_TOO_SMALL`.
+ */
+pcodes_status pcodes_hotp_code(const uint8_t *secret,
+                               size_t secret_len,
+                               pcodes_algorithm algorithm,
+                               uint32_t digits,
+                               uint64_t counter,
+                               char *out,
+                               size_t out_len);
+
+/**
+ * Verifies a HOTP code against the counter stored in `state` (a HOTP blob; all zeros starts at
+ * counter 0): counters `next … next + HOTP_LOOK_AHEAD` are checked, and on a match the stored
+ * counter moves past it. The last accepted code again is `ALREADY_USED`.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `CORRUPT_STATE` (state untouched), `BLOCKED`,
+ * `LOCKED`, `MISTYPED` (not counted), `ALREADY_USED` (not counted), `WRONG` (counted). The
+ * state is written on every return after it was read.
+ */
+pcodes_status pcodes_hotp_verify(const pcodes_ctx *ctx,
+                                 const uint8_t *secret,
+                                 size_t secret_len,
+                                 pcodes_algorithm algorithm,
+                                 uint32_t digits,
+                                 const char *code,
+                                 uint64_t now,
+                                 uint8_t *state,
+                                 size_t state_len);
+
+/**
+ * Encodes `len` bytes as RFC 4648 base32 without padding, NUL-terminated (needs
+ * `ceil(8 * len / 5) + 1` bytes).
+ *
+ * Returns `NULL_ARGUMENT`, `BUFFER_TOO_SMALL` (`out` untouched).
+ */
+pcodes_status pcodes_base32_encode(const uint8_t *data,
+                                   size_t len,
+                                   char *out,
+                                   size_t out_len);
+
+/**
+ * Decodes RFC 4648 base32 (either case; spaces, tabs, line breaks and trailing `=` ignored)
+ * into `out`; `*written_out` = bytes written.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, a character outside the alphabet,
+ * impossible length), `BUFFER_TOO_SMALL` (`out` untouched).
+ */
+pcodes_status pcodes_base32_decode(const char *text_in,
+                                   uint8_t *out,
+                                   size_t out_len,
+                                   size_t *written_out);
 
 #ifdef __cplusplus
 }  // extern "C"

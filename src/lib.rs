@@ -17,15 +17,18 @@ extern crate alloc;
 #[cfg(any(feature = "std", test))]
 extern crate std;
 
+pub mod base32;
 pub mod context;
 pub mod error;
 pub mod keys;
 pub mod lockout;
 pub mod mac;
+pub mod otp;
 pub mod pin;
 pub mod policy;
 pub mod rng;
 pub mod state;
+pub mod totp;
 
 #[cfg(feature = "capi")]
 #[allow(unsafe_code)]

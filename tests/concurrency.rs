@@ -62,3 +62,20 @@ fn lockout_counts_exactly_under_contention() {
     assert_eq!(s.failures, 5);
     assert_eq!(s.locked_until, now + 900);
 }
+
+/// One SMS code verified by all workers at once: exactly one OK, the others `ALREADY_USED`.
+#[test]
+fn sms_code_is_accepted_exactly_once() {
+    let Some(server) = pg::Server::start() else { return };
+    let mut c = server.connect();
+    pg::create_table(&mut c);
+    pg::insert_fresh(&mut c, 2);
+    let ctx = Arc::new(Context::new(&[4; 32], 0).unwrap());
+    let now = 1_800_000_000;
+    let (code, _) = pg::cas(&mut c, 2, |blob| portal_codes::otp::issue(&ctx, "login", now, blob).unwrap());
+    let code = code.as_str().to_owned();
+    let verdicts =
+        race(&server, 2, move |_, blob| portal_codes::otp::verify(&ctx, "login", &code, now + 5, blob));
+    assert_eq!(verdicts.iter().filter(|v| v.is_ok()).count(), 1, "{verdicts:?}");
+    assert!(verdicts.iter().all(|v| v.is_ok() || *v == Err(Error::AlreadyUsed)), "{verdicts:?}");
+}

@@ -174,3 +174,63 @@ fn java_pin_demo() {
     assert!(out.contains("hash copied to account-2002 -> PCODES_STATUS_WRONG"), "{out}");
     assert!(out.contains("after rotation: verify -> OK, needs rehash: yes"), "{out}");
 }
+
+/// The life of an SMS code, as checked inside `examples/c/otp_demo.c`.
+fn check_otp_story(out: &str) {
+    for want in [
+        "verify before any code",
+        "-> PCODES_STATUS_NO_CHALLENGE",
+        "-> PCODES_STATUS_TOO_SOON; retry at t+60",
+        "-> PCODES_STATUS_SUPERSEDED",
+        "-> PCODES_STATUS_MISTYPED",
+        "-> PCODES_STATUS_ATTEMPTS_EXHAUSTED",
+        "-> PCODES_STATUS_EXPIRED",
+        "-> PCODES_STATUS_ALREADY_USED",
+        "ru: Срок действия кода истёк. Пожалуйста, запросите новый.",
+    ] {
+        assert!(out.contains(want), "missing {want:?} in:\n{out}");
+    }
+    assert_eq!(out.matches("-> PCODES_STATUS_WRONG").count(), 4, "{out}");
+    assert_eq!(out.matches("-> PCODES_STATUS_OK").count(), 2, "{out}");
+}
+
+#[test]
+fn c_otp_demo() {
+    let out = run_c("otp_demo");
+    check_otp_story(&out);
+    assert!(out.contains("state unchanged"), "{out}");
+}
+
+#[test]
+fn java_otp_demo() {
+    let Some(out) = run_java("OtpDemo") else { return };
+    check_otp_story(&out);
+    assert!(out.contains("state unchanged"), "{out}");
+}
+
+#[test]
+fn c_totp_demo() {
+    let out = run_c("totp_demo");
+    assert!(out.contains("URI: otpauth://totp/%D0%93%D0%BE%D1%81%D1%83%D1%81%D0%BB%D1%83%D0%B3%D0%B8:ivan%40example.ru?secret="), "{out}");
+    assert!(out.contains("QR code: "), "{out}");
+    assert!(out.contains("right code: OK, drift +0"), "{out}");
+    assert!(out.contains("replay -> PCODES_STATUS_ALREADY_USED"), "{out}");
+    assert!(out.contains("phone a step behind: OK, drift -1"), "{out}");
+    assert!(out.contains("phone a step ahead: OK, drift +1"), "{out}");
+    assert!(out.contains("code from two steps ago -> PCODES_STATUS_WRONG"), "{out}");
+    assert!(out.contains("-> PCODES_STATUS_LOCKED, retry in 900 s"), "{out}");
+}
+
+#[test]
+fn java_totp_demo() {
+    let Some(out) = run_java("TotpDemo") else { return };
+    assert!(out.contains("URI: otpauth://totp/%D0%93%D0%BE%D1%81%D1%83%D1%81%D0%BB%D1%83%D0%B3%D0%B8:ivan%40example.ru?secret="), "{out}");
+    assert!(out.contains("parsed back: issuer Госуслуги, account ivan@example.ru"), "{out}");
+    assert!(out.contains("QR code: "), "{out}");
+    assert!(out.contains("right code: OK, drift +0"), "{out}");
+    assert!(out.contains("replay -> PCODES_STATUS_ALREADY_USED"), "{out}");
+    assert!(out.contains("phone a step behind: OK, drift -1"), "{out}");
+    assert!(out.contains("phone a step ahead: OK, drift +1"), "{out}");
+    assert!(out.contains("code from two steps ago -> PCODES_STATUS_WRONG"), "{out}");
+    assert!(out.contains("-> PCODES_STATUS_LOCKED, retry in 900 s"), "{out}");
+}

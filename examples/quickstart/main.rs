@@ -4,9 +4,12 @@
 //! request passes `now` and the row's 64-byte state blob, and stores the blob back with
 //! compare-and-swap. Each module below shows one capability.
 
+mod otp;
 mod pin;
 
 use portal_codes::{Context, Setting, state};
+
+mod totp;
 
 fn main() -> Result<(), portal_codes::Error> {
     // In production: 32–64 random bytes from the secret store, and an id (0–15) per key.
@@ -27,5 +30,7 @@ fn main() -> Result<(), portal_codes::Error> {
         portal_codes::Error::Expired.message(portal_codes::Lang::Ru)
     );
     pin::run(&ctx)?;
+    otp::run(&ctx)?;
+    totp::run(&ctx)?;
     Ok(())
 }

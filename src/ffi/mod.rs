@@ -14,9 +14,11 @@ use crate::error::{Error, Result};
 use crate::state::STATE_BYTES;
 
 pub mod ctx;
+pub mod otp;
 pub mod pin;
 pub mod state;
 pub mod status;
+pub mod totp;
 
 pub use ctx::pcodes_ctx;
 

@@ -89,4 +89,73 @@ public interface PortalCodesNative extends Library {
             byte[] state, SizeT stateLen);
 
     int pcodes_pin_needs_rehash(Pointer ctx, String stored, ByteByReference needsOut);
+
+    // ---- otp ----
+    SizeT pcodes_otp_code_bytes();
+
+    int pcodes_otp_issue(Pointer ctx, String purpose, long now, byte[] state, SizeT stateLen,
+            byte[] codeOut, SizeT codeOutLen);
+
+    int pcodes_otp_verify(Pointer ctx, String purpose, String code, long now, byte[] state, SizeT stateLen);
+    // ---- totp ----
+    /** C {@code size_t *} out-parameter. */
+    final class SizeTByReference extends com.sun.jna.ptr.ByReference {
+        public SizeTByReference() {
+            super(Native.SIZE_T_SIZE);
+        }
+
+        public long getValue() {
+            return Native.SIZE_T_SIZE == 8 ? getPointer().getLong(0) : getPointer().getInt(0) & 0xFFFFFFFFL;
+        }
+    }
+
+    /** C {@code pcodes_totp_enrolment}. */
+    @com.sun.jna.Structure.FieldOrder({"is_hotp", "algorithm", "digits", "period", "counter", "secret_len",
+            "secret", "issuer", "account"})
+    class TotpEnrolment extends com.sun.jna.Structure {
+        public int is_hotp;
+        public int algorithm;
+        public int digits;
+        public int period;
+        public long counter;
+        public SizeT secret_len;
+        public byte[] secret = new byte[64];
+        public byte[] issuer = new byte[65];
+        public byte[] account = new byte[129];
+    }
+
+    SizeT pcodes_totp_code_bytes();
+
+    SizeT pcodes_totp_uri_bytes();
+
+    SizeT pcodes_totp_qr_svg_bytes();
+
+    SizeT pcodes_totp_secret_bytes();
+
+    SizeT pcodes_totp_secret_max_bytes();
+
+    int pcodes_totp_secret(Pointer ctx, byte[] secretOut, SizeT secretLen);
+
+    int pcodes_totp_uri(byte[] secret, SizeT secretLen, String issuer, String account, int algorithm, int digits,
+            int period, byte[] out, SizeT outLen);
+
+    int pcodes_totp_uri_parse(String uri, TotpEnrolment enrolmentOut);
+
+    int pcodes_totp_qr_svg(String text, byte[] out, SizeT outLen);
+
+    int pcodes_totp_code(byte[] secret, SizeT secretLen, int algorithm, int digits, int period, long now,
+            byte[] out, SizeT outLen);
+
+    int pcodes_totp_verify(Pointer ctx, byte[] secret, SizeT secretLen, int algorithm, int digits, int period,
+            String code, long now, byte[] state, SizeT stateLen, com.sun.jna.ptr.IntByReference driftOut);
+
+    int pcodes_hotp_code(byte[] secret, SizeT secretLen, int algorithm, int digits, long counter, byte[] out,
+            SizeT outLen);
+
+    int pcodes_hotp_verify(Pointer ctx, byte[] secret, SizeT secretLen, int algorithm, int digits, String code,
+            long now, byte[] state, SizeT stateLen);
+
+    int pcodes_base32_encode(byte[] data, SizeT len, byte[] out, SizeT outLen);
+
+    int pcodes_base32_decode(String text, byte[] out, SizeT outLen, SizeTByReference writtenOut);
 }

@@ -1,0 +1,227 @@
+//! One-time codes sent by SMS or e-mail.
+
+use core::ffi::c_char;
+
+use super::ctx::{ctx_ref, pcodes_ctx};
+use super::{boundary, pcodes_status, state_blob, text, write_text};
+use crate::error::Error;
+
+/// Buffer size that holds any SMS/e-mail code: 8 digits (the largest `OTP_DIGITS`) plus NUL.
+pub const PCODES_OTP_CODE_BYTES: usize = 9;
+
+/// `PCODES_OTP_CODE_BYTES`, for bindings that cannot read macros.
+#[unsafe(no_mangle)]
+pub extern "C" fn pcodes_otp_code_bytes() -> usize {
+    PCODES_OTP_CODE_BYTES
+}
+
+/// Issues (or re-issues) a one-time code for `purpose` (e.g. `"login"`,
+/// `"phone-change:+79990001122"`) and writes it, `OTP_DIGITS` ASCII digits zero-padded and
+/// NUL-terminated, to `code_out` for the host to send by SMS or e-mail. The state keeps only a
+/// keyed hash of (code, purpose, time). Issuing again replaces the outstanding code (the old one
+/// then verifies as `SUPERSEDED`). On success the state's wait (`pcodes_state_retry_at`) is when
+/// the next send will be allowed.
+///
+/// `code_out_len` must be at least `OTP_DIGITS + 1`; `PCODES_OTP_CODE_BYTES` always suffices.
+/// The buffer is checked before anything is issued, so `BUFFER_TOO_SMALL` changes nothing.
+///
+/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8 or empty purpose),
+/// `BUFFER_TOO_SMALL`, `CORRUPT_STATE` (state unchanged), `LOCKED`, `BLOCKED`, `TOO_SOON`
+/// (resend cooldown or hourly send limit; see `pcodes_state_retry_at`), `RNG_FAILURE`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_otp_issue(
+    ctx: *const pcodes_ctx,
+    purpose: *const c_char,
+    now: u64,
+    state: *mut u8,
+    state_len: usize,
+    code_out: *mut c_char,
+    code_out_len: usize,
+) -> pcodes_status {
+    boundary(|| {
+        // SAFETY: caller passes a live context or NULL.
+        let ctx = unsafe { ctx_ref(ctx) }?;
+        // SAFETY: caller passes a NUL-terminated string or NULL.
+        let purpose = unsafe { text(purpose) }?;
+        // SAFETY: caller passes a writable blob of `state_len` bytes or NULL.
+        let st = unsafe { state_blob(state, state_len) }?;
+        if code_out.is_null() {
+            return Err(Error::NullArgument);
+        }
+        if code_out_len <= ctx.policy().otp_digits as usize {
+            return Err(Error::BufferTooSmall);
+        }
+        let code = crate::otp::issue(ctx, purpose, now, st)?;
+        // SAFETY: caller passes `code_out_len` writable bytes; the size was checked above.
+        unsafe { write_text(code_out, code_out_len, code.as_str()) }
+    })
+}
+
+/// Checks `code` as typed by the person (spaces are ignored) against the outstanding code for
+/// `purpose` at `now`, and records the attempt in the state. Verdicts, first that applies:
+/// `LOCKED`/`BLOCKED`; `NO_CHALLENGE` (nothing issued); `MISTYPED` (not the code's number of
+/// ASCII digits); `UNKNOWN_KEY` (issued under a key the context no longer holds);
+/// `ALREADY_USED` (this is the code, but it was already accepted); `EXPIRED` (`OTP_TTL_SECONDS`
+/// passed); `ATTEMPTS_EXHAUSTED` (`OTP_MAX_ATTEMPTS` wrong tries on this code: request a new
+/// one); `OK` (the code is now used; lockout failures cleared); `SUPERSEDED` (the code this one
+/// replaced); `WRONG` (anything else, also a code issued for another purpose). Only `WRONG`
+/// counts, both against the code and in the lockout engine.
+///
+/// Also returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty purpose) and
+/// `CORRUPT_STATE` (state unchanged).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_otp_verify(
+    ctx: *const pcodes_ctx,
+    purpose: *const c_char,
+    code: *const c_char,
+    now: u64,
+    state: *mut u8,
+    state_len: usize,
+) -> pcodes_status {
+    boundary(|| {
+        // SAFETY: caller passes a live context or NULL.
+        let ctx = unsafe { ctx_ref(ctx) }?;
+        // SAFETY: caller passes NUL-terminated strings or NULL.
+        let purpose = unsafe { text(purpose) }?;
+        // SAFETY: as above.
+        let code = unsafe { text(code) }?;
+        // SAFETY: caller passes a writable blob of `state_len` bytes or NULL.
+        let st = unsafe { state_blob(state, state_len) }?;
+        crate::otp::verify(ctx, purpose, code, now, st)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::ctx::{PCODES_SETTING_OTP_DIGITS, pcodes_ctx_free, pcodes_ctx_new, pcodes_ctx_set};
+    use crate::ffi::state::pcodes_state_retry_at;
+    use core::ptr::{null, null_mut};
+
+    fn new_ctx() -> *mut pcodes_ctx {
+        let key = [0x42u8; 32];
+        let mut ctx = null_mut();
+        // SAFETY: valid key buffer and out-pointer.
+        assert_eq!(unsafe { pcodes_ctx_new(key.as_ptr(), 32, 1, &raw mut ctx) }, 0);
+        ctx
+    }
+
+    fn code_str(buf: &[u8]) -> &str {
+        let n = buf.iter().position(|&b| b == 0).unwrap();
+        core::str::from_utf8(&buf[..n]).unwrap()
+    }
+
+    #[test]
+    fn size_constant() {
+        assert_eq!(pcodes_otp_code_bytes(), 9);
+        assert_eq!(PCODES_OTP_CODE_BYTES, crate::otp::MAX_DIGITS + 1);
+    }
+
+    #[test]
+    fn issue_and_verify_through_the_abi() {
+        let ctx = new_ctx();
+        let mut st = [0u8; 64];
+        let mut buf = [0u8; PCODES_OTP_CODE_BYTES];
+        // SAFETY: every pointer below is NULL or points to a live local of the stated size.
+        unsafe {
+            let rc = pcodes_otp_issue(
+                ctx,
+                c"login".as_ptr(),
+                1000,
+                st.as_mut_ptr(),
+                64,
+                buf.as_mut_ptr().cast(),
+                9,
+            );
+            assert_eq!(rc, 0);
+            let code = std::ffi::CString::new(code_str(&buf)).unwrap();
+            assert_eq!(code.as_bytes().len(), 6);
+            let mut at = 0u64;
+            assert_eq!(pcodes_state_retry_at(st.as_ptr(), 64, 1000, &raw mut at), 0);
+            assert_eq!(at, 1060, "next send allowed after the 60 s cooldown");
+            let rc = pcodes_otp_issue(
+                ctx,
+                c"login".as_ptr(),
+                1010,
+                st.as_mut_ptr(),
+                64,
+                buf.as_mut_ptr().cast(),
+                9,
+            );
+            assert_eq!(rc, Error::TooSoon.code());
+            assert_eq!(code_str(&buf), code.to_str().unwrap(), "output untouched on failure");
+            let other = c"phone-change:+79990001122".as_ptr();
+            assert_eq!(pcodes_otp_verify(ctx, other, code.as_ptr(), 1020, st.as_mut_ptr(), 64), 201);
+            assert_eq!(
+                pcodes_otp_verify(ctx, c"login".as_ptr(), c"12 34".as_ptr(), 1020, st.as_mut_ptr(), 64),
+                200
+            );
+            assert_eq!(
+                pcodes_otp_verify(ctx, c"login".as_ptr(), code.as_ptr(), 1020, st.as_mut_ptr(), 64),
+                0
+            );
+            assert_eq!(
+                pcodes_otp_verify(ctx, c"login".as_ptr(), code.as_ptr(), 1021, st.as_mut_ptr(), 64),
+                204
+            );
+            pcodes_ctx_free(ctx);
+        }
+    }
+
+    #[test]
+    fn nulls_short_buffers_bad_utf8_and_bad_state() {
+        let ctx = new_ctx();
+        let mut st = [0u8; 64];
+        let mut buf = [0xEEu8; 16];
+        let bad = [0xFFu8, 0xFE, 0];
+        let p = c"login".as_ptr();
+        let b = buf.as_mut_ptr().cast::<c_char>();
+        // SAFETY: every pointer below is NULL or points to a live local of at least the stated size.
+        unsafe {
+            assert_eq!(pcodes_otp_issue(null(), p, 1, st.as_mut_ptr(), 64, b, 9), 100);
+            assert_eq!(pcodes_otp_issue(ctx, null(), 1, st.as_mut_ptr(), 64, b, 9), 100);
+            assert_eq!(pcodes_otp_issue(ctx, p, 1, null_mut(), 64, b, 9), 100);
+            assert_eq!(pcodes_otp_issue(ctx, p, 1, st.as_mut_ptr(), 64, null_mut(), 9), 100);
+            assert_eq!(pcodes_otp_issue(ctx, bad.as_ptr().cast(), 1, st.as_mut_ptr(), 64, b, 9), 102);
+            assert_eq!(pcodes_otp_issue(ctx, c"".as_ptr(), 1, st.as_mut_ptr(), 64, b, 9), 102);
+            assert_eq!(pcodes_otp_issue(ctx, p, 1, st.as_mut_ptr(), 63, b, 9), 105);
+            // 6 digits need 7 bytes: 6 is too small and nothing is issued.
+            assert_eq!(pcodes_otp_issue(ctx, p, 1, st.as_mut_ptr(), 64, b, 6), 101);
+            assert_eq!(pcodes_otp_issue(ctx, p, 1, st.as_mut_ptr(), 64, b, 0), 101);
+            assert_eq!(st, [0; 64], "state untouched");
+            assert_eq!(buf, [0xEE; 16], "buffer untouched");
+            assert_eq!(pcodes_otp_issue(ctx, p, 1, st.as_mut_ptr(), 64, b, 7), 0);
+            assert_eq!(buf[6], 0);
+            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 8), 0);
+            assert_eq!(pcodes_otp_issue(ctx, p, 100, st.as_mut_ptr(), 64, b, 8), 101);
+            assert_eq!(pcodes_otp_issue(ctx, p, 100, st.as_mut_ptr(), 64, b, 9), 0);
+            assert_eq!(code_str(&buf).len(), 8);
+
+            let c = c"123456".as_ptr();
+            assert_eq!(pcodes_otp_verify(null(), p, c, 1, st.as_mut_ptr(), 64), 100);
+            assert_eq!(pcodes_otp_verify(ctx, null(), c, 1, st.as_mut_ptr(), 64), 100);
+            assert_eq!(pcodes_otp_verify(ctx, p, null(), 1, st.as_mut_ptr(), 64), 100);
+            assert_eq!(pcodes_otp_verify(ctx, p, c, 1, null_mut(), 64), 100);
+            assert_eq!(pcodes_otp_verify(ctx, p, bad.as_ptr().cast(), 1, st.as_mut_ptr(), 64), 102);
+            assert_eq!(pcodes_otp_verify(ctx, bad.as_ptr().cast(), c, 1, st.as_mut_ptr(), 64), 102);
+            assert_eq!(pcodes_otp_verify(ctx, p, c, 1, st.as_mut_ptr(), 65), 105);
+
+            // Another flow's blob, and a garbled one, are refused and left unchanged.
+            let mut other = crate::state::State::fresh(crate::state::Kind::Pin).encode();
+            let copy = other;
+            assert_eq!(pcodes_otp_verify(ctx, p, c, 1, other.as_mut_ptr(), 64), 105);
+            assert_eq!(pcodes_otp_issue(ctx, p, 1, other.as_mut_ptr(), 64, b, 9), 105);
+            assert_eq!(other, copy);
+            let mut garbled = st;
+            garbled[24] = 3; // 3 digits
+            let copy = garbled;
+            assert_eq!(pcodes_otp_verify(ctx, p, c, 1, garbled.as_mut_ptr(), 64), 105);
+            assert_eq!(garbled, copy);
+
+            // A fresh blob has no challenge.
+            let mut fresh = [0u8; 64];
+            assert_eq!(pcodes_otp_verify(ctx, p, c, 1, fresh.as_mut_ptr(), 64), 209);
+            pcodes_ctx_free(ctx);
+        }
+    }
+}

@@ -1,0 +1,575 @@
+//! One-time codes sent by SMS or e-mail: issue, resend, verify.
+//!
+//! [`issue`] draws a uniformly random code of `OTP_DIGITS` digits (rejection sampling, no modulo
+//! bias, zero-padded) and hands it to the host to send. The state blob keeps a keyed hash of
+//! (code, purpose, issue time) — never the code — with the issue time, the wrong tries on this
+//! code, whether it was used, the times of the recent sends and a short tag of the code it
+//! replaced. Issuing again is a **resend**: it replaces the outstanding code (the old one becomes
+//! [`Error::Superseded`]), but not sooner than `OTP_RESEND_SECONDS` after the last send and not
+//! more than `OTP_MAX_SENDS_PER_HOUR` times in any rolling hour ([`Error::TooSoon`]; the header's
+//! `wait_until`, reported by [`crate::retry_at`], tells when the next send is allowed).
+//!
+//! [`verify`] checks what the person typed and reports the first verdict that applies:
+//!
+//! | # | verdict | when | counted |
+//! |---|---------|------|---------|
+//! | 1 | [`Error::Locked`] / [`Error::Blocked`] | the [lockout engine](crate::lockout) says so | no |
+//! | 2 | [`Error::NoChallenge`] | no code was ever issued for this state | no |
+//! | 3 | [`Error::Mistyped`] | not exactly the code's number of ASCII digits once spaces are removed | no |
+//! | 4 | [`Error::UnknownKey`] | the code was issued under a key this context no longer holds | no |
+//! | 5 | [`Error::AlreadyUsed`] | the input *is* the outstanding code, which was already accepted | no |
+//! | 6 | [`Error::Expired`] | `now ≥ issue time + OTP_TTL_SECONDS` (whatever was typed) | no |
+//! | 7 | [`Error::AttemptsExhausted`] | this code already had `OTP_MAX_ATTEMPTS` wrong tries (whatever was typed) | no |
+//! | 8 | `Ok(())` | the input is the outstanding code: marked used, lockout failures cleared | — |
+//! | 9 | [`Error::Superseded`] | the input is the code this one replaced | no |
+//! | 10 | [`Error::Wrong`] | anything else: one wrong try on this code *and* one lockout failure | yes |
+//!
+//! Why this order: verdicts 6 and 7 describe the outstanding code, not the input, so they are
+//! given without looking at what was typed and reveal nothing about it; in particular the right
+//! code is refused once the attempts are spent (otherwise the attempt limit would be an oracle).
+//! Verdicts 5 and 9 say something about the *input*, so they are only given when its keyed hash
+//! matches: a correct-but-used code is `ALREADY_USED` (not `WRONG`, and not counted: the person
+//! has proved they received it), and it is checked before expiry because "already used" is the
+//! true end of that code's story. The purpose is inside the keyed hash, so a code for `"login"`
+//! typed for `"phone-change:+7…"` matches nothing and is `WRONG`.
+//!
+//! See `docs/otp.md` for the blob layout, the false-positive probability of `SUPERSEDED` and the
+//! statistics of the codes.
+
+use zeroize::Zeroize;
+
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::keys::Purpose;
+use crate::lockout;
+use crate::mac::{self, HmacKey, Sha256};
+use crate::policy::Policy;
+use crate::rng::{self, CryptoRng};
+use crate::state::{Kind, PAYLOAD_BYTES, STATE_BYTES, State};
+
+/// Longest code, in digits (`OTP_DIGITS` ranges over 4–8).
+pub const MAX_DIGITS: usize = 8;
+/// Shortest code, in digits.
+pub const MIN_DIGITS: usize = 4;
+/// Bytes of the keyed hash of the outstanding code kept in the state (64 bits).
+pub const TAG_BYTES: usize = 8;
+/// Bytes of the keyed hash of the replaced code kept for `SUPERSEDED` (32 bits).
+pub const PREV_TAG_BYTES: usize = 4;
+/// Earlier sends remembered for the rolling-hour limit (`OTP_MAX_SENDS_PER_HOUR` ≤ 10, and the
+/// latest send is the issue time itself).
+pub const MAX_EARLIER_SENDS: usize = 9;
+/// The rolling window of `OTP_MAX_SENDS_PER_HOUR`, seconds.
+pub const HOUR: u64 = 3600;
+
+// Payload layout (see docs/otp.md).
+const P_DIGITS: usize = 0;
+const P_FLAGS: usize = 1;
+const P_KEYS: usize = 2;
+const P_ATTEMPTS: usize = 3;
+const P_ISSUED: usize = 4;
+const P_TAG: usize = 12;
+const P_PREV_TAG: usize = P_TAG + TAG_BYTES; // 20
+const P_PREV_AGE: usize = P_PREV_TAG + PREV_TAG_BYTES; // 24
+const P_SENDS: usize = P_PREV_AGE + 2; // 26
+const SENDS_BYTES: usize = PAYLOAD_BYTES - P_SENDS; // 14 = ceil(9 * 12 / 8)
+const F_USED: u8 = 1;
+const F_PREV: u8 = 2;
+const F_KNOWN: u8 = F_USED | F_PREV | 0xF0;
+
+const _: () = assert!(SENDS_BYTES * 8 >= MAX_EARLIER_SENDS * 12);
+const _: () = assert!(HOUR < 1 << 12);
+
+/// An issued code, to be sent to the person. Its `Debug` output hides the digits and its memory
+/// is zeroized on drop.
+pub struct OtpCode {
+    digits: [u8; MAX_DIGITS],
+    len: u8,
+}
+
+impl OtpCode {
+    /// The code as ASCII digits, zero-padded (`"004271"`).
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.digits[..usize::from(self.len)]).unwrap_or_default()
+    }
+
+    /// Number of digits.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        usize::from(self.len)
+    }
+
+    /// Always `false`: a code has 4 to 8 digits.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+}
+
+impl core::fmt::Debug for OtpCode {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "OtpCode({} digits)", self.len)
+    }
+}
+
+impl Drop for OtpCode {
+    fn drop(&mut self) {
+        self.digits.zeroize();
+    }
+}
+
+/// The flow's 40 payload bytes, decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Payload {
+    /// Digits of the outstanding code; 0 = nothing issued yet (then everything else is zero).
+    digits: u8,
+    used: bool,
+    prev: bool,
+    key_id: u8,
+    prev_key_id: u8,
+    attempts: u8,
+    issued_at: u64,
+    tag: [u8; TAG_BYTES],
+    prev_tag: [u8; PREV_TAG_BYTES],
+    /// Seconds from the replaced code's issue to `issued_at`.
+    prev_age: u16,
+    /// Ages (seconds before `issued_at`, each < [`HOUR`]) of earlier sends, newest first.
+    ages: [u16; MAX_EARLIER_SENDS],
+    n_ages: u8,
+}
+
+impl Payload {
+    fn decode(b: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
+        let digits = b[P_DIGITS];
+        if digits == 0 {
+            return if b.iter().all(|&x| x == 0) { Ok(Self::none()) } else { Err(Error::CorruptState) };
+        }
+        let flags = b[P_FLAGS];
+        let n_ages = flags >> 4;
+        if !(MIN_DIGITS..=MAX_DIGITS).contains(&usize::from(digits))
+            || flags & !F_KNOWN != 0
+            || usize::from(n_ages) > MAX_EARLIER_SENDS
+        {
+            return Err(Error::CorruptState);
+        }
+        let mut p = Self::none();
+        p.digits = digits;
+        p.used = flags & F_USED != 0;
+        p.prev = flags & F_PREV != 0;
+        p.n_ages = n_ages;
+        p.key_id = b[P_KEYS] & 0x0F;
+        p.prev_key_id = b[P_KEYS] >> 4;
+        p.attempts = b[P_ATTEMPTS];
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[P_ISSUED..P_TAG]);
+        p.issued_at = u64::from_le_bytes(w);
+        p.tag.copy_from_slice(&b[P_TAG..P_PREV_TAG]);
+        p.prev_tag.copy_from_slice(&b[P_PREV_TAG..P_PREV_AGE]);
+        p.prev_age = u16::from_le_bytes([b[P_PREV_AGE], b[P_PREV_AGE + 1]]);
+        for i in 0..MAX_EARLIER_SENDS {
+            let at = P_SENDS + i * 12 / 8;
+            let pair = u16::from_le_bytes([b[at], b[at + 1]]);
+            let age = if i % 2 == 0 { pair & 0x0FFF } else { pair >> 4 };
+            if i < usize::from(n_ages) {
+                // Ages are kept newest first and inside the hour.
+                if u64::from(age) >= HOUR || (i > 0 && age < p.ages[i - 1]) {
+                    return Err(Error::CorruptState);
+                }
+                p.ages[i] = age;
+            } else if age != 0 {
+                return Err(Error::CorruptState);
+            }
+        }
+        let oldest = if n_ages == 0 { 0 } else { p.ages[usize::from(n_ages) - 1] };
+        if b[PAYLOAD_BYTES - 1] >> 4 != 0
+            || (!p.prev && (p.prev_tag != [0; 4] || p.prev_age != 0 || p.prev_key_id != 0))
+            || u64::from(oldest.max(p.prev_age)) > p.issued_at
+        {
+            return Err(Error::CorruptState);
+        }
+        Ok(p)
+    }
+
+    fn encode(&self) -> [u8; PAYLOAD_BYTES] {
+        let mut b = [0u8; PAYLOAD_BYTES];
+        if self.digits == 0 {
+            return b;
+        }
+        b[P_DIGITS] = self.digits;
+        b[P_FLAGS] =
+            (self.n_ages << 4) | if self.used { F_USED } else { 0 } | if self.prev { F_PREV } else { 0 };
+        b[P_KEYS] = (self.prev_key_id << 4) | (self.key_id & 0x0F);
+        b[P_ATTEMPTS] = self.attempts;
+        b[P_ISSUED..P_TAG].copy_from_slice(&self.issued_at.to_le_bytes());
+        b[P_TAG..P_PREV_TAG].copy_from_slice(&self.tag);
+        b[P_PREV_TAG..P_PREV_AGE].copy_from_slice(&self.prev_tag);
+        b[P_PREV_AGE..P_SENDS].copy_from_slice(&self.prev_age.to_le_bytes());
+        #[allow(clippy::cast_possible_truncation)] // byte extraction from 12-bit values
+        for (i, &age) in self.ages.iter().enumerate().take(usize::from(self.n_ages)) {
+            let at = P_SENDS + i * 12 / 8;
+            if i % 2 == 0 {
+                b[at] = (age & 0xFF) as u8;
+                b[at + 1] |= (age >> 8) as u8;
+            } else {
+                b[at] |= ((age & 0x0F) << 4) as u8;
+                b[at + 1] = (age >> 4) as u8;
+            }
+        }
+        b
+    }
+
+    fn none() -> Self {
+        Self {
+            digits: 0,
+            used: false,
+            prev: false,
+            key_id: 0,
+            prev_key_id: 0,
+            attempts: 0,
+            issued_at: 0,
+            tag: [0; TAG_BYTES],
+            prev_tag: [0; PREV_TAG_BYTES],
+            prev_age: 0,
+            ages: [0; MAX_EARLIER_SENDS],
+            n_ages: 0,
+        }
+    }
+
+    /// The earliest time the next code may be sent (0 if nothing was sent yet).
+    fn next_send(&self, policy: &Policy) -> u64 {
+        if self.digits == 0 {
+            return 0;
+        }
+        let cooldown = self.issued_at.saturating_add(policy.otp_resend_seconds);
+        // Send times newest first: issued_at, then issued_at - ages[i].
+        let m = policy.otp_max_sends_per_hour as usize;
+        let hourly = if m == 0 {
+            u64::MAX
+        } else if m == 1 {
+            self.issued_at.saturating_add(HOUR)
+        } else if m - 1 <= usize::from(self.n_ages) {
+            self.issued_at.saturating_sub(self.ages[m - 2].into()).saturating_add(HOUR)
+        } else {
+            0
+        };
+        cooldown.max(hourly).max(self.issued_at)
+    }
+}
+
+/// The keyed hash of a code: `HMAC-SHA256(K_otp, issued_at (u64 LE) ‖ digits (u8) ‖ code ‖ purpose)`.
+fn tag(key: &HmacKey<Sha256>, issued_at: u64, code: &[u8], purpose: &str) -> [u8; 32] {
+    #[allow(clippy::cast_possible_truncation)] // at most MAX_DIGITS
+    let len = [code.len() as u8];
+    key.mac(&[&issued_at.to_le_bytes(), &len, code, purpose.as_bytes()])
+}
+
+fn check_purpose(purpose: &str) -> Result<()> {
+    if purpose.is_empty() { Err(Error::InvalidArgument) } else { Ok(()) }
+}
+
+/// Issues (or re-issues) a code for `purpose` at `now`, drawing from `rng`, and records it in
+/// `state`. Returns the code for the host to send. Any outstanding code is replaced: typing it
+/// afterwards gives [`Error::Superseded`].
+///
+/// `purpose` binds the code to what it confirms (`"login"`, `"phone-change:+79990001122"`); the
+/// same string must be passed to [`verify`].
+///
+/// On success the header's `wait_until` is set to when the next send will be allowed.
+///
+/// # Errors
+/// - [`Error::InvalidArgument`] for an empty `purpose` (state untouched);
+/// - [`Error::CorruptState`] if `state` is not an SMS-code blob (state untouched);
+/// - [`Error::Locked`] / [`Error::Blocked`] while the lockout engine refuses this state;
+/// - [`Error::TooSoon`] before `OTP_RESEND_SECONDS` have passed since the last send, or when
+///   `OTP_MAX_SENDS_PER_HOUR` sends were made in the last hour (or the last send is in the
+///   future); [`crate::retry_at`] tells when sending is allowed again.
+pub fn issue_with_rng<R: CryptoRng + ?Sized>(
+    ctx: &Context,
+    purpose: &str,
+    now: u64,
+    state: &mut [u8; STATE_BYTES],
+    rng: &mut R,
+) -> Result<OtpCode> {
+    check_purpose(purpose)?;
+    let mut s = State::decode(state, Kind::Otp)?;
+    let mut p = Payload::decode(&s.payload)?;
+    let r = issue_inner(ctx, purpose, now, &mut s, &mut p, rng);
+    s.payload = p.encode();
+    *state = s.encode();
+    r
+}
+
+fn issue_inner<R: CryptoRng + ?Sized>(
+    ctx: &Context,
+    purpose: &str,
+    now: u64,
+    s: &mut State,
+    p: &mut Payload,
+    rng: &mut R,
+) -> Result<OtpCode> {
+    lockout::check(s, now)?;
+    let policy = ctx.policy();
+    let earliest = p.next_send(policy);
+    if now < earliest {
+        s.wait_until = earliest;
+        return Err(Error::TooSoon);
+    }
+
+    // Draw the code.
+    #[allow(clippy::cast_possible_truncation)] // small constants
+    let digits = policy.otp_digits.clamp(MIN_DIGITS as u32, MAX_DIGITS as u32);
+    let mut v = rng::uniform_below(rng, 10u32.pow(digits));
+    let mut code = OtpCode { digits: [0; MAX_DIGITS], len: 0 };
+    #[allow(clippy::cast_possible_truncation)] // digits ≤ 8, each value < 10
+    {
+        code.len = digits as u8;
+        for d in code.digits[..digits as usize].iter_mut().rev() {
+            *d = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    }
+    v.zeroize();
+
+    // Roll the send history and remember the replaced code's tag.
+    let mut next = Payload::none();
+    if p.digits != 0 {
+        let age = now - p.issued_at; // now >= issued_at: next_send() is never before it
+        if let Ok(age16) = u16::try_from(age) {
+            next.prev = true;
+            next.prev_age = age16;
+            next.prev_key_id = p.key_id;
+            next.prev_tag.copy_from_slice(&p.tag[..PREV_TAG_BYTES]);
+        }
+        let earlier =
+            core::iter::once(0).chain(p.ages[..usize::from(p.n_ages)].iter().map(|&a| u64::from(a)));
+        for a in earlier.map(|a| a + age).take_while(|&a| a < HOUR).take(MAX_EARLIER_SENDS) {
+            #[allow(clippy::cast_possible_truncation)] // a < HOUR < 2^12
+            {
+                next.ages[usize::from(next.n_ages)] = a as u16;
+            }
+            next.n_ages += 1;
+        }
+    }
+    let (key_id, key) = ctx.keys().current(Purpose::Otp);
+    let mut t = tag(key, now, code.as_str().as_bytes(), purpose);
+    next.digits = code.len;
+    next.key_id = key_id;
+    next.issued_at = now;
+    next.tag.copy_from_slice(&t[..TAG_BYTES]);
+    t.zeroize();
+    *p = next;
+    s.wait_until = p.next_send(policy);
+    Ok(code)
+}
+
+/// [`issue_with_rng`] with this thread's OS-seeded generator ([`rng::with_system_rng`]).
+///
+/// # Errors
+/// As [`issue_with_rng`], and [`Error::RngFailure`] if the operating system's randomness is unavailable
+/// (the state is then left unchanged).
+#[cfg(feature = "std")]
+pub fn issue(ctx: &Context, purpose: &str, now: u64, state: &mut [u8; STATE_BYTES]) -> Result<OtpCode> {
+    // Rejection sampling rarely needs a second draw; budget a few.
+    rng::with_system_rng(16, |r| issue_with_rng(ctx, purpose, now, state, r))?
+}
+
+/// Checks `code` (as typed: spaces are ignored) against the outstanding code for `purpose` at
+/// `now`, and records the attempt in `state`. `Ok(())` means accepted; the code is then used.
+/// See the [module documentation](self) for the order of the verdicts.
+///
+/// # Errors
+/// - [`Error::InvalidArgument`] for an empty `purpose`, [`Error::CorruptState`] if `state` is
+///   not an SMS-code blob (both leave the state untouched);
+/// - [`Error::Locked`], [`Error::Blocked`], [`Error::NoChallenge`], [`Error::Mistyped`],
+///   [`Error::UnknownKey`], [`Error::AlreadyUsed`], [`Error::Expired`],
+///   [`Error::AttemptsExhausted`], [`Error::Superseded`]: not counted;
+/// - [`Error::Wrong`]: counted as a wrong try on this code and as a lockout failure.
+pub fn verify(
+    ctx: &Context,
+    purpose: &str,
+    code: &str,
+    now: u64,
+    state: &mut [u8; STATE_BYTES],
+) -> Result<()> {
+    check_purpose(purpose)?;
+    let mut s = State::decode(state, Kind::Otp)?;
+    let mut p = Payload::decode(&s.payload)?;
+    let r = verify_inner(ctx, purpose, code, now, &mut s, &mut p);
+    s.payload = p.encode();
+    *state = s.encode();
+    r
+}
+
+/// Copies the digits of `input` (spaces removed) into `out`; `Mistyped` unless exactly `n`.
+fn parse(input: &str, n: usize, out: &mut [u8; MAX_DIGITS]) -> Result<()> {
+    let mut len = 0;
+    for &b in input.as_bytes() {
+        if b == b' ' {
+            continue;
+        }
+        if !b.is_ascii_digit() || len == n {
+            return Err(Error::Mistyped);
+        }
+        out[len] = b;
+        len += 1;
+    }
+    if len == n { Ok(()) } else { Err(Error::Mistyped) }
+}
+
+fn verify_inner(
+    ctx: &Context,
+    purpose: &str,
+    input: &str,
+    now: u64,
+    s: &mut State,
+    p: &mut Payload,
+) -> Result<()> {
+    lockout::check(s, now)?;
+    if p.digits == 0 {
+        return Err(Error::NoChallenge);
+    }
+    let n = usize::from(p.digits);
+    let mut buf = [0u8; MAX_DIGITS];
+    let parsed = parse(input, n, &mut buf);
+    let r = parsed.and_then(|()| judge(ctx, purpose, &buf[..n], now, s, p));
+    buf.zeroize();
+    r
+}
+
+fn judge(ctx: &Context, purpose: &str, code: &[u8], now: u64, s: &mut State, p: &mut Payload) -> Result<()> {
+    let key = ctx.keys().get(Purpose::Otp, p.key_id.into())?;
+    let mut t = tag(key, p.issued_at, code, purpose);
+    let current = mac::ct_eq(&t[..TAG_BYTES], &p.tag);
+    t.zeroize();
+    let previous = p.prev
+        && ctx.keys().get(Purpose::Otp, p.prev_key_id.into()).is_ok_and(|k| {
+            let mut t = tag(k, p.issued_at.saturating_sub(p.prev_age.into()), code, purpose);
+            let m = mac::ct_eq(&t[..PREV_TAG_BYTES], &p.prev_tag);
+            t.zeroize();
+            m
+        });
+    let policy = ctx.policy();
+    if p.used && current {
+        return Err(Error::AlreadyUsed);
+    }
+    if now >= p.issued_at.saturating_add(policy.otp_ttl_seconds) {
+        return Err(Error::Expired);
+    }
+    if u32::from(p.attempts) >= policy.otp_max_attempts {
+        return Err(Error::AttemptsExhausted);
+    }
+    if current {
+        p.used = true;
+        lockout::record_success(s);
+        return Ok(());
+    }
+    if previous {
+        return Err(Error::Superseded);
+    }
+    p.attempts = p.attempts.saturating_add(1);
+    lockout::record_failure(s, policy, now);
+    Err(Error::Wrong)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rng::{ChaCha20Rng, SeedableRng};
+
+    fn sample() -> Payload {
+        let mut p = Payload::none();
+        p.digits = 6;
+        p.used = true;
+        p.prev = true;
+        p.key_id = 3;
+        p.prev_key_id = 15;
+        p.attempts = 2;
+        p.issued_at = 0x0102_0304_0506_0708;
+        p.tag = [0xAA; 8];
+        p.prev_tag = [0xBB; 4];
+        p.prev_age = 65_535;
+        p.n_ages = 9;
+        p.ages = [1, 2, 300, 301, 1000, 2048, 3000, 3598, 3599];
+        p
+    }
+
+    #[test]
+    fn payload_round_trip_and_layout() {
+        let p = sample();
+        let b = p.encode();
+        assert_eq!(Payload::decode(&b).unwrap(), p);
+        assert_eq!(b[0], 6);
+        assert_eq!(b[1], 0x93, "9 earlier sends, prev, used");
+        assert_eq!(b[2], 0xF3);
+        assert_eq!(&b[4..12], &0x0102_0304_0506_0708u64.to_le_bytes());
+        // First two 12-bit ages 1 and 2 packed little-endian: 0x001, 0x002 -> 01 20 00.
+        assert_eq!(&b[26..29], &[0x01, 0x20, 0x00]);
+        // The last age (3599 = 0xE0F) sits in bits 96..108.
+        assert_eq!(&b[38..40], &[0x0F, 0x0E]);
+        for n in 0..=9u8 {
+            let mut q = sample();
+            q.n_ages = n;
+            for a in &mut q.ages[usize::from(n)..] {
+                *a = 0;
+            }
+            assert_eq!(Payload::decode(&q.encode()).unwrap(), q, "{n}");
+        }
+        assert_eq!(Payload::decode(&[0; 40]).unwrap(), Payload::none());
+        assert_eq!(Payload::none().encode(), [0; 40]);
+    }
+
+    #[test]
+    fn corrupt_payloads_are_refused() {
+        let good = sample().encode();
+        let cases: &[(usize, u8)] = &[
+            (0, 3),     // digits below 4
+            (0, 9),     // digits above 8
+            (1, 0xA0),  // 10 earlier sends
+            (1, 0x94),  // unknown flag
+            (39, 0x1E), // spare bits
+            (38, 0x11), // last age 0xE11 = 3601 >= HOUR
+        ];
+        for &(at, v) in cases {
+            let mut b = good;
+            b[at] = v;
+            assert_eq!(Payload::decode(&b), Err(Error::CorruptState), "byte {at} = {v:#x}");
+        }
+        let mut b = [0u8; 40];
+        b[5] = 1;
+        assert_eq!(Payload::decode(&b), Err(Error::CorruptState), "nothing issued but data");
+        let mut q = sample();
+        q.prev = false;
+        assert_eq!(Payload::decode(&q.encode()), Err(Error::CorruptState), "prev tag without flag");
+        let mut q = sample();
+        q.ages.swap(0, 1);
+        assert_eq!(Payload::decode(&q.encode()), Err(Error::CorruptState), "ages out of order");
+        let mut q = sample();
+        q.n_ages = 3;
+        let mut b = q.encode();
+        b[31] = 1; // an age beyond the count
+        assert_eq!(Payload::decode(&b), Err(Error::CorruptState));
+    }
+
+    #[test]
+    fn parse_ignores_spaces_only() {
+        let mut b = [0u8; MAX_DIGITS];
+        assert_eq!(parse("123456", 6, &mut b), Ok(()));
+        assert_eq!(&b[..6], b"123456");
+        assert_eq!(parse(" 123 456 ", 6, &mut b), Ok(()));
+        for bad in
+            ["12345", "1234567", "12345a", "", "      ", "123-456", "12345\u{663}", "１23456", "123\t456"]
+        {
+            assert_eq!(parse(bad, 6, &mut b), Err(Error::Mistyped), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn code_debug_hides_digits() {
+        let ctx = Context::new(&[5; 32], 0).unwrap();
+        let mut st = [0u8; STATE_BYTES];
+        let c = issue_with_rng(&ctx, "login", 1000, &mut st, &mut ChaCha20Rng::from_seed([1; 32])).unwrap();
+        let dbg = std::format!("{c:?}");
+        assert_eq!(dbg, "OtpCode(6 digits)");
+        assert!(!c.is_empty() && c.len() == 6);
+    }
+}

@@ -1,0 +1,174 @@
+//! RFC 4226 HOTP: counter-based codes.
+
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::lockout;
+use crate::state::{Kind, STATE_BYTES, State};
+
+use super::{Algorithm, Code, Keyed, check_digits, check_secret, parse_input, scan};
+
+const ACCEPTED: u8 = 1;
+const SPENT: u8 = 2;
+
+/// The HOTP code for `counter` (RFC 4226 §5.3).
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for a secret outside 10–64 bytes or digits outside 6–8.
+pub fn code(secret: &[u8], algorithm: Algorithm, digits: u32, counter: u64) -> Result<Code> {
+    check_secret(secret)?;
+    check_digits(digits)?;
+    Ok(Keyed::new(algorithm, secret).code(counter, digits))
+}
+
+/// Verifies a HOTP code against the counter stored in `state` (a [`Kind::Hotp`] blob; all
+/// zeros starts at counter 0) and returns the matched counter.
+///
+/// The counters `next ..= next + HOTP_LOOK_AHEAD` are all computed (the secret is keyed once;
+/// no early exit) and compared in constant time; the earliest match is accepted and the stored
+/// counter moves past it. A code equal to the last accepted counter's is `AlreadyUsed`.
+///
+/// # Errors
+/// In this order: [`Error::InvalidArgument`] (secret, digits), [`Error::CorruptState`] (state
+/// untouched), [`Error::Blocked`] / [`Error::Locked`], [`Error::Mistyped`] (not exactly `digits`
+/// ASCII digits after removing spaces; not counted), [`Error::AlreadyUsed`] (the last accepted
+/// code again, or the counter space is spent; not counted), [`Error::Wrong`] (counted by the
+/// lockout engine). The state is written back on every return after it was decoded.
+pub fn verify(
+    ctx: &Context,
+    secret: &[u8],
+    algorithm: Algorithm,
+    digits: u32,
+    code: &str,
+    now: u64,
+    state: &mut [u8; STATE_BYTES],
+) -> Result<u64> {
+    check_secret(secret)?;
+    check_digits(digits)?;
+    let mut s = State::decode(state, Kind::Hotp)?;
+    let r = verify_in(ctx, secret, algorithm, digits, code, now, &mut s);
+    *state = s.encode();
+    r
+}
+
+fn verify_in(
+    ctx: &Context,
+    secret: &[u8],
+    algorithm: Algorithm,
+    digits: u32,
+    code: &str,
+    now: u64,
+    s: &mut State,
+) -> Result<u64> {
+    lockout::check(s, now)?;
+    let input = parse_input(code, digits)?;
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&s.payload[..8]);
+    let next = u64::from_le_bytes(w);
+    let flags = s.payload[8];
+    if flags & SPENT != 0 {
+        return Err(Error::AlreadyUsed);
+    }
+    let keyed = Keyed::new(algorithm, secret);
+    let ahead = u64::from(ctx.policy().hotp_look_ahead);
+    // With a previous acceptance, also look at the last accepted counter to tell a replay.
+    let (first, floor) =
+        if flags & ACCEPTED != 0 && next > 0 { (next - 1, Some(next - 1)) } else { (next, None) };
+    let (found, at, used) = scan(&keyed, digits, input, first..=next.saturating_add(ahead), floor);
+    if found {
+        lockout::record_success(s);
+        let (new_next, spent) = match at.checked_add(1) {
+            Some(n) => (n, 0),
+            None => (u64::MAX, SPENT),
+        };
+        s.payload[..8].copy_from_slice(&new_next.to_le_bytes());
+        s.payload[8] = ACCEPTED | spent;
+        Ok(at)
+    } else if used {
+        Err(Error::AlreadyUsed)
+    } else {
+        lockout::record_failure(s, ctx.policy(), now);
+        Err(Error::Wrong)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Setting;
+
+    const SECRET: &[u8] = b"12345678901234567890";
+
+    /// RFC 4226 Appendix D: counters 0–9, HMAC-SHA-1, 6 digits.
+    pub(crate) const RFC4226: [&str; 10] =
+        ["755224", "287082", "359152", "969429", "338314", "254676", "287922", "162583", "399871", "520489"];
+
+    #[test]
+    fn rfc4226_appendix_d() {
+        for (c, want) in RFC4226.iter().enumerate() {
+            assert_eq!(code(SECRET, Algorithm::Sha1, 6, c as u64).unwrap().as_str(), *want);
+        }
+    }
+
+    fn ctx() -> Context {
+        Context::new(&[7; 32], 0).unwrap()
+    }
+
+    #[test]
+    fn verify_advances_and_refuses_replays() {
+        let ctx = ctx();
+        let mut st = [0u8; STATE_BYTES];
+        assert_eq!(verify(&ctx, SECRET, Algorithm::Sha1, 6, RFC4226[0], 1, &mut st), Ok(0));
+        assert_eq!(verify(&ctx, SECRET, Algorithm::Sha1, 6, RFC4226[0], 2, &mut st), Err(Error::AlreadyUsed));
+        // Skipping ahead within the look-ahead window (10).
+        assert_eq!(verify(&ctx, SECRET, Algorithm::Sha1, 6, "399 871", 3, &mut st), Ok(8));
+        assert_eq!(verify(&ctx, SECRET, Algorithm::Sha1, 6, RFC4226[8], 4, &mut st), Err(Error::AlreadyUsed));
+        // An older one (counter 5) is below the window: wrong, and counted.
+        assert_eq!(verify(&ctx, SECRET, Algorithm::Sha1, 6, RFC4226[5], 5, &mut st), Err(Error::Wrong));
+        assert_eq!(State::decode(&st, Kind::Hotp).unwrap().failures, 1);
+        assert_eq!(verify(&ctx, SECRET, Algorithm::Sha1, 6, RFC4226[9], 6, &mut st), Ok(9));
+        let s = State::decode(&st, Kind::Hotp).unwrap();
+        assert_eq!((s.failures, &s.payload[..9]), (0, &[10, 0, 0, 0, 0, 0, 0, 0, 1][..]));
+        assert_eq!(verify(&ctx, SECRET, Algorithm::Sha1, 6, "12345", 7, &mut st), Err(Error::Mistyped));
+        assert_eq!(State::decode(&st, Kind::Hotp).unwrap().failures, 0, "mistyped is not counted");
+    }
+
+    #[test]
+    fn look_ahead_limit() {
+        let mut ctx = ctx();
+        let mut st = [0u8; STATE_BYTES];
+        let c11 = code(SECRET, Algorithm::Sha1, 6, 11).unwrap();
+        assert_eq!(verify(&ctx, SECRET, Algorithm::Sha1, 6, c11.as_str(), 1, &mut st), Err(Error::Wrong));
+        let c10 = code(SECRET, Algorithm::Sha1, 6, 10).unwrap();
+        assert_eq!(verify(&ctx, SECRET, Algorithm::Sha1, 6, c10.as_str(), 1, &mut st), Ok(10));
+        ctx.set(Setting::HotpLookAhead, 0).unwrap();
+        let c12 = code(SECRET, Algorithm::Sha1, 6, 12).unwrap();
+        assert_eq!(verify(&ctx, SECRET, Algorithm::Sha1, 6, c12.as_str(), 1, &mut st), Err(Error::Wrong));
+        let c11 = code(SECRET, Algorithm::Sha1, 6, 11).unwrap();
+        assert_eq!(verify(&ctx, SECRET, Algorithm::Sha1, 6, c11.as_str(), 1, &mut st), Ok(11));
+    }
+
+    #[test]
+    fn counter_at_the_end_of_its_range() {
+        let ctx = ctx();
+        let mut s = State::fresh(Kind::Hotp);
+        s.payload[..8].copy_from_slice(&(u64::MAX - 1).to_le_bytes());
+        let mut st = s.encode();
+        let last = code(SECRET, Algorithm::Sha512, 8, u64::MAX).unwrap();
+        assert_eq!(verify(&ctx, SECRET, Algorithm::Sha512, 8, last.as_str(), 0, &mut st), Ok(u64::MAX));
+        assert_eq!(
+            verify(&ctx, SECRET, Algorithm::Sha512, 8, last.as_str(), 0, &mut st),
+            Err(Error::AlreadyUsed)
+        );
+    }
+
+    #[test]
+    fn corrupt_and_wrong_kind_state_untouched() {
+        let ctx = ctx();
+        let mut st = State::fresh(Kind::Totp).encode();
+        let copy = st;
+        assert_eq!(verify(&ctx, SECRET, Algorithm::Sha1, 6, "755224", 0, &mut st), Err(Error::CorruptState));
+        assert_eq!(st, copy);
+        assert_eq!(code(&SECRET[..9], Algorithm::Sha1, 6, 0).unwrap_err(), Error::InvalidArgument);
+        assert_eq!(code(SECRET, Algorithm::Sha1, 9, 0).unwrap_err(), Error::InvalidArgument);
+    }
+}

@@ -1,0 +1,398 @@
+//! Authenticator apps: RFC 4226 HOTP and RFC 6238 TOTP codes, enrolment (secret, `otpauth://`
+//! URI, SVG QR code) and verification with replay protection.
+//!
+//! - [`generate_secret_with_rng`] (or [`generate_secret`] with the `std` feature) draws a new
+//!   secret: 16–64 bytes, [`DEFAULT_SECRET_BYTES`] (20, 160 bits as RFC 4226 recommends) by default.
+//! - [`uri::build`] writes the Key URI an app scans; [`qr::svg`] renders it as an SVG QR code;
+//!   [`uri::parse`] reads one back (for hosts importing enrolments from another system).
+//! - [`totp_code`] / [`hotp_code`] compute a code; [`totp_verify`] / [`hotp_verify`] check one
+//!   against the caller's [state blob](crate::state).
+//!
+//! # Secret lengths
+//! New secrets are 16–64 bytes (RFC 4226 §4 requires at least 128 bits). Computing and
+//! verifying codes, building URIs and parsing them accept **10–64 bytes**
+//! ([`MIN_SECRET_BYTES`]..=[`MAX_SECRET_BYTES`]): many existing enrolments use 80-bit
+//! (10-byte, 16 base32 symbols) secrets, and a portal importing them must keep them working
+//! until they are re-enrolled. Anything outside the range is [`Error::InvalidArgument`].
+//!
+//! # State blobs
+//! A TOTP blob ([`Kind::Totp`](crate::state::Kind::Totp)) stores the last accepted time step:
+//! payload bytes 0..8 the step (little-endian), byte 8 bit 0 set once a step was accepted. A
+//! HOTP blob ([`Kind::Hotp`](crate::state::Kind::Hotp)) stores the next expected counter in
+//! bytes 0..8, byte 8 bit 0 set once a counter was accepted, bit 1 set when the counter space is
+//! spent (after accepting counter `u64::MAX`). One blob belongs to one enrolment: when the
+//! secret or the period changes, start from a fresh (all-zero) blob.
+
+use subtle::{ConstantTimeEq, ConstantTimeGreater};
+use zeroize::Zeroize;
+
+use crate::error::{Error, Result};
+use crate::mac::{HmacKey, Sha1, Sha256, Sha512};
+
+pub mod hotp;
+pub mod qr;
+pub mod time;
+pub mod uri;
+
+pub use hotp::{code as hotp_code, verify as hotp_verify};
+pub use time::{code as totp_code, verify as totp_verify};
+
+/// Smallest secret accepted by code, verify and URI functions (80 bits; see the module docs).
+pub const MIN_SECRET_BYTES: usize = 10;
+/// Smallest secret [`generate_secret_with_rng`] makes (RFC 4226 §4: at least 128 bits).
+pub const MIN_NEW_SECRET_BYTES: usize = 16;
+/// Largest secret accepted anywhere (the SHA-512 vectors of RFC 6238 use 64 bytes).
+pub const MAX_SECRET_BYTES: usize = 64;
+/// Default length of a new secret (160 bits, RFC 4226 §4's recommendation).
+pub const DEFAULT_SECRET_BYTES: usize = 20;
+/// Default period, seconds (what every app assumes when the URI omits it).
+pub const DEFAULT_PERIOD: u32 = 30;
+/// Default number of digits.
+pub const DEFAULT_DIGITS: u32 = 6;
+/// Longest code ([`Code`] capacity).
+pub const MAX_DIGITS: usize = 8;
+
+/// The HMAC hash function of an enrolment. SHA-1 is the only one every app supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+#[repr(i32)]
+pub enum Algorithm {
+    /// HMAC-SHA-1 (the default; RFC 4226).
+    #[default]
+    Sha1 = 1,
+    /// HMAC-SHA-256 (RFC 6238).
+    Sha256 = 2,
+    /// HMAC-SHA-512 (RFC 6238).
+    Sha512 = 3,
+}
+
+impl Algorithm {
+    /// The algorithm for a C value (`PCODES_ALGORITHM_*`): 1, 2, 3.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] for any other value.
+    pub fn from_id(id: i32) -> Result<Self> {
+        match id {
+            1 => Ok(Self::Sha1),
+            2 => Ok(Self::Sha256),
+            3 => Ok(Self::Sha512),
+            _ => Err(Error::InvalidArgument),
+        }
+    }
+
+    /// The name in a Key URI: `"SHA1"`, `"SHA256"`, `"SHA512"`.
+    #[must_use]
+    pub fn uri_name(self) -> &'static str {
+        match self {
+            Self::Sha1 => "SHA1",
+            Self::Sha256 => "SHA256",
+            Self::Sha512 => "SHA512",
+        }
+    }
+}
+
+/// Checked TOTP parameters: algorithm, 6–8 digits, period 1–3600 s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Params {
+    algorithm: Algorithm,
+    digits: u32,
+    period: u32,
+}
+
+impl Default for Params {
+    /// SHA-1, 6 digits, 30 s: what every app assumes.
+    fn default() -> Self {
+        Self { algorithm: Algorithm::Sha1, digits: DEFAULT_DIGITS, period: DEFAULT_PERIOD }
+    }
+}
+
+impl Params {
+    /// Checks and bundles TOTP parameters.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`] unless `digits` is 6–8 and `period` is 1–3600.
+    pub fn new(algorithm: Algorithm, digits: u32, period: u32) -> Result<Self> {
+        check_digits(digits)?;
+        if !(1..=3600).contains(&period) {
+            return Err(Error::InvalidArgument);
+        }
+        Ok(Self { algorithm, digits, period })
+    }
+
+    /// The HMAC hash.
+    #[must_use]
+    pub fn algorithm(&self) -> Algorithm {
+        self.algorithm
+    }
+
+    /// Digits per code (6–8).
+    #[must_use]
+    pub fn digits(&self) -> u32 {
+        self.digits
+    }
+
+    /// Seconds per time step (1–3600).
+    #[must_use]
+    pub fn period(&self) -> u32 {
+        self.period
+    }
+}
+
+pub(crate) fn check_digits(digits: u32) -> Result<()> {
+    if (6..=8).contains(&digits) { Ok(()) } else { Err(Error::InvalidArgument) }
+}
+
+pub(crate) fn check_secret(secret: &[u8]) -> Result<()> {
+    if (MIN_SECRET_BYTES..=MAX_SECRET_BYTES).contains(&secret.len()) {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument)
+    }
+}
+
+/// A code as ASCII digits (6–8, leading zeros kept). Its `Debug` output hides the digits;
+/// zeroized on drop.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Code {
+    digits: [u8; MAX_DIGITS],
+    len: u8,
+}
+
+impl Code {
+    #[allow(clippy::cast_possible_truncation)] // digits ≤ 8, v % 10 < 10
+    fn new(value: u32, digits: u32) -> Self {
+        let mut c = Self { digits: [b'0'; MAX_DIGITS], len: digits as u8 };
+        let mut v = value;
+        for d in c.digits[..digits as usize].iter_mut().rev() {
+            *d = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+        c
+    }
+
+    /// The digits, e.g. `"094287"`.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits are ever stored.
+        core::str::from_utf8(&self.digits[..usize::from(self.len)]).unwrap_or("")
+    }
+}
+
+impl core::fmt::Debug for Code {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "Code({} digits)", self.len)
+    }
+}
+
+impl Drop for Code {
+    fn drop(&mut self) {
+        self.digits.zeroize();
+    }
+}
+
+/// The secret keyed once into HMAC midstates, for one call.
+pub(crate) enum Keyed {
+    Sha1(HmacKey<Sha1>),
+    Sha256(HmacKey<Sha256>),
+    Sha512(HmacKey<Sha512>),
+}
+
+const POW10: [u32; 9] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+
+/// RFC 4226 §5.3 dynamic truncation.
+fn truncate(mac: &[u8]) -> u32 {
+    let off = usize::from(mac[mac.len() - 1] & 0x0f);
+    u32::from_be_bytes([mac[off] & 0x7f, mac[off + 1], mac[off + 2], mac[off + 3]])
+}
+
+impl Keyed {
+    pub(crate) fn new(algorithm: Algorithm, secret: &[u8]) -> Self {
+        match algorithm {
+            Algorithm::Sha1 => Self::Sha1(HmacKey::new(secret)),
+            Algorithm::Sha256 => Self::Sha256(HmacKey::new(secret)),
+            Algorithm::Sha512 => Self::Sha512(HmacKey::new(secret)),
+        }
+    }
+
+    /// HOTP value of `counter` (RFC 4226 §5.3), reduced to `digits` (6–8) digits.
+    pub(crate) fn value(&self, counter: u64, digits: u32) -> u32 {
+        let msg = counter.to_be_bytes();
+        let v = match self {
+            Self::Sha1(k) => {
+                let mut m = k.mac(&[&msg]);
+                let v = truncate(&m);
+                m.zeroize();
+                v
+            }
+            Self::Sha256(k) => {
+                let mut m = k.mac(&[&msg]);
+                let v = truncate(&m);
+                m.zeroize();
+                v
+            }
+            Self::Sha512(k) => {
+                let mut m = k.mac(&[&msg]);
+                let v = truncate(&m);
+                m.zeroize();
+                v
+            }
+        };
+        v % POW10[digits as usize]
+    }
+
+    pub(crate) fn code(&self, counter: u64, digits: u32) -> Code {
+        let mut v = self.value(counter, digits);
+        let c = Code::new(v, digits);
+        v.zeroize();
+        c
+    }
+}
+
+/// Parses what a person typed: spaces are removed, then exactly `digits` ASCII digits must
+/// remain (nothing else).
+///
+/// # Errors
+/// [`Error::Mistyped`].
+pub(crate) fn parse_input(input: &str, digits: u32) -> Result<u32> {
+    let mut v: u32 = 0;
+    let mut n = 0u32;
+    for &b in input.as_bytes() {
+        match b {
+            b' ' => {}
+            b'0'..=b'9' if n < digits => {
+                v = v * 10 + u32::from(b - b'0');
+                n += 1;
+            }
+            _ => {
+                v.zeroize();
+                return Err(Error::Mistyped);
+            }
+        }
+    }
+    if n == digits {
+        Ok(v)
+    } else {
+        v.zeroize();
+        Err(Error::Mistyped)
+    }
+}
+
+/// Scans the candidate counters `candidates` in full (no early exit), comparing each code with
+/// `input` in constant time. Returns `(found, earliest matching counter above `floor`, any match
+/// at or below `floor`)`; `floor = None` means every counter is fresh.
+pub(crate) fn scan(
+    keyed: &Keyed,
+    digits: u32,
+    input: u32,
+    candidates: core::ops::RangeInclusive<u64>,
+    floor: Option<u64>,
+) -> (bool, u64, bool) {
+    let mut found = subtle::Choice::from(0);
+    let mut at = 0u64;
+    let mut used = subtle::Choice::from(0);
+    for c in candidates {
+        let mut v = keyed.value(c, digits);
+        let eq = v.ct_eq(&input);
+        v.zeroize();
+        let fresh = match floor {
+            Some(f) => c.ct_gt(&f),
+            None => subtle::Choice::from(1),
+        };
+        let take = eq & fresh & !found;
+        at = subtle::ConditionallySelectable::conditional_select(&at, &c, take);
+        found |= eq & fresh;
+        used |= eq & !fresh;
+    }
+    (found.into(), at, used.into())
+}
+
+/// Fills `out` (16–64 bytes) with a new random secret.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for a length outside 16–64 (nothing written).
+pub fn generate_secret_with_rng<R: crate::rng::CryptoRng + ?Sized>(
+    out: &mut [u8],
+    rng: &mut R,
+) -> Result<()> {
+    if !(MIN_NEW_SECRET_BYTES..=MAX_SECRET_BYTES).contains(&out.len()) {
+        return Err(Error::InvalidArgument);
+    }
+    rng.fill_bytes(out);
+    Ok(())
+}
+
+/// Fills `out` (16–64 bytes) with a new secret from the operating system's randomness.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for a bad length; [`Error::RngFailure`].
+#[cfg(feature = "std")]
+pub fn generate_secret(out: &mut [u8]) -> Result<()> {
+    crate::rng::with_system_rng(out.len() as u64, |rng| generate_secret_with_rng(out, rng))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn algorithm_ids() {
+        assert_eq!(Algorithm::from_id(1), Ok(Algorithm::Sha1));
+        assert_eq!(Algorithm::from_id(2), Ok(Algorithm::Sha256));
+        assert_eq!(Algorithm::from_id(3), Ok(Algorithm::Sha512));
+        for bad in [0, 4, -1, i32::MIN, i32::MAX] {
+            assert_eq!(Algorithm::from_id(bad), Err(Error::InvalidArgument));
+        }
+    }
+
+    #[test]
+    fn params_ranges() {
+        for d in [6, 7, 8] {
+            for p in [1, 30, 3600] {
+                assert!(Params::new(Algorithm::Sha256, d, p).is_ok());
+            }
+        }
+        for (d, p) in [(5, 30), (9, 30), (0, 30), (u32::MAX, 30), (6, 0), (6, 3601), (6, u32::MAX)] {
+            assert_eq!(Params::new(Algorithm::Sha1, d, p), Err(Error::InvalidArgument), "{d} {p}");
+        }
+    }
+
+    #[test]
+    fn input_parsing() {
+        assert_eq!(parse_input("123456", 6), Ok(123_456));
+        assert_eq!(parse_input(" 123 456 ", 6), Ok(123_456));
+        assert_eq!(parse_input("00000001", 8), Ok(1));
+        for bad in ["12345", "1234567", "12345a", "１２３４５６", "123-456", "", "      ", "+12345"] {
+            assert_eq!(parse_input(bad, 6), Err(Error::Mistyped), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn code_formatting_and_debug() {
+        let c = Code::new(4_287, 6);
+        assert_eq!(c.as_str(), "004287");
+        assert_eq!(std::format!("{c:?}"), "Code(6 digits)");
+        assert_eq!(Code::new(99_999_999, 8).as_str(), "99999999");
+    }
+
+    #[test]
+    fn secret_generation() {
+        use crate::rng::SeedableRng;
+        let mut rng = crate::rng::ChaCha20Rng::from_seed([1; 32]);
+        let mut a = [0u8; 20];
+        generate_secret_with_rng(&mut a, &mut rng).unwrap();
+        let mut b = [0u8; 20];
+        generate_secret_with_rng(&mut b, &mut rng).unwrap();
+        assert_ne!(a, b);
+        assert_ne!(a, [0; 20]);
+        let mut short = [0u8; 15];
+        assert_eq!(generate_secret_with_rng(&mut short, &mut rng), Err(Error::InvalidArgument));
+        let mut long = [0u8; 65];
+        assert_eq!(generate_secret_with_rng(&mut long, &mut rng), Err(Error::InvalidArgument));
+        #[cfg(feature = "std")]
+        {
+            let mut s = [0u8; 64];
+            generate_secret(&mut s).unwrap();
+            assert_ne!(s, [0; 64]);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+//! RFC 6238 TOTP: time-based codes with a replay-protected verification window.
+
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::lockout;
+use crate::state::{Kind, STATE_BYTES, State};
+
+use super::{Code, Keyed, Params, check_secret, parse_input, scan};
+
+const ACCEPTED: u8 = 1;
+
+/// The time step of `now` (RFC 6238 §4.2, T0 = 0): `now / period`.
+#[must_use]
+pub fn step(now: u64, params: &Params) -> u64 {
+    now / u64::from(params.period())
+}
+
+/// The TOTP code at unix time `now`.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for a secret outside 10–64 bytes.
+pub fn code(secret: &[u8], params: &Params, now: u64) -> Result<Code> {
+    check_secret(secret)?;
+    Ok(Keyed::new(params.algorithm(), secret).code(step(now, params), params.digits()))
+}
+
+/// Verifies a TOTP code typed by a person at unix time `now`, with `state` a [`Kind::Totp`]
+/// blob (all zeros for a new enrolment). Returns the drift: matched step − current step.
+///
+/// Every step from `current − w` to `current + w` (w = `TOTP_WINDOW_STEPS`, clipped at 0 and
+/// `u64::MAX`) is computed with the secret keyed once, and compared in constant time; no early
+/// exit. The earliest matching step after the last accepted one is accepted and stored; a code
+/// that only matches the last accepted step or an earlier one is `AlreadyUsed` (RFC 6238 §5.2).
+///
+/// # Errors
+/// In this order: [`Error::InvalidArgument`] (secret), [`Error::CorruptState`] (state
+/// untouched), [`Error::Blocked`] / [`Error::Locked`], [`Error::Mistyped`] (not exactly the
+/// right number of ASCII digits after removing spaces; not counted), [`Error::AlreadyUsed`] (not
+/// counted), [`Error::Wrong`] (counted by the lockout engine). The state is written back on
+/// every return after it was decoded.
+pub fn verify(
+    ctx: &Context,
+    secret: &[u8],
+    params: &Params,
+    code: &str,
+    now: u64,
+    state: &mut [u8; STATE_BYTES],
+) -> Result<i32> {
+    check_secret(secret)?;
+    let mut s = State::decode(state, Kind::Totp)?;
+    let r = verify_in(ctx, secret, params, code, now, &mut s);
+    *state = s.encode();
+    r
+}
+
+/// The last accepted step stored in a TOTP blob, or `None` (fresh, or nothing accepted yet).
+///
+/// # Errors
+/// [`Error::CorruptState`] if `state` is not a TOTP blob.
+pub fn last_step(state: &[u8; STATE_BYTES]) -> Result<Option<u64>> {
+    let s = State::decode(state, Kind::Totp)?;
+    Ok(stored(&s))
+}
+
+fn stored(s: &State) -> Option<u64> {
+    let mut w = [0u8; 8];
+    w.copy_from_slice(&s.payload[..8]);
+    (s.payload[8] & ACCEPTED != 0).then_some(u64::from_le_bytes(w))
+}
+
+fn verify_in(
+    ctx: &Context,
+    secret: &[u8],
+    params: &Params,
+    code: &str,
+    now: u64,
+    s: &mut State,
+) -> Result<i32> {
+    lockout::check(s, now)?;
+    let input = parse_input(code, params.digits())?;
+    let keyed = Keyed::new(params.algorithm(), secret);
+    let current = step(now, params);
+    let w = u64::from(ctx.policy().totp_window_steps);
+    let range = current.saturating_sub(w)..=current.saturating_add(w);
+    let (found, at, used) = scan(&keyed, params.digits(), input, range, stored(s));
+    if found {
+        lockout::record_success(s);
+        s.payload[..8].copy_from_slice(&at.to_le_bytes());
+        s.payload[8] = ACCEPTED;
+        // |at − current| ≤ w ≤ 10.
+        let drift =
+            if at >= current { i32::try_from(at - current) } else { i32::try_from(current - at).map(|d| -d) };
+        drift.map_err(|_| Error::Internal)
+    } else if used {
+        Err(Error::AlreadyUsed)
+    } else {
+        lockout::record_failure(s, ctx.policy(), now);
+        Err(Error::Wrong)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Algorithm;
+    use super::*;
+    use crate::policy::Setting;
+
+    /// RFC 6238 Appendix B seeds: the ASCII "1234567890" repeated to 20, 32 and 64 bytes.
+    pub(crate) fn seed(alg: Algorithm) -> &'static [u8] {
+        const S: &[u8; 64] = b"1234567890123456789012345678901234567890123456789012345678901234";
+        match alg {
+            Algorithm::Sha1 => &S[..20],
+            Algorithm::Sha256 => &S[..32],
+            Algorithm::Sha512 => &S[..64],
+        }
+    }
+
+    /// RFC 6238 Appendix B, all 18 rows (8 digits, 30 s).
+    #[test]
+    fn rfc6238_appendix_b() {
+        let rows: [(u64, &str, &str, &str); 6] = [
+            (59, "94287082", "46119246", "90693936"),
+            (1_111_111_109, "07081804", "68084774", "25091201"),
+            (1_111_111_111, "14050471", "67062674", "99943326"),
+            (1_234_567_890, "89005924", "91819424", "93441116"),
+            (2_000_000_000, "69279037", "90698825", "38618901"),
+            (20_000_000_000, "65353130", "77737706", "47863826"),
+        ];
+        for (t, s1, s256, s512) in rows {
+            for (alg, want) in [(Algorithm::Sha1, s1), (Algorithm::Sha256, s256), (Algorithm::Sha512, s512)] {
+                let p = Params::new(alg, 8, 30).unwrap();
+                assert_eq!(code(seed(alg), &p, t).unwrap().as_str(), want, "{alg:?} t={t}");
+            }
+        }
+    }
+
+    #[test]
+    fn extreme_times_and_periods() {
+        for alg in [Algorithm::Sha1, Algorithm::Sha256, Algorithm::Sha512] {
+            for period in [1, 30, 3600] {
+                for d in [6, 7, 8] {
+                    let p = Params::new(alg, d, period).unwrap();
+                    for t in [0, 1, u64::MAX - 1, u64::MAX] {
+                        let c = code(seed(alg), &p, t).unwrap();
+                        assert_eq!(c.as_str().len(), d as usize);
+                        let ctx = Context::new(&[1; 32], 0).unwrap();
+                        let mut st = [0u8; STATE_BYTES];
+                        assert_eq!(verify(&ctx, seed(alg), &p, c.as_str(), t, &mut st), Ok(0));
+                        assert_eq!(last_step(&st), Ok(Some(t / u64::from(period))));
+                    }
+                }
+            }
+        }
+    }
+
+    fn ctx() -> Context {
+        Context::new(&[3; 32], 0).unwrap()
+    }
+
+    #[test]
+    fn window_drift_replay_and_lockout() {
+        let ctx = ctx();
+        let p = Params::default();
+        let secret = seed(Algorithm::Sha1);
+        let t = 1_700_000_000u64; // step 56_666_666, 20 s into it
+        let at = |k: i64| code(secret, &p, t.wrapping_add_signed(30 * k)).unwrap();
+        let mut st = [0u8; STATE_BYTES];
+        // The app's clock is one step behind.
+        assert_eq!(verify(&ctx, secret, &p, at(-1).as_str(), t, &mut st), Ok(-1));
+        // The same code again: replay.
+        assert_eq!(verify(&ctx, secret, &p, at(-1).as_str(), t, &mut st), Err(Error::AlreadyUsed));
+        // The current code is still fresh.
+        assert_eq!(verify(&ctx, secret, &p, at(0).as_str(), t + 1, &mut st), Ok(0));
+        assert_eq!(verify(&ctx, secret, &p, at(0).as_str(), t + 2, &mut st), Err(Error::AlreadyUsed));
+        // One step ahead.
+        assert_eq!(verify(&ctx, secret, &p, at(1).as_str(), t + 3, &mut st), Ok(1));
+        // Earlier steps within the window are replays even though never used themselves.
+        let mut st2 = [0u8; STATE_BYTES];
+        assert_eq!(verify(&ctx, secret, &p, at(1).as_str(), t, &mut st2), Ok(1));
+        assert_eq!(verify(&ctx, secret, &p, at(0).as_str(), t, &mut st2), Err(Error::AlreadyUsed));
+        // Two steps away is outside the default window: wrong, counted.
+        let mut st3 = [0u8; STATE_BYTES];
+        assert_eq!(verify(&ctx, secret, &p, at(-2).as_str(), t, &mut st3), Err(Error::Wrong));
+        assert_eq!(verify(&ctx, secret, &p, at(2).as_str(), t, &mut st3), Err(Error::Wrong));
+        let s = State::decode(&st3, Kind::Totp).unwrap();
+        assert_eq!((s.failures, stored(&s)), (2, None));
+        // Mistyped is neither counted nor checked.
+        assert_eq!(verify(&ctx, secret, &p, "12345", t, &mut st3), Err(Error::Mistyped));
+        assert_eq!(State::decode(&st3, Kind::Totp).unwrap().failures, 2);
+        // Three more wrong codes lock (5 in a row).
+        for i in 0..3 {
+            assert_eq!(verify(&ctx, secret, &p, at(-5).as_str(), t + i, &mut st3), Err(Error::Wrong));
+        }
+        assert_eq!(verify(&ctx, secret, &p, at(0).as_str(), t + 3, &mut st3), Err(Error::Locked));
+        assert_eq!(crate::state::retry_at(&st3, t + 3), Ok(t + 2 + 900));
+        // After the lock the right code works and clears the count.
+        let later = t + 902;
+        let c = code(secret, &p, later).unwrap();
+        assert_eq!(verify(&ctx, secret, &p, c.as_str(), later, &mut st3), Ok(0));
+        assert_eq!(State::decode(&st3, Kind::Totp).unwrap().failures, 0);
+    }
+
+    #[test]
+    fn wider_and_zero_windows() {
+        let mut ctx = ctx();
+        let p = Params::new(Algorithm::Sha256, 8, 60).unwrap();
+        let secret = seed(Algorithm::Sha256);
+        let t = 1_000_000u64;
+        ctx.set(Setting::TotpWindowSteps, 3).unwrap();
+        for k in [-3i64, 3] {
+            let mut st = [0u8; STATE_BYTES];
+            let c = code(secret, &p, t.wrapping_add_signed(60 * k)).unwrap();
+            assert_eq!(verify(&ctx, secret, &p, c.as_str(), t, &mut st), Ok(i32::try_from(k).unwrap()));
+        }
+        ctx.set(Setting::TotpWindowSteps, 0).unwrap();
+        let mut st = [0u8; STATE_BYTES];
+        let c = code(secret, &p, t - 60).unwrap();
+        assert_eq!(verify(&ctx, secret, &p, c.as_str(), t, &mut st), Err(Error::Wrong));
+        // At time 0 the window is clipped, not wrapped.
+        ctx.set(Setting::TotpWindowSteps, 10).unwrap();
+        let mut st = [0u8; STATE_BYTES];
+        let wrapped = code(secret, &p, u64::MAX).unwrap();
+        assert_eq!(verify(&ctx, secret, &p, wrapped.as_str(), 0, &mut st), Err(Error::Wrong));
+    }
+
+    #[test]
+    fn bad_inputs() {
+        let ctx = ctx();
+        let p = Params::default();
+        let mut st = State::fresh(Kind::Hotp).encode();
+        let copy = st;
+        assert_eq!(verify(&ctx, &[1; 20], &p, "123456", 0, &mut st), Err(Error::CorruptState));
+        assert_eq!(st, copy, "wrong kind left unchanged");
+        let mut st = [0u8; STATE_BYTES];
+        assert_eq!(verify(&ctx, &[1; 9], &p, "123456", 0, &mut st), Err(Error::InvalidArgument));
+        assert_eq!(verify(&ctx, &[1; 65], &p, "123456", 0, &mut st), Err(Error::InvalidArgument));
+        assert_eq!(code(&[1; 65], &p, 0).unwrap_err(), Error::InvalidArgument);
+        // 10-byte secrets (common in existing enrolments) work.
+        let c = code(&[1; 10], &p, 100).unwrap();
+        assert_eq!(verify(&ctx, &[1; 10], &p, c.as_str(), 100, &mut st), Ok(0));
+    }
+}

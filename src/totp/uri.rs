@@ -1,0 +1,532 @@
+//! The Key URI format that authenticator apps scan:
+//! `otpauth://totp/Issuer:account?secret=BASE32&issuer=Issuer[&algorithm=SHA256][&digits=8][&period=60]`.
+//!
+//! [`build`] percent-encodes the issuer and account (every byte except RFC 3986's unreserved
+//! `A–Z a–z 0–9 - . _ ~`, so Cyrillic becomes its UTF-8 `%D0%..` escapes and a space `%20`),
+//! writes the issuer both as the label prefix and as the `issuer` parameter (as the format
+//! recommends), and omits `algorithm`, `digits` and `period` when they are the defaults (SHA1, 6,
+//! 30), which the widest set of apps reads correctly.
+//!
+//! [`parse`] reads such a URI back (TOTP or HOTP) into a fixed-size [`Enrolment`], without
+//! allocating; when both the label prefix and the `issuer` parameter are present they must agree.
+
+use zeroize::Zeroize;
+
+use crate::base32;
+use crate::error::{Error, Result};
+
+use super::{
+    Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, MAX_SECRET_BYTES, MIN_SECRET_BYTES, Params, check_digits,
+    check_secret,
+};
+
+/// Longest issuer, in UTF-8 bytes (before percent-encoding).
+pub const MAX_ISSUER_BYTES: usize = 64;
+/// Longest account name, in UTF-8 bytes (before percent-encoding).
+pub const MAX_ACCOUNT_BYTES: usize = 128;
+/// A buffer of this size holds any URI [`build`] makes, plus a NUL (worst case 941 + 1).
+pub const URI_BYTES: usize = 1024;
+
+/// Appends into a fixed buffer.
+struct Out<'o> {
+    buf: &'o mut [u8],
+    len: usize,
+}
+
+impl Out<'_> {
+    fn push(&mut self, s: &[u8]) -> Result<()> {
+        let end = self.len.checked_add(s.len()).ok_or(Error::BufferTooSmall)?;
+        self.buf.get_mut(self.len..end).ok_or(Error::BufferTooSmall)?.copy_from_slice(s);
+        self.len = end;
+        Ok(())
+    }
+
+    fn push_encoded(&mut self, s: &str) -> Result<()> {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        for &b in s.as_bytes() {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+                self.push(&[b])?;
+            } else {
+                self.push(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 15)]])?;
+            }
+        }
+        Ok(())
+    }
+
+    fn push_u32(&mut self, v: u32) -> Result<()> {
+        let mut d = [0u8; 10];
+        let mut i = d.len();
+        let mut v = v;
+        loop {
+            i -= 1;
+            d[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        self.push(&d[i..])
+    }
+}
+
+fn check_name(s: &str, max: usize) -> Result<()> {
+    if s.is_empty() || s.len() > max || s.chars().any(|c| c == ':' || c.is_control()) {
+        return Err(Error::InvalidArgument);
+    }
+    Ok(())
+}
+
+/// Writes the TOTP Key URI for an enrolment into `out`; returns it.
+///
+/// `issuer` (1–64 bytes) and `account` (1–128 bytes) are UTF-8 without `:` or control
+/// characters. A buffer of [`URI_BYTES`] is always large enough.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for a secret outside 10–64 bytes or a bad issuer/account;
+/// [`Error::BufferTooSmall`] (contents of `out` unspecified).
+pub fn build<'o>(
+    secret: &[u8],
+    issuer: &str,
+    account: &str,
+    params: &Params,
+    out: &'o mut [u8],
+) -> Result<&'o str> {
+    check_secret(secret)?;
+    check_name(issuer, MAX_ISSUER_BYTES)?;
+    check_name(account, MAX_ACCOUNT_BYTES)?;
+    let mut o = Out { buf: out, len: 0 };
+    o.push(b"otpauth://totp/")?;
+    o.push_encoded(issuer)?;
+    o.push(b":")?;
+    o.push_encoded(account)?;
+    o.push(b"?secret=")?;
+    let mut b32 = [0u8; base32::encoded_len(MAX_SECRET_BYTES)];
+    let r = base32::encode(secret, &mut b32).and_then(|s| o.push(s.as_bytes()));
+    b32.zeroize();
+    r?;
+    o.push(b"&issuer=")?;
+    o.push_encoded(issuer)?;
+    if params.algorithm() != Algorithm::Sha1 {
+        o.push(b"&algorithm=")?;
+        o.push(params.algorithm().uri_name().as_bytes())?;
+    }
+    if params.digits() != DEFAULT_DIGITS {
+        o.push(b"&digits=")?;
+        o.push_u32(params.digits())?;
+    }
+    if params.period() != DEFAULT_PERIOD {
+        o.push(b"&period=")?;
+        o.push_u32(params.period())?;
+    }
+    let n = o.len;
+    core::str::from_utf8(&o.buf[..n]).map_err(|_| Error::Internal)
+}
+
+/// Which kind of code a URI enrols.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OtpType {
+    /// `otpauth://totp/...`
+    Totp,
+    /// `otpauth://hotp/...` (with a `counter` parameter).
+    Hotp,
+}
+
+/// A parsed Key URI. Fixed size, no allocation; its `Debug` output hides the secret, which is
+/// zeroized on drop.
+#[derive(Clone)]
+pub struct Enrolment {
+    otp_type: OtpType,
+    params: Params,
+    counter: u64,
+    secret: [u8; MAX_SECRET_BYTES],
+    secret_len: u8,
+    issuer: [u8; MAX_ISSUER_BYTES],
+    issuer_len: u8,
+    account: [u8; MAX_ACCOUNT_BYTES],
+    account_len: u8,
+}
+
+impl core::fmt::Debug for Enrolment {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Enrolment")
+            .field("otp_type", &self.otp_type)
+            .field("issuer", &self.issuer())
+            .field("account", &self.account())
+            .field("params", &self.params)
+            .field("counter", &self.counter)
+            .field("secret", &format_args!("<{} bytes>", self.secret_len))
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Enrolment {
+    fn drop(&mut self) {
+        self.secret.zeroize();
+    }
+}
+
+impl Enrolment {
+    /// TOTP or HOTP.
+    #[must_use]
+    pub fn otp_type(&self) -> OtpType {
+        self.otp_type
+    }
+
+    /// The secret (10–64 bytes).
+    #[must_use]
+    pub fn secret(&self) -> &[u8] {
+        &self.secret[..usize::from(self.secret_len)]
+    }
+
+    /// The issuer (from the label prefix or the `issuer` parameter), if any.
+    #[must_use]
+    pub fn issuer(&self) -> Option<&str> {
+        let s = core::str::from_utf8(&self.issuer[..usize::from(self.issuer_len)]).unwrap_or("");
+        (!s.is_empty()).then_some(s)
+    }
+
+    /// The account name.
+    #[must_use]
+    pub fn account(&self) -> &str {
+        core::str::from_utf8(&self.account[..usize::from(self.account_len)]).unwrap_or("")
+    }
+
+    /// Algorithm, digits and period (period is 30 for HOTP, where it has no meaning).
+    #[must_use]
+    pub fn params(&self) -> Params {
+        self.params
+    }
+
+    /// The HOTP initial counter (0 for TOTP).
+    #[must_use]
+    pub fn counter(&self) -> u64 {
+        self.counter
+    }
+}
+
+fn hex_val(b: u8) -> Result<u8> {
+    match b {
+        b'0'..=b'9' => Ok(b - b'0'),
+        b'a'..=b'f' => Ok(b - b'a' + 10),
+        b'A'..=b'F' => Ok(b - b'A' + 10),
+        _ => Err(Error::InvalidArgument),
+    }
+}
+
+/// Percent-decodes `s` into `out`; returns the length. The result must be UTF-8.
+fn pct_decode(s: &[u8], out: &mut [u8]) -> Result<usize> {
+    let mut i = 0;
+    let mut n = 0;
+    while i < s.len() {
+        let b = if s[i] == b'%' {
+            let hi = hex_val(*s.get(i + 1).ok_or(Error::InvalidArgument)?)?;
+            let lo = hex_val(*s.get(i + 2).ok_or(Error::InvalidArgument)?)?;
+            i += 3;
+            (hi << 4) | lo
+        } else {
+            i += 1;
+            s[i - 1]
+        };
+        *out.get_mut(n).ok_or(Error::InvalidArgument)? = b;
+        n += 1;
+    }
+    core::str::from_utf8(&out[..n]).map_err(|_| Error::InvalidArgument)?;
+    Ok(n)
+}
+
+fn parse_u64(s: &[u8]) -> Result<u64> {
+    if s.is_empty() || s.len() > 20 {
+        return Err(Error::InvalidArgument);
+    }
+    let mut v: u64 = 0;
+    for &b in s {
+        if !b.is_ascii_digit() {
+            return Err(Error::InvalidArgument);
+        }
+        v = v
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u64::from(b - b'0')))
+            .ok_or(Error::InvalidArgument)?;
+    }
+    Ok(v)
+}
+
+fn small(s: &[u8]) -> Result<u32> {
+    u32::try_from(parse_u64(s)?).map_err(|_| Error::InvalidArgument)
+}
+
+/// Parses a Key URI (`otpauth://totp/...` or `otpauth://hotp/...`).
+///
+/// Accepted: scheme and type in any case; a label `Issuer:account` or `account` (the colon may
+/// be written `%3A` and followed by spaces); parameters `secret` (required, base32 in any case,
+/// padding allowed, 10–64 bytes), `issuer`, `algorithm` (`SHA1`/`SHA256`/`SHA512`, any case),
+/// `digits` (6–8), `period` (1–3600), `counter` (required for HOTP); other parameters (such as
+/// `image`) are ignored. `+` is a literal plus sign (RFC 3986), not a space.
+///
+/// # Errors
+/// [`Error::InvalidArgument`] for anything else: another scheme or type, bad percent-escapes or
+/// UTF-8, an issuer over 64 or an account over 128 bytes, an empty account, a repeated
+/// parameter, a missing secret, out-of-range values, or a label issuer that differs from the
+/// `issuer` parameter.
+#[allow(clippy::too_many_lines, clippy::many_single_char_names, clippy::cast_possible_truncation)] // lengths ≤ 128
+pub fn parse(uri: &str) -> Result<Enrolment> {
+    let b = uri.as_bytes();
+    let b = match b.iter().position(|&c| c == b'#') {
+        Some(i) => &b[..i],
+        None => b,
+    };
+    if b.len() < 15 || !b[..10].eq_ignore_ascii_case(b"otpauth://") || b[14] != b'/' {
+        return Err(Error::InvalidArgument);
+    }
+    let otp_type = match &b[10..14] {
+        t if t.eq_ignore_ascii_case(b"totp") => OtpType::Totp,
+        t if t.eq_ignore_ascii_case(b"hotp") => OtpType::Hotp,
+        _ => return Err(Error::InvalidArgument),
+    };
+    let rest = &b[15..];
+    let (label, query) = match rest.iter().position(|&c| c == b'?') {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (rest, &[][..]),
+    };
+
+    let mut e = Enrolment {
+        otp_type,
+        params: Params::default(),
+        counter: 0,
+        secret: [0; MAX_SECRET_BYTES],
+        secret_len: 0,
+        issuer: [0; MAX_ISSUER_BYTES],
+        issuer_len: 0,
+        account: [0; MAX_ACCOUNT_BYTES],
+        account_len: 0,
+    };
+
+    // Label.
+    let mut lbuf = [0u8; MAX_ISSUER_BYTES + 1 + 16 + MAX_ACCOUNT_BYTES];
+    let ln = pct_decode(label, &mut lbuf)?;
+    let label = &lbuf[..ln];
+    let (prefix, account) = match label.iter().position(|&c| c == b':') {
+        Some(i) => {
+            let mut acc = &label[i + 1..];
+            while let [b' ', tail @ ..] = acc {
+                acc = tail;
+            }
+            (Some(&label[..i]), acc)
+        }
+        None => (None, label),
+    };
+    if account.is_empty() || account.len() > MAX_ACCOUNT_BYTES {
+        return Err(Error::InvalidArgument);
+    }
+    e.account[..account.len()].copy_from_slice(account);
+    e.account_len = account.len() as u8;
+    if let Some(p) = prefix {
+        if p.is_empty() || p.len() > MAX_ISSUER_BYTES {
+            return Err(Error::InvalidArgument);
+        }
+        e.issuer[..p.len()].copy_from_slice(p);
+        e.issuer_len = p.len() as u8;
+    }
+
+    // Parameters.
+    let (mut algorithm, mut digits, mut period, mut counter) = (None, None, None, None);
+    let mut have_secret = false;
+    let mut have_issuer = false;
+    let mut vbuf = [0u8; 512];
+    for pair in query.split(|&c| c == b'&').filter(|p| !p.is_empty()) {
+        let (k, v) = match pair.iter().position(|&c| c == b'=') {
+            Some(i) => (&pair[..i], &pair[i + 1..]),
+            None => (pair, &[][..]),
+        };
+        let vn = pct_decode(v, &mut vbuf)?;
+        let v = &vbuf[..vn];
+        let dup = |seen: bool| if seen { Err(Error::InvalidArgument) } else { Ok(()) };
+        if k.eq_ignore_ascii_case(b"secret") {
+            dup(have_secret)?;
+            have_secret = true;
+            let n = base32::RFC4648.decoded_len(v)?;
+            if !(MIN_SECRET_BYTES..=MAX_SECRET_BYTES).contains(&n) {
+                return Err(Error::InvalidArgument);
+            }
+            e.secret_len = base32::RFC4648.decode(v, &mut e.secret)? as u8;
+        } else if k.eq_ignore_ascii_case(b"issuer") {
+            dup(have_issuer)?;
+            have_issuer = true;
+            if v.is_empty() || v.len() > MAX_ISSUER_BYTES {
+                return Err(Error::InvalidArgument);
+            }
+            if prefix.is_some() {
+                if e.issuer() != core::str::from_utf8(v).ok() {
+                    return Err(Error::InvalidArgument);
+                }
+            } else {
+                e.issuer[..v.len()].copy_from_slice(v);
+                e.issuer_len = v.len() as u8;
+            }
+        } else if k.eq_ignore_ascii_case(b"algorithm") {
+            dup(algorithm.is_some())?;
+            algorithm = Some(match v {
+                a if a.eq_ignore_ascii_case(b"SHA1") => Algorithm::Sha1,
+                a if a.eq_ignore_ascii_case(b"SHA256") => Algorithm::Sha256,
+                a if a.eq_ignore_ascii_case(b"SHA512") => Algorithm::Sha512,
+                _ => return Err(Error::InvalidArgument),
+            });
+        } else if k.eq_ignore_ascii_case(b"digits") {
+            dup(digits.is_some())?;
+            digits = Some(small(v)?);
+        } else if k.eq_ignore_ascii_case(b"period") {
+            dup(period.is_some())?;
+            period = Some(small(v)?);
+        } else if k.eq_ignore_ascii_case(b"counter") {
+            dup(counter.is_some())?;
+            counter = Some(parse_u64(v)?);
+        }
+    }
+    vbuf.zeroize();
+    if !have_secret {
+        return Err(Error::InvalidArgument);
+    }
+    check_secret(e.secret())?;
+    let digits = digits.unwrap_or(DEFAULT_DIGITS);
+    check_digits(digits)?;
+    e.params = Params::new(algorithm.unwrap_or_default(), digits, period.unwrap_or(DEFAULT_PERIOD))?;
+    match (otp_type, counter) {
+        (OtpType::Hotp, Some(c)) => e.counter = c,
+        (OtpType::Hotp, None) => return Err(Error::InvalidArgument),
+        (OtpType::Totp, _) => {}
+    }
+    Ok(e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn uri(secret: &[u8], issuer: &str, account: &str, p: &Params) -> std::string::String {
+        let mut buf = [0u8; URI_BYTES];
+        build(secret, issuer, account, p, &mut buf).unwrap().into()
+    }
+
+    #[test]
+    fn defaults_are_omitted() {
+        let u = uri(b"12345678901234567890", "Portal", "ivan@example.ru", &Params::default());
+        assert_eq!(
+            u,
+            "otpauth://totp/Portal:ivan%40example.ru?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=Portal"
+        );
+        let p = Params::new(Algorithm::Sha512, 8, 60).unwrap();
+        let u = uri(b"12345678901234567890", "Portal", "ivan", &p);
+        assert!(u.ends_with("&issuer=Portal&algorithm=SHA512&digits=8&period=60"), "{u}");
+        let p = Params::new(Algorithm::Sha256, 6, 30).unwrap();
+        assert!(uri(&[0; 16], "P", "a", &p).ends_with("&issuer=P&algorithm=SHA256"));
+    }
+
+    #[test]
+    fn cyrillic_and_reserved_characters_are_percent_encoded() {
+        let u = uri(&[0xAB; 10], "Госуслуги Дети", "Иванов И.И. <a&b=c?d/e#f%g+h>", &Params::default());
+        assert_eq!(
+            u,
+            "otpauth://totp/%D0%93%D0%BE%D1%81%D1%83%D1%81%D0%BB%D1%83%D0%B3%D0%B8%20%D0%94%D0%B5%D1%82%D0%B8:\
+             %D0%98%D0%B2%D0%B0%D0%BD%D0%BE%D0%B2%20%D0%98.%D0%98.%20%3Ca%26b%3Dc%3Fd%2Fe%23f%25g%2Bh%3E\
+             ?secret=VOV2XK5LVOV2XK5L\
+             &issuer=%D0%93%D0%BE%D1%81%D1%83%D1%81%D0%BB%D1%83%D0%B3%D0%B8%20%D0%94%D0%B5%D1%82%D0%B8"
+        );
+        let e = parse(&u).unwrap();
+        assert_eq!(e.issuer(), Some("Госуслуги Дети"));
+        assert_eq!(e.account(), "Иванов И.И. <a&b=c?d/e#f%g+h>");
+        assert_eq!(e.secret(), &[0xAB; 10]);
+        // Unreserved characters stay as they are.
+        assert!(
+            uri(&[0; 16], "A-Z.a_z~09", "x", &Params::default()).starts_with("otpauth://totp/A-Z.a_z~09:x?")
+        );
+    }
+
+    #[test]
+    fn bad_names_are_refused() {
+        let p = Params::default();
+        let mut buf = [0u8; URI_BYTES];
+        for (i, a) in [("", "a"), ("a", ""), ("a:b", "c"), ("a", "b:c"), ("a\n", "b"), ("a", "b\u{7f}")] {
+            assert_eq!(build(&[0; 16], i, a, &p, &mut buf), Err(Error::InvalidArgument), "{i:?} {a:?}");
+        }
+        let long_i = "я".repeat(33);
+        assert_eq!(build(&[0; 16], &long_i, "a", &p, &mut buf), Err(Error::InvalidArgument));
+        assert_eq!(build(&[0; 9], "a", "a", &p, &mut buf), Err(Error::InvalidArgument));
+        let mut small = [0u8; 40];
+        assert_eq!(build(&[0; 16], "a", "b", &p, &mut small), Err(Error::BufferTooSmall));
+    }
+
+    #[test]
+    fn worst_case_fits_uri_bytes() {
+        let p = Params::new(Algorithm::Sha512, 8, 3600).unwrap();
+        let issuer = "я".repeat(32);
+        let account = "ю".repeat(64);
+        assert_eq!((issuer.len(), account.len()), (64, 128));
+        let u = uri(&[0xff; 64], &issuer, &account, &p);
+        assert_eq!(u.len(), 941);
+        assert!(u.len() < URI_BYTES);
+        let e = parse(&u).unwrap();
+        assert_eq!((e.issuer(), e.account()), (Some(issuer.as_str()), account.as_str()));
+    }
+
+    #[test]
+    fn parse_variants() {
+        let e = parse("otpauth://totp/ACME%20Co:john.doe@email.com?secret=HXDMVJECJJWSRB3HWIZR4IFUGFTMXBOZ&issuer=ACME%20Co&algorithm=SHA1&digits=6&period=30").unwrap();
+        assert_eq!(
+            (e.issuer(), e.account(), e.params(), e.otp_type()),
+            (Some("ACME Co"), "john.doe@email.com", Params::default(), OtpType::Totp)
+        );
+        assert_eq!(e.secret().len(), 20);
+        let e = parse("OTPAUTH://TOTP/Example%3A%20alice?secret=jbsw y3dp ehpk 3pxp===&algorithm=sha256&digits=8&period=60&image=x").unwrap();
+        assert_eq!((e.issuer(), e.account()), (Some("Example"), "alice"));
+        assert_eq!(e.params(), Params::new(Algorithm::Sha256, 8, 60).unwrap());
+        assert_eq!(e.secret(), b"Hello!\xde\xad\xbe\xef");
+        let e = parse("otpauth://totp/alice?secret=JBSWY3DPEHPK3PXP&issuer=Example").unwrap();
+        assert_eq!((e.issuer(), e.account()), (Some("Example"), "alice"));
+        let e = parse("otpauth://totp/alice?secret=JBSWY3DPEHPK3PXP").unwrap();
+        assert_eq!((e.issuer(), e.account()), (None, "alice"));
+        let e = parse("otpauth://hotp/X:y?secret=JBSWY3DPEHPK3PXP&counter=18446744073709551615").unwrap();
+        assert_eq!((e.otp_type(), e.counter()), (OtpType::Hotp, u64::MAX));
+        let dbg = std::format!("{e:?}");
+        assert!(dbg.contains("<10 bytes>") && !dbg.contains("72, 101"), "{dbg}");
+    }
+
+    #[test]
+    fn parse_refusals() {
+        for bad in [
+            "",
+            "http://totp/a?secret=JBSWY3DPEHPK3PXP",
+            "otpauth://motp/a?secret=JBSWY3DPEHPK3PXP",
+            "otpauth://totp/a",
+            "otpauth://totp/a?issuer=b",
+            "otpauth://totp/?secret=JBSWY3DPEHPK3PXP",
+            "otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP&issuer=B",
+            "otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP&issuer=",
+            "otpauth://totp/:b?secret=JBSWY3DPEHPK3PXP",
+            "otpauth://totp/a?secret=JBSWY3DPEHPK3PX",
+            "otpauth://totp/a?secret=JBSWY3DPEHPK3P1P",
+            "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&secret=JBSWY3DPEHPK3PXP",
+            "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&digits=5",
+            "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&digits=9",
+            "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&digits=4294967302",
+            "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=0",
+            "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&period=3601",
+            "otpauth://totp/a?secret=JBSWY3DPEHPK3PXP&algorithm=MD5",
+            "otpauth://totp/a%?secret=JBSWY3DPEHPK3PXP",
+            "otpauth://totp/a%zz?secret=JBSWY3DPEHPK3PXP",
+            "otpauth://totp/a%FF?secret=JBSWY3DPEHPK3PXP",
+            "otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP",
+            "otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP&counter=-1",
+            "otpauth://hotp/a?secret=JBSWY3DPEHPK3PXP&counter=18446744073709551616",
+        ] {
+            assert_eq!(parse(bad).map(|_| ()), Err(Error::InvalidArgument), "{bad}");
+        }
+        // A 65-byte secret.
+        let mut b = [0u8; 120];
+        let s = base32::encode(&[1; 65], &mut b).unwrap();
+        assert_eq!(
+            parse(&std::format!("otpauth://totp/a?secret={s}")).map(|_| ()),
+            Err(Error::InvalidArgument)
+        );
+    }
+}
