@@ -25,6 +25,7 @@ pub mod link;
 pub mod lockout;
 pub mod mac;
 pub mod otp;
+pub mod pin;
 pub mod policy;
 pub mod rng;
 pub mod state;

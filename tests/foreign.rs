@@ -149,6 +149,32 @@ fn java_context_demo() {
     assert!(out.contains("closed twice: ok"), "{out}");
 }
 
+#[test]
+fn c_pin_demo() {
+    let out = run_c("pin_demo");
+    assert!(out.contains("check 2580   / 2580   -> PCODES_STATUS_PIN_WEAK KEYPAD_LINE"), "{out}");
+    assert!(out.contains("check 250587 / 250587 -> PCODES_STATUS_PIN_WEAK BIRTH_DATE"), "{out}");
+    assert!(out.contains("-> PCODES_STATUS_PIN_MISMATCH"), "{out}");
+    assert!(out.contains("verify right PIN -> PCODES_STATUS_OK"), "{out}");
+    assert!(out.contains("verify 111111 -> PCODES_STATUS_WRONG"), "{out}");
+    assert!(out.contains("five wrong -> PCODES_STATUS_LOCKED, retry in 899 s"), "{out}");
+    assert!(out.contains("hash copied to account-2002 -> PCODES_STATUS_WRONG"), "{out}");
+    assert!(out.contains("after rotation: verify -> PCODES_STATUS_OK, needs rehash: yes"), "{out}");
+}
+
+#[test]
+fn java_pin_demo() {
+    let Some(out) = run_java("PinDemo") else { return };
+    assert!(out.contains("check 2580   / 2580   -> PIN_WEAK KEYPAD_LINE"), "{out}");
+    assert!(out.contains("check 250587 / 250587 -> PIN_WEAK BIRTH_DATE"), "{out}");
+    assert!(out.contains("-> PIN_MISMATCH"), "{out}");
+    assert!(out.contains("verify right PIN -> OK"), "{out}");
+    assert!(out.contains("verify 111111 -> PCODES_STATUS_WRONG"), "{out}");
+    assert!(out.contains("five wrong -> PCODES_STATUS_LOCKED, retry in 899 s"), "{out}");
+    assert!(out.contains("hash copied to account-2002 -> PCODES_STATUS_WRONG"), "{out}");
+    assert!(out.contains("after rotation: verify -> OK, needs rehash: yes"), "{out}");
+}
+
 /// The life of an SMS code, as checked inside `examples/c/otp_demo.c`.
 fn check_otp_story(out: &str) {
     for want in [
