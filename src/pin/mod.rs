@@ -204,6 +204,10 @@ pub fn verify_begin(
 /// [`Error::Wrong`] the failure counted by [`verify_begin`] stays. The lock is not checked
 /// again (this attempt was admitted by phase 1, possibly as the one that locked).
 ///
+/// This is [`verify_compute`] followed by [`verify_apply`]; a host whose compare-and-swap of
+/// the phase-2 blob can lose a race should call those two itself, so that a retry re-applies
+/// the verdict to the fresh blob without computing PBKDF2 again.
+///
 /// # Errors
 /// [`Error::CorruptState`] (blob untouched), [`Error::NoChallenge`] (no pending attempt: call
 /// [`verify_begin`] first; nothing computed), [`Error::MalformedHash`], [`Error::UnknownKey`],
@@ -216,26 +220,62 @@ pub fn verify_finish(
     now: u64,
     state: &mut [u8; STATE_BYTES],
 ) -> Result<()> {
+    if pending(&State::decode(state, Kind::Pin)?) == 0 {
+        return Err(Error::NoChallenge);
+    }
+    let verdict = verify_compute(ctx, account_id, pin, stored)?;
+    verify_apply(verdict, now, state)
+}
+
+/// The outcome of the expensive part of a verification ([`verify_compute`]), to be recorded in
+/// the state blob with [`verify_apply`]. Opaque; `Debug` does not tell which it is.
+#[derive(Clone, Copy)]
+#[must_use]
+pub struct PinVerdict {
+    ok: bool,
+}
+
+impl core::fmt::Debug for PinVerdict {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("PinVerdict(..)")
+    }
+}
+
+/// Phase 2a, after a stored [`verify_begin`]: PBKDF2, the keyed step and the constant-time
+/// comparison, without touching any state.
+///
+/// # Errors
+/// [`Error::MalformedHash`], [`Error::UnknownKey`], [`Error::PinFormat`].
+pub fn verify_compute(ctx: &Context, account_id: &str, pin: &str, stored: &str) -> Result<PinVerdict> {
+    let parsed = hash::parse(stored)?;
+    if !policy::format_ok(pin, VERIFY_LENGTHS) {
+        return Err(Error::PinFormat);
+    }
+    Ok(PinVerdict { ok: matches(ctx, account_id, pin, &parsed)? })
+}
+
+/// Phase 2b: records a [`PinVerdict`] in the state blob (cheap; may be retried on a lost
+/// compare-and-swap with the freshly read blob): consumes a pending-attempt credit; a match
+/// clears the failures and any lock.
+///
+/// # Errors
+/// [`Error::CorruptState`] (blob untouched), [`Error::NoChallenge`] (no pending attempt: the
+/// verdict is not recorded), [`Error::Wrong`] for a verdict that did not match.
+pub fn verify_apply(verdict: PinVerdict, now: u64, state: &mut [u8; STATE_BYTES]) -> Result<()> {
     let _ = now;
     let mut s = State::decode(state, Kind::Pin)?;
-    let r = (|| {
-        let credits = pending(&s);
-        if credits == 0 {
-            return Err(Error::NoChallenge);
-        }
-        let parsed = hash::parse(stored)?;
-        if !policy::format_ok(pin, VERIFY_LENGTHS) {
-            return Err(Error::PinFormat);
-        }
-        let ok = matches(ctx, account_id, pin, &parsed)?;
+    let credits = pending(&s);
+    let r = if credits == 0 {
+        Err(Error::NoChallenge)
+    } else {
         set_pending(&mut s, credits - 1);
-        if ok {
+        if verdict.ok {
             lockout::record_success(&mut s);
             Ok(())
         } else {
             Err(Error::Wrong)
         }
-    })();
+    };
     *state = s.encode();
     r
 }
