@@ -9,7 +9,16 @@
     clippy::inline_always,
     clippy::doc_markdown
 )]
-#![cfg_attr(test, allow(clippy::cast_possible_truncation))]
+// Test code favours brevity over the pedantic lints.
+#![cfg_attr(
+    test,
+    allow(
+        clippy::cast_possible_truncation,
+        clippy::many_single_char_names,
+        clippy::format_collect,
+        clippy::format_push_string
+    )
+)]
 
 #[cfg(feature = "alloc")]
 #[allow(unused_extern_crates)]

@@ -11,30 +11,7 @@
 #include <string.h>
 
 #include "portal_codes.h"
-
-static int passed, failed;
-
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        if (cond) {                                                              \
-            passed++;                                                            \
-        } else {                                                                 \
-            failed++;                                                            \
-            fprintf(stderr, "FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond);    \
-        }                                                                        \
-    } while (0)
-
-#define CHECK_STATUS(call, want)                                                 \
-    do {                                                                         \
-        pcodes_status got_ = (call);                                             \
-        if (got_ == (want)) {                                                    \
-            passed++;                                                            \
-        } else {                                                                 \
-            failed++;                                                            \
-            fprintf(stderr, "FAILED %s:%d: %s = %s, want %s\n", __FILE__, __LINE__, \
-                    #call, pcodes_status_name(got_), pcodes_status_name(want));   \
-        }                                                                        \
-    } while (0)
+#include "check.h"
 
 static pcodes_ctx *make_ctx(uint8_t fill, uint32_t id) {
     uint8_t key[32];
@@ -151,6 +128,5 @@ int main(void) {
 
     pcodes_ctx_free(rotated);
     pcodes_ctx_free(ctx);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed;
+    return CHECK_DONE();
 }

@@ -52,12 +52,6 @@ pub fn count(len: usize) -> u32 {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::many_single_char_names,
-    clippy::format_collect,
-    clippy::format_push_string
-)]
 mod tests {
     use super::*;
     use std::string::String;

@@ -276,12 +276,6 @@ pub(crate) fn pepper(ctx: &crate::Context, key_id: u32) -> Result<&HmacKey<Sha25
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::many_single_char_names,
-    clippy::format_collect,
-    clippy::format_push_string
-)]
 mod tests {
     use super::*;
     use std::string::String;

@@ -325,12 +325,6 @@ pub fn needs_rehash(ctx: &Context, stored: &str) -> Result<bool> {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::many_single_char_names,
-    clippy::format_collect,
-    clippy::format_push_string
-)]
 mod tests {
     use super::*;
     use crate::policy::Setting;

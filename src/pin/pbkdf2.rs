@@ -34,12 +34,6 @@ pub fn pbkdf2_hmac_sha256(password: &[u8], salt: &[u8], iterations: u32, out: &m
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::many_single_char_names,
-    clippy::format_collect,
-    clippy::format_push_string
-)]
 mod tests {
     use super::*;
     use std::string::String;

@@ -331,12 +331,6 @@ pub fn check(ctx: &Context, pin: &str, confirm: &str, birth_date: Option<&str>) 
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::many_single_char_names,
-    clippy::format_collect,
-    clippy::format_push_string
-)]
 mod tests {
     use super::*;
     use crate::policy::Setting;
