@@ -739,6 +739,36 @@ pcodes_status pcodes_pin_verify_finish(const pcodes_ctx *ctx,
                                        size_t state_len);
 
 /**
+ * Phase 2a, for hosts that store the phase-2 blob with compare-and-swap and may lose a race:
+ * runs PBKDF2, the keyed step and the constant-time comparison without touching any state,
+ * and sets `*match_out`. Record the result with `pcodes_pin_verify_apply`, which is cheap and
+ * can be retried on a freshly read blob, so a lost race never costs a second PBKDF2.
+ * (`pcodes_pin_verify_finish` is this followed by apply.)
+ *
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `MALFORMED_HASH`, `UNKNOWN_KEY`,
+ * `PIN_FORMAT`.
+ */
+pcodes_status pcodes_pin_verify_compute(const pcodes_ctx *ctx,
+                                        const char *account_id,
+                                        const char *pin,
+                                        const char *stored,
+                                        bool *match_out);
+
+/**
+ * Phase 2b: records the result of `pcodes_pin_verify_compute` in the blob: consumes a
+ * pending-attempt credit (from `pcodes_pin_verify_begin`); a match clears the failures and any
+ * lock. Cheap; on a lost compare-and-swap, re-read the blob and call it again.
+ *
+ * Returns `OK` (matched), `WRONG` (did not match; the failure counted in phase 1 stays),
+ * `NULL_ARGUMENT`, `CORRUPT_STATE` (left unchanged), `NO_CHALLENGE` (no pending attempt; nothing
+ * recorded).
+ */
+pcodes_status pcodes_pin_verify_apply(bool matched,
+                                      uint64_t now,
+                                      uint8_t *state,
+                                      size_t state_len);
+
+/**
  * Sets `*needs_out` to true when `stored` should be replaced by a new `pcodes_pin_hash` of the
  * PIN just verified: its key id is not the current one (including a key this context no
  * longer holds), its iterations differ from `PIN_ITERATIONS`, or its format version is old.

@@ -257,6 +257,52 @@ pub unsafe extern "C" fn pcodes_pin_verify_finish(
     unsafe { verify_step(Step::Finish, ctx, account_id, pin, stored, now, state, state_len) }
 }
 
+/// Phase 2a, for hosts that store the phase-2 blob with compare-and-swap and may lose a race:
+/// runs PBKDF2, the keyed step and the constant-time comparison without touching any state,
+/// and sets `*match_out`. Record the result with `pcodes_pin_verify_apply`, which is cheap and
+/// can be retried on a freshly read blob, so a lost race never costs a second PBKDF2.
+/// (`pcodes_pin_verify_finish` is this followed by apply.)
+///
+/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `MALFORMED_HASH`, `UNKNOWN_KEY`,
+/// `PIN_FORMAT`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_pin_verify_compute(
+    ctx: *const pcodes_ctx,
+    account_id: *const c_char,
+    pin: *const c_char,
+    stored: *const c_char,
+    match_out: *mut bool,
+) -> pcodes_status {
+    boundary(|| {
+        // SAFETY: caller passes a live context, NUL-terminated strings and a writable bool.
+        let (c, account, typed, hashed, o) =
+            unsafe { (ctx_ref(ctx)?, text(account_id)?, text(pin)?, text(stored)?, out(match_out)?) };
+        *o = pin::verify_compute(c, account, typed, hashed)?.matched();
+        Ok(())
+    })
+}
+
+/// Phase 2b: records the result of `pcodes_pin_verify_compute` in the blob: consumes a
+/// pending-attempt credit (from `pcodes_pin_verify_begin`); a match clears the failures and any
+/// lock. Cheap; on a lost compare-and-swap, re-read the blob and call it again.
+///
+/// Returns `OK` (matched), `WRONG` (did not match; the failure counted in phase 1 stays),
+/// `NULL_ARGUMENT`, `CORRUPT_STATE` (left unchanged), `NO_CHALLENGE` (no pending attempt; nothing
+/// recorded).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_pin_verify_apply(
+    matched: bool,
+    now: u64,
+    state: *mut u8,
+    state_len: usize,
+) -> pcodes_status {
+    boundary(|| {
+        // SAFETY: caller passes a readable and writable blob of `state_len` bytes.
+        let st = unsafe { state_blob(state, state_len) }?;
+        pin::verify_apply(pin::PinVerdict::from_match(matched), now, st)
+    })
+}
+
 /// Sets `*needs_out` to true when `stored` should be replaced by a new `pcodes_pin_hash` of the
 /// PIN just verified: its key id is not the current one (including a key this context no
 /// longer holds), its iterations differ from `PIN_ITERATIONS`, or its format version is old.
@@ -508,6 +554,56 @@ mod tests {
                 pcodes_pin_verify_finish(c, c"x".as_ptr(), c"3861".as_ptr(), n, 0, null_mut(), 0),
                 PCODES_STATUS_WRONG
             );
+            pcodes_ctx_free(c);
+        }
+    }
+
+    #[test]
+    fn compute_then_apply() {
+        let c = new_ctx(2, 0, None);
+        let stored = hash(c, c"acct", c"385027");
+        let sp: *const c_char = stored.as_ptr().cast();
+        let mut st = [0u8; 64];
+        let mut matched = true;
+        // SAFETY: valid pointers to locals and literals; the context is freed at the end.
+        unsafe {
+            assert_eq!(pcodes_pin_verify_apply(true, 0, st.as_mut_ptr(), 64), PCODES_STATUS_NO_CHALLENGE);
+            let begin = |p: &CStr, st: &mut [u8; 64]| {
+                pcodes_pin_verify_begin(c, c"acct".as_ptr(), p.as_ptr(), sp, 100, st.as_mut_ptr(), 64)
+            };
+            assert_eq!(begin(c"111111", &mut st), PCODES_STATUS_OK);
+            assert_eq!(
+                pcodes_pin_verify_compute(c, c"acct".as_ptr(), c"111111".as_ptr(), sp, &raw mut matched),
+                PCODES_STATUS_OK
+            );
+            assert!(!matched);
+            // A lost race: the verdict is applied to the re-read blob, no second PBKDF2.
+            let snapshot = st;
+            assert_eq!(pcodes_pin_verify_apply(matched, 100, st.as_mut_ptr(), 64), PCODES_STATUS_WRONG);
+            st = snapshot;
+            assert_eq!(pcodes_pin_verify_apply(matched, 100, st.as_mut_ptr(), 64), PCODES_STATUS_WRONG);
+            assert_eq!(
+                pcodes_pin_verify_apply(matched, 100, st.as_mut_ptr(), 64),
+                PCODES_STATUS_NO_CHALLENGE
+            );
+            assert_eq!(begin(c"385027", &mut st), PCODES_STATUS_OK);
+            assert_eq!(
+                pcodes_pin_verify_compute(c, c"acct".as_ptr(), c"385027".as_ptr(), sp, &raw mut matched),
+                PCODES_STATUS_OK
+            );
+            assert!(matched);
+            assert_eq!(pcodes_pin_verify_apply(matched, 100, st.as_mut_ptr(), 64), PCODES_STATUS_OK);
+            assert_eq!(crate::state::State::decode(&st, crate::state::Kind::Pin).unwrap().failures, 0);
+            assert_eq!(
+                pcodes_pin_verify_compute(c, c"acct".as_ptr(), c"385027".as_ptr(), sp, null_mut()),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                pcodes_pin_verify_compute(c, c"acct".as_ptr(), c"12".as_ptr(), sp, &raw mut matched),
+                PCODES_STATUS_PIN_FORMAT
+            );
+            assert_eq!(pcodes_pin_verify_apply(true, 0, st.as_mut_ptr(), 63), PCODES_STATUS_CORRUPT_STATE);
+            assert_eq!(pcodes_pin_verify_apply(true, 0, null_mut(), 64), PCODES_STATUS_NULL_ARGUMENT);
             pcodes_ctx_free(c);
         }
     }

@@ -235,6 +235,18 @@ pub struct PinVerdict {
     ok: bool,
 }
 
+impl PinVerdict {
+    /// For the C API, which passes the verdict as a `bool`.
+    pub(crate) fn from_match(ok: bool) -> Self {
+        Self { ok }
+    }
+
+    /// For the C API.
+    pub(crate) fn matched(self) -> bool {
+        self.ok
+    }
+}
+
 impl core::fmt::Debug for PinVerdict {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("PinVerdict(..)")

@@ -120,6 +120,27 @@ public final class Pin {
     }
 
     /**
+     * Phase 2a: runs PBKDF2 and compares, touching no state; record the result with
+     * {@link #verifyApply}, which can be retried on a lost compare-and-swap without a second PBKDF2.
+     *
+     * @throws PortalCodesException MALFORMED_HASH, UNKNOWN_KEY, PIN_FORMAT
+     */
+    public static boolean verifyCompute(Context ctx, String accountId, String pin, String stored) {
+        ByteByReference out = new ByteByReference();
+        PortalCodesException.check(N.pcodes_pin_verify_compute(ctx.ptr(), accountId, pin, stored, out));
+        return out.getValue() != 0;
+    }
+
+    /**
+     * Phase 2b: records {@link #verifyCompute}'s result in {@code state} (store it again).
+     *
+     * @throws PortalCodesException WRONG (did not match), NO_CHALLENGE (no begin), CORRUPT_STATE
+     */
+    public static void verifyApply(boolean matched, long now, byte[] state) {
+        PortalCodesException.check(N.pcodes_pin_verify_apply((byte) (matched ? 1 : 0), now, state, len(state)));
+    }
+
+    /**
      * Whether {@code stored} should be replaced by a new {@link #hash} of the PIN just verified.
      *
      * @throws PortalCodesException MALFORMED_HASH

@@ -84,6 +84,13 @@ public final class PinDemo {
             Pin.verifyFinish(ctx, "account-1001", "385027", stored, now, blob);
             c.expect(PortalCodes.retryAt(blob, now) == 0, "two-phase ok");
             System.out.println("two-phase verify -> OK");
+            Pin.verifyBegin(ctx, "account-1001", "000001", stored, now, blob);
+            boolean matched = Pin.verifyCompute(ctx, "account-1001", "000001", stored);
+            c.expect(!matched, "compute: wrong PIN");
+            byte[] reread = blob.clone(); // as if the first compare-and-swap lost a race
+            c.expectStatus(Status.WRONG, () -> Pin.verifyApply(matched, now, blob));
+            c.expectStatus(Status.WRONG, () -> Pin.verifyApply(matched, now, reread));
+            System.out.println("compute once, apply on a re-read blob -> PCODES_STATUS_WRONG");
 
             rotated.addKey(key(0x42), 2);
             rotated.set(Setting.PIN_ITERATIONS, 10_000);

@@ -89,6 +89,11 @@ public interface PortalCodesNative extends Library {
     int pcodes_pin_verify_finish(Pointer ctx, String accountId, String pin, String stored, long now,
             byte[] state, SizeT stateLen);
 
+    int pcodes_pin_verify_compute(Pointer ctx, String accountId, String pin, String stored,
+            ByteByReference matchOut);
+
+    int pcodes_pin_verify_apply(byte matched, long now, byte[] state, SizeT stateLen);
+
     int pcodes_pin_needs_rehash(Pointer ctx, String stored, ByteByReference needsOut);
 
     // ---- otp ----
