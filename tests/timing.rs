@@ -30,7 +30,7 @@ use std::time::Instant;
 use portal_codes::link::{self, Child};
 use portal_codes::rng::{ChaCha20Rng, SeedableRng};
 use portal_codes::totp::{self, Params};
-use portal_codes::{Context, Error, STATE_BYTES, mac, otp};
+use portal_codes::{Context, Error, STATE_BYTES, mac, otp, pin};
 
 /// dudect's threshold for a leak.
 const T_MAX: f64 = 10.0;
@@ -330,4 +330,54 @@ fn link_redeem_time_does_not_depend_on_the_matching_tag_prefix() {
 #[ignore = "thorough: run in release with --ignored"]
 fn link_redeem_time_does_not_depend_on_the_matching_tag_prefix_thorough() {
     assert_constant_time("link::redeem (thorough)", &link_case(30_000));
+}
+
+/// PIN: the stored hash string with its tag changed in the first vs the second-to-last base64
+/// character (bytes 0 vs 30–31 of the 32-byte tag; the replacement stays in the same character
+/// range so that decoding costs the same), verified with the right PIN: both WRONG. Every call
+/// runs PBKDF2 (10,000 iterations, the floor), so this runs only in the thorough set; the
+/// comparison it ends in is `mac::ct_eq`, measured above in every run.
+fn pin_case(samples: usize) -> [Vec<f64>; 2] {
+    let mut ctx = ctx();
+    ctx.set(portal_codes::Setting::PinIterations, 10_000).unwrap();
+    let h = pin::hash_with_rng(&ctx, "acct-1", "4831", &mut ChaCha20Rng::seed_from_u64(7)).unwrap();
+    let h = h.as_str().to_owned();
+    let tag_at = h.rfind('$').unwrap() + 1;
+    let same_range = |c: u8| match c {
+        b'A'..=b'Z' => b'A' + (c - b'A' + 1) % 26,
+        b'a'..=b'z' => b'a' + (c - b'a' + 1) % 26,
+        b'0'..=b'9' => b'0' + (c - b'0' + 1) % 10,
+        b'+' => b'/',
+        _ => b'+',
+    };
+    let change = |at: usize| {
+        let mut b = h.clone().into_bytes();
+        b[at] = same_range(b[at]);
+        String::from_utf8(b).unwrap()
+    };
+    let inputs = [change(tag_at), change(h.len() - 2)];
+    for i in &inputs {
+        let mut s = [0u8; STATE_BYTES];
+        assert_eq!(pin::verify(&ctx, "acct-1", "4831", i, T0, &mut s), Err(Error::Wrong), "{i}");
+    }
+    measure(
+        samples,
+        1,
+        &mut (String::with_capacity(128), [0u8; STATE_BYTES]),
+        |(stored, st), c| {
+            *st = [0; STATE_BYTES];
+            stored.clear();
+            stored.push_str(&inputs[c]);
+        },
+        |(stored, st)| {
+            let r = pin::verify(&ctx, "acct-1", "4831", black_box(stored), T0, st);
+            assert_eq!(black_box(r), Err(Error::Wrong));
+        },
+    )
+}
+
+#[test]
+#[ignore = "thorough: run in release with --ignored (PBKDF2 in every call)"]
+fn pin_verify_time_does_not_depend_on_the_matching_tag_prefix_thorough() {
+    assert_constant_time("pin::verify (thorough)", &pin_case(1_500));
 }

@@ -16,7 +16,14 @@ pub fn ctx() -> Context {
 
 /// Every error is in `allowed`; `CorruptState` leaves the blob unchanged; a blob that does not
 /// decode as `kind` gives `CorruptState` (when `args_ok`); a changed blob decodes as `kind`.
-pub fn check<T>(r: &Result<T, Error>, allowed: &[Error], kind: Kind, before: &Blob, after: &Blob, args_ok: bool) {
+pub fn check<T>(
+    r: &Result<T, Error>,
+    allowed: &[Error],
+    kind: Kind,
+    before: &Blob,
+    after: &Blob,
+    args_ok: bool,
+) {
     if let Err(e) = r {
         assert!(allowed.contains(e), "undocumented error {e:?}");
     }
@@ -44,8 +51,13 @@ pub const REDEEM_ERRORS: &[Error] = &[
     Error::Expired,
 ];
 
-pub const LINK_ISSUE_ERRORS: &[Error] =
-    &[Error::CorruptState, Error::InvalidArgument, Error::MissingField, Error::InvalidBirthDate, Error::InvalidSnils];
+pub const LINK_ISSUE_ERRORS: &[Error] = &[
+    Error::CorruptState,
+    Error::InvalidArgument,
+    Error::MissingField,
+    Error::InvalidBirthDate,
+    Error::InvalidSnils,
+];
 
 pub const OTP_VERIFY_ERRORS: &[Error] = &[
     Error::InvalidArgument,
@@ -72,5 +84,15 @@ pub const TOTP_VERIFY_ERRORS: &[Error] = &[
     Error::Locked,
     Error::Mistyped,
     Error::AlreadyUsed,
+    Error::Wrong,
+];
+
+pub const PIN_VERIFY_ERRORS: &[Error] = &[
+    Error::CorruptState,
+    Error::Locked,
+    Error::Blocked,
+    Error::MalformedHash,
+    Error::UnknownKey,
+    Error::PinFormat,
     Error::Wrong,
 ];

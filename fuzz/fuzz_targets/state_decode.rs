@@ -5,7 +5,10 @@
 #[path = "common.rs"]
 mod common;
 
-use common::{Blob, LINK_ISSUE_ERRORS, OTP_ISSUE_ERRORS, OTP_VERIFY_ERRORS, REDEEM_ERRORS, TOTP_VERIFY_ERRORS, check, ctx};
+use common::{
+    Blob, LINK_ISSUE_ERRORS, OTP_ISSUE_ERRORS, OTP_VERIFY_ERRORS, REDEEM_ERRORS, TOTP_VERIFY_ERRORS, check,
+    ctx,
+};
 use libfuzzer_sys::fuzz_target;
 use portal_codes::link::{self, Child};
 use portal_codes::rng::{ChaCha20Rng, SeedableRng};

@@ -19,7 +19,10 @@ fuzz_target!(|text: &str| {
             // Names with ':' or control characters parse but cannot be built.
             if let Ok(again) = uri::build(e.secret(), issuer, e.account(), &e.params(), &mut buf) {
                 let f = uri::parse(again).expect("a built URI parses");
-                assert_eq!((f.secret(), f.issuer(), f.account(), f.params()), (e.secret(), e.issuer(), e.account(), e.params()));
+                assert_eq!(
+                    (f.secret(), f.issuer(), f.account(), f.params()),
+                    (e.secret(), e.issuer(), e.account(), e.params())
+                );
             }
         }
         Err(e) => assert_eq!(e, Error::InvalidArgument),

@@ -235,6 +235,7 @@ pub struct PinVerdict {
     ok: bool,
 }
 
+#[cfg(feature = "capi")]
 impl PinVerdict {
     /// For the C API, which passes the verdict as a `bool`.
     pub(crate) fn from_match(ok: bool) -> Self {

@@ -1,0 +1,44 @@
+//! PIN hash strings, PINs and state blobs: `pin::params`, `needs_rehash`, `verify_begin`,
+//! `verify_apply`, and the full `verify` when the string declares few iterations (so that one
+//! run stays fast); also the PIN policy check.
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+use common::{Blob, PIN_VERIFY_ERRORS, check, ctx};
+use libfuzzer_sys::fuzz_target;
+use portal_codes::state::Kind;
+use portal_codes::{Error, pin};
+
+fuzz_target!(|input: (Blob, &str, &str, &str, Option<&str>, u64)| {
+    let (before, stored, pin_text, account, birth, now) = input;
+    let ctx = ctx();
+    let params = pin::params(stored);
+    assert_eq!(pin::needs_rehash(&ctx, stored).err(), params.err());
+    if let Err(e) = params {
+        assert_eq!(e, Error::MalformedHash);
+    }
+
+    let mut st = before;
+    let r = pin::verify_begin(&ctx, account, pin_text, stored, now, &mut st);
+    check(&r, PIN_VERIFY_ERRORS, Kind::Pin, &before, &st, true);
+    assert_ne!(r, Err(Error::Wrong));
+    let cheap = params.is_ok_and(|p| p.iterations <= 20_000);
+    if r.is_ok() && cheap {
+        let after_begin = st;
+        let verdict = pin::verify_compute(&ctx, account, pin_text, stored).expect("begin admitted it");
+        let r = pin::verify_apply(verdict, now, &mut st);
+        check(&r, &[Error::Wrong], Kind::Pin, &after_begin, &st, true);
+    }
+    if cheap {
+        let mut st = before;
+        let r = pin::verify(&ctx, account, pin_text, stored, now, &mut st);
+        check(&r, PIN_VERIFY_ERRORS, Kind::Pin, &before, &st, true);
+    }
+
+    let r = pin::check(&ctx, pin_text, stored, birth);
+    if let Err(e) = r {
+        assert!([Error::PinFormat, Error::PinMismatch, Error::InvalidBirthDate, Error::PinWeak].contains(&e));
+    }
+});
