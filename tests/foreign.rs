@@ -356,3 +356,30 @@ fn c_hostile_asan() {
             .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1"),
     );
 }
+
+#[test]
+fn c_threads() {
+    let exe = compile_c(&c_test("threads"), "threads", &[]);
+    let out = run_checked("threads", Command::new(&exe).arg("200"));
+    assert!(out.contains("8 threads x 200 rounds"), "{out}");
+}
+
+/// The threads test under helgrind, which instruments every memory access of the process —
+/// the Rust library's included — and reports conflicting accesses not ordered by pthread or
+/// futex synchronisation. `-fsanitize=thread` is not used: ThreadSanitizer sees only the
+/// accesses of instrumented code, i.e. the C test itself, so with the uninstrumented Rust
+/// library it could not find a race inside the library, which is the point of this test.
+/// Helgrind cannot model atomics; `threads.c` explains how it keeps the library's two lazy
+/// atomic caches out of the picture. Few rounds: helgrind is slow.
+#[test]
+fn c_threads_helgrind() {
+    if !have_tool("valgrind", &["--version"], "valgrind") {
+        return;
+    }
+    let exe = compile_c(&c_test("threads"), "threads_hg", &[]);
+    let out = run_checked(
+        "threads under helgrind",
+        Command::new("valgrind").args(["--tool=helgrind", "--error-exitcode=1"]).arg(&exe).arg("5"),
+    );
+    assert!(out.contains("8 threads x 5 rounds"), "{out}");
+}
