@@ -383,3 +383,12 @@ fn c_threads_helgrind() {
     );
     assert!(out.contains("8 threads x 5 rounds"), "{out}");
 }
+
+/// Parent and child of a `fork()` never hand out the same random values (the thread-local
+/// generator reseeds when the process id changes; see `src/rng.rs`).
+#[test]
+fn c_fork() {
+    let exe = compile_c(&c_test("fork"), "fork", &[]);
+    let out = run_checked("fork", &mut Command::new(&exe));
+    assert!(out.contains("5 rounds"), "{out}");
+}
