@@ -58,6 +58,12 @@
 #define PCODES_OTP_CODE_BYTES 9
 
 /**
+ * Buffer size for a stored PIN hash string, including the terminating NUL (the longest
+ * string is 102 characters).
+ */
+#define PCODES_PIN_HASH_BYTES 128
+
+/**
  * Size of every state blob, in bytes.
  */
 #define PCODES_STATE_BYTES 64
@@ -126,6 +132,11 @@ typedef struct {
    */
   const char *snils;
 } pcodes_child;
+
+/**
+ * Why a PIN was refused as weak (`pcodes_pin_check_reason`); 0 = not weak.
+ */
+typedef int32_t pcodes_pin_weakness;
 
 /**
  * HMAC hash of an enrolment (`PCODES_ALGORITHM_*`). Any value may be passed; unknown ones are
@@ -244,6 +255,51 @@ typedef struct {
  * HOTP counters looked ahead. Default 10, range 0–1000.
  */
 #define PCODES_SETTING_HOTP_LOOK_AHEAD 14
+
+/**
+ * Not refused as weak.
+ */
+#define PCODES_PIN_WEAK_NONE 0
+
+/**
+ * On the data-driven blocklist of the most frequently chosen PINs.
+ */
+#define PCODES_PIN_WEAK_BLOCKLIST 1
+
+/**
+ * One digit repeated (0000, 777777).
+ */
+#define PCODES_PIN_WEAK_REPEATED_DIGIT 2
+
+/**
+ * Ascending or descending run, wrapping 9-0 (1234, 987654, 7890).
+ */
+#define PCODES_PIN_WEAK_SEQUENCE 3
+
+/**
+ * Straight lines on a phone keypad (2580, 147258, 159357).
+ */
+#define PCODES_PIN_WEAK_KEYPAD_LINE 4
+
+/**
+ * Repeated pair or half (1212, 121212, 123123).
+ */
+#define PCODES_PIN_WEAK_REPEATED_HALVES 5
+
+/**
+ * A plausible date (DDMM, MMDD, DDMMYY).
+ */
+#define PCODES_PIN_WEAK_DATE 6
+
+/**
+ * A year from 1900 to 2039.
+ */
+#define PCODES_PIN_WEAK_YEAR 7
+
+/**
+ * Derived from the holder's birth date.
+ */
+#define PCODES_PIN_WEAK_BIRTH_DATE 8
 
 /**
  * Success.
@@ -561,6 +617,167 @@ pcodes_status pcodes_otp_verify(const pcodes_ctx *ctx,
                                 uint64_t now,
                                 uint8_t *state,
                                 size_t state_len);
+
+/**
+ * `PCODES_PIN_HASH_BYTES` as a function (JNA cannot read macros).
+ */
+size_t pcodes_pin_hash_bytes(void);
+
+/**
+ * Checks a new PIN typed twice: exactly one of the allowed lengths (`PIN_LENGTHS`) of ASCII
+ * digits, equal to `confirm`, not on the blocklist, not a pattern (repeated digit, run,
+ * keypad line, repeated halves, date, year) and, when `birth_date` (`"YYYY-MM-DD"`, nullable)
+ * is given, not derived from it. Checks stop at the first failure in that order.
+ *
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8), `PIN_FORMAT`, `PIN_MISMATCH`,
+ * `INVALID_BIRTH_DATE`, `PIN_WEAK`.
+ */
+pcodes_status pcodes_pin_check(const pcodes_ctx *ctx,
+                               const char *pin,
+                               const char *confirm,
+                               const char *birth_date);
+
+/**
+ * `pcodes_pin_check`, also telling why a PIN is weak: `*reason_out` (nullable) is set to a
+ * `PCODES_PIN_WEAK_*` value when the status is `PIN_WEAK`, else to `PCODES_PIN_WEAK_NONE`.
+ *
+ * Returns as `pcodes_pin_check`.
+ */
+pcodes_status pcodes_pin_check_reason(const pcodes_ctx *ctx,
+                                      const char *pin,
+                                      const char *confirm,
+                                      const char *birth_date,
+                                      pcodes_pin_weakness *reason_out);
+
+/**
+ * The name of a `PCODES_PIN_WEAK_*` value, e.g. `"KEYPAD_LINE"`; `"NONE"` for 0, `"UNKNOWN"`
+ * for other values. Static storage; never NULL.
+ */
+const char *pcodes_pin_weakness_name(pcodes_pin_weakness reason);
+
+/**
+ * Hashes `pin` for `account_id` (non-empty) with a fresh salt, the current PIN pepper key and
+ * `PIN_ITERATIONS`, writing the self-describing string
+ * `$pcodes-pin$v=1,k=<key id>,i=<iterations>,n=<length>$<salt>$<tag>` (at most
+ * `PCODES_PIN_HASH_BYTES` including NUL) into `out`. Call `pcodes_pin_check` first when the
+ * PIN is being chosen. The buffer size is checked before the (slow) hashing.
+ *
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty account id),
+ * `PIN_FORMAT`, `BUFFER_TOO_SMALL` (nothing written), `RNG_FAILURE`.
+ */
+pcodes_status pcodes_pin_hash(const pcodes_ctx *ctx,
+                              const char *account_id,
+                              const char *pin,
+                              char *out,
+                              size_t out_len);
+
+/**
+ * Verifies `pin` for `account_id` against `stored` in one call, counting a wrong PIN in the
+ * account's state blob (kind PIN) and clearing the count on success. The failure is recorded
+ * before PBKDF2 runs, in the blob written back; store it with compare-and-swap. For hosts
+ * that may run attempts for one account in parallel without a row lock, use
+ * `pcodes_pin_verify_begin` + `pcodes_pin_verify_finish` instead.
+ *
+ * Unknown account: pass `stored = NULL` (`state` may then be NULL and is ignored); the call
+ * does the same PBKDF2 work with the current settings and returns `WRONG`, so the response
+ * time does not tell which accounts exist.
+ *
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8), `CORRUPT_STATE` (blob left
+ * unchanged), `LOCKED`, `BLOCKED` (see `pcodes_state_retry_at`), `MALFORMED_HASH`,
+ * `UNKNOWN_KEY`, `PIN_FORMAT` (not 4 or 6 ASCII digits; not counted), `WRONG` (counted).
+ */
+pcodes_status pcodes_pin_verify(const pcodes_ctx *ctx,
+                                const char *account_id,
+                                const char *pin,
+                                const char *stored,
+                                uint64_t now,
+                                uint8_t *state,
+                                size_t state_len);
+
+/**
+ * Phase 1 of a two-phase verification (same arguments as `pcodes_pin_verify`). Checks the
+ * lock, the stored string, its key id and the PIN's format, then writes the blob with this
+ * attempt pre-counted as a failure plus one pending-attempt credit. Cheap (no PBKDF2).
+ *
+ * Host protocol: (1) read the row: stored hash and blob `old`; (2) call this; on anything but
+ * `OK` stop with that status (store the blob if it changed); (3) store the blob with
+ * `UPDATE ... SET state = new WHERE id = ? AND state = old`; if no row was updated, another
+ * attempt raced: start again at (1); (4) call `pcodes_pin_verify_finish` on the stored blob;
+ * (5) store its blob with compare-and-swap again. The verdict of (4) is final even if (5)
+ * loses a race (the attempt was paid for in (3)); after `OK`, re-read and call finish again
+ * to clear the counter, or leave it (only stricter). Parallel wrong guesses can thus never
+ * get past `LOCK_AFTER_FAILURES`. With `stored = NULL` (unknown account) it only checks the
+ * PIN's format and returns `OK`; `state` is ignored and may be NULL.
+ *
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `CORRUPT_STATE`, `LOCKED`, `BLOCKED`,
+ * `MALFORMED_HASH`, `UNKNOWN_KEY`, `PIN_FORMAT` (none of these is counted).
+ */
+pcodes_status pcodes_pin_verify_begin(const pcodes_ctx *ctx,
+                                      const char *account_id,
+                                      const char *pin,
+                                      const char *stored,
+                                      uint64_t now,
+                                      uint8_t *state,
+                                      size_t state_len);
+
+/**
+ * Phase 2 (see `pcodes_pin_verify_begin` for the host protocol): consumes a pending-attempt
+ * credit, runs PBKDF2 and compares in constant time. `OK` clears the failures and any lock;
+ * `WRONG` keeps the failure counted in phase 1. The lock is not checked again. With
+ * `stored = NULL` it does the dummy work and returns `WRONG` (`state` ignored).
+ *
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `CORRUPT_STATE`, `NO_CHALLENGE` (no
+ * pending attempt in the blob: call begin first; nothing computed), `MALFORMED_HASH`,
+ * `UNKNOWN_KEY`, `PIN_FORMAT`, `WRONG`.
+ */
+pcodes_status pcodes_pin_verify_finish(const pcodes_ctx *ctx,
+                                       const char *account_id,
+                                       const char *pin,
+                                       const char *stored,
+                                       uint64_t now,
+                                       uint8_t *state,
+                                       size_t state_len);
+
+/**
+ * Phase 2a, for hosts that store the phase-2 blob with compare-and-swap and may lose a race:
+ * runs PBKDF2, the keyed step and the constant-time comparison without touching any state,
+ * and sets `*match_out`. Record the result with `pcodes_pin_verify_apply`, which is cheap and
+ * can be retried on a freshly read blob, so a lost race never costs a second PBKDF2.
+ * (`pcodes_pin_verify_finish` is this followed by apply.)
+ *
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `MALFORMED_HASH`, `UNKNOWN_KEY`,
+ * `PIN_FORMAT`.
+ */
+pcodes_status pcodes_pin_verify_compute(const pcodes_ctx *ctx,
+                                        const char *account_id,
+                                        const char *pin,
+                                        const char *stored,
+                                        bool *match_out);
+
+/**
+ * Phase 2b: records the result of `pcodes_pin_verify_compute` in the blob: consumes a
+ * pending-attempt credit (from `pcodes_pin_verify_begin`); a match clears the failures and any
+ * lock. Cheap; on a lost compare-and-swap, re-read the blob and call it again.
+ *
+ * Returns `OK` (matched), `WRONG` (did not match; the failure counted in phase 1 stays),
+ * `NULL_ARGUMENT`, `CORRUPT_STATE` (left unchanged), `NO_CHALLENGE` (no pending attempt; nothing
+ * recorded).
+ */
+pcodes_status pcodes_pin_verify_apply(bool matched,
+                                      uint64_t now,
+                                      uint8_t *state,
+                                      size_t state_len);
+
+/**
+ * Sets `*needs_out` to true when `stored` should be replaced by a new `pcodes_pin_hash` of the
+ * PIN just verified: its key id is not the current one (including a key this context no
+ * longer holds), its iterations differ from `PIN_ITERATIONS`, or its format version is old.
+ *
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8), `MALFORMED_HASH`.
+ */
+pcodes_status pcodes_pin_needs_rehash(const pcodes_ctx *ctx,
+                                      const char *stored,
+                                      bool *needs_out);
 
 /**
  * When the holder of this state may try again, in unix seconds: 0 if not waiting (also for a

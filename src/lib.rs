@@ -9,7 +9,16 @@
     clippy::inline_always,
     clippy::doc_markdown
 )]
-#![cfg_attr(test, allow(clippy::cast_possible_truncation))]
+// Test code favours brevity over the pedantic lints.
+#![cfg_attr(
+    test,
+    allow(
+        clippy::cast_possible_truncation,
+        clippy::many_single_char_names,
+        clippy::format_collect,
+        clippy::format_push_string
+    )
+)]
 
 #[cfg(feature = "alloc")]
 #[allow(unused_extern_crates)]
@@ -25,6 +34,7 @@ pub mod link;
 pub mod lockout;
 pub mod mac;
 pub mod otp;
+pub mod pin;
 pub mod policy;
 pub mod rng;
 pub mod state;

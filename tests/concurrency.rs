@@ -99,3 +99,79 @@ fn totp_code_is_accepted_exactly_once() {
     assert_eq!(verdicts.iter().filter(|v| **v == Ok(0)).count(), 1, "{verdicts:?}");
     assert!(verdicts.iter().all(|v| *v == Ok(0) || *v == Err(Error::AlreadyUsed)), "{verdicts:?}");
 }
+
+/// One link code redeemed by all workers at once: exactly one OK, the others `ALREADY_USED`.
+#[test]
+fn link_code_is_redeemed_exactly_once() {
+    use portal_codes::link::{self, Child};
+    let Some(server) = pg::Server::start() else { return };
+    let mut c = server.connect();
+    pg::create_table(&mut c);
+    let record = 4_815_162_342_i64;
+    pg::insert_fresh(&mut c, record);
+    let ctx = Arc::new(Context::new(&[6; 32], 0).unwrap());
+    let child = Child::new("Иванова Мария Петровна", "2015-03-08", "F", "112-233-445 95");
+    let now = 1_800_000_000;
+    let (code, _) =
+        pg::cas(&mut c, record, |blob| link::issue(&ctx, record as u64, &child, now, blob).unwrap());
+    let code = code.as_str().to_owned();
+    assert_eq!(link::parse(&code), Ok(record as u64));
+    let verdicts = race(&server, record, move |_, blob| {
+        let child = Child::new("Иванова Мария Петровна", "2015-03-08", "F", "112-233-445 95");
+        link::redeem(&ctx, &code, &child, now + 60, blob)
+    });
+    assert_eq!(verdicts.iter().filter(|v| v.is_ok()).count(), 1, "{verdicts:?}");
+    assert!(verdicts.iter().all(|v| v.is_ok() || *v == Err(Error::AlreadyUsed)), "{verdicts:?}");
+}
+
+/// Wrong PINs from all workers at once, with the two-phase protocol: the failure count is exact,
+/// the lock engages after exactly `LOCK_AFTER_FAILURES` admitted attempts, and no more than that
+/// many PBKDF2 computations are spent — the failure is stored (phase 1) before the hash runs.
+#[test]
+fn wrong_pins_lock_after_exactly_five_and_waste_no_hashes() {
+    use portal_codes::pin;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let Some(server) = pg::Server::start() else { return };
+    let mut c = server.connect();
+    pg::create_table(&mut c);
+    pg::insert_fresh(&mut c, 7);
+    let mut ctx = Context::new(&[7; 32], 0).unwrap();
+    ctx.set(portal_codes::Setting::PinIterations, 10_000).unwrap();
+    let ctx = Arc::new(ctx);
+    let stored = pin::hash(&ctx, "account-7", "385027").unwrap().as_str().to_owned();
+    let hashes = Arc::new(AtomicUsize::new(0));
+    let now = 1_800_000_000;
+    let counter = Arc::clone(&hashes);
+    let verdicts = race(&server, 7, move |w, blob| {
+        // Each worker guesses a different wrong PIN; phase 1 stored by `race`'s CAS.
+        let guess = format!("{:06}", 100_000 + w);
+        pin::verify_begin(&ctx, "account-7", &guess, &stored, now, blob)
+            .map(|()| (guess, Arc::clone(&ctx), stored.clone(), Arc::clone(&counter)))
+    });
+    let admitted: Vec<_> = verdicts.iter().filter_map(|v| v.as_ref().ok()).collect();
+    assert_eq!(admitted.len(), 5, "exactly LOCK_AFTER_FAILURES attempts admitted");
+    assert_eq!(verdicts.iter().filter(|v| matches!(v, Err(Error::Locked))).count(), WORKERS - 5);
+    // Phase 2 for the admitted ones, concurrently: one PBKDF2 each, applied with CAS retries.
+    let finishers: Vec<_> = admitted
+        .into_iter()
+        .map(|(guess, ctx, stored, counter)| {
+            let (guess, ctx, stored, counter) =
+                (guess.clone(), Arc::clone(ctx), stored.clone(), Arc::clone(counter));
+            let mut client = server.connect();
+            std::thread::spawn(move || {
+                let verdict = pin::verify_compute(&ctx, "account-7", &guess, &stored).unwrap();
+                counter.fetch_add(1, Ordering::SeqCst);
+                pg::cas(&mut client, 7, |blob| pin::verify_apply(verdict, now, blob)).0
+            })
+        })
+        .collect();
+    for f in finishers {
+        assert_eq!(f.join().unwrap(), Err(Error::Wrong));
+    }
+    assert_eq!(hashes.load(Ordering::SeqCst), 5, "no PBKDF2 past the limit");
+    let blob = pg::load(&mut c, 7);
+    let s = State::decode(&blob, Kind::Pin).unwrap();
+    assert_eq!(s.failures, 5);
+    assert_eq!(s.locked_until, now + 900);
+    assert_eq!(portal_codes::retry_at(&blob, now), Ok(now + 900));
+}

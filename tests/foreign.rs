@@ -137,129 +137,157 @@ pub fn run_java(class: &str) -> Option<String> {
     Some(check_output(class, &out))
 }
 
+/// Asserts that every line in `want` appears in the program's output.
+fn expect(out: &str, want: &[&str]) {
+    for w in want {
+        assert!(out.contains(w), "missing {w:?} in:\n{out}");
+    }
+}
+
+/// What both context demos print.
+const CONTEXT_STORY: &[&str] = &[
+    "setting OTP_DIGITS",
+    "-> PCODES_STATUS_INVALID_ARGUMENT",
+    "ru: Срок действия кода истёк. Пожалуйста, запросите новый.",
+    "en: The code has expired. Please request a new one.",
+    "fresh state: retry_at = 0, reset -> OK",
+];
+
 #[test]
 fn c_context_demo() {
-    let out = run_c("ctx_demo");
-    assert!(out.contains("setting OTP_DIGITS"), "{out}");
-    assert!(out.contains("-> PCODES_STATUS_INVALID_ARGUMENT"), "{out}");
-    assert!(out.contains("ru: Срок действия кода истёк. Пожалуйста, запросите новый."), "{out}");
-    assert!(out.contains("en: The code has expired. Please request a new one."), "{out}");
-    assert!(out.contains("fresh state: retry_at = 0, reset -> OK"), "{out}");
+    expect(&run_c("ctx_demo"), CONTEXT_STORY);
 }
 
 #[test]
 fn java_context_demo() {
     let Some(out) = run_java("ContextDemo") else { return };
-    assert!(out.contains("setting OTP_DIGITS"), "{out}");
-    assert!(out.contains("-> PCODES_STATUS_INVALID_ARGUMENT"), "{out}");
-    assert!(out.contains("ru: Срок действия кода истёк. Пожалуйста, запросите новый."), "{out}");
-    assert!(out.contains("en: The code has expired. Please request a new one."), "{out}");
-    assert!(out.contains("fresh state: retry_at = 0"), "{out}");
-    assert!(out.contains("closed twice: ok"), "{out}");
+    expect(&out, CONTEXT_STORY);
+    expect(&out, &["closed twice: ok"]);
 }
 
-/// The life of an SMS code, as checked inside `examples/c/otp_demo.c`.
+/// What both PIN demos print (the Java wrapper names policy refusals without the prefix).
+const PIN_STORY: &[&str] = &[
+    "verify 111111 -> PCODES_STATUS_WRONG",
+    "five wrong -> PCODES_STATUS_LOCKED, retry in 899 s",
+    "hash copied to account-2002 -> PCODES_STATUS_WRONG",
+];
+
+#[test]
+fn c_pin_demo() {
+    let out = run_c("pin_demo");
+    expect(&out, PIN_STORY);
+    expect(
+        &out,
+        &[
+            "check 2580   / 2580   -> PCODES_STATUS_PIN_WEAK KEYPAD_LINE",
+            "check 250587 / 250587 -> PCODES_STATUS_PIN_WEAK BIRTH_DATE",
+            "-> PCODES_STATUS_PIN_MISMATCH",
+            "verify right PIN -> PCODES_STATUS_OK",
+            "after rotation: verify -> PCODES_STATUS_OK, needs rehash: yes",
+        ],
+    );
+}
+
+#[test]
+fn java_pin_demo() {
+    let Some(out) = run_java("PinDemo") else { return };
+    expect(&out, PIN_STORY);
+    expect(
+        &out,
+        &[
+            "check 2580   / 2580   -> PIN_WEAK KEYPAD_LINE",
+            "check 250587 / 250587 -> PIN_WEAK BIRTH_DATE",
+            "-> PIN_MISMATCH",
+            "verify right PIN -> OK",
+            "after rotation: verify -> OK, needs rehash: yes",
+        ],
+    );
+}
+
+/// The life of an SMS code, as both OTP demos tell it.
 fn check_otp_story(out: &str) {
-    for want in [
-        "verify before any code",
-        "-> PCODES_STATUS_NO_CHALLENGE",
-        "-> PCODES_STATUS_TOO_SOON; retry at t+60",
-        "-> PCODES_STATUS_SUPERSEDED",
-        "-> PCODES_STATUS_MISTYPED",
-        "-> PCODES_STATUS_ATTEMPTS_EXHAUSTED",
-        "-> PCODES_STATUS_EXPIRED",
-        "-> PCODES_STATUS_ALREADY_USED",
-        "ru: Срок действия кода истёк. Пожалуйста, запросите новый.",
-    ] {
-        assert!(out.contains(want), "missing {want:?} in:\n{out}");
-    }
+    expect(
+        out,
+        &[
+            "verify before any code",
+            "-> PCODES_STATUS_NO_CHALLENGE",
+            "-> PCODES_STATUS_TOO_SOON; retry at t+60",
+            "-> PCODES_STATUS_SUPERSEDED",
+            "-> PCODES_STATUS_MISTYPED",
+            "-> PCODES_STATUS_ATTEMPTS_EXHAUSTED",
+            "-> PCODES_STATUS_EXPIRED",
+            "-> PCODES_STATUS_ALREADY_USED",
+            "ru: Срок действия кода истёк. Пожалуйста, запросите новый.",
+            "state unchanged",
+        ],
+    );
     assert_eq!(out.matches("-> PCODES_STATUS_WRONG").count(), 4, "{out}");
     assert_eq!(out.matches("-> PCODES_STATUS_OK").count(), 2, "{out}");
 }
 
 #[test]
 fn c_otp_demo() {
-    let out = run_c("otp_demo");
-    check_otp_story(&out);
-    assert!(out.contains("state unchanged"), "{out}");
+    check_otp_story(&run_c("otp_demo"));
 }
 
 #[test]
 fn java_otp_demo() {
     let Some(out) = run_java("OtpDemo") else { return };
     check_otp_story(&out);
-    assert!(out.contains("state unchanged"), "{out}");
 }
+
+/// What both authenticator-app demos print.
+const TOTP_STORY: &[&str] = &[
+    "URI: otpauth://totp/%D0%93%D0%BE%D1%81%D1%83%D1%81%D0%BB%D1%83%D0%B3%D0%B8:ivan%40example.ru?secret=",
+    "QR code: ",
+    "right code: OK, drift +0",
+    "replay -> PCODES_STATUS_ALREADY_USED",
+    "phone a step behind: OK, drift -1",
+    "phone a step ahead: OK, drift +1",
+    "code from two steps ago -> PCODES_STATUS_WRONG",
+    "-> PCODES_STATUS_LOCKED, retry in 900 s",
+];
 
 #[test]
 fn c_totp_demo() {
-    let out = run_c("totp_demo");
-    assert!(out.contains("URI: otpauth://totp/%D0%93%D0%BE%D1%81%D1%83%D1%81%D0%BB%D1%83%D0%B3%D0%B8:ivan%40example.ru?secret="), "{out}");
-    assert!(out.contains("QR code: "), "{out}");
-    assert!(out.contains("right code: OK, drift +0"), "{out}");
-    assert!(out.contains("replay -> PCODES_STATUS_ALREADY_USED"), "{out}");
-    assert!(out.contains("phone a step behind: OK, drift -1"), "{out}");
-    assert!(out.contains("phone a step ahead: OK, drift +1"), "{out}");
-    assert!(out.contains("code from two steps ago -> PCODES_STATUS_WRONG"), "{out}");
-    assert!(out.contains("-> PCODES_STATUS_LOCKED, retry in 900 s"), "{out}");
+    expect(&run_c("totp_demo"), TOTP_STORY);
 }
 
 #[test]
 fn java_totp_demo() {
     let Some(out) = run_java("TotpDemo") else { return };
-    assert!(out.contains("URI: otpauth://totp/%D0%93%D0%BE%D1%81%D1%83%D1%81%D0%BB%D1%83%D0%B3%D0%B8:ivan%40example.ru?secret="), "{out}");
-    assert!(out.contains("parsed back: issuer Госуслуги, account ivan@example.ru"), "{out}");
-    assert!(out.contains("QR code: "), "{out}");
-    assert!(out.contains("right code: OK, drift +0"), "{out}");
-    assert!(out.contains("replay -> PCODES_STATUS_ALREADY_USED"), "{out}");
-    assert!(out.contains("phone a step behind: OK, drift -1"), "{out}");
-    assert!(out.contains("phone a step ahead: OK, drift +1"), "{out}");
-    assert!(out.contains("code from two steps ago -> PCODES_STATUS_WRONG"), "{out}");
-    assert!(out.contains("-> PCODES_STATUS_LOCKED, retry in 900 s"), "{out}");
+    expect(&out, TOTP_STORY);
+    expect(&out, &["parsed back: issuer Госуслуги, account ivan@example.ru"]);
 }
+
+/// Every verdict of a link code, as both link demos print it.
+const LINK_STORY: &[&str] = &[
+    "issue without SNILS                      -> PCODES_STATUS_MISSING_FIELD",
+    "typo: redeem                             -> PCODES_STATUS_MISTYPED",
+    "wrong code                               -> PCODES_STATUS_WRONG",
+    "forged code                              -> PCODES_STATUS_WRONG",
+    "edited name                              -> PCODES_STATUS_DATA_CHANGED",
+    "redeem                                   -> PCODES_STATUS_OK",
+    "second redeem                            -> PCODES_STATUS_ALREADY_USED",
+    "11 minutes later                         -> PCODES_STATUS_EXPIRED",
+    "re-issued: old code                      -> PCODES_STATUS_SUPERSEDED",
+    "key not held (1)                         -> PCODES_STATUS_UNKNOWN_KEY",
+    "rotated key: old code                    -> PCODES_STATUS_OK",
+    "after 5 wrong codes                      -> PCODES_STATUS_LOCKED",
+];
 
 #[test]
 fn c_link_demo() {
     let out = run_c("link_demo");
-    for line in [
-        "issue without SNILS                      -> PCODES_STATUS_MISSING_FIELD",
-        "typo: redeem                             -> PCODES_STATUS_MISTYPED",
-        "wrong code                               -> PCODES_STATUS_WRONG",
-        "forged code                              -> PCODES_STATUS_WRONG",
-        "edited name                              -> PCODES_STATUS_DATA_CHANGED",
-        "redeem                                   -> PCODES_STATUS_OK",
-        "second redeem                            -> PCODES_STATUS_ALREADY_USED",
-        "11 minutes later                         -> PCODES_STATUS_EXPIRED",
-        "re-issued: old code                      -> PCODES_STATUS_SUPERSEDED",
-        "key not held (1)                         -> PCODES_STATUS_UNKNOWN_KEY",
-        "rotated key: old code                    -> PCODES_STATUS_OK",
-        "after 5 wrong codes                      -> PCODES_STATUS_LOCKED",
-    ] {
-        assert!(out.contains(line), "missing {line:?} in:\n{out}");
-    }
-    assert!(out.contains("missing fields: 0x8"), "{out}");
+    expect(&out, LINK_STORY);
+    expect(&out, &["missing fields: 0x8"]);
 }
 
 #[test]
 fn java_link_demo() {
     let Some(out) = run_java("LinkDemo") else { return };
-    for line in [
-        "issue without SNILS                      -> PCODES_STATUS_MISSING_FIELD",
-        "typo: redeem                             -> PCODES_STATUS_MISTYPED",
-        "wrong code                               -> PCODES_STATUS_WRONG",
-        "forged code                              -> PCODES_STATUS_WRONG",
-        "edited name                              -> PCODES_STATUS_DATA_CHANGED",
-        "redeem                                   -> PCODES_STATUS_OK",
-        "second redeem                            -> PCODES_STATUS_ALREADY_USED",
-        "11 minutes later                         -> PCODES_STATUS_EXPIRED",
-        "re-issued: old code                      -> PCODES_STATUS_SUPERSEDED",
-        "key not held (1)                         -> PCODES_STATUS_UNKNOWN_KEY",
-        "rotated key: old code                    -> PCODES_STATUS_OK",
-        "after 5 wrong codes                      -> PCODES_STATUS_LOCKED",
-    ] {
-        assert!(out.contains(line), "missing {line:?} in:\n{out}");
-    }
-    assert!(out.contains("PCODES_STATUS_MISTYPED: ru: Похоже, в коде опечатка."), "{out}");
+    expect(&out, LINK_STORY);
+    expect(&out, &["PCODES_STATUS_MISTYPED: ru: Похоже, в коде опечатка."]);
 }
 
 // ---- Hostile input, threads and fork through the C ABI (issue 8) ----

@@ -172,7 +172,8 @@ fn wrong_and_forged_codes_count_as_failures() {
     assert_eq!(failures(&st), 1);
     // The host got it wrong and passed another record's state: a genuine code of record
     // RECORD + 1 (same data, same minute, same random) is never accepted for this record.
-    let other = link::issue_with_rng(&ctx, RECORD + 1, &ivan(), NOW, &mut [0u8; STATE_BYTES], &mut rng()).unwrap();
+    let other =
+        link::issue_with_rng(&ctx, RECORD + 1, &ivan(), NOW, &mut [0u8; STATE_BYTES], &mut rng()).unwrap();
     assert_eq!(link::redeem(&ctx, other.as_str(), &ivan(), NOW, &mut st), Err(Error::Superseded));
     assert_eq!(failures(&st), 1, "authentic: not counted");
     // A wrong code of the right form (another child's code for this record under a key id we hold).
@@ -311,8 +312,9 @@ fn issue_refuses_incomplete_or_invalid_data() {
     assert_eq!(missing.missing(), FIELD_SNILS);
     let e = link::issue_with_rng(&ctx, RECORD, &missing, NOW, &mut st, &mut rng()).unwrap_err();
     assert_eq!(e, Error::MissingField);
-    let bad =
-        |c: Child<'_>| link::issue_with_rng(&ctx, RECORD, &c, NOW, &mut [0u8; STATE_BYTES], &mut rng()).unwrap_err();
+    let bad = |c: Child<'_>| {
+        link::issue_with_rng(&ctx, RECORD, &c, NOW, &mut [0u8; STATE_BYTES], &mut rng()).unwrap_err()
+    };
     assert_eq!(bad(Child::new("И", "2015-03-08", "М", "112-233-445 96")), Error::InvalidSnils);
     assert_eq!(bad(Child::new("И", "2015-02-29", "М", "112-233-445 95")), Error::InvalidBirthDate);
     assert_eq!(bad(Child::new("И", "2030-01-01", "М", "112-233-445 95")), Error::InvalidBirthDate);
@@ -330,7 +332,8 @@ fn issue_refuses_incomplete_or_invalid_data() {
 fn time_range_of_the_code() {
     let ctx = ctx();
     let old = Child::new("A", "1990-01-01", "F", "112-233-445 95");
-    let ok = |now: u64| link::issue_with_rng(&ctx, 7, &old, now, &mut [0u8; STATE_BYTES], &mut rng()).map(|_| ());
+    let ok =
+        |now: u64| link::issue_with_rng(&ctx, 7, &old, now, &mut [0u8; STATE_BYTES], &mut rng()).map(|_| ());
     let last = link::EPOCH + u64::from(link::MAX_MINUTES) * 60 + 59;
     assert_eq!(ok(link::EPOCH), Ok(()));
     assert_eq!(ok(last), Ok(()));
@@ -345,7 +348,10 @@ fn corrupt_state_is_left_untouched() {
     st[0] = 2; // a PIN blob
     st[1] = 1;
     let before = st;
-    assert_eq!(link::issue_with_rng(&ctx, 1, &ivan(), NOW, &mut st, &mut rng()).unwrap_err(), Error::CorruptState);
+    assert_eq!(
+        link::issue_with_rng(&ctx, 1, &ivan(), NOW, &mut st, &mut rng()).unwrap_err(),
+        Error::CorruptState
+    );
     assert_eq!(link::redeem(&ctx, "x", &ivan(), NOW, &mut st), Err(Error::CorruptState));
     assert_eq!(st, before);
 }
@@ -543,7 +549,8 @@ fn print_vectors() {
         let ctx = Context::new(key, id).unwrap();
         let child = Child::new(name, date, sex, snils);
         let rnd: &'static [u32] = Box::leak(Box::new([random]));
-        let code = link::issue_with_rng(&ctx, rec, &child, now, &mut [0u8; STATE_BYTES], &mut Fixed(rnd, 0)).unwrap();
+        let code = link::issue_with_rng(&ctx, rec, &child, now, &mut [0u8; STATE_BYTES], &mut Fixed(rnd, 0))
+            .unwrap();
         println!(
             "| v | `{}` | {id} | {rec} | {name} | {date} | {sex} | {snils} | {now} | 0x{random:03x} | `{}` | `{}` |",
             hex(key),

@@ -12,30 +12,7 @@
 #include <string.h>
 
 #include "portal_codes.h"
-
-static int passed, failed;
-
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        if (cond) {                                                              \
-            passed++;                                                            \
-        } else {                                                                 \
-            failed++;                                                            \
-            fprintf(stderr, "FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond);    \
-        }                                                                        \
-    } while (0)
-
-#define CHECK_STATUS(call, want)                                                 \
-    do {                                                                         \
-        pcodes_status got_ = (call);                                             \
-        if (got_ == (want)) {                                                    \
-            passed++;                                                            \
-        } else {                                                                 \
-            failed++;                                                            \
-            fprintf(stderr, "FAILED %s:%d: %s = %s, want %s\n", __FILE__, __LINE__, \
-                    #call, pcodes_status_name(got_), pcodes_status_name(want));   \
-        }                                                                        \
-    } while (0)
+#include "check.h"
 
 int main(void) {
     uint8_t current_key[32], old_key[48];
@@ -122,6 +99,5 @@ int main(void) {
 
     pcodes_ctx_free(ctx);
     pcodes_ctx_free(NULL);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed;
+    return CHECK_DONE();
 }

@@ -13,18 +13,7 @@
 #include <string.h>
 
 #include "portal_codes.h"
-
-static int passed, failed;
-
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        if (cond) {                                                              \
-            passed++;                                                            \
-        } else {                                                                 \
-            failed++;                                                            \
-            fprintf(stderr, "FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond);    \
-        }                                                                        \
-    } while (0)
+#include "check.h"
 
 /* Runs a call, checks its status and prints "<scenario>: <status name>". */
 #define VERDICT(scenario, call, want)                                            \
@@ -176,6 +165,5 @@ int main(void) {
     pcodes_ctx_free(attacker);
     pcodes_ctx_free(rotated);
     pcodes_ctx_free(new_only);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed;
+    return CHECK_DONE();
 }

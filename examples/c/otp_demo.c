@@ -13,30 +13,7 @@
 #include <string.h>
 
 #include "portal_codes.h"
-
-static int passed, failed;
-
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        if (cond) {                                                              \
-            passed++;                                                            \
-        } else {                                                                 \
-            failed++;                                                            \
-            fprintf(stderr, "FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond);    \
-        }                                                                        \
-    } while (0)
-
-#define CHECK_STATUS(call, want)                                                 \
-    do {                                                                         \
-        pcodes_status got_ = (call);                                             \
-        if (got_ == (want)) {                                                    \
-            passed++;                                                            \
-        } else {                                                                 \
-            failed++;                                                            \
-            fprintf(stderr, "FAILED %s:%d: %s = %s, want %s\n", __FILE__, __LINE__, \
-                    #call, pcodes_status_name(got_), pcodes_status_name(want));   \
-        }                                                                        \
-    } while (0)
+#include "check.h"
 
 static const pcodes_ctx *ctx;
 static uint64_t t0;
@@ -135,6 +112,5 @@ int main(void) {
     printf("bad calls: BUFFER_TOO_SMALL, NULL_ARGUMENT, INVALID_ARGUMENT, CORRUPT_STATE; state unchanged\n");
 
     pcodes_ctx_free(c);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed;
+    return CHECK_DONE();
 }

@@ -15,30 +15,7 @@
 #include <string.h>
 
 #include "portal_codes.h"
-
-static int passed, failed;
-
-#define CHECK(cond)                                                              \
-    do {                                                                         \
-        if (cond) {                                                              \
-            passed++;                                                            \
-        } else {                                                                 \
-            failed++;                                                            \
-            fprintf(stderr, "FAILED %s:%d: %s\n", __FILE__, __LINE__, #cond);    \
-        }                                                                        \
-    } while (0)
-
-#define CHECK_STATUS(call, want)                                                 \
-    do {                                                                         \
-        pcodes_status got_ = (call);                                             \
-        if (got_ == (want)) {                                                    \
-            passed++;                                                            \
-        } else {                                                                 \
-            failed++;                                                            \
-            fprintf(stderr, "FAILED %s:%d: %s = %s, want %s\n", __FILE__, __LINE__, \
-                    #call, pcodes_status_name(got_), pcodes_status_name(want));   \
-        }                                                                        \
-    } while (0)
+#include "check.h"
 
 /* What the person's phone shows at time t. */
 static void app_code(const uint8_t *secret, size_t len, uint64_t t, char out[PCODES_TOTP_CODE_BYTES]) {
@@ -200,6 +177,5 @@ int main(void) {
     CHECK_STATUS(verify(NULL, seed, 20, "123456", t, state, NULL), PCODES_STATUS_NULL_ARGUMENT);
 
     pcodes_ctx_free(ctx);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed > 100 ? 100 : failed;
+    return CHECK_DONE();
 }

@@ -6,6 +6,7 @@
 
 mod link;
 mod otp;
+mod pin;
 
 use portal_codes::{Context, Setting, state};
 
@@ -30,6 +31,7 @@ fn main() -> Result<(), portal_codes::Error> {
         portal_codes::Error::Expired.message(portal_codes::Lang::Ru)
     );
     link::run(&ctx)?;
+    pin::run(&ctx)?;
     otp::run(&ctx)?;
     totp::run(&ctx)?;
     Ok(())

@@ -16,6 +16,7 @@ use crate::state::STATE_BYTES;
 pub mod ctx;
 pub mod link;
 pub mod otp;
+pub mod pin;
 pub mod state;
 pub mod status;
 pub mod totp;

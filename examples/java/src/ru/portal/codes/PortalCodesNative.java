@@ -5,6 +5,7 @@ import com.sun.jna.Library;
 import com.sun.jna.Native;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
+import com.sun.jna.ptr.ByteByReference;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
@@ -66,6 +67,34 @@ public interface PortalCodesNative extends Library {
     int pcodes_state_retry_at(byte[] state, SizeT stateLen, long now, LongByReference retryAtOut);
 
     int pcodes_state_reset(byte[] state, SizeT stateLen);
+
+    // ---- pin ----
+    SizeT pcodes_pin_hash_bytes();
+
+    int pcodes_pin_check(Pointer ctx, String pin, String confirm, String birthDate);
+
+    int pcodes_pin_check_reason(Pointer ctx, String pin, String confirm, String birthDate,
+            IntByReference reasonOut);
+
+    String pcodes_pin_weakness_name(int reason);
+
+    int pcodes_pin_hash(Pointer ctx, String accountId, String pin, byte[] out, SizeT outLen);
+
+    int pcodes_pin_verify(Pointer ctx, String accountId, String pin, String stored, long now,
+            byte[] state, SizeT stateLen);
+
+    int pcodes_pin_verify_begin(Pointer ctx, String accountId, String pin, String stored, long now,
+            byte[] state, SizeT stateLen);
+
+    int pcodes_pin_verify_finish(Pointer ctx, String accountId, String pin, String stored, long now,
+            byte[] state, SizeT stateLen);
+
+    int pcodes_pin_verify_compute(Pointer ctx, String accountId, String pin, String stored,
+            ByteByReference matchOut);
+
+    int pcodes_pin_verify_apply(byte matched, long now, byte[] state, SizeT stateLen);
+
+    int pcodes_pin_needs_rehash(Pointer ctx, String stored, ByteByReference needsOut);
 
     // ---- otp ----
     SizeT pcodes_otp_code_bytes();

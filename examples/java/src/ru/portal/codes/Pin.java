@@ -1,0 +1,162 @@
+package ru.portal.codes;
+
+import com.sun.jna.ptr.ByteByReference;
+import com.sun.jna.ptr.IntByReference;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * PINs: policy check, peppered hash, verification with lockout, rehash after rotation.
+ * See {@code docs/pin.md}. Every method throws {@link PortalCodesException} for a non-OK status.
+ *
+ * <p>State blobs ({@link PortalCodes#newState()}) are read and rewritten in place, also on
+ * failure: store them back with compare-and-swap.
+ */
+public final class Pin {
+    private Pin() {
+    }
+
+    private static final PortalCodesNative N = PortalCodesNative.INSTANCE;
+
+    /** Buffer size of a stored hash string including NUL ({@code PCODES_PIN_HASH_BYTES}). */
+    public static final int HASH_BYTES = N.pcodes_pin_hash_bytes().intValue();
+
+    /** Why a PIN was refused as weak ({@code PCODES_PIN_WEAK_*}). */
+    public enum Weakness {
+        NONE(0), BLOCKLIST(1), REPEATED_DIGIT(2), SEQUENCE(3), KEYPAD_LINE(4), REPEATED_HALVES(5),
+        DATE(6), YEAR(7), BIRTH_DATE(8),
+        /** A value this binding does not know (a newer library). */
+        UNKNOWN(-1);
+
+        private final int code;
+
+        Weakness(int code) {
+            this.code = code;
+        }
+
+        /** The C value. */
+        public int code() {
+            return code;
+        }
+
+        /** The reason for a C value. */
+        public static Weakness of(int code) {
+            for (Weakness w : values()) {
+                if (w.code == code) {
+                    return w;
+                }
+            }
+            return UNKNOWN;
+        }
+    }
+
+    /** The verdict of {@link #review}: {@code status} OK when accepted; {@code reason} for PIN_WEAK. */
+    public record Review(Status status, Weakness reason) {
+        /** Whether the PIN may be used. */
+        public boolean accepted() {
+            return status == Status.OK;
+        }
+    }
+
+    /**
+     * Checks a new PIN typed twice; {@code birthDate} ("YYYY-MM-DD") may be null.
+     *
+     * @throws PortalCodesException PIN_FORMAT, PIN_MISMATCH, INVALID_BIRTH_DATE, PIN_WEAK
+     */
+    public static void check(Context ctx, String pin, String confirm, String birthDate) {
+        PortalCodesException.check(N.pcodes_pin_check(ctx.ptr(), pin, confirm, birthDate));
+    }
+
+    /** Like {@link #check} but returns the verdict and, for a weak PIN, the reason, instead of throwing. */
+    public static Review review(Context ctx, String pin, String confirm, String birthDate) {
+        IntByReference why = new IntByReference();
+        int rc = N.pcodes_pin_check_reason(ctx.ptr(), pin, confirm, birthDate, why);
+        return new Review(Status.of(rc), Weakness.of(why.getValue()));
+    }
+
+    /**
+     * Hashes {@code pin} for {@code accountId} under the current pepper key and iterations.
+     *
+     * @throws PortalCodesException PIN_FORMAT, INVALID_ARGUMENT, RNG_FAILURE
+     */
+    public static String hash(Context ctx, String accountId, String pin) {
+        byte[] out = new byte[HASH_BYTES];
+        PortalCodesException.check(N.pcodes_pin_hash(ctx.ptr(), accountId, pin, out, new PortalCodesNative.SizeT(out.length)));
+        int n = 0;
+        while (out[n] != 0) {
+            n++;
+        }
+        return new String(out, 0, n, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Verifies in one call, counting a wrong PIN in {@code state}. {@code stored == null} means an
+     * unknown account: the same work is done and WRONG is thrown ({@code state} may be null then).
+     *
+     * @throws PortalCodesException WRONG, LOCKED, BLOCKED, MALFORMED_HASH, UNKNOWN_KEY, PIN_FORMAT,
+     *     CORRUPT_STATE
+     */
+    public static void verify(Context ctx, String accountId, String pin, String stored, long now, byte[] state) {
+        PortalCodesException.check(N.pcodes_pin_verify(ctx.ptr(), accountId, pin, stored, now, state, len(state)));
+    }
+
+    /**
+     * Phase 1 of the compare-and-swap protocol: pre-counts this attempt in {@code state}; store the
+     * blob with compare-and-swap before calling {@link #verifyFinish}. Cheap.
+     *
+     * @throws PortalCodesException LOCKED, BLOCKED, MALFORMED_HASH, UNKNOWN_KEY, PIN_FORMAT, CORRUPT_STATE
+     */
+    public static void verifyBegin(Context ctx, String accountId, String pin, String stored, long now, byte[] state) {
+        PortalCodesException.check(N.pcodes_pin_verify_begin(ctx.ptr(), accountId, pin, stored, now, state, len(state)));
+    }
+
+    /**
+     * Phase 2: runs PBKDF2; on success clears the failures in {@code state} (store it again).
+     *
+     * @throws PortalCodesException WRONG, NO_CHALLENGE (no begin), MALFORMED_HASH, UNKNOWN_KEY
+     */
+    public static void verifyFinish(Context ctx, String accountId, String pin, String stored, long now, byte[] state) {
+        PortalCodesException.check(N.pcodes_pin_verify_finish(ctx.ptr(), accountId, pin, stored, now, state, len(state)));
+    }
+
+    /**
+     * Phase 2a: runs PBKDF2 and compares, touching no state; record the result with
+     * {@link #verifyApply}, which can be retried on a lost compare-and-swap without a second PBKDF2.
+     *
+     * @throws PortalCodesException MALFORMED_HASH, UNKNOWN_KEY, PIN_FORMAT
+     */
+    public static boolean verifyCompute(Context ctx, String accountId, String pin, String stored) {
+        ByteByReference out = new ByteByReference();
+        PortalCodesException.check(N.pcodes_pin_verify_compute(ctx.ptr(), accountId, pin, stored, out));
+        return out.getValue() != 0;
+    }
+
+    /**
+     * Phase 2b: records {@link #verifyCompute}'s result in {@code state} (store it again).
+     *
+     * @throws PortalCodesException WRONG (did not match), NO_CHALLENGE (no begin), CORRUPT_STATE
+     */
+    public static void verifyApply(boolean matched, long now, byte[] state) {
+        PortalCodesException.check(N.pcodes_pin_verify_apply((byte) (matched ? 1 : 0), now, state, len(state)));
+    }
+
+    /**
+     * Whether {@code stored} should be replaced by a new {@link #hash} of the PIN just verified.
+     *
+     * @throws PortalCodesException MALFORMED_HASH
+     */
+    public static boolean needsRehash(Context ctx, String stored) {
+        ByteByReference out = new ByteByReference();
+        PortalCodesException.check(N.pcodes_pin_needs_rehash(ctx.ptr(), stored, out));
+        return out.getValue() != 0;
+    }
+
+    /** The name of a weakness reason, e.g. "KEYPAD_LINE". */
+    public static String weaknessName(Weakness w) {
+        return N.pcodes_pin_weakness_name(w.code());
+    }
+
+    private static PortalCodesNative.SizeT len(byte[] state) {
+        return new PortalCodesNative.SizeT(state == null ? 0 : state.length);
+    }
+}

@@ -1,0 +1,610 @@
+//! PINs: policy check, peppered hash, verification with lockout (one call or two phases),
+//! dummy verification for unknown accounts, rehash detection.
+
+use core::ffi::c_char;
+
+use super::ctx::{ctx_ref, pcodes_ctx};
+use super::{boundary, opt_text, out, pcodes_status, state_blob, text, write_text};
+use crate::error::Error;
+use crate::pin;
+
+/// Buffer size for a stored PIN hash string, including the terminating NUL (the longest
+/// string is 102 characters).
+pub const PCODES_PIN_HASH_BYTES: usize = 128;
+
+const _: () = assert!(PCODES_PIN_HASH_BYTES == pin::PIN_HASH_BYTES);
+
+/// `PCODES_PIN_HASH_BYTES` as a function (JNA cannot read macros).
+#[unsafe(no_mangle)]
+pub extern "C" fn pcodes_pin_hash_bytes() -> usize {
+    PCODES_PIN_HASH_BYTES
+}
+
+/// Why a PIN was refused as weak (`pcodes_pin_check_reason`); 0 = not weak.
+pub type pcodes_pin_weakness = i32;
+/// Not refused as weak.
+pub const PCODES_PIN_WEAK_NONE: pcodes_pin_weakness = 0;
+/// On the data-driven blocklist of the most frequently chosen PINs.
+pub const PCODES_PIN_WEAK_BLOCKLIST: pcodes_pin_weakness = 1;
+/// One digit repeated (0000, 777777).
+pub const PCODES_PIN_WEAK_REPEATED_DIGIT: pcodes_pin_weakness = 2;
+/// Ascending or descending run, wrapping 9-0 (1234, 987654, 7890).
+pub const PCODES_PIN_WEAK_SEQUENCE: pcodes_pin_weakness = 3;
+/// Straight lines on a phone keypad (2580, 147258, 159357).
+pub const PCODES_PIN_WEAK_KEYPAD_LINE: pcodes_pin_weakness = 4;
+/// Repeated pair or half (1212, 121212, 123123).
+pub const PCODES_PIN_WEAK_REPEATED_HALVES: pcodes_pin_weakness = 5;
+/// A plausible date (DDMM, MMDD, DDMMYY).
+pub const PCODES_PIN_WEAK_DATE: pcodes_pin_weakness = 6;
+/// A year from 1900 to 2039.
+pub const PCODES_PIN_WEAK_YEAR: pcodes_pin_weakness = 7;
+/// Derived from the holder's birth date.
+pub const PCODES_PIN_WEAK_BIRTH_DATE: pcodes_pin_weakness = 8;
+
+/// Checks a new PIN typed twice: exactly one of the allowed lengths (`PIN_LENGTHS`) of ASCII
+/// digits, equal to `confirm`, not on the blocklist, not a pattern (repeated digit, run,
+/// keypad line, repeated halves, date, year) and, when `birth_date` (`"YYYY-MM-DD"`, nullable)
+/// is given, not derived from it. Checks stop at the first failure in that order.
+///
+/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8), `PIN_FORMAT`, `PIN_MISMATCH`,
+/// `INVALID_BIRTH_DATE`, `PIN_WEAK`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_pin_check(
+    ctx: *const pcodes_ctx,
+    pin: *const c_char,
+    confirm: *const c_char,
+    birth_date: *const c_char,
+) -> pcodes_status {
+    // SAFETY: forwarded caller contract; a NULL reason pointer is allowed.
+    unsafe { pcodes_pin_check_reason(ctx, pin, confirm, birth_date, core::ptr::null_mut()) }
+}
+
+/// `pcodes_pin_check`, also telling why a PIN is weak: `*reason_out` (nullable) is set to a
+/// `PCODES_PIN_WEAK_*` value when the status is `PIN_WEAK`, else to `PCODES_PIN_WEAK_NONE`.
+///
+/// Returns as `pcodes_pin_check`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_pin_check_reason(
+    ctx: *const pcodes_ctx,
+    pin: *const c_char,
+    confirm: *const c_char,
+    birth_date: *const c_char,
+    reason_out: *mut pcodes_pin_weakness,
+) -> pcodes_status {
+    boundary(|| {
+        // SAFETY: `reason_out` is NULL or a writable int32_t by this function's contract.
+        let mut reason = unsafe { reason_out.as_mut() };
+        if let Some(r) = reason.as_deref_mut() {
+            *r = PCODES_PIN_WEAK_NONE;
+        }
+        // SAFETY: caller passes a live context and NUL-terminated strings (birth_date nullable).
+        let (c, p, cf, b) = unsafe { (ctx_ref(ctx)?, text(pin)?, text(confirm)?, opt_text(birth_date)?) };
+        pin::check_with_reason(c, p, cf, b).map_err(|(e, w)| {
+            if let (Some(r), Some(w)) = (reason, w) {
+                *r = w.code();
+            }
+            e
+        })
+    })
+}
+
+/// The name of a `PCODES_PIN_WEAK_*` value, e.g. `"KEYPAD_LINE"`; `"NONE"` for 0, `"UNKNOWN"`
+/// for other values. Static storage; never NULL.
+#[unsafe(no_mangle)]
+pub extern "C" fn pcodes_pin_weakness_name(reason: pcodes_pin_weakness) -> *const c_char {
+    let s = match pin::Weakness::from_code(reason) {
+        Some(w) => w.name_nul(),
+        None if reason == PCODES_PIN_WEAK_NONE => "NONE\0",
+        None => "UNKNOWN\0",
+    };
+    s.as_ptr().cast()
+}
+
+/// Hashes `pin` for `account_id` (non-empty) with a fresh salt, the current PIN pepper key and
+/// `PIN_ITERATIONS`, writing the self-describing string
+/// `$pcodes-pin$v=1,k=<key id>,i=<iterations>,n=<length>$<salt>$<tag>` (at most
+/// `PCODES_PIN_HASH_BYTES` including NUL) into `out`. Call `pcodes_pin_check` first when the
+/// PIN is being chosen. The buffer size is checked before the (slow) hashing.
+///
+/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty account id),
+/// `PIN_FORMAT`, `BUFFER_TOO_SMALL` (nothing written), `RNG_FAILURE`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_pin_hash(
+    ctx: *const pcodes_ctx,
+    account_id: *const c_char,
+    pin: *const c_char,
+    out: *mut c_char,
+    out_len: usize,
+) -> pcodes_status {
+    boundary(|| {
+        // SAFETY: caller passes a live context and NUL-terminated strings.
+        let (c, a, p) = unsafe { (ctx_ref(ctx)?, text(account_id)?, text(pin)?) };
+        if out.is_null() {
+            return Err(Error::NullArgument);
+        }
+        if !pin::policy::format_ok(p, c.policy().pin_lengths) {
+            return Err(Error::PinFormat);
+        }
+        if a.is_empty() {
+            return Err(Error::InvalidArgument);
+        }
+        if pin::hash_len(c, p.len()) >= out_len {
+            return Err(Error::BufferTooSmall);
+        }
+        let h = pin::hash(c, a, p)?;
+        // SAFETY: `out` is valid for `out_len` bytes by the caller's contract.
+        unsafe { write_text(out, out_len, h.as_str()) }
+    })
+}
+
+/// Which verification step to run.
+#[derive(Clone, Copy)]
+enum Step {
+    Whole,
+    Begin,
+    Finish,
+}
+
+/// # Safety
+/// The pointers as documented on `pcodes_pin_verify`.
+#[allow(clippy::too_many_arguments)]
+unsafe fn verify_step(
+    step: Step,
+    ctx: *const pcodes_ctx,
+    account_id: *const c_char,
+    pin: *const c_char,
+    stored: *const c_char,
+    now: u64,
+    state: *mut u8,
+    state_len: usize,
+) -> pcodes_status {
+    boundary(|| {
+        // SAFETY: caller passes a live context and NUL-terminated strings (stored nullable).
+        let (c, a, p, s) = unsafe { (ctx_ref(ctx)?, text(account_id)?, text(pin)?, opt_text(stored)?) };
+        let Some(s) = s else {
+            // Unknown account: same work as a real verification, always WRONG; state ignored.
+            return match step {
+                Step::Begin => pin::verify_dummy_format(p),
+                Step::Whole | Step::Finish => pin::verify_dummy(c, a, p),
+            };
+        };
+        // SAFETY: caller passes a readable and writable blob of `state_len` bytes.
+        let st = unsafe { state_blob(state, state_len) }?;
+        match step {
+            Step::Whole => pin::verify(c, a, p, s, now, st),
+            Step::Begin => pin::verify_begin(c, a, p, s, now, st),
+            Step::Finish => pin::verify_finish(c, a, p, s, now, st),
+        }
+    })
+}
+
+/// Verifies `pin` for `account_id` against `stored` in one call, counting a wrong PIN in the
+/// account's state blob (kind PIN) and clearing the count on success. The failure is recorded
+/// before PBKDF2 runs, in the blob written back; store it with compare-and-swap. For hosts
+/// that may run attempts for one account in parallel without a row lock, use
+/// `pcodes_pin_verify_begin` + `pcodes_pin_verify_finish` instead.
+///
+/// Unknown account: pass `stored = NULL` (`state` may then be NULL and is ignored); the call
+/// does the same PBKDF2 work with the current settings and returns `WRONG`, so the response
+/// time does not tell which accounts exist.
+///
+/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8), `CORRUPT_STATE` (blob left
+/// unchanged), `LOCKED`, `BLOCKED` (see `pcodes_state_retry_at`), `MALFORMED_HASH`,
+/// `UNKNOWN_KEY`, `PIN_FORMAT` (not 4 or 6 ASCII digits; not counted), `WRONG` (counted).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_pin_verify(
+    ctx: *const pcodes_ctx,
+    account_id: *const c_char,
+    pin: *const c_char,
+    stored: *const c_char,
+    now: u64,
+    state: *mut u8,
+    state_len: usize,
+) -> pcodes_status {
+    // SAFETY: forwarded caller contract.
+    unsafe { verify_step(Step::Whole, ctx, account_id, pin, stored, now, state, state_len) }
+}
+
+/// Phase 1 of a two-phase verification (same arguments as `pcodes_pin_verify`). Checks the
+/// lock, the stored string, its key id and the PIN's format, then writes the blob with this
+/// attempt pre-counted as a failure plus one pending-attempt credit. Cheap (no PBKDF2).
+///
+/// Host protocol: (1) read the row: stored hash and blob `old`; (2) call this; on anything but
+/// `OK` stop with that status (store the blob if it changed); (3) store the blob with
+/// `UPDATE ... SET state = new WHERE id = ? AND state = old`; if no row was updated, another
+/// attempt raced: start again at (1); (4) call `pcodes_pin_verify_finish` on the stored blob;
+/// (5) store its blob with compare-and-swap again. The verdict of (4) is final even if (5)
+/// loses a race (the attempt was paid for in (3)); after `OK`, re-read and call finish again
+/// to clear the counter, or leave it (only stricter). Parallel wrong guesses can thus never
+/// get past `LOCK_AFTER_FAILURES`. With `stored = NULL` (unknown account) it only checks the
+/// PIN's format and returns `OK`; `state` is ignored and may be NULL.
+///
+/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `CORRUPT_STATE`, `LOCKED`, `BLOCKED`,
+/// `MALFORMED_HASH`, `UNKNOWN_KEY`, `PIN_FORMAT` (none of these is counted).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_pin_verify_begin(
+    ctx: *const pcodes_ctx,
+    account_id: *const c_char,
+    pin: *const c_char,
+    stored: *const c_char,
+    now: u64,
+    state: *mut u8,
+    state_len: usize,
+) -> pcodes_status {
+    // SAFETY: forwarded caller contract.
+    unsafe { verify_step(Step::Begin, ctx, account_id, pin, stored, now, state, state_len) }
+}
+
+/// Phase 2 (see `pcodes_pin_verify_begin` for the host protocol): consumes a pending-attempt
+/// credit, runs PBKDF2 and compares in constant time. `OK` clears the failures and any lock;
+/// `WRONG` keeps the failure counted in phase 1. The lock is not checked again. With
+/// `stored = NULL` it does the dummy work and returns `WRONG` (`state` ignored).
+///
+/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `CORRUPT_STATE`, `NO_CHALLENGE` (no
+/// pending attempt in the blob: call begin first; nothing computed), `MALFORMED_HASH`,
+/// `UNKNOWN_KEY`, `PIN_FORMAT`, `WRONG`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_pin_verify_finish(
+    ctx: *const pcodes_ctx,
+    account_id: *const c_char,
+    pin: *const c_char,
+    stored: *const c_char,
+    now: u64,
+    state: *mut u8,
+    state_len: usize,
+) -> pcodes_status {
+    // SAFETY: forwarded caller contract.
+    unsafe { verify_step(Step::Finish, ctx, account_id, pin, stored, now, state, state_len) }
+}
+
+/// Phase 2a, for hosts that store the phase-2 blob with compare-and-swap and may lose a race:
+/// runs PBKDF2, the keyed step and the constant-time comparison without touching any state,
+/// and sets `*match_out`. Record the result with `pcodes_pin_verify_apply`, which is cheap and
+/// can be retried on a freshly read blob, so a lost race never costs a second PBKDF2.
+/// (`pcodes_pin_verify_finish` is this followed by apply.)
+///
+/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `MALFORMED_HASH`, `UNKNOWN_KEY`,
+/// `PIN_FORMAT`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_pin_verify_compute(
+    ctx: *const pcodes_ctx,
+    account_id: *const c_char,
+    pin: *const c_char,
+    stored: *const c_char,
+    match_out: *mut bool,
+) -> pcodes_status {
+    boundary(|| {
+        // SAFETY: caller passes a live context, NUL-terminated strings and a writable bool.
+        let (c, account, typed, hashed, o) =
+            unsafe { (ctx_ref(ctx)?, text(account_id)?, text(pin)?, text(stored)?, out(match_out)?) };
+        *o = pin::verify_compute(c, account, typed, hashed)?.matched();
+        Ok(())
+    })
+}
+
+/// Phase 2b: records the result of `pcodes_pin_verify_compute` in the blob: consumes a
+/// pending-attempt credit (from `pcodes_pin_verify_begin`); a match clears the failures and any
+/// lock. Cheap; on a lost compare-and-swap, re-read the blob and call it again.
+///
+/// Returns `OK` (matched), `WRONG` (did not match; the failure counted in phase 1 stays),
+/// `NULL_ARGUMENT`, `CORRUPT_STATE` (left unchanged), `NO_CHALLENGE` (no pending attempt; nothing
+/// recorded).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_pin_verify_apply(
+    matched: bool,
+    now: u64,
+    state: *mut u8,
+    state_len: usize,
+) -> pcodes_status {
+    boundary(|| {
+        // SAFETY: caller passes a readable and writable blob of `state_len` bytes.
+        let st = unsafe { state_blob(state, state_len) }?;
+        pin::verify_apply(pin::PinVerdict::from_match(matched), now, st)
+    })
+}
+
+/// Sets `*needs_out` to true when `stored` should be replaced by a new `pcodes_pin_hash` of the
+/// PIN just verified: its key id is not the current one (including a key this context no
+/// longer holds), its iterations differ from `PIN_ITERATIONS`, or its format version is old.
+///
+/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8), `MALFORMED_HASH`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_pin_needs_rehash(
+    ctx: *const pcodes_ctx,
+    stored: *const c_char,
+    needs_out: *mut bool,
+) -> pcodes_status {
+    boundary(|| {
+        // SAFETY: caller passes a live context, a NUL-terminated string and a writable bool.
+        let (c, s, o) = unsafe { (ctx_ref(ctx)?, text(stored)?, out(needs_out)?) };
+        *o = pin::needs_rehash(c, s)?;
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::ctx::{
+        PCODES_SETTING_PIN_ITERATIONS, pcodes_ctx_add_key, pcodes_ctx_free, pcodes_ctx_new, pcodes_ctx_set,
+    };
+    use crate::ffi::state::pcodes_state_retry_at;
+    use crate::ffi::status::*;
+    use core::ffi::CStr;
+    use core::ptr::{null, null_mut};
+
+    /// A context with key `id` (and optionally an older key), 10,000 iterations.
+    fn new_ctx(key: u8, id: u32, old: Option<(u8, u32)>) -> *mut pcodes_ctx {
+        let mut c = null_mut();
+        // SAFETY: pointers to locals; the context is freed by the caller.
+        unsafe {
+            assert_eq!(pcodes_ctx_new([key; 32].as_ptr(), 32, id, &raw mut c), 0);
+            if let Some((k, i)) = old {
+                assert_eq!(pcodes_ctx_add_key(c, [k; 32].as_ptr(), 32, i), 0);
+            }
+            assert_eq!(pcodes_ctx_set(c, PCODES_SETTING_PIN_ITERATIONS, 10_000), 0);
+        }
+        c
+    }
+
+    fn hash(c: *const pcodes_ctx, acct: &CStr, pin: &CStr) -> [u8; PCODES_PIN_HASH_BYTES] {
+        let mut out = [0u8; PCODES_PIN_HASH_BYTES];
+        // SAFETY: valid strings and a buffer of the stated size.
+        let rc =
+            unsafe { pcodes_pin_hash(c, acct.as_ptr(), pin.as_ptr(), out.as_mut_ptr().cast(), out.len()) };
+        assert_eq!(rc, PCODES_STATUS_OK);
+        out
+    }
+
+    #[test]
+    fn check_reasons_and_errors() {
+        let c = new_ctx(1, 0, None);
+        let mut why = -1;
+        // SAFETY: valid pointers to locals and literals; the context is freed at the end.
+        unsafe {
+            let chk = |p: &CStr, q: &CStr, b: *const c_char, w: *mut i32| {
+                pcodes_pin_check_reason(c, p.as_ptr(), q.as_ptr(), b, w)
+            };
+            assert_eq!(chk(c"2580", c"2580", null(), &raw mut why), PCODES_STATUS_PIN_WEAK);
+            assert_eq!(why, PCODES_PIN_WEAK_KEYPAD_LINE);
+            assert_eq!(
+                chk(c"250587", c"250587", c"1987-05-25".as_ptr(), &raw mut why),
+                PCODES_STATUS_PIN_WEAK
+            );
+            assert_eq!(why, PCODES_PIN_WEAK_BIRTH_DATE);
+            assert_eq!(chk(c"385027", c"385027", c"1987-05-25".as_ptr(), &raw mut why), PCODES_STATUS_OK);
+            assert_eq!(why, PCODES_PIN_WEAK_NONE);
+            assert_eq!(chk(c"3850", c"3851", null(), &raw mut why), PCODES_STATUS_PIN_MISMATCH);
+            assert_eq!(chk(c"38a0", c"38a0", null(), null_mut()), PCODES_STATUS_PIN_FORMAT);
+            assert_eq!(
+                chk(c"3861", c"3861", c"1987-13-01".as_ptr(), null_mut()),
+                PCODES_STATUS_INVALID_BIRTH_DATE
+            );
+            assert_eq!(
+                pcodes_pin_check(c, c"1111".as_ptr(), c"1111".as_ptr(), null()),
+                PCODES_STATUS_PIN_WEAK
+            );
+            assert_eq!(pcodes_pin_check(c, null(), c"1111".as_ptr(), null()), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(
+                pcodes_pin_check(null(), c"1".as_ptr(), c"1".as_ptr(), null()),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
+            let bad = [0xffu8, 0];
+            assert_eq!(
+                pcodes_pin_check(c, bad.as_ptr().cast(), c"1".as_ptr(), null()),
+                PCODES_STATUS_INVALID_ARGUMENT
+            );
+            let name = |r| CStr::from_ptr(pcodes_pin_weakness_name(r)).to_str().unwrap();
+            assert_eq!(name(PCODES_PIN_WEAK_KEYPAD_LINE), "KEYPAD_LINE");
+            assert_eq!(name(0), "NONE");
+            assert_eq!(name(99), "UNKNOWN");
+            assert_eq!(name(-1), "UNKNOWN");
+            for w in crate::pin::Weakness::ALL {
+                assert_eq!(name(w.code()), w.name());
+            }
+            pcodes_ctx_free(c);
+        }
+        assert_eq!(pcodes_pin_hash_bytes(), 128);
+    }
+
+    #[test]
+    fn hash_verify_lockout_copy_rotation() {
+        let c = new_ctx(1, 0, None);
+        let h = hash(c, c"acct-1", c"385027");
+        let stored = CStr::from_bytes_until_nul(&h).unwrap();
+        let mut st = [0u8; 64];
+        // SAFETY: valid pointers to locals and literals; contexts are freed at the end.
+        unsafe {
+            let ver = |c, a: &CStr, p: &CStr, s: *const c_char, now, st: &mut [u8; 64]| {
+                pcodes_pin_verify(c, a.as_ptr(), p.as_ptr(), s, now, st.as_mut_ptr(), 64)
+            };
+            assert_eq!(ver(c, c"acct-1", c"385027", stored.as_ptr(), 100, &mut st), PCODES_STATUS_OK);
+            assert_eq!(ver(c, c"acct-2", c"385027", stored.as_ptr(), 100, &mut st), PCODES_STATUS_WRONG);
+            for _ in 0..4 {
+                assert_eq!(ver(c, c"acct-1", c"000001", stored.as_ptr(), 100, &mut st), PCODES_STATUS_WRONG);
+            }
+            assert_eq!(ver(c, c"acct-1", c"385027", stored.as_ptr(), 101, &mut st), PCODES_STATUS_LOCKED);
+            let mut at = 0;
+            assert_eq!(pcodes_state_retry_at(st.as_ptr(), 64, 101, &raw mut at), 0);
+            assert_eq!(at, 1000);
+            // Unknown account: NULL stored, NULL state.
+            let rc = pcodes_pin_verify(c, c"x".as_ptr(), c"385027".as_ptr(), null(), 0, null_mut(), 0);
+            assert_eq!(rc, PCODES_STATUS_WRONG);
+            let rc = pcodes_pin_verify(c, c"x".as_ptr(), c"38".as_ptr(), null(), 0, null_mut(), 0);
+            assert_eq!(rc, PCODES_STATUS_PIN_FORMAT);
+            // Blob problems.
+            let mut short = [0u8; 63];
+            let rc = pcodes_pin_verify(
+                c,
+                c"a".as_ptr(),
+                c"3850".as_ptr(),
+                stored.as_ptr(),
+                0,
+                short.as_mut_ptr(),
+                63,
+            );
+            assert_eq!(rc, PCODES_STATUS_CORRUPT_STATE);
+            let rc =
+                pcodes_pin_verify(c, c"a".as_ptr(), c"3850".as_ptr(), stored.as_ptr(), 0, null_mut(), 64);
+            assert_eq!(rc, PCODES_STATUS_NULL_ARGUMENT);
+            let mut other = crate::state::State::fresh(crate::state::Kind::Otp).encode();
+            let copy = other;
+            assert_eq!(ver(c, c"a", c"3850", stored.as_ptr(), 0, &mut other), PCODES_STATUS_CORRUPT_STATE);
+            assert_eq!(other, copy);
+            let mut fresh = [0u8; 64];
+            assert_eq!(
+                ver(c, c"a", c"3850", c"$pcodes-pin$x".as_ptr(), 0, &mut fresh),
+                PCODES_STATUS_MALFORMED_HASH
+            );
+
+            // Rotation: new context with key id 1 current, old key 0 added.
+            let c2 = new_ctx(2, 1, Some((1, 0)));
+            let mut needs = false;
+            let mut st2 = [0u8; 64];
+            assert_eq!(ver(c2, c"acct-1", c"385027", stored.as_ptr(), 0, &mut st2), PCODES_STATUS_OK);
+            assert_eq!(pcodes_pin_needs_rehash(c2, stored.as_ptr(), &raw mut needs), PCODES_STATUS_OK);
+            assert!(needs);
+            let h2 = hash(c2, c"acct-1", c"385027");
+            let s2 = CStr::from_bytes_until_nul(&h2).unwrap();
+            assert_eq!(pcodes_pin_needs_rehash(c2, s2.as_ptr(), &raw mut needs), PCODES_STATUS_OK);
+            assert!(!needs);
+            // The old context does not hold key 1.
+            assert_eq!(ver(c, c"acct-1", c"385027", s2.as_ptr(), 0, &mut st2), PCODES_STATUS_UNKNOWN_KEY);
+            assert_eq!(
+                pcodes_pin_needs_rehash(c2, c"nope".as_ptr(), &raw mut needs),
+                PCODES_STATUS_MALFORMED_HASH
+            );
+            assert_eq!(pcodes_pin_needs_rehash(c2, s2.as_ptr(), null_mut()), PCODES_STATUS_NULL_ARGUMENT);
+            pcodes_ctx_free(c2);
+            pcodes_ctx_free(c);
+        }
+    }
+
+    #[test]
+    fn hash_buffers_and_arguments() {
+        let c = new_ctx(1, 0, None);
+        // SAFETY: valid pointers to locals; buffer lengths as stated.
+        unsafe {
+            let mut small = [7u8; 60];
+            let rc =
+                pcodes_pin_hash(c, c"a".as_ptr(), c"3861".as_ptr(), small.as_mut_ptr().cast(), small.len());
+            assert_eq!(rc, PCODES_STATUS_BUFFER_TOO_SMALL);
+            assert_eq!(small, [7; 60], "untouched");
+            let h = hash(c, c"a", c"3861");
+            let len = CStr::from_bytes_until_nul(&h).unwrap().to_bytes().len();
+            let mut exact = std::vec![0u8; len + 1];
+            let rc = pcodes_pin_hash(c, c"a".as_ptr(), c"3861".as_ptr(), exact.as_mut_ptr().cast(), len + 1);
+            assert_eq!(rc, PCODES_STATUS_OK);
+            let rc = pcodes_pin_hash(c, c"a".as_ptr(), c"3861".as_ptr(), exact.as_mut_ptr().cast(), len);
+            assert_eq!(rc, PCODES_STATUS_BUFFER_TOO_SMALL);
+            let mut buf = [0u8; 128];
+            let p = buf.as_mut_ptr().cast();
+            assert_eq!(
+                pcodes_pin_hash(c, c"a".as_ptr(), c"38611".as_ptr(), p, 128),
+                PCODES_STATUS_PIN_FORMAT
+            );
+            assert_eq!(
+                pcodes_pin_hash(c, c"".as_ptr(), c"3861".as_ptr(), p, 128),
+                PCODES_STATUS_INVALID_ARGUMENT
+            );
+            assert_eq!(pcodes_pin_hash(c, null(), c"3861".as_ptr(), p, 128), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(
+                pcodes_pin_hash(c, c"a".as_ptr(), c"3861".as_ptr(), null_mut(), 128),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
+            pcodes_ctx_free(c);
+        }
+    }
+
+    #[test]
+    fn two_phase() {
+        let c = new_ctx(1, 0, None);
+        let h = hash(c, c"acct", c"3861");
+        let s = CStr::from_bytes_until_nul(&h).unwrap().as_ptr();
+        let mut st = [0u8; 64];
+        // SAFETY: valid pointers to locals and literals; the context is freed at the end.
+        unsafe {
+            let begin = |p: &CStr, st: &mut [u8; 64]| {
+                pcodes_pin_verify_begin(c, c"acct".as_ptr(), p.as_ptr(), s, 50, st.as_mut_ptr(), 64)
+            };
+            let finish = |p: &CStr, st: &mut [u8; 64]| {
+                pcodes_pin_verify_finish(c, c"acct".as_ptr(), p.as_ptr(), s, 50, st.as_mut_ptr(), 64)
+            };
+            assert_eq!(finish(c"3861", &mut st), PCODES_STATUS_NO_CHALLENGE);
+            assert_eq!(begin(c"3861", &mut st), PCODES_STATUS_OK);
+            assert_eq!(
+                crate::pin::verify_begin(&(*c).inner, "acct", "3861", "x", 50, &mut [0; 64]),
+                Err(Error::MalformedHash)
+            );
+            assert_eq!(finish(c"3861", &mut st), PCODES_STATUS_OK);
+            assert_eq!(st[2], 0, "failures cleared");
+            for _ in 0..5 {
+                assert_eq!(begin(c"0000", &mut st), PCODES_STATUS_OK);
+            }
+            assert_eq!(begin(c"0000", &mut st), PCODES_STATUS_LOCKED);
+            assert_eq!(finish(c"0000", &mut st), PCODES_STATUS_WRONG);
+            assert_eq!(begin(c"0", &mut st), PCODES_STATUS_LOCKED, "lock first");
+            // Dummy path.
+            let n = null();
+            assert_eq!(
+                pcodes_pin_verify_begin(c, c"x".as_ptr(), c"3861".as_ptr(), n, 0, null_mut(), 0),
+                PCODES_STATUS_OK
+            );
+            assert_eq!(
+                pcodes_pin_verify_finish(c, c"x".as_ptr(), c"3861".as_ptr(), n, 0, null_mut(), 0),
+                PCODES_STATUS_WRONG
+            );
+            pcodes_ctx_free(c);
+        }
+    }
+
+    #[test]
+    fn compute_then_apply() {
+        let c = new_ctx(2, 0, None);
+        let stored = hash(c, c"acct", c"385027");
+        let sp: *const c_char = stored.as_ptr().cast();
+        let mut st = [0u8; 64];
+        let mut matched = true;
+        // SAFETY: valid pointers to locals and literals; the context is freed at the end.
+        unsafe {
+            assert_eq!(pcodes_pin_verify_apply(true, 0, st.as_mut_ptr(), 64), PCODES_STATUS_NO_CHALLENGE);
+            let begin = |p: &CStr, st: &mut [u8; 64]| {
+                pcodes_pin_verify_begin(c, c"acct".as_ptr(), p.as_ptr(), sp, 100, st.as_mut_ptr(), 64)
+            };
+            assert_eq!(begin(c"111111", &mut st), PCODES_STATUS_OK);
+            assert_eq!(
+                pcodes_pin_verify_compute(c, c"acct".as_ptr(), c"111111".as_ptr(), sp, &raw mut matched),
+                PCODES_STATUS_OK
+            );
+            assert!(!matched);
+            // A lost race: the verdict is applied to the re-read blob, no second PBKDF2.
+            let snapshot = st;
+            assert_eq!(pcodes_pin_verify_apply(matched, 100, st.as_mut_ptr(), 64), PCODES_STATUS_WRONG);
+            st = snapshot;
+            assert_eq!(pcodes_pin_verify_apply(matched, 100, st.as_mut_ptr(), 64), PCODES_STATUS_WRONG);
+            assert_eq!(
+                pcodes_pin_verify_apply(matched, 100, st.as_mut_ptr(), 64),
+                PCODES_STATUS_NO_CHALLENGE
+            );
+            assert_eq!(begin(c"385027", &mut st), PCODES_STATUS_OK);
+            assert_eq!(
+                pcodes_pin_verify_compute(c, c"acct".as_ptr(), c"385027".as_ptr(), sp, &raw mut matched),
+                PCODES_STATUS_OK
+            );
+            assert!(matched);
+            assert_eq!(pcodes_pin_verify_apply(matched, 100, st.as_mut_ptr(), 64), PCODES_STATUS_OK);
+            assert_eq!(crate::state::State::decode(&st, crate::state::Kind::Pin).unwrap().failures, 0);
+            assert_eq!(
+                pcodes_pin_verify_compute(c, c"acct".as_ptr(), c"385027".as_ptr(), sp, null_mut()),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                pcodes_pin_verify_compute(c, c"acct".as_ptr(), c"12".as_ptr(), sp, &raw mut matched),
+                PCODES_STATUS_PIN_FORMAT
+            );
+            assert_eq!(pcodes_pin_verify_apply(true, 0, st.as_mut_ptr(), 63), PCODES_STATUS_CORRUPT_STATE);
+            assert_eq!(pcodes_pin_verify_apply(true, 0, null_mut(), 64), PCODES_STATUS_NULL_ARGUMENT);
+            pcodes_ctx_free(c);
+        }
+    }
+}

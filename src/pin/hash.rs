@@ -1,0 +1,332 @@
+//! The stored PIN hash string: format, parsing, and the keyed step.
+//!
+//! ```text
+//! $pcodes-pin$v=1,k=<key id>,i=<iterations>,n=<PIN length>$<salt>$<tag>
+//! ```
+//!
+//! `salt` (16 bytes) and `tag` (32 bytes) are in standard base64 without padding (as in PHC
+//! strings): 22 and 43 characters. The longest string (key id 15, 10,000,000 iterations) is 102
+//! bytes, so it always fits [`PIN_HASH_BYTES`] (128, including a C string's NUL).
+//!
+//! `dk = PBKDF2-HMAC-SHA256(PIN, salt, iterations, 32 bytes)`, then
+//! `tag = HMAC-SHA256(pepper[k], "portal-codes/pin/v1" ‖ 0x00 ‖ len(account id) as u32 BE ‖
+//! account id ‖ v ‖ k ‖ iterations as u32 BE ‖ n ‖ salt ‖ dk)` where `pepper[k]` is the
+//! [`Purpose::Pin`] key derived from master key `k`. Binding the account id and every parameter
+//! means a string copied to another account, or edited (fewer iterations, other key id), no
+//! longer verifies. Parsing is strict (one canonical spelling: no leading zeros, no padding,
+//! no trailing bits), so every accepted string has exactly one meaning.
+
+use zeroize::Zeroize;
+
+use crate::error::{Error, Result};
+use crate::keys::Purpose;
+use crate::mac::{HmacKey, Sha256};
+use crate::policy::Setting;
+
+/// Buffer size for a stored PIN hash string, including a C string's terminating NUL.
+pub const PIN_HASH_BYTES: usize = 128;
+/// The format version written by this library.
+pub const HASH_VERSION: u32 = 1;
+/// Salt length in bytes.
+pub const SALT_BYTES: usize = 16;
+const TAG_BYTES: usize = 32;
+const PREFIX: &str = "$pcodes-pin$";
+const SALT_B64: usize = 22;
+const TAG_B64: usize = 43;
+const DOMAIN: &[u8] = b"portal-codes/pin/v1\0";
+
+/// The parameters a stored hash string declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct HashParams {
+    /// Format version (`v`).
+    pub version: u32,
+    /// Master key id of the pepper (`k`).
+    pub key_id: u32,
+    /// PBKDF2 iterations (`i`).
+    pub iterations: u32,
+    /// PIN length (`n`).
+    pub length: u32,
+}
+
+/// A parsed stored hash.
+pub(crate) struct Parsed {
+    pub(crate) params: HashParams,
+    pub(crate) salt: [u8; SALT_BYTES],
+    pub(crate) tag: [u8; TAG_BYTES],
+}
+
+/// A PIN hash string to store: at most [`PIN_HASH_BYTES`]` - 1` ASCII bytes, no allocation.
+/// `Debug` shows only the parameters.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PinHash {
+    buf: [u8; PIN_HASH_BYTES],
+    len: usize,
+}
+
+impl PinHash {
+    /// The string to store.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        // Only ASCII is ever written (see `write`).
+        core::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
+    }
+}
+
+impl core::fmt::Display for PinHash {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl core::fmt::Debug for PinHash {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let s = self.as_str();
+        let params = s.get(..s.rfind('$').and_then(|t| s[..t].rfind('$')).unwrap_or(0)).unwrap_or("");
+        write!(f, "PinHash({params}$..)")
+    }
+}
+
+impl AsRef<str> for PinHash {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+fn b64_encode(data: &[u8], out: &mut Writer<'_>) {
+    for chunk in data.chunks(3) {
+        let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..=chunk.len() {
+            out.byte(B64[(n >> (18 - 6 * i) & 63) as usize]);
+        }
+    }
+}
+
+fn b64_value(c: u8) -> Option<u32> {
+    B64.iter().position(|&x| x == c).map(|p| u32::try_from(p).unwrap_or(0))
+}
+
+/// Decodes exactly `out.len()` bytes from unpadded canonical base64 (unused trailing bits zero).
+fn b64_decode(text: &[u8], out: &mut [u8]) -> Option<()> {
+    if text.len() != (out.len() * 4).div_ceil(3) {
+        return None;
+    }
+    for (chunk, o) in text.chunks(4).zip(out.chunks_mut(3)) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= b64_value(c)? << (18 - 6 * i);
+        }
+        let bytes = n.to_be_bytes();
+        o.copy_from_slice(&bytes[1..=o.len()]);
+        // Canonical: the bits past the last byte are zero.
+        if n & (0x00ff_ffff >> (8 * o.len())) != 0 {
+            return None;
+        }
+    }
+    Some(())
+}
+
+struct Writer<'a> {
+    buf: &'a mut [u8; PIN_HASH_BYTES],
+    len: usize,
+}
+
+impl Writer<'_> {
+    fn byte(&mut self, b: u8) {
+        // The longest string is 102 bytes; never past the buffer.
+        if self.len < PIN_HASH_BYTES - 1 {
+            self.buf[self.len] = b;
+            self.len += 1;
+        }
+    }
+    fn str(&mut self, s: &str) {
+        s.bytes().for_each(|b| self.byte(b));
+    }
+    fn num(&mut self, mut v: u32) {
+        let mut d = [0u8; 10];
+        let mut i = d.len();
+        loop {
+            i -= 1;
+            // v % 10 < 10.
+            #[allow(clippy::cast_possible_truncation)]
+            {
+                d[i] = b'0' + (v % 10) as u8;
+            }
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        d[i..].iter().for_each(|&b| self.byte(b));
+    }
+}
+
+/// Parses a non-negative decimal without leading zeros, at most 8 digits.
+fn parse_num(s: &str) -> Option<u32> {
+    let b = s.as_bytes();
+    if b.is_empty() || b.len() > 8 || (b.len() > 1 && b[0] == b'0') || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// Parses a stored hash string strictly.
+pub(crate) fn parse(stored: &str) -> Result<Parsed> {
+    parse_inner(stored).ok_or(Error::MalformedHash)
+}
+
+fn parse_inner(stored: &str) -> Option<Parsed> {
+    let rest = stored.strip_prefix(PREFIX)?;
+    let mut parts = rest.split('$');
+    let (params, salt_t, tag_t) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let mut fields = params.split(',');
+    let mut field = |name: &str| fields.next()?.strip_prefix(name).and_then(parse_num);
+    let p = HashParams {
+        version: field("v=")?,
+        key_id: field("k=")?,
+        iterations: field("i=")?,
+        length: field("n=")?,
+    };
+    if fields.next().is_some() {
+        return None;
+    }
+    let (lo, hi) = Setting::PinIterations.range();
+    if p.version != HASH_VERSION
+        || p.key_id > crate::keys::MAX_KEY_ID
+        || !(lo..=hi).contains(&u64::from(p.iterations))
+        || !(p.length == 4 || p.length == 6)
+        || salt_t.len() != SALT_B64
+        || tag_t.len() != TAG_B64
+    {
+        return None;
+    }
+    let mut salt = [0u8; SALT_BYTES];
+    let mut tag = [0u8; TAG_BYTES];
+    b64_decode(salt_t.as_bytes(), &mut salt)?;
+    b64_decode(tag_t.as_bytes(), &mut tag)?;
+    Some(Parsed { params: p, salt, tag })
+}
+
+/// The tag of `pin` under the given parameters (PBKDF2, then the keyed step).
+pub(crate) fn tag(
+    pepper: &HmacKey<Sha256>,
+    account_id: &str,
+    pin: &str,
+    p: &HashParams,
+    salt: &[u8; SALT_BYTES],
+) -> [u8; TAG_BYTES] {
+    let mut dk = [0u8; 32];
+    super::pbkdf2::pbkdf2_hmac_sha256(pin.as_bytes(), salt, p.iterations, &mut dk);
+    let acc_len = u32::try_from(account_id.len()).unwrap_or(u32::MAX).to_be_bytes();
+    // Version, key id and length are small (checked on parse and on hash).
+    #[allow(clippy::cast_possible_truncation)]
+    let small = [p.version as u8, p.key_id as u8, p.length as u8];
+    let t = pepper.mac(&[
+        DOMAIN,
+        &acc_len,
+        account_id.as_bytes(),
+        &small[..2],
+        &p.iterations.to_be_bytes(),
+        &small[2..],
+        salt,
+        &dk,
+    ]);
+    dk.zeroize();
+    t
+}
+
+/// Formats a stored hash string.
+pub(crate) fn format(p: &HashParams, salt: &[u8; SALT_BYTES], tag: &[u8; TAG_BYTES]) -> PinHash {
+    let mut buf = [0u8; PIN_HASH_BYTES];
+    let mut w = Writer { buf: &mut buf, len: 0 };
+    w.str(PREFIX);
+    w.str("v=");
+    w.num(p.version);
+    w.str(",k=");
+    w.num(p.key_id);
+    w.str(",i=");
+    w.num(p.iterations);
+    w.str(",n=");
+    w.num(p.length);
+    w.byte(b'$');
+    b64_encode(salt, &mut w);
+    w.byte(b'$');
+    b64_encode(tag, &mut w);
+    let len = w.len;
+    PinHash { buf, len }
+}
+
+/// The parameters of a stored hash string.
+///
+/// # Errors
+/// [`Error::MalformedHash`] if it cannot be parsed.
+pub fn params(stored: &str) -> Result<HashParams> {
+    parse(stored).map(|p| p.params)
+}
+
+/// The pepper key a hash names.
+pub(crate) fn pepper(ctx: &crate::Context, key_id: u32) -> Result<&HmacKey<Sha256>> {
+    ctx.keys().get(Purpose::Pin, key_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::String;
+
+    #[test]
+    fn base64_round_trip_and_strictness() {
+        let salt: [u8; 16] = core::array::from_fn(|i| (i * 17 + 3) as u8);
+        let tag: [u8; 32] = core::array::from_fn(|i| (255 - i * 5) as u8);
+        let p = HashParams { version: 1, key_id: 15, iterations: 10_000_000, length: 6 };
+        let h = format(&p, &salt, &tag);
+        assert_eq!(h.as_str().len(), 102);
+        let back = parse(h.as_str()).unwrap();
+        assert_eq!((back.params, back.salt, back.tag), (p, salt, tag));
+        // Independent base64: Python-compatible standard alphabet, padding stripped.
+        let s = h.as_str();
+        let salt_t = s.split('$').nth(3).unwrap();
+        assert_eq!(salt_t, "AxQlNkdYaXqLnK2+z+DxAg");
+        // A non-canonical last character (trailing bits set) is refused.
+        let bad = s.replacen("z+DxAg$", "z+DxAh$", 1);
+        assert_eq!(parse(&bad).err(), Some(Error::MalformedHash));
+        assert_eq!(std::format!("{h:?}"), "PinHash($pcodes-pin$v=1,k=15,i=10000000,n=6$..)");
+    }
+
+    #[test]
+    fn malformed_strings() {
+        let good =
+            format(&HashParams { version: 1, key_id: 2, iterations: 10_000, length: 4 }, &[1; 16], &[2; 32]);
+        let g = good.as_str();
+        assert!(parse(g).is_ok());
+        let edits = [
+            String::new(),
+            g.replace("$pcodes-pin$", "$pcodes-pim$"),
+            g.replace("v=1", "v=2"),
+            g.replace("v=1", "v=01"),
+            g.replace("k=2", "k=16"),
+            g.replace("k=2", "k=-1"),
+            g.replace("i=10000", "i=9999"),
+            g.replace("i=10000", "i=10000000000"),
+            g.replace("n=4", "n=5"),
+            g.replace(",n=4", ""),
+            g.replace(",n=4", ",n=4,x=1"),
+            g.replace("k=2,i", "i=10000,k=2,i"),
+            std::format!("{g}$"),
+            std::format!("{g}A"),
+            g[..g.len() - 1].into(),
+            g.replacen("AQEB", "AQE=", 1),
+            g.replacen("AQEB", "AQE*", 1),
+            std::format!(" {g}"),
+        ];
+        for e in &edits {
+            assert_eq!(parse(e).err(), Some(Error::MalformedHash), "{e:?}");
+        }
+    }
+}
