@@ -11,6 +11,7 @@
  *
  * Prints "N passed, M failed" and exits non-zero if any check failed.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,10 +247,11 @@ static void test_ctx(void) {
 /* ---- state blobs ---- */
 
 /* Valid blobs of each kind, made through the library. */
-static uint8_t LINK_ST[64], OTP_ST[64], TOTP_ST[64], HOTP_ST[64];
-#define N_KINDS 4
-static const uint8_t *const KIND_ST[N_KINDS] = {LINK_ST, OTP_ST, TOTP_ST, HOTP_ST};
-enum { K_LINK, K_OTP, K_TOTP, K_HOTP };
+static uint8_t LINK_ST[64], OTP_ST[64], TOTP_ST[64], HOTP_ST[64], PIN_ST[64];
+#define N_KINDS 5
+static const uint8_t *const KIND_ST[N_KINDS] = {LINK_ST, OTP_ST, TOTP_ST, HOTP_ST, PIN_ST};
+enum { K_LINK, K_OTP, K_TOTP, K_HOTP, K_PIN };
+static char PIN_HASH[PCODES_PIN_HASH_BYTES]; /* "583196" for account "acc-1" */
 
 static void make_states(const pcodes_ctx *ctx) {
     pcodes_child ch = ivan();
@@ -264,6 +266,8 @@ static void make_states(const pcodes_ctx *ctx) {
     EXPECT(pcodes_hotp_code(SECRET, 20, PCODES_ALGORITHM_SHA1, 6, 0, t, sizeof t), PCODES_STATUS_OK);
     EXPECT(strcmp(t, "755224"), 0); /* RFC 4226 appendix D */
     EXPECT(pcodes_hotp_verify(ctx, SECRET, 20, PCODES_ALGORITHM_SHA1, 6, t, NOW, HOTP_ST, 64), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_hash(ctx, "acc-1", "583196", PIN_HASH, sizeof PIN_HASH), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_verify(ctx, "acc-1", "583197", PIN_HASH, NOW, PIN_ST, 64), PCODES_STATUS_WRONG);
     for (int k = 0; k < N_KINDS; k++) CHECK(KIND_ST[k][0] != 0 && KIND_ST[k][1] != 0);
 }
 
@@ -357,6 +361,22 @@ static pcodes_status call_hotp_verify(const pcodes_ctx *c, uint8_t *st, size_t l
     (void)out, (void)out_len;
     return pcodes_hotp_verify(c, SECRET, 20, PCODES_ALGORITHM_SHA1, 6, "123456", NOW, st, len);
 }
+static pcodes_status call_pin_verify(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    (void)out, (void)out_len;
+    return pcodes_pin_verify(c, "acc-1", "583196", PIN_HASH, NOW, st, len);
+}
+static pcodes_status call_pin_begin(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    (void)out, (void)out_len;
+    return pcodes_pin_verify_begin(c, "acc-1", "583196", PIN_HASH, NOW, st, len);
+}
+static pcodes_status call_pin_finish(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    (void)out, (void)out_len;
+    return pcodes_pin_verify_finish(c, "acc-1", "583196", PIN_HASH, NOW, st, len);
+}
+static pcodes_status call_pin_apply(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    (void)c, (void)out, (void)out_len;
+    return pcodes_pin_verify_apply(true, NOW, st, len);
+}
 static pcodes_status call_retry_at(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
     (void)c, (void)out_len;
     return pcodes_state_retry_at(st, len, NOW, (uint64_t *)(void *)out);
@@ -373,6 +393,10 @@ static void test_states(const pcodes_ctx *ctx) {
     refuse_bad_states("otp_verify", ctx, K_OTP, call_otp_verify, 0);
     refuse_bad_states("totp_verify", ctx, K_TOTP, call_totp_verify, sizeof(int32_t));
     refuse_bad_states("hotp_verify", ctx, K_HOTP, call_hotp_verify, 0);
+    refuse_bad_states("pin_verify", ctx, K_PIN, call_pin_verify, 0);
+    refuse_bad_states("pin_verify_begin", ctx, K_PIN, call_pin_begin, 0);
+    refuse_bad_states("pin_verify_finish", ctx, K_PIN, call_pin_finish, 0);
+    refuse_bad_states("pin_verify_apply", ctx, K_PIN, call_pin_apply, 0);
 
     /* The generic helpers accept every valid kind, refuse corrupt blobs and wrong lengths. */
     uint8_t st[64];
@@ -964,17 +988,183 @@ static void test_totp(const pcodes_ctx *ctx) {
     free(acc128);
 }
 
+/* ---- PINs ---- */
+static void test_pin(pcodes_ctx *ctx) {
+    CHECK(pcodes_pin_hash_bytes() == PCODES_PIN_HASH_BYTES && PCODES_PIN_HASH_BYTES <= 128);
+    CHECK(strcmp(pcodes_pin_weakness_name(PCODES_PIN_WEAK_NONE), "NONE") == 0);
+    for (pcodes_pin_weakness r = 1; r <= 8; r++) {
+        const char *n = pcodes_pin_weakness_name(r);
+        CHECK(n != NULL && n[0] != 0 && strcmp(n, "UNKNOWN") != 0 && strcmp(n, "NONE") != 0);
+    }
+    static const pcodes_pin_weakness bad_reason[] = {-1, 9, 100, INT32_MIN, INT32_MAX};
+    for (size_t i = 0; i < sizeof bad_reason / sizeof bad_reason[0]; i++)
+        CHECK(strcmp(pcodes_pin_weakness_name(bad_reason[i]), "UNKNOWN") == 0);
+
+    /* pcodes_pin_check / _reason */
+    pcodes_pin_weakness why = 77;
+    EXPECT(pcodes_pin_check(NULL, "583196", "583196", NULL), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_check(ctx, NULL, "583196", NULL), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_check(ctx, "583196", NULL, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_check(ctx, "583196", "583196", NULL), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_check(ctx, "583196", "583196", "1990-01-01"), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_check_reason(ctx, "583196", "583196", NULL, NULL), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_check_reason(ctx, "583196", "583196", NULL, &why), PCODES_STATUS_OK);
+    CHECK(why == PCODES_PIN_WEAK_NONE);
+    EXPECT(pcodes_pin_check_reason(NULL, "583196", "583196", NULL, &why), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_check_reason(ctx, NULL, "583196", NULL, &why), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_check_reason(ctx, "583196", NULL, NULL, &why), PCODES_STATUS_NULL_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++) {
+        EXPECT(pcodes_pin_check(ctx, BAD_UTF8[b], "583196", NULL), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_pin_check(ctx, "583196", BAD_UTF8[b], NULL), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_pin_check(ctx, "583196", "583196", BAD_UTF8[b]), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_pin_check_reason(ctx, BAD_UTF8[b], "583196", NULL, &why), PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    char *huge = repeat('5', MB);
+    EXPECT(pcodes_pin_check(ctx, huge, huge, NULL), PCODES_STATUS_PIN_FORMAT);
+    EXPECT(pcodes_pin_check(ctx, "", "", NULL), PCODES_STATUS_PIN_FORMAT);
+    EXPECT(pcodes_pin_check(ctx, "58319", "58319", NULL), PCODES_STATUS_PIN_FORMAT);
+    EXPECT(pcodes_pin_check(ctx, "５８３１９６", "５８３１９６", NULL), PCODES_STATUS_PIN_FORMAT); /* full-width */
+    EXPECT(pcodes_pin_check(ctx, "583196", "583197", NULL), PCODES_STATUS_PIN_MISMATCH);
+    EXPECT(pcodes_pin_check(ctx, "583196", "583196", huge), PCODES_STATUS_INVALID_BIRTH_DATE);
+    EXPECT(pcodes_pin_check(ctx, "583196", "583196", "1990-02-30"), PCODES_STATUS_INVALID_BIRTH_DATE);
+    EXPECT(pcodes_pin_check_reason(ctx, "123456", "123456", NULL, &why), PCODES_STATUS_PIN_WEAK);
+    CHECK(why != PCODES_PIN_WEAK_NONE && strcmp(pcodes_pin_weakness_name(why), "UNKNOWN") != 0);
+
+    /* pcodes_pin_hash */
+    size_t hl = PCODES_PIN_HASH_BYTES;
+    char *out = guarded(hl);
+    EXPECT(pcodes_pin_hash(NULL, "acc-1", "583196", out, hl), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_hash(ctx, NULL, "583196", out, hl), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_hash(ctx, "acc-1", NULL, out, hl), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_hash(ctx, "acc-1", "583196", NULL, hl), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_hash(ctx, "", "583196", out, hl), PCODES_STATUS_INVALID_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++) {
+        EXPECT(pcodes_pin_hash(ctx, BAD_UTF8[b], "583196", out, hl), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_pin_hash(ctx, "acc-1", BAD_UTF8[b], out, hl), PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    EXPECT(pcodes_pin_hash(ctx, "acc-1", huge, out, hl), PCODES_STATUS_PIN_FORMAT);
+    EXPECT(pcodes_pin_hash(ctx, "acc-1", "58a196", out, hl), PCODES_STATUS_PIN_FORMAT);
+    CHECK(untouched(out, hl));
+    free(out);
+    char *mbacc = repeat('a', MB);
+    char stored[PCODES_PIN_HASH_BYTES];
+    EXPECT(pcodes_pin_hash(ctx, mbacc, "583196", stored, sizeof stored), PCODES_STATUS_OK);
+    size_t need = strlen(stored) + 1;
+    for (int i = 0; i < 3; i++) {
+        size_t n = i == 0 ? 0 : i == 1 ? 1 : need - 1;
+        out = guarded(n);
+        EXPECT(pcodes_pin_hash(ctx, "acc-1", "583196", out, n), PCODES_STATUS_BUFFER_TOO_SMALL);
+        CHECK(untouched(out, n));
+        free(out);
+    }
+
+    /* pcodes_pin_verify */
+    uint8_t st[64] = {0};
+    EXPECT(pcodes_pin_verify(ctx, mbacc, "583196", stored, NOW, st, 64), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_verify(ctx, "acc-1", "583196", stored, NOW, st, 64), PCODES_STATUS_WRONG); /* bound to account */
+    memset(st, 0, 64);
+    EXPECT(pcodes_pin_verify(NULL, "acc-1", "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify(ctx, NULL, "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify(ctx, "acc-1", NULL, PIN_HASH, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify(ctx, "acc-1", "583196", PIN_HASH, NOW, NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
+    for (int i = 0; i < 64; i++) CHECK(st[i] == 0);
+    /* Unknown account (stored NULL): the dummy work, always WRONG, state ignored. */
+    EXPECT(pcodes_pin_verify(ctx, "nobody", "583196", NULL, NOW, NULL, 0), PCODES_STATUS_WRONG);
+    EXPECT(pcodes_pin_verify_finish(ctx, "nobody", "583196", NULL, NOW, NULL, 0), PCODES_STATUS_WRONG);
+    EXPECT(pcodes_pin_verify_begin(ctx, "nobody", "583196", NULL, NOW, NULL, 0), PCODES_STATUS_OK);
+    for (size_t b = 0; b < N_BAD; b++) {
+        EXPECT(pcodes_pin_verify(ctx, BAD_UTF8[b], "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_pin_verify(ctx, "acc-1", BAD_UTF8[b], PIN_HASH, NOW, st, 64), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_pin_verify(ctx, "acc-1", "583196", BAD_UTF8[b], NOW, st, 64), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_pin_verify_begin(ctx, "acc-1", BAD_UTF8[b], PIN_HASH, NOW, st, 64), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_pin_verify_finish(ctx, "acc-1", "583196", BAD_UTF8[b], NOW, st, 64), PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    for (int i = 0; i < 64; i++) CHECK(st[i] == 0);
+    static const char *const bad_hashes[] = {"", "$", "garbage", "$pcodes-pin$v=1", "$pcodes-pin$v=9,k=0,i=10000,n=6$AAAA$AAAA",
+                                             "$pcodes-pin$v=1,k=0,i=0,n=6$$"};
+    for (size_t i = 0; i < sizeof bad_hashes / sizeof bad_hashes[0]; i++) {
+        pcodes_status rc = pcodes_pin_verify(ctx, "acc-1", "583196", bad_hashes[i], NOW, st, 64);
+        if (rc != PCODES_STATUS_MALFORMED_HASH) printf("  (stored %s)\n", bad_hashes[i]);
+        EXPECT(rc, PCODES_STATUS_MALFORMED_HASH);
+        bool nr = true;
+        EXPECT(pcodes_pin_needs_rehash(ctx, bad_hashes[i], &nr), PCODES_STATUS_MALFORMED_HASH);
+        EXPECT(pcodes_pin_verify_compute(ctx, "acc-1", "583196", bad_hashes[i], &nr), PCODES_STATUS_MALFORMED_HASH);
+    }
+    char *mbhash = repeat('$', MB);
+    EXPECT(pcodes_pin_verify(ctx, "acc-1", "583196", mbhash, NOW, st, 64), PCODES_STATUS_MALFORMED_HASH);
+    EXPECT(pcodes_pin_verify(ctx, "acc-1", huge, PIN_HASH, NOW, st, 64), PCODES_STATUS_PIN_FORMAT);
+    char *other_key = hcopy(PIN_HASH);
+    char *k = strstr(other_key, "k=0");
+    CHECK(k != NULL);
+    if (k) k[2] = '9';
+    EXPECT(pcodes_pin_verify(ctx, "acc-1", "583196", other_key, NOW, st, 64), PCODES_STATUS_UNKNOWN_KEY);
+    uint64_t at = 1;
+    EXPECT(pcodes_state_retry_at(st, 64, NOW, &at), PCODES_STATUS_OK);
+    CHECK(at == 0); /* nothing above was counted */
+    EXPECT(pcodes_pin_verify(ctx, "acc-1", "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_OK);
+
+    /* Two phases; compute + apply. */
+    memset(st, 0, 64);
+    EXPECT(pcodes_pin_verify_finish(ctx, "acc-1", "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_NO_CHALLENGE);
+    EXPECT(pcodes_pin_verify_apply(true, NOW, st, 64), PCODES_STATUS_NO_CHALLENGE);
+    EXPECT(pcodes_pin_verify_apply(true, NOW, NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify_begin(NULL, "acc-1", "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify_begin(ctx, "acc-1", "583196", PIN_HASH, NOW, NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify_finish(ctx, NULL, "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify_begin(ctx, "acc-1", huge, PIN_HASH, NOW, st, 64), PCODES_STATUS_PIN_FORMAT);
+    EXPECT(pcodes_pin_verify_begin(ctx, "acc-1", "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_verify_finish(ctx, "acc-1", "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_OK);
+    bool m = false;
+    EXPECT(pcodes_pin_verify_compute(NULL, "acc-1", "583196", PIN_HASH, &m), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify_compute(ctx, NULL, "583196", PIN_HASH, &m), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify_compute(ctx, "acc-1", NULL, PIN_HASH, &m), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify_compute(ctx, "acc-1", "583196", NULL, &m), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify_compute(ctx, "acc-1", "583196", PIN_HASH, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++)
+        EXPECT(pcodes_pin_verify_compute(ctx, "acc-1", BAD_UTF8[b], PIN_HASH, &m), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(m == false);
+    EXPECT(pcodes_pin_verify_compute(ctx, "acc-1", "583196", PIN_HASH, &m), PCODES_STATUS_OK);
+    CHECK(m == true);
+    EXPECT(pcodes_pin_verify_compute(ctx, "acc-1", "583197", PIN_HASH, &m), PCODES_STATUS_OK);
+    CHECK(m == false);
+    EXPECT(pcodes_pin_verify_begin(ctx, "acc-1", "583197", PIN_HASH, NOW, st, 64), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_verify_apply(false, NOW, st, 64), PCODES_STATUS_WRONG);
+    EXPECT(pcodes_pin_verify_apply(false, NOW, st, 64), PCODES_STATUS_NO_CHALLENGE);
+
+    /* pcodes_pin_needs_rehash */
+    bool nr = true;
+    EXPECT(pcodes_pin_needs_rehash(NULL, PIN_HASH, &nr), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_needs_rehash(ctx, NULL, &nr), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_needs_rehash(ctx, PIN_HASH, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++) EXPECT(pcodes_pin_needs_rehash(ctx, BAD_UTF8[b], &nr), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_pin_needs_rehash(ctx, mbhash, &nr), PCODES_STATUS_MALFORMED_HASH);
+    CHECK(nr == true);
+    EXPECT(pcodes_pin_needs_rehash(ctx, PIN_HASH, &nr), PCODES_STATUS_OK);
+    CHECK(nr == false);
+    EXPECT(pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10001), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_needs_rehash(ctx, PIN_HASH, &nr), PCODES_STATUS_OK);
+    CHECK(nr == true);
+    EXPECT(pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10000), PCODES_STATUS_OK);
+    free(other_key);
+    free(mbhash);
+    free(mbacc);
+    free(huge);
+}
+
 int main(void) {
     test_accessors();
     test_ctx();
     pcodes_ctx *ctx = NULL;
     EXPECT(pcodes_ctx_new(MASTER, 32, 0, &ctx), PCODES_STATUS_OK);
     if (!ctx) return 1;
+    /* The PBKDF2 floor, so that the PIN checks stay quick under valgrind. */
+    EXPECT(pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10000), PCODES_STATUS_OK);
     make_states(ctx);
     test_states(ctx);
     test_link(ctx);
     test_otp(ctx);
     test_totp(ctx);
+    test_pin(ctx);
     pcodes_ctx_free(ctx);
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
