@@ -73,9 +73,8 @@ fn key_patterns(reference: &Context) -> Vec<Vec<u8>> {
         for id in [0, 5] {
             let k = reference.keys().get(p, id).unwrap();
             // SAFETY: reading the bytes of a live, initialised value through a shared reference.
-            let bytes = unsafe {
-                std::slice::from_raw_parts(std::ptr::from_ref(k).cast::<u8>(), size_of_val(k))
-            };
+            let bytes =
+                unsafe { std::slice::from_raw_parts(std::ptr::from_ref(k).cast::<u8>(), size_of_val(k)) };
             assert!(bytes.len() >= 32 && bytes.iter().any(|&b| b != 0));
             out.push(bytes.to_vec());
         }
@@ -131,7 +130,6 @@ fn key_material_is_zeroized_when_a_context_is_freed() {
     let size = size_of::<pcodes_ctx>();
     // SAFETY: `ctx` came from `pcodes_ctx_new` and is freed exactly once here.
     check_wiped("pcodes_ctx_free", ctx.cast(), size, &patterns, || unsafe { pcodes_ctx_free(ctx) });
-
 }
 
 /// Dropping a boxed `Context` through the Rust API. Known to fail (issue 8 finding): the

@@ -104,6 +104,16 @@ static void *work(void *arg) {
         EXPECT(pcodes_totp_verify(CTX, sec, PCODES_TOTP_SECRET_BYTES, PCODES_ALGORITHM_SHA1, 6, 30, t, now + 1,
                                   totp_st, sizeof totp_st, &drift),
                PCODES_STATUS_ALREADY_USED);
+
+        /* PIN (first round only: PBKDF2 is slow under helgrind): hash, a wrong PIN, the right one. */
+        if (i == 0) {
+            char account[32], hash[PCODES_PIN_HASH_BYTES];
+            uint8_t pin_st[PCODES_STATE_BYTES] = {0};
+            snprintf(account, sizeof account, "account-%d", w->id);
+            EXPECT(pcodes_pin_hash(CTX, account, "583196", hash, sizeof hash), PCODES_STATUS_OK);
+            EXPECT(pcodes_pin_verify(CTX, account, "583197", hash, now, pin_st, sizeof pin_st), PCODES_STATUS_WRONG);
+            EXPECT(pcodes_pin_verify(CTX, account, "583196", hash, now, pin_st, sizeof pin_st), PCODES_STATUS_OK);
+        }
     }
     return NULL;
 }
@@ -117,7 +127,8 @@ int main(int argc, char **argv) {
     static const uint8_t key[32] = "threads-test-master-key-32-bytes";
     pcodes_ctx *ctx = NULL;
     if (pcodes_ctx_new(key, 32, 0, &ctx) != PCODES_STATUS_OK) return 2;
-    CTX = ctx;
+    if (pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10000) != PCODES_STATUS_OK) return 2;
+    CTX = ctx; /* configured; from here on only shared read-only */
 
     /* Warm-up before any thread starts. The library has two process-wide lazy caches, both set
      * with atomics on first use: the CPU-feature flags of the sha1/sha2 crates (is SHA-NI there?)
