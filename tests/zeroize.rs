@@ -132,14 +132,12 @@ fn key_material_is_zeroized_when_a_context_is_freed() {
     check_wiped("pcodes_ctx_free", ctx.cast(), size, &patterns, || unsafe { pcodes_ctx_free(ctx) });
 }
 
-/// Dropping a boxed `Context` through the Rust API. Known to fail (issue 8 finding): the
-/// keyring's `[Option<Slot>; 16]` leaves the payload bytes of empty (`None`) slots uninitialised,
-/// moves (e.g. `Box::new(ctx.clone())`) copy stale stack bytes there, including derived keys, and
-/// no destructor ever visits them. `pcodes_ctx_free` wipes the whole block and is not affected.
-/// Fix in `src/keys.rs`: store `[Slot; 16]` with absent slots as all-zero keys plus a bitmask of
-/// present ids, so that every byte of the keyring belongs to a value that zeroizes on drop.
+/// Dropping a boxed `Context` through the Rust API. This failed while the keyring was an
+/// `[Option<Slot>; 16]`: the payload bytes of empty (`None`) slots are never visited by a
+/// destructor, and moves (e.g. `Box::new(ctx.clone())`) copied stale stack bytes, including
+/// derived keys, into them. The keyring now stores `[Slot; 16]` plus a bitmask of present ids,
+/// so every byte belongs to a value that zeroizes on drop.
 #[test]
-#[ignore = "known: stale key copies in empty keyring slots survive dropping a Box<Context>"]
 fn key_material_is_zeroized_when_a_boxed_context_is_dropped() {
     let _one = SERIAL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut reference = Context::new(&MASTER_A, 0).unwrap();
