@@ -64,19 +64,32 @@ struct Slot {
     keys: [HmacKey<Sha256>; Purpose::COUNT],
 }
 
+impl Slot {
+    /// An unused slot: keyed with the empty key, never handed out (see `Keyring::present`).
+    /// Every byte of a keyring belongs to a value that zeroizes on drop, so no key material is
+    /// left behind in the memory of a dropped keyring (an `Option` would leave stale bytes in
+    /// its `None` padding).
+    fn empty() -> Self {
+        Slot { keys: core::array::from_fn(|_| HmacKey::new(&[])) }
+    }
+}
+
 /// Master keys by id, one of them current. Immutable once set up; share it freely.
 #[derive(Clone)]
 pub struct Keyring {
-    slots: [Option<Slot>; MAX_KEY_ID as usize + 1],
+    slots: [Slot; MAX_KEY_ID as usize + 1],
+    /// Bit `id` set: slot `id` holds a key.
+    present: u16,
     current: u8,
 }
 
+#[allow(clippy::missing_fields_in_debug)] // the key slots are deliberately not shown
 impl core::fmt::Debug for Keyring {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let mut ids = [0u8; MAX_KEY_ID as usize + 1];
         let mut n = 0;
-        for (id, s) in self.slots.iter().enumerate() {
-            if s.is_some() {
+        for id in 0..=MAX_KEY_ID {
+            if self.contains(id) {
                 ids[n] = u8::try_from(id).unwrap_or(u8::MAX);
                 n += 1;
             }
@@ -116,9 +129,9 @@ impl Keyring {
     /// [`Error::BadKey`] if `master` is not 32–64 bytes or `key_id` is over 15.
     pub fn new(master: &[u8], key_id: u32) -> Result<Self> {
         let id = check_key(master, key_id)?;
-        let mut slots: [Option<Slot>; MAX_KEY_ID as usize + 1] = Default::default();
-        slots[id as usize] = Some(derive(master, id));
-        Ok(Self { slots, current: id })
+        let mut slots: [Slot; MAX_KEY_ID as usize + 1] = core::array::from_fn(|_| Slot::empty());
+        slots[id as usize] = derive(master, id);
+        Ok(Self { slots, present: 1 << id, current: id })
     }
 
     /// Adds a verify-only key (an older key during rotation).
@@ -127,10 +140,11 @@ impl Keyring {
     /// [`Error::BadKey`] for a bad length or id; [`Error::InvalidArgument`] if the id is taken.
     pub fn add(&mut self, master: &[u8], key_id: u32) -> Result<()> {
         let id = check_key(master, key_id)?;
-        if self.slots[id as usize].is_some() {
+        if self.contains(key_id) {
             return Err(Error::InvalidArgument);
         }
-        self.slots[id as usize] = Some(derive(master, id));
+        self.slots[id as usize] = derive(master, id);
+        self.present |= 1 << id;
         Ok(())
     }
 
@@ -143,16 +157,14 @@ impl Keyring {
     /// Whether the keyring holds `key_id`.
     #[must_use]
     pub fn contains(&self, key_id: u32) -> bool {
-        self.slots.get(key_id as usize).is_some_and(Option::is_some)
+        key_id <= MAX_KEY_ID && self.present & (1 << key_id) != 0
     }
 
     /// The derived key for `purpose` under the issuing key, with its id.
     #[must_use]
     pub fn current(&self, purpose: Purpose) -> (u8, &HmacKey<Sha256>) {
-        let slot = self.slots[self.current as usize].as_ref();
         // The current slot is set in `new` and never removed.
-        let slot = slot.unwrap_or_else(|| unreachable!("current key present"));
-        (self.current, &slot.keys[purpose.index()])
+        (self.current, &self.slots[self.current as usize].keys[purpose.index()])
     }
 
     /// The derived key for `purpose` under `key_id`.
@@ -160,11 +172,10 @@ impl Keyring {
     /// # Errors
     /// [`Error::UnknownKey`] if the keyring does not hold `key_id`.
     pub fn get(&self, purpose: Purpose, key_id: u32) -> Result<&HmacKey<Sha256>> {
-        self.slots
-            .get(key_id as usize)
-            .and_then(Option::as_ref)
-            .map(|s| &s.keys[purpose.index()])
-            .ok_or(Error::UnknownKey)
+        if !self.contains(key_id) {
+            return Err(Error::UnknownKey);
+        }
+        Ok(&self.slots[key_id as usize].keys[purpose.index()])
     }
 }
 

@@ -48,23 +48,32 @@ fn check_output(what: &str, out: &Output) -> String {
     stdout
 }
 
-/// Compiles `examples/c/<name>.c` against the static library with warnings as errors, runs it,
-/// and returns its standard output (the program exits non-zero if any of its checks failed).
-pub fn run_c(name: &str) -> String {
+/// Compiles the C program `src` (with any `extra` compiler flags, e.g. sanitizers) against the
+/// static library with warnings as errors, into `target/capi/c/<exe>`; returns the executable.
+pub fn compile_c(src: &Path, exe: &str, extra: &[&str]) -> PathBuf {
     let lib = libs().join("libportal_codes.a");
     let dir = capi_target().join("c");
     std::fs::create_dir_all(&dir).unwrap();
-    let exe = dir.join(name);
+    let exe = dir.join(exe);
     let out = Command::new("cc")
-        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O1", "-I"])
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O1", "-g"])
+        .args(extra)
+        .arg("-I")
         .arg(root().join("include"))
-        .arg(root().join(format!("examples/c/{name}.c")))
+        .arg(src)
         .arg(&lib)
         .args(["-lpthread", "-ldl", "-lm", "-o"])
         .arg(&exe)
         .output()
         .expect("run cc");
-    assert!(out.status.success(), "cc {name}.c:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "cc {}:\n{}", src.display(), String::from_utf8_lossy(&out.stderr));
+    exe
+}
+
+/// Compiles `examples/c/<name>.c` against the static library with warnings as errors, runs it,
+/// and returns its standard output (the program exits non-zero if any of its checks failed).
+pub fn run_c(name: &str) -> String {
+    let exe = compile_c(&root().join(format!("examples/c/{name}.c")), name, &[]);
     let run = Command::new(&exe).output().expect("run C program");
     check_output(name, &run)
 }
@@ -279,4 +288,135 @@ fn java_link_demo() {
     let Some(out) = run_java("LinkDemo") else { return };
     expect(&out, LINK_STORY);
     expect(&out, &["PCODES_STATUS_MISTYPED: ru: Похоже, в коде опечатка."]);
+}
+
+// ---- Hostile input, threads and fork through the C ABI (issue 8) ----
+//
+// The programs live in `tests/c/`. `hostile.c` runs three ways: plain; under valgrind's
+// memcheck, which checks every load and store of the uninstrumented Rust code too (reads and
+// writes outside the exact-size heap buffers hostile.c passes, uninitialised reads, leaks);
+// and compiled with AddressSanitizer + UBSan, which instruments only the C side but intercepts
+// malloc/free and the libc memory functions for the whole process, Rust included.
+
+/// Whether an external tool is usable; if not, says so and returns false, unless
+/// `PCODES_REQUIRE_TOOLS=1` (CI), in which case the test fails.
+fn have_tool(tool: &str, probe: &[&str], package: &str) -> bool {
+    if Command::new(tool).args(probe).output().is_ok_and(|o| o.status.success()) {
+        return true;
+    }
+    let required = std::env::var("PCODES_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
+    assert!(!required, "PCODES_REQUIRE_TOOLS=1 but {tool} is missing (Debian package {package})");
+    eprintln!("skipped: {tool} not installed (Debian package {package})");
+    false
+}
+
+fn c_test(name: &str) -> PathBuf {
+    root().join(format!("tests/c/{name}.c"))
+}
+
+fn run_checked(what: &str, cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("run {what}: {e}"));
+    check_output(what, &out)
+}
+
+/// `EVERY` function exported from `src/ffi/` (`#[unsafe(no_mangle)]`), by name.
+fn exported_functions() -> Vec<String> {
+    let mut names = Vec::new();
+    for e in std::fs::read_dir(root().join("src/ffi")).unwrap() {
+        let src = std::fs::read_to_string(e.unwrap().path()).unwrap();
+        let mut lines = src.lines();
+        while let Some(l) = lines.next() {
+            if l.trim() == "#[unsafe(no_mangle)]" {
+                let sig = lines.next().unwrap();
+                let name = sig.split("fn ").nth(1).unwrap().split('(').next().unwrap();
+                names.push(name.to_string());
+            }
+        }
+    }
+    names.sort();
+    names
+}
+
+#[test]
+fn c_hostile_covers_every_exported_function() {
+    let names = exported_functions();
+    assert!(names.len() > 30, "{names:?}");
+    let src = std::fs::read_to_string(c_test("hostile")).unwrap();
+    let missing: Vec<_> = names.iter().filter(|n| !src.contains(&format!("{n}("))).collect();
+    assert!(missing.is_empty(), "tests/c/hostile.c does not call {missing:?}");
+}
+
+#[test]
+fn c_hostile() {
+    let exe = compile_c(&c_test("hostile"), "hostile", &[]);
+    let out = run_checked("hostile", &mut Command::new(&exe));
+    println!("{}", out.lines().last().unwrap_or_default());
+}
+
+#[test]
+fn c_hostile_valgrind() {
+    if !have_tool("valgrind", &["--version"], "valgrind") {
+        return;
+    }
+    let exe = compile_c(&c_test("hostile"), "hostile_vg", &[]);
+    run_checked(
+        "hostile under valgrind",
+        Command::new("valgrind").args(["--quiet", "--error-exitcode=1", "--leak-check=full"]).arg(&exe),
+    );
+}
+
+#[test]
+fn c_hostile_asan() {
+    let exe = compile_c(
+        &c_test("hostile"),
+        "hostile_asan",
+        &["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=all"],
+    );
+    // The Rust library is not instrumented, but ASan replaces malloc/free for the whole process,
+    // so the Rust side's heap use is tracked too and LeakSanitizer stays on (detect_leaks=1): the
+    // library must free everything it allocates (it allocates only the context and, when a panic
+    // is caught, its payload). What ASan cannot see from uninstrumented code are individual
+    // loads/stores inside Rust functions; valgrind (above) covers those. UBSan checks the C side.
+    run_checked(
+        "hostile with ASan+UBSan",
+        Command::new(&exe)
+            .env("ASAN_OPTIONS", "detect_leaks=1:abort_on_error=0:halt_on_error=1:strict_string_checks=1")
+            .env("UBSAN_OPTIONS", "print_stacktrace=1:halt_on_error=1"),
+    );
+}
+
+#[test]
+fn c_threads() {
+    let exe = compile_c(&c_test("threads"), "threads", &[]);
+    let out = run_checked("threads", Command::new(&exe).arg("200"));
+    assert!(out.contains("8 threads x 200 rounds"), "{out}");
+}
+
+/// The threads test under helgrind, which instruments every memory access of the process —
+/// the Rust library's included — and reports conflicting accesses not ordered by pthread or
+/// futex synchronisation. `-fsanitize=thread` is not used: ThreadSanitizer sees only the
+/// accesses of instrumented code, i.e. the C test itself, so with the uninstrumented Rust
+/// library it could not find a race inside the library, which is the point of this test.
+/// Helgrind cannot model atomics; `threads.c` explains how it keeps the library's two lazy
+/// atomic caches out of the picture. Few rounds: helgrind is slow.
+#[test]
+fn c_threads_helgrind() {
+    if !have_tool("valgrind", &["--version"], "valgrind") {
+        return;
+    }
+    let exe = compile_c(&c_test("threads"), "threads_hg", &[]);
+    let out = run_checked(
+        "threads under helgrind",
+        Command::new("valgrind").args(["--tool=helgrind", "--error-exitcode=1"]).arg(&exe).arg("5"),
+    );
+    assert!(out.contains("8 threads x 5 rounds"), "{out}");
+}
+
+/// Parent and child of a `fork()` never hand out the same random values (the thread-local
+/// generator reseeds when the process id changes; see `src/rng.rs`).
+#[test]
+fn c_fork() {
+    let exe = compile_c(&c_test("fork"), "fork", &[]);
+    let out = run_checked("fork", &mut Command::new(&exe));
+    assert!(out.contains("5 rounds"), "{out}");
 }

@@ -149,7 +149,23 @@ pub unsafe extern "C" fn pcodes_ctx_free(ctx: *mut pcodes_ctx) {
         if !ctx.is_null() {
             // SAFETY: a non-NULL pointer came from `Box::into_raw` in `pcodes_ctx_new` and is
             // freed once, by the caller's contract. Dropping zeroizes the derived keys.
-            drop(unsafe { Box::from_raw(ctx) });
+            unsafe { core::ptr::drop_in_place(ctx) };
+            // Destructors wipe only live values. The block can also hold stale copies of key
+            // material where no destructor looks: the unused payload bytes of empty key slots and
+            // padding, copied in from the stack when the context was built and moved into its
+            // box (tests/zeroize.rs shows this happening to a boxed `Context`). So wipe all of it.
+            // SAFETY: the block is still allocated, exclusively ours, and `size_of::<pcodes_ctx>()`
+            // bytes long; after `drop_in_place` its bytes are viewed as `MaybeUninit<u8>`.
+            let block = unsafe {
+                core::slice::from_raw_parts_mut(
+                    ctx.cast::<core::mem::MaybeUninit<u8>>(),
+                    core::mem::size_of::<pcodes_ctx>(),
+                )
+            };
+            zeroize::Zeroize::zeroize(block);
+            // SAFETY: the same allocation; `MaybeUninit<pcodes_ctx>` has `pcodes_ctx`'s layout and
+            // no destructor, so this only frees the memory.
+            drop(unsafe { Box::from_raw(ctx.cast::<core::mem::MaybeUninit<pcodes_ctx>>()) });
         }
         Ok(())
     });

@@ -1,0 +1,1171 @@
+/*
+ * Hostile input through the C ABI: every exported function is called with NULL for each
+ * pointer, zero-length and one-byte-short output buffers, invalid UTF-8, over-long (1 MB)
+ * strings, state blobs of the wrong kind/version/length, and unknown enum values; each
+ * returned status is checked against the contract (CONTRACT.md, include/portal_codes.h).
+ *
+ * Output buffers and long inputs live in heap blocks of exactly the size passed, so any
+ * read or write outside them is caught when this runs under valgrind or AddressSanitizer
+ * (tests/foreign.rs runs it plain, under valgrind and with -fsanitize=address,undefined).
+ * Buffers that must stay untouched are filled with a sentinel byte and checked afterwards.
+ *
+ * Prints "N passed, M failed" and exits non-zero if any check failed.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "portal_codes.h"
+
+static int passed, failed;
+
+static void check(int ok, const char *what, int line) {
+    if (ok) {
+        passed++;
+    } else {
+        failed++;
+        printf("FAIL line %d: %s\n", line, what);
+    }
+}
+#define CHECK(cond) check((cond) ? 1 : 0, #cond, __LINE__)
+
+static void expect(pcodes_status got, pcodes_status want, const char *call, int line) {
+    if (got == want) {
+        passed++;
+    } else {
+        failed++;
+        printf("FAIL line %d: %s -> %s (%d), want %s\n", line, call, pcodes_status_name(got), (int)got,
+               pcodes_status_name(want));
+    }
+}
+#define EXPECT(call, want) expect((call), (want), #call, __LINE__)
+
+#define SENTINEL 0xA5
+#define NOW ((uint64_t)1750000000)
+#define MB (1024 * 1024)
+
+/* A heap buffer of exactly n bytes (at least 1 allocated so that n = 0 has a pointer), filled with
+ * the sentinel. */
+static void *guarded(size_t n) {
+    unsigned char *p = malloc(n ? n : 1);
+    if (!p) {
+        perror("malloc");
+        exit(2);
+    }
+    memset(p, SENTINEL, n ? n : 1);
+    return p;
+}
+static int untouched(const void *p, size_t n) {
+    const unsigned char *b = p;
+    for (size_t i = 0; i < (n ? n : 1); i++)
+        if (b[i] != SENTINEL) return 0;
+    return 1;
+}
+/* A heap copy of s, exactly strlen(s) + 1 bytes. */
+static char *hcopy(const char *s) {
+    size_t n = strlen(s) + 1;
+    char *p = malloc(n);
+    if (!p) exit(2);
+    memcpy(p, s, n);
+    return p;
+}
+/* A heap string of n copies of c. */
+static char *repeat(char c, size_t n) {
+    char *p = malloc(n + 1);
+    if (!p) exit(2);
+    memset(p, c, n);
+    p[n] = 0;
+    return p;
+}
+
+/* Invalid UTF-8: lone continuation, 0xFF, overlong NUL, UTF-16 surrogate, truncated Cyrillic,
+ * above U+10FFFF, and a valid prefix followed by garbage. */
+static const char *const BAD_UTF8[] = {
+    "\x80", "\xff", "\xc0\x80", "\xed\xa0\x80", "\xd0", "\xf4\x90\x80\x80", "login\xfe",
+};
+#define N_BAD (sizeof BAD_UTF8 / sizeof BAD_UTF8[0])
+
+static const uint8_t MASTER[32] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+                                   17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32};
+static const uint8_t SECRET[20] = "12345678901234567890"; /* RFC 4226/6238 test secret */
+
+static pcodes_child ivan(void) {
+    pcodes_child c = {"Иванов Иван Иванович", "2015-03-08", "M", "112-233-445 95"};
+    return c;
+}
+
+/* ---- the library's own constants and accessors ---- */
+static void test_accessors(void) {
+    CHECK(pcodes_state_bytes() == PCODES_STATE_BYTES && PCODES_STATE_BYTES == 64);
+    CHECK(pcodes_link_code_bytes() == PCODES_LINK_CODE_BYTES);
+    CHECK(pcodes_otp_code_bytes() == PCODES_OTP_CODE_BYTES);
+    CHECK(pcodes_totp_code_bytes() == PCODES_TOTP_CODE_BYTES);
+    CHECK(pcodes_totp_uri_bytes() == PCODES_TOTP_URI_BYTES);
+    CHECK(pcodes_totp_qr_svg_bytes() == PCODES_TOTP_QR_SVG_BYTES);
+    CHECK(pcodes_totp_secret_bytes() == PCODES_TOTP_SECRET_BYTES);
+    CHECK(pcodes_totp_secret_max_bytes() == PCODES_TOTP_SECRET_MAX_BYTES);
+    CHECK(pcodes_now() > NOW);
+    const char *v = pcodes_version();
+    CHECK(v != NULL && strlen(v) >= 5 && strchr(v, '.') != NULL);
+
+    static const int32_t known[] = {0,   100, 101, 102, 103, 104, 105, 110, 111, 112, 120, 121, 122,
+                                    123, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 900, 901};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        const char *n = pcodes_status_name(known[i]);
+        CHECK(n != NULL && strncmp(n, "PCODES_STATUS_", 14) == 0 && strcmp(n, "PCODES_STATUS_UNKNOWN") != 0);
+        const char *en = pcodes_status_message(known[i], "en");
+        const char *ru = pcodes_status_message(known[i], "ru");
+        CHECK(en != NULL && ru != NULL && en[0] != 0 && ru[0] != 0 && strcmp(en, ru) != 0);
+        /* NULL, unknown, invalid UTF-8 and over-long languages all give English. */
+        CHECK(pcodes_status_message(known[i], NULL) == en || strcmp(pcodes_status_message(known[i], NULL), en) == 0);
+        CHECK(strcmp(pcodes_status_message(known[i], "xx"), en) == 0);
+        CHECK(strcmp(pcodes_status_message(known[i], ""), en) == 0);
+        for (size_t b = 0; b < N_BAD; b++) CHECK(strcmp(pcodes_status_message(known[i], BAD_UTF8[b]), en) == 0);
+    }
+    static const int32_t unknown[] = {-1, 1, 99, 106, 199, 211, 899, 902, 1000, INT32_MIN, INT32_MAX};
+    for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
+        CHECK(strcmp(pcodes_status_name(unknown[i]), "PCODES_STATUS_UNKNOWN") == 0);
+        CHECK(pcodes_status_message(unknown[i], "ru") != NULL && pcodes_status_message(unknown[i], NULL) != NULL);
+    }
+    char *huge = repeat('r', MB);
+    CHECK(strcmp(pcodes_status_message(206, huge), pcodes_status_message(206, "en")) == 0);
+    free(huge);
+}
+
+/* ---- context ---- */
+struct range {
+    pcodes_setting s;
+    uint64_t lo, hi, def;
+};
+static const struct range RANGES[] = {
+    {PCODES_SETTING_LINK_TTL_SECONDS, 60, 86400, 600},
+    {PCODES_SETTING_OTP_TTL_SECONDS, 30, 3600, 300},
+    {PCODES_SETTING_OTP_DIGITS, 4, 8, 6},
+    {PCODES_SETTING_OTP_MAX_ATTEMPTS, 1, 10, 3},
+    {PCODES_SETTING_OTP_RESEND_SECONDS, 0, 3600, 60},
+    {PCODES_SETTING_OTP_MAX_SENDS_PER_HOUR, 1, 10, 5},
+    {PCODES_SETTING_PIN_ITERATIONS, 10000, 10000000, 600000},
+    {PCODES_SETTING_LOCK_AFTER_FAILURES, 1, 1000, 5},
+    {PCODES_SETTING_LOCK_FIRST_SECONDS, 1, 604800, 900},
+    {PCODES_SETTING_LOCK_REPEAT_SECONDS, 1, 604800, 1800},
+    {PCODES_SETTING_BLOCK_AFTER_FAILURES, 1, 1000, 15},
+    {PCODES_SETTING_TOTP_WINDOW_STEPS, 0, 10, 1},
+    {PCODES_SETTING_HOTP_LOOK_AHEAD, 0, 1000, 10},
+};
+
+static void test_ctx(void) {
+    uint8_t key64[64];
+    memset(key64, 7, sizeof key64);
+    pcodes_ctx *c = (pcodes_ctx *)&c; /* a non-NULL sentinel: must become NULL on failure */
+    EXPECT(pcodes_ctx_new(NULL, 32, 0, &c), PCODES_STATUS_NULL_ARGUMENT);
+    CHECK(c == NULL);
+    c = (pcodes_ctx *)&c;
+    EXPECT(pcodes_ctx_new(NULL, 0, 0, &c), PCODES_STATUS_NULL_ARGUMENT);
+    CHECK(c == NULL);
+    EXPECT(pcodes_ctx_new(MASTER, 32, 0, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_ctx_new(NULL, 32, 0, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    static const size_t bad_len[] = {0, 1, 31, 65, 1000};
+    for (size_t i = 0; i < sizeof bad_len / sizeof bad_len[0]; i++) {
+        uint8_t *k = guarded(bad_len[i]);
+        c = (pcodes_ctx *)&c;
+        EXPECT(pcodes_ctx_new(k, bad_len[i], 0, &c), PCODES_STATUS_BAD_KEY);
+        CHECK(c == NULL);
+        free(k);
+    }
+    static const uint32_t bad_id[] = {16, 255, 256, 65536, UINT32_MAX};
+    for (size_t i = 0; i < sizeof bad_id / sizeof bad_id[0]; i++) {
+        c = (pcodes_ctx *)&c;
+        EXPECT(pcodes_ctx_new(MASTER, 32, bad_id[i], &c), PCODES_STATUS_BAD_KEY);
+        CHECK(c == NULL);
+    }
+    uint8_t *k64 = guarded(64);
+    memcpy(k64, key64, 64);
+    EXPECT(pcodes_ctx_new(k64, 64, 15, &c), PCODES_STATUS_OK);
+    CHECK(c != NULL);
+    pcodes_ctx_free(c);
+    free(k64);
+
+    EXPECT(pcodes_ctx_new(MASTER, 32, 3, &c), PCODES_STATUS_OK);
+    EXPECT(pcodes_ctx_add_key(NULL, MASTER, 32, 1), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_ctx_add_key(c, NULL, 32, 1), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_ctx_add_key(c, key64, 31, 1), PCODES_STATUS_BAD_KEY);
+    EXPECT(pcodes_ctx_add_key(c, key64, 65, 1), PCODES_STATUS_BAD_KEY);
+    EXPECT(pcodes_ctx_add_key(c, key64, 0, 1), PCODES_STATUS_BAD_KEY);
+    EXPECT(pcodes_ctx_add_key(c, key64, 32, 16), PCODES_STATUS_BAD_KEY);
+    EXPECT(pcodes_ctx_add_key(c, key64, 32, UINT32_MAX), PCODES_STATUS_BAD_KEY);
+    EXPECT(pcodes_ctx_add_key(c, key64, 32, 3), PCODES_STATUS_INVALID_ARGUMENT); /* id taken */
+    EXPECT(pcodes_ctx_add_key(c, key64, 64, 1), PCODES_STATUS_OK);
+    EXPECT(pcodes_ctx_add_key(c, key64, 64, 1), PCODES_STATUS_INVALID_ARGUMENT);
+
+    uint64_t v = 0xDEADBEEF;
+    static const pcodes_setting bad_setting[] = {0, 15, 16, 100, -1, -14, INT32_MIN, INT32_MAX};
+    for (size_t i = 0; i < sizeof bad_setting / sizeof bad_setting[0]; i++) {
+        EXPECT(pcodes_ctx_set(c, bad_setting[i], 1), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_ctx_set(c, bad_setting[i], 0), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_ctx_get(c, bad_setting[i], &v), PCODES_STATUS_INVALID_ARGUMENT);
+        CHECK(v == 0xDEADBEEF);
+    }
+    EXPECT(pcodes_ctx_set(NULL, PCODES_SETTING_OTP_DIGITS, 6), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_ctx_get(NULL, PCODES_SETTING_OTP_DIGITS, &v), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_ctx_get(c, PCODES_SETTING_OTP_DIGITS, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    CHECK(v == 0xDEADBEEF);
+
+    for (size_t i = 0; i < sizeof RANGES / sizeof RANGES[0]; i++) {
+        const struct range *r = &RANGES[i];
+        EXPECT(pcodes_ctx_get(c, r->s, &v), PCODES_STATUS_OK);
+        CHECK(v == r->def);
+        uint64_t bad[] = {r->hi + 1, UINT64_MAX, (uint64_t)1 << 32 | r->lo, (uint64_t)1 << 63 | r->hi,
+                          r->lo > 0 ? r->lo - 1 : r->hi + 2};
+        for (size_t b = 0; b < sizeof bad / sizeof bad[0]; b++) {
+            EXPECT(pcodes_ctx_set(c, r->s, bad[b]), PCODES_STATUS_INVALID_ARGUMENT);
+            EXPECT(pcodes_ctx_get(c, r->s, &v), PCODES_STATUS_OK);
+            CHECK(v == r->def); /* nothing changed */
+        }
+        EXPECT(pcodes_ctx_set(c, r->s, r->lo), PCODES_STATUS_OK);
+        EXPECT(pcodes_ctx_get(c, r->s, &v), PCODES_STATUS_OK);
+        CHECK(v == r->lo);
+        EXPECT(pcodes_ctx_set(c, r->s, r->hi), PCODES_STATUS_OK);
+        EXPECT(pcodes_ctx_get(c, r->s, &v), PCODES_STATUS_OK);
+        CHECK(v == r->hi);
+        EXPECT(pcodes_ctx_set(c, r->s, r->def), PCODES_STATUS_OK);
+    }
+    static const uint64_t bad_lengths[] = {0, 1, 0x20, 0x30, 0x60, 0x150, 0xFFFF, (uint64_t)1 << 32 | 0x50, UINT64_MAX};
+    for (size_t b = 0; b < sizeof bad_lengths / sizeof bad_lengths[0]; b++) {
+        EXPECT(pcodes_ctx_set(c, PCODES_SETTING_PIN_LENGTHS, bad_lengths[b]), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_ctx_get(c, PCODES_SETTING_PIN_LENGTHS, &v), PCODES_STATUS_OK);
+        CHECK(v == 0x50);
+    }
+    EXPECT(pcodes_ctx_set(c, PCODES_SETTING_PIN_LENGTHS, 0x10), PCODES_STATUS_OK);
+    EXPECT(pcodes_ctx_set(c, PCODES_SETTING_PIN_LENGTHS, 0x40), PCODES_STATUS_OK);
+    EXPECT(pcodes_ctx_set(c, PCODES_SETTING_PIN_LENGTHS, 0x50), PCODES_STATUS_OK);
+    pcodes_ctx_free(c);
+    pcodes_ctx_free(NULL);
+}
+
+/* ---- state blobs ---- */
+
+/* Valid blobs of each kind, made through the library. */
+static uint8_t LINK_ST[64], OTP_ST[64], TOTP_ST[64], HOTP_ST[64], PIN_ST[64];
+#define N_KINDS 5
+static const uint8_t *const KIND_ST[N_KINDS] = {LINK_ST, OTP_ST, TOTP_ST, HOTP_ST, PIN_ST};
+enum { K_LINK, K_OTP, K_TOTP, K_HOTP, K_PIN };
+static char PIN_HASH[PCODES_PIN_HASH_BYTES]; /* "583196" for account "acc-1" */
+
+static void make_states(const pcodes_ctx *ctx) {
+    pcodes_child ch = ivan();
+    char code[PCODES_LINK_CODE_BYTES];
+    EXPECT(pcodes_link_issue(ctx, 42, &ch, NOW, LINK_ST, 64, code, sizeof code), PCODES_STATUS_OK);
+    char otp[PCODES_OTP_CODE_BYTES];
+    EXPECT(pcodes_otp_issue(ctx, "login", NOW, OTP_ST, 64, otp, sizeof otp), PCODES_STATUS_OK);
+    char t[PCODES_TOTP_CODE_BYTES];
+    EXPECT(pcodes_totp_code(SECRET, 20, PCODES_ALGORITHM_SHA1, 6, 30, NOW, t, sizeof t), PCODES_STATUS_OK);
+    EXPECT(pcodes_totp_verify(ctx, SECRET, 20, PCODES_ALGORITHM_SHA1, 6, 30, t, NOW, TOTP_ST, 64, NULL),
+           PCODES_STATUS_OK);
+    EXPECT(pcodes_hotp_code(SECRET, 20, PCODES_ALGORITHM_SHA1, 6, 0, t, sizeof t), PCODES_STATUS_OK);
+    EXPECT(strcmp(t, "755224"), 0); /* RFC 4226 appendix D */
+    EXPECT(pcodes_hotp_verify(ctx, SECRET, 20, PCODES_ALGORITHM_SHA1, 6, t, NOW, HOTP_ST, 64), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_hash(ctx, "acc-1", "583196", PIN_HASH, sizeof PIN_HASH), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_verify(ctx, "acc-1", "583197", PIN_HASH, NOW, PIN_ST, 64), PCODES_STATUS_WRONG);
+    for (int k = 0; k < N_KINDS; k++) CHECK(KIND_ST[k][0] != 0 && KIND_ST[k][1] != 0);
+}
+
+/* Corrupt variants of a valid blob `base`: every one must be CORRUPT_STATE for any flow. */
+#define N_CORRUPT 8
+static void corrupt(const uint8_t *base, int which, uint8_t out[64]) {
+    memcpy(out, base, 64);
+    switch (which) {
+    case 0: out[1] = 0; break;           /* version 0 with a kind */
+    case 1: out[1] = 2; break;           /* a future version */
+    case 2: out[1] = 0xFF; break;
+    case 3: out[0] = 0; break;           /* kind 0 but not all zeros */
+    case 4: out[0] = 6; break;           /* unknown kinds */
+    case 5: out[0] = 0xFF; break;
+    case 6: out[5] ^= 1; break;          /* reserved bytes not zero */
+    default: memset(out, 0, 64); out[63] = 1; break; /* "fresh" but with a stray payload byte */
+    }
+}
+
+/* Runs `call` (one state-taking function bound to a state pointer and length) against every blob
+ * it must refuse: other flows' blobs, corrupt blobs, wrong lengths; checks CORRUPT_STATE and that
+ * the blob (and the output buffer, if any) is untouched. */
+typedef pcodes_status (*state_call)(const pcodes_ctx *ctx, uint8_t *st, size_t len, char *out, size_t out_len);
+
+static void refuse_bad_states(const char *name, const pcodes_ctx *ctx, int own_kind, state_call call, size_t out_len) {
+    uint8_t *st = guarded(64);
+    for (int k = 0; k < N_KINDS; k++) {
+        for (int w = -1; w < N_CORRUPT; w++) {
+            if (w == -1 && k == own_kind) continue; /* its own valid kind */
+            uint8_t want[64];
+            if (w == -1)
+                memcpy(want, KIND_ST[k], 64);
+            else
+                corrupt(KIND_ST[k], w, want);
+            memcpy(st, want, 64);
+            char *out = out_len ? guarded(out_len) : NULL;
+            pcodes_status rc = call(ctx, st, 64, out, out_len);
+            if (rc != PCODES_STATUS_CORRUPT_STATE)
+                printf("  (%s, kind %d, corruption %d)\n", name, k, w);
+            EXPECT(rc, PCODES_STATUS_CORRUPT_STATE);
+            CHECK(memcmp(st, want, 64) == 0);
+            if (out) CHECK(untouched(out, out_len));
+            free(out);
+        }
+    }
+    free(st);
+    /* Wrong lengths: 0, 63 and 65 (the buffers really are that long), even all zeros. */
+    static const size_t lens[] = {0, 1, 32, 63, 65, 128};
+    for (size_t i = 0; i < sizeof lens / sizeof lens[0]; i++) {
+        uint8_t *b = calloc(lens[i] ? lens[i] : 1, 1);
+        char *out = out_len ? guarded(out_len) : NULL;
+        pcodes_status rc = call(ctx, b, lens[i], out, out_len);
+        if (rc != PCODES_STATUS_CORRUPT_STATE) printf("  (%s, length %zu)\n", name, lens[i]);
+        EXPECT(rc, PCODES_STATUS_CORRUPT_STATE);
+        int zero = 1;
+        for (size_t j = 0; j < lens[i]; j++) zero &= b[j] == 0;
+        CHECK(zero);
+        if (out) CHECK(untouched(out, out_len));
+        free(out);
+        free(b);
+    }
+    /* NULL state. */
+    char *out = out_len ? guarded(out_len) : NULL;
+    EXPECT(call(ctx, NULL, 64, out, out_len), PCODES_STATUS_NULL_ARGUMENT);
+    if (out) CHECK(untouched(out, out_len));
+    free(out);
+}
+
+static pcodes_status call_link_issue(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    pcodes_child ch = ivan();
+    return pcodes_link_issue(c, 42, &ch, NOW, st, len, out, out_len);
+}
+static pcodes_status call_link_redeem(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    (void)out, (void)out_len;
+    pcodes_child ch = ivan();
+    return pcodes_link_redeem(c, "00000-00000-00000-00000-00000", &ch, NOW, st, len);
+}
+static pcodes_status call_otp_issue(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    return pcodes_otp_issue(c, "login", NOW + 3600, st, len, out, out_len);
+}
+static pcodes_status call_otp_verify(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    (void)out, (void)out_len;
+    return pcodes_otp_verify(c, "login", "123456", NOW + 10, st, len);
+}
+static pcodes_status call_totp_verify(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    (void)out_len;
+    return pcodes_totp_verify(c, SECRET, 20, PCODES_ALGORITHM_SHA1, 6, 30, "123456", NOW + 300, st, len,
+                              (int32_t *)(void *)out);
+}
+static pcodes_status call_hotp_verify(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    (void)out, (void)out_len;
+    return pcodes_hotp_verify(c, SECRET, 20, PCODES_ALGORITHM_SHA1, 6, "123456", NOW, st, len);
+}
+static pcodes_status call_pin_verify(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    (void)out, (void)out_len;
+    return pcodes_pin_verify(c, "acc-1", "583196", PIN_HASH, NOW, st, len);
+}
+static pcodes_status call_pin_begin(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    (void)out, (void)out_len;
+    return pcodes_pin_verify_begin(c, "acc-1", "583196", PIN_HASH, NOW, st, len);
+}
+static pcodes_status call_pin_finish(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    (void)out, (void)out_len;
+    return pcodes_pin_verify_finish(c, "acc-1", "583196", PIN_HASH, NOW, st, len);
+}
+static pcodes_status call_pin_apply(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    (void)c, (void)out, (void)out_len;
+    return pcodes_pin_verify_apply(true, NOW, st, len);
+}
+static pcodes_status call_retry_at(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    (void)c, (void)out_len;
+    return pcodes_state_retry_at(st, len, NOW, (uint64_t *)(void *)out);
+}
+static pcodes_status call_reset(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    (void)c, (void)out, (void)out_len;
+    return pcodes_state_reset(st, len);
+}
+
+static void test_states(const pcodes_ctx *ctx) {
+    refuse_bad_states("link_issue", ctx, K_LINK, call_link_issue, PCODES_LINK_CODE_BYTES);
+    refuse_bad_states("link_redeem", ctx, K_LINK, call_link_redeem, 0);
+    refuse_bad_states("otp_issue", ctx, K_OTP, call_otp_issue, PCODES_OTP_CODE_BYTES);
+    refuse_bad_states("otp_verify", ctx, K_OTP, call_otp_verify, 0);
+    refuse_bad_states("totp_verify", ctx, K_TOTP, call_totp_verify, sizeof(int32_t));
+    refuse_bad_states("hotp_verify", ctx, K_HOTP, call_hotp_verify, 0);
+    refuse_bad_states("pin_verify", ctx, K_PIN, call_pin_verify, 0);
+    refuse_bad_states("pin_verify_begin", ctx, K_PIN, call_pin_begin, 0);
+    refuse_bad_states("pin_verify_finish", ctx, K_PIN, call_pin_finish, 0);
+    refuse_bad_states("pin_verify_apply", ctx, K_PIN, call_pin_apply, 0);
+
+    /* The generic helpers accept every valid kind, refuse corrupt blobs and wrong lengths. */
+    uint8_t st[64];
+    uint64_t at = 77;
+    for (int k = 0; k < N_KINDS; k++) {
+        memcpy(st, KIND_ST[k], 64);
+        EXPECT(pcodes_state_retry_at(st, 64, NOW, &at), PCODES_STATUS_OK);
+        EXPECT(pcodes_state_reset(st, 64), PCODES_STATUS_OK);
+        for (int w = 0; w < N_CORRUPT; w++) {
+            uint8_t want[64];
+            corrupt(KIND_ST[k], w, want);
+            memcpy(st, want, 64);
+            at = 77;
+            EXPECT(pcodes_state_retry_at(st, 64, NOW, &at), PCODES_STATUS_CORRUPT_STATE);
+            CHECK(at == 77);
+            EXPECT(pcodes_state_reset(st, 64), PCODES_STATUS_CORRUPT_STATE);
+            CHECK(memcmp(st, want, 64) == 0);
+        }
+    }
+    memset(st, 0, 64);
+    EXPECT(pcodes_state_retry_at(st, 64, NOW, &at), PCODES_STATUS_OK);
+    CHECK(at == 0);
+    EXPECT(pcodes_state_retry_at(st, 64, NOW, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_state_retry_at(NULL, 64, NOW, &at), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_state_reset(NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_state_reset(st, 64), PCODES_STATUS_OK);
+    for (int i = 0; i < 64; i++) CHECK(st[i] == 0);
+    uint8_t *b = calloc(65, 1);
+    EXPECT(pcodes_state_retry_at(b, 65, NOW, &at), PCODES_STATUS_CORRUPT_STATE);
+    EXPECT(pcodes_state_retry_at(b, 63, NOW, &at), PCODES_STATUS_CORRUPT_STATE);
+    EXPECT(pcodes_state_retry_at(b, 0, NOW, &at), PCODES_STATUS_CORRUPT_STATE);
+    EXPECT(pcodes_state_reset(b, 65), PCODES_STATUS_CORRUPT_STATE);
+    EXPECT(pcodes_state_reset(b, 0), PCODES_STATUS_CORRUPT_STATE);
+    free(b);
+    /* Also check the helpers through the common driver (NULL state, lengths). */
+    uint64_t *o = guarded(sizeof(uint64_t));
+    EXPECT(call_retry_at(ctx, NULL, 64, (char *)(void *)o, 0), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(call_reset(ctx, NULL, 64, NULL, 0), PCODES_STATUS_NULL_ARGUMENT);
+    free(o);
+}
+
+/* ---- link codes ---- */
+static void test_link(const pcodes_ctx *ctx) {
+    pcodes_child ch = ivan();
+    uint32_t missing = 99;
+    EXPECT(pcodes_child_check(NULL, &missing), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_child_check(&ch, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_child_check(&ch, &missing), PCODES_STATUS_OK);
+    CHECK(missing == 0);
+    pcodes_child none = {NULL, NULL, NULL, NULL};
+    EXPECT(pcodes_child_check(&none, &missing), PCODES_STATUS_MISSING_FIELD);
+    CHECK(missing == 15);
+    pcodes_child blank = {"", " \t ", "", "   "};
+    EXPECT(pcodes_child_check(&blank, &missing), PCODES_STATUS_MISSING_FIELD);
+    CHECK(missing == 15);
+    for (size_t b = 0; b < N_BAD; b++) {
+        for (int f = 0; f < 4; f++) {
+            pcodes_child bad = ivan();
+            const char **field[] = {&bad.full_name, &bad.birth_date, &bad.sex, &bad.snils};
+            *field[f] = BAD_UTF8[b];
+            EXPECT(pcodes_child_check(&bad, &missing), PCODES_STATUS_INVALID_ARGUMENT);
+            uint8_t st[64] = {0};
+            char *out = guarded(PCODES_LINK_CODE_BYTES);
+            EXPECT(pcodes_link_issue(ctx, 1, &bad, NOW, st, 64, out, PCODES_LINK_CODE_BYTES),
+                   PCODES_STATUS_INVALID_ARGUMENT);
+            CHECK(untouched(out, PCODES_LINK_CODE_BYTES));
+            for (int i = 0; i < 64; i++) CHECK(st[i] == 0);
+            free(out);
+            memcpy(st, LINK_ST, 64);
+            EXPECT(pcodes_link_redeem(ctx, "00000-00000-00000-00000-00000", &bad, NOW, st, 64),
+                   PCODES_STATUS_INVALID_ARGUMENT);
+            CHECK(memcmp(st, LINK_ST, 64) == 0);
+        }
+    }
+
+    /* Issue: NULLs, short buffers (checked first: state and buffer untouched). */
+    uint8_t st[64] = {0};
+    char *out = guarded(PCODES_LINK_CODE_BYTES);
+    EXPECT(pcodes_link_issue(NULL, 1, &ch, NOW, st, 64, out, PCODES_LINK_CODE_BYTES), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_link_issue(ctx, 1, NULL, NOW, st, 64, out, PCODES_LINK_CODE_BYTES), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_link_issue(ctx, 1, &ch, NOW, NULL, 64, out, PCODES_LINK_CODE_BYTES), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_link_issue(ctx, 1, &ch, NOW, st, 64, NULL, PCODES_LINK_CODE_BYTES), PCODES_STATUS_NULL_ARGUMENT);
+    CHECK(untouched(out, PCODES_LINK_CODE_BYTES));
+    free(out);
+    static const size_t short_lens[] = {0, 1, PCODES_LINK_CODE_BYTES - 1};
+    for (size_t i = 0; i < 3; i++) {
+        out = guarded(short_lens[i]);
+        memcpy(st, LINK_ST, 64);
+        EXPECT(pcodes_link_issue(ctx, 42, &ch, NOW + 1, st, 64, out, short_lens[i]), PCODES_STATUS_BUFFER_TOO_SMALL);
+        CHECK(untouched(out, short_lens[i]));
+        CHECK(memcmp(st, LINK_ST, 64) == 0);
+        free(out);
+    }
+    /* Out-of-range arguments: state untouched, no code written. */
+    struct {
+        uint64_t id, now;
+        pcodes_child c;
+        pcodes_status want;
+    } cases[] = {
+        {(uint64_t)1 << 40, NOW, ivan(), PCODES_STATUS_INVALID_ARGUMENT},
+        {UINT64_MAX, NOW, ivan(), PCODES_STATUS_INVALID_ARGUMENT},
+        {1, 0, ivan(), PCODES_STATUS_INVALID_ARGUMENT},
+        {1, UINT64_MAX, ivan(), PCODES_STATUS_INVALID_ARGUMENT},
+        {1, NOW, {"Иванов Иван", "2015-03-08", "X", "11223344595"}, PCODES_STATUS_INVALID_ARGUMENT},
+        {1, NOW, {"Иванов Иван", "2015-02-30", "M", "11223344595"}, PCODES_STATUS_INVALID_BIRTH_DATE},
+        {1, NOW, {"Иванов Иван", "2099-01-01", "M", "11223344595"}, PCODES_STATUS_INVALID_BIRTH_DATE},
+        {1, NOW, {"Иванов Иван", "2015-03-08", "M", "11223344596"}, PCODES_STATUS_INVALID_SNILS},
+        {1, NOW, {"Иванов Иван", "2015-03-08", "M", "1122334459"}, PCODES_STATUS_INVALID_SNILS},
+        {1, NOW, {"Иванов Иван", "2015-03-08", "M", NULL}, PCODES_STATUS_MISSING_FIELD},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memset(st, 0, 64);
+        out = guarded(PCODES_LINK_CODE_BYTES);
+        pcodes_status rc = pcodes_link_issue(ctx, cases[i].id, &cases[i].c, cases[i].now, st, 64, out,
+                                             PCODES_LINK_CODE_BYTES);
+        if (rc != cases[i].want) printf("  (link_issue case %zu)\n", i);
+        EXPECT(rc, cases[i].want);
+        CHECK(untouched(out, PCODES_LINK_CODE_BYTES));
+        /* Nothing recorded: the fresh blob, or the fresh blob stamped with its kind and version. */
+        int fresh = (st[0] == 0 && st[1] == 0) || (st[0] == 1 && st[1] == 1);
+        for (int j = 2; j < 64; j++) fresh &= st[j] == 0;
+        if (!fresh) printf("  (link_issue case %zu wrote state)\n", i);
+        CHECK(fresh);
+        free(out);
+    }
+    /* Over-long fields: a 1 MB name is a name (hashed, never copied); 1 MB date/sex/SNILS are invalid. */
+    char *huge = repeat('z', MB);
+    pcodes_child hc = ivan();
+    hc.full_name = huge;
+    out = guarded(PCODES_LINK_CODE_BYTES);
+    memset(st, 0, 64);
+    EXPECT(pcodes_link_issue(ctx, 7, &hc, NOW, st, 64, out, PCODES_LINK_CODE_BYTES), PCODES_STATUS_OK);
+    CHECK(strlen(out) == PCODES_LINK_CODE_BYTES - 1);
+    EXPECT(pcodes_link_redeem(ctx, out, &hc, NOW + 1, st, 64), PCODES_STATUS_OK);
+    free(out);
+    hc = ivan();
+    hc.birth_date = huge;
+    memset(st, 0, 64);
+    out = guarded(PCODES_LINK_CODE_BYTES);
+    EXPECT(pcodes_link_issue(ctx, 7, &hc, NOW, st, 64, out, PCODES_LINK_CODE_BYTES), PCODES_STATUS_INVALID_BIRTH_DATE);
+    hc = ivan();
+    hc.sex = huge;
+    EXPECT(pcodes_link_issue(ctx, 7, &hc, NOW, st, 64, out, PCODES_LINK_CODE_BYTES), PCODES_STATUS_INVALID_ARGUMENT);
+    hc = ivan();
+    hc.snils = huge;
+    EXPECT(pcodes_link_issue(ctx, 7, &hc, NOW, st, 64, out, PCODES_LINK_CODE_BYTES), PCODES_STATUS_INVALID_SNILS);
+    CHECK(untouched(out, PCODES_LINK_CODE_BYTES));
+    free(out);
+
+    /* Parse: NULLs, bad UTF-8, empty, over-long; the out value only on success. */
+    char code[PCODES_LINK_CODE_BYTES];
+    memcpy(st, LINK_ST, 64);
+    EXPECT(pcodes_link_issue(ctx, 42, &ch, NOW, st, 64, code, sizeof code), PCODES_STATUS_OK);
+    uint64_t id = 5;
+    EXPECT(pcodes_link_parse(NULL, &id), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_link_parse(code, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    CHECK(id == 5);
+    for (size_t b = 0; b < N_BAD; b++) EXPECT(pcodes_link_parse(BAD_UTF8[b], &id), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_link_parse("", &id), PCODES_STATUS_MISTYPED);
+    EXPECT(pcodes_link_parse(huge, &id), PCODES_STATUS_MISTYPED);
+    char *longcode = repeat('-', MB);
+    memcpy(longcode, code, strlen(code)); /* a valid code followed by a megabyte of hyphens */
+    EXPECT(pcodes_link_parse(longcode, &id), PCODES_STATUS_OK);
+    CHECK(id == 42);
+    id = 5;
+    char *h = hcopy(code);
+    h[strlen(h) - 1] = h[strlen(h) - 1] == 'A' ? 'B' : 'A'; /* break the check symbol */
+    EXPECT(pcodes_link_parse(h, &id), PCODES_STATUS_MISTYPED);
+    CHECK(id == 5);
+    EXPECT(pcodes_link_parse(code, &id), PCODES_STATUS_OK);
+    CHECK(id == 42);
+
+    /* Redeem: NULLs leave the state alone; typos are not counted. */
+    uint8_t before[64];
+    memcpy(before, st, 64);
+    EXPECT(pcodes_link_redeem(NULL, code, &ch, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_link_redeem(ctx, NULL, &ch, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_link_redeem(ctx, code, NULL, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_link_redeem(ctx, code, &ch, NOW, NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
+    CHECK(memcmp(before, st, 64) == 0);
+    for (size_t b = 0; b < N_BAD; b++)
+        EXPECT(pcodes_link_redeem(ctx, BAD_UTF8[b], &ch, NOW, st, 64), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_link_redeem(ctx, "", &ch, NOW, st, 64), PCODES_STATUS_MISTYPED);
+    EXPECT(pcodes_link_redeem(ctx, huge, &ch, NOW, st, 64), PCODES_STATUS_MISTYPED);
+    EXPECT(pcodes_link_redeem(ctx, h, &ch, NOW, st, 64), PCODES_STATUS_MISTYPED);
+    uint64_t at = 1;
+    EXPECT(pcodes_state_retry_at(st, 64, NOW, &at), PCODES_STATUS_OK);
+    CHECK(at == 0); /* none of the above counted */
+    EXPECT(pcodes_link_redeem(ctx, longcode, &ch, NOW + 1, st, 64), PCODES_STATUS_OK);
+    EXPECT(pcodes_link_redeem(ctx, code, &ch, NOW + 2, st, 64), PCODES_STATUS_ALREADY_USED);
+    free(h);
+    free(longcode);
+    free(huge);
+}
+
+/* ---- SMS / e-mail codes ---- */
+static void test_otp(pcodes_ctx *ctx) {
+    uint8_t st[64] = {0};
+    char *out = guarded(PCODES_OTP_CODE_BYTES);
+    EXPECT(pcodes_otp_issue(NULL, "login", NOW, st, 64, out, PCODES_OTP_CODE_BYTES), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_otp_issue(ctx, NULL, NOW, st, 64, out, PCODES_OTP_CODE_BYTES), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_otp_issue(ctx, "login", NOW, NULL, 64, out, PCODES_OTP_CODE_BYTES), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_otp_issue(ctx, "login", NOW, st, 64, NULL, PCODES_OTP_CODE_BYTES), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_otp_issue(ctx, "", NOW, st, 64, out, PCODES_OTP_CODE_BYTES), PCODES_STATUS_INVALID_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++)
+        EXPECT(pcodes_otp_issue(ctx, BAD_UTF8[b], NOW, st, 64, out, PCODES_OTP_CODE_BYTES),
+               PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(untouched(out, PCODES_OTP_CODE_BYTES));
+    for (int i = 0; i < 64; i++) CHECK(st[i] == 0);
+    free(out);
+    /* Short buffers for every code length: digits + 1 is needed; nothing issued otherwise. */
+    for (uint64_t d = 4; d <= 8; d++) {
+        EXPECT(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, d), PCODES_STATUS_OK);
+        for (size_t n = 0; n <= d; n++) {
+            out = guarded(n);
+            EXPECT(pcodes_otp_issue(ctx, "login", NOW, st, 64, out, n), PCODES_STATUS_BUFFER_TOO_SMALL);
+            CHECK(untouched(out, n));
+            free(out);
+        }
+        for (int i = 0; i < 64; i++) CHECK(st[i] == 0);
+        out = guarded(d + 1);
+        EXPECT(pcodes_otp_issue(ctx, "login", NOW, st, 64, out, d + 1), PCODES_STATUS_OK);
+        CHECK(strlen(out) == d);
+        EXPECT(pcodes_otp_verify(ctx, "login", out, NOW + 1, st, 64), PCODES_STATUS_OK);
+        free(out);
+        memset(st, 0, 64);
+    }
+    EXPECT(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 6), PCODES_STATUS_OK);
+
+    /* Verify: NULLs, bad UTF-8, over-long input; nothing outstanding. */
+    char code[PCODES_OTP_CODE_BYTES];
+    EXPECT(pcodes_otp_verify(ctx, "login", "123456", NOW, st, 64), PCODES_STATUS_NO_CHALLENGE);
+    char *huge_purpose = repeat('p', MB);
+    EXPECT(pcodes_otp_issue(ctx, huge_purpose, NOW, st, 64, code, sizeof code), PCODES_STATUS_OK);
+    EXPECT(pcodes_otp_verify(ctx, "login", code, NOW + 1, st, 64), PCODES_STATUS_WRONG);
+    EXPECT(pcodes_otp_verify(ctx, huge_purpose, code, NOW + 2, st, 64), PCODES_STATUS_OK);
+    memset(st, 0, 64);
+    EXPECT(pcodes_otp_issue(ctx, "login", NOW, st, 64, code, sizeof code), PCODES_STATUS_OK);
+    uint8_t before[64];
+    memcpy(before, st, 64);
+    EXPECT(pcodes_otp_verify(NULL, "login", code, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_otp_verify(ctx, NULL, code, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_otp_verify(ctx, "login", NULL, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_otp_verify(ctx, "login", code, NOW, NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_otp_verify(ctx, "", code, NOW, st, 64), PCODES_STATUS_INVALID_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++) {
+        EXPECT(pcodes_otp_verify(ctx, BAD_UTF8[b], code, NOW, st, 64), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_otp_verify(ctx, "login", BAD_UTF8[b], NOW, st, 64), PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    CHECK(memcmp(before, st, 64) == 0);
+    char *huge_code = repeat('1', MB);
+    char *huge_spaces = repeat(' ', MB);
+    memcpy(huge_spaces + MB / 2, code, strlen(code)); /* the right code inside a megabyte of spaces */
+    EXPECT(pcodes_otp_verify(ctx, "login", huge_code, NOW, st, 64), PCODES_STATUS_MISTYPED);
+    EXPECT(pcodes_otp_verify(ctx, "login", "", NOW, st, 64), PCODES_STATUS_MISTYPED);
+    EXPECT(pcodes_otp_verify(ctx, "login", "12345", NOW, st, 64), PCODES_STATUS_MISTYPED);
+    EXPECT(pcodes_otp_verify(ctx, "login", "1234567", NOW, st, 64), PCODES_STATUS_MISTYPED);
+    EXPECT(pcodes_otp_verify(ctx, "login", "12345a", NOW, st, 64), PCODES_STATUS_MISTYPED);
+    EXPECT(pcodes_otp_verify(ctx, "login", "١٢٣٤٥٦", NOW, st, 64), PCODES_STATUS_MISTYPED); /* Arabic digits */
+    EXPECT(pcodes_otp_verify(ctx, "login", huge_spaces, NOW + 1, st, 64), PCODES_STATUS_OK);
+    free(huge_code);
+    free(huge_spaces);
+    free(huge_purpose);
+}
+
+/* ---- HOTP / TOTP / base32 ---- */
+static const pcodes_algorithm BAD_ALG[] = {0, 4, 5, -1, 255, INT32_MIN, INT32_MAX};
+#define N_BAD_ALG (sizeof BAD_ALG / sizeof BAD_ALG[0])
+static const uint32_t BAD_DIGITS[] = {0, 1, 5, 9, 10, UINT32_MAX};
+#define N_BAD_DIGITS (sizeof BAD_DIGITS / sizeof BAD_DIGITS[0])
+static const uint32_t BAD_PERIOD[] = {0, 3601, UINT32_MAX};
+#define N_BAD_PERIOD (sizeof BAD_PERIOD / sizeof BAD_PERIOD[0])
+static const size_t BAD_SECRET_LEN[] = {0, 1, 9, 65, 1000};
+#define N_BAD_SECRET_LEN (sizeof BAD_SECRET_LEN / sizeof BAD_SECRET_LEN[0])
+
+static void test_totp(const pcodes_ctx *ctx) {
+    /* pcodes_totp_secret */
+    uint8_t *sec = guarded(64);
+    EXPECT(pcodes_totp_secret(NULL, sec, 20), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_totp_secret(ctx, NULL, 20), PCODES_STATUS_NULL_ARGUMENT);
+    static const size_t bad_gen[] = {0, 1, 15, 65, 1000};
+    for (size_t i = 0; i < 5; i++) EXPECT(pcodes_totp_secret(ctx, sec, bad_gen[i]), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(untouched(sec, 64));
+    free(sec);
+    for (size_t n = 16; n <= 64; n += 48) {
+        sec = guarded(n);
+        EXPECT(pcodes_totp_secret(ctx, sec, n), PCODES_STATUS_OK);
+        CHECK(!untouched(sec, n));
+        free(sec);
+    }
+
+    /* pcodes_totp_code / pcodes_hotp_code */
+    char *out;
+    char *big = guarded(1000);
+    EXPECT(pcodes_totp_code(NULL, 20, 1, 6, 30, NOW, big, 1000), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_totp_code(SECRET, 20, 1, 6, 30, NOW, NULL, 1000), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_hotp_code(NULL, 20, 1, 6, 0, big, 1000), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_hotp_code(SECRET, 20, 1, 6, 0, NULL, 1000), PCODES_STATUS_NULL_ARGUMENT);
+    for (size_t i = 0; i < N_BAD_ALG; i++) {
+        EXPECT(pcodes_totp_code(SECRET, 20, BAD_ALG[i], 6, 30, NOW, big, 1000), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_hotp_code(SECRET, 20, BAD_ALG[i], 6, 0, big, 1000), PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    for (size_t i = 0; i < N_BAD_DIGITS; i++) {
+        EXPECT(pcodes_totp_code(SECRET, 20, 1, BAD_DIGITS[i], 30, NOW, big, 1000), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_hotp_code(SECRET, 20, 1, BAD_DIGITS[i], 0, big, 1000), PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    for (size_t i = 0; i < N_BAD_PERIOD; i++)
+        EXPECT(pcodes_totp_code(SECRET, 20, 1, 6, BAD_PERIOD[i], NOW, big, 1000), PCODES_STATUS_INVALID_ARGUMENT);
+    for (size_t i = 0; i < N_BAD_SECRET_LEN; i++) {
+        uint8_t *s = guarded(BAD_SECRET_LEN[i]);
+        EXPECT(pcodes_totp_code(s, BAD_SECRET_LEN[i], 1, 6, 30, NOW, big, 1000), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_hotp_code(s, BAD_SECRET_LEN[i], 1, 6, 0, big, 1000), PCODES_STATUS_INVALID_ARGUMENT);
+        free(s);
+    }
+    CHECK(untouched(big, 1000));
+    for (uint32_t d = 6; d <= 8; d++) {
+        for (size_t n = 0; n <= d; n++) {
+            out = guarded(n);
+            EXPECT(pcodes_totp_code(SECRET, 20, 1, d, 30, NOW, out, n), PCODES_STATUS_BUFFER_TOO_SMALL);
+            EXPECT(pcodes_hotp_code(SECRET, 20, 1, d, 0, out, n), PCODES_STATUS_BUFFER_TOO_SMALL);
+            CHECK(untouched(out, n));
+            free(out);
+        }
+        out = guarded(d + 1);
+        EXPECT(pcodes_totp_code(SECRET, 20, 1, d, 30, 59, out, d + 1), PCODES_STATUS_OK);
+        /* RFC 6238 appendix B, T = 59, SHA-1: 94287082 */
+        CHECK(strcmp(out, d == 8 ? "94287082" : d == 7 ? "4287082" : "287082") == 0);
+        free(out);
+    }
+    free(big);
+
+    /* pcodes_totp_verify / pcodes_hotp_verify */
+    uint8_t st[64] = {0};
+    int32_t drift = 99;
+    char t[PCODES_TOTP_CODE_BYTES];
+    EXPECT(pcodes_totp_code(SECRET, 20, 1, 6, 30, NOW, t, sizeof t), PCODES_STATUS_OK);
+    EXPECT(pcodes_totp_verify(NULL, SECRET, 20, 1, 6, 30, t, NOW, st, 64, &drift), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_totp_verify(ctx, NULL, 20, 1, 6, 30, t, NOW, st, 64, &drift), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_totp_verify(ctx, SECRET, 20, 1, 6, 30, NULL, NOW, st, 64, &drift), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_totp_verify(ctx, SECRET, 20, 1, 6, 30, t, NOW, NULL, 64, &drift), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_hotp_verify(NULL, SECRET, 20, 1, 6, "755224", NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_hotp_verify(ctx, NULL, 20, 1, 6, "755224", NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_hotp_verify(ctx, SECRET, 20, 1, 6, NULL, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_hotp_verify(ctx, SECRET, 20, 1, 6, "755224", NOW, NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
+    for (size_t i = 0; i < N_BAD_ALG; i++) {
+        EXPECT(pcodes_totp_verify(ctx, SECRET, 20, BAD_ALG[i], 6, 30, t, NOW, st, 64, &drift),
+               PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_hotp_verify(ctx, SECRET, 20, BAD_ALG[i], 6, "755224", NOW, st, 64),
+               PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    for (size_t i = 0; i < N_BAD_DIGITS; i++) {
+        EXPECT(pcodes_totp_verify(ctx, SECRET, 20, 1, BAD_DIGITS[i], 30, t, NOW, st, 64, &drift),
+               PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_hotp_verify(ctx, SECRET, 20, 1, BAD_DIGITS[i], "755224", NOW, st, 64),
+               PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    for (size_t i = 0; i < N_BAD_PERIOD; i++)
+        EXPECT(pcodes_totp_verify(ctx, SECRET, 20, 1, 6, BAD_PERIOD[i], t, NOW, st, 64, &drift),
+               PCODES_STATUS_INVALID_ARGUMENT);
+    for (size_t i = 0; i < N_BAD_SECRET_LEN; i++) {
+        uint8_t *s = guarded(BAD_SECRET_LEN[i]);
+        EXPECT(pcodes_totp_verify(ctx, s, BAD_SECRET_LEN[i], 1, 6, 30, t, NOW, st, 64, &drift),
+               PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_hotp_verify(ctx, s, BAD_SECRET_LEN[i], 1, 6, "755224", NOW, st, 64),
+               PCODES_STATUS_INVALID_ARGUMENT);
+        free(s);
+    }
+    for (size_t b = 0; b < N_BAD; b++) {
+        EXPECT(pcodes_totp_verify(ctx, SECRET, 20, 1, 6, 30, BAD_UTF8[b], NOW, st, 64, &drift),
+               PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_hotp_verify(ctx, SECRET, 20, 1, 6, BAD_UTF8[b], NOW, st, 64), PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    CHECK(drift == 99);
+    for (int i = 0; i < 64; i++) CHECK(st[i] == 0); /* nothing above got as far as the state */
+    char *huge = repeat('7', MB);
+    EXPECT(pcodes_totp_verify(ctx, SECRET, 20, 1, 6, 30, huge, NOW, st, 64, &drift), PCODES_STATUS_MISTYPED);
+    EXPECT(pcodes_totp_verify(ctx, SECRET, 20, 1, 6, 30, "", NOW, st, 64, &drift), PCODES_STATUS_MISTYPED);
+    uint8_t hst[64] = {0};
+    EXPECT(pcodes_hotp_verify(ctx, SECRET, 20, 1, 6, huge, NOW, hst, 64), PCODES_STATUS_MISTYPED);
+    EXPECT(pcodes_hotp_verify(ctx, SECRET, 20, 1, 6, "", NOW, hst, 64), PCODES_STATUS_MISTYPED);
+    char *spaced = repeat(' ', MB);
+    memcpy(spaced + 12345, t, 6);
+    EXPECT(pcodes_totp_verify(ctx, SECRET, 20, 1, 6, 30, spaced, NOW, st, 64, NULL), PCODES_STATUS_OK);
+    EXPECT(pcodes_totp_verify(ctx, SECRET, 20, 1, 6, 30, t, NOW, st, 64, &drift), PCODES_STATUS_ALREADY_USED);
+    CHECK(drift == 99);
+    free(spaced);
+    free(huge);
+
+    /* pcodes_totp_uri */
+    size_t ul = PCODES_TOTP_URI_BYTES;
+    out = guarded(ul);
+    EXPECT(pcodes_totp_uri(NULL, 20, "Portal", "ivan", 1, 6, 30, out, ul), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_totp_uri(SECRET, 20, NULL, "ivan", 1, 6, 30, out, ul), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_totp_uri(SECRET, 20, "Portal", NULL, 1, 6, 30, out, ul), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_totp_uri(SECRET, 20, "Portal", "ivan", 1, 6, 30, NULL, ul), PCODES_STATUS_NULL_ARGUMENT);
+    for (size_t i = 0; i < N_BAD_ALG; i++)
+        EXPECT(pcodes_totp_uri(SECRET, 20, "Portal", "ivan", BAD_ALG[i], 6, 30, out, ul), PCODES_STATUS_INVALID_ARGUMENT);
+    for (size_t i = 0; i < N_BAD_DIGITS; i++)
+        EXPECT(pcodes_totp_uri(SECRET, 20, "Portal", "ivan", 1, BAD_DIGITS[i], 30, out, ul),
+               PCODES_STATUS_INVALID_ARGUMENT);
+    for (size_t i = 0; i < N_BAD_PERIOD; i++)
+        EXPECT(pcodes_totp_uri(SECRET, 20, "Portal", "ivan", 1, 6, BAD_PERIOD[i], out, ul),
+               PCODES_STATUS_INVALID_ARGUMENT);
+    for (size_t i = 0; i < N_BAD_SECRET_LEN; i++) {
+        uint8_t *s = guarded(BAD_SECRET_LEN[i]);
+        EXPECT(pcodes_totp_uri(s, BAD_SECRET_LEN[i], "Portal", "ivan", 1, 6, 30, out, ul),
+               PCODES_STATUS_INVALID_ARGUMENT);
+        free(s);
+    }
+    for (size_t b = 0; b < N_BAD; b++) {
+        EXPECT(pcodes_totp_uri(SECRET, 20, BAD_UTF8[b], "ivan", 1, 6, 30, out, ul), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_totp_uri(SECRET, 20, "Portal", BAD_UTF8[b], 1, 6, 30, out, ul), PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    char *iss65 = repeat('i', 65), *acc129 = repeat('a', 129), *iss64 = repeat('i', 64), *acc128 = repeat('a', 128);
+    char *mb = repeat('m', MB);
+    static const char *const bad_names[] = {"", "a:b", "tab\there", "nl\n", "\x7f"};
+    for (size_t i = 0; i < sizeof bad_names / sizeof bad_names[0]; i++) {
+        EXPECT(pcodes_totp_uri(SECRET, 20, bad_names[i], "ivan", 1, 6, 30, out, ul), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_totp_uri(SECRET, 20, "Portal", bad_names[i], 1, 6, 30, out, ul), PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    EXPECT(pcodes_totp_uri(SECRET, 20, iss65, "ivan", 1, 6, 30, out, ul), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_totp_uri(SECRET, 20, "Portal", acc129, 1, 6, 30, out, ul), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_totp_uri(SECRET, 20, mb, "ivan", 1, 6, 30, out, ul), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_totp_uri(SECRET, 20, "Portal", mb, 1, 6, 30, out, ul), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(untouched(out, ul));
+    free(out);
+    /* The longest URI (64-byte secret, 64-byte issuer and 128-byte account of 2-byte letters,
+     * all percent-encoded, non-default parameters) fits PCODES_TOTP_URI_BYTES; one byte less than
+     * it needs is BUFFER_TOO_SMALL and untouched. */
+    uint8_t s64[64];
+    memset(s64, 0xEE, 64);
+    char issd[65], accd[129];
+    for (int i = 0; i < 64; i += 2) memcpy(issd + i, "Д", 2);
+    issd[64] = 0;
+    for (int i = 0; i < 128; i += 2) memcpy(accd + i, "ж", 2);
+    accd[128] = 0;
+    out = guarded(ul);
+    EXPECT(pcodes_totp_uri(s64, 64, issd, accd, PCODES_ALGORITHM_SHA512, 8, 3600, out, ul), PCODES_STATUS_OK);
+    size_t need = strlen(out) + 1;
+    CHECK(need <= ul);
+    free(out);
+    EXPECT(pcodes_totp_uri(SECRET, 20, iss64, acc128, 1, 6, 30, (out = guarded(ul)), ul), PCODES_STATUS_OK);
+    free(out);
+    static const size_t shorts[] = {0, 1};
+    for (int i = 0; i < 3; i++) {
+        size_t n = i < 2 ? shorts[i] : need - 1;
+        out = guarded(n);
+        EXPECT(pcodes_totp_uri(s64, 64, issd, accd, PCODES_ALGORITHM_SHA512, 8, 3600, out, n),
+               PCODES_STATUS_BUFFER_TOO_SMALL);
+        CHECK(untouched(out, n));
+        free(out);
+    }
+    out = guarded(need);
+    EXPECT(pcodes_totp_uri(s64, 64, issd, accd, PCODES_ALGORITHM_SHA512, 8, 3600, out, need), PCODES_STATUS_OK);
+    char *uri = hcopy(out);
+    free(out);
+
+    /* pcodes_totp_uri_parse: written only on success. */
+    pcodes_totp_enrolment *e = guarded(sizeof *e);
+    EXPECT(pcodes_totp_uri_parse(NULL, e), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_totp_uri_parse(uri, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++) EXPECT(pcodes_totp_uri_parse(BAD_UTF8[b], e), PCODES_STATUS_INVALID_ARGUMENT);
+    static const char *const bad_uris[] = {
+        "",
+        "otpauth://",
+        "otpauth://totp/",
+        "otpauth://totp/a?secret=",
+        "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQ", /* 10 bytes: fine ... */
+        "otpauth://totp/a?secret=GEZDGNBV",         /* 5 bytes: too short */
+        "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&digits=9",
+        "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&period=0",
+        "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&algorithm=MD5",
+        "otpauth://hotp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+        "otpauth://totp/A:a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=B",
+        "otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ%",
+        "otpauth://totp/%ff?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ",
+        "https://example.com/",
+    };
+    for (size_t i = 0; i < sizeof bad_uris / sizeof bad_uris[0]; i++) {
+        pcodes_status rc = pcodes_totp_uri_parse(bad_uris[i], e);
+        if (i == 4) {
+            EXPECT(rc, PCODES_STATUS_OK);
+            memset(e, SENTINEL, sizeof *e);
+            continue;
+        }
+        if (rc != PCODES_STATUS_INVALID_ARGUMENT) printf("  (uri %s)\n", bad_uris[i]);
+        EXPECT(rc, PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    char *mburi = repeat('a', MB);
+    memcpy(mburi, "otpauth://totp/", 15);
+    EXPECT(pcodes_totp_uri_parse(mburi, e), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(untouched(e, sizeof *e));
+    EXPECT(pcodes_totp_uri_parse(uri, e), PCODES_STATUS_OK);
+    CHECK(e->is_hotp == 0 && e->algorithm == PCODES_ALGORITHM_SHA512 && e->digits == 8 && e->period == 3600 &&
+          e->secret_len == 64 && memcmp(e->secret, s64, 64) == 0 && strcmp(e->issuer, issd) == 0 &&
+          strcmp(e->account, accd) == 0);
+    free(e);
+    free(mburi);
+
+    /* pcodes_totp_qr_svg */
+    size_t ql = PCODES_TOTP_QR_SVG_BYTES;
+    out = guarded(ql);
+    EXPECT(pcodes_totp_qr_svg(NULL, out, ql), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_totp_qr_svg(uri, NULL, ql), PCODES_STATUS_NULL_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++) EXPECT(pcodes_totp_qr_svg(BAD_UTF8[b], out, ql), PCODES_STATUS_INVALID_ARGUMENT);
+    char *t1024 = repeat('q', PCODES_TOTP_URI_BYTES);
+    EXPECT(pcodes_totp_qr_svg(t1024, out, ql), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_totp_qr_svg(mb, out, ql), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(untouched(out, ql));
+    t1024[PCODES_TOTP_URI_BYTES - 1] = 0; /* 1023 bytes: the largest text, fits the largest buffer */
+    EXPECT(pcodes_totp_qr_svg(t1024, out, ql), PCODES_STATUS_OK);
+    CHECK(strncmp(out, "<svg", 4) == 0 || strncmp(out, "<?xml", 5) == 0);
+    free(out);
+    out = guarded(ql);
+    EXPECT(pcodes_totp_qr_svg(uri, out, ql), PCODES_STATUS_OK);
+    need = strlen(out) + 1;
+    free(out);
+    for (int i = 0; i < 3; i++) {
+        size_t n = i < 2 ? shorts[i] : need - 1;
+        out = guarded(n);
+        EXPECT(pcodes_totp_qr_svg(uri, out, n), PCODES_STATUS_BUFFER_TOO_SMALL);
+        CHECK(untouched(out, n));
+        free(out);
+    }
+    out = guarded(need);
+    EXPECT(pcodes_totp_qr_svg(uri, out, need), PCODES_STATUS_OK);
+    CHECK(strlen(out) == need - 1);
+    free(out);
+    EXPECT(pcodes_totp_qr_svg("", (out = guarded(ql)), ql), PCODES_STATUS_OK);
+    free(out);
+    free(t1024);
+    free(uri);
+
+    /* pcodes_base32_encode / pcodes_base32_decode */
+    out = guarded(100);
+    EXPECT(pcodes_base32_encode(NULL, 5, out, 100), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_base32_encode(NULL, 0, out, 100), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_base32_encode(SECRET, 20, NULL, 100), PCODES_STATUS_NULL_ARGUMENT);
+    CHECK(untouched(out, 100));
+    free(out);
+    for (size_t len = 0; len <= 20; len++) {
+        size_t enc = (8 * len + 4) / 5; /* ceil(8 len / 5) */
+        for (size_t n = 0; n <= enc; n++) {
+            out = guarded(n);
+            EXPECT(pcodes_base32_encode(SECRET, len, out, n), PCODES_STATUS_BUFFER_TOO_SMALL);
+            CHECK(untouched(out, n));
+            free(out);
+        }
+        out = guarded(enc + 1);
+        EXPECT(pcodes_base32_encode(SECRET, len, out, enc + 1), PCODES_STATUS_OK);
+        CHECK(strlen(out) == enc);
+        uint8_t *dec = guarded(len);
+        size_t w = 777;
+        for (size_t n = 0; n < len; n++) {
+            EXPECT(pcodes_base32_decode(out, dec, n, &w), PCODES_STATUS_BUFFER_TOO_SMALL);
+            CHECK(untouched(dec, len));
+        }
+        EXPECT(pcodes_base32_decode(out, dec, len, &w), PCODES_STATUS_OK);
+        CHECK(w == len && memcmp(dec, SECRET, len) == 0);
+        free(dec);
+        free(out);
+    }
+    uint8_t *dec = guarded(64);
+    size_t w = 777;
+    EXPECT(pcodes_base32_decode(NULL, dec, 64, &w), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_base32_decode("GEZDGNBV", NULL, 64, &w), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_base32_decode("GEZDGNBV", dec, 64, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++) EXPECT(pcodes_base32_decode(BAD_UTF8[b], dec, 64, &w), PCODES_STATUS_INVALID_ARGUMENT);
+    static const char *const bad32[] = {"1", "GEZDGNB1", "A", "AAA", "AAAAAA", "GEZ=DGNBV", "GEZDGNBV\x01", "Ж"};
+    for (size_t i = 0; i < sizeof bad32 / sizeof bad32[0]; i++) {
+        pcodes_status rc = pcodes_base32_decode(bad32[i], dec, 64, &w);
+        if (rc != PCODES_STATUS_INVALID_ARGUMENT) printf("  (base32 %s)\n", bad32[i]);
+        EXPECT(rc, PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    CHECK(untouched(dec, 64) && w == 777);
+    char *mb32 = repeat('A', MB); /* 1 MB of 'A' = 655360 zero bytes */
+    EXPECT(pcodes_base32_decode(mb32, dec, 64, &w), PCODES_STATUS_BUFFER_TOO_SMALL);
+    CHECK(untouched(dec, 64));
+    free(dec);
+    dec = guarded(MB / 8 * 5);
+    EXPECT(pcodes_base32_decode(mb32, dec, MB / 8 * 5, &w), PCODES_STATUS_OK);
+    CHECK(w == MB / 8 * 5 && dec[0] == 0 && dec[w - 1] == 0);
+    free(dec);
+    free(mb32);
+    free(mb);
+    free(iss65);
+    free(iss64);
+    free(acc129);
+    free(acc128);
+}
+
+/* ---- PINs ---- */
+static void test_pin(pcodes_ctx *ctx) {
+    CHECK(pcodes_pin_hash_bytes() == PCODES_PIN_HASH_BYTES && PCODES_PIN_HASH_BYTES <= 128);
+    CHECK(strcmp(pcodes_pin_weakness_name(PCODES_PIN_WEAK_NONE), "NONE") == 0);
+    for (pcodes_pin_weakness r = 1; r <= 8; r++) {
+        const char *n = pcodes_pin_weakness_name(r);
+        CHECK(n != NULL && n[0] != 0 && strcmp(n, "UNKNOWN") != 0 && strcmp(n, "NONE") != 0);
+    }
+    static const pcodes_pin_weakness bad_reason[] = {-1, 9, 100, INT32_MIN, INT32_MAX};
+    for (size_t i = 0; i < sizeof bad_reason / sizeof bad_reason[0]; i++)
+        CHECK(strcmp(pcodes_pin_weakness_name(bad_reason[i]), "UNKNOWN") == 0);
+
+    /* pcodes_pin_check / _reason */
+    pcodes_pin_weakness why = 77;
+    EXPECT(pcodes_pin_check(NULL, "583196", "583196", NULL), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_check(ctx, NULL, "583196", NULL), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_check(ctx, "583196", NULL, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_check(ctx, "583196", "583196", NULL), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_check(ctx, "583196", "583196", "1990-01-01"), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_check_reason(ctx, "583196", "583196", NULL, NULL), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_check_reason(ctx, "583196", "583196", NULL, &why), PCODES_STATUS_OK);
+    CHECK(why == PCODES_PIN_WEAK_NONE);
+    EXPECT(pcodes_pin_check_reason(NULL, "583196", "583196", NULL, &why), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_check_reason(ctx, NULL, "583196", NULL, &why), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_check_reason(ctx, "583196", NULL, NULL, &why), PCODES_STATUS_NULL_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++) {
+        EXPECT(pcodes_pin_check(ctx, BAD_UTF8[b], "583196", NULL), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_pin_check(ctx, "583196", BAD_UTF8[b], NULL), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_pin_check(ctx, "583196", "583196", BAD_UTF8[b]), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_pin_check_reason(ctx, BAD_UTF8[b], "583196", NULL, &why), PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    char *huge = repeat('5', MB);
+    EXPECT(pcodes_pin_check(ctx, huge, huge, NULL), PCODES_STATUS_PIN_FORMAT);
+    EXPECT(pcodes_pin_check(ctx, "", "", NULL), PCODES_STATUS_PIN_FORMAT);
+    EXPECT(pcodes_pin_check(ctx, "58319", "58319", NULL), PCODES_STATUS_PIN_FORMAT);
+    EXPECT(pcodes_pin_check(ctx, "５８３１９６", "５８３１９６", NULL), PCODES_STATUS_PIN_FORMAT); /* full-width */
+    EXPECT(pcodes_pin_check(ctx, "583196", "583197", NULL), PCODES_STATUS_PIN_MISMATCH);
+    EXPECT(pcodes_pin_check(ctx, "583196", "583196", huge), PCODES_STATUS_INVALID_BIRTH_DATE);
+    EXPECT(pcodes_pin_check(ctx, "583196", "583196", "1990-02-30"), PCODES_STATUS_INVALID_BIRTH_DATE);
+    EXPECT(pcodes_pin_check_reason(ctx, "123456", "123456", NULL, &why), PCODES_STATUS_PIN_WEAK);
+    CHECK(why != PCODES_PIN_WEAK_NONE && strcmp(pcodes_pin_weakness_name(why), "UNKNOWN") != 0);
+
+    /* pcodes_pin_hash */
+    size_t hl = PCODES_PIN_HASH_BYTES;
+    char *out = guarded(hl);
+    EXPECT(pcodes_pin_hash(NULL, "acc-1", "583196", out, hl), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_hash(ctx, NULL, "583196", out, hl), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_hash(ctx, "acc-1", NULL, out, hl), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_hash(ctx, "acc-1", "583196", NULL, hl), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_hash(ctx, "", "583196", out, hl), PCODES_STATUS_INVALID_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++) {
+        EXPECT(pcodes_pin_hash(ctx, BAD_UTF8[b], "583196", out, hl), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_pin_hash(ctx, "acc-1", BAD_UTF8[b], out, hl), PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    EXPECT(pcodes_pin_hash(ctx, "acc-1", huge, out, hl), PCODES_STATUS_PIN_FORMAT);
+    EXPECT(pcodes_pin_hash(ctx, "acc-1", "58a196", out, hl), PCODES_STATUS_PIN_FORMAT);
+    CHECK(untouched(out, hl));
+    free(out);
+    char *mbacc = repeat('a', MB);
+    char stored[PCODES_PIN_HASH_BYTES];
+    EXPECT(pcodes_pin_hash(ctx, mbacc, "583196", stored, sizeof stored), PCODES_STATUS_OK);
+    size_t need = strlen(stored) + 1;
+    for (int i = 0; i < 3; i++) {
+        size_t n = i == 0 ? 0 : i == 1 ? 1 : need - 1;
+        out = guarded(n);
+        EXPECT(pcodes_pin_hash(ctx, "acc-1", "583196", out, n), PCODES_STATUS_BUFFER_TOO_SMALL);
+        CHECK(untouched(out, n));
+        free(out);
+    }
+
+    /* pcodes_pin_verify */
+    uint8_t st[64] = {0};
+    EXPECT(pcodes_pin_verify(ctx, mbacc, "583196", stored, NOW, st, 64), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_verify(ctx, "acc-1", "583196", stored, NOW, st, 64), PCODES_STATUS_WRONG); /* bound to account */
+    memset(st, 0, 64);
+    EXPECT(pcodes_pin_verify(NULL, "acc-1", "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify(ctx, NULL, "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify(ctx, "acc-1", NULL, PIN_HASH, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify(ctx, "acc-1", "583196", PIN_HASH, NOW, NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
+    for (int i = 0; i < 64; i++) CHECK(st[i] == 0);
+    /* Unknown account (stored NULL): the dummy work, always WRONG, state ignored. */
+    EXPECT(pcodes_pin_verify(ctx, "nobody", "583196", NULL, NOW, NULL, 0), PCODES_STATUS_WRONG);
+    EXPECT(pcodes_pin_verify_finish(ctx, "nobody", "583196", NULL, NOW, NULL, 0), PCODES_STATUS_WRONG);
+    EXPECT(pcodes_pin_verify_begin(ctx, "nobody", "583196", NULL, NOW, NULL, 0), PCODES_STATUS_OK);
+    for (size_t b = 0; b < N_BAD; b++) {
+        EXPECT(pcodes_pin_verify(ctx, BAD_UTF8[b], "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_pin_verify(ctx, "acc-1", BAD_UTF8[b], PIN_HASH, NOW, st, 64), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_pin_verify(ctx, "acc-1", "583196", BAD_UTF8[b], NOW, st, 64), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_pin_verify_begin(ctx, "acc-1", BAD_UTF8[b], PIN_HASH, NOW, st, 64), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_pin_verify_finish(ctx, "acc-1", "583196", BAD_UTF8[b], NOW, st, 64), PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    for (int i = 0; i < 64; i++) CHECK(st[i] == 0);
+    static const char *const bad_hashes[] = {"", "$", "garbage", "$pcodes-pin$v=1", "$pcodes-pin$v=9,k=0,i=10000,n=6$AAAA$AAAA",
+                                             "$pcodes-pin$v=1,k=0,i=0,n=6$$"};
+    for (size_t i = 0; i < sizeof bad_hashes / sizeof bad_hashes[0]; i++) {
+        pcodes_status rc = pcodes_pin_verify(ctx, "acc-1", "583196", bad_hashes[i], NOW, st, 64);
+        if (rc != PCODES_STATUS_MALFORMED_HASH) printf("  (stored %s)\n", bad_hashes[i]);
+        EXPECT(rc, PCODES_STATUS_MALFORMED_HASH);
+        bool nr = true;
+        EXPECT(pcodes_pin_needs_rehash(ctx, bad_hashes[i], &nr), PCODES_STATUS_MALFORMED_HASH);
+        EXPECT(pcodes_pin_verify_compute(ctx, "acc-1", "583196", bad_hashes[i], &nr), PCODES_STATUS_MALFORMED_HASH);
+    }
+    char *mbhash = repeat('$', MB);
+    EXPECT(pcodes_pin_verify(ctx, "acc-1", "583196", mbhash, NOW, st, 64), PCODES_STATUS_MALFORMED_HASH);
+    EXPECT(pcodes_pin_verify(ctx, "acc-1", huge, PIN_HASH, NOW, st, 64), PCODES_STATUS_PIN_FORMAT);
+    char *other_key = hcopy(PIN_HASH);
+    char *k = strstr(other_key, "k=0");
+    CHECK(k != NULL);
+    if (k) k[2] = '9';
+    EXPECT(pcodes_pin_verify(ctx, "acc-1", "583196", other_key, NOW, st, 64), PCODES_STATUS_UNKNOWN_KEY);
+    uint64_t at = 1;
+    EXPECT(pcodes_state_retry_at(st, 64, NOW, &at), PCODES_STATUS_OK);
+    CHECK(at == 0); /* nothing above was counted */
+    EXPECT(pcodes_pin_verify(ctx, "acc-1", "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_OK);
+
+    /* Two phases; compute + apply. */
+    memset(st, 0, 64);
+    EXPECT(pcodes_pin_verify_finish(ctx, "acc-1", "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_NO_CHALLENGE);
+    EXPECT(pcodes_pin_verify_apply(true, NOW, st, 64), PCODES_STATUS_NO_CHALLENGE);
+    EXPECT(pcodes_pin_verify_apply(true, NOW, NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify_begin(NULL, "acc-1", "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify_begin(ctx, "acc-1", "583196", PIN_HASH, NOW, NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify_finish(ctx, NULL, "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify_begin(ctx, "acc-1", huge, PIN_HASH, NOW, st, 64), PCODES_STATUS_PIN_FORMAT);
+    EXPECT(pcodes_pin_verify_begin(ctx, "acc-1", "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_verify_finish(ctx, "acc-1", "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_OK);
+    bool m = false;
+    EXPECT(pcodes_pin_verify_compute(NULL, "acc-1", "583196", PIN_HASH, &m), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify_compute(ctx, NULL, "583196", PIN_HASH, &m), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify_compute(ctx, "acc-1", NULL, PIN_HASH, &m), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify_compute(ctx, "acc-1", "583196", NULL, &m), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_verify_compute(ctx, "acc-1", "583196", PIN_HASH, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++)
+        EXPECT(pcodes_pin_verify_compute(ctx, "acc-1", BAD_UTF8[b], PIN_HASH, &m), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(m == false);
+    EXPECT(pcodes_pin_verify_compute(ctx, "acc-1", "583196", PIN_HASH, &m), PCODES_STATUS_OK);
+    CHECK(m == true);
+    EXPECT(pcodes_pin_verify_compute(ctx, "acc-1", "583197", PIN_HASH, &m), PCODES_STATUS_OK);
+    CHECK(m == false);
+    EXPECT(pcodes_pin_verify_begin(ctx, "acc-1", "583197", PIN_HASH, NOW, st, 64), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_verify_apply(false, NOW, st, 64), PCODES_STATUS_WRONG);
+    EXPECT(pcodes_pin_verify_apply(false, NOW, st, 64), PCODES_STATUS_NO_CHALLENGE);
+
+    /* pcodes_pin_needs_rehash */
+    bool nr = true;
+    EXPECT(pcodes_pin_needs_rehash(NULL, PIN_HASH, &nr), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_needs_rehash(ctx, NULL, &nr), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_needs_rehash(ctx, PIN_HASH, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++) EXPECT(pcodes_pin_needs_rehash(ctx, BAD_UTF8[b], &nr), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_pin_needs_rehash(ctx, mbhash, &nr), PCODES_STATUS_MALFORMED_HASH);
+    CHECK(nr == true);
+    EXPECT(pcodes_pin_needs_rehash(ctx, PIN_HASH, &nr), PCODES_STATUS_OK);
+    CHECK(nr == false);
+    EXPECT(pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10001), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_needs_rehash(ctx, PIN_HASH, &nr), PCODES_STATUS_OK);
+    CHECK(nr == true);
+    EXPECT(pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10000), PCODES_STATUS_OK);
+    free(other_key);
+    free(mbhash);
+    free(mbacc);
+    free(huge);
+}
+
+int main(void) {
+    test_accessors();
+    test_ctx();
+    pcodes_ctx *ctx = NULL;
+    EXPECT(pcodes_ctx_new(MASTER, 32, 0, &ctx), PCODES_STATUS_OK);
+    if (!ctx) return 1;
+    /* The PBKDF2 floor, so that the PIN checks stay quick under valgrind. */
+    EXPECT(pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10000), PCODES_STATUS_OK);
+    make_states(ctx);
+    test_states(ctx);
+    test_link(ctx);
+    test_otp(ctx);
+    test_totp(ctx);
+    test_pin(ctx);
+    pcodes_ctx_free(ctx);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
