@@ -4,10 +4,10 @@
 
 use core::panic::PanicInfo;
 
+use portal_codes::link::{self, Child};
 use portal_codes::mac::{HmacKey, Sha256};
 use portal_codes::rng::{ChaCha20Rng, SeedableRng, uniform_below};
 use portal_codes::state::{Kind, State};
-use portal_codes::link::{self, Child};
 use portal_codes::totp::{self, Params};
 use portal_codes::{Context, Setting, lockout, otp, pin};
 
@@ -46,7 +46,8 @@ fn exercise() -> u32 {
     if otp::verify(&ctx, "login", sent.as_str(), now + 5, &mut sms).is_err() {
         return 6;
     }
-    if ctx.set(Setting::PinIterations, 10_000).is_err() || pin::check(&ctx, "385027", "385027", None).is_err() {
+    if ctx.set(Setting::PinIterations, 10_000).is_err() || pin::check(&ctx, "385027", "385027", None).is_err()
+    {
         return 7;
     }
     let Ok(stored) = pin::hash_with_rng(&ctx, "acct", "385027", &mut rng) else { return 8 };
