@@ -250,18 +250,18 @@ impl<A: Algorithm> HmacKey<A> {
         } else {
             k.as_mut()[..key.len()].copy_from_slice(key);
         }
-        let mut pad = k;
-        for b in pad.as_mut() {
+        // One buffer: K ^ ipad, then (K ^ ipad) ^ (ipad ^ opad) = K ^ opad; the two
+        // compressions are independent, so the CPU can overlap them.
+        for b in k.as_mut() {
             *b ^= 0x36;
         }
         let mut inner = A::IV;
-        A::compress(&mut inner, &pad);
-        for (p, kb) in pad.as_mut().iter_mut().zip(k.as_ref()) {
-            *p = kb ^ 0x5c;
+        A::compress(&mut inner, &k);
+        for b in k.as_mut() {
+            *b ^= 0x36 ^ 0x5c;
         }
         let mut outer = A::IV;
-        A::compress(&mut outer, &pad);
-        pad.as_mut().zeroize();
+        A::compress(&mut outer, &k);
         k.as_mut().zeroize();
         Self { inner, outer }
     }
@@ -282,9 +282,27 @@ impl<A: Algorithm> HmacKey<A> {
         outer.finalize()
     }
 
-    /// HMAC over the concatenation of `parts`.
+    /// HMAC over the concatenation of `parts`. A message that fits in one block with its
+    /// padding (up to `BLOCK - 1 - LEN_BYTES` bytes: 55 for SHA-1/SHA-256) takes the short path:
+    /// exactly two compressions on stack blocks, nothing else.
     #[must_use]
     pub fn mac(&self, parts: &[&[u8]]) -> A::Output {
+        let total: usize = parts.iter().map(|p| p.len()).sum();
+        if total < A::BLOCK - A::LEN_BYTES {
+            let mut block = A::ZERO_BLOCK;
+            let b = block.as_mut();
+            let mut n = 0;
+            for p in parts {
+                b[n..n + p.len()].copy_from_slice(p);
+                n += p.len();
+            }
+            Self::pad_short(b, n);
+            self.mac_blocks(core::slice::from_mut(&mut block));
+            let mut out = A::ZERO_OUT;
+            out.as_mut().copy_from_slice(&block.as_ref()[..A::OUT]);
+            block.as_mut().zeroize();
+            return out;
+        }
         let mut h = self.start();
         for p in parts {
             h.update(p);
@@ -301,6 +319,46 @@ impl<A: Algorithm> HmacKey<A> {
         let bits = ((A::BLOCK + A::OUT) as u64) * 8;
         b.as_mut()[A::BLOCK - 8..].copy_from_slice(&bits.to_be_bytes());
         b
+    }
+
+    /// Pads a message of `len` bytes at the start of `block` (the rest must be zeros) as the
+    /// last block of an HMAC inner hash, for [`HmacKey::mac_blocks`]. `len` must be below
+    /// `BLOCK - LEN_BYTES`.
+    pub fn pad_short(block: &mut [u8], len: usize) {
+        block[len] = 0x80;
+        let bits = ((A::BLOCK + len) as u64) * 8;
+        block[A::BLOCK - 8..].copy_from_slice(&bits.to_be_bytes());
+    }
+
+    /// HMACs of several one-block messages at once: each `blocks[i]` holds a message padded
+    /// with [`HmacKey::pad_short`]; on return its first `OUT` bytes are that message's MAC
+    /// (the rest is digest padding). Two compressions per message, issued message after
+    /// message (the inner ones first, then the outer ones), so that the CPU overlaps the
+    /// independent compressions instead of waiting for each one's result.
+    pub fn mac_blocks(&self, blocks: &mut [A::Block]) {
+        const LANES: usize = 8;
+        for chunk in blocks.chunks_mut(LANES) {
+            let mut st = [self.inner; LANES];
+            for (s, b) in st.iter_mut().zip(chunk.iter()) {
+                A::compress(s, b);
+            }
+            for (s, b) in st.iter().zip(chunk.iter_mut()) {
+                let b = b.as_mut();
+                A::write_digest(s, &mut b[..A::OUT]);
+                b[A::OUT..].fill(0);
+                Self::pad_short(b, A::OUT);
+            }
+            st = [self.outer; LANES];
+            for (s, b) in st.iter_mut().zip(chunk.iter()) {
+                A::compress(s, b);
+            }
+            for (s, b) in st.iter().zip(chunk.iter_mut()) {
+                A::write_digest(s, &mut b.as_mut()[..A::OUT]);
+            }
+            for s in &mut st[..chunk.len()] {
+                s.zeroize();
+            }
+        }
     }
 
     /// Replaces the digest in `block[..OUT]` by its HMAC: exactly two compressions.
