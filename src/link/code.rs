@@ -95,8 +95,27 @@ pub(crate) fn symbol_value(c: char) -> Option<u8> {
     if !c.is_ascii() {
         return None;
     }
-    ALPHABET.iter().position(|&a| a == c as u8).and_then(|p| u8::try_from(p).ok())
+    match SYMBOL_VALUES[c as usize] {
+        NOT_A_SYMBOL => None,
+        v => Some(v),
+    }
 }
+
+const NOT_A_SYMBOL: u8 = 0xff;
+
+/// The value of each upper-case ASCII symbol of [`ALPHABET`] (the inverse table).
+const SYMBOL_VALUES: [u8; 128] = {
+    let mut t = [NOT_A_SYMBOL; 128];
+    let mut i = 0;
+    while i < ALPHABET.len() {
+        #[allow(clippy::cast_possible_truncation)] // i < 32
+        {
+            t[ALPHABET[i] as usize] = i as u8;
+        }
+        i += 1;
+    }
+    t
+};
 
 /// Characters ignored between symbols: white space, hyphen-minus and the Unicode dashes that
 /// copy-and-paste tends to produce.
@@ -173,6 +192,19 @@ mod tests {
             }
         }
         assert_eq!(gf_mul(WEIGHTS[24], WEIGHTS[7]), 1);
+    }
+
+    /// The inverse table agrees with a search of the alphabet for every ASCII character.
+    #[test]
+    fn symbol_table_inverts_the_alphabet() {
+        for b in 0u8..128 {
+            let want = ALPHABET.iter().position(|&a| a == b.to_ascii_uppercase()).map(|p| p as u8);
+            let c = b as char;
+            let alias = matches!(c, 'O' | 'o' | 'I' | 'i' | 'L' | 'l');
+            if !alias {
+                assert_eq!(symbol_value(c), want, "{c:?}");
+            }
+        }
     }
 
     #[test]
