@@ -114,12 +114,14 @@ impl<'a> Child<'a> {
     pub fn fingerprint(&self, now: u64) -> Result<[u8; FINGERPRINT_BYTES]> {
         let c = self.canonical(now)?;
         let mut h = Hasher::<Sha256>::new();
-        h.update(FP_DOMAIN);
-        hash_name(&mut h, c.name);
-        h.update(&[0]);
-        h.update(&c.date);
-        h.update(&[c.sex]);
-        h.update(&c.snils);
+        let mut out = Sink { h: &mut h, buf: [0; 64], len: 0 };
+        out.push(FP_DOMAIN);
+        hash_name(&mut out, c.name);
+        out.push(&[0]);
+        out.push(&c.date);
+        out.push(&[c.sex]);
+        out.push(&c.snils);
+        out.flush();
         let d = h.finalize();
         let mut fp = [0u8; FINGERPRINT_BYTES];
         fp.copy_from_slice(&d[..FINGERPRINT_BYTES]);
@@ -154,6 +156,13 @@ impl Sink<'_> {
         self.len += bytes.len();
     }
 
+    fn push_char(&mut self, c: char) {
+        if self.len + 4 > self.buf.len() {
+            self.flush();
+        }
+        self.len += c.encode_utf8(&mut self.buf[self.len..]).len();
+    }
+
     fn flush(&mut self) {
         self.h.update(&self.buf[..self.len]);
         self.len = 0;
@@ -163,7 +172,7 @@ impl Sink<'_> {
 /// The canonical lower-case form of one letter: `char::to_lowercase`, then ё → е. Basic Latin
 /// and the Cyrillic capitals/small letters take a table-free fast path (checked against
 /// `to_lowercase` for every scalar value by a test).
-fn push_lower(out: &mut Sink<'_>, c: char, buf: &mut [u8; 4]) {
+fn push_lower(out: &mut Sink<'_>, c: char) {
     let fast = match c {
         'A'..='Z' | 'a'..='z' | '0'..='9' => Some(c.to_ascii_lowercase()),
         'Ё' | 'ё' => Some('е'),
@@ -172,28 +181,25 @@ fn push_lower(out: &mut Sink<'_>, c: char, buf: &mut [u8; 4]) {
         _ => None,
     };
     if let Some(l) = fast {
-        out.push(l.encode_utf8(buf).as_bytes());
+        out.push_char(l);
         return;
     }
     for l in c.to_lowercase() {
-        let l = if l == 'ё' { 'е' } else { l };
-        out.push(l.encode_utf8(buf).as_bytes());
+        out.push_char(if l == 'ё' { 'е' } else { l });
     }
 }
 
-/// Streams the canonical form of a (trimmed) name into `h`.
-fn hash_name(h: &mut Hasher<Sha256>, name: &str) {
-    let mut out = Sink { h, buf: [0; 64], len: 0 };
+/// Streams the canonical form of a (trimmed) name into `out`.
+fn hash_name(out: &mut Sink<'_>, name: &str) {
     let mut chars = name.chars().peekable();
     let mut space = false;
-    let mut buf = [0u8; 4];
     while let Some(mut c) = chars.next() {
         if c.is_whitespace() {
             space = true;
             continue;
         }
         if space {
-            out.push(b" ");
+            out.push_char(' ');
             space = false;
         }
         // Decomposed Cyrillic: и + combining breve is й; е + combining diaeresis is ё (→ е).
@@ -211,9 +217,8 @@ fn hash_name(h: &mut Hasher<Sha256>, name: &str) {
             }
             _ => {}
         }
-        push_lower(&mut out, c, &mut buf);
+        push_lower(out, c);
     }
-    out.flush();
 }
 
 fn parse_sex(s: &str) -> Result<u8> {
@@ -337,10 +342,9 @@ mod tests {
     #[test]
     fn fast_lowercase_agrees_with_to_lowercase_everywhere() {
         let mut h = Hasher::<Sha256>::new();
-        let mut buf = [0u8; 4];
         for c in (0..=0x10_FFFF_u32).filter_map(char::from_u32) {
             let mut fast = Sink { h: &mut h, buf: [0; 64], len: 0 };
-            push_lower(&mut fast, c, &mut buf);
+            push_lower(&mut fast, c);
             let got = std::vec::Vec::from(&fast.buf[..fast.len]);
             let mut want = std::string::String::new();
             for l in c.to_lowercase() {

@@ -77,6 +77,12 @@ pub(crate) fn check_value(data: &[u8; DATA_SYMBOLS]) -> u8 {
 /// that look like Latin ones (А В Е К М Н О Р С Т Х, either case), typed by people whose
 /// keyboard is in the Russian layout.
 pub(crate) fn symbol_value(c: char) -> Option<u8> {
+    if c.is_ascii() {
+        return match ASCII_VALUES[c as usize] {
+            NOT_A_SYMBOL => None,
+            v => Some(v),
+        };
+    }
     let c = match c {
         'А' | 'а' => 'A',
         'В' | 'в' => 'B',
@@ -84,42 +90,45 @@ pub(crate) fn symbol_value(c: char) -> Option<u8> {
         'К' | 'к' => 'K',
         'М' | 'м' => 'M',
         'Н' | 'н' => 'H',
-        'О' | 'о' | 'O' | 'o' => '0',
+        'О' | 'о' => '0',
         'Р' | 'р' => 'P',
         'С' | 'с' => 'C',
         'Т' | 'т' => 'T',
         'Х' | 'х' => 'X',
-        'I' | 'i' | 'L' | 'l' => '1',
-        c => c.to_ascii_uppercase(),
+        _ => return None,
     };
-    if !c.is_ascii() {
-        return None;
-    }
-    match SYMBOL_VALUES[c as usize] {
-        NOT_A_SYMBOL => None,
-        v => Some(v),
-    }
+    symbol_value(c)
 }
 
 const NOT_A_SYMBOL: u8 = 0xff;
 
-/// The value of each upper-case ASCII symbol of [`ALPHABET`] (the inverse table).
-const SYMBOL_VALUES: [u8; 128] = {
+/// The value of each ASCII character: the symbols of [`ALPHABET`] in either case and the
+/// aliases O → 0, I and L → 1 (checked against the alphabet by a test).
+const ASCII_VALUES: [u8; 128] = {
     let mut t = [NOT_A_SYMBOL; 128];
     let mut i = 0;
     while i < ALPHABET.len() {
         #[allow(clippy::cast_possible_truncation)] // i < 32
         {
             t[ALPHABET[i] as usize] = i as u8;
+            t[ALPHABET[i].to_ascii_lowercase() as usize] = i as u8;
         }
         i += 1;
     }
+    t[b'O' as usize] = 0;
+    t[b'o' as usize] = 0;
+    t[b'I' as usize] = 1;
+    t[b'i' as usize] = 1;
+    t[b'L' as usize] = 1;
+    t[b'l' as usize] = 1;
     t
 };
-
 /// Characters ignored between symbols: white space, hyphen-minus and the Unicode dashes that
 /// copy-and-paste tends to produce.
 fn is_separator(c: char) -> bool {
+    if c.is_ascii() {
+        return c == '-' || c.is_ascii_whitespace() || c == '\u{b}';
+    }
     c.is_whitespace() || matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}')
 }
 
@@ -192,6 +201,15 @@ mod tests {
             }
         }
         assert_eq!(gf_mul(WEIGHTS[24], WEIGHTS[7]), 1);
+    }
+
+    /// The ASCII fast path of `is_separator` agrees with `char::is_whitespace`.
+    #[test]
+    fn ascii_separators() {
+        for b in 0u8..128 {
+            let c = b as char;
+            assert_eq!(is_separator(c), c.is_whitespace() || c == '-', "{c:?}");
+        }
     }
 
     /// The inverse table agrees with a search of the alphabet for every ASCII character.
