@@ -63,7 +63,12 @@ pub(crate) const WEIGHTS: [u8; 31] = {
 
 /// Σ wᵢ·sᵢ over the given symbol values.
 pub(crate) fn weighted_sum(values: &[u8]) -> u8 {
-    values.iter().zip(WEIGHTS).fold(0, |acc, (&s, w)| acc ^ gf_mul(s, w))
+    // Horner: Σ αⁱ·sᵢ = s₀ + α·(s₁ + α·(s₂ + …)); multiplying by α = x is a shift and a
+    // branch-free reduction.
+    values.iter().rev().fold(0, |acc, &s| {
+        let t = acc << 1;
+        (t ^ (POLY & 0u8.wrapping_sub(t >> 5))) ^ s
+    })
 }
 
 /// The check symbol's value for 24 data values: c with Σ wᵢ·sᵢ + w₂₄·c = 0, i.e.
@@ -201,6 +206,24 @@ mod tests {
             }
         }
         assert_eq!(gf_mul(WEIGHTS[24], WEIGHTS[7]), 1);
+    }
+
+    /// Horner's form of the weighted sum agrees with the definition Σ wᵢ·sᵢ.
+    #[test]
+    fn weighted_sum_is_the_definition() {
+        let mut x = 12_345u32;
+        for n in [1, 24, 25, 31] {
+            for _ in 0..2000 {
+                let v: std::vec::Vec<u8> = (0..n)
+                    .map(|_| {
+                        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                        (x >> 16) as u8 & 31
+                    })
+                    .collect();
+                let want = v.iter().zip(WEIGHTS).fold(0, |acc, (&s, w)| acc ^ gf_mul(s, w));
+                assert_eq!(weighted_sum(&v), want);
+            }
+        }
     }
 
     /// The ASCII fast path of `is_separator` agrees with `char::is_whitespace`.
