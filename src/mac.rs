@@ -56,6 +56,12 @@ impl sealed::Sealed for Sha1 {}
 impl sealed::Sealed for Sha256 {}
 impl sealed::Sealed for Sha512 {}
 
+/// Four words as 16 big-endian bytes.
+#[inline(always)]
+fn be128(a: u32, b: u32, c: u32, d: u32) -> [u8; 16] {
+    ((u128::from(a) << 96) | (u128::from(b) << 64) | (u128::from(c) << 32) | u128::from(d)).to_be_bytes()
+}
+
 #[allow(clippy::unreadable_literal)] // FIPS 180-4 constants, as printed there
 impl Algorithm for Sha1 {
     type State = [u32; 5];
@@ -73,9 +79,8 @@ impl Algorithm for Sha1 {
     }
     #[inline(always)]
     fn write_digest(state: &[u32; 5], out: &mut [u8]) {
-        for (o, w) in out.chunks_exact_mut(4).zip(state) {
-            o.copy_from_slice(&w.to_be_bytes());
-        }
+        out[..16].copy_from_slice(&be128(state[0], state[1], state[2], state[3]));
+        out[16..20].copy_from_slice(&state[4].to_be_bytes());
     }
 }
 
@@ -97,9 +102,10 @@ impl Algorithm for Sha256 {
     }
     #[inline(always)]
     fn write_digest(state: &[u32; 8], out: &mut [u8]) {
-        for (o, w) in out.chunks_exact_mut(4).zip(state) {
-            o.copy_from_slice(&w.to_be_bytes());
-        }
+        // Two 16-byte stores (not eight 4-byte ones), so that the next compression's 16-byte
+        // loads of this block are forwarded from the store buffer instead of stalling.
+        out[..16].copy_from_slice(&be128(state[0], state[1], state[2], state[3]));
+        out[16..32].copy_from_slice(&be128(state[4], state[5], state[6], state[7]));
     }
 }
 
