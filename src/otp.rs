@@ -263,6 +263,22 @@ fn tag(key: &HmacKey<Sha256>, issued_at: u64, code: &[u8], purpose: &str) -> [u8
     key.mac(&[&issued_at.to_le_bytes(), &len, code, purpose.as_bytes()])
 }
 
+/// [`tag`] for two (key, issue time) pairs, computed together.
+fn tag_pair(
+    a: (&HmacKey<Sha256>, u64),
+    b: (&HmacKey<Sha256>, u64),
+    code: &[u8],
+    purpose: &str,
+) -> ([u8; 32], [u8; 32]) {
+    #[allow(clippy::cast_possible_truncation)] // at most MAX_DIGITS
+    let len = [code.len() as u8];
+    let (ta, tb) = (a.1.to_le_bytes(), b.1.to_le_bytes());
+    HmacKey::mac_pair(
+        (a.0, &[&ta, &len, code, purpose.as_bytes()]),
+        (b.0, &[&tb, &len, code, purpose.as_bytes()]),
+    )
+}
+
 fn check_purpose(purpose: &str) -> Result<()> {
     if purpose.is_empty() { Err(Error::InvalidArgument) } else { Ok(()) }
 }
@@ -438,16 +454,21 @@ fn verify_inner(
 
 fn judge(ctx: &Context, purpose: &str, code: &[u8], now: u64, s: &mut State, p: &mut Payload) -> Result<()> {
     let key = ctx.keys().get(Purpose::Otp, p.key_id.into())?;
-    let mut t = tag(key, p.issued_at, code, purpose);
-    let current = mac::ct_eq(&t[..TAG_BYTES], &p.tag);
-    t.zeroize();
-    let previous = p.prev
-        && ctx.keys().get(Purpose::Otp, p.prev_key_id.into()).is_ok_and(|k| {
-            let mut t = tag(k, p.issued_at.saturating_sub(p.prev_age.into()), code, purpose);
-            let m = mac::ct_eq(&t[..PREV_TAG_BYTES], &p.prev_tag);
-            t.zeroize();
-            m
-        });
+    let prev_key = if p.prev { ctx.keys().get(Purpose::Otp, p.prev_key_id.into()).ok() } else { None };
+    let (current, previous) = if let Some(k) = prev_key {
+        // Both tags at once: their compressions overlap.
+        let prev_at = p.issued_at.saturating_sub(p.prev_age.into());
+        let (mut t, mut tp) = tag_pair((key, p.issued_at), (k, prev_at), code, purpose);
+        let r = (mac::ct_eq(&t[..TAG_BYTES], &p.tag), mac::ct_eq(&tp[..PREV_TAG_BYTES], &p.prev_tag));
+        t.zeroize();
+        tp.zeroize();
+        r
+    } else {
+        let mut t = tag(key, p.issued_at, code, purpose);
+        let current = mac::ct_eq(&t[..TAG_BYTES], &p.tag);
+        t.zeroize();
+        (current, false)
+    };
     let policy = ctx.policy();
     if p.used && current {
         return Err(Error::AlreadyUsed);

@@ -114,12 +114,14 @@ impl<'a> Child<'a> {
     pub fn fingerprint(&self, now: u64) -> Result<[u8; FINGERPRINT_BYTES]> {
         let c = self.canonical(now)?;
         let mut h = Hasher::<Sha256>::new();
-        h.update(FP_DOMAIN);
-        hash_name(&mut h, c.name);
-        h.update(&[0]);
-        h.update(&c.date);
-        h.update(&[c.sex]);
-        h.update(&c.snils);
+        let mut out = Sink { h: &mut h, buf: [0; 64], len: 0 };
+        out.push(FP_DOMAIN);
+        hash_name(&mut out, c.name);
+        out.push(&[0]);
+        out.push(&c.date);
+        out.push(&[c.sex]);
+        out.push(&c.snils);
+        out.flush();
         let d = h.finalize();
         let mut fp = [0u8; FINGERPRINT_BYTES];
         fp.copy_from_slice(&d[..FINGERPRINT_BYTES]);
@@ -137,18 +139,67 @@ impl<'a> Child<'a> {
     }
 }
 
-/// Streams the canonical form of a (trimmed) name into `h`.
-fn hash_name(h: &mut Hasher<Sha256>, name: &str) {
+/// Collects small writes into one buffer so that the hash sees few, large updates.
+struct Sink<'h> {
+    h: &'h mut Hasher<Sha256>,
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl Sink<'_> {
+    fn push(&mut self, bytes: &[u8]) {
+        if self.len + bytes.len() > self.buf.len() {
+            self.h.update(&self.buf[..self.len]);
+            self.len = 0;
+        }
+        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+
+    fn push_char(&mut self, c: char) {
+        if self.len + 4 > self.buf.len() {
+            self.flush();
+        }
+        self.len += c.encode_utf8(&mut self.buf[self.len..]).len();
+    }
+
+    fn flush(&mut self) {
+        self.h.update(&self.buf[..self.len]);
+        self.len = 0;
+    }
+}
+
+/// The canonical lower-case form of one letter: `char::to_lowercase`, then ё → е. Basic Latin
+/// and the Cyrillic capitals/small letters take a table-free fast path (checked against
+/// `to_lowercase` for every scalar value by a test).
+fn push_lower(out: &mut Sink<'_>, c: char) {
+    let fast = match c {
+        'A'..='Z' | 'a'..='z' | '0'..='9' => Some(c.to_ascii_lowercase()),
+        'Ё' | 'ё' => Some('е'),
+        'А'..='Я' => char::from_u32(c as u32 + 0x20),
+        'а'..='я' => Some(c),
+        _ => None,
+    };
+    if let Some(l) = fast {
+        out.push_char(l);
+        return;
+    }
+    for l in c.to_lowercase() {
+        out.push_char(if l == 'ё' { 'е' } else { l });
+    }
+}
+
+/// Streams the canonical form of a (trimmed) name into `out`.
+fn hash_name(out: &mut Sink<'_>, name: &str) {
     let mut chars = name.chars().peekable();
     let mut space = false;
-    let mut buf = [0u8; 4];
     while let Some(mut c) = chars.next() {
         if c.is_whitespace() {
             space = true;
             continue;
         }
         if space {
-            h.update(b" ");
+            out.push_char(' ');
             space = false;
         }
         // Decomposed Cyrillic: и + combining breve is й; е + combining diaeresis is ё (→ е).
@@ -166,14 +217,10 @@ fn hash_name(h: &mut Hasher<Sha256>, name: &str) {
             }
             _ => {}
         }
-        for l in c.to_lowercase() {
-            let l = if l == 'ё' { 'е' } else { l };
-            h.update(l.encode_utf8(&mut buf).as_bytes());
-        }
+        push_lower(out, c);
     }
 }
 
-/// `M` or `F` from `M`, `m`, `М`, `м` / `F`, `f`, `Ж`, `ж`.
 fn parse_sex(s: &str) -> Result<u8> {
     match s.trim() {
         "M" | "m" | "М" | "м" => Ok(b'M'),
@@ -289,6 +336,22 @@ mod tests {
 
     fn child<'a>(name: &'a str, date: &'a str, sex: &'a str, snils: &'a str) -> Child<'a> {
         Child::new(name, date, sex, snils)
+    }
+
+    /// The fast lower-casing path agrees with `char::to_lowercase` (+ ё → е) on every scalar value.
+    #[test]
+    fn fast_lowercase_agrees_with_to_lowercase_everywhere() {
+        let mut h = Hasher::<Sha256>::new();
+        for c in (0..=0x10_FFFF_u32).filter_map(char::from_u32) {
+            let mut fast = Sink { h: &mut h, buf: [0; 64], len: 0 };
+            push_lower(&mut fast, c);
+            let got = std::vec::Vec::from(&fast.buf[..fast.len]);
+            let mut want = std::string::String::new();
+            for l in c.to_lowercase() {
+                want.push(if l == 'ё' { 'е' } else { l });
+            }
+            assert_eq!(got, want.as_bytes(), "{c:?}");
+        }
     }
 
     #[test]

@@ -62,7 +62,12 @@ pub(crate) const WEIGHTS: [u8; 31] = {
 
 /// Σ wᵢ·sᵢ over the given symbol values.
 pub(crate) fn weighted_sum(values: &[u8]) -> u8 {
-    values.iter().zip(WEIGHTS).fold(0, |acc, (&s, w)| acc ^ gf_mul(s, w))
+    // Horner: Σ αⁱ·sᵢ = s₀ + α·(s₁ + α·(s₂ + …)); multiplying by α = x is a shift and a
+    // branch-free reduction.
+    values.iter().rev().fold(0, |acc, &s| {
+        let t = acc << 1;
+        (t ^ (POLY & 0u8.wrapping_sub(t >> 5))) ^ s
+    })
 }
 
 /// The check symbol's value for 24 data values: c with Σ wᵢ·sᵢ + w₂₄·c = 0, i.e.
@@ -76,11 +81,11 @@ pub(crate) fn check_value(data: &[u8; DATA_SYMBOLS]) -> u8 {
 /// that look like Latin ones (А В Е К М Н О Р С Т Х, either case), typed by people whose
 /// keyboard is in the Russian layout.
 pub(crate) fn symbol_value(c: char) -> Option<u8> {
-    // ASCII, the usual case, is one table look-up whatever the symbol, so that the time to read
-    // a code does not depend on its symbols.
     if c.is_ascii() {
-        let v = ASCII_VALUES[c as usize];
-        return (v < 32).then_some(v);
+        return match ASCII_VALUES[c as usize] {
+            NOT_A_SYMBOL => None,
+            v => Some(v),
+        };
     }
     let c = match c {
         'А' | 'а' => 'A',
@@ -96,20 +101,22 @@ pub(crate) fn symbol_value(c: char) -> Option<u8> {
         'Х' | 'х' => 'X',
         _ => return None,
     };
-    let v = ASCII_VALUES[c as usize];
-    (v < 32).then_some(v)
+    symbol_value(c)
 }
 
-/// Value of every ASCII character (0xff: not a symbol): the alphabet in either case and
-/// Crockford's aliases O → 0, I and L → 1.
-#[allow(clippy::cast_possible_truncation)] // i < 32
+const NOT_A_SYMBOL: u8 = 0xff;
+
+/// The value of each ASCII character: the symbols of [`ALPHABET`] in either case and the
+/// aliases O → 0, I and L → 1 (checked against the alphabet by a test).
 const ASCII_VALUES: [u8; 128] = {
-    let mut t = [0xffu8; 128];
+    let mut t = [NOT_A_SYMBOL; 128];
     let mut i = 0;
-    while i < 32 {
-        let c = ALPHABET[i];
-        t[c as usize] = i as u8;
-        t[c.to_ascii_lowercase() as usize] = i as u8;
+    while i < ALPHABET.len() {
+        #[allow(clippy::cast_possible_truncation)] // i < 32
+        {
+            t[ALPHABET[i] as usize] = i as u8;
+            t[ALPHABET[i].to_ascii_lowercase() as usize] = i as u8;
+        }
         i += 1;
     }
     t[b'O' as usize] = 0;
@@ -120,10 +127,12 @@ const ASCII_VALUES: [u8; 128] = {
     t[b'l' as usize] = 1;
     t
 };
-
 /// Characters ignored between symbols: white space, hyphen-minus and the Unicode dashes that
 /// copy-and-paste tends to produce.
 fn is_separator(c: char) -> bool {
+    if c.is_ascii() {
+        return c == '-' || c.is_ascii_whitespace() || c == '\u{b}';
+    }
     c.is_whitespace() || matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}')
 }
 
@@ -196,6 +205,46 @@ mod tests {
             }
         }
         assert_eq!(gf_mul(WEIGHTS[24], WEIGHTS[7]), 1);
+    }
+
+    /// Horner's form of the weighted sum agrees with the definition Σ wᵢ·sᵢ.
+    #[test]
+    fn weighted_sum_is_the_definition() {
+        let mut x = 12_345u32;
+        for n in [1, 24, 25, 31] {
+            for _ in 0..2000 {
+                let v: std::vec::Vec<u8> = (0..n)
+                    .map(|_| {
+                        x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                        (x >> 16) as u8 & 31
+                    })
+                    .collect();
+                let want = v.iter().zip(WEIGHTS).fold(0, |acc, (&s, w)| acc ^ gf_mul(s, w));
+                assert_eq!(weighted_sum(&v), want);
+            }
+        }
+    }
+
+    /// The ASCII fast path of `is_separator` agrees with `char::is_whitespace`.
+    #[test]
+    fn ascii_separators() {
+        for b in 0u8..128 {
+            let c = b as char;
+            assert_eq!(is_separator(c), c.is_whitespace() || c == '-', "{c:?}");
+        }
+    }
+
+    /// The inverse table agrees with a search of the alphabet for every ASCII character.
+    #[test]
+    fn symbol_table_inverts_the_alphabet() {
+        for b in 0u8..128 {
+            let want = ALPHABET.iter().position(|&a| a == b.to_ascii_uppercase()).map(|p| p as u8);
+            let c = b as char;
+            let alias = matches!(c, 'O' | 'o' | 'I' | 'i' | 'L' | 'l');
+            if !alias {
+                assert_eq!(symbol_value(c), want, "{c:?}");
+            }
+        }
     }
 
     #[test]

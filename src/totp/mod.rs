@@ -199,6 +199,25 @@ pub(crate) enum Keyed {
 
 const POW10: [u32; 9] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
 
+/// How many candidate counters are computed together (see [`HmacKey::mac_blocks`]).
+pub(crate) const BATCH: usize = 8;
+
+fn hotp_values<A: crate::mac::Algorithm>(key: &HmacKey<A>, first: u64, digits: u32, out: &mut [u32]) {
+    let mut blocks = [A::ZERO_BLOCK; BATCH];
+    let blocks = &mut blocks[..out.len()];
+    let mut c = first;
+    for b in blocks.iter_mut() {
+        b.as_mut()[..8].copy_from_slice(&c.to_be_bytes());
+        HmacKey::<A>::pad_short(b.as_mut(), 8);
+        c = c.wrapping_add(1);
+    }
+    key.mac_blocks(blocks);
+    for (o, b) in out.iter_mut().zip(blocks.iter_mut()) {
+        *o = truncate(&b.as_ref()[..A::OUT]) % POW10[digits as usize];
+        b.as_mut().zeroize();
+    }
+}
+
 /// RFC 4226 §5.3 dynamic truncation.
 fn truncate(mac: &[u8]) -> u32 {
     let off = usize::from(mac[mac.len() - 1] & 0x0f);
@@ -216,28 +235,19 @@ impl Keyed {
 
     /// HOTP value of `counter` (RFC 4226 §5.3), reduced to `digits` (6–8) digits.
     pub(crate) fn value(&self, counter: u64, digits: u32) -> u32 {
-        let msg = counter.to_be_bytes();
-        let v = match self {
-            Self::Sha1(k) => {
-                let mut m = k.mac(&[&msg]);
-                let v = truncate(&m);
-                m.zeroize();
-                v
-            }
-            Self::Sha256(k) => {
-                let mut m = k.mac(&[&msg]);
-                let v = truncate(&m);
-                m.zeroize();
-                v
-            }
-            Self::Sha512(k) => {
-                let mut m = k.mac(&[&msg]);
-                let v = truncate(&m);
-                m.zeroize();
-                v
-            }
-        };
-        v % POW10[digits as usize]
+        let mut v = [0u32; 1];
+        self.values(counter, digits, &mut v);
+        v[0]
+    }
+
+    /// HOTP values of the counters `first, first + 1, …` (wrapping), one per slot of `out`
+    /// (at most [`BATCH`]), computed together so that their compressions overlap.
+    pub(crate) fn values(&self, first: u64, digits: u32, out: &mut [u32]) {
+        match self {
+            Self::Sha1(k) => hotp_values(k, first, digits, out),
+            Self::Sha256(k) => hotp_values(k, first, digits, out),
+            Self::Sha512(k) => hotp_values(k, first, digits, out),
+        }
     }
 
     pub(crate) fn code(&self, counter: u64, digits: u32) -> Code {
@@ -290,18 +300,29 @@ pub(crate) fn scan(
     let mut found = subtle::Choice::from(0);
     let mut at = 0u64;
     let mut used = subtle::Choice::from(0);
-    for c in candidates {
-        let mut v = keyed.value(c, digits);
-        let eq = v.ct_eq(&input);
-        v.zeroize();
-        let fresh = match floor {
-            Some(f) => c.ct_gt(&f),
-            None => subtle::Choice::from(1),
-        };
-        let take = eq & fresh & !found;
-        at = subtle::ConditionallySelectable::conditional_select(&at, &c, take);
-        found |= eq & fresh;
-        used |= eq & !fresh;
+    let (mut next, last) = candidates.into_inner();
+    let mut values = [0u32; BATCH];
+    while next <= last {
+        // Up to BATCH counters next..=last, without overflowing at u64::MAX.
+        let n = usize::try_from(last - next).map_or(BATCH, |d| d.saturating_add(1).min(BATCH));
+        keyed.values(next, digits, &mut values[..n]);
+        for (i, v) in values[..n].iter_mut().enumerate() {
+            let c = next.wrapping_add(i as u64);
+            let eq = v.ct_eq(&input);
+            v.zeroize();
+            let fresh = match floor {
+                Some(f) => c.ct_gt(&f),
+                None => subtle::Choice::from(1),
+            };
+            let take = eq & fresh & !found;
+            at = subtle::ConditionallySelectable::conditional_select(&at, &c, take);
+            found |= eq & fresh;
+            used |= eq & !fresh;
+        }
+        match next.checked_add(n as u64) {
+            Some(x) => next = x,
+            None => break,
+        }
     }
     (found.into(), at, used.into())
 }

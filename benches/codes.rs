@@ -1,0 +1,302 @@
+//! One criterion group per operation, with the best existing implementation of the same work
+//! (the peer) and the physical floor — the same number of SHA-1/SHA-256 compressions the
+//! operation needs, run back to back — in the same group, so that ratios measured in one run
+//! can be reported (`python3 benches/report.py`, see benches/README.md).
+//!
+//! Every function here starts from the same inputs on every iteration (a fresh copy of the
+//! state blob), so a wrong code never builds up failures or locks.
+
+use criterion::{Bencher, Criterion, criterion_group, criterion_main};
+use portal_codes::link::{self, Child};
+use portal_codes::mac::{Algorithm, Sha1, Sha256};
+use portal_codes::rng::{ChaCha20Rng, SeedableRng};
+use portal_codes::totp::{self, Params};
+use portal_codes::{Context, STATE_BYTES, Setting, otp, pin};
+use std::hint::black_box;
+use std::time::Duration;
+
+/// `n` dependent compressions of algorithm `A`: the floor for an operation that needs `n`.
+fn floor<A: Algorithm>(b: &mut Bencher<'_>, n: usize) {
+    let mut state = A::IV;
+    let block = A::ZERO_BLOCK;
+    b.iter(|| {
+        for _ in 0..n {
+            A::compress(black_box(&mut state), black_box(&block));
+        }
+    });
+}
+
+const NOW: u64 = 1_750_000_000; // 2025-06-15
+const SECRET: [u8; 20] = *b"12345678901234567890";
+
+fn ctx() -> Context {
+    let mut ctx = Context::new(&[0x42; 32], 1).unwrap();
+    ctx.set(Setting::PinIterations, 10_000).unwrap();
+    ctx
+}
+
+fn rng() -> ChaCha20Rng {
+    ChaCha20Rng::from_seed([9; 32])
+}
+
+/// The compression functions alone (per 64-byte block; SHA-512 per 128-byte block).
+fn compression(c: &mut Criterion) {
+    let mut g = c.benchmark_group("floor");
+    g.bench_function("sha256-compress", |b| floor::<Sha256>(b, 1));
+    g.bench_function("sha1-compress", |b| floor::<Sha1>(b, 1));
+    g.bench_function("sha512-compress", |b| floor::<portal_codes::mac::Sha512>(b, 1));
+    g.finish();
+}
+
+/// PBKDF2-HMAC-SHA256 at 10,000 iterations (the report divides by 10,000): the PIN module's
+/// PBKDF2, the `pbkdf2` crate, and 20,000 compressions.
+fn pbkdf2_group(c: &mut Criterion) {
+    let mut g = c.benchmark_group("pbkdf2-10000");
+    g.sample_size(20).measurement_time(Duration::from_secs(4));
+    let salt = [7u8; 16];
+    g.bench_function("portal-codes", |b| {
+        b.iter(|| {
+            let mut out = [0u8; 32];
+            pin::pbkdf2::pbkdf2_hmac_sha256(black_box(b"385027"), &salt, 10_000, &mut out);
+            out
+        });
+    });
+    g.bench_function("pbkdf2-crate", |b| {
+        b.iter(|| {
+            let mut out = [0u8; 32];
+            pbkdf2::pbkdf2_hmac::<sha2::Sha256>(black_box(b"385027"), &salt, 10_000, &mut out);
+            out
+        });
+    });
+    g.bench_function("floor-20000-sha256", |b| floor::<Sha256>(b, 20_000));
+    g.finish();
+
+    // The whole PIN hash and verify at 10,000 iterations, for scale.
+    let ctx = ctx();
+    let mut g = c.benchmark_group("pin-hash-verify-10000");
+    g.sample_size(20).measurement_time(Duration::from_secs(4));
+    let mut r = rng();
+    g.bench_function("hash", |b| {
+        b.iter(|| pin::hash_with_rng(&ctx, "account-1", black_box("385027"), &mut r))
+    });
+    let stored = pin::hash_with_rng(&ctx, "account-1", "385027", &mut rng()).unwrap();
+    g.bench_function("verify-correct", |b| {
+        b.iter(|| {
+            let mut st = [0u8; STATE_BYTES];
+            pin::verify(&ctx, "account-1", black_box("385027"), stored.as_str(), NOW, &mut st)
+        });
+    });
+    g.finish();
+}
+
+/// TOTP verify, 6 digits, window ±1, a wrong code: three candidate codes.
+fn totp_verify(c: &mut Criterion) {
+    let ctx = ctx();
+    let params = Params::default();
+    let mut g = c.benchmark_group("totp-verify-wrong");
+    g.bench_function("portal-codes", |b| {
+        b.iter(|| {
+            let mut st = [0u8; STATE_BYTES];
+            totp::totp_verify(&ctx, black_box(&SECRET), &params, black_box("000000"), NOW, &mut st)
+        });
+    });
+    let peer = totp_rs::Builder::new()
+        .with_algorithm(totp_rs::Algorithm::SHA1)
+        .with_digits(6)
+        .with_skew(1)
+        .with_step_duration(30)
+        .with_secret(SECRET)
+        .build()
+        .unwrap();
+    assert!(peer.check("000000", NOW).is_none(), "the bench code must be wrong");
+    g.bench_function("totp-rs", |b| b.iter(|| peer.check(black_box("000000"), NOW)));
+    g.bench_function("floor-6-sha1", |b| floor::<Sha1>(b, 6));
+    g.bench_function("floor-8-sha1", |b| floor::<Sha1>(b, 8));
+    // Not a floor: 8 compressions on 4 independent states, showing how much SHA-NI overlaps
+    // independent work (what the batched candidate scan exploits).
+    g.bench_function("independent-8-sha1", |b| {
+        let mut s = [Sha1::IV; 4];
+        let block = [0u8; 64];
+        b.iter(|| {
+            for _ in 0..2 {
+                for st in &mut s {
+                    Sha1::compress(black_box(st), black_box(&block));
+                }
+            }
+        });
+    });
+    g.finish();
+}
+
+/// One HOTP code (RFC 4226, SHA-1, 6 digits) from the secret.
+fn hotp_code(c: &mut Criterion) {
+    use hmac::{KeyInit, Mac};
+    let mut g = c.benchmark_group("hotp-code");
+    let mut counter = 0u64;
+    g.bench_function("portal-codes", |b| {
+        b.iter(|| {
+            counter += 1;
+            totp::hotp_code(black_box(&SECRET), totp::Algorithm::Sha1, 6, counter)
+        });
+    });
+    let peer = totp_rs::Builder::new()
+        .with_algorithm(totp_rs::Algorithm::SHA1)
+        .with_digits(6)
+        .with_step_duration(1)
+        .with_secret(SECRET)
+        .build()
+        .unwrap();
+    g.bench_function("totp-rs", |b| {
+        b.iter(|| {
+            counter += 1;
+            peer.generate(black_box(counter))
+        });
+    });
+    g.bench_function("hmac-crate", |b| {
+        b.iter(|| {
+            counter += 1;
+            let mut m = hmac::Hmac::<sha1::Sha1>::new_from_slice(black_box(&SECRET)).unwrap();
+            m.update(&counter.to_be_bytes());
+            let d = m.finalize().into_bytes();
+            let off = usize::from(d[19] & 0x0f);
+            let mut v = u32::from_be_bytes([d[off] & 0x7f, d[off + 1], d[off + 2], d[off + 3]]) % 1_000_000;
+            let mut out = [0u8; 6];
+            for o in out.iter_mut().rev() {
+                *o = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+            out
+        });
+    });
+    g.bench_function("floor-2-sha1", |b| floor::<Sha1>(b, 2));
+    g.bench_function("floor-4-sha1", |b| floor::<Sha1>(b, 4));
+    // The formatting part of the target: a 31-bit value to six ASCII digits.
+    g.bench_function("format-6-digits", |b| {
+        b.iter(|| {
+            let mut v = black_box(0x1234_5678u32) % 1_000_000;
+            let mut out = [0u8; 6];
+            for o in out.iter_mut().rev() {
+                *o = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+            out
+        });
+    });
+    g.finish();
+}
+
+fn child() -> Child<'static> {
+    Child::new("Иванова Мария Петровна", "2015-01-01", "Ж", "112-233-445 95")
+}
+
+/// Link codes: issue, parse, redeem (right and wrong code), with ULID generation for scale.
+/// Issue and redeem hash the child's data (2 compressions for this child) and MAC the code
+/// (2 compressions): the floor is 4 compressions.
+fn link_group(c: &mut Criterion) {
+    let ctx = ctx();
+    let kid = child();
+    let mut g = c.benchmark_group("link");
+    let mut r = rng();
+    g.bench_function("issue", |b| {
+        b.iter(|| {
+            let mut st = [0u8; STATE_BYTES];
+            link::issue_with_rng(&ctx, black_box(123_456), &kid, NOW, &mut st, &mut r)
+        });
+    });
+    let mut issued = [0u8; STATE_BYTES];
+    let code = link::issue_with_rng(&ctx, 123_456, &kid, NOW, &mut issued, &mut rng()).unwrap();
+    g.bench_function("parse", |b| b.iter(|| link::parse(black_box(code.as_str()))));
+    g.bench_function("redeem", |b| {
+        b.iter(|| {
+            let mut st = issued;
+            link::redeem(&ctx, black_box(code.as_str()), &kid, NOW + 60, &mut st)
+        });
+    });
+    let wrong = wrong_link_code(&ctx, &kid, &issued);
+    g.bench_function("redeem-wrong", |b| {
+        b.iter(|| {
+            let mut st = issued;
+            link::redeem(&ctx, black_box(wrong.as_str()), &kid, NOW + 60, &mut st)
+        });
+    });
+    g.bench_function("ulid-generate", |b| b.iter(ulid::Ulid::generate));
+    g.bench_function("ulid-generate-text", |b| {
+        b.iter(|| {
+            let mut buf = [0u8; 26];
+            let _ = ulid::Ulid::generate().array_to_str(&mut buf);
+            buf
+        });
+    });
+    g.bench_function("floor-4-sha256", |b| floor::<Sha256>(b, 4));
+    g.bench_function("floor-5-sha256", |b| floor::<Sha256>(b, 5));
+    let mut r = rng();
+    g.bench_function("chacha20-draw", |b| b.iter(|| portal_codes::rng::Rng::next_u32(&mut r)));
+    g.finish();
+}
+
+/// A well-formed code (valid check symbol) for the same record whose tag does not verify.
+fn wrong_link_code(ctx: &Context, kid: &Child<'_>, issued: &[u8; STATE_BYTES]) -> String {
+    let other = Context::new(&[0x43; 32], 1).unwrap();
+    let mut st = [0u8; STATE_BYTES];
+    let code = link::issue_with_rng(&other, 123_456, kid, NOW, &mut st, &mut rng()).unwrap();
+    let mut probe = *issued;
+    assert_eq!(link::redeem(ctx, code.as_str(), kid, NOW + 60, &mut probe), Err(portal_codes::Error::Wrong));
+    code.as_str().to_owned()
+}
+
+/// SMS codes: issue, verify right and wrong, with an earlier send in the state (so verify
+/// computes both tags: 4 compressions).
+fn sms_group(c: &mut Criterion) {
+    let ctx = ctx();
+    let mut g = c.benchmark_group("sms-otp");
+    let mut r = rng();
+    g.bench_function("issue", |b| {
+        b.iter(|| {
+            let mut st = [0u8; STATE_BYTES];
+            otp::issue_with_rng(&ctx, black_box("login"), NOW, &mut st, &mut r)
+        });
+    });
+    let mut sent = [0u8; STATE_BYTES];
+    otp::issue_with_rng(&ctx, "login", NOW - 120, &mut sent, &mut rng()).unwrap();
+    let code = otp::issue_with_rng(&ctx, "login", NOW, &mut sent, &mut rng()).unwrap();
+    let wrong = if code.as_str() == "000000" { "000001" } else { "000000" };
+    g.bench_function("verify", |b| {
+        b.iter(|| {
+            let mut st = sent;
+            otp::verify(&ctx, "login", black_box(code.as_str()), NOW + 10, &mut st)
+        });
+    });
+    g.bench_function("verify-wrong", |b| {
+        b.iter(|| {
+            let mut st = sent;
+            otp::verify(&ctx, "login", black_box(wrong), NOW + 10, &mut st)
+        });
+    });
+    g.bench_function("floor-2-sha256", |b| floor::<Sha256>(b, 2));
+    g.bench_function("floor-4-sha256", |b| floor::<Sha256>(b, 4));
+    g.finish();
+}
+
+/// The weak-PIN check at set-up (format, confirmation, blocklist, patterns, birth date).
+fn pin_check(c: &mut Criterion) {
+    let ctx = ctx();
+    let mut g = c.benchmark_group("pin-check");
+    g.bench_function("6-digits-birth-date", |b| {
+        b.iter(|| pin::check(&ctx, black_box("385027"), "385027", Some("1987-05-25")));
+    });
+    g.bench_function("4-digits", |b| b.iter(|| pin::check(&ctx, black_box("3850"), "3850", None)));
+    g.bench_function("6-digits-weak", |b| b.iter(|| pin::check(&ctx, black_box("123456"), "123456", None)));
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    compression,
+    pbkdf2_group,
+    totp_verify,
+    hotp_code,
+    link_group,
+    sms_group,
+    pin_check
+);
+criterion_main!(benches);

@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Turns criterion's results (target/criterion/<group>/<function>/new/estimates.json) into the
+ratio table of benches/README.md: every target of issue 7, the ratio measured, and whether it
+is met. Run after `cargo bench --features capi` (or with `-- --quick`):
+
+    python3 benches/report.py [target/criterion] [--all]
+
+`--all` also lists every measured function. Times are criterion's median point estimates
+(more robust than the mean on a shared machine); ratios divide two results of the same run.
+Exit status 1 if a target is missed or a result is absent. Standard library only.
+"""
+
+import json
+import pathlib
+import sys
+
+
+def load(root):
+    times = {}
+    for est in root.glob("**/new/estimates.json"):
+        bench = json.loads((est.parent / "benchmark.json").read_text())
+        key = (bench["group_id"], bench.get("function_id") or "")
+        times[key] = json.loads(est.read_text())["median"]["point_estimate"]  # ns
+    return times
+
+
+def fmt_ns(ns):
+    if ns >= 1e6:
+        return f"{ns / 1e6:.3g} ms"
+    if ns >= 1e3:
+        return f"{ns / 1e3:.3g} µs"
+    return f"{ns:.3g} ns"
+
+
+# (operation, what is compared, numerator, denominator or None for an absolute time, limit,
+#  per-element divisor for the shown times)
+TARGETS = [
+    ("PBKDF2-HMAC-SHA256 per iteration", "vs 2-compression floor",
+     ("pbkdf2-10000", "portal-codes"), ("pbkdf2-10000", "floor-20000-sha256"), 1.2, 10_000),
+    ("PBKDF2-HMAC-SHA256 per iteration", "vs `pbkdf2` 0.13",
+     ("pbkdf2-10000", "portal-codes"), ("pbkdf2-10000", "pbkdf2-crate"), 0.85, 10_000),
+    ("TOTP verify, 6 digits, ±1, wrong code", "vs 6-compression floor",
+     ("totp-verify-wrong", "portal-codes"), ("totp-verify-wrong", "floor-6-sha1"), 1.3, 1),
+    ("TOTP verify, 6 digits, ±1, wrong code", "vs `totp-rs` 6 `check`",
+     ("totp-verify-wrong", "portal-codes"), ("totp-verify-wrong", "totp-rs"), 0.6, 1),
+    ("HOTP code (from the secret)", "vs 2-compression floor + formatting",
+     ("hotp-code", "portal-codes"), ("hotp-code", "floor-2-sha1+format"), 1.3, 1),
+    ("HOTP code (from the secret)", "vs 4-compression floor + formatting (keying included)",
+     ("hotp-code", "portal-codes"), ("hotp-code", "floor-4-sha1+format"), 1.3, 1),
+    ("HOTP code (from the secret)", "vs `totp-rs` `generate`",
+     ("hotp-code", "portal-codes"), ("hotp-code", "totp-rs"), None, 1),
+    ("HOTP code (from the secret)", "vs hand-written `hmac` crate",
+     ("hotp-code", "portal-codes"), ("hotp-code", "hmac-crate"), None, 1),
+    ("link code redeem", "vs 4-compression floor",
+     ("link", "redeem"), ("link", "floor-4-sha256"), 2.5, 1),
+    ("link code redeem, wrong code", "vs 4-compression floor",
+     ("link", "redeem-wrong"), ("link", "floor-4-sha256"), 2.5, 1),
+    ("link code issue", "vs 4-compression floor + ChaCha20 draw",
+     ("link", "issue"), ("link", "floor-4-sha256+draw"), 2.5, 1),
+    ("link code parse", "vs ULID generation (scale)",
+     ("link", "parse"), ("link", "ulid-generate"), None, 1),
+    ("link code issue", "vs ULID generation + text (scale)",
+     ("link", "issue"), ("link", "ulid-generate-text"), None, 1),
+    ("SMS code verify (2 tags)", "vs 2-compression floor",
+     ("sms-otp", "verify"), ("sms-otp", "floor-2-sha256"), 3.0, 1),
+    ("SMS code verify, wrong (2 tags)", "vs 2-compression floor",
+     ("sms-otp", "verify-wrong"), ("sms-otp", "floor-2-sha256"), 3.0, 1),
+    ("SMS code issue", "vs 2-compression floor",
+     ("sms-otp", "issue"), ("sms-otp", "floor-2-sha256"), None, 1),
+    ("PIN policy check, 6 digits + birth date", "absolute, ns",
+     ("pin-check", "6-digits-birth-date"), None, 200, 1),
+    ("PIN policy check, 4 digits", "absolute, ns",
+     ("pin-check", "4-digits"), None, 200, 1),
+    ("PIN policy check, weak 6 digits", "absolute, ns",
+     ("pin-check", "6-digits-weak"), None, 200, 1),
+    ("C ABI link redeem", "vs the Rust call",
+     ("capi-link-redeem", "c-abi"), ("capi-link-redeem", "rust"), 1.05, 1),
+    ("C ABI TOTP verify", "vs the Rust call",
+     ("capi-totp-verify", "c-abi"), ("capi-totp-verify", "rust"), 1.05, 1),
+]
+
+
+def derived(times):
+    """Floors that are sums of two results of the same group."""
+    def add(group, name, a, b):
+        if (group, a) in times and (group, b) in times:
+            times[(group, name)] = times[(group, a)] + times[(group, b)]
+    add("hotp-code", "floor-2-sha1+format", "floor-2-sha1", "format-6-digits")
+    add("hotp-code", "floor-4-sha1+format", "floor-4-sha1", "format-6-digits")
+    add("link", "floor-4-sha256+draw", "floor-4-sha256", "chacha20-draw")
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    root = pathlib.Path(args[0] if args else "target/criterion")
+    times = load(root)
+    if not times:
+        sys.exit(f"no criterion results under {root}")
+    derived(times)
+    ok_all = True
+    print("| operation | compared with | ours | peer / floor | ratio | target | met |")
+    print("|---|---|---|---|---|---|---|")
+    for op, what, num, den, limit, per in TARGETS:
+        if num not in times or (den is not None and den not in times):
+            print(f"| {op} | {what} | – | – | – | {limit or '–'} | **not measured** |")
+            ok_all = False
+            continue
+        a = times[num]
+        if den is None:
+            ratio, b_txt = a, "–"
+        else:
+            ratio, b_txt = a / times[den], fmt_ns(times[den] / per)
+        if limit is None:
+            met, lim = "(scale)", "–"
+        else:
+            good = ratio <= limit
+            ok_all &= good
+            met = "yes" if good else "**no**"
+            lim = f"≤ {limit:g} ns" if den is None else f"≤ {limit:g} ×"
+        r_txt = f"{ratio:.0f} ns" if den is None else f"{ratio:.3f}"
+        print(f"| {op} | {what} | {fmt_ns(a / per)} | {b_txt} | {r_txt} | {lim} | {met} |")
+    if "--all" in sys.argv:
+        print()
+        print("| group | function | median |")
+        print("|---|---|---|")
+        for (g, f), t in sorted(times.items()):
+            print(f"| {g} | {f} | {fmt_ns(t)} |")
+    sys.exit(0 if ok_all else 1)
+
+
+if __name__ == "__main__":
+    main()
