@@ -27,6 +27,7 @@ use portal_codes::state::{Kind, State};
 use portal_codes::totp::{self, Algorithm, Params, uri};
 use portal_codes::{Context, Error, Lang, STATE_BYTES, Setting, base32, mac};
 use portal_codes::{otp, pin};
+use support::errors::*;
 
 type Blob = [u8; STATE_BYTES];
 
@@ -183,54 +184,6 @@ fn check_flow<T: std::fmt::Debug>(
     }
     Ok(())
 }
-
-/// Link codes: `redeem`'s documented errors.
-const REDEEM_ERRORS: &[Error] = &[
-    Error::CorruptState,
-    Error::Blocked,
-    Error::Locked,
-    Error::Mistyped,
-    Error::UnknownKey,
-    Error::Wrong,
-    Error::DataChanged,
-    Error::Superseded,
-    Error::AlreadyUsed,
-    Error::Expired,
-];
-const LINK_ISSUE_ERRORS: &[Error] = &[
-    Error::CorruptState,
-    Error::InvalidArgument,
-    Error::MissingField,
-    Error::InvalidBirthDate,
-    Error::InvalidSnils,
-];
-const CHILD_ERRORS: &[Error] =
-    &[Error::MissingField, Error::InvalidBirthDate, Error::InvalidArgument, Error::InvalidSnils];
-const OTP_VERIFY_ERRORS: &[Error] = &[
-    Error::InvalidArgument,
-    Error::CorruptState,
-    Error::Locked,
-    Error::Blocked,
-    Error::NoChallenge,
-    Error::Mistyped,
-    Error::UnknownKey,
-    Error::AlreadyUsed,
-    Error::Expired,
-    Error::AttemptsExhausted,
-    Error::Superseded,
-    Error::Wrong,
-];
-const OTP_ISSUE_ERRORS: &[Error] =
-    &[Error::InvalidArgument, Error::CorruptState, Error::Locked, Error::Blocked, Error::TooSoon];
-const TOTP_VERIFY_ERRORS: &[Error] = &[
-    Error::InvalidArgument,
-    Error::CorruptState,
-    Error::Blocked,
-    Error::Locked,
-    Error::Mistyped,
-    Error::AlreadyUsed,
-    Error::Wrong,
-];
 
 /// A link flow call on `blob`, checked, then called again on the result: the flow must accept
 /// what it wrote.
@@ -833,16 +786,6 @@ proptest! {
 }
 
 // ---------------------------------------------------------------- PINs
-
-const PIN_VERIFY_ERRORS: &[Error] = &[
-    Error::CorruptState,
-    Error::Locked,
-    Error::Blocked,
-    Error::MalformedHash,
-    Error::UnknownKey,
-    Error::PinFormat,
-    Error::Wrong,
-];
 
 /// A context with the lowest PBKDF2 iteration count, so that debug builds stay quick.
 fn pin_ctx() -> Context {

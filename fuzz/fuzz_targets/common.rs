@@ -38,61 +38,6 @@ pub fn check<T>(
     }
 }
 
-pub const REDEEM_ERRORS: &[Error] = &[
-    Error::CorruptState,
-    Error::Blocked,
-    Error::Locked,
-    Error::Mistyped,
-    Error::UnknownKey,
-    Error::Wrong,
-    Error::DataChanged,
-    Error::Superseded,
-    Error::AlreadyUsed,
-    Error::Expired,
-];
-
-pub const LINK_ISSUE_ERRORS: &[Error] = &[
-    Error::CorruptState,
-    Error::InvalidArgument,
-    Error::MissingField,
-    Error::InvalidBirthDate,
-    Error::InvalidSnils,
-];
-
-pub const OTP_VERIFY_ERRORS: &[Error] = &[
-    Error::InvalidArgument,
-    Error::CorruptState,
-    Error::Locked,
-    Error::Blocked,
-    Error::NoChallenge,
-    Error::Mistyped,
-    Error::UnknownKey,
-    Error::AlreadyUsed,
-    Error::Expired,
-    Error::AttemptsExhausted,
-    Error::Superseded,
-    Error::Wrong,
-];
-
-pub const OTP_ISSUE_ERRORS: &[Error] =
-    &[Error::InvalidArgument, Error::CorruptState, Error::Locked, Error::Blocked, Error::TooSoon];
-
-pub const TOTP_VERIFY_ERRORS: &[Error] = &[
-    Error::InvalidArgument,
-    Error::CorruptState,
-    Error::Blocked,
-    Error::Locked,
-    Error::Mistyped,
-    Error::AlreadyUsed,
-    Error::Wrong,
-];
-
-pub const PIN_VERIFY_ERRORS: &[Error] = &[
-    Error::CorruptState,
-    Error::Locked,
-    Error::Blocked,
-    Error::MalformedHash,
-    Error::UnknownKey,
-    Error::PinFormat,
-    Error::Wrong,
-];
+#[path = "../../tests/support/errors.rs"]
+mod errors;
+pub use errors::*;

@@ -4,6 +4,8 @@
 
 #![allow(dead_code)]
 
+pub mod errors;
+
 /// Crockford's base32 alphabet.
 pub const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
