@@ -87,7 +87,7 @@ impl<'a> Child<'a> {
     /// empty or white space only.
     #[must_use]
     pub fn missing(&self) -> u32 {
-        let blank = |s: &str, bit: u32| if s.trim().is_empty() { bit } else { 0 };
+        let blank = |s: &str, bit: u32| if trim(s).is_empty() { bit } else { 0 };
         blank(self.full_name, FIELD_FULL_NAME)
             | blank(self.birth_date, FIELD_BIRTH_DATE)
             | blank(self.sex, FIELD_SEX)
@@ -129,14 +129,22 @@ impl<'a> Child<'a> {
     }
 
     fn canonical(&self, now: u64) -> Result<Canonical<'a>> {
-        if self.missing() != 0 {
+        // Each field is trimmed once; the parsers below take trimmed text.
+        let [name, date, sex, snils] = [self.full_name, self.birth_date, self.sex, self.snils].map(trim);
+        if name.is_empty() || date.is_empty() || sex.is_empty() || snils.is_empty() {
             return Err(Error::MissingField);
         }
-        let date = parse_birth_date(self.birth_date, now)?;
-        let sex = parse_sex(self.sex)?;
-        let snils = parse_snils(self.snils)?;
-        Ok(Canonical { name: self.full_name.trim(), date, sex, snils })
+        let date = parse_trimmed_birth_date(date, now)?;
+        let sex = parse_trimmed_sex(sex)?;
+        let snils = parse_trimmed_snils(snils)?;
+        Ok(Canonical { name, date, sex, snils })
     }
+}
+
+/// `str::trim` (Unicode white space), without its searcher when neither end is white space.
+fn trim(s: &str) -> &str {
+    let keep = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace());
+    if keep(s.chars().next()) && keep(s.chars().next_back()) { s } else { s.trim() }
 }
 
 /// Collects small writes into one buffer so that the hash sees few, large updates.
@@ -154,6 +162,17 @@ impl Sink<'_> {
         }
         self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
         self.len += bytes.len();
+    }
+
+    /// One or two bytes of canonical text (the fast paths of [`hash_name`]).
+    fn push_small(&mut self, bytes: [u8; 2], n: usize) {
+        if self.len + 2 > self.buf.len() {
+            self.flush();
+        }
+        if let Some(dst) = self.buf.get_mut(self.len..self.len + 2) {
+            dst.copy_from_slice(&bytes);
+            self.len += n;
+        }
     }
 
     fn push_char(&mut self, c: char) {
@@ -189,40 +208,111 @@ fn push_lower(out: &mut Sink<'_>, c: char) {
     }
 }
 
-/// Streams the canonical form of a (trimmed) name into `out`.
+/// The lower-case form of a two-byte Cyrillic letter А–я, Ё, ё (UTF-8 `x y`), ё folded to е,
+/// as UTF-8; `None` for any other two-byte sequence.
+fn cyrillic_lower(x: u8, y: u8) -> Option<[u8; 2]> {
+    match (x, y) {
+        (0xD0, 0x90..=0x9F) => Some([0xD0, y + 0x20]), // А–П → а–п
+        (0xD0, 0xA0..=0xAF) => Some([0xD1, y - 0x20]), // Р–Я → р–я
+        (0xD0, 0xB0..=0xBF) | (0xD1, 0x80..=0x8F) => Some([x, y]), // а–я
+        (0xD0, 0x81) | (0xD1, 0x91) => Some([0xD0, 0xB5]), // Ё, ё → е
+        _ => None,
+    }
+}
+
+/// Streams the canonical form of a (trimmed) name into `out`: ASCII and the basic Cyrillic
+/// letters a byte or two at a time, everything else (and any letter followed by a combining
+/// mark, U+0300–U+033F) by [`hash_name_chars`].
 fn hash_name(out: &mut Sink<'_>, name: &str) {
-    let mut chars = name.chars().peekable();
+    let b = name.as_bytes();
+    let mut i = 0;
     let mut space = false;
-    while let Some(mut c) = chars.next() {
-        if c.is_whitespace() {
-            space = true;
+    while let Some(&x) = b.get(i) {
+        let next = b.get(i + 1).copied();
+        if x < 0x80 {
+            // `char::is_whitespace` on ASCII.
+            if x.is_ascii_whitespace() || x == 0x0b {
+                space = true;
+            } else {
+                if space {
+                    out.push_small([b' ', 0], 1);
+                    space = false;
+                }
+                out.push_small([x.to_ascii_lowercase(), 0], 1);
+            }
+            i += 1;
             continue;
         }
-        if space {
+        if let Some(y) = next
+            && b.get(i + 2) != Some(&0xCC)
+            && let Some(l) = cyrillic_lower(x, y)
+        {
+            if space {
+                out.push_small([b' ', 0], 1);
+                space = false;
+            }
+            out.push_small(l, 2);
+            i += 2;
+            continue;
+        }
+        // One character (and a combining mark after it) the general way.
+        let rest = name.get(i..).unwrap_or_default();
+        let taken = hash_name_chars(out, rest, &mut space, true);
+        i += taken;
+    }
+}
+
+/// The general form of [`hash_name`] over `name`, with the pending-space flag `space`; if `one`,
+/// it stops after one character (with its combining mark). Returns the bytes consumed.
+fn hash_name_chars(out: &mut Sink<'_>, name: &str, space: &mut bool, one: bool) -> usize {
+    let mut chars = name.chars().peekable();
+    let mut consumed = 0;
+    while let Some(mut c) = chars.next() {
+        consumed += c.len_utf8();
+        if c.is_whitespace() {
+            *space = true;
+            if one {
+                break;
+            }
+            continue;
+        }
+        if *space {
             out.push_char(' ');
-            space = false;
+            *space = false;
         }
         // Decomposed Cyrillic: и + combining breve is й; е + combining diaeresis is ё (→ е).
         match (c, chars.peek()) {
             ('и', Some('\u{306}')) => {
                 chars.next();
+                consumed += 2;
                 c = 'й';
             }
             ('И', Some('\u{306}')) => {
                 chars.next();
+                consumed += 2;
                 c = 'Й';
             }
             ('е' | 'Е' | 'ё' | 'Ё', Some('\u{308}')) => {
                 chars.next();
+                consumed += 2;
             }
             _ => {}
         }
         push_lower(out, c);
+        if one {
+            break;
+        }
     }
+    consumed
 }
 
+#[cfg(test)]
 fn parse_sex(s: &str) -> Result<u8> {
-    match s.trim() {
+    parse_trimmed_sex(trim(s))
+}
+
+fn parse_trimmed_sex(s: &str) -> Result<u8> {
+    match s {
         "M" | "m" | "М" | "м" => Ok(b'M'),
         "F" | "f" | "Ж" | "ж" => Ok(b'F'),
         _ => Err(Error::InvalidArgument),
@@ -231,10 +321,15 @@ fn parse_sex(s: &str) -> Result<u8> {
 
 /// The 11 digits of a SNILS; spaces and hyphens are ignored. The control number (last two
 /// digits) is checked for numbers above 001-001-998.
+#[cfg(test)]
 fn parse_snils(s: &str) -> Result<[u8; 11]> {
+    parse_trimmed_snils(trim(s))
+}
+
+fn parse_trimmed_snils(s: &str) -> Result<[u8; 11]> {
     let mut d = [0u8; 11];
     let mut n = 0;
-    for &b in s.trim().as_bytes() {
+    for &b in s.as_bytes() {
         match b {
             b'0'..=b'9' => {
                 if n == d.len() {
@@ -303,8 +398,13 @@ fn days_in_month(y: u32, m: u32) -> u32 {
 /// A strict `YYYY-MM-DD` date, year 1900 or later, not after the UTC date of `now` plus one day
 /// (the portal's users live in time zones up to UTC+12, where "today" may already be tomorrow
 /// in UTC).
+#[cfg(test)]
 fn parse_birth_date(text: &str, now: u64) -> Result<[u8; 10]> {
-    let bytes = text.trim().as_bytes();
+    parse_trimmed_birth_date(trim(text), now)
+}
+
+fn parse_trimmed_birth_date(text: &str, now: u64) -> Result<[u8; 10]> {
+    let bytes = text.as_bytes();
     let shape = bytes.len() == 10
         && bytes
             .iter()
@@ -351,6 +451,55 @@ mod tests {
                 want.push(if l == 'ё' { 'е' } else { l });
             }
             assert_eq!(got, want.as_bytes(), "{c:?}");
+        }
+    }
+
+    /// The name hashing before its byte fast paths: one character at a time.
+    fn reference_name_digest(name: &str) -> [u8; 32] {
+        let mut h = Hasher::<Sha256>::new();
+        let mut out = Sink { h: &mut h, buf: [0; 64], len: 0 };
+        let mut space = false;
+        hash_name_chars(&mut out, name, &mut space, false);
+        out.flush();
+        h.finalize()
+    }
+
+    fn name_digest(name: &str) -> [u8; 32] {
+        let mut h = Hasher::<Sha256>::new();
+        let mut out = Sink { h: &mut h, buf: [0; 64], len: 0 };
+        hash_name(&mut out, name);
+        out.flush();
+        h.finalize()
+    }
+
+    /// The byte fast paths give the character-at-a-time result on random names built from
+    /// ASCII, every Cyrillic letter of U+0400–U+045F, combining marks, Unicode spaces, Greek,
+    /// Turkish İ (two-character lower case) and more, and on every two-character string of
+    /// interesting characters.
+    #[test]
+    fn fast_name_path_agrees_with_the_char_path() {
+        let mut pool: std::vec::Vec<char> = (0x400..0x460).filter_map(char::from_u32).collect();
+        pool.extend(
+            "AZaz09 -'.\t\n\u{b}\u{c}\r\u{85}\u{a0}\u{2003}\u{3000}\u{306}\u{308}\u{301}İΣσßÆǅ\u{d7ff}😀"
+                .chars(),
+        );
+        for a in &pool {
+            let one = std::string::String::from(*a);
+            assert_eq!(trim(&one), one.trim());
+            for b in &pool {
+                let s: std::string::String = [*a, *b].iter().collect();
+                assert_eq!(name_digest(&s), reference_name_digest(&s), "{s:?}");
+            }
+        }
+        let mut x = 7u64;
+        for _ in 0..20_000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let len = (x >> 59) as usize;
+            let s: std::string::String = (0..len)
+                .map(|k| pool[((x >> (k * 2 % 50)) as usize ^ k.wrapping_mul(31)) % pool.len()])
+                .collect();
+            assert_eq!(name_digest(&s), reference_name_digest(&s), "{s:?}");
+            assert_eq!(trim(&s), s.trim(), "{s:?}");
         }
     }
 

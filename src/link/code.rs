@@ -15,6 +15,8 @@
 //! (It also catches swaps across one symbol, since α² ≠ 1, and "twin" errors aa → bb.)
 //! Only the 32 symbols of the alphabet are needed, unlike Crockford's own mod-37 check.
 
+use zeroize::Zeroize;
+
 use crate::error::{Error, Result};
 
 /// Symbols in a code, the check symbol included.
@@ -142,6 +144,50 @@ fn is_separator(c: char) -> bool {
 /// [`Error::Mistyped`] for a character outside the alphabet, a length other than 25 symbols,
 /// or a failed check symbol.
 pub(crate) fn read_symbols(text: &str) -> Result<[u8; SYMBOLS]> {
+    if text.is_ascii() { read_ascii_symbols(text.as_bytes()) } else { read_symbol_chars(text) }
+}
+
+/// A separator in [`ASCII_CLASSES`].
+const SEPARATOR: u8 = 0x40;
+
+/// [`ASCII_VALUES`] with the ASCII separators (white space and `-`) marked [`SEPARATOR`].
+const ASCII_CLASSES: [u8; 128] = {
+    let mut t = ASCII_VALUES;
+    let seps = b"-\t\n\x0b\x0c\r ";
+    let mut i = 0;
+    while i < seps.len() {
+        t[seps[i] as usize] = SEPARATOR;
+        i += 1;
+    }
+    t
+};
+
+/// [`read_symbols`] for ASCII text: one table look-up per byte and no branch on its result
+/// (the symbols are secret; which positions hold separators is not).
+fn read_ascii_symbols(bytes: &[u8]) -> Result<[u8; SYMBOLS]> {
+    // Slot SYMBOLS absorbs the writes past the 25th symbol (that text is rejected anyway).
+    let mut v = [0u8; SYMBOLS + 1];
+    let mut n = 0usize;
+    let mut bad = 0u8;
+    for &b in bytes {
+        let c = ASCII_CLASSES[usize::from(b & 0x7f)];
+        bad |= u8::from(c == NOT_A_SYMBOL);
+        // A separator is written too, but then overwritten by the next symbol (or rejected).
+        v[n.min(SYMBOLS)] = c;
+        n += usize::from(c < 32);
+    }
+    let mut out = [0u8; SYMBOLS];
+    out.copy_from_slice(&v[..SYMBOLS]);
+    v.zeroize();
+    if bad != 0 || n != SYMBOLS || weighted_sum(&out) != 0 {
+        out.zeroize();
+        return Err(Error::Mistyped);
+    }
+    Ok(out)
+}
+
+/// [`read_symbols`] a character at a time (Cyrillic look-alikes, Unicode dashes and spaces).
+fn read_symbol_chars(text: &str) -> Result<[u8; SYMBOLS]> {
     let mut v = [0u8; SYMBOLS];
     let mut n = 0;
     for c in text.chars() {
@@ -263,6 +309,34 @@ mod tests {
         assert_eq!(symbol_value('Ж'), None);
         assert_eq!(symbol_value('С'), Some(12));
         assert_eq!(symbol_value('р'), Some(22));
+    }
+
+    /// The ASCII path gives what the character path gives, on valid codes, codes with typing
+    /// errors, separators anywhere, and every ASCII character at every position.
+    #[test]
+    fn ascii_path_agrees_with_the_char_path() {
+        let shown = display(&split(0x0012_3456_789A_BCDE_F012_3456_789A_BCDE & ((1 << 120) - 1)));
+        let code = std::string::String::from_utf8(shown.to_vec()).unwrap();
+        let same = |t: &str| assert_eq!(read_ascii_symbols(t.as_bytes()), read_symbol_chars(t), "{t:?}");
+        same(&code);
+        same(&code.to_lowercase());
+        same(&code.replace('-', ""));
+        same(&std::format!(" \t{}\n", code.replace('-', " - ")));
+        same(&std::format!("{code}0"));
+        same(&code[1..]);
+        same("");
+        same("-----");
+        for at in 0..code.len() {
+            for b in 0u8..128 {
+                let mut t = code.clone().into_bytes();
+                t[at] = b;
+                let t = std::string::String::from_utf8(t).unwrap();
+                same(&t);
+                let mut longer = code.clone();
+                longer.insert(at, b as char);
+                same(&longer);
+            }
+        }
     }
 
     #[test]
