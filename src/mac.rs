@@ -294,10 +294,12 @@ impl<A: Algorithm> HmacKey<A> {
     #[must_use]
     pub fn mac(&self, parts: &[&[u8]]) -> A::Output {
         if let Some(mut block) = Self::short_block(parts) {
-            self.mac_blocks(core::slice::from_mut(&mut block));
+            self.mac_block(&mut block);
             let mut out = A::ZERO_OUT;
             out.as_mut().copy_from_slice(&block.as_ref()[..A::OUT]);
-            block.as_mut().zeroize();
+            // Only the digest is secret: the rest of the block is the public padding (the
+            // message and the inner digest were overwritten by `mac_blocks`).
+            block.as_mut()[..A::OUT].zeroize();
             return out;
         }
         let mut h = self.start();
@@ -403,6 +405,22 @@ impl<A: Algorithm> HmacKey<A> {
                 s.zeroize();
             }
         }
+    }
+
+    /// One block of [`HmacKey::mac_blocks`] without the lanes: `block` holds a message padded
+    /// with [`HmacKey::pad_short`] and receives its MAC in `block[..OUT]`.
+    #[inline]
+    fn mac_block(&self, block: &mut A::Block) {
+        let mut s = self.inner;
+        A::compress(&mut s, block);
+        let b = block.as_mut();
+        A::write_digest(&s, &mut b[..A::OUT]);
+        b[A::OUT..].fill(0);
+        Self::pad_short(b, A::OUT);
+        s = self.outer;
+        A::compress(&mut s, block);
+        A::write_digest(&s, &mut block.as_mut()[..A::OUT]);
+        s.zeroize();
     }
 
     /// Replaces the digest in `block[..OUT]` by its HMAC: exactly two compressions.

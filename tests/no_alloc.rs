@@ -143,6 +143,8 @@ fn totp_hotp_base32_uri_qr() {
         Ok(0)
     );
     let h = none("totp::hotp_code", || totp::hotp_code(&secret, Algorithm::Sha1, 6, 3)).unwrap();
+    let k = none("totp::HotpKey::new", || totp::HotpKey::new(&secret, Algorithm::Sha1)).unwrap();
+    assert_eq!(none("HotpKey::code", || k.code(6, 3)).unwrap().as_str(), h.as_str());
     let mut hs = [0u8; STATE_BYTES];
     let r = none("totp::hotp_verify", || {
         totp::hotp_verify(&ctx, &secret, Algorithm::Sha1, 6, h.as_str(), NOW, &mut hs)

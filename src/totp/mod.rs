@@ -34,7 +34,7 @@ pub mod qr;
 pub mod time;
 pub mod uri;
 
-pub use hotp::{code as hotp_code, verify as hotp_verify};
+pub use hotp::{HotpKey, code as hotp_code, verify as hotp_verify};
 pub use time::{code as totp_code, verify as totp_verify};
 
 /// Smallest secret accepted by code, verify and URI functions (80 bits; see the module docs).
@@ -214,7 +214,7 @@ fn hotp_values<A: crate::mac::Algorithm>(key: &HmacKey<A>, first: u64, digits: u
     key.mac_blocks(blocks);
     for (o, b) in out.iter_mut().zip(blocks.iter_mut()) {
         *o = truncate(&b.as_ref()[..A::OUT]) % POW10[digits as usize];
-        b.as_mut().zeroize();
+        b.as_mut()[..A::OUT].zeroize(); // the rest of the block is public padding
     }
 }
 
@@ -233,11 +233,20 @@ impl Keyed {
         }
     }
 
-    /// HOTP value of `counter` (RFC 4226 §5.3), reduced to `digits` (6–8) digits.
+    /// HOTP value of `counter` (RFC 4226 §5.3), reduced to `digits` (6–8) digits: one MAC on
+    /// the short path (two compressions), without the batch buffers of [`Keyed::values`].
     pub(crate) fn value(&self, counter: u64, digits: u32) -> u32 {
-        let mut v = [0u32; 1];
-        self.values(counter, digits, &mut v);
-        v[0]
+        fn one<A: crate::mac::Algorithm>(key: &HmacKey<A>, counter: u64, digits: u32) -> u32 {
+            let mut mac = key.mac(&[&counter.to_be_bytes()]);
+            let v = truncate(mac.as_ref()) % POW10[digits as usize];
+            mac.as_mut().zeroize();
+            v
+        }
+        match self {
+            Self::Sha1(k) => one(k, counter, digits),
+            Self::Sha256(k) => one(k, counter, digits),
+            Self::Sha512(k) => one(k, counter, digits),
+        }
     }
 
     /// HOTP values of the counters `first, first + 1, …` (wrapping), one per slot of `out`
