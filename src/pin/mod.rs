@@ -157,19 +157,10 @@ pub fn verify(
     now: u64,
     state: &mut [u8; STATE_BYTES],
 ) -> Result<()> {
-    let mut s = State::decode(state, Kind::Pin)?;
-    let r = (|| {
-        let parsed = admit(ctx, pin, stored, &s, now)?;
-        lockout::record_failure(&mut s, ctx.policy(), now);
-        if matches(ctx, account_id, pin, &parsed)? {
-            lockout::record_success(&mut s);
-            Ok(())
-        } else {
-            Err(Error::Wrong)
-        }
-    })();
-    *state = s.encode();
-    r
+    // The two phases on one blob: the same checks, the failure counted before PBKDF2, and the
+    // pending-attempt credit added and consumed again, so the blob is exactly the two-phase one.
+    verify_begin(ctx, account_id, pin, stored, now, state)?;
+    verify_finish(ctx, account_id, pin, stored, now, state)
 }
 
 /// Phase 1 of a two-phase verification: checks the lock, the stored string and the PIN's
