@@ -154,27 +154,25 @@ pub(crate) fn check_secret(secret: &[u8]) -> Result<()> {
 /// zeroized on drop.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Code {
+    /// The value's eight decimal digits; the code is the last `len` of them.
     digits: [u8; MAX_DIGITS],
     len: u8,
 }
 
 impl Code {
-    #[allow(clippy::cast_possible_truncation)] // digits ≤ 8, v % 10 < 10
+    /// The last `digits` (6–8) decimal digits of `value` as ASCII (all eight positions are
+    /// computed, see [`ascii8`]).
+    #[allow(clippy::cast_possible_truncation)] // digits ≤ 8
     fn new(value: u32, digits: u32) -> Self {
-        let mut c = Self { digits: [b'0'; MAX_DIGITS], len: digits as u8 };
-        let mut v = value;
-        for d in c.digits[..digits as usize].iter_mut().rev() {
-            *d = b'0' + (v % 10) as u8;
-            v /= 10;
-        }
-        c
+        Self { digits: ascii8(value), len: digits as u8 }
     }
 
     /// The digits, e.g. `"094287"`.
     #[must_use]
     pub fn as_str(&self) -> &str {
-        // Only ASCII digits are ever stored.
-        core::str::from_utf8(&self.digits[..usize::from(self.len)]).unwrap_or("")
+        // Only ASCII digits are ever stored; len is 6–8.
+        let start = MAX_DIGITS.saturating_sub(usize::from(self.len));
+        core::str::from_utf8(&self.digits[start..]).unwrap_or("")
     }
 }
 
@@ -197,7 +195,29 @@ pub(crate) enum Keyed {
     Sha512(HmacKey<Sha512>),
 }
 
-const POW10: [u32; 9] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000];
+/// The last eight decimal digits of `v` as ASCII, most significant first. Each digit is
+/// computed on its own (`v / 10^k % 10`; constant divisors, so multiplications), so the eight
+/// computations run in parallel instead of as one chain of divisions; no branch or table
+/// depends on the (secret) value.
+#[allow(clippy::cast_possible_truncation)] // each digit < 10
+fn ascii8(v: u32) -> [u8; 8] {
+    const POW: [u32; 8] = [10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
+    let mut out = [0u8; 8];
+    for (o, p) in out.iter_mut().zip(POW) {
+        *o = b'0' + (v / p % 10) as u8;
+    }
+    out
+}
+
+/// `v mod 10^digits` for `digits` 6–8 (the divisor is a constant in each arm, so no
+/// division instruction; `digits` is public).
+fn reduce(v: u32, digits: u32) -> u32 {
+    match digits {
+        6 => v % 1_000_000,
+        7 => v % 10_000_000,
+        _ => v % 100_000_000,
+    }
+}
 
 /// How many candidate counters are computed together (see [`HmacKey::mac_blocks`]).
 pub(crate) const BATCH: usize = 8;
@@ -213,7 +233,7 @@ fn hotp_values<A: crate::mac::Algorithm>(key: &HmacKey<A>, first: u64, digits: u
     }
     key.mac_blocks(blocks);
     for (o, b) in out.iter_mut().zip(blocks.iter_mut()) {
-        *o = truncate(&b.as_ref()[..A::OUT]) % POW10[digits as usize];
+        *o = reduce(truncate(&b.as_ref()[..A::OUT]), digits);
         b.as_mut()[..A::OUT].zeroize(); // the rest of the block is public padding
     }
 }
@@ -235,17 +255,26 @@ impl Keyed {
 
     /// HOTP value of `counter` (RFC 4226 §5.3), reduced to `digits` (6–8) digits: one MAC on
     /// the short path (two compressions), without the batch buffers of [`Keyed::values`].
-    pub(crate) fn value(&self, counter: u64, digits: u32) -> u32 {
-        fn one<A: crate::mac::Algorithm>(key: &HmacKey<A>, counter: u64, digits: u32) -> u32 {
-            let mut mac = key.mac(&[&counter.to_be_bytes()]);
-            let v = truncate(mac.as_ref()) % POW10[digits as usize];
-            mac.as_mut().zeroize();
+    /// The 31-bit dynamic truncation (RFC 4226 §5.3) of the HMAC of `counter`: one MAC
+    /// on the short path (two compressions), without the batch buffers of [`Keyed::values`].
+    fn truncated(&self, counter: u64) -> u32 {
+        fn one<A: crate::mac::Algorithm>(key: &HmacKey<A>, counter: u64) -> u32 {
+            let mut block = A::ZERO_BLOCK;
+            block.as_mut()[..8].copy_from_slice(&counter.to_be_bytes());
+            HmacKey::<A>::pad_short(block.as_mut(), 8);
+            let mut st = A::IV;
+            key.mac_short(&mut block, &mut st);
+            // RFC 4226 §5.3 read from the state words (the digest is never written out).
+            let off = (A::digest_u32_at(&st, A::OUT - 4) & 0x0f) as usize;
+            let v = A::digest_u32_at(&st, off) & 0x7fff_ffff;
+            st.zeroize();
+            block.as_mut()[..A::OUT].zeroize(); // the inner digest; the rest is public padding
             v
         }
         match self {
-            Self::Sha1(k) => one(k, counter, digits),
-            Self::Sha256(k) => one(k, counter, digits),
-            Self::Sha512(k) => one(k, counter, digits),
+            Self::Sha1(k) => one(k, counter),
+            Self::Sha256(k) => one(k, counter),
+            Self::Sha512(k) => one(k, counter),
         }
     }
 
@@ -260,7 +289,8 @@ impl Keyed {
     }
 
     pub(crate) fn code(&self, counter: u64, digits: u32) -> Code {
-        let mut v = self.value(counter, digits);
+        // Code::new keeps the last `digits` decimal digits: no reduction needed here.
+        let mut v = self.truncated(counter);
         let c = Code::new(v, digits);
         v.zeroize();
         c
@@ -402,6 +432,29 @@ mod tests {
         assert_eq!(c.as_str(), "004287");
         assert_eq!(std::format!("{c:?}"), "Code(6 digits)");
         assert_eq!(Code::new(99_999_999, 8).as_str(), "99999999");
+        assert_eq!(Code::new(u32::MAX, 6).as_str(), "967295", "the last digits of any value");
+        assert_eq!(Code::new(1_000_000, 7).as_str(), "1000000");
+    }
+
+    /// `ascii8` against `format!` on every value below 10^6 and on values of every magnitude;
+    /// `reduce` against `%`.
+    #[test]
+    fn ascii8_is_decimal_formatting() {
+        let check = |v: u32| {
+            let want = std::format!("{:08}", v % 100_000_000);
+            assert_eq!(&ascii8(v), want.as_bytes(), "{v}");
+        };
+        (0..1_000_000).for_each(check);
+        (0..u32::MAX).step_by(9_973).for_each(check);
+        for k in 0..10 {
+            let p = 10u32.pow(k);
+            [p - 1, p, p + 1, u32::MAX, u32::MAX - p].into_iter().for_each(check);
+        }
+        for d in 6..=8u32 {
+            for v in [0, 1, 999_999, 1_000_000, 99_999_999, 100_000_000, u32::MAX] {
+                assert_eq!(reduce(v, d), v % 10u32.pow(d));
+            }
+        }
     }
 
     #[test]
