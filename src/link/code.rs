@@ -62,20 +62,70 @@ pub(crate) const WEIGHTS: [u8; 31] = {
     w
 };
 
-/// Σ wᵢ·sᵢ over the given symbol values.
+/// Σ wᵢ·sᵢ over the given symbol values, by Horner's rule: the definition that the tests
+/// check [`syndrome`] against (the code paths use [`syndrome`]).
+#[cfg(test)]
 pub(crate) fn weighted_sum(values: &[u8]) -> u8 {
-    // Horner: Σ αⁱ·sᵢ = s₀ + α·(s₁ + α·(s₂ + …)); multiplying by α = x is a shift and a
-    // branch-free reduction.
+    // Σ αⁱ·sᵢ = s₀ + α·(s₁ + α·(s₂ + …)); multiplying by α = x is a shift and a reduction.
     values.iter().rev().fold(0, |acc, &s| {
         let t = acc << 1;
         (t ^ (POLY & 0u8.wrapping_sub(t >> 5))) ^ s
     })
 }
 
-/// The check symbol's value for 24 data values: c with Σ wᵢ·sᵢ + w₂₄·c = 0, i.e.
-/// c = (Σᵢ₌₀²³ wᵢ·sᵢ)·α⁻²⁴ = (…)·α⁷.
-pub(crate) fn check_value(data: &[u8; DATA_SYMBOLS]) -> u8 {
-    gf_mul(weighted_sum(data), WEIGHTS[31 - DATA_SYMBOLS])
+/// The 25 symbol values as one 125-bit number, symbol 0 in the most significant 5 bits
+/// (the check symbol in the least significant). Five groups of five symbols are packed
+/// independently and then joined, so that the shifts do not form one chain of 25.
+pub(crate) fn pack(values: &[u8; SYMBOLS]) -> u128 {
+    let group = |g: &[u8]| g.iter().fold(0u32, |a, &s| (a << 5) | u32::from(s & 31));
+    let mut v = 0u128;
+    for g in values.chunks_exact(GROUP) {
+        v = (v << 25) | u128::from(group(g));
+    }
+    v
+}
+
+/// `MASKS[k]` selects the bits of a [`pack`]ed code that contribute to bit k of Σ wᵢ·sᵢ.
+/// GF(32) multiplication is linear over GF(2): bit j of symbol i (the coefficient of xʲ)
+/// contributes αⁱ⁺ʲ, so that bit is in `MASKS[k]` when bit k of αⁱ⁺ʲ is 1.
+const MASKS: [u128; 5] = {
+    let mut m = [0u128; 5];
+    let mut i = 0;
+    while i < SYMBOLS {
+        let mut j = 0;
+        while j < 5 {
+            let e = WEIGHTS[i + j];
+            let bit = 5 * (SYMBOLS - 1 - i) + j;
+            let mut k = 0;
+            while k < 5 {
+                if (e >> k) & 1 == 1 {
+                    m[k] |= 1 << bit;
+                }
+                k += 1;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    m
+};
+
+/// Σ wᵢ·sᵢ of a [`pack`]ed code (0 for a valid one): five parities of masked bits,
+/// independent of each other, instead of a chain of 25 multiply-and-add steps. No branch or
+/// table look-up depends on the (secret) symbols.
+#[allow(clippy::cast_possible_truncation)] // a parity is 0 or 1
+pub(crate) fn syndrome(packed: u128) -> u8 {
+    let mut s = 0u8;
+    for (k, m) in MASKS.iter().enumerate() {
+        s |= (((packed & m).count_ones() & 1) as u8) << k;
+    }
+    s
+}
+
+/// The check symbol's value for 120 bits of data (24 symbols): c with Σ wᵢ·sᵢ + w₂₄·c = 0,
+/// i.e. c = (Σᵢ₌₀²³ wᵢ·sᵢ)·α⁻²⁴ = (…)·α⁷.
+pub(crate) fn check_value(data: u128) -> u8 {
+    gf_mul(syndrome(data << 5), WEIGHTS[31 - DATA_SYMBOLS])
 }
 
 /// The value of one typed character, or `None` if it is not a code symbol. Accepts the
@@ -138,13 +188,25 @@ fn is_separator(c: char) -> bool {
     c.is_whitespace() || matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}')
 }
 
-/// Reads the 25 symbol values of a typed code.
+/// Reads a typed code: its 25 symbols [`pack`]ed (the check symbol in the low 5 bits).
 ///
 /// # Errors
 /// [`Error::Mistyped`] for a character outside the alphabet, a length other than 25 symbols,
 /// or a failed check symbol.
-pub(crate) fn read_symbols(text: &str) -> Result<[u8; SYMBOLS]> {
+pub(crate) fn read_symbols(text: &str) -> Result<u128> {
     if text.is_ascii() { read_ascii_symbols(text.as_bytes()) } else { read_symbol_chars(text) }
+}
+
+/// The packed symbols if their check symbol holds.
+fn checked(mut values: [u8; SYMBOLS]) -> Result<u128> {
+    let mut packed = pack(&values);
+    values.zeroize();
+    if syndrome(packed) == 0 {
+        Ok(packed)
+    } else {
+        packed.zeroize();
+        Err(Error::Mistyped)
+    }
 }
 
 /// A separator in [`ASCII_CLASSES`].
@@ -164,7 +226,7 @@ const ASCII_CLASSES: [u8; 128] = {
 
 /// [`read_symbols`] for ASCII text: one table look-up per byte and no branch on its result
 /// (the symbols are secret; which positions hold separators is not).
-fn read_ascii_symbols(bytes: &[u8]) -> Result<[u8; SYMBOLS]> {
+fn read_ascii_symbols(bytes: &[u8]) -> Result<u128> {
     // Slot SYMBOLS absorbs the writes past the 25th symbol (that text is rejected anyway).
     let mut v = [0u8; SYMBOLS + 1];
     let mut n = 0usize;
@@ -179,15 +241,15 @@ fn read_ascii_symbols(bytes: &[u8]) -> Result<[u8; SYMBOLS]> {
     let mut out = [0u8; SYMBOLS];
     out.copy_from_slice(&v[..SYMBOLS]);
     v.zeroize();
-    if bad != 0 || n != SYMBOLS || weighted_sum(&out) != 0 {
+    if bad != 0 || n != SYMBOLS {
         out.zeroize();
         return Err(Error::Mistyped);
     }
-    Ok(out)
+    checked(out)
 }
 
 /// [`read_symbols`] a character at a time (Cyrillic look-alikes, Unicode dashes and spaces).
-fn read_symbol_chars(text: &str) -> Result<[u8; SYMBOLS]> {
+fn read_symbol_chars(text: &str) -> Result<u128> {
     let mut v = [0u8; SYMBOLS];
     let mut n = 0;
     for c in text.chars() {
@@ -201,29 +263,22 @@ fn read_symbol_chars(text: &str) -> Result<[u8; SYMBOLS]> {
         v[n] = s;
         n += 1;
     }
-    if n != SYMBOLS || weighted_sum(&v) != 0 {
+    if n != SYMBOLS {
+        v.zeroize();
         return Err(Error::Mistyped);
     }
-    Ok(v)
+    checked(v)
 }
 
-/// The 24 data values of a 120-bit number (most significant 5 bits first).
-pub(crate) fn split(bits: u128) -> [u8; DATA_SYMBOLS] {
-    core::array::from_fn(|j| ((bits >> (5 * (DATA_SYMBOLS - 1 - j))) & 31) as u8)
-}
-
-/// The 120-bit number of 24 data values.
-pub(crate) fn join(values: &[u8]) -> u128 {
-    values[..DATA_SYMBOLS].iter().fold(0u128, |acc, &s| (acc << 5) | u128::from(s))
-}
-
-/// The display form of 24 data values plus their check symbol.
-pub(crate) fn display(data: &[u8; DATA_SYMBOLS]) -> [u8; DISPLAY_LEN] {
-    let check = check_value(data);
+/// The display form of 120 bits of data (24 symbols, most significant first) plus their
+/// check symbol.
+#[allow(clippy::cast_possible_truncation)] // masked to 5 bits
+pub(crate) fn display(data: u128) -> [u8; DISPLAY_LEN] {
+    let all = (data << 5) | u128::from(check_value(data));
     let mut out = [b'-'; DISPLAY_LEN];
     for i in 0..SYMBOLS {
-        let v = if i < DATA_SYMBOLS { data[i] } else { check };
-        out[i + i / GROUP] = ALPHABET[v as usize];
+        let v = (all >> (5 * (SYMBOLS - 1 - i))) as usize & 31;
+        out[i + i / GROUP] = ALPHABET[v];
     }
     out
 }
@@ -251,6 +306,30 @@ mod tests {
             }
         }
         assert_eq!(gf_mul(WEIGHTS[24], WEIGHTS[7]), 1);
+    }
+
+    /// `syndrome(pack(v))` is Σ wᵢ·sᵢ (by Horner's rule, itself checked against the definition
+    /// below): for every value at every position, and for random codes.
+    #[test]
+    fn syndrome_is_the_weighted_sum() {
+        for i in 0..SYMBOLS {
+            for s in 0..32u8 {
+                let mut v = [0u8; SYMBOLS];
+                v[i] = s;
+                assert_eq!(syndrome(pack(&v)), weighted_sum(&v), "{i} {s}");
+                assert_eq!(syndrome(pack(&v)), gf_mul(WEIGHTS[i], s), "{i} {s}");
+            }
+        }
+        let mut x = 99u32;
+        for _ in 0..20_000 {
+            let v: [u8; SYMBOLS] = core::array::from_fn(|_| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                (x >> 16) as u8 & 31
+            });
+            assert_eq!(syndrome(pack(&v)), weighted_sum(&v));
+            let data = pack(&v) >> 5;
+            assert_eq!(syndrome((data << 5) | u128::from(check_value(data))), 0);
+        }
     }
 
     /// Horner's form of the weighted sum agrees with the definition Σ wᵢ·sᵢ.
@@ -315,7 +394,7 @@ mod tests {
     /// errors, separators anywhere, and every ASCII character at every position.
     #[test]
     fn ascii_path_agrees_with_the_char_path() {
-        let shown = display(&split(0x0012_3456_789A_BCDE_F012_3456_789A_BCDE & ((1 << 120) - 1)));
+        let shown = display(0x0012_3456_789A_BCDE_F012_3456_789A_BCDE & ((1 << 120) - 1));
         let code = std::string::String::from_utf8(shown.to_vec()).unwrap();
         let same = |t: &str| assert_eq!(read_ascii_symbols(t.as_bytes()), read_symbol_chars(t), "{t:?}");
         same(&code);
@@ -340,12 +419,12 @@ mod tests {
     }
 
     #[test]
-    fn split_join_round_trip() {
+    fn display_read_round_trip() {
         let x: u128 = 0x00AB_CDEF_0123_4567_89AB_CDEF_0123_4567 & ((1 << 120) - 1);
-        assert_eq!(join(&split(x)), x);
-        let d = split(x);
-        let shown = display(&d);
+        let shown = display(x);
+        assert_eq!(&shown[..6], b"NF6YY-"); // the first 25 bits, by hand (Python)
         let v = read_symbols(core::str::from_utf8(&shown).unwrap()).unwrap();
-        assert_eq!(v[..24], d);
+        assert_eq!(v >> 5, x);
+        assert_eq!(v & 31, u128::from(check_value(x)));
     }
 }

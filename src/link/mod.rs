@@ -132,9 +132,7 @@ fn head(key_id: u8, record_id: u64, minutes: u32, random: u16) -> [u8; 10] {
 // The casts below take fields out of a 120-bit number after masking them to their width.
 #[allow(clippy::cast_possible_truncation)]
 fn decode(text: &str) -> Result<Decoded> {
-    let mut sym = code::read_symbols(text)?;
-    let mut bits = code::join(&sym);
-    sym.zeroize();
+    let mut bits = code::read_symbols(text)? >> 5; // the 120 data bits
     let b = bits.to_be_bytes(); // 16 bytes; the 120 bits are the last 15
     bits.zeroize();
     let mut d = Decoded { head: [0; 10], tag: [0; TAG_BYTES], key_id: b[1] >> 4, record_id: 0, minutes: 0 };
@@ -164,10 +162,8 @@ fn tag(
 
 fn display(head: &[u8; 10], tag: [u8; TAG_BYTES]) -> LinkCode {
     let mut bits = head.iter().chain(&tag).fold(0u128, |a, &x| (a << 8) | u128::from(x));
-    let mut data = code::split(bits);
+    let text = code::display(bits);
     bits.zeroize();
-    let text = code::display(&data);
-    data.zeroize();
     LinkCode { text }
 }
 
