@@ -372,8 +372,23 @@ impl<A: Algorithm> HmacKey<A> {
     /// interleaved as in [`HmacKey::mac_blocks`] when both messages take the short path.
     #[must_use]
     pub fn mac_pair(a: (&Self, &[&[u8]]), b: (&Self, &[&[u8]])) -> (A::Output, A::Output) {
+        let (mut ox, mut oy) = (A::ZERO_OUT, A::ZERO_OUT);
+        Self::mac_pair_into(a, b, &mut ox, &mut oy);
+        (ox, oy)
+    }
+
+    /// [`HmacKey::mac_pair`] writing the MACs into `out_a` and `out_b`: the digests are
+    /// stored once, where the caller reads them, instead of being returned and copied.
+    pub fn mac_pair_into(
+        a: (&Self, &[&[u8]]),
+        b: (&Self, &[&[u8]]),
+        out_a: &mut A::Output,
+        out_b: &mut A::Output,
+    ) {
         let (Some(mut x), Some(mut y)) = (Self::short_block(a.1), Self::short_block(b.1)) else {
-            return (a.0.mac(a.1), b.0.mac(b.1));
+            *out_a = a.0.mac(a.1);
+            *out_b = b.0.mac(b.1);
+            return;
         };
         let (mut sx, mut sy) = (a.0.inner, b.0.inner);
         A::compress(&mut sx, &x);
@@ -388,14 +403,12 @@ impl<A: Algorithm> HmacKey<A> {
         sy = b.0.outer;
         A::compress(&mut sx, &x);
         A::compress(&mut sy, &y);
-        let (mut ox, mut oy) = (A::ZERO_OUT, A::ZERO_OUT);
-        A::write_digest(&sx, ox.as_mut());
-        A::write_digest(&sy, oy.as_mut());
+        A::write_digest(&sx, out_a.as_mut());
+        A::write_digest(&sy, out_b.as_mut());
         sx.zeroize();
         sy.zeroize();
         x.as_mut().zeroize();
         y.as_mut().zeroize();
-        (ox, oy)
     }
 
     /// Pads a message of `len` bytes at the start of `block` (the rest must be zeros) as the

@@ -45,7 +45,7 @@ use crate::lockout;
 use crate::mac::{self, HmacKey, Sha256};
 use crate::policy::Policy;
 use crate::rng::{self, CryptoRng};
-use crate::state::{Kind, PAYLOAD_BYTES, STATE_BYTES, State};
+use crate::state::{Kind, PAYLOAD_AT, PAYLOAD_BYTES, STATE_BYTES, State};
 
 /// Longest code, in digits (`OTP_DIGITS` ranges over 4–8).
 pub const MAX_DIGITS: usize = 8;
@@ -190,10 +190,18 @@ impl Payload {
         Ok(p)
     }
 
+    #[cfg(test)]
     fn encode(&self) -> [u8; PAYLOAD_BYTES] {
         let mut b = [0u8; PAYLOAD_BYTES];
+        self.encode_into(&mut b);
+        b
+    }
+
+    /// Writes the payload into `b` (`PAYLOAD_BYTES` long: the payload part of a state blob).
+    fn encode_into(&self, b: &mut [u8]) {
+        b.fill(0);
         if self.digits == 0 {
-            return b;
+            return;
         }
         b[P_DIGITS] = self.digits;
         b[P_FLAGS] =
@@ -215,7 +223,6 @@ impl Payload {
                 b[at + 1] = (age >> 4) as u8;
             }
         }
-        b
     }
 
     fn none() -> Self {
@@ -263,20 +270,24 @@ fn tag(key: &HmacKey<Sha256>, issued_at: u64, code: &[u8], purpose: &str) -> [u8
     key.mac(&[&issued_at.to_le_bytes(), &len, code, purpose.as_bytes()])
 }
 
-/// [`tag`] for two (key, issue time) pairs, computed together.
+/// [`tag`] for two (key, issue time) pairs, computed together, into `out`.
 fn tag_pair(
     a: (&HmacKey<Sha256>, u64),
     b: (&HmacKey<Sha256>, u64),
     code: &[u8],
     purpose: &str,
-) -> ([u8; 32], [u8; 32]) {
+    out_a: &mut [u8; 32],
+    out_b: &mut [u8; 32],
+) {
     #[allow(clippy::cast_possible_truncation)] // at most MAX_DIGITS
     let len = [code.len() as u8];
     let (ta, tb) = (a.1.to_le_bytes(), b.1.to_le_bytes());
-    HmacKey::mac_pair(
+    HmacKey::mac_pair_into(
         (a.0, &[&ta, &len, code, purpose.as_bytes()]),
         (b.0, &[&tb, &len, code, purpose.as_bytes()]),
-    )
+        out_a,
+        out_b,
+    );
 }
 
 fn check_purpose(purpose: &str) -> Result<()> {
@@ -310,8 +321,8 @@ pub fn issue_with_rng<R: CryptoRng + ?Sized>(
     let mut s = State::decode(state, Kind::Otp)?;
     let mut p = Payload::decode(&s.payload)?;
     let r = issue_inner(ctx, purpose, now, &mut s, &mut p, rng);
-    s.payload = p.encode();
-    *state = s.encode();
+    s.encode_header(state);
+    p.encode_into(&mut state[PAYLOAD_AT..]);
     r
 }
 
@@ -411,8 +422,8 @@ pub fn verify(
     let mut s = State::decode(state, Kind::Otp)?;
     let mut p = Payload::decode(&s.payload)?;
     let r = verify_inner(ctx, purpose, code, now, &mut s, &mut p);
-    s.payload = p.encode();
-    *state = s.encode();
+    s.encode_header(state);
+    p.encode_into(&mut state[PAYLOAD_AT..]);
     r
 }
 
@@ -458,7 +469,8 @@ fn judge(ctx: &Context, purpose: &str, code: &[u8], now: u64, s: &mut State, p: 
     let (current, previous) = if let Some(k) = prev_key {
         // Both tags at once: their compressions overlap.
         let prev_at = p.issued_at.saturating_sub(p.prev_age.into());
-        let (mut t, mut tp) = tag_pair((key, p.issued_at), (k, prev_at), code, purpose);
+        let (mut t, mut tp) = ([0u8; 32], [0u8; 32]);
+        tag_pair((key, p.issued_at), (k, prev_at), code, purpose, &mut t, &mut tp);
         let r = (mac::ct_eq(&t[..TAG_BYTES], &p.tag), mac::ct_eq(&tp[..PREV_TAG_BYTES], &p.prev_tag));
         t.zeroize();
         tp.zeroize();

@@ -30,7 +30,7 @@ pub const STATE_BYTES: usize = 64;
 pub const VERSION: u8 = 1;
 /// Bytes of a blob that belong to the flow.
 pub const PAYLOAD_BYTES: usize = 40;
-const PAYLOAD_AT: usize = STATE_BYTES - PAYLOAD_BYTES;
+pub(crate) const PAYLOAD_AT: usize = STATE_BYTES - PAYLOAD_BYTES;
 
 /// Which flow a state blob belongs to. The values are stored and never reused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -141,13 +141,22 @@ impl State {
     #[must_use]
     pub fn encode(&self) -> [u8; STATE_BYTES] {
         let mut b = [0u8; STATE_BYTES];
+        self.encode_header(&mut b);
+        b[PAYLOAD_AT..].copy_from_slice(&self.payload);
+        b
+    }
+
+    /// Writes the header (everything but the payload) into `b`, leaving `b[PAYLOAD_AT..]` for
+    /// the flow to write in place: no temporary payload is built and copied (a copy reads
+    /// bytes just written by narrower stores, which the CPU cannot forward from its store
+    /// buffer, so it waits for them to reach the cache).
+    pub(crate) fn encode_header(&self, b: &mut [u8; STATE_BYTES]) {
         b[0] = self.kind as u8;
         b[1] = VERSION;
         b[2..4].copy_from_slice(&self.failures.to_le_bytes());
+        b[4..8].fill(0);
         b[8..16].copy_from_slice(&self.locked_until.to_le_bytes());
         b[16..24].copy_from_slice(&self.wait_until.to_le_bytes());
-        b[PAYLOAD_AT..].copy_from_slice(&self.payload);
-        b
     }
 
     /// When the holder may try again: 0 if not waiting, `u64::MAX` if blocked until reset,
