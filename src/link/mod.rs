@@ -49,7 +49,7 @@ use crate::keys::Purpose;
 use crate::lockout;
 use crate::mac::{self, HmacKey, Sha256};
 use crate::rng::CryptoRng;
-use crate::state::{Kind, PAYLOAD_BYTES, STATE_BYTES, State};
+use crate::state::{Kind, PAYLOAD_AT, PAYLOAD_BYTES, STATE_BYTES, State};
 
 pub use child::{Child, FIELD_BIRTH_DATE, FIELD_FULL_NAME, FIELD_SEX, FIELD_SNILS, FINGERPRINT_BYTES};
 pub use code::{DISPLAY_LEN, SYMBOLS};
@@ -199,7 +199,8 @@ impl Payload {
         Ok(s)
     }
 
-    fn write(&self, p: &mut [u8; PAYLOAD_BYTES]) {
+    /// Writes the payload into `p` (`PAYLOAD_BYTES` long: the payload part of a state blob).
+    fn write(&self, p: &mut [u8]) {
         p[0] = self.flags;
         p[1..6].copy_from_slice(&self.id);
         p[6..10].copy_from_slice(&self.issued_at.to_le_bytes());
@@ -221,8 +222,8 @@ fn with_state<T>(
     let mut s = State::decode(state, Kind::Link)?;
     let mut p = Payload::read(&s.payload)?;
     let r = f(&mut s, &mut p);
-    p.write(&mut s.payload);
-    *state = s.encode();
+    s.encode_header(state);
+    p.write(&mut state[PAYLOAD_AT..]);
     r
 }
 

@@ -222,26 +222,38 @@ fn reduce(v: u32, digits: u32) -> u32 {
 /// How many candidate counters are computed together (see [`HmacKey::mac_blocks`]).
 pub(crate) const BATCH: usize = 8;
 
+/// The HMAC input block of a HOTP counter: its 8 big-endian bytes, padded
+/// ([`HmacKey::pad_short`]).
+fn counter_block<A: crate::mac::Algorithm>(counter: u64) -> A::Block {
+    let mut b = A::ZERO_BLOCK;
+    b.as_mut()[..8].copy_from_slice(&counter.to_be_bytes());
+    HmacKey::<A>::pad_short(b.as_mut(), 8);
+    b
+}
+
 fn hotp_values<A: crate::mac::Algorithm>(key: &HmacKey<A>, first: u64, digits: u32, out: &mut [u32]) {
     let mut blocks = [A::ZERO_BLOCK; BATCH];
     let blocks = &mut blocks[..out.len()];
     let mut c = first;
     for b in blocks.iter_mut() {
-        b.as_mut()[..8].copy_from_slice(&c.to_be_bytes());
-        HmacKey::<A>::pad_short(b.as_mut(), 8);
+        *b = counter_block::<A>(c);
         c = c.wrapping_add(1);
     }
     key.mac_blocks(blocks);
     for (o, b) in out.iter_mut().zip(blocks.iter_mut()) {
-        *o = reduce(truncate(&b.as_ref()[..A::OUT]), digits);
+        let mac = b.as_ref();
+        let word_at = |i: usize| u32::from_be_bytes([mac[i], mac[i + 1], mac[i + 2], mac[i + 3]]);
+        *o = reduce(truncate(word_at, A::OUT), digits);
         b.as_mut()[..A::OUT].zeroize(); // the rest of the block is public padding
     }
 }
 
-/// RFC 4226 §5.3 dynamic truncation.
-fn truncate(mac: &[u8]) -> u32 {
-    let off = usize::from(mac[mac.len() - 1] & 0x0f);
-    u32::from_be_bytes([mac[off] & 0x7f, mac[off + 1], mac[off + 2], mac[off + 3]])
+/// RFC 4226 §5.3 dynamic truncation of a MAC of `len` bytes, given `word_at(off)`: its four
+/// bytes `off..off + 4` as a big-endian number (read from the digest bytes or, without writing
+/// the digest out, from the final state: [`crate::mac::Algorithm::digest_u32_at`]).
+fn truncate(word_at: impl Fn(usize) -> u32, len: usize) -> u32 {
+    let off = (word_at(len - 4) & 0x0f) as usize;
+    word_at(off) & 0x7fff_ffff
 }
 
 impl Keyed {
@@ -253,20 +265,15 @@ impl Keyed {
         }
     }
 
-    /// HOTP value of `counter` (RFC 4226 §5.3), reduced to `digits` (6–8) digits: one MAC on
-    /// the short path (two compressions), without the batch buffers of [`Keyed::values`].
     /// The 31-bit dynamic truncation (RFC 4226 §5.3) of the HMAC of `counter`: one MAC
     /// on the short path (two compressions), without the batch buffers of [`Keyed::values`].
     fn truncated(&self, counter: u64) -> u32 {
         fn one<A: crate::mac::Algorithm>(key: &HmacKey<A>, counter: u64) -> u32 {
-            let mut block = A::ZERO_BLOCK;
-            block.as_mut()[..8].copy_from_slice(&counter.to_be_bytes());
-            HmacKey::<A>::pad_short(block.as_mut(), 8);
+            let mut block = counter_block::<A>(counter);
             let mut st = A::IV;
             key.mac_short(&mut block, &mut st);
-            // RFC 4226 §5.3 read from the state words (the digest is never written out).
-            let off = (A::digest_u32_at(&st, A::OUT - 4) & 0x0f) as usize;
-            let v = A::digest_u32_at(&st, off) & 0x7fff_ffff;
+            // Read from the state words (the digest is never written out).
+            let v = truncate(|i| A::digest_u32_at(&st, i), A::OUT);
             st.zeroize();
             block.as_mut()[..A::OUT].zeroize(); // the inner digest; the rest is public padding
             v
