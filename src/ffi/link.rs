@@ -44,6 +44,7 @@ pub extern "C" fn pcodes_link_code_bytes() -> usize {
 /// # Safety
 /// `p` is NULL or points to a `pcodes_child` whose fields are NULL or NUL-terminated strings,
 /// all valid for the call.
+#[inline(always)]
 unsafe fn child_ref<'a>(p: *const pcodes_child) -> Result<Child<'a>> {
     // SAFETY: NULL is checked by `as_ref`; validity is the caller's contract.
     let c = unsafe { p.as_ref() }.ok_or(Error::NullArgument)?;

@@ -20,6 +20,7 @@ pub mod pin;
 pub mod state;
 pub mod status;
 pub mod totp;
+mod utf8;
 
 pub use ctx::pcodes_ctx;
 
@@ -28,6 +29,7 @@ pub type pcodes_status = i32;
 
 /// Runs an exported function's body: `Ok` is `PCODES_STATUS_OK`, an error its status, a panic
 /// `PCODES_STATUS_INTERNAL`.
+#[inline(always)]
 pub(crate) fn boundary(body: impl FnOnce() -> Result<()>) -> pcodes_status {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => status::PCODES_STATUS_OK,
@@ -40,6 +42,7 @@ pub(crate) fn boundary(body: impl FnOnce() -> Result<()>) -> pcodes_status {
 ///
 /// # Safety
 /// `p` is NULL or points to a NUL-terminated string valid for the call.
+#[inline(always)]
 pub(crate) unsafe fn text<'a>(p: *const c_char) -> Result<&'a str> {
     if p.is_null() {
         return Err(Error::NullArgument);
@@ -47,56 +50,22 @@ pub(crate) unsafe fn text<'a>(p: *const c_char) -> Result<&'a str> {
     // SAFETY: non-NULL and NUL-terminated by the caller's contract; the length is found by the
     // C library's `strlen` and the slice ends before the NUL.
     let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
-    if is_ascii(bytes) || is_short_utf8(bytes) {
-        // SAFETY: both checks accept only valid UTF-8: ASCII, or ASCII bytes and well-formed
-        // two-byte sequences (see `is_short_utf8`; both are compared with `core::str::from_utf8`
-        // by the tests below, exhaustively up to three bytes).
+    // SAFETY: `bytes` is the text of a C string, so the byte after it (the NUL) is readable.
+    if unsafe { utf8::is_short_utf8_cstr(bytes) } || utf8::is_utf8(bytes) {
+        // SAFETY: both checks accept only valid UTF-8 (see `utf8`; the fast one is compared with
+        // `core::str::from_utf8` by its tests, exhaustively up to three bytes and at every
+        // length, alignment and position up to 48 bytes).
         Ok(unsafe { core::str::from_utf8_unchecked(bytes) })
     } else {
-        core::str::from_utf8(bytes).map_err(|_| Error::InvalidArgument)
+        Err(Error::InvalidArgument)
     }
-}
-
-/// Whether `s` is ASCII, eight bytes at a time (the fast path of [`text`]).
-fn is_ascii(s: &[u8]) -> bool {
-    let mut words = s.chunks_exact(8);
-    let mut acc = 0u64;
-    for w in &mut words {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        acc |= u64::from_ne_bytes(b);
-    }
-    let tail = words.remainder().iter().fold(0u8, |a, &b| a | b);
-    (acc & 0x8080_8080_8080_8080) | u64::from(tail & 0x80) == 0
-}
-
-/// Whether `s` consists only of ASCII bytes and well-formed two-byte UTF-8 sequences (lead
-/// byte C2–DF, then one continuation byte 80–BF): Cyrillic and the other alphabets below U+0800,
-/// which `core::str::from_utf8` validates a character at a time. `false` means "not known":
-/// the caller then asks `from_utf8`. Branch-free over adjacent pairs, so the compiler
-/// vectorises it.
-fn is_short_utf8(s: &[u8]) -> bool {
-    let lead = |b: u8| b.wrapping_sub(0xC2) < 0x1E;
-    let cont = |b: u8| b & 0xC0 == 0x80;
-    // C0, C1 (overlong leads) and E0–FF (leads of longer sequences, invalid bytes).
-    let other = |b: u8| b >= 0xE0 || b.wrapping_sub(0xC0) < 2;
-    let (Some(&first), Some(&last)) = (s.first(), s.last()) else {
-        return true;
-    };
-    // A continuation first, a lead last (truncated), or another byte last.
-    let edges = cont(first) | lead(last) | other(last);
-    // Every byte is a lead exactly when the next one is a continuation.
-    let bad = s
-        .iter()
-        .zip(&s[1..])
-        .fold(0u8, |acc, (&a, &b)| acc | u8::from(lead(a) != cont(b)) | u8::from(other(a)));
-    !edges && bad == 0
 }
 
 /// An optional string argument: NULL is `None`.
 ///
 /// # Safety
 /// As [`text`].
+#[inline(always)]
 pub(crate) unsafe fn opt_text<'a>(p: *const c_char) -> Result<Option<&'a str>> {
     if p.is_null() {
         Ok(None)
@@ -198,37 +167,8 @@ mod tests {
         assert_eq!(got, reference(bytes), "{bytes:02x?} at offset {offset}");
     }
 
-    /// The fast paths accept exactly what `from_utf8` accepts, for every string of up to three
-    /// bytes (no NUL inside).
-    #[test]
-    fn scanner_agrees_with_from_utf8_exhaustively() {
-        let ok = |s: &[u8]| (is_ascii(s) || is_short_utf8(s)) == core::str::from_utf8(s).is_ok();
-        let short_only = |s: &[u8]| s.iter().all(|&b| b < 0xE0);
-        assert!(ok(&[]));
-        for a in 0..=255u8 {
-            assert!(ok(&[a]) || !short_only(&[a]), "{a:02x}");
-            assert!(!is_short_utf8(&[a]) || core::str::from_utf8(&[a]).is_ok());
-            for b in 0..=255u8 {
-                let s = [a, b];
-                assert!(!(is_ascii(&s) || is_short_utf8(&s)) || core::str::from_utf8(&s).is_ok(), "{s:02x?}");
-                if short_only(&s) {
-                    assert!(ok(&s), "{s:02x?}");
-                }
-                for c in 0..=255u8 {
-                    let s = [a, b, c];
-                    let fast = is_ascii(&s) || is_short_utf8(&s);
-                    let std_ok = core::str::from_utf8(&s).is_ok();
-                    assert!(!fast || std_ok, "accepted invalid {s:02x?}");
-                    if short_only(&s) {
-                        assert_eq!(fast, std_ok, "{s:02x?}");
-                    }
-                }
-            }
-        }
-    }
-
     /// ASCII, Cyrillic, three- and four-byte characters, invalid sequences at every position,
-    /// every length from 0 to 40 and every alignment: `text` gives what `from_utf8` gives.
+    /// every length from 0 to 48 and every alignment: `text` gives what `from_utf8` gives.
     #[test]
     fn text_scanner_cases() {
         let samples: [&[u8]; 14] = [
@@ -254,8 +194,8 @@ mod tests {
         }
         // Every length (the NUL at every position of an 8-byte word) and every alignment, with
         // a one- or two-byte character or an invalid byte at every position.
-        let fill = "я".repeat(20);
-        for len in 0..40 {
+        let fill = "я".repeat(25);
+        for len in 0..=48 {
             for offset in 0..8 {
                 let ascii: std::vec::Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
                 check_text(&ascii, offset);
