@@ -439,6 +439,35 @@ static void test_states(const pcodes_ctx *ctx) {
 }
 
 /* ---- link codes ---- */
+/* Strings of every length 0-48 in heap blocks of exactly strlen + 1 bytes: the UTF-8 check reads
+ * a string and its NUL and nothing after it (valgrind reports any read past the block), and
+ * decides as UTF-8 does at every length (its vector path starts at 16 bytes). */
+static void test_text_lengths(void) {
+    uint32_t missing = 99;
+    uint64_t id = 0;
+    for (size_t n = 0; n <= 48; n++) {
+        /* "ЖЖЖ…" cut at n bytes: valid exactly when n is even. */
+        char *name = malloc(n + 1);
+        if (!name) exit(2);
+        for (size_t i = 0; i < n; i++) name[i] = (char)(i % 2 ? 0x96 : 0xD0);
+        name[n] = 0;
+        pcodes_child ch = ivan();
+        ch.full_name = name;
+        pcodes_status want = n == 0 ? PCODES_STATUS_MISSING_FIELD
+                           : n % 2  ? PCODES_STATUS_INVALID_ARGUMENT
+                                    : PCODES_STATUS_OK;
+        EXPECT(pcodes_child_check(&ch, &missing), want);
+        if (n > 0) {
+            name[n - 1] = (char)0xFF; /* an invalid byte last */
+            EXPECT(pcodes_child_check(&ch, &missing), PCODES_STATUS_INVALID_ARGUMENT);
+        }
+        free(name);
+        char *code = repeat('7', n);
+        EXPECT(pcodes_link_parse(code, &id), PCODES_STATUS_MISTYPED);
+        free(code);
+    }
+}
+
 static void test_link(const pcodes_ctx *ctx) {
     pcodes_child ch = ivan();
     uint32_t missing = 99;
@@ -1161,6 +1190,7 @@ int main(void) {
     EXPECT(pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10000), PCODES_STATUS_OK);
     make_states(ctx);
     test_states(ctx);
+    test_text_lengths();
     test_link(ctx);
     test_otp(ctx);
     test_totp(ctx);
