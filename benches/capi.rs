@@ -25,10 +25,14 @@ fn c_ctx() -> *mut pcodes_ctx {
     p
 }
 
+/// The Rust context, on the heap like the C one (and like a service's long-lived context): on
+/// the bench's stack it shifted the ratio by up to ±3 % from run to run with the stack's address.
+fn rust_ctx() -> Box<Context> {
+    Box::new(Context::new(&KEY, 1).unwrap())
+}
+
 fn link_redeem(c: &mut Criterion) {
-    // On the heap, like the C context (and like a service's long-lived context): a context on
-    // the bench's stack shifts the ratio by up to ±3 % from run to run with the stack's address.
-    let ctx = Box::new(Context::new(&KEY, 1).unwrap());
+    let ctx = rust_ctx();
     let cctx = c_ctx();
     let kid = Child::new("Иванова Мария Петровна", "2015-01-01", "Ж", "112-233-445 95");
     let mut issued = [0u8; STATE_BYTES];
@@ -78,9 +82,7 @@ fn link_redeem(c: &mut Criterion) {
 }
 
 fn totp_verify(c: &mut Criterion) {
-    // On the heap, like the C context (and like a service's long-lived context): a context on
-    // the bench's stack shifts the ratio by up to ±3 % from run to run with the stack's address.
-    let ctx = Box::new(Context::new(&KEY, 1).unwrap());
+    let ctx = rust_ctx();
     let cctx = c_ctx();
     let params = Params::default();
     let wrong = c"000000";
