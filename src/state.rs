@@ -168,6 +168,40 @@ impl State {
     }
 }
 
+/// A flow's part of the blob: its own codec for the [`PAYLOAD_BYTES`] payload bytes. `decode`
+/// refuses any bytes `encode` would not write ([`Error::CorruptState`]); the all-zero payload
+/// is the flow's fresh state.
+pub(crate) trait Payload: Sized {
+    /// The flow the payload belongs to.
+    const KIND: Kind;
+    /// Decodes the payload bytes.
+    fn decode(b: &[u8; PAYLOAD_BYTES]) -> Result<Self>;
+    /// Writes the payload into `b` (exactly [`PAYLOAD_BYTES`] long, zeroed beforehand).
+    fn encode(&self, b: &mut [u8]);
+}
+
+/// The one way every flow reads and writes its blob: decode the header and the flow's payload
+/// (on failure the blob is left untouched), run `f` on them, and write both back whatever `f`
+/// returned (a refused attempt may still have changed the state, e.g. counted a failure).
+/// A state equal to the fresh one is written as the all-zero blob, so a call that changed
+/// nothing in a fresh blob leaves it as it was.
+pub(crate) fn with_flow<P: Payload, T>(
+    blob: &mut [u8; STATE_BYTES],
+    f: impl FnOnce(&mut State, &mut P) -> Result<T>,
+) -> Result<T> {
+    let mut s = State::decode(blob, P::KIND)?;
+    let mut p = P::decode(&s.payload)?;
+    let r = f(&mut s, &mut p);
+    s.encode_header(blob);
+    let payload = &mut blob[PAYLOAD_AT..];
+    payload.fill(0);
+    p.encode(payload);
+    if blob[2..].iter().all(|&b| b == 0) {
+        blob[..2].fill(0);
+    }
+    r
+}
+
 /// When the holder of this blob may try again (see [`State::retry_at`]); 0 for a fresh blob.
 ///
 /// # Errors

@@ -33,11 +33,11 @@ def fingerprint(name, date, sex, snils):
     return hashlib.sha256(msg).digest()[:15]
 
 
-def code(master, key_id, record, fp, now, random):
+def code(master, key_id, record, fp, now, random, counter=1):
     link_key = hmac.new(master, b"portal-codes/v1/link-code\0" + bytes([key_id]), hashlib.sha256).digest()
     minutes = (now - EPOCH) // 60
     head = ((key_id << 76) | (record << 36) | (minutes << 12) | random).to_bytes(10, "big")
-    tag = hmac.new(link_key, b"portal-codes/link/v1" + head + fp, hashlib.sha256).digest()[:5]
+    tag = hmac.new(link_key, b"portal-codes/link/v2" + head + fp + counter.to_bytes(4, "big"), hashlib.sha256).digest()[:5]
     bits = int.from_bytes(head + tag, "big")
     values = [(bits >> (5 * (23 - j))) & 31 for j in range(24)]
     weights = [1]
@@ -62,11 +62,11 @@ def main():
     for row in rows:
         f = [c.strip().strip("`") for c in row.strip().strip("|").split("|")]
         master, key_id, record = bytes.fromhex(f[1]), int(f[2]), int(f[3])
-        name, date, sex, snils, now, random = f[4], f[5], f[6], f[7], int(f[8]), int(f[9], 16)
+        name, date, sex, snils, now, random, issue = f[4], f[5], f[6], f[7], int(f[8]), int(f[9], 16), int(f[10])
         fp = fingerprint(name, date, sex, snils)
-        c = code(master, key_id, record, fp, now, random)
-        if fp.hex() != f[10] or c != f[11]:
-            print("mismatch:", name, fp.hex(), f[10], c, f[11])
+        c = code(master, key_id, record, fp, now, random, issue)
+        if fp.hex() != f[11] or c != f[12]:
+            print("mismatch:", name, fp.hex(), f[11], c, f[12])
             bad += 1
     if bad or not rows:
         sys.exit(1)

@@ -16,27 +16,33 @@
 //! | 40 | record id (0 – 2⁴⁰−1) |
 //! | 24 | issue time, minutes since 2020-01-01 00:00 UTC ([`EPOCH`]; ≈ 31.9 years, to 2051-11) |
 //! | 12 | random (CSPRNG) |
-//! | 40 | tag: the first 5 bytes of HMAC-SHA256(link key, `"portal-codes/link/v1"` ‖ the 80 bits above as 10 bytes ‖ child fingerprint) |
+//! | 40 | tag: the first 5 bytes of HMAC-SHA256(link key, `"portal-codes/link/v2"` ‖ the 80 bits above as 10 bytes ‖ child fingerprint ‖ issue number, u32 big-endian) |
 //!
 //! and a check symbol (see [`code`] for why it catches every single substitution and
 //! every adjacent transposition). The link key is the context's derived `Purpose::Link` key of
-//! the code's key id; the fingerprint is [`Child::fingerprint`].
+//! the code's key id; the fingerprint is [`Child::fingerprint`]; the issue number counts the
+//! record's issues (1, 2, …) and is kept in the state, so no later issue can recreate an
+//! earlier code.
 //!
 //! # State payload (40 bytes of the record's [state blob](crate::state))
 //!
 //! | bytes | field |
 //! |---|---|
-//! | 0 | flags: 1 = a code was issued, 2 = it was redeemed, 4 = a previous fingerprint is kept |
-//! | 1..6 | issue id of the latest code: bytes 5..10 of the HMAC whose bytes 0..5 are the tag (it binds every field of the code, but reveals nothing about the tag) |
-//! | 6..10 | issue time of the latest code, seconds since [`EPOCH`] (u32 LE) |
+//! | 0 | bits 0–5: second (0–59) within its minute of the latest issue; bit 6: redeemed; bit 7: stale (a redeem saw the data changed) |
+//! | 1..5 | issue number of the latest code (u32 LE); 0 = nothing issued, and then all 40 bytes are 0 |
+//! | 5..10 | issue id of the latest code: bytes 5..10 of the HMAC whose bytes 0..5 are the tag (it binds every field of the code and the issue number, but reveals nothing about the tag) |
 //! | 10..25 | child fingerprint at the latest issue |
-//! | 25..40 | child fingerprint at the issue before it |
+//! | 25..40 | child fingerprint at the issue before it (zero while the issue number is 1) |
 //!
-//! # Redeem verdicts, first that applies
-//! lock ([`Error::Locked`]/[`Error::Blocked`]), [`Error::Mistyped`], [`Error::UnknownKey`],
-//! [`Error::Wrong`] (the only one counted as a failure), [`Error::DataChanged`],
-//! [`Error::Superseded`], [`Error::AlreadyUsed`], [`Error::Expired`], then OK. A verdict after
-//! `WRONG` is only ever given to a code whose tag verified.
+//! Any other content is [`Error::CorruptState`].
+//!
+//! # Redeem verdicts
+//! The first that applies; the table with every state and input class is "Redeem verdicts" in
+//! `docs/link-code.md`: lock ([`Error::Locked`]/[`Error::Blocked`]), [`Error::NoChallenge`],
+//! [`Error::Mistyped`], [`Error::UnknownKey`], [`Error::Wrong`] (the only one counted as a
+//! failure), then for authentic codes [`Error::DataChanged`], [`Error::Superseded`],
+//! [`Error::AlreadyUsed`], [`Error::Expired`], `Ok`. Every verdict after `WRONG` is given only
+//! to a code whose tag verified, so every input that is not an authentic code is counted.
 
 pub mod child;
 pub mod code;
@@ -49,7 +55,7 @@ use crate::keys::Purpose;
 use crate::lockout;
 use crate::mac::{self, HmacKey, Sha256};
 use crate::rng::CryptoRng;
-use crate::state::{Kind, PAYLOAD_AT, PAYLOAD_BYTES, STATE_BYTES, State};
+use crate::state::{self, Kind, PAYLOAD_BYTES, STATE_BYTES};
 
 pub use child::{Child, FIELD_BIRTH_DATE, FIELD_FULL_NAME, FIELD_SEX, FIELD_SNILS, FINGERPRINT_BYTES};
 pub use code::{DISPLAY_LEN, SYMBOLS};
@@ -68,11 +74,7 @@ pub const TAG_BYTES: usize = 5;
 const ID_BYTES: usize = 5;
 
 /// Domain-separation prefix of the tag's HMAC input.
-const TAG_DOMAIN: &[u8] = b"portal-codes/link/v1";
-
-const FLAG_ISSUED: u8 = 1;
-const FLAG_REDEEMED: u8 = 2;
-const FLAG_PREVIOUS: u8 = 4;
+const TAG_DOMAIN: &[u8] = b"portal-codes/link/v2";
 
 /// An issued link code in display form (`XXXXX-XXXXX-XXXXX-XXXXX-XXXXX`).
 ///
@@ -145,19 +147,62 @@ fn decode(text: &str) -> Result<Decoded> {
 }
 
 /// The code's tag (MAC bytes 0..5) and its issue id (MAC bytes 5..10), which the state keeps to
-/// recognise the latest code without holding anything that reveals the code.
+/// recognise the latest code without holding anything that reveals the code's tag.
 fn tag(
     key: &HmacKey<Sha256>,
     head: &[u8; 10],
     fp: &[u8; FINGERPRINT_BYTES],
+    counter: u32,
 ) -> ([u8; TAG_BYTES], [u8; ID_BYTES]) {
-    let mut full = key.mac(&[TAG_DOMAIN, head, fp]);
+    let mut full = key.mac(&[TAG_DOMAIN, head, fp, &counter.to_be_bytes()]);
+    let r = split(&full);
+    full.zeroize();
+    r
+}
+
+fn split(full: &[u8; 32]) -> ([u8; TAG_BYTES], [u8; ID_BYTES]) {
     let mut t = [0u8; TAG_BYTES];
     let mut id = [0u8; ID_BYTES];
     t.copy_from_slice(&full[..TAG_BYTES]);
     id.copy_from_slice(&full[TAG_BYTES..TAG_BYTES + ID_BYTES]);
-    full.zeroize();
     (t, id)
+}
+
+/// The issue id of the decoded code if its tag verifies for data `fp` and issue `counter`.
+fn verify(
+    key: &HmacKey<Sha256>,
+    d: &Decoded,
+    fp: &[u8; FINGERPRINT_BYTES],
+    counter: u32,
+) -> Option<[u8; ID_BYTES]> {
+    let (mut t, id) = tag(key, &d.head, fp, counter);
+    let ok = mac::ct_eq(&t, &d.tag);
+    t.zeroize();
+    ok.then_some(id)
+}
+
+/// [`verify`] for issues `counter` and `counter - 1` with the same data, computed together.
+fn verify_pair(
+    key: &HmacKey<Sha256>,
+    d: &Decoded,
+    fp: &[u8; FINGERPRINT_BYTES],
+    counter: u32,
+) -> (Option<[u8; ID_BYTES]>, bool) {
+    let (ca, cb) = (counter.to_be_bytes(), (counter - 1).to_be_bytes());
+    let (mut a, mut b) = ([0u8; 32], [0u8; 32]);
+    HmacKey::mac_pair_into(
+        (key, &[TAG_DOMAIN, &d.head, fp, &ca]),
+        (key, &[TAG_DOMAIN, &d.head, fp, &cb]),
+        &mut a,
+        &mut b,
+    );
+    let (mut ta, id) = split(&a);
+    let latest = mac::ct_eq(&ta, &d.tag).then_some(id);
+    let previous = mac::ct_eq(&b[..TAG_BYTES], &d.tag);
+    ta.zeroize();
+    a.zeroize();
+    b.zeroize();
+    (latest, previous)
 }
 
 fn display(head: &[u8; 10], tag: [u8; TAG_BYTES]) -> LinkCode {
@@ -167,78 +212,90 @@ fn display(head: &[u8; 10], tag: [u8; TAG_BYTES]) -> LinkCode {
     LinkCode { text }
 }
 
-/// The link flow's part of a state blob (see the module docs).
+/// The link flow's part of a state blob (see the module docs for the layout).
 #[derive(Clone, Copy, PartialEq, Eq)]
 struct Payload {
-    flags: u8,
+    /// Number of the latest issue (1, 2, …); 0 = nothing issued yet.
+    counter: u32,
+    /// Second within its minute at which the latest code was issued (0–59).
+    second: u8,
+    redeemed: bool,
+    /// A redeem found the latest code's data changed: it is dead for good.
+    stale: bool,
     id: [u8; ID_BYTES],
-    issued_at: u32,
     fp: [u8; FINGERPRINT_BYTES],
     previous_fp: [u8; FINGERPRINT_BYTES],
 }
 
-impl Payload {
-    fn read(p: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
+// Payload offsets (the table in the module docs).
+const P_FLAGS: usize = 0;
+const P_COUNTER: usize = 1;
+const P_ID: usize = 5;
+const P_FP: usize = P_ID + ID_BYTES; // 10
+const P_PREVIOUS_FP: usize = P_FP + FINGERPRINT_BYTES; // 25
+const F_REDEEMED: u8 = 0x40;
+const F_STALE: u8 = 0x80;
+const SECOND_MASK: u8 = 0x3F;
+const _: () = assert!(P_PREVIOUS_FP + FINGERPRINT_BYTES == PAYLOAD_BYTES);
+
+impl state::Payload for Payload {
+    const KIND: Kind = Kind::Link;
+
+    fn decode(p: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
+        let flags = p[P_FLAGS];
         let mut s = Self {
-            flags: p[0],
+            counter: u32::from_le_bytes([p[P_COUNTER], p[P_COUNTER + 1], p[P_COUNTER + 2], p[P_COUNTER + 3]]),
+            second: flags & SECOND_MASK,
+            redeemed: flags & F_REDEEMED != 0,
+            stale: flags & F_STALE != 0,
             id: [0; ID_BYTES],
-            issued_at: u32::from_le_bytes([p[6], p[7], p[8], p[9]]),
             fp: [0; FINGERPRINT_BYTES],
             previous_fp: [0; FINGERPRINT_BYTES],
         };
-        s.id.copy_from_slice(&p[1..6]);
-        s.fp.copy_from_slice(&p[10..25]);
-        s.previous_fp.copy_from_slice(&p[25..40]);
-        let known = FLAG_ISSUED | FLAG_REDEEMED | FLAG_PREVIOUS;
-        if s.flags & !known != 0
-            || (s.flags & FLAG_ISSUED == 0 && *p != [0; PAYLOAD_BYTES])
-            || s.issued_at / 60 > MAX_MINUTES
-        {
+        s.id.copy_from_slice(&p[P_ID..P_FP]);
+        s.fp.copy_from_slice(&p[P_FP..P_PREVIOUS_FP]);
+        s.previous_fp.copy_from_slice(&p[P_PREVIOUS_FP..]);
+        let stray = if s.counter == 0 {
+            *p != [0; PAYLOAD_BYTES]
+        } else {
+            s.second > 59 || (s.counter == 1 && s.previous_fp != [0; FINGERPRINT_BYTES])
+        };
+        if stray {
             return Err(Error::CorruptState);
         }
         Ok(s)
     }
 
-    /// Writes the payload into `p` (`PAYLOAD_BYTES` long: the payload part of a state blob).
-    fn write(&self, p: &mut [u8]) {
-        p[0] = self.flags;
-        p[1..6].copy_from_slice(&self.id);
-        p[6..10].copy_from_slice(&self.issued_at.to_le_bytes());
-        p[10..25].copy_from_slice(&self.fp);
-        p[25..40].copy_from_slice(&self.previous_fp);
-    }
-
-    fn issued(&self) -> bool {
-        self.flags & FLAG_ISSUED != 0
+    fn encode(&self, p: &mut [u8]) {
+        p[P_FLAGS] =
+            self.second | if self.redeemed { F_REDEEMED } else { 0 } | if self.stale { F_STALE } else { 0 };
+        p[P_COUNTER..P_ID].copy_from_slice(&self.counter.to_le_bytes());
+        p[P_ID..P_FP].copy_from_slice(&self.id);
+        p[P_FP..P_PREVIOUS_FP].copy_from_slice(&self.fp);
+        p[P_PREVIOUS_FP..PAYLOAD_BYTES].copy_from_slice(&self.previous_fp);
     }
 }
 
-/// Decodes the blob, runs `f`, and writes the new state back on every return after a
-/// successful decode.
-fn with_state<T>(
-    state: &mut [u8; STATE_BYTES],
-    f: impl FnOnce(&mut State, &mut Payload) -> Result<T>,
-) -> Result<T> {
-    let mut s = State::decode(state, Kind::Link)?;
-    let mut p = Payload::read(&s.payload)?;
-    let r = f(&mut s, &mut p);
-    s.encode_header(state);
-    p.write(&mut state[PAYLOAD_AT..]);
-    r
+impl Payload {
+    fn issued(&self) -> bool {
+        self.counter != 0
+    }
 }
 
 /// Issues a new link code for record `record_id` and `child` at `now` (unix seconds); it
 /// supersedes every earlier code of the record. The state keeps the lockout counters as they
 /// are (issuing is the portal's act, not an attempt).
 ///
-/// The random part is 12 bits from `rng`; if the code would equal the record's latest one, it
-/// is drawn again, so two codes issued within one minute always differ.
+/// The random part is 12 bits from `rng`. Each issue gets the next number of the record's
+/// issue counter, which the tag authenticates: a code of an earlier issue can never verify as
+/// the latest one, even if a later issue draws the same minute and random part.
 ///
 /// # Errors
 /// [`Error::CorruptState`] (blob untouched); [`Error::InvalidArgument`] for a record id above
-/// [`MAX_RECORD_ID`] or a `now` before 2020 or after the code's time range; then the child's
-/// data as in [`Child::validate`]: [`Error::MissingField`], [`Error::InvalidBirthDate`],
-/// [`Error::InvalidArgument`] (sex), [`Error::InvalidSnils`].
+/// [`MAX_RECORD_ID`], a `now` before 2020 or after the code's time range, or a record whose
+/// issue counter is spent (2³² − 1 issues); then the child's data as in [`Child::validate`]:
+/// [`Error::MissingField`], [`Error::InvalidBirthDate`], [`Error::InvalidArgument`] (sex),
+/// [`Error::InvalidSnils`].
 pub fn issue_with_rng<R: CryptoRng + ?Sized>(
     ctx: &Context,
     record_id: u64,
@@ -247,32 +304,30 @@ pub fn issue_with_rng<R: CryptoRng + ?Sized>(
     state: &mut [u8; STATE_BYTES],
     rng: &mut R,
 ) -> Result<LinkCode> {
-    with_state(state, |_, p| {
+    crate::clock::check(now)?;
+    state::with_flow(state, |_, p: &mut Payload| {
         if record_id > MAX_RECORD_ID {
             return Err(Error::InvalidArgument);
         }
         let secs = now.checked_sub(EPOCH).ok_or(Error::InvalidArgument)?;
         let minutes =
             u32::try_from(secs / 60).ok().filter(|&m| m <= MAX_MINUTES).ok_or(Error::InvalidArgument)?;
+        let counter = p.counter.checked_add(1).ok_or(Error::InvalidArgument)?;
         let fp = child.fingerprint(now)?;
         let (key_id, key) = ctx.keys().current(Purpose::Link);
-        // Redraw while the code would equal the latest one (same key, minute and random).
-        let (h, mut t, id) = loop {
-            let random = (rng.next_u32() & 0xfff) as u16;
-            let h = head(key_id, record_id, minutes, random);
-            let (t, id) = tag(key, &h, &fp);
-            if !(p.issued() && mac::ct_eq(&id, &p.id)) {
-                break (h, t, id);
-            }
-        };
+        let random = (rng.next_u32() & 0xfff) as u16;
+        let h = head(key_id, record_id, minutes, random);
+        let (mut t, id) = tag(key, &h, &fp, counter);
         let code = display(&h, t);
         t.zeroize();
-        let previous = if p.issued() { FLAG_PREVIOUS } else { 0 };
+        #[allow(clippy::cast_possible_truncation)] // < 60
+        let second = (secs % 60) as u8;
         *p = Payload {
-            flags: FLAG_ISSUED | previous,
+            counter,
+            second,
+            redeemed: false,
+            stale: false,
             id,
-            // Fits: minutes ≤ 2²⁴ − 1, so seconds < 2³⁰.
-            issued_at: u32::try_from(secs).map_err(|_| Error::InvalidArgument)?,
             fp,
             previous_fp: if p.issued() { p.fp } else { [0; FINGERPRINT_BYTES] },
         };
@@ -305,21 +360,62 @@ pub fn parse(code: &str) -> Result<u64> {
     decode(code).map(|d| d.record_id)
 }
 
+/// What a redeem found out about a well-formed code under a key the context holds.
+enum Match {
+    /// The tag verifies for today's data and the latest issue, and the issue id is the state's.
+    Latest,
+    /// The tag verifies for today's data and an earlier issue (or another code of the latest
+    /// issue's number: a blob the host did not store, or another record's code).
+    Earlier,
+    /// The tag verifies for the data kept at the latest issue, which differs from today's.
+    LatestOldData,
+    /// The tag verifies for the data kept at the previous issue, which differs from today's.
+    PreviousOldData,
+    /// Nothing verifies.
+    Nothing,
+}
+
+fn find(key: &HmacKey<Sha256>, d: &Decoded, child: &Child<'_>, now: u64, p: &Payload) -> Match {
+    let m = p.counter; // ≥ 1: checked by the caller
+    let now_fp = child.fingerprint(now).ok();
+    if let Some(fp) = &now_fp {
+        let (latest, previous) =
+            if m >= 2 { verify_pair(key, d, fp, m) } else { (verify(key, d, fp, m), false) };
+        match latest {
+            Some(id) if mac::ct_eq(&id, &p.id) => return Match::Latest,
+            Some(_) => return Match::Earlier,
+            None if previous => return Match::Earlier,
+            None => {}
+        }
+    }
+    let differs = |fp: &[u8; FINGERPRINT_BYTES]| now_fp.as_ref() != Some(fp);
+    if differs(&p.fp) && verify(key, d, &p.fp, m).is_some_and(|id| mac::ct_eq(&id, &p.id)) {
+        return Match::LatestOldData;
+    }
+    if m >= 2 && differs(&p.previous_fp) && verify(key, d, &p.previous_fp, m - 1).is_some() {
+        return Match::PreviousOldData;
+    }
+    Match::Nothing
+}
+
 /// Redeems a typed code for the record whose current child data is `child` and whose state
 /// blob is `state`, at `now`. On success the code is marked used and the failure count is
 /// cleared.
 ///
 /// The child's data is taken as it is now: if it is incomplete or invalid it simply does not
 /// match the data the code was issued for (so an authentic code gets [`Error::DataChanged`]).
+/// The verdicts, in order, are the table in `docs/link-code.md` ("Redeem verdicts").
 ///
 /// # Errors
-/// [`Error::CorruptState`] (blob untouched); then the first that applies:
-/// [`Error::Blocked`] / [`Error::Locked`]; [`Error::Mistyped`] (alphabet, length or check
-/// symbol); [`Error::UnknownKey`] (the code's key id is not in the context);
-/// [`Error::Wrong`] (the tag does not verify: counted by the lockout engine);
-/// [`Error::DataChanged`] (authentic, issued for this record's data as it was at the latest or
-/// the previous issue, and the data is different now); [`Error::Superseded`] (authentic, but
-/// not the latest code, or the state knows of no issued code); [`Error::AlreadyUsed`];
+/// [`Error::CorruptState`] (blob untouched); [`Error::InvalidArgument`] for a `now` outside
+/// [`crate::clock`]'s range (blob untouched); then the first that applies:
+/// [`Error::Blocked`] / [`Error::Locked`]; [`Error::NoChallenge`] (no code was ever issued
+/// for this state); [`Error::Mistyped`] (alphabet, length or check symbol);
+/// [`Error::UnknownKey`] (the code's key id is not in the context); [`Error::Wrong`] (the tag
+/// does not verify for any issue the state knows: counted by the lockout engine);
+/// [`Error::DataChanged`] (authentic for the record's data as it was at the latest or the
+/// previous issue, and the data is different now; the latest code is then dead for good);
+/// [`Error::Superseded`] (authentic, but not the latest code); [`Error::AlreadyUsed`];
 /// [`Error::Expired`] (`now` is `LINK_TTL_SECONDS` or more after the issue).
 pub fn redeem(
     ctx: &Context,
@@ -328,46 +424,37 @@ pub fn redeem(
     now: u64,
     state: &mut [u8; STATE_BYTES],
 ) -> Result<()> {
-    with_state(state, |s, p| {
+    crate::clock::check(now)?;
+    state::with_flow(state, |s, p: &mut Payload| {
         lockout::check(s, now)?;
+        if !p.issued() {
+            return Err(Error::NoChallenge);
+        }
         let d = decode(code)?;
         let key = ctx.keys().get(Purpose::Link, u32::from(d.key_id))?;
-        // The issue id of the code if its tag verifies with fingerprint `fp`.
-        let verify = |fp: &[u8; FINGERPRINT_BYTES]| {
-            let (mut t, id) = tag(key, &d.head, fp);
-            let ok = mac::ct_eq(&t, &d.tag);
-            t.zeroize();
-            ok.then_some(id)
-        };
-        let verifies = |fp: &[u8; FINGERPRINT_BYTES]| verify(fp).is_some();
-        let now_fp = child.fingerprint(now).ok();
-        if let Some(id) = now_fp.as_ref().and_then(verify) {
-            // The latest code is the one whose issue id the state keeps (the MAC binds key id,
-            // record id, minute, random and data).
-            let latest = p.issued() && mac::ct_eq(&p.id, &id) && p.issued_at / 60 == d.minutes;
-            if !latest {
-                return Err(Error::Superseded);
+        match find(key, &d, child, now, p) {
+            Match::Nothing => {
+                lockout::record_failure(s, ctx.policy(), now);
+                Err(Error::Wrong)
             }
-            if p.flags & FLAG_REDEEMED != 0 {
-                return Err(Error::AlreadyUsed);
+            Match::LatestOldData => {
+                p.stale = true;
+                Err(Error::DataChanged)
             }
-            let issued = EPOCH + u64::from(p.issued_at);
-            if now.saturating_sub(issued) >= ctx.policy().link_ttl_seconds {
-                return Err(Error::Expired);
+            Match::PreviousOldData => Err(Error::DataChanged),
+            Match::Earlier => Err(Error::Superseded),
+            Match::Latest if p.stale => Err(Error::DataChanged),
+            Match::Latest if p.redeemed => Err(Error::AlreadyUsed),
+            Match::Latest => {
+                let issued = EPOCH + u64::from(d.minutes) * 60 + u64::from(p.second);
+                if now.saturating_sub(issued) >= ctx.policy().link_ttl_seconds {
+                    return Err(Error::Expired);
+                }
+                p.redeemed = true;
+                lockout::record_success(s);
+                Ok(())
             }
-            p.flags |= FLAG_REDEEMED;
-            lockout::record_success(s);
-            return Ok(());
         }
-        let differs = |fp: &[u8; FINGERPRINT_BYTES]| now_fp.as_ref() != Some(fp);
-        let at_issue = p.issued() && differs(&p.fp) && verifies(&p.fp);
-        let at_previous =
-            !at_issue && p.flags & FLAG_PREVIOUS != 0 && differs(&p.previous_fp) && verifies(&p.previous_fp);
-        if at_issue || at_previous {
-            return Err(Error::DataChanged);
-        }
-        lockout::record_failure(s, ctx.policy(), now);
-        Err(Error::Wrong)
     })
 }
 
@@ -399,24 +486,38 @@ mod tests {
     #[test]
     fn payload_round_trip_and_corruption() {
         let mut raw = [0u8; PAYLOAD_BYTES];
-        let fresh = Payload::read(&raw).unwrap();
+        let fresh = <Payload as state::Payload>::decode(&raw).unwrap();
         assert!(!fresh.issued());
         let p = Payload {
-            flags: FLAG_ISSUED | FLAG_PREVIOUS,
+            counter: 7,
+            second: 59,
+            redeemed: true,
+            stale: true,
             id: [1, 2, 3, 4, 5],
-            issued_at: 1 << 29,
             fp: [7; FINGERPRINT_BYTES],
             previous_fp: [8; FINGERPRINT_BYTES],
         };
-        p.write(&mut raw);
-        assert!(Payload::read(&raw).unwrap() == p);
-        for (at, v) in [(0, 8), (0, 0x80), (9, 0x40)] {
-            let mut x = raw;
-            x[at] = v;
-            assert_eq!(Payload::read(&x).err(), Some(Error::CorruptState), "{at}={v}");
-        }
+        state::Payload::encode(&p, &mut raw);
+        assert!(<Payload as state::Payload>::decode(&raw).unwrap() == p);
+        assert_eq!(raw[0], 59 | 0xC0);
+        assert_eq!(&raw[1..5], &[7, 0, 0, 0]);
+        let mut x = raw;
+        x[0] = 60;
+        assert_eq!(<Payload as state::Payload>::decode(&x).err(), Some(Error::CorruptState), "second 60");
         let mut x = [0u8; PAYLOAD_BYTES];
         x[20] = 1;
-        assert_eq!(Payload::read(&x).err(), Some(Error::CorruptState), "data without an issue");
+        assert_eq!(
+            <Payload as state::Payload>::decode(&x).err(),
+            Some(Error::CorruptState),
+            "data without an issue"
+        );
+        let mut first = p;
+        first.counter = 1;
+        state::Payload::encode(&first, &mut raw);
+        assert_eq!(
+            <Payload as state::Payload>::decode(&raw).err(),
+            Some(Error::CorruptState),
+            "previous data at issue 1"
+        );
     }
 }
