@@ -17,21 +17,24 @@
 //! | 2 | [`Error::NoChallenge`] | no code was ever issued for this state | no |
 //! | 3 | [`Error::Mistyped`] | not exactly the code's number of ASCII digits once spaces are removed | no |
 //! | 4 | [`Error::UnknownKey`] | the code was issued under a key this context no longer holds | no |
-//! | 5 | [`Error::AlreadyUsed`] | the input *is* the outstanding code, which was already accepted | no |
-//! | 6 | [`Error::Expired`] | `now ≥ issue time + OTP_TTL_SECONDS` (whatever was typed) | no |
-//! | 7 | [`Error::AttemptsExhausted`] | this code already had `OTP_MAX_ATTEMPTS` wrong tries (whatever was typed) | no |
+//! | 5 | [`Error::Expired`] | `now ≥ issue time + OTP_TTL_SECONDS` (whatever was typed) | no |
+//! | 6 | [`Error::AttemptsExhausted`] | this code already had `OTP_MAX_ATTEMPTS` wrong tries (whatever was typed) | no |
+//! | 7 | [`Error::AlreadyUsed`] | the input *is* the outstanding code, which was already accepted | no |
 //! | 8 | `Ok(())` | the input is the outstanding code: marked used, lockout failures cleared | — |
 //! | 9 | [`Error::Superseded`] | the input is the code this one replaced | no |
-//! | 10 | [`Error::Wrong`] | anything else: one wrong try on this code *and* one lockout failure | yes |
+//! | 10 | [`Error::Wrong`] | anything else, also after the code was used: one wrong try on this code *and* one lockout failure | yes |
 //!
-//! Why this order: verdicts 6 and 7 describe the outstanding code, not the input, so they are
-//! given without looking at what was typed and reveal nothing about it; in particular the right
-//! code is refused once the attempts are spent (otherwise the attempt limit would be an oracle).
-//! Verdicts 5 and 9 say something about the *input*, so they are only given when its keyed hash
-//! matches: a correct-but-used code is `ALREADY_USED` (not `WRONG`, and not counted: the person
-//! has proved they received it), and it is checked before expiry because "already used" is the
-//! true end of that code's story. The purpose is inside the keyed hash, so a code for `"login"`
-//! typed for `"phone-change:+7…"` matches nothing and is `WRONG`.
+//! The rule behind the order: **an answer that depends on what was typed is either counted
+//! or says "this is the code"**. Verdicts 1–6 do not depend on the input's value (the digits
+//! only matter from 7 on), so an expired, exhausted or used-and-expired code answers the same
+//! to every input and is no oracle. While a code is live, every input that is neither the
+//! code nor the one it replaced is `WRONG` and counted — also after the code was used — so at
+//! most `OTP_MAX_ATTEMPTS` wrong guesses are answered per code, used or not. `ALREADY_USED`
+//! and `SUPERSEDED` only answer the right code (or the replaced one): a correct-but-used code
+//! is `ALREADY_USED` (not counted; a double submit), and a host must not treat it as a proof:
+//! the proof was the `Ok` of the first submission. The purpose is inside the keyed hash, so a
+//! code for `"login"` typed for `"phone-change:+7…"` matches nothing and is `WRONG`. The full
+//! table of states × inputs is in `docs/otp.md`.
 //!
 //! See `docs/otp.md` for the blob layout, the false-positive probability of `SUPERSEDED` and the
 //! statistics of the codes.
@@ -45,7 +48,7 @@ use crate::lockout;
 use crate::mac::{self, HmacKey, Sha256};
 use crate::policy::Policy;
 use crate::rng::{self, CryptoRng};
-use crate::state::{Kind, PAYLOAD_AT, PAYLOAD_BYTES, STATE_BYTES, State};
+use crate::state::{self, Kind, PAYLOAD_BYTES, STATE_BYTES, State};
 
 /// Longest code, in digits (`OTP_DIGITS` ranges over 4–8).
 pub const MAX_DIGITS: usize = 8;
@@ -138,7 +141,9 @@ struct Payload {
     n_ages: u8,
 }
 
-impl Payload {
+impl state::Payload for Payload {
+    const KIND: Kind = Kind::Otp;
+
     fn decode(b: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
         let digits = b[P_DIGITS];
         if digits == 0 {
@@ -190,15 +195,7 @@ impl Payload {
         Ok(p)
     }
 
-    #[cfg(test)]
-    fn encode(&self) -> [u8; PAYLOAD_BYTES] {
-        let mut b = [0u8; PAYLOAD_BYTES];
-        self.encode_into(&mut b);
-        b
-    }
-
-    /// Writes the payload into `b` (`PAYLOAD_BYTES` long: the payload part of a state blob).
-    fn encode_into(&self, b: &mut [u8]) {
+    fn encode(&self, b: &mut [u8]) {
         b.fill(0);
         if self.digits == 0 {
             return;
@@ -224,7 +221,9 @@ impl Payload {
             }
         }
     }
+}
 
+impl Payload {
     fn none() -> Self {
         Self {
             digits: 0,
@@ -317,13 +316,9 @@ pub fn issue_with_rng<R: CryptoRng + ?Sized>(
     state: &mut [u8; STATE_BYTES],
     rng: &mut R,
 ) -> Result<OtpCode> {
+    crate::clock::check(now)?;
     check_purpose(purpose)?;
-    let mut s = State::decode(state, Kind::Otp)?;
-    let mut p = Payload::decode(&s.payload)?;
-    let r = issue_inner(ctx, purpose, now, &mut s, &mut p, rng);
-    s.encode_header(state);
-    p.encode_into(&mut state[PAYLOAD_AT..]);
-    r
+    state::with_flow(state, |s, p: &mut Payload| issue_inner(ctx, purpose, now, s, p, rng))
 }
 
 fn issue_inner<R: CryptoRng + ?Sized>(
@@ -418,13 +413,9 @@ pub fn verify(
     now: u64,
     state: &mut [u8; STATE_BYTES],
 ) -> Result<()> {
+    crate::clock::check(now)?;
     check_purpose(purpose)?;
-    let mut s = State::decode(state, Kind::Otp)?;
-    let mut p = Payload::decode(&s.payload)?;
-    let r = verify_inner(ctx, purpose, code, now, &mut s, &mut p);
-    s.encode_header(state);
-    p.encode_into(&mut state[PAYLOAD_AT..]);
-    r
+    state::with_flow(state, |s, p: &mut Payload| verify_inner(ctx, purpose, code, now, s, p))
 }
 
 /// Copies the digits of `input` (spaces removed) into `out`; `Mistyped` unless exactly `n`.
@@ -481,15 +472,16 @@ fn judge(ctx: &Context, purpose: &str, code: &[u8], now: u64, s: &mut State, p: 
         t.zeroize();
         (current, false)
     };
+    // The verdicts, in the order of the module docs' table. 6 and 7 do not look at the input.
     let policy = ctx.policy();
-    if p.used && current {
-        return Err(Error::AlreadyUsed);
-    }
     if now >= p.issued_at.saturating_add(policy.otp_ttl_seconds) {
         return Err(Error::Expired);
     }
     if u32::from(p.attempts) >= policy.otp_max_attempts {
         return Err(Error::AttemptsExhausted);
+    }
+    if current && p.used {
+        return Err(Error::AlreadyUsed);
     }
     if current {
         p.used = true;
@@ -507,6 +499,15 @@ fn judge(ctx: &Context, purpose: &str, code: &[u8], now: u64, s: &mut State, p: 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::state::Payload as _;
+
+    impl Payload {
+        fn bytes(&self) -> [u8; PAYLOAD_BYTES] {
+            let mut b = [0u8; PAYLOAD_BYTES];
+            self.encode(&mut b);
+            b
+        }
+    }
     use crate::rng::{ChaCha20Rng, SeedableRng};
 
     fn sample() -> Payload {
@@ -529,7 +530,7 @@ mod tests {
     #[test]
     fn payload_round_trip_and_layout() {
         let p = sample();
-        let b = p.encode();
+        let b = p.bytes();
         assert_eq!(Payload::decode(&b).unwrap(), p);
         assert_eq!(b[0], 6);
         assert_eq!(b[1], 0x93, "9 earlier sends, prev, used");
@@ -545,15 +546,15 @@ mod tests {
             for a in &mut q.ages[usize::from(n)..] {
                 *a = 0;
             }
-            assert_eq!(Payload::decode(&q.encode()).unwrap(), q, "{n}");
+            assert_eq!(Payload::decode(&q.bytes()).unwrap(), q, "{n}");
         }
         assert_eq!(Payload::decode(&[0; 40]).unwrap(), Payload::none());
-        assert_eq!(Payload::none().encode(), [0; 40]);
+        assert_eq!(Payload::none().bytes(), [0; 40]);
     }
 
     #[test]
     fn corrupt_payloads_are_refused() {
-        let good = sample().encode();
+        let good = sample().bytes();
         let cases: &[(usize, u8)] = &[
             (0, 3),     // digits below 4
             (0, 9),     // digits above 8
@@ -572,13 +573,13 @@ mod tests {
         assert_eq!(Payload::decode(&b), Err(Error::CorruptState), "nothing issued but data");
         let mut q = sample();
         q.prev = false;
-        assert_eq!(Payload::decode(&q.encode()), Err(Error::CorruptState), "prev tag without flag");
+        assert_eq!(Payload::decode(&q.bytes()), Err(Error::CorruptState), "prev tag without flag");
         let mut q = sample();
         q.ages.swap(0, 1);
-        assert_eq!(Payload::decode(&q.encode()), Err(Error::CorruptState), "ages out of order");
+        assert_eq!(Payload::decode(&q.bytes()), Err(Error::CorruptState), "ages out of order");
         let mut q = sample();
         q.n_ages = 3;
-        let mut b = q.encode();
+        let mut b = q.bytes();
         b[31] = 1; // an age beyond the count
         assert_eq!(Payload::decode(&b), Err(Error::CorruptState));
     }

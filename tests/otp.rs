@@ -78,8 +78,8 @@ fn full_life_of_a_code() {
     assert_eq!(otp::verify(&ctx, "login", &fourth, T0 + 611, &mut st), Err(Error::AlreadyUsed));
     assert_eq!(
         otp::verify(&ctx, "login", &fourth, T0 + 5000, &mut st),
-        Err(Error::AlreadyUsed),
-        "also later"
+        Err(Error::Expired),
+        "once expired, the used code answers like any other input"
     );
 
     // A code issued for a phone change is WRONG for a login, and the other way round.
@@ -132,11 +132,46 @@ fn verdicts_and_their_boundaries() {
         Err(Error::AttemptsExhausted),
         "not counted"
     );
-    // ... but the used check comes first: a code accepted before is ALREADY_USED.
+    // After use, a wrong try still counts and exhausts: then the used code answers like any other.
     let mut s2 = st;
     assert_eq!(otp::verify(&one, "login", &code, T0 + 1, &mut s2), Ok(()));
-    assert_eq!(otp::verify(&one, "login", &wrong, T0 + 1, &mut s2), Err(Error::Wrong));
     assert_eq!(otp::verify(&one, "login", &code, T0 + 1, &mut s2), Err(Error::AlreadyUsed));
+    assert_eq!(otp::verify(&one, "login", &wrong, T0 + 1, &mut s2), Err(Error::Wrong));
+    assert_eq!(otp::verify(&one, "login", &code, T0 + 1, &mut s2), Err(Error::AttemptsExhausted));
+}
+
+/// Regression (issue 13, flaw 2): a used code that has expired or run out of attempts used to
+/// answer `ALREADY_USED` to the right code and `EXPIRED` / `ATTEMPTS_EXHAUSTED` to every other
+/// input, uncounted: an unlimited oracle. Now every input gets the same answer there, and
+/// while the code is live every input but the code itself is counted.
+#[test]
+fn used_code_is_no_uncounted_oracle() {
+    let ctx = ctx();
+    let mut r = rng(9);
+    let mut st: Blob = [0; STATE_BYTES];
+    let code = issue(&ctx, "login", T0, &mut st, &mut r);
+    assert_eq!(otp::verify(&ctx, "login", &code, T0 + 1, &mut st), Ok(()));
+    let failures =
+        |b: &Blob| portal_codes::state::State::decode(b, portal_codes::state::Kind::Otp).unwrap().failures;
+    // Live and used: the code is ALREADY_USED, anything else is WRONG and counted (3 attempts).
+    let guesses: Vec<String> = (0..1000).map(|i| format!("{i:06}")).collect();
+    for g in &guesses {
+        let before = failures(&st);
+        match otp::verify(&ctx, "login", g, T0 + 2, &mut st) {
+            Err(Error::AlreadyUsed) => assert_eq!(g, &code),
+            Err(Error::Wrong) => assert_eq!(failures(&st), before + 1),
+            Err(Error::AttemptsExhausted) => {}
+            other => panic!("{g}: {other:?}"),
+        }
+    }
+    assert_eq!(failures(&st), 3, "three wrong tries, then exhausted");
+    // Exhausted or expired: one answer for every input, the used code included; nothing counted.
+    for (at, verdict) in [(T0 + 3, Error::AttemptsExhausted), (T0 + 300, Error::Expired)] {
+        for g in guesses.iter().chain([&code]) {
+            assert_eq!(otp::verify(&ctx, "login", g, at, &mut st), Err(verdict), "{g} at {at}");
+        }
+    }
+    assert_eq!(failures(&st), 3);
 }
 
 /// Wrong tries feed the lockout engine (5 failures lock for 900 s), across codes; locked
