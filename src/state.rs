@@ -205,13 +205,16 @@ pub(crate) fn with_flow<P: Payload, T>(
 /// When the holder of this blob may try again (see [`State::retry_at`]); 0 for a fresh blob.
 ///
 /// # Errors
+/// [`Error::InvalidArgument`] for a `now` outside [`crate::clock`]'s range;
 /// [`Error::CorruptState`] for a blob that is not a valid state of any kind.
 pub fn retry_at(bytes: &[u8], now: u64) -> Result<u64> {
+    crate::clock::check(now)?;
     Ok(State::decode_any(bytes)?.map_or(0, |s| s.retry_at(now)))
 }
 
 /// Clears the failure count and any lock, including a block (for the support desk or another
-/// channel that has re-established who the person is). The flow's own data is kept.
+/// channel that has re-established who the person is). The flow's own data is kept, except
+/// what those failures paid for: a PIN blob's pending attempts of the two-phase protocol.
 ///
 /// # Errors
 /// [`Error::CorruptState`] (and the blob is left unchanged) if it is not a valid state.
@@ -219,7 +222,12 @@ pub fn reset(bytes: &mut [u8]) -> Result<()> {
     if let Some(mut s) = State::decode_any(bytes)? {
         s.failures = 0;
         s.locked_until = 0;
-        bytes.copy_from_slice(&s.encode());
+        if s.kind == Kind::Pin {
+            s.payload = [0; PAYLOAD_BYTES];
+        }
+        let b = s.encode();
+        let fresh = b[2..].iter().all(|&x| x == 0);
+        bytes.copy_from_slice(if fresh { &[0; STATE_BYTES] } else { &b });
     }
     Ok(())
 }
@@ -267,6 +275,8 @@ mod tests {
     #[test]
     fn retry_at_and_reset() {
         assert_eq!(retry_at(&[0; 64], 100), Ok(0));
+        assert_eq!(retry_at(&[0; 64], 0), Err(Error::InvalidArgument));
+        assert_eq!(retry_at(&[0; 64], crate::clock::MAX_NOW + 1), Err(Error::InvalidArgument));
         assert_eq!(retry_at(&[0; 63], 100), Err(Error::CorruptState));
         let mut s = State::fresh(Kind::Pin);
         s.failures = 5;
@@ -279,7 +289,7 @@ mod tests {
         assert_eq!(retry_at(&b, 999), Ok(1200));
         s.locked_until = BLOCKED;
         b = s.encode();
-        assert_eq!(retry_at(&b, u64::MAX - 1), Ok(u64::MAX));
+        assert_eq!(retry_at(&b, crate::clock::MAX_NOW), Ok(u64::MAX));
         reset(&mut b).unwrap();
         let after = State::decode(&b, Kind::Pin).unwrap();
         assert_eq!((after.failures, after.locked_until, after.wait_until), (0, 0, 1200));

@@ -161,19 +161,13 @@ unsafe fn verify_step(
     boundary(|| {
         // SAFETY: caller passes a live context and NUL-terminated strings (stored nullable).
         let (c, a, p, s) = unsafe { (ctx_ref(ctx)?, text(account_id)?, text(pin)?, opt_text(stored)?) };
-        let Some(s) = s else {
-            // Unknown account: same work as a real verification, always WRONG; state ignored.
-            return match step {
-                Step::Begin => pin::verify_dummy_format(p),
-                Step::Whole | Step::Finish => pin::verify_dummy(c, a, p),
-            };
-        };
+        let stored = s.map_or(pin::Stored::UnknownAccount, pin::Stored::Hash);
         // SAFETY: caller passes a readable and writable blob of `state_len` bytes.
         let st = unsafe { state_blob(state, state_len) }?;
         match step {
-            Step::Whole => pin::verify(c, a, p, s, now, st),
-            Step::Begin => pin::verify_begin(c, a, p, s, now, st),
-            Step::Finish => pin::verify_finish(c, a, p, s, now, st),
+            Step::Whole => pin::verify(c, a, p, stored, now, st),
+            Step::Begin => pin::verify_begin(c, a, p, stored, now, st),
+            Step::Finish => pin::verify_finish(c, a, p, stored, now, st),
         }
     })
 }
@@ -184,13 +178,16 @@ unsafe fn verify_step(
 /// that may run attempts for one account in parallel without a row lock, use
 /// `pcodes_pin_verify_begin` + `pcodes_pin_verify_finish` instead.
 ///
-/// Unknown account: pass `stored = NULL` (`state` may then be NULL and is ignored); the call
-/// does the same PBKDF2 work with the current settings and returns `WRONG`, so the response
-/// time does not tell which accounts exist.
+/// Unknown account: pass `stored = NULL` and the blob the host keeps for the name that was
+/// typed (e.g. a row keyed by the login name; required). The call does the same PBKDF2 work
+/// with the current settings, counts and locks in that blob exactly like a wrong PIN on a real
+/// account and returns `WRONG` (or `LOCKED`/`BLOCKED`), so neither the status, the blob nor
+/// the response time tells which accounts exist.
 ///
-/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8), `CORRUPT_STATE` (blob left
-/// unchanged), `LOCKED`, `BLOCKED` (see `pcodes_state_retry_at`), `MALFORMED_HASH`,
-/// `UNKNOWN_KEY`, `PIN_FORMAT` (not 4 or 6 ASCII digits; not counted), `WRONG` (counted).
+/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, `now` out of range),
+/// `CORRUPT_STATE` (blob left unchanged), `LOCKED`, `BLOCKED` (see `pcodes_state_retry_at`),
+/// `MALFORMED_HASH`, `UNKNOWN_KEY`, `PIN_FORMAT` (not 4 or 6 ASCII digits; not counted),
+/// `WRONG` (counted).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_pin_verify(
     ctx: *const pcodes_ctx,
@@ -216,8 +213,8 @@ pub unsafe extern "C" fn pcodes_pin_verify(
 /// (5) store its blob with compare-and-swap again. The verdict of (4) is final even if (5)
 /// loses a race (the attempt was paid for in (3)); after `OK`, re-read and call finish again
 /// to clear the counter, or leave it (only stricter). Parallel wrong guesses can thus never
-/// get past `LOCK_AFTER_FAILURES`. With `stored = NULL` (unknown account) it only checks the
-/// PIN's format and returns `OK`; `state` is ignored and may be NULL.
+/// get past `LOCK_AFTER_FAILURES`. With `stored = NULL` (unknown account) it does the same with
+/// the blob kept for the typed name (required), exactly as for a real account.
 ///
 /// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `CORRUPT_STATE`, `LOCKED`, `BLOCKED`,
 /// `MALFORMED_HASH`, `UNKNOWN_KEY`, `PIN_FORMAT` (none of these is counted).
@@ -238,7 +235,8 @@ pub unsafe extern "C" fn pcodes_pin_verify_begin(
 /// Phase 2 (see `pcodes_pin_verify_begin` for the host protocol): consumes a pending-attempt
 /// credit, runs PBKDF2 and compares in constant time. `OK` clears the failures and any lock;
 /// `WRONG` keeps the failure counted in phase 1. The lock is not checked again. With
-/// `stored = NULL` it does the dummy work and returns `WRONG` (`state` ignored).
+/// `stored = NULL` it does the dummy work and returns `WRONG`. `OK` also clears every other
+/// pending attempt (their finish then answers `NO_CHALLENGE`: start again with begin).
 ///
 /// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `CORRUPT_STATE`, `NO_CHALLENGE` (no
 /// pending attempt in the blob: call begin first; nothing computed), `MALFORMED_HASH`,
@@ -261,7 +259,10 @@ pub unsafe extern "C" fn pcodes_pin_verify_finish(
 /// runs PBKDF2, the keyed step and the constant-time comparison without touching any state,
 /// and sets `*match_out`. Record the result with `pcodes_pin_verify_apply`, which is cheap and
 /// can be retried on a freshly read blob, so a lost race never costs a second PBKDF2.
-/// (`pcodes_pin_verify_finish` is this followed by apply.)
+/// (`pcodes_pin_verify_finish` is this followed by apply.) Contract: call it only for an
+/// attempt whose begin blob was stored; it reads no state, so it must never be exposed to
+/// users any other way (it is an oracle for whoever holds the stored hash, who could compute
+/// the same offline).
 ///
 /// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `MALFORMED_HASH`, `UNKNOWN_KEY`,
 /// `PIN_FORMAT`.
@@ -427,11 +428,16 @@ mod tests {
             let mut at = 0;
             assert_eq!(pcodes_state_retry_at(st.as_ptr(), 64, 101, &raw mut at), 0);
             assert_eq!(at, 1000);
-            // Unknown account: NULL stored, NULL state.
-            let rc = pcodes_pin_verify(c, c"x".as_ptr(), c"385027".as_ptr(), null(), 0, null_mut(), 0);
+            // Unknown account: NULL stored, with the blob kept for the typed name (required).
+            let mut u = [0u8; 64];
+            let rc = pcodes_pin_verify(c, c"x".as_ptr(), c"385027".as_ptr(), null(), 100, u.as_mut_ptr(), 64);
             assert_eq!(rc, PCODES_STATUS_WRONG);
-            let rc = pcodes_pin_verify(c, c"x".as_ptr(), c"38".as_ptr(), null(), 0, null_mut(), 0);
+            let rc = pcodes_pin_verify(c, c"x".as_ptr(), c"38".as_ptr(), null(), 100, u.as_mut_ptr(), 64);
             assert_eq!(rc, PCODES_STATUS_PIN_FORMAT);
+            let rc = pcodes_pin_verify(c, c"x".as_ptr(), c"385027".as_ptr(), null(), 100, null_mut(), 0);
+            assert_eq!(rc, PCODES_STATUS_NULL_ARGUMENT);
+            let rc = pcodes_pin_verify(c, c"x".as_ptr(), c"385027".as_ptr(), null(), 0, u.as_mut_ptr(), 64);
+            assert_eq!(rc, PCODES_STATUS_INVALID_ARGUMENT, "now = 0");
             // Blob problems.
             let mut short = [0u8; 63];
             let rc = pcodes_pin_verify(
@@ -445,15 +451,15 @@ mod tests {
             );
             assert_eq!(rc, PCODES_STATUS_CORRUPT_STATE);
             let rc =
-                pcodes_pin_verify(c, c"a".as_ptr(), c"3850".as_ptr(), stored.as_ptr(), 0, null_mut(), 64);
+                pcodes_pin_verify(c, c"a".as_ptr(), c"3850".as_ptr(), stored.as_ptr(), 100, null_mut(), 64);
             assert_eq!(rc, PCODES_STATUS_NULL_ARGUMENT);
             let mut other = crate::state::State::fresh(crate::state::Kind::Otp).encode();
             let copy = other;
-            assert_eq!(ver(c, c"a", c"3850", stored.as_ptr(), 0, &mut other), PCODES_STATUS_CORRUPT_STATE);
+            assert_eq!(ver(c, c"a", c"3850", stored.as_ptr(), 100, &mut other), PCODES_STATUS_CORRUPT_STATE);
             assert_eq!(other, copy);
             let mut fresh = [0u8; 64];
             assert_eq!(
-                ver(c, c"a", c"3850", c"$pcodes-pin$x".as_ptr(), 0, &mut fresh),
+                ver(c, c"a", c"3850", c"$pcodes-pin$x".as_ptr(), 100, &mut fresh),
                 PCODES_STATUS_MALFORMED_HASH
             );
 
@@ -461,7 +467,7 @@ mod tests {
             let c2 = new_ctx(2, 1, Some((1, 0)));
             let mut needs = false;
             let mut st2 = [0u8; 64];
-            assert_eq!(ver(c2, c"acct-1", c"385027", stored.as_ptr(), 0, &mut st2), PCODES_STATUS_OK);
+            assert_eq!(ver(c2, c"acct-1", c"385027", stored.as_ptr(), 100, &mut st2), PCODES_STATUS_OK);
             assert_eq!(pcodes_pin_needs_rehash(c2, stored.as_ptr(), &raw mut needs), PCODES_STATUS_OK);
             assert!(needs);
             let h2 = hash(c2, c"acct-1", c"385027");
@@ -469,7 +475,7 @@ mod tests {
             assert_eq!(pcodes_pin_needs_rehash(c2, s2.as_ptr(), &raw mut needs), PCODES_STATUS_OK);
             assert!(!needs);
             // The old context does not hold key 1.
-            assert_eq!(ver(c, c"acct-1", c"385027", s2.as_ptr(), 0, &mut st2), PCODES_STATUS_UNKNOWN_KEY);
+            assert_eq!(ver(c, c"acct-1", c"385027", s2.as_ptr(), 100, &mut st2), PCODES_STATUS_UNKNOWN_KEY);
             assert_eq!(
                 pcodes_pin_needs_rehash(c2, c"nope".as_ptr(), &raw mut needs),
                 PCODES_STATUS_MALFORMED_HASH
@@ -544,14 +550,16 @@ mod tests {
             assert_eq!(begin(c"0000", &mut st), PCODES_STATUS_LOCKED);
             assert_eq!(finish(c"0000", &mut st), PCODES_STATUS_WRONG);
             assert_eq!(begin(c"0", &mut st), PCODES_STATUS_LOCKED, "lock first");
-            // Dummy path.
+            // Dummy path: the blob counts like a real account's.
             let n = null();
+            let mut u = [0u8; 64];
             assert_eq!(
-                pcodes_pin_verify_begin(c, c"x".as_ptr(), c"3861".as_ptr(), n, 0, null_mut(), 0),
+                pcodes_pin_verify_begin(c, c"x".as_ptr(), c"3861".as_ptr(), n, 100, u.as_mut_ptr(), 64),
                 PCODES_STATUS_OK
             );
+            assert_eq!(u[2], 1, "pre-counted");
             assert_eq!(
-                pcodes_pin_verify_finish(c, c"x".as_ptr(), c"3861".as_ptr(), n, 0, null_mut(), 0),
+                pcodes_pin_verify_finish(c, c"x".as_ptr(), c"3861".as_ptr(), n, 100, u.as_mut_ptr(), 64),
                 PCODES_STATUS_WRONG
             );
             pcodes_ctx_free(c);
@@ -567,7 +575,7 @@ mod tests {
         let mut matched = true;
         // SAFETY: valid pointers to locals and literals; the context is freed at the end.
         unsafe {
-            assert_eq!(pcodes_pin_verify_apply(true, 0, st.as_mut_ptr(), 64), PCODES_STATUS_NO_CHALLENGE);
+            assert_eq!(pcodes_pin_verify_apply(true, 100, st.as_mut_ptr(), 64), PCODES_STATUS_NO_CHALLENGE);
             let begin = |p: &CStr, st: &mut [u8; 64]| {
                 pcodes_pin_verify_begin(c, c"acct".as_ptr(), p.as_ptr(), sp, 100, st.as_mut_ptr(), 64)
             };
@@ -602,8 +610,8 @@ mod tests {
                 pcodes_pin_verify_compute(c, c"acct".as_ptr(), c"12".as_ptr(), sp, &raw mut matched),
                 PCODES_STATUS_PIN_FORMAT
             );
-            assert_eq!(pcodes_pin_verify_apply(true, 0, st.as_mut_ptr(), 63), PCODES_STATUS_CORRUPT_STATE);
-            assert_eq!(pcodes_pin_verify_apply(true, 0, null_mut(), 64), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(pcodes_pin_verify_apply(true, 100, st.as_mut_ptr(), 63), PCODES_STATUS_CORRUPT_STATE);
+            assert_eq!(pcodes_pin_verify_apply(true, 100, null_mut(), 64), PCODES_STATUS_NULL_ARGUMENT);
             pcodes_ctx_free(c);
         }
     }

@@ -110,108 +110,219 @@ pub fn hash(ctx: &Context, account_id: &str, pin: &str) -> Result<PinHash> {
     crate::rng::with_system_rng(SALT_BYTES as u64, |rng| hash_with_rng(ctx, account_id, pin, rng))?
 }
 
-fn pending(s: &State) -> u16 {
-    u16::from_le_bytes([s.payload[0], s.payload[1]])
+/// What the host found for the account: its stored hash string, or nothing (an unknown
+/// account, verified against a dummy so that neither the answer, the state blob nor the time
+/// tells it apart from a real account). A `&str` converts into [`Stored::Hash`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Stored<'a> {
+    /// The account's stored hash string.
+    Hash(&'a str),
+    /// No such account. Pass the state blob the host keeps for the login name that was typed.
+    UnknownAccount,
 }
 
-fn set_pending(s: &mut State, v: u16) {
-    s.payload[..2].copy_from_slice(&v.to_le_bytes());
+impl<'a> From<&'a str> for Stored<'a> {
+    fn from(s: &'a str) -> Self {
+        Stored::Hash(s)
+    }
+}
+
+#[cfg(feature = "alloc")]
+impl<'a> From<&'a alloc::string::String> for Stored<'a> {
+    fn from(s: &'a alloc::string::String) -> Self {
+        Stored::Hash(s.as_str())
+    }
+}
+
+/// The PIN flow's payload: the pending-attempt credits of the two-phase protocol (bytes 0–1,
+/// u16 LE; the other 38 bytes are zero). Each credit was paid for by a failure that
+/// [`verify_begin`] counted, so there are never more credits than counted failures: a success
+/// or [`crate::state::reset`] clears both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Payload {
+    pending: u16,
+}
+
+impl crate::state::Payload for Payload {
+    const KIND: Kind = Kind::Pin;
+
+    fn decode(b: &[u8; crate::state::PAYLOAD_BYTES]) -> Result<Self> {
+        if b[2..].iter().any(|&x| x != 0) {
+            return Err(Error::CorruptState);
+        }
+        Ok(Self { pending: u16::from_le_bytes([b[0], b[1]]) })
+    }
+
+    fn encode(&self, b: &mut [u8]) {
+        b[..2].copy_from_slice(&self.pending.to_le_bytes());
+    }
+}
+
+/// Decodes the blob (refusing more credits than counted failures) and runs `f` on it.
+fn with_pin_state<T>(
+    state: &mut [u8; STATE_BYTES],
+    f: impl FnOnce(&mut State, &mut Payload) -> Result<T>,
+) -> Result<T> {
+    let s = State::decode(state, Kind::Pin)?;
+    let p = <Payload as crate::state::Payload>::decode(&s.payload)?;
+    if p.pending > s.failures {
+        return Err(Error::CorruptState);
+    }
+    crate::state::with_flow(state, f)
+}
+
+/// The hash to compare with: the parsed stored string, or the dummy for an unknown account.
+enum Target {
+    Real(hash::Parsed),
+    Dummy,
 }
 
 /// The checks before any computation: lock, stored string, key, PIN format.
-fn admit(ctx: &Context, pin: &str, stored: &str, s: &State, now: u64) -> Result<hash::Parsed> {
+fn admit(ctx: &Context, pin: &str, stored: Stored<'_>, s: &State, now: u64) -> Result<Target> {
+    crate::clock::check(now)?;
     lockout::check(s, now)?;
-    let parsed = hash::parse(stored)?;
-    hash::pepper(ctx, parsed.params.key_id)?;
+    let target = match stored {
+        Stored::Hash(h) => {
+            let parsed = hash::parse(h)?;
+            hash::pepper(ctx, parsed.params.key_id)?;
+            Target::Real(parsed)
+        }
+        Stored::UnknownAccount => Target::Dummy,
+    };
     if !policy::format_ok(pin, VERIFY_LENGTHS) {
         return Err(Error::PinFormat);
     }
-    Ok(parsed)
+    Ok(target)
 }
 
-/// PBKDF2 + keyed step + constant-time comparison.
-fn matches(ctx: &Context, account_id: &str, pin: &str, parsed: &hash::Parsed) -> Result<bool> {
-    let pepper = hash::pepper(ctx, parsed.params.key_id)?;
-    let mut t = hash::tag(pepper, account_id, pin, &parsed.params, &parsed.salt);
-    let len_ok = pin.len() == parsed.params.length as usize;
-    let ok = ct_eq(&t, &parsed.tag) & len_ok;
+/// PBKDF2 + keyed step + constant-time comparison; for the dummy the same work with the
+/// current key and `PIN_ITERATIONS` against a fixed salt, never matching.
+fn matches(ctx: &Context, account_id: &str, pin: &str, target: &Target) -> Result<bool> {
+    let len = u32::try_from(pin.len()).unwrap_or(0);
+    let (pepper, params, salt, want) = match target {
+        Target::Real(parsed) => {
+            (hash::pepper(ctx, parsed.params.key_id)?, parsed.params, &parsed.salt, &parsed.tag)
+        }
+        Target::Dummy => {
+            let (key_id, pepper) = ctx.keys().current(crate::keys::Purpose::Pin);
+            let p = HashParams {
+                version: HASH_VERSION,
+                key_id: key_id.into(),
+                iterations: ctx.policy().pin_iterations,
+                length: len,
+            };
+            (pepper, p, &DUMMY_SALT, &DUMMY_TAG)
+        }
+    };
+    let mut t = hash::tag(pepper, account_id, pin, &params, salt);
+    let ok = ct_eq(black_box(&t), want) & (len == params.length) & matches!(target, Target::Real(_));
     zeroize::Zeroize::zeroize(&mut t);
     Ok(ok)
 }
 
-/// Verifies `pin` for `account_id` against the stored hash, counting a wrong PIN in the
-/// account's state blob (one call: see the module docs for when to use the two-phase API).
+const DUMMY_SALT: [u8; SALT_BYTES] = [0x5a; SALT_BYTES];
+const DUMMY_TAG: [u8; 32] = [0; 32];
+
+/// Verifies `pin` for `account_id` against the stored hash (or the dummy, for an unknown
+/// account), counting a wrong PIN in the account's state blob (one call: see the module docs
+/// for when to use the two-phase API).
 ///
-/// Checks in order: state blob, lock, stored string, key id, PIN format; then the failure is
-/// recorded, PBKDF2 runs, and a match clears the failures.
+/// Checks in order: `now`, state blob, lock, stored string, key id, PIN format; then the
+/// failure is recorded, PBKDF2 runs, and a match clears the failures.
 ///
 /// # Errors
-/// [`Error::CorruptState`] (blob untouched), [`Error::Locked`], [`Error::Blocked`],
-/// [`Error::MalformedHash`], [`Error::UnknownKey`], [`Error::PinFormat`] (none of these is
-/// counted), [`Error::Wrong`] (counted).
-pub fn verify(
+/// [`Error::InvalidArgument`] (`now` out of range), [`Error::CorruptState`] (blob untouched),
+/// [`Error::Locked`], [`Error::Blocked`], [`Error::MalformedHash`], [`Error::UnknownKey`],
+/// [`Error::PinFormat`] (none of these is counted), [`Error::Wrong`] (counted; always, for an
+/// unknown account).
+pub fn verify<'s>(
     ctx: &Context,
     account_id: &str,
     pin: &str,
-    stored: &str,
+    stored: impl Into<Stored<'s>>,
     now: u64,
     state: &mut [u8; STATE_BYTES],
 ) -> Result<()> {
     // The two phases on one blob: the same checks, the failure counted before PBKDF2, and the
     // pending-attempt credit added and consumed again, so the blob is exactly the two-phase one.
+    let stored = stored.into();
     verify_begin(ctx, account_id, pin, stored, now, state)?;
     verify_finish(ctx, account_id, pin, stored, now, state)
 }
 
-/// Phase 1 of a two-phase verification: checks the lock, the stored string and the PIN's
-/// format, and pre-counts this attempt as a failure (plus one pending-attempt credit). On `Ok`
-/// the host must store the new blob with compare-and-swap **before** calling [`verify_finish`].
-/// Cheap: no PBKDF2. `account_id` is not used yet (same arguments as [`verify`]).
+/// [`verify`] for an account that does not exist ([`Stored::UnknownAccount`]): the same
+/// checks, the same PBKDF2 work, the same state changes as a wrong PIN on a real account
+/// (so it locks and blocks alike) and always [`Error::Wrong`]. `state` is the blob the host
+/// keeps for the name that was typed (e.g. a row keyed by the login name), so that repeated
+/// guesses on a non-existent account lock exactly like on a real one.
 ///
 /// # Errors
-/// [`Error::CorruptState`] (blob untouched), [`Error::Locked`], [`Error::Blocked`],
-/// [`Error::MalformedHash`], [`Error::UnknownKey`], [`Error::PinFormat`]; none is counted.
-pub fn verify_begin(
+/// As [`verify`]; never `Ok`, `MalformedHash` or `UnknownKey`.
+pub fn verify_dummy(
     ctx: &Context,
     account_id: &str,
     pin: &str,
-    stored: &str,
+    now: u64,
+    state: &mut [u8; STATE_BYTES],
+) -> Result<()> {
+    verify(ctx, account_id, pin, Stored::UnknownAccount, now, state)
+}
+
+/// Phase 1 of a two-phase verification: checks `now`, the lock, the stored string and the
+/// PIN's format, and pre-counts this attempt as a failure (plus one pending-attempt credit). On
+/// `Ok` the host must store the new blob with compare-and-swap **before** calling
+/// [`verify_finish`]. Cheap: no PBKDF2. `account_id` is not used yet (same arguments as
+/// [`verify`]).
+///
+/// # Errors
+/// [`Error::InvalidArgument`], [`Error::CorruptState`] (blob untouched), [`Error::Locked`],
+/// [`Error::Blocked`], [`Error::MalformedHash`], [`Error::UnknownKey`], [`Error::PinFormat`];
+/// none is counted.
+pub fn verify_begin<'s>(
+    ctx: &Context,
+    account_id: &str,
+    pin: &str,
+    stored: impl Into<Stored<'s>>,
     now: u64,
     state: &mut [u8; STATE_BYTES],
 ) -> Result<()> {
     let _ = account_id;
-    let mut s = State::decode(state, Kind::Pin)?;
-    let r = admit(ctx, pin, stored, &s, now).map(|_| {
-        lockout::record_failure(&mut s, ctx.policy(), now);
-        let credits = pending(&s).saturating_add(1);
-        set_pending(&mut s, credits);
-    });
-    *state = s.encode();
-    r
+    let stored = stored.into();
+    with_pin_state(state, |s, p| {
+        admit(ctx, pin, stored, s, now)?;
+        lockout::record_failure(s, ctx.policy(), now);
+        p.pending = p.pending.saturating_add(1).min(s.failures);
+        Ok(())
+    })
 }
 
 /// Phase 2: consumes a pending-attempt credit, runs PBKDF2 and compares in constant time. `Ok`
-/// clears the failures and any lock (store the blob with compare-and-swap); on
-/// [`Error::Wrong`] the failure counted by [`verify_begin`] stays. The lock is not checked
-/// again (this attempt was admitted by phase 1, possibly as the one that locked).
+/// clears the failures, any lock and every other pending credit (store the blob with
+/// compare-and-swap); on [`Error::Wrong`] the failure counted by [`verify_begin`] stays. The
+/// lock is not checked again (this attempt was admitted by phase 1, possibly as the one that
+/// locked).
 ///
 /// This is [`verify_compute`] followed by [`verify_apply`]; a host whose compare-and-swap of
 /// the phase-2 blob can lose a race should call those two itself, so that a retry re-applies
 /// the verdict to the fresh blob without computing PBKDF2 again.
 ///
 /// # Errors
-/// [`Error::CorruptState`] (blob untouched), [`Error::NoChallenge`] (no pending attempt: call
-/// [`verify_begin`] first; nothing computed), [`Error::MalformedHash`], [`Error::UnknownKey`],
+/// [`Error::InvalidArgument`], [`Error::CorruptState`] (blob untouched),
+/// [`Error::NoChallenge`] (no pending attempt: call [`verify_begin`] first, or a success or a
+/// reset since cleared it; nothing computed), [`Error::MalformedHash`], [`Error::UnknownKey`],
 /// [`Error::PinFormat`], [`Error::Wrong`].
-pub fn verify_finish(
+pub fn verify_finish<'s>(
     ctx: &Context,
     account_id: &str,
     pin: &str,
-    stored: &str,
+    stored: impl Into<Stored<'s>>,
     now: u64,
     state: &mut [u8; STATE_BYTES],
 ) -> Result<()> {
-    if pending(&State::decode(state, Kind::Pin)?) == 0 {
+    crate::clock::check(now)?;
+    let pending = with_pin_state(&mut state.clone(), |_, p| Ok(p.pending))?;
+    if pending == 0 {
         return Err(Error::NoChallenge);
     }
     let verdict = verify_compute(ctx, account_id, pin, stored)?;
@@ -248,71 +359,53 @@ impl core::fmt::Debug for PinVerdict {
 /// Phase 2a, after a stored [`verify_begin`]: PBKDF2, the keyed step and the constant-time
 /// comparison, without touching any state.
 ///
+/// **Contract:** call it only for an attempt whose [`verify_begin`] blob was stored. It reads
+/// no state, so whoever can call it without `begin` has the stored hash and can compute the
+/// same answer offline anyway; the guess limit is kept by `begin` (which counts) and
+/// [`verify_apply`] (which refuses a verdict without a pending attempt). A host must not
+/// expose it to users in any other way.
+///
 /// # Errors
 /// [`Error::MalformedHash`], [`Error::UnknownKey`], [`Error::PinFormat`].
-pub fn verify_compute(ctx: &Context, account_id: &str, pin: &str, stored: &str) -> Result<PinVerdict> {
-    let parsed = hash::parse(stored)?;
+pub fn verify_compute<'s>(
+    ctx: &Context,
+    account_id: &str,
+    pin: &str,
+    stored: impl Into<Stored<'s>>,
+) -> Result<PinVerdict> {
+    let target = match stored.into() {
+        Stored::Hash(h) => Target::Real(hash::parse(h)?),
+        Stored::UnknownAccount => Target::Dummy,
+    };
     if !policy::format_ok(pin, VERIFY_LENGTHS) {
         return Err(Error::PinFormat);
     }
-    Ok(PinVerdict { ok: matches(ctx, account_id, pin, &parsed)? })
+    Ok(PinVerdict { ok: matches(ctx, account_id, pin, &target)? })
 }
 
 /// Phase 2b: records a [`PinVerdict`] in the state blob (cheap; may be retried on a lost
 /// compare-and-swap with the freshly read blob): consumes a pending-attempt credit; a match
-/// clears the failures and any lock.
+/// clears the failures, any lock and the other credits.
 ///
 /// # Errors
-/// [`Error::CorruptState`] (blob untouched), [`Error::NoChallenge`] (no pending attempt: the
-/// verdict is not recorded), [`Error::Wrong`] for a verdict that did not match.
+/// [`Error::InvalidArgument`] (`now` out of range), [`Error::CorruptState`] (blob untouched),
+/// [`Error::NoChallenge`] (no pending attempt: the verdict is not recorded), [`Error::Wrong`]
+/// for a verdict that did not match.
 pub fn verify_apply(verdict: PinVerdict, now: u64, state: &mut [u8; STATE_BYTES]) -> Result<()> {
-    let _ = now;
-    let mut s = State::decode(state, Kind::Pin)?;
-    let credits = pending(&s);
-    let r = if credits == 0 {
-        Err(Error::NoChallenge)
-    } else {
-        set_pending(&mut s, credits - 1);
+    crate::clock::check(now)?;
+    with_pin_state(state, |s, p| {
+        if p.pending == 0 {
+            return Err(Error::NoChallenge);
+        }
+        p.pending -= 1;
         if verdict.ok {
-            lockout::record_success(&mut s);
+            lockout::record_success(s);
+            p.pending = 0;
             Ok(())
         } else {
             Err(Error::Wrong)
         }
-    };
-    *state = s.encode();
-    r
-}
-
-/// For an account that does not exist: does the same work as [`verify`] (PBKDF2 with the
-/// current `PIN_ITERATIONS` and the keyed step, against a fixed dummy salt) and returns
-/// [`Error::Wrong`], so that response time does not reveal which accounts exist.
-///
-/// # Errors
-/// Always: [`Error::PinFormat`] for a PIN that [`verify`] would refuse the same way, otherwise
-/// [`Error::Wrong`].
-pub fn verify_dummy(ctx: &Context, account_id: &str, pin: &str) -> Result<()> {
-    if !policy::format_ok(pin, VERIFY_LENGTHS) {
-        return Err(Error::PinFormat);
-    }
-    let (key_id, pepper) = ctx.keys().current(crate::keys::Purpose::Pin);
-    let p = HashParams {
-        version: HASH_VERSION,
-        key_id: key_id.into(),
-        iterations: ctx.policy().pin_iterations,
-        length: u32::try_from(pin.len()).unwrap_or(0),
-    };
-    let salt = [0x5a; SALT_BYTES];
-    let t = hash::tag(pepper, account_id, pin, &p, &salt);
-    // Compare like a real verification; the result is discarded.
-    let _ = black_box(ct_eq(black_box(&t), &[0u8; 32]));
-    Err(Error::Wrong)
-}
-
-/// The format check [`verify_begin`] does, for the dummy path of the C API.
-#[cfg(feature = "capi")]
-pub(crate) fn verify_dummy_format(pin: &str) -> Result<()> {
-    if policy::format_ok(pin, VERIFY_LENGTHS) { Ok(()) } else { Err(Error::PinFormat) }
+    })
 }
 
 /// Whether a stored hash should be replaced (by [`hash()`] of the PIN just verified): its key id
@@ -487,8 +580,9 @@ mod tests {
     fn dummy_takes_as_long_as_a_real_verify() {
         let c = ctx();
         let h = hash_with_rng(&c, "acct", "385027", &mut rng()).unwrap();
-        assert_eq!(verify_dummy(&c, "nobody", "385027"), Err(Error::Wrong));
-        assert_eq!(verify_dummy(&c, "nobody", "12x"), Err(Error::PinFormat));
+        let mut d = [0u8; STATE_BYTES];
+        assert_eq!(verify_dummy(&c, "nobody", "385027", T0, &mut d), Err(Error::Wrong));
+        assert_eq!(verify_dummy(&c, "nobody", "12x", T0, &mut d), Err(Error::PinFormat));
         let time = |f: &dyn Fn()| {
             let t = std::time::Instant::now();
             f();
@@ -503,11 +597,82 @@ mod tests {
                 let _ = verify(&c, "acct", "385028", h.as_str(), T0, &mut s);
             }));
             dummy = dummy.min(time(&|| {
-                let _ = verify_dummy(&c, "nobody", "385028");
+                let mut s = st;
+                let _ = verify_dummy(&c, "nobody", "385028", T0, &mut s);
             }));
         }
         std::println!("real {real:.4} s, dummy {dummy:.4} s");
         assert!(dummy > real * 0.75 && dummy < real * 1.33, "real {real} dummy {dummy}");
+    }
+
+    /// Regression (issue 13, flaw 1): an unknown account used to ignore the blob, so it kept
+    /// answering `WRONG` where a real account answered `LOCKED`. Now the same calls give the
+    /// same statuses, the same `retry_at` and the same blobs, through a block and a reset.
+    #[test]
+    fn unknown_account_locks_like_a_real_one() {
+        let c = ctx();
+        let h = hash_with_rng(&c, "acct", "385027", &mut rng()).unwrap();
+        let (mut real, mut unknown) = ([0u8; STATE_BYTES], [0u8; STATE_BYTES]);
+        for i in 0..40u64 {
+            let now = T0 + i * 400;
+            let pin = if i % 7 == 3 { "12a4" } else { "385028" };
+            let r = verify(&c, "acct", pin, h.as_str(), now, &mut real);
+            let u = verify_dummy(&c, "nobody", pin, now, &mut unknown);
+            assert_eq!(r, u, "attempt {i}");
+            assert_eq!(real, unknown, "blob after attempt {i}");
+            assert_eq!(crate::state::retry_at(&real, now), crate::state::retry_at(&unknown, now));
+            if i == 30 {
+                crate::state::reset(&mut real).unwrap();
+                crate::state::reset(&mut unknown).unwrap();
+            }
+        }
+        assert_eq!(verify(&c, "acct", "385028", h.as_str(), T0, &mut [0u8; STATE_BYTES]), Err(Error::Wrong));
+        // Two phases for the unknown account: the same blobs as for a real one.
+        let (mut real, mut unknown) = ([0u8; STATE_BYTES], [0u8; STATE_BYTES]);
+        verify_begin(&c, "acct", "385028", h.as_str(), T0, &mut real).unwrap();
+        verify_begin(&c, "nobody", "385028", Stored::UnknownAccount, T0, &mut unknown).unwrap();
+        assert_eq!(real, unknown);
+        let r = verify_finish(&c, "acct", "385028", h.as_str(), T0, &mut real);
+        let u = verify_finish(&c, "nobody", "385028", Stored::UnknownAccount, T0, &mut unknown);
+        assert_eq!((r, real), (u, unknown));
+        // Even the PIN that would be right for some account never matches the dummy.
+        assert_eq!(verify_dummy(&c, "acct", "385027", T0, &mut [0u8; STATE_BYTES]), Err(Error::Wrong));
+    }
+
+    /// Regression (issue 13, flaw 5): credits of abandoned `verify_begin`s used to survive a
+    /// success and a reset, and then let `verify_finish` without a begin answer uncounted.
+    #[test]
+    fn pending_credits_do_not_outlive_their_attempts() {
+        let c = ctx();
+        let h = hash_with_rng(&c, "acct", "385027", &mut rng()).unwrap();
+        let h = h.as_str();
+        // Three abandoned begins, then a successful one-call verify.
+        let mut st = [0u8; STATE_BYTES];
+        for _ in 0..3 {
+            verify_begin(&c, "acct", "000001", h, T0, &mut st).unwrap();
+        }
+        assert_eq!(verify(&c, "acct", "385027", h, T0, &mut st), Ok(()));
+        assert_eq!(st, [0u8; STATE_BYTES], "success clears failures and credits");
+        assert_eq!(verify_finish(&c, "acct", "000002", h, T0, &mut st), Err(Error::NoChallenge));
+        // Abandoned begins, then a support-desk reset.
+        for _ in 0..3 {
+            verify_begin(&c, "acct", "000001", h, T0, &mut st).unwrap();
+        }
+        crate::state::reset(&mut st).unwrap();
+        assert_eq!(verify_finish(&c, "acct", "000002", h, T0, &mut st), Err(Error::NoChallenge));
+        assert_eq!(verify_apply(PinVerdict { ok: true }, T0, &mut st), Err(Error::NoChallenge));
+        // A blob claiming more credits than counted failures is corrupt.
+        let mut forged = [0u8; STATE_BYTES];
+        verify_begin(&c, "acct", "000001", h, T0, &mut forged).unwrap();
+        forged[crate::state::PAYLOAD_AT] = 2;
+        let copy = forged;
+        assert_eq!(verify_finish(&c, "acct", "000002", h, T0, &mut forged), Err(Error::CorruptState));
+        assert_eq!(forged, copy);
+        // Stray payload bytes are corrupt too.
+        let mut stray = [0u8; STATE_BYTES];
+        verify_begin(&c, "acct", "000001", h, T0, &mut stray).unwrap();
+        stray[STATE_BYTES - 1] = 1;
+        assert_eq!(verify(&c, "acct", "385027", h, T0, &mut stray), Err(Error::CorruptState));
     }
 
     /// The default (600,000 iterations) is what a new hash uses.

@@ -3,12 +3,9 @@
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::lockout;
-use crate::state::{Kind, STATE_BYTES, State};
+use crate::state::{STATE_BYTES, State};
 
-use super::{Algorithm, Code, Keyed, check_digits, check_secret, parse_input, scan};
-
-const ACCEPTED: u8 = 1;
-const SPENT: u8 = 2;
+use super::{Algorithm, Code, Counter, HotpPayload, Keyed, check_digits, check_secret, parse_input, scan};
 
 /// The HOTP code for `counter` (RFC 4226 §5.3).
 ///
@@ -62,7 +59,7 @@ impl HotpKey {
 /// counter moves past it. A code equal to the last accepted counter's is `AlreadyUsed`.
 ///
 /// # Errors
-/// In this order: [`Error::InvalidArgument`] (secret, digits), [`Error::CorruptState`] (state
+/// In this order: [`Error::InvalidArgument`] (`now` out of range, secret, digits), [`Error::CorruptState`] (state
 /// untouched), [`Error::Blocked`] / [`Error::Locked`], [`Error::Mistyped`] (not exactly `digits`
 /// ASCII digits after removing spaces; not counted), [`Error::AlreadyUsed`] (the last accepted
 /// code again, or the counter space is spent; not counted), [`Error::Wrong`] (counted by the
@@ -76,12 +73,12 @@ pub fn verify(
     now: u64,
     state: &mut [u8; STATE_BYTES],
 ) -> Result<u64> {
+    crate::clock::check(now)?;
     check_secret(secret)?;
     check_digits(digits)?;
-    let mut s = State::decode(state, Kind::Hotp)?;
-    let r = verify_in(ctx, secret, algorithm, digits, code, now, &mut s);
-    *state = s.encode();
-    r
+    crate::state::with_flow(state, |s, p: &mut HotpPayload| {
+        verify_in(ctx, secret, algorithm, digits, code, now, s, &mut p.0)
+    })
 }
 
 fn verify_in(
@@ -92,30 +89,26 @@ fn verify_in(
     code: &str,
     now: u64,
     s: &mut State,
+    c: &mut Counter,
 ) -> Result<u64> {
     lockout::check(s, now)?;
     let input = parse_input(code, digits)?;
-    let mut w = [0u8; 8];
-    w.copy_from_slice(&s.payload[..8]);
-    let next = u64::from_le_bytes(w);
-    let flags = s.payload[8];
-    if flags & SPENT != 0 {
+    let next = c.value;
+    if c.spent {
         return Err(Error::AlreadyUsed);
     }
     let keyed = Keyed::new(algorithm, secret);
     let ahead = u64::from(ctx.policy().hotp_look_ahead);
     // With a previous acceptance, also look at the last accepted counter to tell a replay.
-    let (first, floor) =
-        if flags & ACCEPTED != 0 && next > 0 { (next - 1, Some(next - 1)) } else { (next, None) };
+    let (first, floor) = if c.accepted && next > 0 { (next - 1, Some(next - 1)) } else { (next, None) };
     let (found, at, used) = scan(&keyed, digits, input, first..=next.saturating_add(ahead), floor);
     if found {
         lockout::record_success(s);
-        let (new_next, spent) = match at.checked_add(1) {
-            Some(n) => (n, 0),
-            None => (u64::MAX, SPENT),
+        let (value, spent) = match at.checked_add(1) {
+            Some(n) => (n, false),
+            None => (u64::MAX, true),
         };
-        s.payload[..8].copy_from_slice(&new_next.to_le_bytes());
-        s.payload[8] = ACCEPTED | spent;
+        *c = Counter { value, accepted: true, spent };
         Ok(at)
     } else if used {
         Err(Error::AlreadyUsed)
@@ -129,6 +122,7 @@ fn verify_in(
 mod tests {
     use super::*;
     use crate::policy::Setting;
+    use crate::state::Kind;
 
     const SECRET: &[u8] = b"12345678901234567890";
 
@@ -210,9 +204,9 @@ mod tests {
         s.payload[..8].copy_from_slice(&(u64::MAX - 1).to_le_bytes());
         let mut st = s.encode();
         let last = code(SECRET, Algorithm::Sha512, 8, u64::MAX).unwrap();
-        assert_eq!(verify(&ctx, SECRET, Algorithm::Sha512, 8, last.as_str(), 0, &mut st), Ok(u64::MAX));
+        assert_eq!(verify(&ctx, SECRET, Algorithm::Sha512, 8, last.as_str(), 1, &mut st), Ok(u64::MAX));
         assert_eq!(
-            verify(&ctx, SECRET, Algorithm::Sha512, 8, last.as_str(), 0, &mut st),
+            verify(&ctx, SECRET, Algorithm::Sha512, 8, last.as_str(), 1, &mut st),
             Err(Error::AlreadyUsed)
         );
     }
@@ -222,7 +216,7 @@ mod tests {
         let ctx = ctx();
         let mut st = State::fresh(Kind::Totp).encode();
         let copy = st;
-        assert_eq!(verify(&ctx, SECRET, Algorithm::Sha1, 6, "755224", 0, &mut st), Err(Error::CorruptState));
+        assert_eq!(verify(&ctx, SECRET, Algorithm::Sha1, 6, "755224", 1, &mut st), Err(Error::CorruptState));
         assert_eq!(st, copy);
         assert_eq!(code(&SECRET[..9], Algorithm::Sha1, 6, 0).unwrap_err(), Error::InvalidArgument);
         assert_eq!(code(SECRET, Algorithm::Sha1, 9, 0).unwrap_err(), Error::InvalidArgument);

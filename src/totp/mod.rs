@@ -20,7 +20,9 @@
 //! payload bytes 0..8 the step (little-endian), byte 8 bit 0 set once a step was accepted. A
 //! HOTP blob ([`Kind::Hotp`](crate::state::Kind::Hotp)) stores the next expected counter in
 //! bytes 0..8, byte 8 bit 0 set once a counter was accepted, bit 1 set when the counter space is
-//! spent (after accepting counter `u64::MAX`). One blob belongs to one enrolment: when the
+//! spent (after accepting counter `u64::MAX`). Payload bytes 9..40 are zero, a TOTP step is
+//! zero until one was accepted, and "spent" needs "accepted" and the counter `u64::MAX`; any
+//! other payload is [`Error::CorruptState`]. One blob belongs to one enrolment: when the
 //! secret or the period changes, start from a fresh (all-zero) blob.
 
 use subtle::{ConstantTimeEq, ConstantTimeGreater};
@@ -301,6 +303,72 @@ impl Keyed {
         let c = Code::new(v, digits);
         v.zeroize();
         c
+    }
+}
+
+/// The payload of a TOTP or HOTP blob: a step or counter (bytes 0..8, u64 LE) and flags
+/// (byte 8; bit 0 = a code was accepted, bit 1 = HOTP counter space spent). Bytes 9..40 are
+/// zero; without the accepted bit the value is zero (TOTP) and nothing is spent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct Counter {
+    pub(crate) value: u64,
+    pub(crate) accepted: bool,
+    pub(crate) spent: bool,
+}
+
+const F_ACCEPTED: u8 = 1;
+const F_SPENT: u8 = 2;
+
+impl Counter {
+    /// Decodes with `spent_allowed` for HOTP; `value_needs_accept` for TOTP (a step is only
+    /// stored once one was accepted).
+    fn decode_bytes(b: &[u8; crate::state::PAYLOAD_BYTES], hotp: bool) -> Result<Self> {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&b[..8]);
+        let c = Self {
+            value: u64::from_le_bytes(w),
+            accepted: b[8] & F_ACCEPTED != 0,
+            spent: b[8] & F_SPENT != 0,
+        };
+        let known = if hotp { F_ACCEPTED | F_SPENT } else { F_ACCEPTED };
+        let stray = b[8] & !known != 0
+            || b[9..].iter().any(|&x| x != 0)
+            || (!hotp && !c.accepted && c.value != 0)
+            || (c.spent && !(c.accepted && c.value == u64::MAX));
+        if stray { Err(Error::CorruptState) } else { Ok(c) }
+    }
+
+    fn encode_bytes(&self, b: &mut [u8]) {
+        b[..8].copy_from_slice(&self.value.to_le_bytes());
+        b[8] = if self.accepted { F_ACCEPTED } else { 0 } | if self.spent { F_SPENT } else { 0 };
+    }
+}
+
+/// A TOTP blob's payload: the last accepted step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct TotpPayload(pub(crate) Counter);
+
+/// A HOTP blob's payload: the next expected counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct HotpPayload(pub(crate) Counter);
+
+impl crate::state::Payload for TotpPayload {
+    const KIND: crate::state::Kind = crate::state::Kind::Totp;
+    fn decode(b: &[u8; crate::state::PAYLOAD_BYTES]) -> Result<Self> {
+        Counter::decode_bytes(b, false).map(Self)
+    }
+    fn encode(&self, b: &mut [u8]) {
+        self.0.encode_bytes(b);
+    }
+}
+
+impl crate::state::Payload for HotpPayload {
+    const KIND: crate::state::Kind = crate::state::Kind::Hotp;
+    fn decode(b: &[u8; crate::state::PAYLOAD_BYTES]) -> Result<Self> {
+        Counter::decode_bytes(b, true).map(Self)
+    }
+    fn encode(&self, b: &mut [u8]) {
+        self.0.encode_bytes(b);
     }
 }
 

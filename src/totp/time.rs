@@ -5,9 +5,7 @@ use crate::error::{Error, Result};
 use crate::lockout;
 use crate::state::{Kind, STATE_BYTES, State};
 
-use super::{Code, Keyed, Params, check_secret, parse_input, scan};
-
-const ACCEPTED: u8 = 1;
+use super::{Code, Counter, Keyed, Params, TotpPayload, check_secret, parse_input, scan};
 
 /// The time step of `now` (RFC 6238 §4.2, T0 = 0): `now / period`.
 #[must_use]
@@ -33,7 +31,7 @@ pub fn code(secret: &[u8], params: &Params, now: u64) -> Result<Code> {
 /// that only matches the last accepted step or an earlier one is `AlreadyUsed` (RFC 6238 §5.2).
 ///
 /// # Errors
-/// In this order: [`Error::InvalidArgument`] (secret), [`Error::CorruptState`] (state
+/// In this order: [`Error::InvalidArgument`] (`now` out of range, secret), [`Error::CorruptState`] (state
 /// untouched), [`Error::Blocked`] / [`Error::Locked`], [`Error::Mistyped`] (not exactly the
 /// right number of ASCII digits after removing spaces; not counted), [`Error::AlreadyUsed`] (not
 /// counted), [`Error::Wrong`] (counted by the lockout engine). The state is written back on
@@ -46,11 +44,11 @@ pub fn verify(
     now: u64,
     state: &mut [u8; STATE_BYTES],
 ) -> Result<i32> {
+    crate::clock::check(now)?;
     check_secret(secret)?;
-    let mut s = State::decode(state, Kind::Totp)?;
-    let r = verify_in(ctx, secret, params, code, now, &mut s);
-    *state = s.encode();
-    r
+    crate::state::with_flow(state, |s, p: &mut TotpPayload| {
+        verify_in(ctx, secret, params, code, now, s, &mut p.0)
+    })
 }
 
 /// The last accepted step stored in a TOTP blob, or `None` (fresh, or nothing accepted yet).
@@ -59,13 +57,8 @@ pub fn verify(
 /// [`Error::CorruptState`] if `state` is not a TOTP blob.
 pub fn last_step(state: &[u8; STATE_BYTES]) -> Result<Option<u64>> {
     let s = State::decode(state, Kind::Totp)?;
-    Ok(stored(&s))
-}
-
-fn stored(s: &State) -> Option<u64> {
-    let mut w = [0u8; 8];
-    w.copy_from_slice(&s.payload[..8]);
-    (s.payload[8] & ACCEPTED != 0).then_some(u64::from_le_bytes(w))
+    let c = <TotpPayload as crate::state::Payload>::decode(&s.payload)?.0;
+    Ok(c.accepted.then_some(c.value))
 }
 
 fn verify_in(
@@ -75,6 +68,7 @@ fn verify_in(
     code: &str,
     now: u64,
     s: &mut State,
+    c: &mut Counter,
 ) -> Result<i32> {
     lockout::check(s, now)?;
     let input = parse_input(code, params.digits())?;
@@ -82,11 +76,10 @@ fn verify_in(
     let current = step(now, params);
     let w = u64::from(ctx.policy().totp_window_steps);
     let range = current.saturating_sub(w)..=current.saturating_add(w);
-    let (found, at, used) = scan(&keyed, params.digits(), input, range, stored(s));
+    let (found, at, used) = scan(&keyed, params.digits(), input, range, c.accepted.then_some(c.value));
     if found {
         lockout::record_success(s);
-        s.payload[..8].copy_from_slice(&at.to_le_bytes());
-        s.payload[8] = ACCEPTED;
+        *c = Counter { value: at, accepted: true, spent: false };
         // |at − current| ≤ w ≤ 10.
         let drift =
             if at >= current { i32::try_from(at - current) } else { i32::try_from(current - at).map(|d| -d) };
@@ -143,6 +136,9 @@ mod tests {
                     for t in [0, 1, u64::MAX - 1, u64::MAX] {
                         let c = code(seed(alg), &p, t).unwrap();
                         assert_eq!(c.as_str().len(), d as usize);
+                    }
+                    for t in [crate::clock::MIN_NOW, crate::clock::MAX_NOW] {
+                        let c = code(seed(alg), &p, t).unwrap();
                         let ctx = Context::new(&[1; 32], 0).unwrap();
                         let mut st = [0u8; STATE_BYTES];
                         assert_eq!(verify(&ctx, seed(alg), &p, c.as_str(), t, &mut st), Ok(0));
@@ -183,7 +179,7 @@ mod tests {
         assert_eq!(verify(&ctx, secret, &p, at(-2).as_str(), t, &mut st3), Err(Error::Wrong));
         assert_eq!(verify(&ctx, secret, &p, at(2).as_str(), t, &mut st3), Err(Error::Wrong));
         let s = State::decode(&st3, Kind::Totp).unwrap();
-        assert_eq!((s.failures, stored(&s)), (2, None));
+        assert_eq!((s.failures, last_step(&st3).unwrap()), (2, None));
         // Mistyped is neither counted nor checked.
         assert_eq!(verify(&ctx, secret, &p, "12345", t, &mut st3), Err(Error::Mistyped));
         assert_eq!(State::decode(&st3, Kind::Totp).unwrap().failures, 2);
@@ -220,7 +216,11 @@ mod tests {
         ctx.set(Setting::TotpWindowSteps, 10).unwrap();
         let mut st = [0u8; STATE_BYTES];
         let wrapped = code(secret, &p, u64::MAX).unwrap();
-        assert_eq!(verify(&ctx, secret, &p, wrapped.as_str(), 0, &mut st), Err(Error::Wrong));
+        assert_eq!(verify(&ctx, secret, &p, wrapped.as_str(), 1, &mut st), Err(Error::Wrong));
+        // Outside the clock's range: refused, blob untouched.
+        for t in [0, crate::clock::MAX_NOW + 1, u64::MAX] {
+            assert_eq!(verify(&ctx, secret, &p, wrapped.as_str(), t, &mut st), Err(Error::InvalidArgument));
+        }
     }
 
     #[test]
@@ -229,11 +229,11 @@ mod tests {
         let p = Params::default();
         let mut st = State::fresh(Kind::Hotp).encode();
         let copy = st;
-        assert_eq!(verify(&ctx, &[1; 20], &p, "123456", 0, &mut st), Err(Error::CorruptState));
+        assert_eq!(verify(&ctx, &[1; 20], &p, "123456", 100, &mut st), Err(Error::CorruptState));
         assert_eq!(st, copy, "wrong kind left unchanged");
         let mut st = [0u8; STATE_BYTES];
-        assert_eq!(verify(&ctx, &[1; 9], &p, "123456", 0, &mut st), Err(Error::InvalidArgument));
-        assert_eq!(verify(&ctx, &[1; 65], &p, "123456", 0, &mut st), Err(Error::InvalidArgument));
+        assert_eq!(verify(&ctx, &[1; 9], &p, "123456", 100, &mut st), Err(Error::InvalidArgument));
+        assert_eq!(verify(&ctx, &[1; 65], &p, "123456", 100, &mut st), Err(Error::InvalidArgument));
         assert_eq!(code(&[1; 65], &p, 0).unwrap_err(), Error::InvalidArgument);
         // 10-byte secrets (common in existing enrolments) work.
         let c = code(&[1; 10], &p, 100).unwrap();
