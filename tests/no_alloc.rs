@@ -183,7 +183,9 @@ fn pin_check_hash_verify() {
         .unwrap();
     none("pin::verify_finish", || pin::verify_finish(&ctx, "account-1", "385027", stored, NOW, &mut st))
         .unwrap();
-    let _ = none("pin::verify_dummy", || pin::verify_dummy(&ctx, "account-2", "385027"));
+    let mut unknown = [0u8; STATE_BYTES];
+    let r = none("pin::verify_dummy", || pin::verify_dummy(&ctx, "account-2", "385027", NOW, &mut unknown));
+    assert_eq!(r, Err(portal_codes::Error::Wrong));
     none("pin::needs_rehash", || pin::needs_rehash(&ctx, stored)).unwrap();
 }
 

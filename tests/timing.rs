@@ -370,7 +370,7 @@ fn pin_case(samples: usize) -> [Vec<f64>; 2] {
             stored.push_str(&inputs[c]);
         },
         |(stored, st)| {
-            let r = pin::verify(&ctx, "acct-1", "4831", black_box(stored), T0, st);
+            let r = pin::verify(&ctx, "acct-1", "4831", black_box(stored.as_str()), T0, st);
             assert_eq!(black_box(r), Err(Error::Wrong));
         },
     )

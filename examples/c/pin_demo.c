@@ -88,8 +88,9 @@ int main(void) {
     CHECK_STATUS(rc, PCODES_STATUS_WRONG);
     printf("hash copied to account-2002 -> %s\n", pcodes_status_name(rc));
 
-    /* Unknown account: same work, WRONG. */
-    rc = pcodes_pin_verify(ctx, "nobody", "385027", NULL, now, NULL, 0);
+    /* Unknown account: same work, WRONG, counted and locked in the blob kept for the typed name. */
+    uint8_t nobody[PCODES_STATE_BYTES] = {0};
+    rc = pcodes_pin_verify(ctx, "nobody", "385027", NULL, now, nobody, sizeof nobody);
     CHECK_STATUS(rc, PCODES_STATUS_WRONG);
     printf("unknown account (stored = NULL) -> %s\n", pcodes_status_name(rc));
 

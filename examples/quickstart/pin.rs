@@ -53,7 +53,12 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
     let mut other = [0u8; STATE_BYTES];
     let copied = pin::verify(&ctx, "account-2002", chosen, stored.as_str(), later, &mut other);
     println!("hash copied to account-2002: {}", show(copied));
-    println!("unknown account (dummy work): {}", show(pin::verify_dummy(&ctx, "nobody", chosen)));
+    // An unknown login: the same work, counted and locked in a blob kept for the typed name.
+    let mut nobody = [0u8; STATE_BYTES];
+    println!(
+        "unknown account (dummy work): {}",
+        show(pin::verify_dummy(&ctx, "nobody", chosen, later, &mut nobody))
+    );
 
     // Rotation: a new master key (id 3) becomes current; the old one (id 2) still verifies.
     let mut rotated = Context::new(&[0x99; 32], 3)?;

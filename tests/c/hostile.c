@@ -1098,9 +1098,13 @@ static void test_pin(pcodes_ctx *ctx) {
     EXPECT(pcodes_pin_verify(ctx, "acc-1", "583196", PIN_HASH, NOW, NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
     for (int i = 0; i < 64; i++) CHECK(st[i] == 0);
     /* Unknown account (stored NULL): the dummy work, always WRONG, state ignored. */
-    EXPECT(pcodes_pin_verify(ctx, "nobody", "583196", NULL, NOW, NULL, 0), PCODES_STATUS_WRONG);
-    EXPECT(pcodes_pin_verify_finish(ctx, "nobody", "583196", NULL, NOW, NULL, 0), PCODES_STATUS_WRONG);
-    EXPECT(pcodes_pin_verify_begin(ctx, "nobody", "583196", NULL, NOW, NULL, 0), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_verify(ctx, "nobody", "583196", NULL, NOW, NULL, 0), PCODES_STATUS_NULL_ARGUMENT);
+    uint8_t nobody[PCODES_STATE_BYTES] = {0};
+    EXPECT(pcodes_pin_verify(ctx, "nobody", "583196", NULL, NOW, nobody, sizeof nobody), PCODES_STATUS_WRONG);
+    EXPECT(pcodes_pin_verify_finish(ctx, "nobody", "583196", NULL, NOW, nobody, sizeof nobody),
+           PCODES_STATUS_NO_CHALLENGE);
+    EXPECT(pcodes_pin_verify_begin(ctx, "nobody", "583196", NULL, NOW, nobody, sizeof nobody), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_verify_finish(ctx, "nobody", "583196", NULL, NOW, nobody, sizeof nobody), PCODES_STATUS_WRONG);
     for (size_t b = 0; b < N_BAD; b++) {
         EXPECT(pcodes_pin_verify(ctx, BAD_UTF8[b], "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_INVALID_ARGUMENT);
         EXPECT(pcodes_pin_verify(ctx, "acc-1", BAD_UTF8[b], PIN_HASH, NOW, st, 64), PCODES_STATUS_INVALID_ARGUMENT);

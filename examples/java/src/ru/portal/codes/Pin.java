@@ -91,7 +91,8 @@ public final class Pin {
 
     /**
      * Verifies in one call, counting a wrong PIN in {@code state}. {@code stored == null} means an
-     * unknown account: the same work is done and WRONG is thrown ({@code state} may be null then).
+     * unknown account: the same work is done, {@code state} (the blob kept for the typed name,
+     * required) counts and locks exactly as for a real account, and WRONG is thrown.
      *
      * @throws PortalCodesException WRONG, LOCKED, BLOCKED, MALFORMED_HASH, UNKNOWN_KEY, PIN_FORMAT,
      *     CORRUPT_STATE

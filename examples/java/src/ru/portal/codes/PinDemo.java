@@ -73,7 +73,8 @@ public final class PinDemo {
             String copied = outcome(() -> Pin.verify(ctx, "account-2002", "385027", stored, now, other));
             c.expect(copied.equals("PCODES_STATUS_WRONG"), "copied");
             System.out.println("hash copied to account-2002 -> " + copied);
-            String unknown = outcome(() -> Pin.verify(ctx, "nobody", "385027", null, now, null));
+            byte[] nobody = PortalCodes.newState();
+            String unknown = outcome(() -> Pin.verify(ctx, "nobody", "385027", null, now, nobody));
             c.expect(unknown.equals("PCODES_STATUS_WRONG"), "unknown account");
             System.out.println("unknown account -> " + unknown);
 

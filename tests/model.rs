@@ -1,0 +1,526 @@
+//! Model-based tests: for link codes, SMS/e-mail codes and PINs, a small reference model
+//! written from the tables of `docs/verdicts.md` (not from the code) is driven with the same
+//! random call sequences as the real API — issue, resend, verify, redeem, reset, data change,
+//! key rotation, time jumps forwards and backwards — and every status, the lockout counters and
+//! `retry_at` must agree after every call. Each flow also counts the answers an attacker got
+//! for a *non-authentic* input without it being counted, which the docs bound at zero.
+//!
+//! `cargo test --release --test model` runs 10,000 sequences per flow (CI does); a debug build
+//! runs 500 (set `PCODES_MODEL_SEQUENCES` to change either).
+
+use portal_codes::link::{self, Child};
+use portal_codes::rng::{ChaCha20Rng, Rng, SeedableRng};
+use portal_codes::state::{Kind, State};
+use portal_codes::{Context, Error, STATE_BYTES, Setting, otp, pin, retry_at};
+
+type Blob = [u8; STATE_BYTES];
+const T0: u64 = 1_780_000_000;
+
+fn sequences() -> u64 {
+    if let Ok(v) = std::env::var("PCODES_MODEL_SEQUENCES") {
+        return v.parse().expect("PCODES_MODEL_SEQUENCES is a number");
+    }
+    if cfg!(debug_assertions) { 500 } else { 10_000 }
+}
+
+/// The lockout rows of `docs/verdicts.md` with the default policy (5 / 900 s / 1800 s / 15).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct Lock {
+    failures: u32,
+    until: u64,
+}
+
+impl Lock {
+    fn check(&self, now: u64) -> Result<(), Error> {
+        if self.until == u64::MAX {
+            Err(Error::Blocked)
+        } else if now < self.until {
+            Err(Error::Locked)
+        } else {
+            Ok(())
+        }
+    }
+    fn fail(&mut self, now: u64) {
+        self.failures += 1;
+        if self.failures >= 15 {
+            self.until = u64::MAX;
+        } else if self.failures % 5 == 0 {
+            self.until = now + if self.failures == 5 { 900 } else { 1800 };
+        }
+    }
+    fn success(&mut self) {
+        *self = Lock::default();
+    }
+    fn retry_at(&self, wait: u64, now: u64) -> u64 {
+        let t = self.until.max(wait);
+        if t > now { t } else { 0 }
+    }
+}
+
+/// Checks the real blob's counters and `retry_at` against the model.
+fn same_counters(real: &Blob, kind: Kind, lock: &Lock, wait: u64, now: u64, what: &str) {
+    let s = State::decode(real, kind).unwrap();
+    assert_eq!(u32::from(s.failures), lock.failures, "{what}: failures");
+    assert_eq!(retry_at(real, now), Ok(lock.retry_at(wait, now)), "{what}: retry_at");
+}
+
+/// A time step: mostly forwards (seconds to an hour), sometimes backwards by up to two minutes
+/// (servers whose clocks differ).
+fn step(r: &mut ChaCha20Rng, now: u64) -> u64 {
+    match r.next_u32() % 10 {
+        0 => now - u64::from(r.next_u32() % 120),
+        1..=5 => now + u64::from(r.next_u32() % 60),
+        6..=8 => now + u64::from(r.next_u32() % 700),
+        _ => now + u64::from(r.next_u32() % 4000),
+    }
+}
+
+// ---------------------------------------------------------------- link codes
+
+const NAMES: [&str; 2] = ["Иванова Мария Петровна", "Иванова Мария Павловна"];
+
+fn child(version: usize) -> Child<'static> {
+    Child::new(NAMES[version], "2015-03-08", "F", "112-233-445 95")
+}
+
+#[derive(Default)]
+struct LinkModel {
+    /// Data version at each issue (index = issue number − 1) and the issue time.
+    issues: Vec<(usize, u64)>,
+    used: bool,
+    stale: bool,
+    lock: Lock,
+}
+
+/// What was typed: which issue's code (0-based), or a class.
+enum LinkInput {
+    Issue(usize),
+    Forged,
+    Mistyped,
+    ForeignKey,
+}
+
+impl LinkModel {
+    fn redeem(&mut self, input: &LinkInput, data: usize, now: u64) -> Result<(), Error> {
+        self.lock.check(now)?;
+        let n = self.issues.len();
+        if n == 0 {
+            return Err(Error::NoChallenge);
+        }
+        let i = match input {
+            LinkInput::Mistyped => return Err(Error::Mistyped),
+            LinkInput::ForeignKey => return Err(Error::UnknownKey),
+            LinkInput::Forged => None,
+            LinkInput::Issue(i) => Some(*i),
+        };
+        match i {
+            Some(i) if i + 1 == n => {
+                let (at_issue, issued) = self.issues[i];
+                if at_issue != data {
+                    self.stale = true;
+                    Err(Error::DataChanged)
+                } else if self.stale {
+                    Err(Error::DataChanged)
+                } else if self.used {
+                    Err(Error::AlreadyUsed)
+                } else if now.saturating_sub(issued) >= 600 {
+                    Err(Error::Expired)
+                } else {
+                    self.used = true;
+                    self.lock.success();
+                    Ok(())
+                }
+            }
+            Some(i) if i + 2 == n => {
+                if self.issues[i].0 == data {
+                    Err(Error::Superseded)
+                } else {
+                    Err(Error::DataChanged)
+                }
+            }
+            _ => {
+                self.lock.fail(now);
+                Err(Error::Wrong)
+            }
+        }
+    }
+}
+
+#[test]
+fn link_codes_follow_the_model() {
+    let key = [0x42u8; 32];
+    let mut free_answers = 0u64;
+    for seq in 0..sequences() {
+        let mut r = ChaCha20Rng::seed_from_u64(seq);
+        let mut ctx = Context::new(&key, 1).unwrap();
+        let foreign = Context::new(&[7; 32], 9).unwrap();
+        let mut key_id = 1;
+        let mut real: Blob = [0; STATE_BYTES];
+        let mut model = LinkModel::default();
+        let mut codes: Vec<String> = Vec::new();
+        let mut data = 0usize;
+        let mut now = T0 + u64::from(r.next_u32() % 1000);
+        for call in 0..(8 + r.next_u32() % 24) {
+            now = step(&mut r, now);
+            let what = format!("sequence {seq}, call {call}");
+            match r.next_u32() % 12 {
+                0..=2 => {
+                    let code = link::issue_with_rng(&ctx, 42, &child(data), now, &mut real, &mut r).unwrap();
+                    codes.push(code.as_str().to_owned());
+                    model.issues.push((data, now));
+                    model.used = false;
+                    model.stale = false;
+                }
+                3 => data ^= 1,
+                4 => {
+                    portal_codes::reset(&mut real).unwrap();
+                    model.lock = Lock::default();
+                }
+                5 => {
+                    // Rotation: a new current key; the old ones still verify.
+                    key_id += 1;
+                    let mut next = Context::new(&[key_id as u8; 32], key_id).unwrap();
+                    next.add_key(&key, 1).unwrap();
+                    for k in 2..key_id {
+                        next.add_key(&[k as u8; 32], k).unwrap();
+                    }
+                    ctx = next;
+                }
+                _ => {
+                    let (input, text) = match r.next_u32() % 8 {
+                        0 => (LinkInput::Mistyped, "XXXXX-XXXXX".to_owned()),
+                        1 => {
+                            let c =
+                                link::issue_with_rng(&foreign, 42, &child(data), now, &mut [0; 64], &mut r);
+                            (LinkInput::ForeignKey, c.unwrap().as_str().to_owned())
+                        }
+                        2 => {
+                            // A genuine code of this record for another child's data (a sibling's).
+                            let sibling =
+                                Child::new("Иванов Пётр Петрович", "2017-01-01", "M", "087-654-303 00");
+                            let c = link::issue_with_rng(&ctx, 42, &sibling, now, &mut [0; 64], &mut r);
+                            (LinkInput::Forged, c.unwrap().as_str().to_owned())
+                        }
+                        _ if codes.is_empty() => (LinkInput::Forged, forge(&mut r)),
+                        3 => (LinkInput::Forged, forge(&mut r)),
+                        4 | 5 => (LinkInput::Issue(codes.len() - 1), codes[codes.len() - 1].clone()),
+                        6 if codes.len() >= 2 => {
+                            (LinkInput::Issue(codes.len() - 2), codes[codes.len() - 2].clone())
+                        }
+                        _ => {
+                            let i = (r.next_u32() as usize) % codes.len();
+                            (LinkInput::Issue(i), codes[i].clone())
+                        }
+                    };
+                    let before = State::decode(&real, Kind::Link).unwrap().failures;
+                    let got = link::redeem(&ctx, &text, &child(data), now, &mut real);
+                    let want = model.redeem(&input, data, now);
+                    assert_eq!(got, want, "{what}: redeem");
+                    let counted = State::decode(&real, Kind::Link).unwrap().failures > before;
+                    let authentic = matches!(input, LinkInput::Issue(i) if i + 2 >= codes.len());
+                    let independent = matches!(
+                        got,
+                        Err(Error::Locked
+                            | Error::Blocked
+                            | Error::NoChallenge
+                            | Error::Mistyped
+                            | Error::UnknownKey)
+                    );
+                    if !authentic && !counted && !independent {
+                        free_answers += 1;
+                    }
+                }
+            }
+            same_counters(&real, Kind::Link, &model.lock, 0, now, &what);
+        }
+    }
+    assert_eq!(free_answers, 0, "answers to non-authentic codes that were not counted");
+}
+
+/// A well-formed random code (valid check symbol, key id 1) that no issue produced.
+fn forge(r: &mut ChaCha20Rng) -> String {
+    const A: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    loop {
+        // First symbol: key id 1 (held by every context here) and one bit of the record id.
+        let first = A[(2 | (r.next_u32() & 1)) as usize] as char;
+        let s: String =
+            std::iter::once(first).chain((1..25).map(|_| A[(r.next_u32() % 32) as usize] as char)).collect();
+        if link::parse(&s).is_ok() {
+            return s;
+        }
+    }
+}
+
+// ---------------------------------------------------------------- SMS / e-mail codes
+
+#[derive(Default)]
+struct OtpModel {
+    code: Option<String>,
+    previous: Option<String>,
+    issued: u64,
+    attempts: u32,
+    used: bool,
+    sends: Vec<u64>,
+    wait: u64,
+    lock: Lock,
+}
+
+impl OtpModel {
+    fn next_send(&self) -> u64 {
+        let Some(&last) = self.sends.last() else { return 0 };
+        let hourly = if self.sends.len() >= 5 { self.sends[self.sends.len() - 5] + 3600 } else { 0 };
+        (last + 60).max(hourly)
+    }
+
+    fn issue(&mut self, now: u64, code: &str) -> Result<(), Error> {
+        self.lock.check(now)?;
+        let earliest = self.next_send();
+        self.wait = earliest;
+        if now < earliest {
+            return Err(Error::TooSoon);
+        }
+        // The replaced code is remembered for SUPERSEDED while its age fits 16 bits.
+        self.previous = if now - self.issued <= 65_535 { self.code.take() } else { None };
+        self.code = Some(code.to_owned());
+        self.issued = now;
+        self.attempts = 0;
+        self.used = false;
+        self.sends.push(now);
+        self.wait = self.next_send();
+        Ok(())
+    }
+
+    fn verify(&mut self, input: &str, right_purpose: bool, now: u64) -> Result<(), Error> {
+        self.lock.check(now)?;
+        let Some(code) = &self.code else { return Err(Error::NoChallenge) };
+        if input.len() != code.len() || !input.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::Mistyped);
+        }
+        if now >= self.issued + 300 {
+            return Err(Error::Expired);
+        }
+        if self.attempts >= 3 {
+            return Err(Error::AttemptsExhausted);
+        }
+        let right = right_purpose && input == code;
+        if right && self.used {
+            return Err(Error::AlreadyUsed);
+        }
+        if right {
+            self.used = true;
+            self.lock.success();
+            return Ok(());
+        }
+        if right_purpose && self.previous.as_deref() == Some(input) {
+            return Err(Error::Superseded);
+        }
+        self.attempts += 1;
+        self.lock.fail(now);
+        Err(Error::Wrong)
+    }
+}
+
+#[test]
+fn sms_codes_follow_the_model() {
+    let mut free_answers = 0u64;
+    for seq in 0..sequences() {
+        let mut r = ChaCha20Rng::seed_from_u64(1 << 32 | seq);
+        let mut ctx = Context::new(&[0x42; 32], 1).unwrap();
+        let mut key_id = 1;
+        let mut real: Blob = [0; STATE_BYTES];
+        let mut model = OtpModel::default();
+        let mut now = T0 + u64::from(r.next_u32() % 1000);
+        for call in 0..(8 + r.next_u32() % 32) {
+            now = step(&mut r, now);
+            let what = format!("sequence {seq}, call {call}");
+            match r.next_u32() % 10 {
+                0..=2 => {
+                    let got = otp::issue_with_rng(&ctx, "login", now, &mut real, &mut r);
+                    let text = got.as_ref().map(|c| c.as_str().to_owned()).unwrap_or_default();
+                    assert_eq!(got.map(|_| ()), model.issue(now, &text), "{what}: issue");
+                }
+                3 => {
+                    portal_codes::reset(&mut real).unwrap();
+                    model.lock = Lock::default();
+                }
+                4 => {
+                    key_id += 1;
+                    let mut next = Context::new(&[key_id as u8; 32], key_id).unwrap();
+                    next.add_key(&[0x42; 32], 1).unwrap();
+                    for k in 2..key_id {
+                        next.add_key(&[k as u8; 32], k).unwrap();
+                    }
+                    ctx = next;
+                }
+                _ => {
+                    let (input, purpose) = match (r.next_u32() % 8, &model.code, &model.previous) {
+                        (0, _, _) => ("12345".to_owned(), "login"),
+                        (1 | 2, Some(c), _) => (c.clone(), "login"),
+                        (3, Some(c), _) => (c.clone(), "phone-change:+79990001122"),
+                        (4, _, Some(p)) => (p.clone(), "login"),
+                        _ => (format!("{:06}", r.next_u32() % 1_000_000), "login"),
+                    };
+                    let before = State::decode(&real, Kind::Otp).unwrap().failures;
+                    let got = otp::verify(&ctx, purpose, &input, now, &mut real);
+                    let right_purpose = purpose == "login";
+                    assert_eq!(got, model.verify(&input, right_purpose, now), "{what}: verify {input}");
+                    let counted = State::decode(&real, Kind::Otp).unwrap().failures > before;
+                    let authentic = right_purpose
+                        && (model.code.as_deref() == Some(&input)
+                            || model.previous.as_deref() == Some(&input));
+                    let independent = matches!(
+                        got,
+                        Err(Error::Locked
+                            | Error::Blocked
+                            | Error::NoChallenge
+                            | Error::Mistyped
+                            | Error::Expired
+                            | Error::AttemptsExhausted)
+                    );
+                    if !authentic && !counted && !independent {
+                        free_answers += 1;
+                    }
+                }
+            }
+            same_counters(&real, Kind::Otp, &model.lock, model.wait, now, &what);
+        }
+    }
+    assert_eq!(free_answers, 0, "answers to wrong codes that were not counted");
+}
+
+// ---------------------------------------------------------------- PINs
+
+#[derive(Default, Clone, Copy)]
+struct PinModel {
+    lock: Lock,
+    pending: u32,
+}
+
+impl PinModel {
+    fn begin(&mut self, format_ok: bool, now: u64) -> Result<(), Error> {
+        self.lock.check(now)?;
+        if !format_ok {
+            return Err(Error::PinFormat);
+        }
+        self.lock.fail(now);
+        self.pending += 1;
+        Ok(())
+    }
+
+    fn apply(&mut self, right: bool) -> Result<(), Error> {
+        if self.pending == 0 {
+            return Err(Error::NoChallenge);
+        }
+        self.pending -= 1;
+        if right {
+            self.lock.success();
+            self.pending = 0;
+            Ok(())
+        } else {
+            Err(Error::Wrong)
+        }
+    }
+}
+
+#[test]
+fn pins_follow_the_model_and_unknown_accounts_look_the_same() {
+    let mut ctx = Context::new(&[0x42; 32], 1).unwrap();
+    ctx.set(Setting::PinIterations, 10_000).unwrap();
+    let stored = pin::hash(&ctx, "acct", "385027").unwrap();
+    let stored = stored.as_str();
+    let right = pin::verify_compute(&ctx, "acct", "385027", stored).unwrap();
+    let wrong = pin::verify_compute(&ctx, "acct", "385028", stored).unwrap();
+    let mut free_answers = 0u64;
+    for seq in 0..sequences() {
+        let mut r = ChaCha20Rng::seed_from_u64(2 << 32 | seq);
+        // The real account, and an unknown account driven with the same calls: the model of the
+        // unknown one is the real model with every PIN wrong.
+        let (mut real, mut unknown): (Blob, Blob) = ([0; STATE_BYTES], [0; STATE_BYTES]);
+        let (mut model, mut model_unknown) = (PinModel::default(), PinModel::default());
+        let mut now = T0 + u64::from(r.next_u32() % 1000);
+        for call in 0..(6 + r.next_u32() % 30) {
+            now = step(&mut r, now);
+            let what = format!("sequence {seq}, call {call}");
+            let is_right = r.next_u32() % 4 == 0;
+            let typed = match r.next_u32() % 10 {
+                0 => "38x0",
+                _ if is_right => "385027",
+                _ => "385028",
+            };
+            let format_ok = typed != "38x0";
+            let before = State::decode(&real, Kind::Pin).unwrap().failures;
+            let (got, got_unknown, want, want_unknown) = match r.next_u32() % 16 {
+                0..=5 => (
+                    pin::verify_begin(&ctx, "acct", typed, stored, now, &mut real),
+                    pin::verify_begin(&ctx, "nobody", typed, pin::Stored::UnknownAccount, now, &mut unknown),
+                    model.begin(format_ok, now),
+                    model_unknown.begin(format_ok, now),
+                ),
+                6..=10 => {
+                    let v = if is_right { right } else { wrong };
+                    (
+                        pin::verify_apply(v, now, &mut real),
+                        pin::verify_apply(wrong, now, &mut unknown),
+                        model.apply(is_right),
+                        model_unknown.apply(false),
+                    )
+                }
+                11 => {
+                    portal_codes::reset(&mut real).unwrap();
+                    portal_codes::reset(&mut unknown).unwrap();
+                    model = PinModel { pending: 0, lock: Lock::default() };
+                    model_unknown = model;
+                    (Ok(()), Ok(()), Ok(()), Ok(()))
+                }
+                12 | 13 if r.next_u32() % 4 == 0 => {
+                    // The expensive calls (PBKDF2), less often. finish = NO_CHALLENGE without a
+                    // pending attempt, PIN_FORMAT (nothing consumed), else apply.
+                    let finish = |m: &mut PinModel, right: bool| {
+                        if m.pending == 0 {
+                            Err(Error::NoChallenge)
+                        } else if !format_ok {
+                            Err(Error::PinFormat)
+                        } else {
+                            m.apply(right)
+                        }
+                    };
+                    (
+                        pin::verify_finish(&ctx, "acct", typed, stored, now, &mut real),
+                        pin::verify_finish(
+                            &ctx,
+                            "nobody",
+                            typed,
+                            pin::Stored::UnknownAccount,
+                            now,
+                            &mut unknown,
+                        ),
+                        finish(&mut model, is_right),
+                        finish(&mut model_unknown, false),
+                    )
+                }
+                14 if r.next_u32() % 4 == 0 => {
+                    let w = model.begin(format_ok, now).and_then(|()| model.apply(is_right));
+                    let wu = model_unknown.begin(format_ok, now).and_then(|()| model_unknown.apply(false));
+                    (
+                        pin::verify(&ctx, "acct", typed, stored, now, &mut real),
+                        pin::verify_dummy(&ctx, "nobody", typed, now, &mut unknown),
+                        w,
+                        wu,
+                    )
+                }
+                _ => continue,
+            };
+            assert_eq!(got, want, "{what}: real account");
+            assert_eq!(got_unknown, want_unknown, "{what}: unknown account");
+            same_counters(&real, Kind::Pin, &model.lock, 0, now, &what);
+            same_counters(&unknown, Kind::Pin, &model_unknown.lock, 0, now, &what);
+            // An answer that tells right from wrong (OK / WRONG from finish or apply) must have
+            // been paid for: never more such answers than counted failures since the last clear.
+            let counted = State::decode(&real, Kind::Pin).unwrap().failures > before;
+            if matches!(got, Err(Error::Wrong)) && !counted && model.lock.failures == 0 {
+                free_answers += 1;
+            }
+        }
+    }
+    assert_eq!(free_answers, 0, "WRONG answers not paid for by a counted failure");
+}
