@@ -5,6 +5,8 @@
 use portal_codes::Error;
 
 pub const REDEEM_ERRORS: &[Error] = &[
+    Error::InvalidArgument,
+    Error::NoChallenge,
     Error::CorruptState,
     Error::Blocked,
     Error::Locked,
@@ -54,6 +56,7 @@ pub const TOTP_VERIFY_ERRORS: &[Error] = &[
 ];
 
 pub const PIN_VERIFY_ERRORS: &[Error] = &[
+    Error::InvalidArgument,
     Error::CorruptState,
     Error::Locked,
     Error::Blocked,
