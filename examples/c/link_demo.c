@@ -108,8 +108,13 @@ int main(void) {
     CHECK(pcodes_link_issue(attacker, record, &ivan, now, other_state, sizeof other_state, forged, sizeof forged) == 0);
     VERDICT("forged code", pcodes_link_redeem(ctx, forged, &ivan, now, state, sizeof state), PCODES_STATUS_WRONG);
 
-    /* Edited name: the record's data changed after the code was issued. */
-    VERDICT("edited name", pcodes_link_redeem(ctx, code, &edited, now + 30, state, sizeof state),
+    /* Edited name: the record's data changed after the code was issued. Shown on a copy of the
+       blob: a redeem that sees changed data kills the code for good, even if the data changes back. */
+    uint8_t what_if[PCODES_STATE_BYTES];
+    memcpy(what_if, state, sizeof what_if);
+    VERDICT("edited name", pcodes_link_redeem(ctx, code, &edited, now + 30, what_if, sizeof what_if),
+            PCODES_STATUS_DATA_CHANGED);
+    VERDICT("name edited back", pcodes_link_redeem(ctx, code, &ivan, now + 31, what_if, sizeof what_if),
             PCODES_STATUS_DATA_CHANGED);
 
     /* The real code, typed loosely, with the data in another cosmetic form. */

@@ -136,12 +136,14 @@ pub unsafe extern "C" fn pcodes_link_parse(code: *const c_char, record_id_out: *
 /// `state`, at `now`. On `OK` the code is marked used; the state is written back on every
 /// return after it was read (a failed attempt is recorded).
 ///
-/// Returns, the first that applies: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8),
-/// `CORRUPT_STATE` (untouched), `BLOCKED`/`LOCKED`, `MISTYPED` (typing error; not counted),
+/// Returns, the first that applies (the full table of states and inputs: docs/verdicts.md):
+/// `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, `now` out of range), `CORRUPT_STATE`
+/// (untouched), `BLOCKED`/`LOCKED`, `NO_CHALLENGE` (no code was issued for this state),
+/// `MISTYPED` (typing error; not counted),
 /// `UNKNOWN_KEY` (the code's key id is not in the context), `WRONG` (not a code of ours for this
 /// record: counted for the lockout), `DATA_CHANGED` (the child's data changed since the code
-/// was issued), `SUPERSEDED` (a newer code was issued), `ALREADY_USED`, `EXPIRED`
-/// (`LINK_TTL_SECONDS` passed), `OK`.
+/// was issued; the code then stays dead even if the data changes back), `SUPERSEDED` (a newer
+/// code was issued), `ALREADY_USED`, `EXPIRED` (`LINK_TTL_SECONDS` passed), `OK`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_link_redeem(
     ctx: *const pcodes_ctx,

@@ -61,7 +61,7 @@ public final class ContextDemo {
             c.expect(retry == 0, "fresh retry_at");
             PortalCodes.reset(state);
             System.out.println("fresh state: retry_at = " + retry + ", reset -> OK");
-            c.expectStatus(Status.CORRUPT_STATE, () -> PortalCodes.retryAt(new byte[63], 0));
+            c.expectStatus(Status.CORRUPT_STATE, () -> PortalCodes.retryAt(new byte[63], 1));
             byte[] garbage = new byte[64];
             java.util.Arrays.fill(garbage, (byte) 0xAB);
             c.expectStatus(Status.CORRUPT_STATE, () -> PortalCodes.reset(garbage));

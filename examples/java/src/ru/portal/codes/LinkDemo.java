@@ -72,7 +72,10 @@ public final class LinkDemo {
             verdict(c, "wrong code", Status.WRONG, () -> Link.redeem(ctx, wrong, ivan, now, state));
             String forged = Link.issue(attacker, record, ivan, now, PortalCodes.newState());
             verdict(c, "forged code", Status.WRONG, () -> Link.redeem(ctx, forged, ivan, now, state));
-            verdict(c, "edited name", Status.DATA_CHANGED, () -> Link.redeem(ctx, code, edited, now + 30, state));
+            // On a copy: a redeem that sees changed data kills the code for good.
+            byte[] whatIf = state.clone();
+            verdict(c, "edited name", Status.DATA_CHANGED, () -> Link.redeem(ctx, code, edited, now + 30, whatIf));
+            verdict(c, "name edited back", Status.DATA_CHANGED, () -> Link.redeem(ctx, code, ivan, now + 31, whatIf));
             verdict(c, "redeem", Status.OK, () -> Link.redeem(ctx, typed, ivanTyped, now + 60, state));
             verdict(c, "second redeem", Status.ALREADY_USED, () -> Link.redeem(ctx, code, ivan, now + 90, state));
 
