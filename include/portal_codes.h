@@ -8,6 +8,10 @@
  *    PCODES_STATUS_INVALID_ARGUMENT. A NULL required pointer is PCODES_STATUS_NULL_ARGUMENT.
  *  - Text outputs (char *out, size_t out_len) are written NUL-terminated and only on success;
  *    a buffer that is too small gives PCODES_STATUS_BUFFER_TOO_SMALL and is left untouched.
+ *  - Nothing works in place: memory a call writes (output buffer, state blob, out-parameter)
+ *    must not overlap anything else the call reads or writes (input buffers, strings with their
+ *    NUL, the child struct, the context); an overlap is PCODES_STATUS_INVALID_ARGUMENT and
+ *    nothing is written.
  *  - Time is always passed in: uint64_t now = unix seconds (pcodes_now() reads the clock).
  *  - State blobs: PCODES_STATE_BYTES bytes stored by the host next to its row; all zeros is fresh.
  *    A function taking (uint8_t *state, size_t state_len) writes the new state on return, also on
@@ -460,7 +464,7 @@ extern "C" {
  * id `key_id` (0–15). Settings start at their defaults. On success `*ctx_out` owns the
  * context (free it with `pcodes_ctx_free`); on failure `*ctx_out` is set to NULL.
  *
- * Returns `NULL_ARGUMENT`, `BAD_KEY`.
+ * Returns `NULL_ARGUMENT`, `BAD_KEY`, `INVALID_ARGUMENT` (`ctx_out` overlaps `key`).
  */
 pcodes_status pcodes_ctx_new(const uint8_t *key,
                              size_t key_len,
@@ -471,7 +475,8 @@ pcodes_status pcodes_ctx_new(const uint8_t *key,
  * Adds a verify-only key (key rotation): codes and hashes made under it keep verifying, while
  * everything new is made under the key given to `pcodes_ctx_new`.
  *
- * Returns `NULL_ARGUMENT`, `BAD_KEY`, `INVALID_ARGUMENT` (the id is already present).
+ * Returns `NULL_ARGUMENT`, `BAD_KEY`, `INVALID_ARGUMENT` (the id is already present; `key`
+ * overlaps the context).
  */
 pcodes_status pcodes_ctx_add_key(pcodes_ctx *ctx,
                                  const uint8_t *key,
@@ -491,7 +496,8 @@ pcodes_status pcodes_ctx_set(pcodes_ctx *ctx,
 /**
  * Reads a setting into `*value_out`.
  *
- * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting).
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting; `value_out` overlaps the
+ * context).
  */
 pcodes_status pcodes_ctx_get(const pcodes_ctx *ctx,
                              pcodes_setting setting,
@@ -514,7 +520,7 @@ size_t pcodes_link_code_bytes(void);
  * `pcodes_link_issue`.
  *
  * Returns `OK` if nothing is missing, `MISSING_FIELD` with the bits set, `NULL_ARGUMENT`,
- * `INVALID_ARGUMENT` (a field is not UTF-8).
+ * `INVALID_ARGUMENT` (a field is not UTF-8; `missing_out` overlaps the child or its strings).
  */
 pcodes_status pcodes_child_check(const pcodes_child *child,
                                  uint32_t *missing_out);
@@ -527,7 +533,7 @@ pcodes_status pcodes_child_check(const pcodes_child *child,
  *
  * Returns `NULL_ARGUMENT`; `BUFFER_TOO_SMALL` (checked first: nothing issued, state and buffer
  * untouched); `CORRUPT_STATE` (untouched); `INVALID_ARGUMENT` (bad UTF-8, record id too large,
- * `now` before 2020 or after 2051, sex not M/F/М/Ж); `MISSING_FIELD`; `INVALID_BIRTH_DATE`;
+ * `now` before 2020 or after 2051, sex not M/F/М/Ж, overlapping buffers); `MISSING_FIELD`; `INVALID_BIRTH_DATE`;
  * `INVALID_SNILS`; `RNG_FAILURE`.
  */
 pcodes_status pcodes_link_issue(const pcodes_ctx *ctx,
@@ -544,8 +550,9 @@ pcodes_status pcodes_link_issue(const pcodes_ctx *ctx,
  * `pcodes_link_redeem`. Lower case, spaces and hyphens anywhere, O for 0, I/L for 1 and
  * Cyrillic look-alike letters are accepted. `*record_id_out` is written only on success.
  *
- * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8), `MISTYPED` (wrong length, a
- * character outside the alphabet, or a failed check symbol: a typing error).
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8; `record_id_out` overlaps `code`),
+ * `MISTYPED` (wrong length, a character outside the alphabet, or a failed check symbol: a
+ * typing error).
  */
 pcodes_status pcodes_link_parse(const char *code,
                                 uint64_t *record_id_out);
@@ -555,11 +562,11 @@ pcodes_status pcodes_link_parse(const char *code,
  * `state`, at `now`. On `OK` the code is marked used; the state is written back on every
  * return after it was read (a failed attempt is recorded).
  *
- * Returns, the first that applies: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8),
- * `CORRUPT_STATE` (untouched), `BLOCKED`/`LOCKED`, `MISTYPED` (typing error; not counted),
- * `UNKNOWN_KEY` (the code's key id is not in the context), `WRONG` (not a code of ours for this
- * record: counted for the lockout), `DATA_CHANGED` (the child's data changed since the code
- * was issued), `SUPERSEDED` (a newer code was issued), `ALREADY_USED`, `EXPIRED`
+ * Returns, the first that applies: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, overlapping
+ * buffers), `CORRUPT_STATE` (untouched), `BLOCKED`/`LOCKED`, `MISTYPED` (typing error; not
+ * counted), `UNKNOWN_KEY` (the code's key id is not in the context), `WRONG` (not a code of ours
+ * for this record: counted for the lockout), `DATA_CHANGED` (the child's data changed since the
+ * code was issued), `SUPERSEDED` (a newer code was issued), `ALREADY_USED`, `EXPIRED`
  * (`LINK_TTL_SECONDS` passed), `OK`.
  */
 pcodes_status pcodes_link_redeem(const pcodes_ctx *ctx,
@@ -585,9 +592,9 @@ size_t pcodes_otp_code_bytes(void);
  * `code_out_len` must be at least `OTP_DIGITS + 1`; `PCODES_OTP_CODE_BYTES` always suffices.
  * The buffer is checked before anything is issued, so `BUFFER_TOO_SMALL` changes nothing.
  *
- * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8 or empty purpose),
- * `BUFFER_TOO_SMALL`, `CORRUPT_STATE` (state unchanged), `LOCKED`, `BLOCKED`, `TOO_SOON`
- * (resend cooldown or hourly send limit; see `pcodes_state_retry_at`), `RNG_FAILURE`.
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty purpose, overlapping
+ * buffers), `BUFFER_TOO_SMALL`, `CORRUPT_STATE` (state unchanged), `LOCKED`, `BLOCKED`,
+ * `TOO_SOON` (resend cooldown or hourly send limit; see `pcodes_state_retry_at`), `RNG_FAILURE`.
  */
 pcodes_status pcodes_otp_issue(const pcodes_ctx *ctx,
                                const char *purpose,
@@ -608,7 +615,8 @@ pcodes_status pcodes_otp_issue(const pcodes_ctx *ctx,
  * replaced); `WRONG` (anything else, also a code issued for another purpose). Only `WRONG`
  * counts, both against the code and in the lockout engine.
  *
- * Also returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty purpose) and
+ * Also returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty purpose, overlapping
+ * buffers) and
  * `CORRUPT_STATE` (state unchanged).
  */
 pcodes_status pcodes_otp_verify(const pcodes_ctx *ctx,
@@ -639,7 +647,8 @@ pcodes_status pcodes_pin_check(const pcodes_ctx *ctx,
 
 /**
  * `pcodes_pin_check`, also telling why a PIN is weak: `*reason_out` (nullable) is set to a
- * `PCODES_PIN_WEAK_*` value when the status is `PIN_WEAK`, else to `PCODES_PIN_WEAK_NONE`.
+ * `PCODES_PIN_WEAK_*` value when the status is `PIN_WEAK`, else to `PCODES_PIN_WEAK_NONE`
+ * (except when it overlaps an input: then it is untouched and the status `INVALID_ARGUMENT`).
  *
  * Returns as `pcodes_pin_check`.
  */
@@ -662,8 +671,8 @@ const char *pcodes_pin_weakness_name(pcodes_pin_weakness reason);
  * `PCODES_PIN_HASH_BYTES` including NUL) into `out`. Call `pcodes_pin_check` first when the
  * PIN is being chosen. The buffer size is checked before the (slow) hashing.
  *
- * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty account id),
- * `PIN_FORMAT`, `BUFFER_TOO_SMALL` (nothing written), `RNG_FAILURE`.
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty account id, `out`
+ * overlapping an input), `PIN_FORMAT`, `BUFFER_TOO_SMALL` (nothing written), `RNG_FAILURE`.
  */
 pcodes_status pcodes_pin_hash(const pcodes_ctx *ctx,
                               const char *account_id,
@@ -682,8 +691,8 @@ pcodes_status pcodes_pin_hash(const pcodes_ctx *ctx,
  * does the same PBKDF2 work with the current settings and returns `WRONG`, so the response
  * time does not tell which accounts exist.
  *
- * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8), `CORRUPT_STATE` (blob left
- * unchanged), `LOCKED`, `BLOCKED` (see `pcodes_state_retry_at`), `MALFORMED_HASH`,
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, the blob overlapping an
+ * input), `CORRUPT_STATE` (blob left unchanged), `LOCKED`, `BLOCKED` (see `pcodes_state_retry_at`), `MALFORMED_HASH`,
  * `UNKNOWN_KEY`, `PIN_FORMAT` (not 4 or 6 ASCII digits; not counted), `WRONG` (counted).
  */
 pcodes_status pcodes_pin_verify(const pcodes_ctx *ctx,
@@ -773,7 +782,8 @@ pcodes_status pcodes_pin_verify_apply(bool matched,
  * PIN just verified: its key id is not the current one (including a key this context no
  * longer holds), its iterations differ from `PIN_ITERATIONS`, or its format version is old.
  *
- * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8), `MALFORMED_HASH`.
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, `needs_out` overlapping an
+ * input), `MALFORMED_HASH`.
  */
 pcodes_status pcodes_pin_needs_rehash(const pcodes_ctx *ctx,
                                       const char *stored,
@@ -784,7 +794,8 @@ pcodes_status pcodes_pin_needs_rehash(const pcodes_ctx *ctx,
  * fresh all-zero blob), `UINT64_MAX` if blocked until `pcodes_state_reset`, otherwise the later
  * of the lock's end and the flow's own wait (for SMS codes: the earliest next send).
  *
- * Returns `NULL_ARGUMENT`, `CORRUPT_STATE` (wrong length or not a valid blob of any kind).
+ * Returns `NULL_ARGUMENT`, `CORRUPT_STATE` (wrong length or not a valid blob of any kind),
+ * `INVALID_ARGUMENT` (`retry_at_out` overlaps the blob).
  */
 pcodes_status pcodes_state_retry_at(const uint8_t *state,
                                     size_t state_len,
@@ -860,7 +871,8 @@ size_t pcodes_totp_secret_max_bytes(void);
  * `PCODES_TOTP_SECRET_BYTES` = 20 unless you have a reason). `ctx` is required (for
  * uniformity) but its keys are not used.
  *
- * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (length), `RNG_FAILURE`.
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (length; `secret_out` overlaps the context),
+ * `RNG_FAILURE`.
  */
 pcodes_status pcodes_totp_secret(const pcodes_ctx *ctx,
                                  uint8_t *secret_out,
@@ -893,7 +905,8 @@ pcodes_status pcodes_totp_uri(const uint8_t *secret,
  * success.
  *
  * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (not UTF-8, malformed, issuer mismatch, secret
- * not 10–64 bytes, digits not 6–8, period not 1–3600, HOTP without counter).
+ * not 10–64 bytes, digits not 6–8, period not 1–3600, HOTP without counter, `*enrolment_out`
+ * overlaps `uri_text`).
  */
 pcodes_status pcodes_totp_uri_parse(const char *uri_text,
                                     pcodes_totp_enrolment *enrolment_out);
@@ -904,7 +917,8 @@ pcodes_status pcodes_totp_uri_parse(const char *uri_text,
  * NUL-terminated. A buffer of `PCODES_TOTP_QR_SVG_BYTES` always suffices; typical URIs need
  * 5–15 KB (a Cyrillic issuer makes the URI longer).
  *
- * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, text too long), `BUFFER_TOO_SMALL`
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, text too long, `out` overlaps
+ * `text_in`), `BUFFER_TOO_SMALL`
  * (`out` untouched).
  */
 pcodes_status pcodes_totp_qr_svg(const char *text_in,
@@ -934,7 +948,7 @@ pcodes_status pcodes_totp_code(const uint8_t *secret,
  * supplies the policy (window, lockout).
  *
  * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (secret not 10–64 bytes, digits, period,
- * algorithm), `CORRUPT_STATE` (state untouched), `BLOCKED`, `LOCKED`, `MISTYPED` (not exactly
+ * algorithm, overlapping buffers), `CORRUPT_STATE` (state untouched), `BLOCKED`, `LOCKED`, `MISTYPED` (not exactly
  * `digits` ASCII digits; not counted), `ALREADY_USED` (not counted), `WRONG` (counted by the
  * lockout engine). The state is written on every return after it was read.
  */
@@ -985,9 +999,10 @@ pcodes_status pcodes_hotp_verify(const pcodes_ctx *ctx,
 
 /**
  * Encodes `len` bytes as RFC 4648 base32 without padding, NUL-terminated (needs
- * `ceil(8 * len / 5) + 1` bytes).
+ * `ceil(8 * len / 5) + 1` bytes). Not in place: `out` must not overlap `data`.
  *
- * Returns `NULL_ARGUMENT`, `BUFFER_TOO_SMALL` (`out` untouched).
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`out` overlaps `data`; `out` untouched),
+ * `BUFFER_TOO_SMALL` (`out` untouched).
  */
 pcodes_status pcodes_base32_encode(const uint8_t *data,
                                    size_t len,
@@ -999,7 +1014,8 @@ pcodes_status pcodes_base32_encode(const uint8_t *data,
  * into `out`; `*written_out` = bytes written.
  *
  * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, a character outside the alphabet,
- * impossible length), `BUFFER_TOO_SMALL` (`out` untouched).
+ * impossible length, `out` or `*written_out` overlaps `text_in` or each other),
+ * `BUFFER_TOO_SMALL` (`out` untouched).
  */
 pcodes_status pcodes_base32_decode(const char *text_in,
                                    uint8_t *out,

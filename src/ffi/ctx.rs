@@ -1,6 +1,6 @@
 //! The context: keys and settings.
 
-use super::{boundary, bytes, out, pcodes_status};
+use super::{boundary, bytes, out, pcodes_status, region_of, region_of_bytes, writes_disjoint};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::policy::Setting;
@@ -65,7 +65,7 @@ unsafe fn ctx_mut<'a>(p: *mut pcodes_ctx) -> Result<&'a mut Context> {
 /// id `key_id` (0–15). Settings start at their defaults. On success `*ctx_out` owns the
 /// context (free it with `pcodes_ctx_free`); on failure `*ctx_out` is set to NULL.
 ///
-/// Returns `NULL_ARGUMENT`, `BAD_KEY`.
+/// Returns `NULL_ARGUMENT`, `BAD_KEY`, `INVALID_ARGUMENT` (`ctx_out` overlaps `key`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_ctx_new(
     key: *const u8,
@@ -74,12 +74,17 @@ pub unsafe extern "C" fn pcodes_ctx_new(
     ctx_out: *mut *mut pcodes_ctx,
 ) -> pcodes_status {
     boundary(|| {
-        // SAFETY: caller passes a writable pointer slot.
-        let slot = unsafe { out(ctx_out) }?;
-        *slot = core::ptr::null_mut();
+        if ctx_out.is_null() {
+            return Err(Error::NullArgument);
+        }
+        // SAFETY: caller passes a writable pointer slot; no reference to it or to `key` is live.
+        unsafe { ctx_out.write(core::ptr::null_mut()) };
         // SAFETY: caller passes `key_len` readable bytes.
         let k = unsafe { bytes(key, key_len) }?;
+        writes_disjoint(&[region_of(ctx_out)], &[region_of_bytes(k)])?;
         let inner = Context::new(k, key_id)?;
+        // SAFETY: as above; disjoint from `key` (checked above).
+        let slot = unsafe { out(ctx_out) }?;
         *slot = Box::into_raw(Box::new(pcodes_ctx { inner }));
         Ok(())
     })
@@ -88,7 +93,8 @@ pub unsafe extern "C" fn pcodes_ctx_new(
 /// Adds a verify-only key (key rotation): codes and hashes made under it keep verifying, while
 /// everything new is made under the key given to `pcodes_ctx_new`.
 ///
-/// Returns `NULL_ARGUMENT`, `BAD_KEY`, `INVALID_ARGUMENT` (the id is already present).
+/// Returns `NULL_ARGUMENT`, `BAD_KEY`, `INVALID_ARGUMENT` (the id is already present; `key`
+/// overlaps the context).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_ctx_add_key(
     ctx: *mut pcodes_ctx,
@@ -97,10 +103,14 @@ pub unsafe extern "C" fn pcodes_ctx_add_key(
     key_id: u32,
 ) -> pcodes_status {
     boundary(|| {
-        // SAFETY: caller passes a live, unshared context.
-        let c = unsafe { ctx_mut(ctx) }?;
+        if ctx.is_null() {
+            return Err(Error::NullArgument);
+        }
         // SAFETY: caller passes `key_len` readable bytes.
         let k = unsafe { bytes(key, key_len) }?;
+        writes_disjoint(&[region_of(ctx.cast_const())], &[region_of_bytes(k)])?;
+        // SAFETY: caller passes a live, unshared context, disjoint from `key` (checked above).
+        let c = unsafe { ctx_mut(ctx) }?;
         c.add_key(k, key_id)
     })
 }
@@ -124,7 +134,8 @@ pub unsafe extern "C" fn pcodes_ctx_set(
 
 /// Reads a setting into `*value_out`.
 ///
-/// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting).
+/// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting; `value_out` overlaps the
+/// context).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_ctx_get(
     ctx: *const pcodes_ctx,
@@ -134,7 +145,8 @@ pub unsafe extern "C" fn pcodes_ctx_get(
     boundary(|| {
         // SAFETY: caller passes a live context.
         let c = unsafe { ctx_ref(ctx) }?;
-        // SAFETY: caller passes a writable u64.
+        writes_disjoint(&[region_of(value_out)], &[region_of(ctx)])?;
+        // SAFETY: caller passes a writable u64, disjoint from the context (checked above).
         let o = unsafe { out(value_out) }?;
         *o = c.get(Setting::from_id(setting).ok_or(Error::InvalidArgument)?);
         Ok(())
