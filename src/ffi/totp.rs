@@ -178,27 +178,27 @@ pub unsafe extern "C" fn pcodes_totp_uri_parse(
         writes_disjoint(&[region_of(enrolment_out)], &[region_of_text(link)])?;
         // SAFETY: caller passes a writable struct.
         let dst = unsafe { out(enrolment_out) }?;
+        // `e` is zeroized when dropped (also on an error).
         let e = uri::parse(link)?;
+        // Nothing below can fail, so `*dst` is still written only on success; it is filled in
+        // place, leaving no copy of the secret in a local.
         let p = e.params();
-        let mut r = pcodes_totp_enrolment {
-            is_hotp: i32::from(e.otp_type() == uri::OtpType::Hotp),
-            algorithm: p.algorithm() as i32,
-            digits: p.digits(),
-            period: p.period(),
-            counter: e.counter(),
-            secret_len: e.secret().len(),
-            secret: [0; 64],
-            issuer: [0; 65],
-            account: [0; 129],
-        };
-        r.secret[..e.secret().len()].copy_from_slice(e.secret());
-        for (d, s) in r.issuer.iter_mut().zip(e.issuer().unwrap_or("").bytes()) {
+        dst.is_hotp = i32::from(e.otp_type() == uri::OtpType::Hotp);
+        dst.algorithm = p.algorithm() as i32;
+        dst.digits = p.digits();
+        dst.period = p.period();
+        dst.counter = e.counter();
+        dst.secret_len = e.secret().len();
+        dst.secret = [0; 64];
+        dst.secret[..e.secret().len()].copy_from_slice(e.secret());
+        dst.issuer = [0; 65];
+        for (d, s) in dst.issuer.iter_mut().zip(e.issuer().unwrap_or("").bytes()) {
             *d = c_char::from_ne_bytes([s]);
         }
-        for (d, s) in r.account.iter_mut().zip(e.account().bytes()) {
+        dst.account = [0; 129];
+        for (d, s) in dst.account.iter_mut().zip(e.account().bytes()) {
             *d = c_char::from_ne_bytes([s]);
         }
-        *dst = r;
         Ok(())
     })
 }

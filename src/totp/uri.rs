@@ -10,7 +10,7 @@
 //! [`parse`] reads such a URI back (TOTP or HOTP) into a fixed-size [`Enrolment`], without
 //! allocating; when both the label prefix and the `issuer` parameter are present they must agree.
 
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::base32;
 use crate::error::{Error, Result};
@@ -117,10 +117,9 @@ pub fn build<'o>(
     o.push(b":")?;
     o.push_encoded(account)?;
     o.push(b"?secret=")?;
-    let mut b32 = [0u8; base32::encoded_len(MAX_SECRET_BYTES)];
-    let r = base32::encode(secret, &mut b32).and_then(|s| o.push(s.as_bytes()));
-    b32.zeroize();
-    r?;
+    // The secret in base32, wiped when it goes out of scope, on every path.
+    let mut b32 = Zeroizing::new([0u8; base32::encoded_len(MAX_SECRET_BYTES)]);
+    o.push(base32::encode(secret, &mut *b32)?.as_bytes())?;
     o.push(b"&issuer=")?;
     o.push_encoded(issuer)?;
     if params.algorithm() != Algorithm::Sha1 {
@@ -350,13 +349,16 @@ pub fn parse(uri: &str) -> Result<Enrolment> {
     let (mut algorithm, mut digits, mut period, mut counter) = (None, None, None, None);
     let mut have_secret = false;
     let mut have_issuer = false;
-    let mut vbuf = [0u8; 512];
+    // Holds each decoded value in turn, the secret's base32 text included: wiped when `parse`
+    // returns, on every path (the decoded secret itself is in `e`, which `Enrolment`'s `Drop`
+    // wipes when an error drops it).
+    let mut vbuf = Zeroizing::new([0u8; 512]);
     for pair in query.split(|&c| c == b'&').filter(|p| !p.is_empty()) {
         let (k, v) = match pair.iter().position(|&c| c == b'=') {
             Some(i) => (&pair[..i], &pair[i + 1..]),
             None => (pair, &[][..]),
         };
-        let vn = pct_decode(v, &mut vbuf)?;
+        let vn = pct_decode(v, &mut *vbuf)?;
         let v = &vbuf[..vn];
         let dup = |seen: bool| if seen { Err(Error::InvalidArgument) } else { Ok(()) };
         if k.eq_ignore_ascii_case(b"secret") {
@@ -398,7 +400,6 @@ pub fn parse(uri: &str) -> Result<Enrolment> {
             counter = Some(parse_u64(v)?);
         }
     }
-    vbuf.zeroize();
     if !have_secret {
         return Err(Error::InvalidArgument);
     }
@@ -606,6 +607,33 @@ mod tests {
         assert!(parse(&std::format!("otpauth://totp/alice?{s}&issuer=Iss")).is_ok());
         // A second colon in the label is a `:` in the account.
         assert_eq!(parse(&std::format!("otpauth://totp/a:b:c?{s}")).map(|_| ()), Err(Error::InvalidArgument));
+    }
+
+    /// An error after the secret was read (a later bad parameter, a bad name, a missing HOTP
+    /// counter) is still the documented error; the secret and its text are wiped on that path
+    /// too, by their types (`Zeroizing` buffer, `Enrolment`'s `Drop`), not by the error paths.
+    #[test]
+    fn errors_after_the_secret_was_decoded() {
+        let good = "otpauth://totp/Iss:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+        assert_eq!(parse(good).unwrap().secret(), b"12345678901234567890");
+        for tail in [
+            "&digits=x",
+            "&digits=9",
+            "&period=0",
+            "&algorithm=MD5",
+            "&issuer=Other",
+            "&issuer=Iss%00",
+            "&secret=GEZDGNBVGY3TQOJQ",
+            "&issuer=Iss&issuer=Iss",
+            "&counter=1&counter=2",
+            "&x=%zz",
+        ] {
+            let uri = std::format!("{good}{tail}");
+            assert_eq!(parse(&uri).map(|_| ()), Err(Error::InvalidArgument), "{uri}");
+        }
+        let hotp = "otpauth://hotp/Iss:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+        assert_eq!(parse(hotp).map(|_| ()), Err(Error::InvalidArgument), "no counter");
+        assert_eq!(parse(&std::format!("{hotp}&counter=5")).unwrap().counter(), 5);
     }
 
     #[test]
