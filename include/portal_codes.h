@@ -98,9 +98,15 @@
 #define PCODES_TOTP_SECRET_MAX_BYTES 64
 
 /**
- * Opaque context: keys and settings. Create with `pcodes_ctx_new`, configure with
- * `pcodes_ctx_add_key`/`pcodes_ctx_set`, then share it read-only between threads; free it with
- * `pcodes_ctx_free`. Configuring while other threads use it is a data race.
+ * Opaque context: keys and settings. Configure, then share: create it with `pcodes_ctx_new`,
+ * configure it with `pcodes_ctx_add_key`/`pcodes_ctx_set`, then use it from any number of
+ * threads; free it with `pcodes_ctx_free` when no thread uses it any more. After the first call
+ * that uses the context (any function taking a `const pcodes_ctx *` other than
+ * `pcodes_ctx_get`), `pcodes_ctx_add_key` and `pcodes_ctx_set` return
+ * `PCODES_STATUS_INVALID_ARGUMENT` and change nothing; to rotate keys or change settings,
+ * create a new context. A call that finds another thread inside `pcodes_ctx_add_key`,
+ * `pcodes_ctx_set` or (before first use) `pcodes_ctx_get` on the same context also returns
+ * `PCODES_STATUS_INVALID_ARGUMENT` instead of racing with it.
  */
 typedef struct pcodes_ctx pcodes_ctx;
 
@@ -473,10 +479,12 @@ pcodes_status pcodes_ctx_new(const uint8_t *key,
 
 /**
  * Adds a verify-only key (key rotation): codes and hashes made under it keep verifying, while
- * everything new is made under the key given to `pcodes_ctx_new`.
+ * everything new is made under the key given to `pcodes_ctx_new`. Only before the context's
+ * first use (see `pcodes_ctx`): afterwards create a new context with both keys.
  *
  * Returns `NULL_ARGUMENT`, `BAD_KEY`, `INVALID_ARGUMENT` (the id is already present; `key`
- * overlaps the context).
+ * overlaps the context; the context was already used, or another thread is configuring it:
+ * nothing changes).
  */
 pcodes_status pcodes_ctx_add_key(pcodes_ctx *ctx,
                                  const uint8_t *key,
@@ -484,20 +492,23 @@ pcodes_status pcodes_ctx_add_key(pcodes_ctx *ctx,
                                  uint32_t key_id);
 
 /**
- * Changes a setting (`PCODES_SETTING_*`; ranges in their descriptions).
+ * Changes a setting (`PCODES_SETTING_*`; ranges in their descriptions). Only before the
+ * context's first use (see `pcodes_ctx`): afterwards create a new context.
  *
- * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting or value out of range; nothing
- * changes).
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting or value out of range; the
+ * context was already used, or another thread is configuring it; nothing changes).
  */
 pcodes_status pcodes_ctx_set(pcodes_ctx *ctx,
                              pcodes_setting setting,
                              uint64_t value);
 
 /**
- * Reads a setting into `*value_out`.
+ * Reads a setting into `*value_out`. Allowed at any time and does not count as a use: while
+ * the context is being configured it has the context to itself for the read (like
+ * `pcodes_ctx_set`), after the first use it is a plain read.
  *
  * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting; `value_out` overlaps the
- * context).
+ * context; another thread is configuring it).
  */
 pcodes_status pcodes_ctx_get(const pcodes_ctx *ctx,
                              pcodes_setting setting,

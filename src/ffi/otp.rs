@@ -206,10 +206,14 @@ mod tests {
             assert_eq!(buf, [0xEE; 16], "buffer untouched");
             assert_eq!(pcodes_otp_issue(ctx, p, 1, st.as_mut_ptr(), 64, b, 7), 0);
             assert_eq!(buf[6], 0);
-            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 8), 0);
-            assert_eq!(pcodes_otp_issue(ctx, p, 100, st.as_mut_ptr(), 64, b, 8), 101);
-            assert_eq!(pcodes_otp_issue(ctx, p, 100, st.as_mut_ptr(), 64, b, 9), 0);
+            // A used context is configured no more: 8 digits take a new one (same key).
+            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 8), 102);
+            let ctx8 = new_ctx();
+            assert_eq!(pcodes_ctx_set(ctx8, PCODES_SETTING_OTP_DIGITS, 8), 0);
+            assert_eq!(pcodes_otp_issue(ctx8, p, 100, st.as_mut_ptr(), 64, b, 8), 101);
+            assert_eq!(pcodes_otp_issue(ctx8, p, 100, st.as_mut_ptr(), 64, b, 9), 0);
             assert_eq!(code_str(&buf).len(), 8);
+            pcodes_ctx_free(ctx8);
 
             let c = c"123456".as_ptr();
             assert_eq!(pcodes_otp_verify(null(), p, c, 1, st.as_mut_ptr(), 64), 100);
