@@ -8,6 +8,10 @@
  *    PCODES_STATUS_INVALID_ARGUMENT. A NULL required pointer is PCODES_STATUS_NULL_ARGUMENT.
  *  - Text outputs (char *out, size_t out_len) are written NUL-terminated and only on success;
  *    a buffer that is too small gives PCODES_STATUS_BUFFER_TOO_SMALL and is left untouched.
+ *  - Nothing works in place: memory a call writes (output buffer, state blob, out-parameter)
+ *    must not overlap anything else the call reads or writes (input buffers, strings with their
+ *    NUL, the child struct, the context); an overlap is PCODES_STATUS_INVALID_ARGUMENT and
+ *    nothing is written.
  *  - Time is always passed in: uint64_t now = unix seconds (pcodes_now() reads the clock).
  *  - State blobs: PCODES_STATE_BYTES bytes stored by the host next to its row; all zeros is fresh.
  *    A function taking (uint8_t *state, size_t state_len) writes the new state on return, also on
@@ -94,9 +98,15 @@
 #define PCODES_TOTP_SECRET_MAX_BYTES 64
 
 /**
- * Opaque context: keys and settings. Create with `pcodes_ctx_new`, configure with
- * `pcodes_ctx_add_key`/`pcodes_ctx_set`, then share it read-only between threads; free it with
- * `pcodes_ctx_free`. Configuring while other threads use it is a data race.
+ * Opaque context: keys and settings. Configure, then share: create it with `pcodes_ctx_new`,
+ * configure it with `pcodes_ctx_add_key`/`pcodes_ctx_set`, then use it from any number of
+ * threads; free it with `pcodes_ctx_free` when no thread uses it any more. After the first call
+ * that uses the context (any function taking a `const pcodes_ctx *` other than
+ * `pcodes_ctx_get`), `pcodes_ctx_add_key` and `pcodes_ctx_set` return
+ * `PCODES_STATUS_INVALID_ARGUMENT` and change nothing; to rotate keys or change settings,
+ * create a new context. A call that finds another thread inside `pcodes_ctx_add_key`,
+ * `pcodes_ctx_set` or (before first use) `pcodes_ctx_get` on the same context also returns
+ * `PCODES_STATUS_INVALID_ARGUMENT` instead of racing with it.
  */
 typedef struct pcodes_ctx pcodes_ctx;
 
@@ -460,7 +470,7 @@ extern "C" {
  * id `key_id` (0–15). Settings start at their defaults. On success `*ctx_out` owns the
  * context (free it with `pcodes_ctx_free`); on failure `*ctx_out` is set to NULL.
  *
- * Returns `NULL_ARGUMENT`, `BAD_KEY`.
+ * Returns `NULL_ARGUMENT`, `BAD_KEY`, `INVALID_ARGUMENT` (`ctx_out` overlaps `key`).
  */
 pcodes_status pcodes_ctx_new(const uint8_t *key,
                              size_t key_len,
@@ -469,9 +479,12 @@ pcodes_status pcodes_ctx_new(const uint8_t *key,
 
 /**
  * Adds a verify-only key (key rotation): codes and hashes made under it keep verifying, while
- * everything new is made under the key given to `pcodes_ctx_new`.
+ * everything new is made under the key given to `pcodes_ctx_new`. Only before the context's
+ * first use (see `pcodes_ctx`): afterwards create a new context with both keys.
  *
- * Returns `NULL_ARGUMENT`, `BAD_KEY`, `INVALID_ARGUMENT` (the id is already present).
+ * Returns `NULL_ARGUMENT`, `BAD_KEY`, `INVALID_ARGUMENT` (the id is already present; `key`
+ * overlaps the context; the context was already used, or another thread is configuring it:
+ * nothing changes).
  */
 pcodes_status pcodes_ctx_add_key(pcodes_ctx *ctx,
                                  const uint8_t *key,
@@ -479,19 +492,23 @@ pcodes_status pcodes_ctx_add_key(pcodes_ctx *ctx,
                                  uint32_t key_id);
 
 /**
- * Changes a setting (`PCODES_SETTING_*`; ranges in their descriptions).
+ * Changes a setting (`PCODES_SETTING_*`; ranges in their descriptions). Only before the
+ * context's first use (see `pcodes_ctx`): afterwards create a new context.
  *
- * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting or value out of range; nothing
- * changes).
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting or value out of range; the
+ * context was already used, or another thread is configuring it; nothing changes).
  */
 pcodes_status pcodes_ctx_set(pcodes_ctx *ctx,
                              pcodes_setting setting,
                              uint64_t value);
 
 /**
- * Reads a setting into `*value_out`.
+ * Reads a setting into `*value_out`. Allowed at any time and does not count as a use: while
+ * the context is being configured it has the context to itself for the read (like
+ * `pcodes_ctx_set`), after the first use it is a plain read.
  *
- * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting).
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting; `value_out` overlaps the
+ * context; another thread is configuring it).
  */
 pcodes_status pcodes_ctx_get(const pcodes_ctx *ctx,
                              pcodes_setting setting,
@@ -514,7 +531,7 @@ size_t pcodes_link_code_bytes(void);
  * `pcodes_link_issue`.
  *
  * Returns `OK` if nothing is missing, `MISSING_FIELD` with the bits set, `NULL_ARGUMENT`,
- * `INVALID_ARGUMENT` (a field is not UTF-8).
+ * `INVALID_ARGUMENT` (a field is not UTF-8; `missing_out` overlaps the child or its strings).
  */
 pcodes_status pcodes_child_check(const pcodes_child *child,
                                  uint32_t *missing_out);
@@ -527,7 +544,7 @@ pcodes_status pcodes_child_check(const pcodes_child *child,
  *
  * Returns `NULL_ARGUMENT`; `BUFFER_TOO_SMALL` (checked first: nothing issued, state and buffer
  * untouched); `CORRUPT_STATE` (untouched); `INVALID_ARGUMENT` (bad UTF-8, record id too large,
- * `now` before 2020 or after 2051, sex not M/F/М/Ж); `MISSING_FIELD`; `INVALID_BIRTH_DATE`;
+ * `now` before 2020 or after 2051, sex not M/F/М/Ж, overlapping buffers); `MISSING_FIELD`; `INVALID_BIRTH_DATE`;
  * `INVALID_SNILS`; `RNG_FAILURE`.
  */
 pcodes_status pcodes_link_issue(const pcodes_ctx *ctx,
@@ -544,8 +561,9 @@ pcodes_status pcodes_link_issue(const pcodes_ctx *ctx,
  * `pcodes_link_redeem`. Lower case, spaces and hyphens anywhere, O for 0, I/L for 1 and
  * Cyrillic look-alike letters are accepted. `*record_id_out` is written only on success.
  *
- * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8), `MISTYPED` (wrong length, a
- * character outside the alphabet, or a failed check symbol: a typing error).
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8; `record_id_out` overlaps `code`),
+ * `MISTYPED` (wrong length, a character outside the alphabet, or a failed check symbol: a
+ * typing error).
  */
 pcodes_status pcodes_link_parse(const char *code,
                                 uint64_t *record_id_out);
@@ -555,12 +573,15 @@ pcodes_status pcodes_link_parse(const char *code,
  * `state`, at `now`. On `OK` the code is marked used; the state is written back on every
  * return after it was read (a failed attempt is recorded).
  *
- * Returns, the first that applies: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8),
- * `CORRUPT_STATE` (untouched), `BLOCKED`/`LOCKED`, `MISTYPED` (typing error; not counted),
+ * Returns, the first that applies (the full table of states and inputs: docs/verdicts.md):
+ * `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, `now` out of range,
+ * overlapping buffers), `CORRUPT_STATE`
+ * (untouched), `BLOCKED`/`LOCKED`, `NO_CHALLENGE` (no code was issued for this state),
+ * `MISTYPED` (typing error; not counted),
  * `UNKNOWN_KEY` (the code's key id is not in the context), `WRONG` (not a code of ours for this
  * record: counted for the lockout), `DATA_CHANGED` (the child's data changed since the code
- * was issued), `SUPERSEDED` (a newer code was issued), `ALREADY_USED`, `EXPIRED`
- * (`LINK_TTL_SECONDS` passed), `OK`.
+ * was issued; the code then stays dead even if the data changes back), `SUPERSEDED` (a newer
+ * code was issued), `ALREADY_USED`, `EXPIRED` (`LINK_TTL_SECONDS` passed), `OK`.
  */
 pcodes_status pcodes_link_redeem(const pcodes_ctx *ctx,
                                  const char *code,
@@ -585,9 +606,9 @@ size_t pcodes_otp_code_bytes(void);
  * `code_out_len` must be at least `OTP_DIGITS + 1`; `PCODES_OTP_CODE_BYTES` always suffices.
  * The buffer is checked before anything is issued, so `BUFFER_TOO_SMALL` changes nothing.
  *
- * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8 or empty purpose),
- * `BUFFER_TOO_SMALL`, `CORRUPT_STATE` (state unchanged), `LOCKED`, `BLOCKED`, `TOO_SOON`
- * (resend cooldown or hourly send limit; see `pcodes_state_retry_at`), `RNG_FAILURE`.
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty purpose, overlapping
+ * buffers), `BUFFER_TOO_SMALL`, `CORRUPT_STATE` (state unchanged), `LOCKED`, `BLOCKED`,
+ * `TOO_SOON` (resend cooldown or hourly send limit; see `pcodes_state_retry_at`), `RNG_FAILURE`.
  */
 pcodes_status pcodes_otp_issue(const pcodes_ctx *ctx,
                                const char *purpose,
@@ -608,7 +629,8 @@ pcodes_status pcodes_otp_issue(const pcodes_ctx *ctx,
  * replaced); `WRONG` (anything else, also a code issued for another purpose). Only `WRONG`
  * counts, both against the code and in the lockout engine.
  *
- * Also returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty purpose) and
+ * Also returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty purpose, overlapping
+ * buffers) and
  * `CORRUPT_STATE` (state unchanged).
  */
 pcodes_status pcodes_otp_verify(const pcodes_ctx *ctx,
@@ -639,7 +661,8 @@ pcodes_status pcodes_pin_check(const pcodes_ctx *ctx,
 
 /**
  * `pcodes_pin_check`, also telling why a PIN is weak: `*reason_out` (nullable) is set to a
- * `PCODES_PIN_WEAK_*` value when the status is `PIN_WEAK`, else to `PCODES_PIN_WEAK_NONE`.
+ * `PCODES_PIN_WEAK_*` value when the status is `PIN_WEAK`, else to `PCODES_PIN_WEAK_NONE`
+ * (except when it overlaps an input: then it is untouched and the status `INVALID_ARGUMENT`).
  *
  * Returns as `pcodes_pin_check`.
  */
@@ -662,8 +685,8 @@ const char *pcodes_pin_weakness_name(pcodes_pin_weakness reason);
  * `PCODES_PIN_HASH_BYTES` including NUL) into `out`. Call `pcodes_pin_check` first when the
  * PIN is being chosen. The buffer size is checked before the (slow) hashing.
  *
- * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty account id),
- * `PIN_FORMAT`, `BUFFER_TOO_SMALL` (nothing written), `RNG_FAILURE`.
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty account id, `out`
+ * overlapping an input), `PIN_FORMAT`, `BUFFER_TOO_SMALL` (nothing written), `RNG_FAILURE`.
  */
 pcodes_status pcodes_pin_hash(const pcodes_ctx *ctx,
                               const char *account_id,
@@ -678,13 +701,16 @@ pcodes_status pcodes_pin_hash(const pcodes_ctx *ctx,
  * that may run attempts for one account in parallel without a row lock, use
  * `pcodes_pin_verify_begin` + `pcodes_pin_verify_finish` instead.
  *
- * Unknown account: pass `stored = NULL` (`state` may then be NULL and is ignored); the call
- * does the same PBKDF2 work with the current settings and returns `WRONG`, so the response
- * time does not tell which accounts exist.
+ * Unknown account: pass `stored = NULL` and the blob the host keeps for the name that was
+ * typed (e.g. a row keyed by the login name; required). The call does the same PBKDF2 work
+ * with the current settings, counts and locks in that blob exactly like a wrong PIN on a real
+ * account and returns `WRONG` (or `LOCKED`/`BLOCKED`), so neither the status, the blob nor
+ * the response time tells which accounts exist.
  *
- * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8), `CORRUPT_STATE` (blob left
- * unchanged), `LOCKED`, `BLOCKED` (see `pcodes_state_retry_at`), `MALFORMED_HASH`,
- * `UNKNOWN_KEY`, `PIN_FORMAT` (not 4 or 6 ASCII digits; not counted), `WRONG` (counted).
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, `now` out of range, the blob
+ * overlapping an input), `CORRUPT_STATE` (blob left unchanged), `LOCKED`, `BLOCKED` (see
+ * `pcodes_state_retry_at`), `MALFORMED_HASH`, `UNKNOWN_KEY`, `PIN_FORMAT` (not 4 or 6 ASCII
+ * digits; not counted), `WRONG` (counted).
  */
 pcodes_status pcodes_pin_verify(const pcodes_ctx *ctx,
                                 const char *account_id,
@@ -706,8 +732,8 @@ pcodes_status pcodes_pin_verify(const pcodes_ctx *ctx,
  * (5) store its blob with compare-and-swap again. The verdict of (4) is final even if (5)
  * loses a race (the attempt was paid for in (3)); after `OK`, re-read and call finish again
  * to clear the counter, or leave it (only stricter). Parallel wrong guesses can thus never
- * get past `LOCK_AFTER_FAILURES`. With `stored = NULL` (unknown account) it only checks the
- * PIN's format and returns `OK`; `state` is ignored and may be NULL.
+ * get past `LOCK_AFTER_FAILURES`. With `stored = NULL` (unknown account) it does the same with
+ * the blob kept for the typed name (required), exactly as for a real account.
  *
  * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `CORRUPT_STATE`, `LOCKED`, `BLOCKED`,
  * `MALFORMED_HASH`, `UNKNOWN_KEY`, `PIN_FORMAT` (none of these is counted).
@@ -724,7 +750,8 @@ pcodes_status pcodes_pin_verify_begin(const pcodes_ctx *ctx,
  * Phase 2 (see `pcodes_pin_verify_begin` for the host protocol): consumes a pending-attempt
  * credit, runs PBKDF2 and compares in constant time. `OK` clears the failures and any lock;
  * `WRONG` keeps the failure counted in phase 1. The lock is not checked again. With
- * `stored = NULL` it does the dummy work and returns `WRONG` (`state` ignored).
+ * `stored = NULL` it does the dummy work and returns `WRONG`. `OK` also clears every other
+ * pending attempt (their finish then answers `NO_CHALLENGE`: start again with begin).
  *
  * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `CORRUPT_STATE`, `NO_CHALLENGE` (no
  * pending attempt in the blob: call begin first; nothing computed), `MALFORMED_HASH`,
@@ -743,7 +770,10 @@ pcodes_status pcodes_pin_verify_finish(const pcodes_ctx *ctx,
  * runs PBKDF2, the keyed step and the constant-time comparison without touching any state,
  * and sets `*match_out`. Record the result with `pcodes_pin_verify_apply`, which is cheap and
  * can be retried on a freshly read blob, so a lost race never costs a second PBKDF2.
- * (`pcodes_pin_verify_finish` is this followed by apply.)
+ * (`pcodes_pin_verify_finish` is this followed by apply.) Contract: call it only for an
+ * attempt whose begin blob was stored; it reads no state, so it must never be exposed to
+ * users any other way (it is an oracle for whoever holds the stored hash, who could compute
+ * the same offline).
  *
  * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `MALFORMED_HASH`, `UNKNOWN_KEY`,
  * `PIN_FORMAT`.
@@ -773,7 +803,8 @@ pcodes_status pcodes_pin_verify_apply(bool matched,
  * PIN just verified: its key id is not the current one (including a key this context no
  * longer holds), its iterations differ from `PIN_ITERATIONS`, or its format version is old.
  *
- * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8), `MALFORMED_HASH`.
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, `needs_out` overlapping an
+ * input), `MALFORMED_HASH`.
  */
 pcodes_status pcodes_pin_needs_rehash(const pcodes_ctx *ctx,
                                       const char *stored,
@@ -784,7 +815,8 @@ pcodes_status pcodes_pin_needs_rehash(const pcodes_ctx *ctx,
  * fresh all-zero blob), `UINT64_MAX` if blocked until `pcodes_state_reset`, otherwise the later
  * of the lock's end and the flow's own wait (for SMS codes: the earliest next send).
  *
- * Returns `NULL_ARGUMENT`, `CORRUPT_STATE` (wrong length or not a valid blob of any kind).
+ * Returns `NULL_ARGUMENT`, `CORRUPT_STATE` (wrong length or not a valid blob of any kind),
+ * `INVALID_ARGUMENT` (`retry_at_out` overlaps the blob).
  */
 pcodes_status pcodes_state_retry_at(const uint8_t *state,
                                     size_t state_len,
@@ -860,7 +892,8 @@ size_t pcodes_totp_secret_max_bytes(void);
  * `PCODES_TOTP_SECRET_BYTES` = 20 unless you have a reason). `ctx` is required (for
  * uniformity) but its keys are not used.
  *
- * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (length), `RNG_FAILURE`.
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (length; `secret_out` overlaps the context),
+ * `RNG_FAILURE`.
  */
 pcodes_status pcodes_totp_secret(const pcodes_ctx *ctx,
                                  uint8_t *secret_out,
@@ -893,7 +926,8 @@ pcodes_status pcodes_totp_uri(const uint8_t *secret,
  * success.
  *
  * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (not UTF-8, malformed, issuer mismatch, secret
- * not 10–64 bytes, digits not 6–8, period not 1–3600, HOTP without counter).
+ * not 10–64 bytes, digits not 6–8, period not 1–3600, HOTP without counter, `*enrolment_out`
+ * overlaps `uri_text`).
  */
 pcodes_status pcodes_totp_uri_parse(const char *uri_text,
                                     pcodes_totp_enrolment *enrolment_out);
@@ -904,7 +938,8 @@ pcodes_status pcodes_totp_uri_parse(const char *uri_text,
  * NUL-terminated. A buffer of `PCODES_TOTP_QR_SVG_BYTES` always suffices; typical URIs need
  * 5–15 KB (a Cyrillic issuer makes the URI longer).
  *
- * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, text too long), `BUFFER_TOO_SMALL`
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, text too long, `out` overlaps
+ * `text_in`), `BUFFER_TOO_SMALL`
  * (`out` untouched).
  */
 pcodes_status pcodes_totp_qr_svg(const char *text_in,
@@ -934,7 +969,7 @@ pcodes_status pcodes_totp_code(const uint8_t *secret,
  * supplies the policy (window, lockout).
  *
  * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (secret not 10–64 bytes, digits, period,
- * algorithm), `CORRUPT_STATE` (state untouched), `BLOCKED`, `LOCKED`, `MISTYPED` (not exactly
+ * algorithm, overlapping buffers), `CORRUPT_STATE` (state untouched), `BLOCKED`, `LOCKED`, `MISTYPED` (not exactly
  * `digits` ASCII digits; not counted), `ALREADY_USED` (not counted), `WRONG` (counted by the
  * lockout engine). The state is written on every return after it was read.
  */
@@ -985,9 +1020,10 @@ pcodes_status pcodes_hotp_verify(const pcodes_ctx *ctx,
 
 /**
  * Encodes `len` bytes as RFC 4648 base32 without padding, NUL-terminated (needs
- * `ceil(8 * len / 5) + 1` bytes).
+ * `ceil(8 * len / 5) + 1` bytes). Not in place: `out` must not overlap `data`.
  *
- * Returns `NULL_ARGUMENT`, `BUFFER_TOO_SMALL` (`out` untouched).
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`out` overlaps `data`; `out` untouched),
+ * `BUFFER_TOO_SMALL` (`out` untouched).
  */
 pcodes_status pcodes_base32_encode(const uint8_t *data,
                                    size_t len,
@@ -999,7 +1035,8 @@ pcodes_status pcodes_base32_encode(const uint8_t *data,
  * into `out`; `*written_out` = bytes written.
  *
  * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, a character outside the alphabet,
- * impossible length), `BUFFER_TOO_SMALL` (`out` untouched).
+ * impossible length, `out` or `*written_out` overlaps `text_in` or each other),
+ * `BUFFER_TOO_SMALL` (`out` untouched).
  */
 pcodes_status pcodes_base32_decode(const char *text_in,
                                    uint8_t *out,

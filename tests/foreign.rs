@@ -151,6 +151,7 @@ const CONTEXT_STORY: &[&str] = &[
     "ru: Срок действия кода истёк. Пожалуйста, запросите новый.",
     "en: The code has expired. Please request a new one.",
     "fresh state: retry_at = 0, reset -> OK",
+    "after first use: set and add_key -> PCODES_STATUS_INVALID_ARGUMENT",
 ];
 
 #[test]

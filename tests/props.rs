@@ -627,6 +627,10 @@ proptest! {
                 let mut b32 = [0u8; 128];
                 let secret = base32::encode(e.secret(), &mut b32).unwrap();
                 prop_assert!(!dbg.contains(secret), "Debug shows the secret");
+                // One name rule for both directions: whatever parse accepts, build accepts.
+                let mut buf = [0u8; uri::URI_BYTES];
+                let issuer = e.issuer().unwrap_or("x");
+                prop_assert!(uri::build(e.secret(), issuer, e.account(), &e.params(), &mut buf).is_ok(), "{}", s);
             }
             Err(e) => prop_assert_eq!(e, Error::InvalidArgument),
         }

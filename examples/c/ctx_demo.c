@@ -67,6 +67,17 @@ int main(void) {
     CHECK_STATUS(pcodes_ctx_get(ctx, PCODES_SETTING_OTP_DIGITS, NULL), PCODES_STATUS_NULL_ARGUMENT);
     CHECK_STATUS(pcodes_ctx_get(NULL, PCODES_SETTING_OTP_DIGITS, &v), PCODES_STATUS_NULL_ARGUMENT);
 
+    /* Configure, then share: the first call that uses the context fixes its keys and settings
+     * (other threads may be reading them from then on). To rotate keys, make a new context. */
+    uint8_t secret[PCODES_TOTP_SECRET_BYTES];
+    CHECK_STATUS(pcodes_totp_secret(ctx, secret, sizeof secret), PCODES_STATUS_OK);
+    CHECK_STATUS(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 6), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(pcodes_ctx_add_key(ctx, old_key, sizeof old_key, 2), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(pcodes_ctx_get(ctx, PCODES_SETTING_OTP_DIGITS, &v), PCODES_STATUS_OK);
+    CHECK(v == 8);
+    printf("after first use: set and add_key -> %s\n",
+           pcodes_status_name(pcodes_ctx_add_key(ctx, old_key, sizeof old_key, 2)));
+
     /* Status names and messages. */
     printf("%s: ru: %s\n", pcodes_status_name(PCODES_STATUS_EXPIRED),
            pcodes_status_message(PCODES_STATUS_EXPIRED, "ru"));

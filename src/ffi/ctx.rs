@@ -1,16 +1,71 @@
 //! The context: keys and settings.
+//!
+//! Configure, then share. A context has a phase: `CONFIGURING` from `pcodes_ctx_new` until the
+//! first call that uses it, `IN_USE` from then on, and `MUTATING` while one call has it to
+//! itself (`pcodes_ctx_add_key`, `pcodes_ctx_set`, or `pcodes_ctx_get` before first use).
+//! Every use goes through [`ctx_ref`], which moves `CONFIGURING` to `IN_USE` once (and then
+//! costs one `Acquire` load); a mutation takes `CONFIGURING` to `MUTATING` and back, and is
+//! refused once the context is `IN_USE`. So `&mut Context` never exists while another thread may
+//! hold `&Context`, whatever the host does: the data race becomes `INVALID_ARGUMENT`.
 
-use super::{boundary, bytes, out, pcodes_status};
+use core::sync::atomic::{AtomicU8, Ordering};
+
+use super::{boundary, bytes, out, pcodes_status, region_of, region_of_bytes, writes_disjoint};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::policy::Setting;
 use std::boxed::Box;
 
-/// Opaque context: keys and settings. Create with `pcodes_ctx_new`, configure with
-/// `pcodes_ctx_add_key`/`pcodes_ctx_set`, then share it read-only between threads; free it with
-/// `pcodes_ctx_free`. Configuring while other threads use it is a data race.
+/// New; `pcodes_ctx_add_key` and `pcodes_ctx_set` allowed.
+const CONFIGURING: u8 = 0;
+/// Used by a flow (possibly on several threads): read-only for good.
+const IN_USE: u8 = 1;
+/// One call has the context to itself (a configuration call, or `pcodes_ctx_get` before use).
+const MUTATING: u8 = 2;
+
+/// Opaque context: keys and settings. Configure, then share: create it with `pcodes_ctx_new`,
+/// configure it with `pcodes_ctx_add_key`/`pcodes_ctx_set`, then use it from any number of
+/// threads; free it with `pcodes_ctx_free` when no thread uses it any more. After the first call
+/// that uses the context (any function taking a `const pcodes_ctx *` other than
+/// `pcodes_ctx_get`), `pcodes_ctx_add_key` and `pcodes_ctx_set` return
+/// `PCODES_STATUS_INVALID_ARGUMENT` and change nothing; to rotate keys or change settings,
+/// create a new context. A call that finds another thread inside `pcodes_ctx_add_key`,
+/// `pcodes_ctx_set` or (before first use) `pcodes_ctx_get` on the same context also returns
+/// `PCODES_STATUS_INVALID_ARGUMENT` instead of racing with it.
 pub struct pcodes_ctx {
     pub(crate) inner: Context,
+    /// `CONFIGURING`, `IN_USE` or `MUTATING`.
+    phase: AtomicU8,
+}
+
+/// While alive, the caller has the context to itself (`MUTATING`); dropping it (also when a
+/// panic unwinds to `boundary`) publishes the changes and makes it `CONFIGURING` again.
+struct Exclusive<'a>(&'a AtomicU8);
+
+impl Drop for Exclusive<'_> {
+    fn drop(&mut self) {
+        self.0.store(CONFIGURING, Ordering::Release);
+    }
+}
+
+impl Exclusive<'_> {
+    /// Takes the context for this call: `CONFIGURING` -> `MUTATING`. `Err(phase)` (`IN_USE` or
+    /// `MUTATING`) if that is not its phase.
+    fn take(phase: &AtomicU8) -> core::result::Result<Exclusive<'_>, u8> {
+        phase.compare_exchange(CONFIGURING, MUTATING, Ordering::Acquire, Ordering::Acquire)?;
+        Ok(Exclusive(phase))
+    }
+}
+
+/// The phase of a non-NULL context.
+///
+/// # Safety
+/// `p` is a pointer from `pcodes_ctx_new` not yet freed.
+#[inline(always)]
+unsafe fn phase<'a>(p: *const pcodes_ctx) -> &'a AtomicU8 {
+    // SAFETY: live by the caller's contract; only the atomic field is borrowed, never the whole
+    // struct, so this does not alias a `&mut Context` another thread may hold.
+    unsafe { &(*p).phase }
 }
 
 /// Setting id (`PCODES_SETTING_*`). Any value may be passed; unknown ones are `INVALID_ARGUMENT`.
@@ -45,27 +100,62 @@ pub const PCODES_SETTING_TOTP_WINDOW_STEPS: pcodes_setting = 13;
 /// HOTP counters looked ahead. Default 10, range 0–1000.
 pub const PCODES_SETTING_HOTP_LOOK_AHEAD: pcodes_setting = 14;
 
-/// The context behind a pointer.
+/// The context behind a pointer, for a call that uses it: the only way the flows reach a
+/// context. Marks it `IN_USE` (read-only for good) on first use; refuses with
+/// `InvalidArgument` while another thread has it to itself (`MUTATING`).
 ///
 /// # Safety
 /// `p` is NULL or a pointer from `pcodes_ctx_new` not yet freed.
+#[inline(always)]
 pub(crate) unsafe fn ctx_ref<'a>(p: *const pcodes_ctx) -> Result<&'a Context> {
-    // SAFETY: NULL is checked by `as_ref`; liveness is the caller's contract.
-    unsafe { p.as_ref() }.map(|c| &c.inner).ok_or(Error::NullArgument)
+    if p.is_null() {
+        return Err(Error::NullArgument);
+    }
+    // SAFETY: non-NULL, and live by the caller's contract.
+    let phase = unsafe { phase(p) };
+    // The hot path: one Acquire load (it synchronises with the Release that ended the last
+    // configuration call, through the release sequence of the first use's read-modify-write).
+    if phase.load(Ordering::Acquire) != IN_USE {
+        first_use(phase)?;
+    }
+    // SAFETY: `IN_USE` is final: no `&mut Context` is made any more (`configure` refuses), and
+    // every earlier one was dropped before the Release this thread has synchronised with.
+    Ok(unsafe { &(*p).inner })
 }
 
+/// `CONFIGURING` -> `IN_USE`; `IN_USE` (another thread was first) is fine; `MUTATING` is refused.
+#[cold]
+#[inline(never)]
+fn first_use(phase: &AtomicU8) -> Result<()> {
+    match phase.compare_exchange(CONFIGURING, IN_USE, Ordering::AcqRel, Ordering::Acquire) {
+        Ok(_) | Err(IN_USE) => Ok(()),
+        Err(_) => Err(Error::InvalidArgument),
+    }
+}
+
+/// Runs `f` on the context with it to itself: the only way to a `&mut Context`. Refused with
+/// `InvalidArgument` (nothing changes) once the context is `IN_USE`, or while another thread
+/// has it.
+///
 /// # Safety
-/// As [`ctx_ref`], and not used by another thread during the call.
-unsafe fn ctx_mut<'a>(p: *mut pcodes_ctx) -> Result<&'a mut Context> {
-    // SAFETY: NULL is checked by `as_mut`; liveness and exclusivity are the caller's contract.
-    unsafe { p.as_mut() }.map(|c| &mut c.inner).ok_or(Error::NullArgument)
+/// `p` is NULL or a pointer from `pcodes_ctx_new` not yet freed.
+unsafe fn configure<R>(p: *mut pcodes_ctx, f: impl FnOnce(&mut Context) -> Result<R>) -> Result<R> {
+    if p.is_null() {
+        return Err(Error::NullArgument);
+    }
+    // SAFETY: non-NULL, and live by the caller's contract.
+    let _exclusive = Exclusive::take(unsafe { phase(p) }).map_err(|_| Error::InvalidArgument)?;
+    // SAFETY: `MUTATING` is set by this call only, and no thread makes a reference to `inner`
+    // in that phase; earlier `&Context`s (from `pcodes_ctx_get`) ended before the Release we
+    // acquired. Only the `inner` field is borrowed, not the atomic other threads may read.
+    f(unsafe { &mut (*p).inner })
 }
 
 /// Creates a context whose issuing key is `key` (32–64 bytes of a random master secret) with
 /// id `key_id` (0–15). Settings start at their defaults. On success `*ctx_out` owns the
 /// context (free it with `pcodes_ctx_free`); on failure `*ctx_out` is set to NULL.
 ///
-/// Returns `NULL_ARGUMENT`, `BAD_KEY`.
+/// Returns `NULL_ARGUMENT`, `BAD_KEY`, `INVALID_ARGUMENT` (`ctx_out` overlaps `key`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_ctx_new(
     key: *const u8,
@@ -74,21 +164,29 @@ pub unsafe extern "C" fn pcodes_ctx_new(
     ctx_out: *mut *mut pcodes_ctx,
 ) -> pcodes_status {
     boundary(|| {
-        // SAFETY: caller passes a writable pointer slot.
-        let slot = unsafe { out(ctx_out) }?;
-        *slot = core::ptr::null_mut();
+        if ctx_out.is_null() {
+            return Err(Error::NullArgument);
+        }
+        // SAFETY: caller passes a writable pointer slot; no reference to it or to `key` is live.
+        unsafe { ctx_out.write(core::ptr::null_mut()) };
         // SAFETY: caller passes `key_len` readable bytes.
         let k = unsafe { bytes(key, key_len) }?;
+        writes_disjoint(&[region_of(ctx_out)], &[region_of_bytes(k)])?;
         let inner = Context::new(k, key_id)?;
-        *slot = Box::into_raw(Box::new(pcodes_ctx { inner }));
+        // SAFETY: as above; disjoint from `key` (checked above).
+        let slot = unsafe { out(ctx_out) }?;
+        *slot = Box::into_raw(Box::new(pcodes_ctx { inner, phase: AtomicU8::new(CONFIGURING) }));
         Ok(())
     })
 }
 
 /// Adds a verify-only key (key rotation): codes and hashes made under it keep verifying, while
-/// everything new is made under the key given to `pcodes_ctx_new`.
+/// everything new is made under the key given to `pcodes_ctx_new`. Only before the context's
+/// first use (see `pcodes_ctx`): afterwards create a new context with both keys.
 ///
-/// Returns `NULL_ARGUMENT`, `BAD_KEY`, `INVALID_ARGUMENT` (the id is already present).
+/// Returns `NULL_ARGUMENT`, `BAD_KEY`, `INVALID_ARGUMENT` (the id is already present; `key`
+/// overlaps the context; the context was already used, or another thread is configuring it:
+/// nothing changes).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_ctx_add_key(
     ctx: *mut pcodes_ctx,
@@ -97,18 +195,22 @@ pub unsafe extern "C" fn pcodes_ctx_add_key(
     key_id: u32,
 ) -> pcodes_status {
     boundary(|| {
-        // SAFETY: caller passes a live, unshared context.
-        let c = unsafe { ctx_mut(ctx) }?;
+        if ctx.is_null() {
+            return Err(Error::NullArgument);
+        }
         // SAFETY: caller passes `key_len` readable bytes.
         let k = unsafe { bytes(key, key_len) }?;
-        c.add_key(k, key_id)
+        writes_disjoint(&[region_of(ctx.cast_const())], &[region_of_bytes(k)])?;
+        // SAFETY: caller passes a live context, disjoint from `key` (checked above).
+        unsafe { configure(ctx, |c| c.add_key(k, key_id)) }
     })
 }
 
-/// Changes a setting (`PCODES_SETTING_*`; ranges in their descriptions).
+/// Changes a setting (`PCODES_SETTING_*`; ranges in their descriptions). Only before the
+/// context's first use (see `pcodes_ctx`): afterwards create a new context.
 ///
-/// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting or value out of range; nothing
-/// changes).
+/// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting or value out of range; the
+/// context was already used, or another thread is configuring it; nothing changes).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_ctx_set(
     ctx: *mut pcodes_ctx,
@@ -116,15 +218,17 @@ pub unsafe extern "C" fn pcodes_ctx_set(
     value: u64,
 ) -> pcodes_status {
     boundary(|| {
-        // SAFETY: caller passes a live, unshared context.
-        let c = unsafe { ctx_mut(ctx) }?;
-        c.set(Setting::from_id(setting).ok_or(Error::InvalidArgument)?, value)
+        // SAFETY: caller passes a live context.
+        unsafe { configure(ctx, |c| c.set(Setting::from_id(setting).ok_or(Error::InvalidArgument)?, value)) }
     })
 }
 
-/// Reads a setting into `*value_out`.
+/// Reads a setting into `*value_out`. Allowed at any time and does not count as a use: while
+/// the context is being configured it has the context to itself for the read (like
+/// `pcodes_ctx_set`), after the first use it is a plain read.
 ///
-/// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting).
+/// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting; `value_out` overlaps the
+/// context; another thread is configuring it).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_ctx_get(
     ctx: *const pcodes_ctx,
@@ -132,11 +236,23 @@ pub unsafe extern "C" fn pcodes_ctx_get(
     value_out: *mut u64,
 ) -> pcodes_status {
     boundary(|| {
-        // SAFETY: caller passes a live context.
-        let c = unsafe { ctx_ref(ctx) }?;
-        // SAFETY: caller passes a writable u64.
+        if ctx.is_null() {
+            return Err(Error::NullArgument);
+        }
+        writes_disjoint(&[region_of(value_out)], &[region_of(ctx)])?;
+        // SAFETY: caller passes a writable u64, disjoint from the context (checked above).
         let o = unsafe { out(value_out) }?;
-        *o = c.get(Setting::from_id(setting).ok_or(Error::InvalidArgument)?);
+        let s = Setting::from_id(setting).ok_or(Error::InvalidArgument)?;
+        // SAFETY: non-NULL, and live by the caller's contract.
+        let phase = unsafe { phase(ctx) };
+        let _exclusive = match Exclusive::take(phase) {
+            Ok(e) => Some(e),
+            Err(IN_USE) => None,
+            Err(_) => return Err(Error::InvalidArgument),
+        };
+        // SAFETY: either this call has the context to itself (`MUTATING`, set above) or it is
+        // `IN_USE`, when no `&mut Context` is ever made; both synchronised by the Acquire above.
+        *o = unsafe { &(*ctx).inner }.get(s);
         Ok(())
     })
 }
@@ -230,6 +346,159 @@ mod tests {
             assert_eq!(v, 8);
             pcodes_ctx_free(ctx);
             pcodes_ctx_free(core::ptr::null_mut());
+        }
+    }
+
+    /// The keys and a setting of a live context, read through the Rust side.
+    ///
+    /// # Safety
+    /// `ctx` is live and no configuration call runs on it.
+    unsafe fn snapshot(ctx: *const pcodes_ctx) -> ([bool; 16], u64) {
+        // SAFETY: per this function's contract.
+        let c = unsafe { &(*ctx).inner };
+        (core::array::from_fn(|i| c.keys().contains(i as u32)), c.get(Setting::OtpDigits))
+    }
+
+    /// Configure, then share: `pcodes_ctx_get` does not count as a use, a flow call does; after
+    /// it `add_key` and `set` are refused and change nothing; `get` still works.
+    #[test]
+    fn configuring_after_first_use_is_refused() {
+        let key = [5u8; 32];
+        let mut ctx: *mut pcodes_ctx = core::ptr::null_mut();
+        let mut v = 0u64;
+        let mut secret = [0u8; 20];
+        // SAFETY: valid pointers to locals; the context is freed once at the end.
+        unsafe {
+            assert_eq!(pcodes_ctx_new(key.as_ptr(), 32, 1, &raw mut ctx), PCODES_STATUS_OK);
+            assert_eq!(pcodes_ctx_get(ctx, PCODES_SETTING_OTP_DIGITS, &raw mut v), PCODES_STATUS_OK);
+            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 8), PCODES_STATUS_OK, "get is no use");
+            assert_eq!(pcodes_ctx_add_key(ctx, key.as_ptr(), 32, 2), PCODES_STATUS_OK);
+            // Refused configuration calls do not count as a use either.
+            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 9), PCODES_STATUS_INVALID_ARGUMENT);
+            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 7), PCODES_STATUS_OK);
+
+            // First use; even a call that fails on its other arguments is a use.
+            let r = crate::ffi::totp::pcodes_totp_secret(ctx, secret.as_mut_ptr(), 20);
+            assert_eq!(r, PCODES_STATUS_OK);
+            let before = snapshot(ctx);
+            assert_eq!(before.1, 7);
+            assert!(before.0[1] && before.0[2] && !before.0[3]);
+            assert_eq!(pcodes_ctx_add_key(ctx, key.as_ptr(), 32, 3), PCODES_STATUS_INVALID_ARGUMENT);
+            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 6), PCODES_STATUS_INVALID_ARGUMENT);
+            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 7), PCODES_STATUS_INVALID_ARGUMENT);
+            assert_eq!(snapshot(ctx), before, "unchanged");
+            assert_eq!(pcodes_ctx_get(ctx, PCODES_SETTING_OTP_DIGITS, &raw mut v), PCODES_STATUS_OK);
+            assert_eq!(v, 7);
+            // NULL is still NULL_ARGUMENT.
+            assert_eq!(pcodes_ctx_set(core::ptr::null_mut(), 1, 600), PCODES_STATUS_NULL_ARGUMENT);
+            pcodes_ctx_free(ctx);
+
+            // A failed flow call is a use too.
+            assert_eq!(pcodes_ctx_new(key.as_ptr(), 32, 1, &raw mut ctx), PCODES_STATUS_OK);
+            let r = crate::ffi::totp::pcodes_totp_secret(ctx, secret.as_mut_ptr(), 3);
+            assert_eq!(r, PCODES_STATUS_INVALID_ARGUMENT);
+            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 8), PCODES_STATUS_INVALID_ARGUMENT);
+            pcodes_ctx_free(ctx);
+        }
+    }
+
+    /// While one call has the context to itself (`MUTATING`), every other call is refused rather
+    /// than racing with it: uses, configuration calls and `get` alike.
+    #[test]
+    fn calls_during_a_configuration_call_are_refused() {
+        let key = [5u8; 32];
+        let mut ctx: *mut pcodes_ctx = core::ptr::null_mut();
+        let mut v = 0u64;
+        let mut secret = [0u8; 20];
+        // SAFETY: valid pointers to locals; the context is freed once at the end. The phase is
+        // set by hand to what another thread inside `pcodes_ctx_set` would have made it.
+        unsafe {
+            assert_eq!(pcodes_ctx_new(key.as_ptr(), 32, 1, &raw mut ctx), PCODES_STATUS_OK);
+            (*ctx).phase.store(MUTATING, Ordering::Relaxed);
+            let r = crate::ffi::totp::pcodes_totp_secret(ctx, secret.as_mut_ptr(), 20);
+            assert_eq!(r, PCODES_STATUS_INVALID_ARGUMENT);
+            assert_eq!(
+                pcodes_ctx_get(ctx, PCODES_SETTING_OTP_DIGITS, &raw mut v),
+                PCODES_STATUS_INVALID_ARGUMENT
+            );
+            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 8), PCODES_STATUS_INVALID_ARGUMENT);
+            assert_eq!(pcodes_ctx_add_key(ctx, key.as_ptr(), 32, 2), PCODES_STATUS_INVALID_ARGUMENT);
+            assert_eq!((*ctx).phase.load(Ordering::Relaxed), MUTATING, "left to its owner");
+            (*ctx).phase.store(CONFIGURING, Ordering::Relaxed);
+            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 8), PCODES_STATUS_OK);
+            assert_eq!((*ctx).phase.load(Ordering::Relaxed), CONFIGURING, "released");
+            assert_eq!(crate::ffi::totp::pcodes_totp_secret(ctx, secret.as_mut_ptr(), 20), PCODES_STATUS_OK);
+            assert_eq!((*ctx).phase.load(Ordering::Relaxed), IN_USE);
+            pcodes_ctx_free(ctx);
+        }
+    }
+
+    /// One thread keeps using the context while another keeps configuring it, from the same
+    /// start: no data race is possible (the configuring thread is refused from the first use on;
+    /// a use that meets a configuration call in progress is refused), every status is `OK` or
+    /// `INVALID_ARGUMENT`, and once refused, configuration stays refused.
+    #[test]
+    fn configuring_while_another_thread_uses_the_context() {
+        use core::sync::atomic::AtomicPtr;
+        use std::sync::Barrier;
+        use std::vec::Vec;
+
+        for round in 0..20 {
+            let key = [9u8; 32];
+            let mut ctx: *mut pcodes_ctx = core::ptr::null_mut();
+            // SAFETY: valid pointers to locals.
+            assert_eq!(unsafe { pcodes_ctx_new(key.as_ptr(), 32, 0, &raw mut ctx) }, PCODES_STATUS_OK);
+            let shared = AtomicPtr::new(ctx);
+            let start = Barrier::new(2);
+            let (uses, configs) = std::thread::scope(|s| {
+                let user = s.spawn(|| {
+                    let c = shared.load(Ordering::Relaxed);
+                    let mut secret = [0u8; 20];
+                    start.wait();
+                    // Until 50 uses got through (a use meeting a configuration call is refused,
+                    // and the configurer stops after 200 calls).
+                    let (mut rcs, mut ok) = (Vec::new(), 0);
+                    while ok < 50 && rcs.len() < 10_000_000 {
+                        // SAFETY: the context outlives the scope; `secret` is a live local.
+                        let rc = unsafe { crate::ffi::totp::pcodes_totp_secret(c, secret.as_mut_ptr(), 20) };
+                        ok += usize::from(rc == PCODES_STATUS_OK);
+                        rcs.push(rc);
+                    }
+                    rcs
+                });
+                let configurer = s.spawn(|| {
+                    let c = shared.load(Ordering::Relaxed);
+                    start.wait();
+                    let mut rcs = Vec::new();
+                    for i in 0..200u32 {
+                        // SAFETY: the context outlives the scope; `key` is a live local.
+                        rcs.push(unsafe {
+                            if i % 20 == 0 {
+                                pcodes_ctx_add_key(c, key.as_ptr(), 32, 1 + i / 20)
+                            } else {
+                                pcodes_ctx_set(c, PCODES_SETTING_OTP_DIGITS, 6 + u64::from(i % 3))
+                            }
+                        });
+                    }
+                    rcs
+                });
+                (user.join().unwrap(), configurer.join().unwrap())
+            });
+            let valid = [PCODES_STATUS_OK, PCODES_STATUS_INVALID_ARGUMENT];
+            assert!(uses.iter().chain(&configs).all(|rc| valid.contains(rc)), "round {round}");
+            assert!(uses.contains(&PCODES_STATUS_OK), "round {round}: the user got through");
+            let first_refusal =
+                configs.iter().position(|&rc| rc != PCODES_STATUS_OK).unwrap_or(configs.len());
+            assert!(
+                configs[first_refusal..].iter().all(|&rc| rc == PCODES_STATUS_INVALID_ARGUMENT),
+                "round {round}: configured again after a use: {configs:?}"
+            );
+            // SAFETY: both threads are done; the context is freed once.
+            unsafe {
+                assert_eq!((*ctx).phase.load(Ordering::Relaxed), IN_USE);
+                assert_eq!(pcodes_ctx_add_key(ctx, key.as_ptr(), 32, 15), PCODES_STATUS_INVALID_ARGUMENT);
+                pcodes_ctx_free(ctx);
+            }
         }
     }
 }

@@ -3,7 +3,10 @@
 use core::ffi::c_char;
 
 use super::ctx::{ctx_ref, pcodes_ctx};
-use super::{boundary, opt_text, out, pcodes_status, state_blob, text, write_text};
+use super::{
+    Region, boundary, opt_text, out, pcodes_status, region_of, region_of_opt_text, region_of_state,
+    region_of_text, state_blob, text, write_text, writes_disjoint,
+};
 use crate::error::{Error, Result};
 use crate::link::{self, Child};
 
@@ -39,18 +42,28 @@ pub extern "C" fn pcodes_link_code_bytes() -> usize {
     PCODES_LINK_CODE_BYTES
 }
 
-/// The child behind a pointer; NULL fields are blank.
+/// The child behind a pointer; NULL fields are blank. Also returns the memory it was read from
+/// (the struct and its four strings), for [`writes_disjoint`].
 ///
 /// # Safety
 /// `p` is NULL or points to a `pcodes_child` whose fields are NULL or NUL-terminated strings,
 /// all valid for the call.
 #[inline(always)]
-unsafe fn child_ref<'a>(p: *const pcodes_child) -> Result<Child<'a>> {
+unsafe fn child_ref<'a>(p: *const pcodes_child) -> Result<(Child<'a>, [Region; 5])> {
     // SAFETY: NULL is checked by `as_ref`; validity is the caller's contract.
     let c = unsafe { p.as_ref() }.ok_or(Error::NullArgument)?;
     // SAFETY: each field is NULL or a NUL-terminated string by the caller's contract.
-    let field = |f: *const c_char| unsafe { opt_text(f) }.map(Option::unwrap_or_default);
-    Ok(Child::new(field(c.full_name)?, field(c.birth_date)?, field(c.sex)?, field(c.snils)?))
+    let field = |f: *const c_char| unsafe { opt_text(f) };
+    let fields = [field(c.full_name)?, field(c.birth_date)?, field(c.sex)?, field(c.snils)?];
+    let regions = [
+        region_of(p),
+        region_of_opt_text(fields[0]),
+        region_of_opt_text(fields[1]),
+        region_of_opt_text(fields[2]),
+        region_of_opt_text(fields[3]),
+    ];
+    let [name, birth, sex, snils] = fields.map(Option::unwrap_or_default);
+    Ok((Child::new(name, birth, sex, snils), regions))
 }
 
 /// Reports which of the child's fields are missing (NULL, empty or blank): `*missing_out` gets
@@ -58,7 +71,7 @@ unsafe fn child_ref<'a>(p: *const pcodes_child) -> Result<Child<'a>> {
 /// `pcodes_link_issue`.
 ///
 /// Returns `OK` if nothing is missing, `MISSING_FIELD` with the bits set, `NULL_ARGUMENT`,
-/// `INVALID_ARGUMENT` (a field is not UTF-8).
+/// `INVALID_ARGUMENT` (a field is not UTF-8; `missing_out` overlaps the child or its strings).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_child_check(
     child: *const pcodes_child,
@@ -66,8 +79,9 @@ pub unsafe extern "C" fn pcodes_child_check(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a valid child or NULL.
-        let c = unsafe { child_ref(child) }?;
-        // SAFETY: caller passes a writable u32 or NULL.
+        let (c, cr) = unsafe { child_ref(child) }?;
+        writes_disjoint(&[region_of(missing_out)], &cr)?;
+        // SAFETY: caller passes a writable u32 or NULL, disjoint from the child (checked above).
         let o = unsafe { out(missing_out) }?;
         let m = c.missing();
         *o = m;
@@ -82,7 +96,7 @@ pub unsafe extern "C" fn pcodes_child_check(
 ///
 /// Returns `NULL_ARGUMENT`; `BUFFER_TOO_SMALL` (checked first: nothing issued, state and buffer
 /// untouched); `CORRUPT_STATE` (untouched); `INVALID_ARGUMENT` (bad UTF-8, record id too large,
-/// `now` before 2020 or after 2051, sex not M/F/М/Ж); `MISSING_FIELD`; `INVALID_BIRTH_DATE`;
+/// `now` before 2020 or after 2051, sex not M/F/М/Ж, overlapping buffers); `MISSING_FIELD`; `INVALID_BIRTH_DATE`;
 /// `INVALID_SNILS`; `RNG_FAILURE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_link_issue(
@@ -99,13 +113,18 @@ pub unsafe extern "C" fn pcodes_link_issue(
         // SAFETY: caller passes a live context or NULL.
         let ctx = unsafe { ctx_ref(ctx) }?;
         // SAFETY: caller passes a valid child or NULL.
-        let c = unsafe { child_ref(child) }?;
+        let (c, cr) = unsafe { child_ref(child) }?;
         if code_out.is_null() {
             return Err(Error::NullArgument);
         }
         if code_out_len < PCODES_LINK_CODE_BYTES {
             return Err(Error::BufferTooSmall);
         }
+        let [c0, c1, c2, c3, c4] = cr;
+        writes_disjoint(
+            &[region_of_state(state, state_len), (code_out.cast_const().cast(), code_out_len)],
+            &[region_of(ctx), c0, c1, c2, c3, c4],
+        )?;
         // SAFETY: caller passes a readable and writable blob of `state_len` bytes.
         let st = unsafe { state_blob(state, state_len) }?;
         let code = link::issue(ctx, record_id, &c, now, st)?;
@@ -118,14 +137,16 @@ pub unsafe extern "C" fn pcodes_link_issue(
 /// `pcodes_link_redeem`. Lower case, spaces and hyphens anywhere, O for 0, I/L for 1 and
 /// Cyrillic look-alike letters are accepted. `*record_id_out` is written only on success.
 ///
-/// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8), `MISTYPED` (wrong length, a
-/// character outside the alphabet, or a failed check symbol: a typing error).
+/// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8; `record_id_out` overlaps `code`),
+/// `MISTYPED` (wrong length, a character outside the alphabet, or a failed check symbol: a
+/// typing error).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_link_parse(code: *const c_char, record_id_out: *mut u64) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a NUL-terminated string or NULL.
         let code = unsafe { text(code) }?;
-        // SAFETY: caller passes a writable u64 or NULL.
+        writes_disjoint(&[region_of(record_id_out)], &[region_of_text(code)])?;
+        // SAFETY: caller passes a writable u64 or NULL, disjoint from `code` (checked above).
         let o = unsafe { out(record_id_out) }?;
         *o = link::parse(code)?;
         Ok(())
@@ -137,7 +158,8 @@ pub unsafe extern "C" fn pcodes_link_parse(code: *const c_char, record_id_out: *
 /// return after it was read (a failed attempt is recorded).
 ///
 /// Returns, the first that applies (the full table of states and inputs: docs/verdicts.md):
-/// `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, `now` out of range), `CORRUPT_STATE`
+/// `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, `now` out of range,
+/// overlapping buffers), `CORRUPT_STATE`
 /// (untouched), `BLOCKED`/`LOCKED`, `NO_CHALLENGE` (no code was issued for this state),
 /// `MISTYPED` (typing error; not counted),
 /// `UNKNOWN_KEY` (the code's key id is not in the context), `WRONG` (not a code of ours for this
@@ -159,7 +181,11 @@ pub unsafe extern "C" fn pcodes_link_redeem(
         // SAFETY: caller passes a NUL-terminated string or NULL.
         let code = unsafe { text(code) }?;
         // SAFETY: caller passes a valid child or NULL.
-        let c = unsafe { child_ref(child) }?;
+        let (c, [c0, c1, c2, c3, c4]) = unsafe { child_ref(child) }?;
+        writes_disjoint(
+            &[region_of_state(state, state_len)],
+            &[region_of(ctx), region_of_text(code), c0, c1, c2, c3, c4],
+        )?;
         // SAFETY: caller passes a readable and writable blob of `state_len` bytes.
         let st = unsafe { state_blob(state, state_len) }?;
         link::redeem(ctx, code, &c, now, st)

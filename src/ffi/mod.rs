@@ -5,6 +5,17 @@
 //! `PCODES_STATUS_INTERNAL`) so that no unwinding ever crosses into C. Pointer arguments are
 //! turned into references only by the helpers below, each of which checks for NULL first; this
 //! module tree is the only place in the crate with `unsafe`.
+//!
+//! **No overlap.** Memory a function writes (an output buffer, a state blob, an out-parameter, the
+//! context for `pcodes_ctx_add_key`) must not overlap any other memory the same call reads or
+//! writes: input buffers, strings (with their terminating NUL, so `strlen + 1` bytes), the
+//! `pcodes_child` struct and its strings, the state blob, the context, other out-parameters.
+//! Inputs may overlap each other (the same string as PIN and confirmation is fine). A call that
+//! breaks the rule returns `PCODES_STATUS_INVALID_ARGUMENT` and writes nothing: it never works
+//! in place, and never returns `OK` with output computed from half-overwritten input. Every
+//! exported function checks it with [`writes_disjoint`] before it makes a reference to, or writes,
+//! any output; regions are those declared by the caller (`out_len`, `state_len`, the size of the
+//! pointed-to type), and zero-length or NULL regions overlap nothing.
 #![allow(non_camel_case_types, clippy::missing_safety_doc, clippy::not_unsafe_ptr_arg_deref)]
 
 use core::ffi::{CStr, c_char};
@@ -36,6 +47,70 @@ pub(crate) fn boundary(body: impl FnOnce() -> Result<()>) -> pcodes_status {
         Ok(Err(e)) => e.code(),
         Err(_) => Error::Internal.code(),
     }
+}
+
+/// A memory region `(start, length in bytes)` a call reads or writes, for [`writes_disjoint`].
+pub(crate) type Region = (*const u8, usize);
+
+/// No memory (an absent optional input).
+pub(crate) const EMPTY_REGION: Region = (core::ptr::null(), 0);
+
+/// The region of a pointed-to value of type `T` (an out-parameter, a struct, the context).
+#[inline(always)]
+pub(crate) fn region_of<T>(p: *const T) -> Region {
+    (p.cast(), core::mem::size_of::<T>())
+}
+
+/// The region of a C string returned by [`text`]: its bytes and the terminating NUL.
+#[inline(always)]
+pub(crate) fn region_of_text(s: &str) -> Region {
+    (s.as_ptr(), s.len() + 1)
+}
+
+/// The region of an input slice.
+#[inline(always)]
+pub(crate) fn region_of_bytes(s: &[u8]) -> Region {
+    (s.as_ptr(), s.len())
+}
+
+/// The region of a state blob `(state, state_len)`. A blob of the wrong length is refused
+/// (`CORRUPT_STATE`) before anything is read or written, so it is an empty region here.
+#[inline(always)]
+pub(crate) fn region_of_state(p: *mut u8, len: usize) -> Region {
+    if len == STATE_BYTES { (p.cast_const(), len) } else { (core::ptr::null(), 0) }
+}
+
+/// As [`region_of_text`]; `None` (a NULL optional string) is an empty region.
+#[inline(always)]
+pub(crate) fn region_of_opt_text(s: Option<&str>) -> Region {
+    s.map_or(EMPTY_REGION, region_of_text)
+}
+
+/// `Err(InvalidArgument)` if `(a, a_len)` and `(b, b_len)` share a byte. NULL and zero-length
+/// regions share none. Only addresses are compared; nothing is dereferenced.
+#[inline(always)]
+pub(crate) fn disjoint(a: *const u8, a_len: usize, b: *const u8, b_len: usize) -> Result<()> {
+    if a.is_null() || b.is_null() || a_len == 0 || b_len == 0 {
+        return Ok(());
+    }
+    let (a, b) = (a.addr(), b.addr());
+    if a < b.saturating_add(b_len) && b < a.saturating_add(a_len) {
+        Err(Error::InvalidArgument)
+    } else {
+        Ok(())
+    }
+}
+
+/// The no-overlap rule of the module doc: every region in `writes` is disjoint from every other
+/// region in `writes` and from every region in `reads` (reads may overlap each other).
+#[inline(always)]
+pub(crate) fn writes_disjoint(writes: &[Region], reads: &[Region]) -> Result<()> {
+    for (i, &(w, wl)) in writes.iter().enumerate() {
+        for &(o, ol) in writes[i + 1..].iter().chain(reads) {
+            disjoint(w, wl, o, ol)?;
+        }
+    }
+    Ok(())
 }
 
 /// A required NUL-terminated UTF-8 string argument.
@@ -213,6 +288,259 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn disjoint_compares_half_open_regions() {
+        let b = [0u8; 32];
+        let p = |i: usize| b.as_ptr().wrapping_add(i);
+        assert_eq!(disjoint(p(0), 8, p(8), 8), Ok(()), "touching");
+        assert_eq!(disjoint(p(8), 8, p(0), 8), Ok(()), "touching, other order");
+        assert_eq!(disjoint(p(0), 9, p(8), 8), Err(Error::InvalidArgument), "one shared byte");
+        assert_eq!(disjoint(p(8), 8, p(0), 9), Err(Error::InvalidArgument));
+        assert_eq!(disjoint(p(4), 2, p(0), 32), Err(Error::InvalidArgument), "inside");
+        assert_eq!(disjoint(p(0), 32, p(4), 2), Err(Error::InvalidArgument), "around");
+        assert_eq!(disjoint(p(3), 1, p(3), 1), Err(Error::InvalidArgument), "same byte");
+        assert_eq!(disjoint(p(4), 0, p(0), 32), Ok(()), "empty");
+        assert_eq!(disjoint(core::ptr::null(), 32, p(0), 32), Ok(()), "NULL");
+        assert_eq!(disjoint(p(0), usize::MAX, p(31), 1), Err(Error::InvalidArgument), "saturates");
+        assert_eq!(writes_disjoint(&[(p(0), 4)], &[(p(4), 4), (p(4), 8)]), Ok(()), "reads may overlap");
+        assert_eq!(writes_disjoint(&[(p(0), 4), (p(3), 4)], &[]), Err(Error::InvalidArgument), "two writes");
+        assert_eq!(writes_disjoint(&[(p(0), 4)], &[(p(8), 4), (p(2), 1)]), Err(Error::InvalidArgument));
+        assert_eq!(region_of_text("abc"), ("abc".as_ptr(), 4), "the NUL counts");
+    }
+
+    /// One 8-byte-aligned scratch buffer in which inputs and outputs are placed so that they
+    /// overlap: every pointer below is derived from its base pointer, and no Rust reference into
+    /// it is alive during a call.
+    struct Scratch(std::vec::Vec<u64>);
+
+    impl Scratch {
+        fn new(bytes: usize) -> Self {
+            Self(std::vec![0u64; bytes.div_ceil(8)])
+        }
+        fn at(&mut self, off: usize) -> *mut u8 {
+            assert!(off < self.0.len() * 8);
+            self.0.as_mut_ptr().cast::<u8>().wrapping_add(off)
+        }
+        /// Copies `bytes` to `off`; returns the pointer as a C string.
+        fn put(&mut self, off: usize, bytes: &[u8]) -> *const c_char {
+            let p = self.at(off);
+            assert!(off + bytes.len() <= self.0.len() * 8);
+            // SAFETY: in bounds (checked); the source is a distinct Rust slice.
+            unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len()) };
+            p.cast_const().cast()
+        }
+        fn bytes(&mut self, off: usize, len: usize) -> std::vec::Vec<u8> {
+            let p = self.at(off);
+            // SAFETY: in bounds; a copy is taken at once.
+            unsafe { core::slice::from_raw_parts(p, len) }.to_vec()
+        }
+    }
+
+    /// The bug: `pcodes_base32_encode` with `out` over `data` returned OK with a wrong encoding.
+    /// Now every overlap is refused and `out` is left as it was; touching buffers still work.
+    #[test]
+    fn base32_encode_refuses_overlapping_buffers() {
+        use super::status::{PCODES_STATUS_INVALID_ARGUMENT, PCODES_STATUS_OK};
+        use super::totp::pcodes_base32_encode;
+        for data_at in 0..16 {
+            for out_at in 0..16 {
+                let mut b = Scratch::new(64);
+                let data = b.put(data_at, b"foobar").cast::<u8>();
+                let out = b.at(out_at).cast::<c_char>();
+                let before = b.bytes(0, 64);
+                // SAFETY: both regions lie inside the scratch buffer.
+                let rc = unsafe { pcodes_base32_encode(data, 6, out, 11) };
+                let overlaps = out_at < data_at + 6 && data_at < out_at + 11;
+                if overlaps {
+                    assert_eq!(rc, PCODES_STATUS_INVALID_ARGUMENT, "data at {data_at}, out at {out_at}");
+                    assert_eq!(b.bytes(0, 64), before, "nothing written");
+                } else {
+                    assert_eq!(rc, PCODES_STATUS_OK, "data at {data_at}, out at {out_at}");
+                    assert_eq!(b.bytes(out_at, 11), b"MZXW6YTBOI\0");
+                }
+            }
+        }
+    }
+
+    /// Every exported function that writes memory and reads other memory refuses an output that
+    /// overlaps an input (or another output) with `INVALID_ARGUMENT`, never a wrong `OK`.
+    #[test]
+    // The scratch buffer is 8-byte aligned and every typed pointer into it is at a multiple of
+    // its type's alignment.
+    #[allow(clippy::too_many_lines, clippy::cast_ptr_alignment)]
+    fn every_function_refuses_overlapping_buffers() {
+        use super::ctx::*;
+        use super::link::*;
+        use super::otp::*;
+        use super::pin::*;
+        use super::state::*;
+        use super::status::PCODES_STATUS_INVALID_ARGUMENT as INVALID;
+        use super::totp::*;
+        use core::ptr::{null, null_mut};
+
+        const NOW: u64 = 1_750_000_000;
+        let key = [7u8; 32];
+        let mut ctx: *mut pcodes_ctx = null_mut();
+        // SAFETY: every pointer is a live local, the context, or inside a scratch buffer, valid
+        // for the sizes passed; the context is freed once at the end.
+        unsafe {
+            assert_eq!(pcodes_ctx_new(key.as_ptr(), 32, 1, &raw mut ctx), 0);
+            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10_000), 0);
+            let cctx = ctx.cast_const();
+
+            // The context itself, before it is shared: its own memory as the key or output.
+            let mut b = Scratch::new(64);
+            let slot = b.put(0, &key).cast::<u8>();
+            let mut out_ctx = b.at(8).cast::<*mut pcodes_ctx>();
+            assert_eq!(pcodes_ctx_new(slot, 32, 1, out_ctx), INVALID, "ctx_out inside the key");
+            assert!((*out_ctx).is_null(), "set to NULL on failure");
+            out_ctx = b.at(32).cast();
+            assert_eq!(pcodes_ctx_new(slot, 32, 1, out_ctx), 0, "touching the key is fine");
+            pcodes_ctx_free(*out_ctx);
+            assert_eq!(pcodes_ctx_add_key(ctx, ctx.cast::<u8>(), 32, 2), INVALID, "key inside the context");
+            assert_eq!(pcodes_ctx_get(ctx, PCODES_SETTING_OTP_DIGITS, ctx.cast()), INVALID);
+            let mut v = 0u64;
+            assert_eq!(pcodes_ctx_get(ctx, PCODES_SETTING_OTP_DIGITS, &raw mut v), 0);
+            assert_eq!(v, 6, "the context is intact");
+
+            // base32.
+            let mut b = Scratch::new(64);
+            let t = b.put(0, b"MZXW6YTBOI\0");
+            let mut w = 0usize;
+            assert_eq!(pcodes_base32_decode(t, b.at(4), 6, &raw mut w), INVALID, "out inside the text");
+            assert_eq!(pcodes_base32_decode(t, b.at(10), 6, &raw mut w), INVALID, "out over the NUL");
+            assert_eq!(pcodes_base32_decode(t, b.at(16), 6, b.at(0).cast()), INVALID, "written_out in text");
+            assert_eq!(pcodes_base32_decode(t, b.at(16), 6, b.at(16).cast()), INVALID, "the two outputs");
+            assert_eq!(pcodes_base32_decode(t, b.at(11), 6, &raw mut w), 0, "touching the NUL is fine");
+            assert_eq!((b.bytes(11, 6), w), (b"foobar".to_vec(), 6));
+
+            // TOTP / HOTP.
+            assert_eq!(pcodes_totp_secret(ctx, ctx.cast(), 20), INVALID, "secret_out over the context");
+            let mut b = Scratch::new(2048);
+            let secret = b.put(0, b"12345678901234567890").cast::<u8>();
+            assert_eq!(pcodes_totp_code(secret, 20, 1, 6, 30, NOW, b.at(12).cast(), 9), INVALID);
+            assert_eq!(pcodes_hotp_code(secret, 20, 1, 6, 0, b.at(19).cast(), 9), INVALID);
+            assert_eq!(pcodes_hotp_code(secret, 20, 1, 6, 0, b.at(20).cast(), 9), 0);
+            assert_eq!(b.bytes(20, 7), b"755224\0");
+            let iss = b.put(64, b"Portal\0");
+            let acc = b.put(72, b"ivan\0");
+            for (at, what) in [(0, "secret"), (64, "issuer"), (76, "account's NUL")] {
+                assert_eq!(
+                    pcodes_totp_uri(secret, 20, iss, acc, 1, 6, 30, b.at(at).cast(), 1024),
+                    INVALID,
+                    "{what}"
+                );
+            }
+            assert_eq!(pcodes_totp_uri(secret, 20, iss, acc, 1, 6, 30, b.at(80).cast(), 1024), 0);
+            let uri = b.at(80).cast_const().cast::<c_char>();
+            assert_eq!(pcodes_totp_uri_parse(uri, b.at(80).cast()), INVALID, "enrolment over the URI");
+            let mut e = core::mem::MaybeUninit::<pcodes_totp_enrolment>::zeroed().assume_init();
+            assert_eq!(pcodes_totp_uri_parse(uri, &raw mut e), 0);
+            let mut big = Scratch::new(PCODES_TOTP_QR_SVG_BYTES + 64);
+            let qt = big.put(32, b"otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\0");
+            assert_eq!(pcodes_totp_qr_svg(qt, big.at(0).cast(), PCODES_TOTP_QR_SVG_BYTES), INVALID);
+            let code = b.put(1200, b"287082\0");
+            let st = b.at(1280);
+            for (state, drift, what) in [
+                (b.at(8), null_mut(), "state over the secret"),
+                (b.at(1200), null_mut(), "state over the code"),
+                (ctx.cast::<u8>(), null_mut(), "state over the context"),
+                (st, b.at(1300).cast::<i32>(), "drift_out in the state"),
+                (st, b.at(1204).cast::<i32>(), "drift_out over the code"),
+            ] {
+                assert_eq!(
+                    pcodes_totp_verify(ctx, secret, 20, 1, 6, 30, code, 59, state, 64, drift),
+                    INVALID,
+                    "{what}"
+                );
+            }
+            assert_eq!(b.bytes(1280, 64), [0; 64], "the state was not written");
+            assert_eq!(pcodes_hotp_verify(ctx, secret, 20, 1, 6, code, NOW, b.at(1176), 64), INVALID);
+            assert_eq!(pcodes_hotp_verify(ctx, secret, 20, 1, 6, code, NOW, b.at(1136), 64), 0, "touching");
+
+            // Link codes: the child struct and its strings are inputs too.
+            let mut b = Scratch::new(1024);
+            let child = pcodes_child {
+                full_name: b.put(0, "Иванов Иван Иванович\0".as_bytes()),
+                birth_date: b.put(64, b"2015-03-08\0"),
+                sex: b.put(80, b"M\0"),
+                snils: b.put(88, b"112-233-445 95\0"),
+            };
+            let pc = b.at(128).cast::<pcodes_child>();
+            pc.write(pcodes_child { ..child });
+            assert_eq!(pcodes_child_check(pc, b.at(8).cast()), INVALID, "missing_out in the name");
+            assert_eq!(pcodes_child_check(pc, b.at(136).cast()), INVALID, "missing_out in the struct");
+            let st = b.at(256);
+            for (state, out, what) in [
+                (st, b.at(88), "code over the SNILS"),
+                (b.at(64), b.at(512), "state over the birth date"),
+                (st, b.at(300), "code in the state"),
+                (st, b.at(150), "code over the struct"),
+                (ctx.cast::<u8>(), b.at(512), "state over the context"),
+            ] {
+                assert_eq!(pcodes_link_issue(ctx, 7, pc, NOW, state, 64, out.cast(), 30), INVALID, "{what}");
+            }
+            assert_eq!(b.bytes(256, 64), [0; 64], "the state was not written");
+            assert_eq!(pcodes_link_issue(ctx, 7, pc, NOW, st, 64, b.at(512).cast(), 30), 0);
+            let lc = b.at(512).cast_const().cast::<c_char>();
+            assert_eq!(pcodes_link_parse(lc, b.at(520).cast()), INVALID, "record id over the code");
+            assert_eq!(pcodes_link_redeem(ctx, lc, pc, NOW, b.at(480), 64), INVALID, "state over the code");
+            assert_eq!(pcodes_link_redeem(ctx, lc, pc, NOW, b.at(80), 64), INVALID, "state over the child");
+            assert_eq!(pcodes_link_redeem(ctx, lc, pc, NOW, st, 64), 0, "the code is still good");
+
+            // SMS / e-mail codes.
+            let mut b = Scratch::new(256);
+            let purpose = b.put(0, b"login\0");
+            let st = b.at(64);
+            assert_eq!(pcodes_otp_issue(ctx, purpose, NOW, b.at(0), 64, b.at(128).cast(), 9), INVALID);
+            assert_eq!(pcodes_otp_issue(ctx, purpose, NOW, st, 64, b.at(2).cast(), 9), INVALID);
+            assert_eq!(pcodes_otp_issue(ctx, purpose, NOW, st, 64, b.at(120).cast(), 9), INVALID, "in state");
+            assert_eq!(b.bytes(64, 64), [0; 64], "nothing issued");
+            assert_eq!(pcodes_otp_issue(ctx, purpose, NOW, st, 64, b.at(128).cast(), 9), 0);
+            let oc = b.at(128).cast_const().cast::<c_char>();
+            assert_eq!(
+                pcodes_otp_verify(ctx, purpose, oc, NOW, b.at(100), 64),
+                INVALID,
+                "state over the code"
+            );
+            assert_eq!(pcodes_otp_verify(ctx, purpose, oc, NOW, st, 64), 0);
+
+            // PINs.
+            let mut b = Scratch::new(1024);
+            let acct = b.put(0, b"account-1\0");
+            let pin = b.put(16, b"385027\0");
+            let mut r = 77i32;
+            assert_eq!(pcodes_pin_check_reason(ctx, pin, pin, null(), b.at(16).cast()), INVALID);
+            assert_eq!(b.bytes(16, 7), b"385027\0", "the PIN was not overwritten");
+            assert_eq!(
+                pcodes_pin_check_reason(ctx, pin, pin, null(), &raw mut r),
+                0,
+                "same string twice is fine"
+            );
+            assert_eq!(r, PCODES_PIN_WEAK_NONE);
+            assert_eq!(pcodes_pin_hash(ctx, acct, pin, b.at(8).cast(), 128), INVALID, "out over the account");
+            assert_eq!(pcodes_pin_hash(ctx, acct, pin, b.at(24).cast(), 128), 0);
+            let stored = b.at(24).cast_const().cast::<c_char>();
+            let st = b.at(256);
+            for f in [pcodes_pin_verify, pcodes_pin_verify_begin, pcodes_pin_verify_finish] {
+                assert_eq!(f(ctx, acct, pin, stored, NOW, b.at(40), 64), INVALID, "state over the hash");
+                assert_eq!(f(ctx, acct, pin, stored, NOW, ctx.cast(), 64), INVALID, "state over the context");
+            }
+            assert_eq!(b.bytes(256, 64), [0; 64]);
+            assert_eq!(pcodes_pin_verify_compute(ctx, acct, pin, stored, b.at(3).cast()), INVALID);
+            assert_eq!(pcodes_pin_needs_rehash(ctx, stored, b.at(30).cast()), INVALID);
+            assert_eq!(pcodes_pin_verify(ctx, acct, pin, stored, NOW, st, 64), 0);
+
+            // State blobs.
+            assert_eq!(pcodes_state_retry_at(st, 64, NOW, b.at(256 + 56).cast()), INVALID);
+            let mut at = 5u64;
+            assert_eq!(pcodes_state_retry_at(st, 64, NOW, &raw mut at), 0);
+            assert_eq!(at, 0);
+            let _ = cctx;
+            pcodes_ctx_free(ctx);
         }
     }
 

@@ -3,7 +3,10 @@
 use core::ffi::c_char;
 
 use super::ctx::{ctx_ref, pcodes_ctx};
-use super::{boundary, pcodes_status, state_blob, text, write_text};
+use super::{
+    boundary, pcodes_status, region_of, region_of_state, region_of_text, state_blob, text, write_text,
+    writes_disjoint,
+};
 use crate::error::Error;
 
 /// Buffer size that holds any SMS/e-mail code: 8 digits (the largest `OTP_DIGITS`) plus NUL.
@@ -25,9 +28,9 @@ pub extern "C" fn pcodes_otp_code_bytes() -> usize {
 /// `code_out_len` must be at least `OTP_DIGITS + 1`; `PCODES_OTP_CODE_BYTES` always suffices.
 /// The buffer is checked before anything is issued, so `BUFFER_TOO_SMALL` changes nothing.
 ///
-/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8 or empty purpose),
-/// `BUFFER_TOO_SMALL`, `CORRUPT_STATE` (state unchanged), `LOCKED`, `BLOCKED`, `TOO_SOON`
-/// (resend cooldown or hourly send limit; see `pcodes_state_retry_at`), `RNG_FAILURE`.
+/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty purpose, overlapping
+/// buffers), `BUFFER_TOO_SMALL`, `CORRUPT_STATE` (state unchanged), `LOCKED`, `BLOCKED`,
+/// `TOO_SOON` (resend cooldown or hourly send limit; see `pcodes_state_retry_at`), `RNG_FAILURE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_otp_issue(
     ctx: *const pcodes_ctx,
@@ -43,7 +46,12 @@ pub unsafe extern "C" fn pcodes_otp_issue(
         let ctx = unsafe { ctx_ref(ctx) }?;
         // SAFETY: caller passes a NUL-terminated string or NULL.
         let purpose = unsafe { text(purpose) }?;
-        // SAFETY: caller passes a writable blob of `state_len` bytes or NULL.
+        writes_disjoint(
+            &[region_of_state(state, state_len), (code_out.cast_const().cast(), code_out_len)],
+            &[region_of(ctx), region_of_text(purpose)],
+        )?;
+        // SAFETY: caller passes a writable blob of `state_len` bytes or NULL, disjoint from the
+        // other arguments (checked above).
         let st = unsafe { state_blob(state, state_len) }?;
         if code_out.is_null() {
             return Err(Error::NullArgument);
@@ -67,7 +75,8 @@ pub unsafe extern "C" fn pcodes_otp_issue(
 /// replaced); `WRONG` (anything else, also a code issued for another purpose). Only `WRONG`
 /// counts, both against the code and in the lockout engine.
 ///
-/// Also returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty purpose) and
+/// Also returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty purpose, overlapping
+/// buffers) and
 /// `CORRUPT_STATE` (state unchanged).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_otp_verify(
@@ -85,7 +94,12 @@ pub unsafe extern "C" fn pcodes_otp_verify(
         let purpose = unsafe { text(purpose) }?;
         // SAFETY: as above.
         let code = unsafe { text(code) }?;
-        // SAFETY: caller passes a writable blob of `state_len` bytes or NULL.
+        writes_disjoint(
+            &[region_of_state(state, state_len)],
+            &[region_of(ctx), region_of_text(purpose), region_of_text(code)],
+        )?;
+        // SAFETY: caller passes a writable blob of `state_len` bytes or NULL, disjoint from the
+        // other arguments (checked above).
         let st = unsafe { state_blob(state, state_len) }?;
         crate::otp::verify(ctx, purpose, code, now, st)
     })
@@ -192,10 +206,14 @@ mod tests {
             assert_eq!(buf, [0xEE; 16], "buffer untouched");
             assert_eq!(pcodes_otp_issue(ctx, p, 1, st.as_mut_ptr(), 64, b, 7), 0);
             assert_eq!(buf[6], 0);
-            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 8), 0);
-            assert_eq!(pcodes_otp_issue(ctx, p, 100, st.as_mut_ptr(), 64, b, 8), 101);
-            assert_eq!(pcodes_otp_issue(ctx, p, 100, st.as_mut_ptr(), 64, b, 9), 0);
+            // A used context is configured no more: 8 digits take a new one (same key).
+            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 8), 102);
+            let ctx8 = new_ctx();
+            assert_eq!(pcodes_ctx_set(ctx8, PCODES_SETTING_OTP_DIGITS, 8), 0);
+            assert_eq!(pcodes_otp_issue(ctx8, p, 100, st.as_mut_ptr(), 64, b, 8), 101);
+            assert_eq!(pcodes_otp_issue(ctx8, p, 100, st.as_mut_ptr(), 64, b, 9), 0);
             assert_eq!(code_str(&buf).len(), 8);
+            pcodes_ctx_free(ctx8);
 
             let c = c"123456".as_ptr();
             assert_eq!(pcodes_otp_verify(null(), p, c, 1, st.as_mut_ptr(), 64), 100);

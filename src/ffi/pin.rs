@@ -4,7 +4,10 @@
 use core::ffi::c_char;
 
 use super::ctx::{ctx_ref, pcodes_ctx};
-use super::{boundary, opt_text, out, pcodes_status, state_blob, text, write_text};
+use super::{
+    EMPTY_REGION, Region, boundary, opt_text, out, pcodes_status, region_of, region_of_opt_text,
+    region_of_state, region_of_text, state_blob, text, write_text, writes_disjoint,
+};
 use crate::error::Error;
 use crate::pin;
 
@@ -60,7 +63,8 @@ pub unsafe extern "C" fn pcodes_pin_check(
 }
 
 /// `pcodes_pin_check`, also telling why a PIN is weak: `*reason_out` (nullable) is set to a
-/// `PCODES_PIN_WEAK_*` value when the status is `PIN_WEAK`, else to `PCODES_PIN_WEAK_NONE`.
+/// `PCODES_PIN_WEAK_*` value when the status is `PIN_WEAK`, else to `PCODES_PIN_WEAK_NONE`
+/// (except when it overlaps an input: then it is untouched and the status `INVALID_ARGUMENT`).
 ///
 /// Returns as `pcodes_pin_check`.
 #[unsafe(no_mangle)]
@@ -72,13 +76,19 @@ pub unsafe extern "C" fn pcodes_pin_check_reason(
     reason_out: *mut pcodes_pin_weakness,
 ) -> pcodes_status {
     boundary(|| {
-        // SAFETY: `reason_out` is NULL or a writable int32_t by this function's contract.
+        // SAFETY: caller passes a live context and NUL-terminated strings (birth_date nullable).
+        let (c, p, cf, b) = unsafe { (ctx_ref(ctx), text(pin), text(confirm), opt_text(birth_date)) };
+        let text_region = |t: crate::Result<&str>| t.map_or(EMPTY_REGION, region_of_text);
+        let reads: [Region; 4] =
+            [region_of(ctx), text_region(p), text_region(cf), region_of_opt_text(b.ok().flatten())];
+        writes_disjoint(&[region_of(reason_out)], &reads)?;
+        // SAFETY: `reason_out` is NULL or a writable int32_t by this function's contract, disjoint
+        // from the inputs (checked above).
         let mut reason = unsafe { reason_out.as_mut() };
         if let Some(r) = reason.as_deref_mut() {
             *r = PCODES_PIN_WEAK_NONE;
         }
-        // SAFETY: caller passes a live context and NUL-terminated strings (birth_date nullable).
-        let (c, p, cf, b) = unsafe { (ctx_ref(ctx)?, text(pin)?, text(confirm)?, opt_text(birth_date)?) };
+        let (c, p, cf, b) = (c?, p?, cf?, b?);
         pin::check_with_reason(c, p, cf, b).map_err(|(e, w)| {
             if let (Some(r), Some(w)) = (reason, w) {
                 *r = w.code();
@@ -106,8 +116,8 @@ pub extern "C" fn pcodes_pin_weakness_name(reason: pcodes_pin_weakness) -> *cons
 /// `PCODES_PIN_HASH_BYTES` including NUL) into `out`. Call `pcodes_pin_check` first when the
 /// PIN is being chosen. The buffer size is checked before the (slow) hashing.
 ///
-/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty account id),
-/// `PIN_FORMAT`, `BUFFER_TOO_SMALL` (nothing written), `RNG_FAILURE`.
+/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty account id, `out`
+/// overlapping an input), `PIN_FORMAT`, `BUFFER_TOO_SMALL` (nothing written), `RNG_FAILURE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_pin_hash(
     ctx: *const pcodes_ctx,
@@ -122,6 +132,10 @@ pub unsafe extern "C" fn pcodes_pin_hash(
         if out.is_null() {
             return Err(Error::NullArgument);
         }
+        writes_disjoint(
+            &[(out.cast_const().cast(), out_len)],
+            &[region_of(ctx), region_of_text(a), region_of_text(p)],
+        )?;
         if !pin::policy::format_ok(p, c.policy().pin_lengths) {
             return Err(Error::PinFormat);
         }
@@ -162,7 +176,12 @@ unsafe fn verify_step(
         // SAFETY: caller passes a live context and NUL-terminated strings (stored nullable).
         let (c, a, p, s) = unsafe { (ctx_ref(ctx)?, text(account_id)?, text(pin)?, opt_text(stored)?) };
         let stored = s.map_or(pin::Stored::UnknownAccount, pin::Stored::Hash);
-        // SAFETY: caller passes a readable and writable blob of `state_len` bytes.
+        writes_disjoint(
+            &[region_of_state(state, state_len)],
+            &[region_of(ctx), region_of_text(a), region_of_text(p), region_of_opt_text(s)],
+        )?;
+        // SAFETY: caller passes a readable and writable blob of `state_len` bytes, disjoint from
+        // the inputs (checked above).
         let st = unsafe { state_blob(state, state_len) }?;
         match step {
             Step::Whole => pin::verify(c, a, p, stored, now, st),
@@ -184,10 +203,10 @@ unsafe fn verify_step(
 /// account and returns `WRONG` (or `LOCKED`/`BLOCKED`), so neither the status, the blob nor
 /// the response time tells which accounts exist.
 ///
-/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, `now` out of range),
-/// `CORRUPT_STATE` (blob left unchanged), `LOCKED`, `BLOCKED` (see `pcodes_state_retry_at`),
-/// `MALFORMED_HASH`, `UNKNOWN_KEY`, `PIN_FORMAT` (not 4 or 6 ASCII digits; not counted),
-/// `WRONG` (counted).
+/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, `now` out of range, the blob
+/// overlapping an input), `CORRUPT_STATE` (blob left unchanged), `LOCKED`, `BLOCKED` (see
+/// `pcodes_state_retry_at`), `MALFORMED_HASH`, `UNKNOWN_KEY`, `PIN_FORMAT` (not 4 or 6 ASCII
+/// digits; not counted), `WRONG` (counted).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_pin_verify(
     ctx: *const pcodes_ctx,
@@ -275,9 +294,15 @@ pub unsafe extern "C" fn pcodes_pin_verify_compute(
     match_out: *mut bool,
 ) -> pcodes_status {
     boundary(|| {
-        // SAFETY: caller passes a live context, NUL-terminated strings and a writable bool.
-        let (c, account, typed, hashed, o) =
-            unsafe { (ctx_ref(ctx)?, text(account_id)?, text(pin)?, text(stored)?, out(match_out)?) };
+        // SAFETY: caller passes a live context and NUL-terminated strings.
+        let (c, account, typed, hashed) =
+            unsafe { (ctx_ref(ctx)?, text(account_id)?, text(pin)?, text(stored)?) };
+        writes_disjoint(
+            &[region_of(match_out)],
+            &[region_of(ctx), region_of_text(account), region_of_text(typed), region_of_text(hashed)],
+        )?;
+        // SAFETY: caller passes a writable bool, disjoint from the inputs (checked above).
+        let o = unsafe { out(match_out) }?;
         *o = pin::verify_compute(c, account, typed, hashed)?.matched();
         Ok(())
     })
@@ -308,7 +333,8 @@ pub unsafe extern "C" fn pcodes_pin_verify_apply(
 /// PIN just verified: its key id is not the current one (including a key this context no
 /// longer holds), its iterations differ from `PIN_ITERATIONS`, or its format version is old.
 ///
-/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8), `MALFORMED_HASH`.
+/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, `needs_out` overlapping an
+/// input), `MALFORMED_HASH`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_pin_needs_rehash(
     ctx: *const pcodes_ctx,
@@ -316,8 +342,11 @@ pub unsafe extern "C" fn pcodes_pin_needs_rehash(
     needs_out: *mut bool,
 ) -> pcodes_status {
     boundary(|| {
-        // SAFETY: caller passes a live context, a NUL-terminated string and a writable bool.
-        let (c, s, o) = unsafe { (ctx_ref(ctx)?, text(stored)?, out(needs_out)?) };
+        // SAFETY: caller passes a live context and a NUL-terminated string.
+        let (c, s) = unsafe { (ctx_ref(ctx)?, text(stored)?) };
+        writes_disjoint(&[region_of(needs_out)], &[region_of(ctx), region_of_text(s)])?;
+        // SAFETY: caller passes a writable bool, disjoint from the inputs (checked above).
+        let o = unsafe { out(needs_out) }?;
         *o = pin::needs_rehash(c, s)?;
         Ok(())
     })

@@ -1,12 +1,13 @@
 //! State-blob helpers shared by every flow.
 
-use super::{boundary, bytes, bytes_mut, out, pcodes_status};
+use super::{boundary, bytes, bytes_mut, out, pcodes_status, region_of, region_of_bytes, writes_disjoint};
 
 /// When the holder of this state may try again, in unix seconds: 0 if not waiting (also for a
 /// fresh all-zero blob), `UINT64_MAX` if blocked until `pcodes_state_reset`, otherwise the later
 /// of the lock's end and the flow's own wait (for SMS codes: the earliest next send).
 ///
-/// Returns `NULL_ARGUMENT`, `CORRUPT_STATE` (wrong length or not a valid blob of any kind).
+/// Returns `NULL_ARGUMENT`, `CORRUPT_STATE` (wrong length or not a valid blob of any kind),
+/// `INVALID_ARGUMENT` (`retry_at_out` overlaps the blob).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_state_retry_at(
     state: *const u8,
@@ -17,7 +18,8 @@ pub unsafe extern "C" fn pcodes_state_retry_at(
     boundary(|| {
         // SAFETY: caller passes a readable blob of `state_len` bytes.
         let st = unsafe { bytes(state, state_len) }?;
-        // SAFETY: caller passes a writable u64.
+        writes_disjoint(&[region_of(retry_at_out)], &[region_of_bytes(st)])?;
+        // SAFETY: caller passes a writable u64, disjoint from the blob (checked above).
         let o = unsafe { out(retry_at_out) }?;
         *o = crate::state::retry_at(st, now)?;
         Ok(())

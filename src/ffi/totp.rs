@@ -3,7 +3,10 @@
 use core::ffi::c_char;
 
 use super::ctx::ctx_ref;
-use super::{boundary, bytes, bytes_mut, out, pcodes_status, state_blob, text, write_text};
+use super::{
+    Region, boundary, bytes, bytes_mut, out, pcodes_status, region_of, region_of_bytes, region_of_state,
+    region_of_text, state_blob, text, write_text, writes_disjoint,
+};
 use crate::base32;
 use crate::error::Error;
 use crate::totp::{self, Algorithm, Params, qr, uri};
@@ -100,7 +103,8 @@ fn params(algorithm: pcodes_algorithm, digits: u32, period: u32) -> crate::Resul
 /// `PCODES_TOTP_SECRET_BYTES` = 20 unless you have a reason). `ctx` is required (for
 /// uniformity) but its keys are not used.
 ///
-/// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (length), `RNG_FAILURE`.
+/// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (length; `secret_out` overlaps the context),
+/// `RNG_FAILURE`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_totp_secret(
     ctx: *const super::pcodes_ctx,
@@ -110,6 +114,7 @@ pub unsafe extern "C" fn pcodes_totp_secret(
     boundary(|| {
         // SAFETY: caller passes a live context or NULL.
         let _ = unsafe { ctx_ref(ctx) }?;
+        writes_disjoint(&[(secret_out.cast_const(), secret_len)], &[region_of(ctx)])?;
         // SAFETY: caller passes `secret_len` writable bytes.
         let o = unsafe { bytes_mut(secret_out, secret_len) }?;
         totp::generate_secret(o)
@@ -144,6 +149,8 @@ pub unsafe extern "C" fn pcodes_totp_uri(
         if out.is_null() {
             return Err(Error::NullArgument);
         }
+        let o: Region = (out.cast_const().cast(), out_len);
+        writes_disjoint(&[o], &[region_of_bytes(key), region_of_text(iss), region_of_text(acc)])?;
         let prm = params(algorithm, digits, period)?;
         let mut buf = [0u8; uri::URI_BYTES];
         let link = uri::build(key, iss, acc, &prm, &mut buf)?;
@@ -158,7 +165,8 @@ pub unsafe extern "C" fn pcodes_totp_uri(
 /// success.
 ///
 /// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (not UTF-8, malformed, issuer mismatch, secret
-/// not 10–64 bytes, digits not 6–8, period not 1–3600, HOTP without counter).
+/// not 10–64 bytes, digits not 6–8, period not 1–3600, HOTP without counter, `*enrolment_out`
+/// overlaps `uri_text`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_totp_uri_parse(
     uri_text: *const c_char,
@@ -167,29 +175,30 @@ pub unsafe extern "C" fn pcodes_totp_uri_parse(
     boundary(|| {
         // SAFETY: caller passes a NUL-terminated string.
         let link = unsafe { text(uri_text) }?;
+        writes_disjoint(&[region_of(enrolment_out)], &[region_of_text(link)])?;
         // SAFETY: caller passes a writable struct.
         let dst = unsafe { out(enrolment_out) }?;
+        // `e` is zeroized when dropped (also on an error).
         let e = uri::parse(link)?;
+        // Nothing below can fail, so `*dst` is still written only on success; it is filled in
+        // place, leaving no copy of the secret in a local.
         let p = e.params();
-        let mut r = pcodes_totp_enrolment {
-            is_hotp: i32::from(e.otp_type() == uri::OtpType::Hotp),
-            algorithm: p.algorithm() as i32,
-            digits: p.digits(),
-            period: p.period(),
-            counter: e.counter(),
-            secret_len: e.secret().len(),
-            secret: [0; 64],
-            issuer: [0; 65],
-            account: [0; 129],
-        };
-        r.secret[..e.secret().len()].copy_from_slice(e.secret());
-        for (d, s) in r.issuer.iter_mut().zip(e.issuer().unwrap_or("").bytes()) {
+        dst.is_hotp = i32::from(e.otp_type() == uri::OtpType::Hotp);
+        dst.algorithm = p.algorithm() as i32;
+        dst.digits = p.digits();
+        dst.period = p.period();
+        dst.counter = e.counter();
+        dst.secret_len = e.secret().len();
+        dst.secret = [0; 64];
+        dst.secret[..e.secret().len()].copy_from_slice(e.secret());
+        dst.issuer = [0; 65];
+        for (d, s) in dst.issuer.iter_mut().zip(e.issuer().unwrap_or("").bytes()) {
             *d = c_char::from_ne_bytes([s]);
         }
-        for (d, s) in r.account.iter_mut().zip(e.account().bytes()) {
+        dst.account = [0; 129];
+        for (d, s) in dst.account.iter_mut().zip(e.account().bytes()) {
             *d = c_char::from_ne_bytes([s]);
         }
-        *dst = r;
         Ok(())
     })
 }
@@ -199,7 +208,8 @@ pub unsafe extern "C" fn pcodes_totp_uri_parse(
 /// NUL-terminated. A buffer of `PCODES_TOTP_QR_SVG_BYTES` always suffices; typical URIs need
 /// 5–15 KB (a Cyrillic issuer makes the URI longer).
 ///
-/// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, text too long), `BUFFER_TOO_SMALL`
+/// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, text too long, `out` overlaps
+/// `text_in`), `BUFFER_TOO_SMALL`
 /// (`out` untouched).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_totp_qr_svg(
@@ -210,7 +220,8 @@ pub unsafe extern "C" fn pcodes_totp_qr_svg(
     boundary(|| {
         // SAFETY: caller passes a NUL-terminated string.
         let t = unsafe { text(text_in) }?;
-        // SAFETY: caller passes `out_len` writable bytes.
+        writes_disjoint(&[(out.cast_const().cast(), out_len)], &[region_of_text(t)])?;
+        // SAFETY: caller passes `out_len` writable bytes, disjoint from `t` (checked above).
         let o = unsafe { bytes_mut(out.cast::<u8>(), out_len) }?;
         let n = qr::svg_len(t)?;
         if n >= o.len() {
@@ -243,6 +254,7 @@ pub unsafe extern "C" fn pcodes_totp_code(
         if out.is_null() {
             return Err(Error::NullArgument);
         }
+        writes_disjoint(&[(out.cast_const().cast(), out_len)], &[region_of_bytes(s)])?;
         let c = totp::totp_code(s, &params(algorithm, digits, period)?, now)?;
         // SAFETY: caller passes `out_len` writable bytes.
         unsafe { write_text(out, out_len, c.as_str()) }
@@ -256,7 +268,7 @@ pub unsafe extern "C" fn pcodes_totp_code(
 /// supplies the policy (window, lockout).
 ///
 /// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (secret not 10–64 bytes, digits, period,
-/// algorithm), `CORRUPT_STATE` (state untouched), `BLOCKED`, `LOCKED`, `MISTYPED` (not exactly
+/// algorithm, overlapping buffers), `CORRUPT_STATE` (state untouched), `BLOCKED`, `LOCKED`, `MISTYPED` (not exactly
 /// `digits` ASCII digits; not counted), `ALREADY_USED` (not counted), `WRONG` (counted by the
 /// lockout engine). The state is written on every return after it was read.
 #[unsafe(no_mangle)]
@@ -280,6 +292,10 @@ pub unsafe extern "C" fn pcodes_totp_verify(
         let s = unsafe { bytes(secret, secret_len) }?;
         // SAFETY: caller passes a NUL-terminated string.
         let code = unsafe { text(code) }?;
+        writes_disjoint(
+            &[region_of_state(state, state_len), region_of(drift_out)],
+            &[region_of(ctx), region_of_bytes(s), region_of_text(code)],
+        )?;
         // SAFETY: caller passes `state_len` readable and writable bytes.
         let st = unsafe { state_blob(state, state_len) }?;
         let p = params(algorithm, digits, period)?;
@@ -312,6 +328,7 @@ pub unsafe extern "C" fn pcodes_hotp_code(
         if out.is_null() {
             return Err(Error::NullArgument);
         }
+        writes_disjoint(&[(out.cast_const().cast(), out_len)], &[region_of_bytes(s)])?;
         let c = totp::hotp_code(s, Algorithm::from_id(algorithm)?, digits, counter)?;
         // SAFETY: caller passes `out_len` writable bytes.
         unsafe { write_text(out, out_len, c.as_str()) }
@@ -344,6 +361,10 @@ pub unsafe extern "C" fn pcodes_hotp_verify(
         let s = unsafe { bytes(secret, secret_len) }?;
         // SAFETY: caller passes a NUL-terminated string.
         let code = unsafe { text(code) }?;
+        writes_disjoint(
+            &[region_of_state(state, state_len)],
+            &[region_of(ctx), region_of_bytes(s), region_of_text(code)],
+        )?;
         // SAFETY: caller passes `state_len` readable and writable bytes.
         let st = unsafe { state_blob(state, state_len) }?;
         totp::hotp_verify(c, s, Algorithm::from_id(algorithm)?, digits, code, now, st).map(|_| ())
@@ -351,9 +372,10 @@ pub unsafe extern "C" fn pcodes_hotp_verify(
 }
 
 /// Encodes `len` bytes as RFC 4648 base32 without padding, NUL-terminated (needs
-/// `ceil(8 * len / 5) + 1` bytes).
+/// `ceil(8 * len / 5) + 1` bytes). Not in place: `out` must not overlap `data`.
 ///
-/// Returns `NULL_ARGUMENT`, `BUFFER_TOO_SMALL` (`out` untouched).
+/// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`out` overlaps `data`; `out` untouched),
+/// `BUFFER_TOO_SMALL` (`out` untouched).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_base32_encode(
     data: *const u8,
@@ -364,7 +386,8 @@ pub unsafe extern "C" fn pcodes_base32_encode(
     boundary(|| {
         // SAFETY: caller passes `len` readable bytes.
         let d = unsafe { bytes(data, len) }?;
-        // SAFETY: caller passes `out_len` writable bytes.
+        writes_disjoint(&[(out.cast_const().cast(), out_len)], &[region_of_bytes(d)])?;
+        // SAFETY: caller passes `out_len` writable bytes, disjoint from `d` (checked above).
         let o = unsafe { bytes_mut(out.cast::<u8>(), out_len) }?;
         let n = base32::encoded_len(len);
         if n >= o.len() {
@@ -380,7 +403,8 @@ pub unsafe extern "C" fn pcodes_base32_encode(
 /// into `out`; `*written_out` = bytes written.
 ///
 /// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, a character outside the alphabet,
-/// impossible length), `BUFFER_TOO_SMALL` (`out` untouched).
+/// impossible length, `out` or `*written_out` overlaps `text_in` or each other),
+/// `BUFFER_TOO_SMALL` (`out` untouched).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_base32_decode(
     text_in: *const c_char,
@@ -391,7 +415,8 @@ pub unsafe extern "C" fn pcodes_base32_decode(
     boundary(|| {
         // SAFETY: caller passes a NUL-terminated string.
         let t = unsafe { text(text_in) }?;
-        // SAFETY: caller passes `out_len` writable bytes.
+        writes_disjoint(&[(out.cast_const(), out_len), region_of(written_out)], &[region_of_text(t)])?;
+        // SAFETY: caller passes `out_len` writable bytes, disjoint from `t` (checked above).
         let o = unsafe { bytes_mut(out, out_len) }?;
         // SAFETY: caller passes a writable size_t.
         let w = unsafe { super::out(written_out) }?;

@@ -10,7 +10,7 @@
 //! [`parse`] reads such a URI back (TOTP or HOTP) into a fixed-size [`Enrolment`], without
 //! allocating; when both the label prefix and the `issuer` parameter are present they must agree.
 
-use zeroize::Zeroize;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::base32;
 use crate::error::{Error, Result};
@@ -69,11 +69,27 @@ impl Out<'_> {
     }
 }
 
-fn check_name(s: &str, max: usize) -> Result<()> {
-    if s.is_empty() || s.len() > max || s.chars().any(|c| c == ':' || c.is_control()) {
+/// The one rule for names, used by both [`build`] and [`parse`] (so that a URI this module
+/// reads has names it would also write): 1–`max` bytes of UTF-8 without `:` or control
+/// characters (U+0000–U+001F, U+007F–U+009F), an account also not starting with a space.
+fn check_name(s: &[u8], max: usize, is_account: bool) -> Result<()> {
+    let s = core::str::from_utf8(s).map_err(|_| Error::InvalidArgument)?;
+    if s.is_empty()
+        || s.len() > max
+        || s.chars().any(|c| c == ':' || c.is_control())
+        || (is_account && s.starts_with(' '))
+    {
         return Err(Error::InvalidArgument);
     }
     Ok(())
+}
+
+fn check_issuer(s: &[u8]) -> Result<()> {
+    check_name(s, MAX_ISSUER_BYTES, false)
+}
+
+fn check_account(s: &[u8]) -> Result<()> {
+    check_name(s, MAX_ACCOUNT_BYTES, true)
 }
 
 /// Writes the TOTP Key URI for an enrolment into `out`; returns it.
@@ -93,21 +109,17 @@ pub fn build<'o>(
     out: &'o mut [u8],
 ) -> Result<&'o str> {
     check_secret(secret)?;
-    check_name(issuer, MAX_ISSUER_BYTES)?;
-    check_name(account, MAX_ACCOUNT_BYTES)?;
-    if account.starts_with(' ') {
-        return Err(Error::InvalidArgument);
-    }
+    check_issuer(issuer.as_bytes())?;
+    check_account(account.as_bytes())?;
     let mut o = Out { buf: out, len: 0 };
     o.push(b"otpauth://totp/")?;
     o.push_encoded(issuer)?;
     o.push(b":")?;
     o.push_encoded(account)?;
     o.push(b"?secret=")?;
-    let mut b32 = [0u8; base32::encoded_len(MAX_SECRET_BYTES)];
-    let r = base32::encode(secret, &mut b32).and_then(|s| o.push(s.as_bytes()));
-    b32.zeroize();
-    r?;
+    // The secret in base32, wiped when it goes out of scope, on every path.
+    let mut b32 = Zeroizing::new([0u8; base32::encoded_len(MAX_SECRET_BYTES)]);
+    o.push(base32::encode(secret, &mut *b32)?.as_bytes())?;
     o.push(b"&issuer=")?;
     o.push_encoded(issuer)?;
     if params.algorithm() != Algorithm::Sha1 {
@@ -268,11 +280,15 @@ fn small(s: &[u8]) -> Result<u32> {
 /// `digits` (6–8), `period` (1–3600), `counter` (required for HOTP); other parameters (such as
 /// `image`) are ignored. `+` is a literal plus sign (RFC 3986), not a space.
 ///
+/// Issuer and account must satisfy the same rule as in [`build`] after percent-decoding (and,
+/// for the account, after dropping spaces that follow the label's colon): no `:` (a second
+/// colon in the label is refused) and no control character, so `%00` or `%0A` is refused.
+///
 /// # Errors
 /// [`Error::InvalidArgument`] for anything else: another scheme or type, bad percent-escapes or
-/// UTF-8, an issuer over 64 or an account over 128 bytes, an empty account, a repeated
-/// parameter, a missing secret, out-of-range values, or a label issuer that differs from the
-/// `issuer` parameter.
+/// UTF-8, an issuer over 64 or an account over 128 bytes, an empty issuer or account, a name
+/// with `:` or a control character, a repeated parameter, a missing secret, out-of-range
+/// values, or a label issuer that differs from the `issuer` parameter.
 #[allow(clippy::too_many_lines, clippy::many_single_char_names, clippy::cast_possible_truncation)] // lengths ≤ 128
 pub fn parse(uri: &str) -> Result<Enrolment> {
     let b = uri.as_bytes();
@@ -320,15 +336,11 @@ pub fn parse(uri: &str) -> Result<Enrolment> {
         }
         None => (None, label),
     };
-    if account.is_empty() || account.len() > MAX_ACCOUNT_BYTES {
-        return Err(Error::InvalidArgument);
-    }
+    check_account(account)?;
     e.account[..account.len()].copy_from_slice(account);
     e.account_len = account.len() as u8;
     if let Some(p) = prefix {
-        if p.is_empty() || p.len() > MAX_ISSUER_BYTES {
-            return Err(Error::InvalidArgument);
-        }
+        check_issuer(p)?;
         e.issuer[..p.len()].copy_from_slice(p);
         e.issuer_len = p.len() as u8;
     }
@@ -337,13 +349,16 @@ pub fn parse(uri: &str) -> Result<Enrolment> {
     let (mut algorithm, mut digits, mut period, mut counter) = (None, None, None, None);
     let mut have_secret = false;
     let mut have_issuer = false;
-    let mut vbuf = [0u8; 512];
+    // Holds each decoded value in turn, the secret's base32 text included: wiped when `parse`
+    // returns, on every path (the decoded secret itself is in `e`, which `Enrolment`'s `Drop`
+    // wipes when an error drops it).
+    let mut vbuf = Zeroizing::new([0u8; 512]);
     for pair in query.split(|&c| c == b'&').filter(|p| !p.is_empty()) {
         let (k, v) = match pair.iter().position(|&c| c == b'=') {
             Some(i) => (&pair[..i], &pair[i + 1..]),
             None => (pair, &[][..]),
         };
-        let vn = pct_decode(v, &mut vbuf)?;
+        let vn = pct_decode(v, &mut *vbuf)?;
         let v = &vbuf[..vn];
         let dup = |seen: bool| if seen { Err(Error::InvalidArgument) } else { Ok(()) };
         if k.eq_ignore_ascii_case(b"secret") {
@@ -357,9 +372,7 @@ pub fn parse(uri: &str) -> Result<Enrolment> {
         } else if k.eq_ignore_ascii_case(b"issuer") {
             dup(have_issuer)?;
             have_issuer = true;
-            if v.is_empty() || v.len() > MAX_ISSUER_BYTES {
-                return Err(Error::InvalidArgument);
-            }
+            check_issuer(v)?;
             if prefix.is_some() {
                 if e.issuer() != core::str::from_utf8(v).ok() {
                     return Err(Error::InvalidArgument);
@@ -387,7 +400,6 @@ pub fn parse(uri: &str) -> Result<Enrolment> {
             counter = Some(parse_u64(v)?);
         }
     }
-    vbuf.zeroize();
     if !have_secret {
         return Err(Error::InvalidArgument);
     }
@@ -493,6 +505,135 @@ mod tests {
         assert_eq!((e.otp_type(), e.counter()), (OtpType::Hotp, u64::MAX));
         let dbg = std::format!("{e:?}");
         assert!(dbg.contains("<10 bytes>") && !dbg.contains("72, 101"), "{dbg}");
+    }
+
+    /// Percent-encodes as `build` does.
+    fn enc(s: &str) -> std::string::String {
+        let mut buf = [0u8; 3 * 200];
+        let mut o = Out { buf: &mut buf, len: 0 };
+        o.push_encoded(s).unwrap();
+        let n = o.len;
+        std::string::String::from_utf8(buf[..n].to_vec()).unwrap()
+    }
+
+    /// `build` and `parse` accept exactly the same names: for names made of every control
+    /// character, `:`, ordinary, reserved and Cyrillic characters, empty and over-long ones,
+    /// `build` accepts `(issuer, account)` iff `parse` accepts the URI that spells them, in each
+    /// label shape (with the issuer in the label, in the parameter, or both), and then gives them
+    /// back. Readers drop spaces after the label's colon, so there the account `parse` must give
+    /// back is the one without them.
+    #[test]
+    fn build_and_parse_accept_the_same_names() {
+        let mut chars: std::vec::Vec<char> =
+            (0u32..0x20).chain(0x7f..0xa0).filter_map(char::from_u32).collect();
+        chars.extend([
+            ':', 'a', ' ', '%', '&', '=', '?', '#', '+', '/', '@', 'я', 'Ж', '\u{a0}', '\u{2028}', '😀',
+        ]);
+        let mut names: std::vec::Vec<std::string::String> = std::vec::Vec::new();
+        for c in chars {
+            names.extend([
+                std::format!("{c}"),
+                std::format!("a{c}b"),
+                std::format!("{c}b"),
+                std::format!("ab{c}"),
+            ]);
+        }
+        for (len, ch) in [
+            (0, "a"),
+            (64, "a"),
+            (65, "a"),
+            (128, "a"),
+            (129, "a"),
+            (32, "я"),
+            (33, "я"),
+            (64, "я"),
+            (65, "я"),
+        ] {
+            names.push(ch.repeat(len));
+        }
+        let p = Params::default();
+        let mut buf = [0u8; URI_BYTES];
+        let mut checked = 0;
+        for name in &names {
+            for (issuer, account) in [(name.as_str(), "alice"), ("Portal", name.as_str())] {
+                let secret = "secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+                let (i, a) = (enc(issuer), enc(account));
+                let dropped = account.trim_start_matches(' ');
+                for (uri, want) in [
+                    (std::format!("otpauth://totp/{i}:{a}?{secret}&issuer={i}"), dropped),
+                    (std::format!("otpauth://totp/{i}:{a}?{secret}"), dropped),
+                    (std::format!("otpauth://totp/{a}?{secret}&issuer={i}"), account),
+                ] {
+                    let built = build(b"12345678901234567890", issuer, want, &p, &mut buf).is_ok();
+                    let parsed = parse(&uri);
+                    assert_eq!(built, parsed.is_ok(), "{issuer:?} {want:?}: {uri}");
+                    if let Ok(e) = parsed {
+                        assert_eq!((e.issuer(), e.account()), (Some(issuer), want), "{uri}");
+                    }
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
+        // Spot checks that the rule is the intended one, not only the same on both sides.
+        assert!(build(&[0; 16], "Госуслуги", "Иван Петров", &p, &mut buf).is_ok());
+        for bad in ["\u{0}", "\n", "\u{7f}", "\u{9f}", "a:b", ""] {
+            assert!(build(&[0; 16], bad, "x", &p, &mut buf).is_err(), "{bad:?}");
+        }
+    }
+
+    /// `%00` and `%0A` were accepted by `parse` in the issuer and the account, in the label and
+    /// in the `issuer` parameter, although `build` refuses them.
+    #[test]
+    fn parse_refuses_nul_and_newline_in_names() {
+        let s = "secret=JBSWY3DPEHPK3PXP";
+        for c in ["%00", "%0A", "%0a", "%0D", "%1F", "%7F", "%C2%85"] {
+            for uri in [
+                std::format!("otpauth://totp/Iss{c}:alice?{s}"),
+                std::format!("otpauth://totp/{c}Iss:alice?{s}"),
+                std::format!("otpauth://totp/Iss:ali{c}ce?{s}"),
+                std::format!("otpauth://totp/Iss:alice{c}?{s}"),
+                std::format!("otpauth://totp/ali{c}ce?{s}"),
+                std::format!("otpauth://totp/alice?{s}&issuer=Iss{c}"),
+                std::format!("otpauth://totp/alice?issuer={c}&{s}"),
+                std::format!("otpauth://totp/Iss{c}:alice?{s}&issuer=Iss{c}"),
+                std::format!("otpauth://hotp/Iss:ali{c}ce?{s}&counter=1"),
+            ] {
+                assert_eq!(parse(&uri).map(|_| ()), Err(Error::InvalidArgument), "{uri}");
+            }
+        }
+        // The same URIs without the bad byte are fine.
+        assert!(parse(&std::format!("otpauth://totp/Iss:alice?{s}&issuer=Iss")).is_ok());
+        assert!(parse(&std::format!("otpauth://totp/alice?{s}&issuer=Iss")).is_ok());
+        // A second colon in the label is a `:` in the account.
+        assert_eq!(parse(&std::format!("otpauth://totp/a:b:c?{s}")).map(|_| ()), Err(Error::InvalidArgument));
+    }
+
+    /// An error after the secret was read (a later bad parameter, a bad name, a missing HOTP
+    /// counter) is still the documented error; the secret and its text are wiped on that path
+    /// too, by their types (`Zeroizing` buffer, `Enrolment`'s `Drop`), not by the error paths.
+    #[test]
+    fn errors_after_the_secret_was_decoded() {
+        let good = "otpauth://totp/Iss:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+        assert_eq!(parse(good).unwrap().secret(), b"12345678901234567890");
+        for tail in [
+            "&digits=x",
+            "&digits=9",
+            "&period=0",
+            "&algorithm=MD5",
+            "&issuer=Other",
+            "&issuer=Iss%00",
+            "&secret=GEZDGNBVGY3TQOJQ",
+            "&issuer=Iss&issuer=Iss",
+            "&counter=1&counter=2",
+            "&x=%zz",
+        ] {
+            let uri = std::format!("{good}{tail}");
+            assert_eq!(parse(&uri).map(|_| ()), Err(Error::InvalidArgument), "{uri}");
+        }
+        let hotp = "otpauth://hotp/Iss:alice?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+        assert_eq!(parse(hotp).map(|_| ()), Err(Error::InvalidArgument), "no counter");
+        assert_eq!(parse(&std::format!("{hotp}&counter=5")).unwrap().counter(), 5);
     }
 
     #[test]

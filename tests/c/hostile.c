@@ -621,6 +621,15 @@ static void test_link(const pcodes_ctx *ctx) {
     free(huge);
 }
 
+/* A new context under MASTER (id 0) with one setting changed: a used context is configured no
+ * more (pcodes_ctx_set is then INVALID_ARGUMENT), so a different setting takes a new context. */
+static pcodes_ctx *ctx_with(pcodes_setting s, uint64_t v) {
+    pcodes_ctx *c = NULL;
+    EXPECT(pcodes_ctx_new(MASTER, 32, 0, &c), PCODES_STATUS_OK);
+    EXPECT(pcodes_ctx_set(c, s, v), PCODES_STATUS_OK);
+    return c;
+}
+
 /* ---- SMS / e-mail codes ---- */
 static void test_otp(pcodes_ctx *ctx) {
     uint8_t st[64] = {0};
@@ -637,23 +646,24 @@ static void test_otp(pcodes_ctx *ctx) {
     for (int i = 0; i < 64; i++) CHECK(st[i] == 0);
     free(out);
     /* Short buffers for every code length: digits + 1 is needed; nothing issued otherwise. */
+    EXPECT(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 8), PCODES_STATUS_INVALID_ARGUMENT); /* used */
     for (uint64_t d = 4; d <= 8; d++) {
-        EXPECT(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, d), PCODES_STATUS_OK);
+        pcodes_ctx *cd = ctx_with(PCODES_SETTING_OTP_DIGITS, d);
         for (size_t n = 0; n <= d; n++) {
             out = guarded(n);
-            EXPECT(pcodes_otp_issue(ctx, "login", NOW, st, 64, out, n), PCODES_STATUS_BUFFER_TOO_SMALL);
+            EXPECT(pcodes_otp_issue(cd, "login", NOW, st, 64, out, n), PCODES_STATUS_BUFFER_TOO_SMALL);
             CHECK(untouched(out, n));
             free(out);
         }
         for (int i = 0; i < 64; i++) CHECK(st[i] == 0);
         out = guarded(d + 1);
-        EXPECT(pcodes_otp_issue(ctx, "login", NOW, st, 64, out, d + 1), PCODES_STATUS_OK);
+        EXPECT(pcodes_otp_issue(cd, "login", NOW, st, 64, out, d + 1), PCODES_STATUS_OK);
         CHECK(strlen(out) == d);
-        EXPECT(pcodes_otp_verify(ctx, "login", out, NOW + 1, st, 64), PCODES_STATUS_OK);
+        EXPECT(pcodes_otp_verify(cd, "login", out, NOW + 1, st, 64), PCODES_STATUS_OK);
         free(out);
         memset(st, 0, 64);
+        pcodes_ctx_free(cd);
     }
-    EXPECT(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 6), PCODES_STATUS_OK);
 
     /* Verify: NULLs, bad UTF-8, over-long input; nothing outstanding. */
     char code[PCODES_OTP_CODE_BYTES];
@@ -1174,10 +1184,11 @@ static void test_pin(pcodes_ctx *ctx) {
     CHECK(nr == true);
     EXPECT(pcodes_pin_needs_rehash(ctx, PIN_HASH, &nr), PCODES_STATUS_OK);
     CHECK(nr == false);
-    EXPECT(pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10001), PCODES_STATUS_OK);
-    EXPECT(pcodes_pin_needs_rehash(ctx, PIN_HASH, &nr), PCODES_STATUS_OK);
+    EXPECT(pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10001), PCODES_STATUS_INVALID_ARGUMENT);
+    pcodes_ctx *c10001 = ctx_with(PCODES_SETTING_PIN_ITERATIONS, 10001);
+    EXPECT(pcodes_pin_needs_rehash(c10001, PIN_HASH, &nr), PCODES_STATUS_OK);
     CHECK(nr == true);
-    EXPECT(pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10000), PCODES_STATUS_OK);
+    pcodes_ctx_free(c10001);
     free(other_key);
     free(mbhash);
     free(mbacc);

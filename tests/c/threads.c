@@ -144,6 +144,9 @@ int main(int argc, char **argv) {
             if (pcodes_totp_code(key, 20, a, 6, 30, NOW, t, sizeof t) != PCODES_STATUS_OK) return 2;
         if (pcodes_totp_secret(ctx, s, sizeof s) != PCODES_STATUS_OK) return 2;
     }
+    /* That was the context's first use (its phase is now IN_USE, also ordered before
+     * pthread_create): from here on it is read-only, and configuring it is refused. */
+    if (pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 20000) != PCODES_STATUS_INVALID_ARGUMENT) return 2;
 
     size_t n = (size_t)THREADS * (size_t)ITER;
     char(*codes)[PCODES_LINK_CODE_BYTES] = calloc(n, PCODES_LINK_CODE_BYTES);

@@ -7,7 +7,9 @@ import com.sun.jna.ptr.PointerByReference;
 import static ru.portal.codes.PortalCodesException.check;
 
 /**
- * Keys and settings ({@code pcodes_ctx}). Configure it once, then share it between threads.
+ * Keys and settings ({@code pcodes_ctx}). Configure it once, then share it between threads: after
+ * its first use {@link #addKey} and {@link #set} throw INVALID_ARGUMENT (to rotate keys, make a
+ * new context).
  * {@link #close()} frees it (key material is zeroized); closing twice is safe, using it after
  * close throws {@link IllegalStateException}.
  */
@@ -25,13 +27,17 @@ public final class Context implements AutoCloseable {
         this.ptr = out.getValue();
     }
 
-    /** Adds a verify-only key (rotation). @throws PortalCodesException BAD_KEY, INVALID_ARGUMENT */
+    /**
+     * Adds a verify-only key (rotation); only before first use.
+     *
+     * @throws PortalCodesException BAD_KEY, INVALID_ARGUMENT (id taken, or the context was used)
+     */
     public Context addKey(byte[] key, int keyId) {
         check(PortalCodesNative.INSTANCE.pcodes_ctx_add_key(ptr(), key, new PortalCodesNative.SizeT(key.length), keyId));
         return this;
     }
 
-    /** Changes a setting. @throws PortalCodesException INVALID_ARGUMENT when out of range */
+    /** Changes a setting; only before first use. @throws PortalCodesException INVALID_ARGUMENT when out of range or after use */
     public Context set(Setting setting, long value) {
         check(PortalCodesNative.INSTANCE.pcodes_ctx_set(ptr(), setting.id(), value));
         return this;

@@ -50,6 +50,14 @@ public final class ContextDemo {
                         setting, s[1], ctx.get(setting), s[3], refused);
             }
 
+            // Configure, then share: the first use fixes keys and settings (other threads may be
+            // reading them from then on). To rotate keys, make a new context.
+            Totp.newSecret(ctx);
+            c.expectStatus(Status.INVALID_ARGUMENT, () -> ctx.set(Setting.OTP_DIGITS, 6));
+            c.expectStatus(Status.INVALID_ARGUMENT, () -> ctx.addKey(new byte[32], 2));
+            c.expect(ctx.get(Setting.OTP_DIGITS) == 8, "unchanged after first use");
+            System.out.println("after first use: set and add_key -> PCODES_STATUS_INVALID_ARGUMENT");
+
             System.out.println("PCODES_STATUS_EXPIRED: ru: " + PortalCodes.message(Status.EXPIRED, "ru"));
             System.out.println("PCODES_STATUS_EXPIRED: en: " + PortalCodes.message(Status.EXPIRED, "en"));
             c.expect(PortalCodes.statusName(12345).equals("PCODES_STATUS_UNKNOWN"), "unknown name");
