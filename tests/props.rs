@@ -67,9 +67,26 @@ fn hostile() -> impl Strategy<Value = String> {
     ]
 }
 
-/// Times: the edges, any u64, and around today.
+/// Times: the edges, any u64, and around today (also outside the clock's range).
 fn time() -> impl Strategy<Value = u64> {
-    prop_oneof![Just(0u64), Just(u64::MAX), any::<u64>(), (T0 - 1_000_000)..(T0 + 1_000_000),]
+    prop_oneof![
+        Just(0u64),
+        Just(u64::MAX),
+        Just(portal_codes::clock::MAX_NOW),
+        Just(portal_codes::clock::MAX_NOW + 1),
+        any::<u64>(),
+        (T0 - 1_000_000)..(T0 + 1_000_000),
+    ]
+}
+
+/// Times inside the clock's range.
+fn valid_time() -> impl Strategy<Value = u64> {
+    prop_oneof![
+        Just(portal_codes::clock::MIN_NOW),
+        Just(portal_codes::clock::MAX_NOW),
+        portal_codes::clock::MIN_NOW..=portal_codes::clock::MAX_NOW,
+        (T0 - 1_000_000)..(T0 + 1_000_000),
+    ]
 }
 
 /// 64-byte blobs: fully random; all zeros; and blobs whose header is (nearly) valid for some
@@ -161,7 +178,8 @@ fn spaced(code: &str, at: &[usize]) -> String {
 // ---------------------------------------------------------------- flow checks
 
 /// The properties every flow call must have; `args_ok` says the non-state arguments pass the
-/// checks that come before decoding the blob.
+/// checks that come before decoding the blob. A `now` outside the clock's range is refused
+/// first, with the blob untouched.
 fn check_flow<T: std::fmt::Debug>(
     r: &Result<T, Error>,
     allowed: &[Error],
@@ -169,9 +187,15 @@ fn check_flow<T: std::fmt::Debug>(
     before: &Blob,
     after: &Blob,
     args_ok: bool,
+    now: u64,
 ) -> Result<(), TestCaseError> {
     if let Err(e) = r {
         prop_assert!(allowed.contains(e), "undocumented error {e:?} (allowed {allowed:?})");
+    }
+    if portal_codes::clock::check(now).is_err() {
+        prop_assert_eq!(r.as_ref().err(), Some(&Error::InvalidArgument), "now {} out of range", now);
+        prop_assert_eq!(before, after, "a refused now must leave the blob unchanged");
+        return Ok(());
     }
     if matches!(r, Err(Error::CorruptState)) {
         prop_assert_eq!(before, after, "CORRUPT_STATE must leave the blob unchanged");
@@ -196,7 +220,7 @@ fn redeem_checked(
 ) -> Result<(Result<(), Error>, Blob), TestCaseError> {
     let mut st = before;
     let r = link::redeem(ctx, code, &child(fields), now, &mut st);
-    check_flow(&r, REDEEM_ERRORS, Kind::Link, &before, &st, true)?;
+    check_flow(&r, REDEEM_ERRORS, Kind::Link, &before, &st, true, now)?;
     if r != Err(Error::CorruptState) {
         let mut again = st;
         let r2 = link::redeem(ctx, code, &child(fields), now, &mut again);
@@ -214,7 +238,7 @@ fn otp_verify_checked(
 ) -> Result<(Result<(), Error>, Blob), TestCaseError> {
     let mut st = before;
     let r = otp::verify(ctx, purpose, code, now, &mut st);
-    check_flow(&r, OTP_VERIFY_ERRORS, Kind::Otp, &before, &st, !purpose.is_empty())?;
+    check_flow(&r, OTP_VERIFY_ERRORS, Kind::Otp, &before, &st, !purpose.is_empty(), now)?;
     if purpose.is_empty() {
         prop_assert_eq!(r, Err(Error::InvalidArgument));
         prop_assert_eq!(st, before);
@@ -364,7 +388,7 @@ proptest! {
         let mut st = st;
         let r = link::issue_with_rng(&ctx, record_id, &child(&fields), now, &mut st, &mut rng(seed));
         let r = r.map(|c| c.as_str().to_owned());
-        check_flow(&r, LINK_ISSUE_ERRORS, Kind::Link, &before, &st, true)?;
+        check_flow(&r, LINK_ISSUE_ERRORS, Kind::Link, &before, &st, true, now)?;
         if let Ok(text) = &r {
             prop_assert_eq!(link::parse(text), Ok(record_id));
             prop_assert_eq!(link::redeem(&ctx, text, &child(&fields), now, &mut st), Ok(()));
@@ -421,7 +445,7 @@ proptest! {
         let before = st;
         let mut st = st;
         let r = otp::issue_with_rng(&ctx, &purpose, now, &mut st, &mut rng(seed)).map(|c| c.as_str().to_owned());
-        check_flow(&r, OTP_ISSUE_ERRORS, Kind::Otp, &before, &st, !purpose.is_empty())?;
+        check_flow(&r, OTP_ISSUE_ERRORS, Kind::Otp, &before, &st, !purpose.is_empty(), now)?;
         if let Ok(code) = &r {
             prop_assert!(code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit()));
             let (v, _) = otp_verify_checked(&ctx, &purpose, code, now, st)?;
@@ -478,7 +502,7 @@ proptest! {
         let mut st = st;
         let r = totp::totp_verify(&ctx, &secret, &p, &code, now, &mut st);
         let secret_ok = (totp::MIN_SECRET_BYTES..=totp::MAX_SECRET_BYTES).contains(&secret.len());
-        check_flow(&r, TOTP_VERIFY_ERRORS, Kind::Totp, &before, &st, secret_ok)?;
+        check_flow(&r, TOTP_VERIFY_ERRORS, Kind::Totp, &before, &st, secret_ok, now)?;
         if !secret_ok {
             prop_assert_eq!(r, Err(Error::InvalidArgument));
         }
@@ -489,7 +513,7 @@ proptest! {
     }
 
     #[test]
-    fn totp_code_verifies_once(secret in vec(any::<u8>(), 10..=64), p in params(), now in time()) {
+    fn totp_code_verifies_once(secret in vec(any::<u8>(), 10..=64), p in params(), now in valid_time()) {
         let ctx = ctx();
         let c = totp::totp_code(&secret, &p, now).unwrap();
         prop_assert_eq!(c.as_str().len(), p.digits() as usize);
@@ -513,7 +537,7 @@ proptest! {
         let mut st = st;
         let r = totp::hotp_verify(&ctx, &secret, alg, digits, &code, now, &mut st);
         let args_ok = (10..=64).contains(&secret.len()) && (6..=8).contains(&digits);
-        check_flow(&r, TOTP_VERIFY_ERRORS, Kind::Hotp, &before, &st, args_ok)?;
+        check_flow(&r, TOTP_VERIFY_ERRORS, Kind::Hotp, &before, &st, args_ok, now)?;
         if !args_ok {
             prop_assert_eq!(r, Err(Error::InvalidArgument));
         }
@@ -693,8 +717,10 @@ proptest! {
     #[test]
     fn retry_at_and_reset_take_any_bytes(
         bytes in prop_oneof![blob().prop_map(|b| b.to_vec()), vec(any::<u8>(), 0..130)],
-        now in time(),
+        now in valid_time(),
+        bad_now in prop_oneof![Just(0u64), (portal_codes::clock::MAX_NOW + 1)..=u64::MAX],
     ) {
+        prop_assert_eq!(portal_codes::retry_at(&bytes, bad_now), Err(Error::InvalidArgument));
         let decoded = State::decode_any(&bytes);
         let r = portal_codes::retry_at(&bytes, now);
         let mut b = bytes.clone();
@@ -714,9 +740,16 @@ proptest! {
                 let t = s.locked_until.max(s.wait_until);
                 prop_assert_eq!(r, Ok(if t > now { t } else { 0 }));
                 prop_assert_eq!(z, Ok(()));
-                let after = State::decode_any(&b).unwrap().unwrap();
-                prop_assert_eq!((after.kind(), after.failures, after.locked_until), (s.kind(), 0, 0));
-                prop_assert_eq!((after.wait_until, after.payload), (s.wait_until, s.payload));
+                // A PIN blob's pending attempts go with its failures; a state equal to the
+                // fresh one is written as zeros.
+                let payload = if s.kind() == Kind::Pin { [0; 40] } else { s.payload };
+                match State::decode_any(&b).unwrap() {
+                    Some(after) => {
+                        prop_assert_eq!((after.kind(), after.failures, after.locked_until), (s.kind(), 0, 0));
+                        prop_assert_eq!((after.wait_until, after.payload), (s.wait_until, payload));
+                    }
+                    None => prop_assert!(s.wait_until == 0 && payload == [0; 40]),
+                }
                 let again = b.clone();
                 prop_assert_eq!(portal_codes::reset(&mut b), Ok(()));
                 prop_assert_eq!(&b, &again, "reset is idempotent");
@@ -744,7 +777,12 @@ proptest! {
             }
         }
         let r = totp::time::last_step(&st);
-        prop_assert!(r.is_ok() == State::decode(&st, Kind::Totp).is_ok());
+        if r.is_ok() {
+            prop_assert!(State::decode(&st, Kind::Totp).is_ok());
+        }
+        if State::decode(&st, Kind::Totp).is_err() {
+            prop_assert_eq!(r, Err(Error::CorruptState));
+        }
     }
 
     #[test]
@@ -892,22 +930,23 @@ proptest! {
         }
         let mut b = st;
         let r = pin::verify(&ctx, &account, &pin, &stored, now, &mut b);
-        check_flow(&r, PIN_VERIFY_ERRORS, Kind::Pin, &st, &b, true)?;
+        check_flow(&r, PIN_VERIFY_ERRORS, Kind::Pin, &st, &b, true, now)?;
         if r.is_ok() {
             prop_assert!(stored == real_hash() && pin == "4831" && account == "acct-1");
         }
-        if malformed && r != Err(Error::CorruptState) && !matches!(r, Err(Error::Locked | Error::Blocked)) {
+        let now_ok = portal_codes::clock::check(now).is_ok();
+        if malformed && now_ok && r != Err(Error::CorruptState) && !matches!(r, Err(Error::Locked | Error::Blocked)) {
             prop_assert_eq!(r, Err(Error::MalformedHash));
         }
         // Two phases on a copy: begin never computes, finish only after begin.
         let mut b = st;
         let r1 = pin::verify_begin(&ctx, &account, &pin, &stored, now, &mut b);
-        check_flow(&r1, PIN_VERIFY_ERRORS, Kind::Pin, &st, &b, true)?;
+        check_flow(&r1, PIN_VERIFY_ERRORS, Kind::Pin, &st, &b, true, now)?;
         prop_assert_ne!(r1, Err(Error::Wrong));
         if r1.is_ok() {
             let before = b;
             let r2 = pin::verify_finish(&ctx, &account, &pin, &stored, now, &mut b);
-            check_flow(&r2, PIN_VERIFY_ERRORS, Kind::Pin, &before, &b, true)?;
+            check_flow(&r2, PIN_VERIFY_ERRORS, Kind::Pin, &before, &b, true, now)?;
             prop_assert_eq!(r2.is_ok(), r.is_ok());
         }
     }

@@ -14,8 +14,9 @@ pub fn ctx() -> Context {
     c
 }
 
-/// Every error is in `allowed`; `CorruptState` leaves the blob unchanged; a blob that does not
-/// decode as `kind` gives `CorruptState` (when `args_ok`); a changed blob decodes as `kind`.
+/// Every error is in `allowed`; a `now` outside the clock's range is `InvalidArgument` with the
+/// blob unchanged; `CorruptState` leaves the blob unchanged; a blob that does not decode as
+/// `kind` gives `CorruptState` (when `args_ok`); a changed blob decodes as `kind`.
 pub fn check<T>(
     r: &Result<T, Error>,
     allowed: &[Error],
@@ -23,9 +24,15 @@ pub fn check<T>(
     before: &Blob,
     after: &Blob,
     args_ok: bool,
+    now: u64,
 ) {
     if let Err(e) = r {
         assert!(allowed.contains(e), "undocumented error {e:?}");
+    }
+    if portal_codes::clock::check(now).is_err() {
+        assert!(matches!(r, Err(Error::InvalidArgument)), "now out of range was accepted");
+        assert_eq!(before, after, "a refused now changed the blob");
+        return;
     }
     if matches!(r, Err(Error::CorruptState)) {
         assert_eq!(before, after, "CORRUPT_STATE changed the blob");

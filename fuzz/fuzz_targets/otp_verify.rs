@@ -15,12 +15,12 @@ fuzz_target!(|input: (Blob, &str, &str, u64)| {
     let ctx = ctx();
     let mut st = before;
     let r = otp::verify(&ctx, purpose, code, now, &mut st);
-    check(&r, OTP_VERIFY_ERRORS, Kind::Otp, &before, &st, !purpose.is_empty());
+    check(&r, OTP_VERIFY_ERRORS, Kind::Otp, &before, &st, !purpose.is_empty(), now);
 
     let mut st = before;
     let mut rng = ChaCha20Rng::seed_from_u64(now);
     let r = otp::issue_with_rng(&ctx, purpose, now, &mut st, &mut rng);
-    check(&r, OTP_ISSUE_ERRORS, Kind::Otp, &before, &st, !purpose.is_empty());
+    check(&r, OTP_ISSUE_ERRORS, Kind::Otp, &before, &st, !purpose.is_empty(), now);
     if let Ok(c) = r {
         let mut again = st;
         let v = otp::verify(&ctx, purpose, c.as_str(), now, &mut again);

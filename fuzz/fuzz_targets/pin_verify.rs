@@ -22,19 +22,19 @@ fuzz_target!(|input: (Blob, &str, &str, &str, Option<&str>, u64)| {
 
     let mut st = before;
     let r = pin::verify_begin(&ctx, account, pin_text, stored, now, &mut st);
-    check(&r, PIN_VERIFY_ERRORS, Kind::Pin, &before, &st, true);
+    check(&r, PIN_VERIFY_ERRORS, Kind::Pin, &before, &st, true, now);
     assert_ne!(r, Err(Error::Wrong));
     let cheap = params.is_ok_and(|p| p.iterations <= 20_000);
     if r.is_ok() && cheap {
         let after_begin = st;
         let verdict = pin::verify_compute(&ctx, account, pin_text, stored).expect("begin admitted it");
         let r = pin::verify_apply(verdict, now, &mut st);
-        check(&r, &[Error::Wrong], Kind::Pin, &after_begin, &st, true);
+        check(&r, &[Error::Wrong], Kind::Pin, &after_begin, &st, true, now);
     }
     if cheap {
         let mut st = before;
         let r = pin::verify(&ctx, account, pin_text, stored, now, &mut st);
-        check(&r, PIN_VERIFY_ERRORS, Kind::Pin, &before, &st, true);
+        check(&r, PIN_VERIFY_ERRORS, Kind::Pin, &before, &st, true, now);
     }
 
     let r = pin::check(&ctx, pin_text, stored, birth);

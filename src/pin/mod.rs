@@ -289,6 +289,7 @@ pub fn verify_begin<'s>(
 ) -> Result<()> {
     let _ = account_id;
     let stored = stored.into();
+    crate::clock::check(now)?;
     with_pin_state(state, |s, p| {
         admit(ctx, pin, stored, s, now)?;
         lockout::record_failure(s, ctx.policy(), now);
