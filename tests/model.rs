@@ -1,4 +1,4 @@
-//! Model-based tests: for link codes, SMS/e-mail codes and PINs, a small reference model
+//! Model-based tests: for link codes, SMS/e-mail codes, PINs, TOTP and HOTP, a small reference model
 //! written from the tables of `docs/verdicts.md` (not from the code) is driven with the same
 //! random call sequences as the real API — issue, resend, verify, redeem, reset, data change,
 //! key rotation, time jumps forwards and backwards — and every status, the lockout counters and
@@ -523,4 +523,139 @@ fn pins_follow_the_model_and_unknown_accounts_look_the_same() {
         }
     }
     assert_eq!(free_answers, 0, "WRONG answers not paid for by a counted failure");
+}
+
+// ---------------------------------------------------------------- TOTP and HOTP
+
+use portal_codes::totp::{self, Algorithm, Params};
+
+#[derive(Default)]
+struct TotpModel {
+    accepted: Option<u64>,
+    lock: Lock,
+}
+
+impl TotpModel {
+    /// `matches`: the steps of the window `current − 1 ..= current + 1` whose code is the input.
+    fn verify(&mut self, mistyped: bool, matches: &[u64], current: u64, now: u64) -> Result<i32, Error> {
+        self.lock.check(now)?;
+        if mistyped {
+            return Err(Error::Mistyped);
+        }
+        let new = matches.iter().copied().filter(|&s| self.accepted.is_none_or(|a| s > a)).min();
+        if let Some(s) = new {
+            self.accepted = Some(s);
+            self.lock.success();
+            return Ok(i32::try_from(s as i64 - current as i64).unwrap());
+        }
+        if !matches.is_empty() {
+            return Err(Error::AlreadyUsed);
+        }
+        self.lock.fail(now);
+        Err(Error::Wrong)
+    }
+}
+
+#[test]
+fn totp_follows_the_model() {
+    let ctx = Context::new(&[0x42; 32], 1).unwrap();
+    let p = Params::default();
+    for seq in 0..sequences() {
+        let mut r = ChaCha20Rng::seed_from_u64(3 << 32 | seq);
+        let secret: Vec<u8> = (0..20).map(|_| r.next_u32() as u8).collect();
+        let mut real: Blob = [0; STATE_BYTES];
+        let mut model = TotpModel::default();
+        let mut now = T0 + u64::from(r.next_u32() % 1000);
+        for call in 0..(6 + r.next_u32() % 30) {
+            now = match r.next_u32() % 4 {
+                0 => now - u64::from(r.next_u32() % 90),
+                _ => now + u64::from(r.next_u32() % 120),
+            };
+            let what = format!("sequence {seq}, call {call}");
+            if r.next_u32() % 12 == 0 {
+                portal_codes::reset(&mut real).unwrap();
+                model.lock = Lock::default();
+                continue;
+            }
+            let current = now / 30;
+            let input = match r.next_u32() % 6 {
+                0 => "12345".to_owned(),
+                1 => format!("{:06}", r.next_u32() % 1_000_000),
+                _ => {
+                    let s = (current + u64::from(r.next_u32() % 7)).saturating_sub(3);
+                    totp::totp_code(&secret, &p, s * 30).unwrap().as_str().to_owned()
+                }
+            };
+            let matches: Vec<u64> = (current - 1..=current + 1)
+                .filter(|&s| totp::totp_code(&secret, &p, s * 30).unwrap().as_str() == input)
+                .collect();
+            let got = totp::totp_verify(&ctx, &secret, &p, &input, now, &mut real);
+            let want = model.verify(input.len() != 6, &matches, current, now);
+            assert_eq!(got, want, "{what}: totp {input}");
+            same_counters(&real, Kind::Totp, &model.lock, 0, now, &what);
+            assert_eq!(totp::time::last_step(&real), Ok(model.accepted), "{what}: last step");
+        }
+    }
+}
+
+#[derive(Default)]
+struct HotpModel {
+    next: u64,
+    accepted: bool,
+    lock: Lock,
+}
+
+impl HotpModel {
+    /// `matches`: the counters `next − 1 ..= next + 10` whose code is the input.
+    fn verify(&mut self, mistyped: bool, matches: &[u64], now: u64) -> Result<u64, Error> {
+        self.lock.check(now)?;
+        if mistyped {
+            return Err(Error::Mistyped);
+        }
+        let replay = self.accepted && self.next > 0 && matches.contains(&(self.next - 1));
+        if let Some(k) = matches.iter().copied().filter(|&k| k >= self.next && k <= self.next + 10).min() {
+            self.next = k + 1;
+            self.accepted = true;
+            self.lock.success();
+            return Ok(k);
+        }
+        if replay {
+            return Err(Error::AlreadyUsed);
+        }
+        self.lock.fail(now);
+        Err(Error::Wrong)
+    }
+}
+
+#[test]
+fn hotp_follows_the_model() {
+    let ctx = Context::new(&[0x42; 32], 1).unwrap();
+    for seq in 0..sequences() {
+        let mut r = ChaCha20Rng::seed_from_u64(4 << 32 | seq);
+        let secret: Vec<u8> = (0..20).map(|_| r.next_u32() as u8).collect();
+        let code = |k: u64| totp::hotp_code(&secret, Algorithm::Sha1, 6, k).unwrap().as_str().to_owned();
+        let mut real: Blob = [0; STATE_BYTES];
+        let mut model = HotpModel::default();
+        let mut now = T0;
+        for call in 0..(6 + r.next_u32() % 30) {
+            now += u64::from(r.next_u32() % 400);
+            let what = format!("sequence {seq}, call {call}");
+            if r.next_u32() % 12 == 0 {
+                portal_codes::reset(&mut real).unwrap();
+                model.lock = Lock::default();
+                continue;
+            }
+            let input = match r.next_u32() % 6 {
+                0 => "12345".to_owned(),
+                1 => format!("{:06}", r.next_u32() % 1_000_000),
+                _ => code((model.next + u64::from(r.next_u32() % 16)).saturating_sub(2)),
+            };
+            let lo = model.next.saturating_sub(1);
+            let matches: Vec<u64> = (lo..=model.next + 10).filter(|&k| code(k) == input).collect();
+            let got = totp::hotp_verify(&ctx, &secret, Algorithm::Sha1, 6, &input, now, &mut real);
+            let want = model.verify(input.len() != 6, &matches, now);
+            assert_eq!(got, want, "{what}: hotp {input}");
+            same_counters(&real, Kind::Hotp, &model.lock, 0, now, &what);
+        }
+    }
 }
