@@ -74,7 +74,8 @@ fn now_outside_the_range_is_refused_everywhere() {
         assert_eq!(retry_at(&otp_st, now), Err(Error::InvalidArgument));
         assert_eq!((link_st, otp_st, pin_st, totp_st, hotp_st), copies, "blobs untouched at {now}");
     }
-    assert!(MIN_NOW == 1 && MAX_NOW == 253_402_300_799);
+    // 9999-12-31 23:59:59 UTC: 2,932,897 days from 1970-01-01 to 10000-01-01, minus one second.
+    const { assert!(MIN_NOW == 1 && MAX_NOW == 2_932_897 * 86_400 - 1) };
 }
 
 /// At the last valid second the limits hold: a lock lasts its full period and the send caps

@@ -499,7 +499,7 @@ mod tests {
         };
         state::Payload::encode(&p, &mut raw);
         assert!(<Payload as state::Payload>::decode(&raw).unwrap() == p);
-        assert_eq!(raw[0], 59 | 0xC0);
+        assert_eq!(raw[0], 0x3B | 0xC0, "second 59, redeemed, stale");
         assert_eq!(&raw[1..5], &[7, 0, 0, 0]);
         let mut x = raw;
         x[0] = 60;

@@ -216,7 +216,8 @@ fn matches(ctx: &Context, account_id: &str, pin: &str, target: &Target) -> Resul
         }
     };
     let mut t = hash::tag(pepper, account_id, pin, &params, salt);
-    let ok = ct_eq(black_box(&t), want) & (len == params.length) & matches!(target, Target::Real(_));
+    let (len_ok, real) = (len == params.length, matches!(target, Target::Real(_)));
+    let ok = ct_eq(black_box(&t), want) & len_ok & real;
     zeroize::Zeroize::zeroize(&mut t);
     Ok(ok)
 }

@@ -77,14 +77,13 @@ pub fn verify(
     check_secret(secret)?;
     check_digits(digits)?;
     crate::state::with_flow(state, |s, p: &mut HotpPayload| {
-        verify_in(ctx, secret, algorithm, digits, code, now, s, &mut p.0)
+        verify_in(ctx, (algorithm, secret), digits, code, now, s, &mut p.0)
     })
 }
 
 fn verify_in(
     ctx: &Context,
-    secret: &[u8],
-    algorithm: Algorithm,
+    (algorithm, secret): (Algorithm, &[u8]),
     digits: u32,
     code: &str,
     now: u64,
