@@ -561,6 +561,7 @@ impl TotpModel {
 fn totp_follows_the_model() {
     let ctx = Context::new(&[0x42; 32], 1).unwrap();
     let p = Params::default();
+    let mut free_answers = 0u64;
     for seq in 0..sequences() {
         let mut r = ChaCha20Rng::seed_from_u64(3 << 32 | seq);
         let secret: Vec<u8> = (0..20).map(|_| r.next_u32() as u8).collect();
@@ -590,13 +591,20 @@ fn totp_follows_the_model() {
             let matches: Vec<u64> = (current - 1..=current + 1)
                 .filter(|&s| totp::totp_code(&secret, &p, s * 30).unwrap().as_str() == input)
                 .collect();
+            let before = State::decode(&real, Kind::Totp).unwrap().failures;
             let got = totp::totp_verify(&ctx, &secret, &p, &input, now, &mut real);
             let want = model.verify(input.len() != 6, &matches, current, now);
             assert_eq!(got, want, "{what}: totp {input}");
+            let counted = State::decode(&real, Kind::Totp).unwrap().failures > before;
+            let independent = matches!(got, Err(Error::Locked | Error::Blocked | Error::Mistyped));
+            if matches.is_empty() && !counted && !independent {
+                free_answers += 1;
+            }
             same_counters(&real, Kind::Totp, &model.lock, 0, now, &what);
             assert_eq!(totp::time::last_step(&real), Ok(model.accepted), "{what}: last step");
         }
     }
+    assert_eq!(free_answers, 0, "answers to non-matching codes that were not counted");
 }
 
 #[derive(Default)]
@@ -631,6 +639,7 @@ impl HotpModel {
 #[test]
 fn hotp_follows_the_model() {
     let ctx = Context::new(&[0x42; 32], 1).unwrap();
+    let mut free_answers = 0u64;
     for seq in 0..sequences() {
         let mut r = ChaCha20Rng::seed_from_u64(4 << 32 | seq);
         let secret: Vec<u8> = (0..20).map(|_| r.next_u32() as u8).collect();
@@ -653,10 +662,17 @@ fn hotp_follows_the_model() {
             };
             let lo = model.next.saturating_sub(1);
             let matches: Vec<u64> = (lo..=model.next + 10).filter(|&k| code(k) == input).collect();
+            let before = State::decode(&real, Kind::Hotp).unwrap().failures;
             let got = totp::hotp_verify(&ctx, &secret, Algorithm::Sha1, 6, &input, now, &mut real);
             let want = model.verify(input.len() != 6, &matches, now);
             assert_eq!(got, want, "{what}: hotp {input}");
+            let counted = State::decode(&real, Kind::Hotp).unwrap().failures > before;
+            let independent = matches!(got, Err(Error::Locked | Error::Blocked | Error::Mistyped));
+            if matches.is_empty() && !counted && !independent {
+                free_answers += 1;
+            }
             same_counters(&real, Kind::Hotp, &model.lock, 0, now, &what);
         }
     }
+    assert_eq!(free_answers, 0, "answers to non-matching codes that were not counted");
 }

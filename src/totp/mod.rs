@@ -320,8 +320,8 @@ const F_ACCEPTED: u8 = 1;
 const F_SPENT: u8 = 2;
 
 impl Counter {
-    /// Decodes with `spent_allowed` for HOTP; `value_needs_accept` for TOTP (a step is only
-    /// stored once one was accepted).
+    /// Decodes a payload; `hotp` allows the spent flag (TOTP stores a step only once one was
+    /// accepted).
     fn decode_bytes(b: &[u8; crate::state::PAYLOAD_BYTES], hotp: bool) -> Result<Self> {
         let mut w = [0u8; 8];
         w.copy_from_slice(&b[..8]);
@@ -530,6 +530,45 @@ mod tests {
                 assert_eq!(reduce(v, d), v % 10u32.pow(d));
             }
         }
+    }
+
+    /// TOTP and HOTP payloads refuse bytes their flows never write (issue 13: they used to be
+    /// accepted and carried along).
+    #[test]
+    fn payloads_refuse_stray_bytes() {
+        use crate::state::{PAYLOAD_BYTES, Payload as _};
+        let ok = |b: &[u8; PAYLOAD_BYTES], hotp: bool| {
+            if hotp { HotpPayload::decode(b).is_ok() } else { TotpPayload::decode(b).is_ok() }
+        };
+        let mut accepted = [0u8; PAYLOAD_BYTES];
+        accepted[..8].copy_from_slice(&77u64.to_le_bytes());
+        accepted[8] = 1;
+        assert!(ok(&[0; PAYLOAD_BYTES], false) && ok(&[0; PAYLOAD_BYTES], true));
+        assert!(ok(&accepted, false) && ok(&accepted, true));
+        let mut spent = [0u8; PAYLOAD_BYTES];
+        spent[..8].copy_from_slice(&u64::MAX.to_le_bytes());
+        spent[8] = 3;
+        assert!(ok(&spent, true) && !ok(&spent, false), "spent is HOTP's only");
+        for hotp in [false, true] {
+            for at in 9..PAYLOAD_BYTES {
+                let mut b = accepted;
+                b[at] = 1;
+                assert!(!ok(&b, hotp), "stray byte {at}");
+            }
+            let mut b = accepted;
+            b[8] = 4;
+            assert!(!ok(&b, hotp), "unknown flag");
+            let mut b = spent;
+            b[8] = 2;
+            assert!(!ok(&b, hotp), "spent without accepted");
+            let mut b = spent;
+            b[0] = 0xFE;
+            assert!(!ok(&b, hotp), "spent below the last counter");
+        }
+        let mut b = [0u8; PAYLOAD_BYTES];
+        b[0] = 5;
+        assert!(!ok(&b, false), "a TOTP step without the accepted flag");
+        assert!(ok(&b, true), "a HOTP counter may start anywhere");
     }
 
     #[test]
