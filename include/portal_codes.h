@@ -620,18 +620,18 @@ pcodes_status pcodes_otp_issue(const pcodes_ctx *ctx,
 
 /**
  * Checks `code` as typed by the person (spaces are ignored) against the outstanding code for
- * `purpose` at `now`, and records the attempt in the state. Verdicts, first that applies:
- * `LOCKED`/`BLOCKED`; `NO_CHALLENGE` (nothing issued); `MISTYPED` (not the code's number of
- * ASCII digits); `UNKNOWN_KEY` (issued under a key the context no longer holds);
- * `ALREADY_USED` (this is the code, but it was already accepted); `EXPIRED` (`OTP_TTL_SECONDS`
- * passed); `ATTEMPTS_EXHAUSTED` (`OTP_MAX_ATTEMPTS` wrong tries on this code: request a new
- * one); `OK` (the code is now used; lockout failures cleared); `SUPERSEDED` (the code this one
- * replaced); `WRONG` (anything else, also a code issued for another purpose). Only `WRONG`
- * counts, both against the code and in the lockout engine.
+ * `purpose` at `now`, and records the attempt in the state. Verdicts, first that applies (the
+ * full table of states and inputs: docs/verdicts.md): `LOCKED`/`BLOCKED`; `NO_CHALLENGE`
+ * (nothing issued); `MISTYPED` (not the code's number of ASCII digits); `UNKNOWN_KEY` (issued
+ * under a key the context no longer holds); `EXPIRED` (`OTP_TTL_SECONDS` passed, whatever was
+ * typed); `ATTEMPTS_EXHAUSTED` (`OTP_MAX_ATTEMPTS` wrong tries on this code, whatever was
+ * typed: request a new one); `ALREADY_USED` (this is the code, but it was already accepted;
+ * not a proof); `OK` (the code is now used; lockout failures cleared); `SUPERSEDED` (the code
+ * this one replaced); `WRONG` (anything else, also after the code was used, and a code issued
+ * for another purpose). Only `WRONG` counts, both against the code and in the lockout engine.
  *
- * Also returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty purpose, overlapping
- * buffers) and
- * `CORRUPT_STATE` (state unchanged).
+ * Also returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty purpose, `now` out of
+ * range, overlapping buffers) and `CORRUPT_STATE` (state unchanged).
  */
 pcodes_status pcodes_otp_verify(const pcodes_ctx *ctx,
                                 const char *purpose,
