@@ -75,7 +75,39 @@ fn step(r: &mut ChaCha20Rng, now: u64) -> u64 {
     }
 }
 
+/// A rotated context: current key `key_id`, still holding `first` (id 1) and ids 2 .. key_id.
+fn rotated(first: &[u8; 32], key_id: u32) -> Context {
+    let mut next = Context::new(&[key_id as u8; 32], key_id).unwrap();
+    next.add_key(first, 1).unwrap();
+    for k in 2..key_id {
+        next.add_key(&[k as u8; 32], k).unwrap();
+    }
+    next
+}
+
+/// 1 if `got` answered a non-authentic input without counting it and with a status that
+/// depends on the input (anything but the flow's input-independent statuses), else 0.
+fn free_answer<T>(got: &Result<T, Error>, authentic: bool, counted: bool, independent: &[Error]) -> u64 {
+    let input_independent = matches!(got, Err(e) if independent.contains(e));
+    u64::from(!authentic && !counted && !input_independent)
+}
+
 // ---------------------------------------------------------------- link codes
+
+/// Link statuses that do not depend on the typed code's value (docs/verdicts.md rows 1–4).
+const LINK_INDEPENDENT: &[Error] =
+    &[Error::Locked, Error::Blocked, Error::NoChallenge, Error::Mistyped, Error::UnknownKey];
+/// SMS statuses decided before the input is compared (rows 1–6).
+const OTP_INDEPENDENT: &[Error] = &[
+    Error::Locked,
+    Error::Blocked,
+    Error::NoChallenge,
+    Error::Mistyped,
+    Error::Expired,
+    Error::AttemptsExhausted,
+];
+/// TOTP/HOTP statuses that do not look at the code's value.
+const APP_INDEPENDENT: &[Error] = &[Error::Locked, Error::Blocked, Error::Mistyped];
 
 const NAMES: [&str; 2] = ["Иванова Мария Петровна", "Иванова Мария Павловна"];
 
@@ -180,12 +212,7 @@ fn link_codes_follow_the_model() {
                     // Rotation: a new current key; the old ones still verify (ids stay below the
                     // foreign context's 9).
                     key_id += 1;
-                    let mut next = Context::new(&[key_id as u8; 32], key_id).unwrap();
-                    next.add_key(&key, 1).unwrap();
-                    for k in 2..key_id {
-                        next.add_key(&[k as u8; 32], k).unwrap();
-                    }
-                    ctx = next;
+                    ctx = rotated(&key, key_id);
                 }
                 _ => {
                     let (input, text) = match r.next_u32() % 8 {
@@ -219,17 +246,7 @@ fn link_codes_follow_the_model() {
                     assert_eq!(got, want, "{what}: redeem");
                     let counted = State::decode(&real, Kind::Link).unwrap().failures > before;
                     let authentic = matches!(input, LinkInput::Issue(i) if i + 2 >= codes.len());
-                    let independent = matches!(
-                        got,
-                        Err(Error::Locked
-                            | Error::Blocked
-                            | Error::NoChallenge
-                            | Error::Mistyped
-                            | Error::UnknownKey)
-                    );
-                    if !authentic && !counted && !independent {
-                        free_answers += 1;
-                    }
+                    free_answers += free_answer(&got, authentic, counted, LINK_INDEPENDENT);
                 }
             }
             same_counters(&real, Kind::Link, &model.lock, 0, now, &what);
@@ -346,12 +363,7 @@ fn sms_codes_follow_the_model() {
                 }
                 4 if key_id < 15 => {
                     key_id += 1;
-                    let mut next = Context::new(&[key_id as u8; 32], key_id).unwrap();
-                    next.add_key(&[0x42; 32], 1).unwrap();
-                    for k in 2..key_id {
-                        next.add_key(&[k as u8; 32], k).unwrap();
-                    }
-                    ctx = next;
+                    ctx = rotated(&[0x42; 32], key_id);
                 }
                 _ => {
                     let (input, purpose) = match (r.next_u32() % 8, &model.code, &model.previous) {
@@ -369,18 +381,7 @@ fn sms_codes_follow_the_model() {
                     let authentic = right_purpose
                         && (model.code.as_deref() == Some(&input)
                             || model.previous.as_deref() == Some(&input));
-                    let independent = matches!(
-                        got,
-                        Err(Error::Locked
-                            | Error::Blocked
-                            | Error::NoChallenge
-                            | Error::Mistyped
-                            | Error::Expired
-                            | Error::AttemptsExhausted)
-                    );
-                    if !authentic && !counted && !independent {
-                        free_answers += 1;
-                    }
+                    free_answers += free_answer(&got, authentic, counted, OTP_INDEPENDENT);
                 }
             }
             same_counters(&real, Kind::Otp, &model.lock, model.wait, now, &what);
@@ -596,10 +597,7 @@ fn totp_follows_the_model() {
             let want = model.verify(input.len() != 6, &matches, current, now);
             assert_eq!(got, want, "{what}: totp {input}");
             let counted = State::decode(&real, Kind::Totp).unwrap().failures > before;
-            let independent = matches!(got, Err(Error::Locked | Error::Blocked | Error::Mistyped));
-            if matches.is_empty() && !counted && !independent {
-                free_answers += 1;
-            }
+            free_answers += free_answer(&got, !matches.is_empty(), counted, APP_INDEPENDENT);
             same_counters(&real, Kind::Totp, &model.lock, 0, now, &what);
             assert_eq!(totp::time::last_step(&real), Ok(model.accepted), "{what}: last step");
         }
@@ -667,10 +665,7 @@ fn hotp_follows_the_model() {
             let want = model.verify(input.len() != 6, &matches, now);
             assert_eq!(got, want, "{what}: hotp {input}");
             let counted = State::decode(&real, Kind::Hotp).unwrap().failures > before;
-            let independent = matches!(got, Err(Error::Locked | Error::Blocked | Error::Mistyped));
-            if matches.is_empty() && !counted && !independent {
-                free_answers += 1;
-            }
+            free_answers += free_answer(&got, !matches.is_empty(), counted, APP_INDEPENDENT);
             same_counters(&real, Kind::Hotp, &model.lock, 0, now, &what);
         }
     }
