@@ -303,7 +303,8 @@ fn check_purpose(purpose: &str) -> Result<()> {
 /// On success the header's `wait_until` is set to when the next send will be allowed.
 ///
 /// # Errors
-/// - [`Error::InvalidArgument`] for an empty `purpose` (state untouched);
+/// - [`Error::InvalidArgument`] for an empty `purpose` or a `now` outside [`crate::clock`]'s range
+///   (state untouched);
 /// - [`Error::CorruptState`] if `state` is not an SMS-code blob (state untouched);
 /// - [`Error::Locked`] / [`Error::Blocked`] while the lockout engine refuses this state;
 /// - [`Error::TooSoon`] before `OTP_RESEND_SECONDS` have passed since the last send, or when
@@ -400,7 +401,8 @@ pub fn issue(ctx: &Context, purpose: &str, now: u64, state: &mut [u8; STATE_BYTE
 /// See the [module documentation](self) for the order of the verdicts.
 ///
 /// # Errors
-/// - [`Error::InvalidArgument`] for an empty `purpose`, [`Error::CorruptState`] if `state` is
+/// - [`Error::InvalidArgument`] for an empty `purpose` or a `now` outside [`crate::clock`]'s
+///   range, [`Error::CorruptState`] if `state` is
 ///   not an SMS-code blob (both leave the state untouched);
 /// - [`Error::Locked`], [`Error::Blocked`], [`Error::NoChallenge`], [`Error::Mistyped`],
 ///   [`Error::UnknownKey`], [`Error::AlreadyUsed`], [`Error::Expired`],

@@ -196,10 +196,15 @@ pub(crate) fn with_flow<P: Payload, T>(
     let payload = &mut blob[PAYLOAD_AT..];
     payload.fill(0);
     p.encode(payload);
+    canonicalize(blob);
+    r
+}
+
+/// Writes a blob whose state equals the fresh one as all zeros, the one encoding of "fresh".
+fn canonicalize(blob: &mut [u8]) {
     if blob[2..].iter().all(|&b| b == 0) {
         blob[..2].fill(0);
     }
-    r
 }
 
 /// When the holder of this blob may try again (see [`State::retry_at`]); 0 for a fresh blob.
@@ -225,9 +230,8 @@ pub fn reset(bytes: &mut [u8]) -> Result<()> {
         if s.kind == Kind::Pin {
             s.payload = [0; PAYLOAD_BYTES];
         }
-        let b = s.encode();
-        let fresh = b[2..].iter().all(|&x| x == 0);
-        bytes.copy_from_slice(if fresh { &[0; STATE_BYTES] } else { &b });
+        bytes.copy_from_slice(&s.encode());
+        canonicalize(bytes);
     }
     Ok(())
 }
