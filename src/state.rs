@@ -26,8 +26,9 @@ use crate::error::{Error, Result};
 
 /// Size of every state blob.
 pub const STATE_BYTES: usize = 64;
-/// Current layout version.
-pub const VERSION: u8 = 1;
+/// Current layout version: 2 since the link payload carries the issue number (issue 13); blobs
+/// of version 1 are [`Error::CorruptState`].
+pub const VERSION: u8 = 2;
 /// Bytes of a blob that belong to the flow.
 pub const PAYLOAD_BYTES: usize = 40;
 pub(crate) const PAYLOAD_AT: usize = STATE_BYTES - PAYLOAD_BYTES;

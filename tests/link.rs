@@ -381,7 +381,7 @@ fn corrupt_state_is_left_untouched() {
     let ctx = ctx();
     let mut st = [0u8; STATE_BYTES];
     st[0] = 2; // a PIN blob
-    st[1] = 1;
+    st[1] = portal_codes::state::VERSION;
     let before = st;
     assert_eq!(
         link::issue_with_rng(&ctx, 1, &ivan(), NOW, &mut st, &mut rng()).unwrap_err(),

@@ -95,7 +95,7 @@ fn valid_time() -> impl Strategy<Value = u64> {
 fn blob() -> impl Strategy<Value = Blob> {
     let header = (
         0u8..=6,
-        prop_oneof![4 => Just(1u8), 1 => any::<u8>()],
+        prop_oneof![4 => Just(portal_codes::state::VERSION), 1 => any::<u8>()],
         any::<u16>(),
         prop_oneof![4 => Just([0u8; 4]), 1 => any::<[u8; 4]>()],
         prop_oneof![Just(0u64), Just(u64::MAX), any::<u64>(), (T0 - 10_000)..(T0 + 10_000)],

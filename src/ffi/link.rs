@@ -317,7 +317,7 @@ mod tests {
             assert_eq!(issue(ctx, &raw const child, s, 63, b, 40), 105);
             let mut pin_state = [0u8; 64];
             pin_state[0] = 2;
-            pin_state[1] = 1;
+            pin_state[1] = crate::state::VERSION;
             let before = pin_state;
             assert_eq!(issue(ctx, &raw const child, pin_state.as_mut_ptr(), 64, b, 40), 105);
             assert_eq!(pin_state, before);
