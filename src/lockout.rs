@@ -38,7 +38,7 @@ pub fn record_failure(state: &mut State, policy: &Policy, now: u64) {
     let n = u32::from(state.failures);
     if n >= policy.block_after_failures {
         state.locked_until = BLOCKED;
-    } else if policy.lock_after_failures > 0 && n % policy.lock_after_failures == 0 {
+    } else if n.checked_rem(policy.lock_after_failures) == Some(0) {
         let secs = if n == policy.lock_after_failures {
             policy.lock_first_seconds
         } else {
