@@ -30,6 +30,8 @@ pub mod otp;
 pub mod pin;
 pub mod state;
 pub mod status;
+#[cfg(test)]
+pub(crate) mod test_support;
 pub mod totp;
 mod utf8;
 
@@ -217,6 +219,7 @@ pub(crate) unsafe fn state_blob<'a>(p: *mut u8, len: usize) -> Result<&'a mut [u
 
 #[cfg(test)]
 mod tests {
+    use super::test_support::Scratch;
     use super::*;
 
     #[test]
@@ -309,34 +312,6 @@ mod tests {
         assert_eq!(writes_disjoint(&[(p(0), 4), (p(3), 4)], &[]), Err(Error::InvalidArgument), "two writes");
         assert_eq!(writes_disjoint(&[(p(0), 4)], &[(p(8), 4), (p(2), 1)]), Err(Error::InvalidArgument));
         assert_eq!(region_of_text("abc"), ("abc".as_ptr(), 4), "the NUL counts");
-    }
-
-    /// One 8-byte-aligned scratch buffer in which inputs and outputs are placed so that they
-    /// overlap: every pointer below is derived from its base pointer, and no Rust reference into
-    /// it is alive during a call.
-    struct Scratch(std::vec::Vec<u64>);
-
-    impl Scratch {
-        fn new(bytes: usize) -> Self {
-            Self(std::vec![0u64; bytes.div_ceil(8)])
-        }
-        fn at(&mut self, off: usize) -> *mut u8 {
-            assert!(off < self.0.len() * 8);
-            self.0.as_mut_ptr().cast::<u8>().wrapping_add(off)
-        }
-        /// Copies `bytes` to `off`; returns the pointer as a C string.
-        fn put(&mut self, off: usize, bytes: &[u8]) -> *const c_char {
-            let p = self.at(off);
-            assert!(off + bytes.len() <= self.0.len() * 8);
-            // SAFETY: in bounds (checked); the source is a distinct Rust slice.
-            unsafe { core::ptr::copy_nonoverlapping(bytes.as_ptr(), p, bytes.len()) };
-            p.cast_const().cast()
-        }
-        fn bytes(&mut self, off: usize, len: usize) -> std::vec::Vec<u8> {
-            let p = self.at(off);
-            // SAFETY: in bounds; a copy is taken at once.
-            unsafe { core::slice::from_raw_parts(p, len) }.to_vec()
-        }
     }
 
     /// The bug: `pcodes_base32_encode` with `out` over `data` returned OK with a wrong encoding.

@@ -433,21 +433,15 @@ pub unsafe extern "C" fn pcodes_base32_decode(
 #[allow(clippy::too_many_lines, clippy::borrow_as_ptr, clippy::cast_sign_loss)]
 mod tests {
     use super::*;
-    use crate::ffi::ctx::{pcodes_ctx_free, pcodes_ctx_new};
+    use crate::ffi::ctx::pcodes_ctx_free;
+    use crate::ffi::status::*;
+    use crate::ffi::test_support::cstr;
     use core::ptr::{null, null_mut};
 
     const SEED: &[u8] = b"12345678901234567890";
 
     fn new_ctx() -> *mut super::super::pcodes_ctx {
-        let mut c = null_mut();
-        // SAFETY: valid key buffer and out slot.
-        assert_eq!(unsafe { pcodes_ctx_new([5u8; 32].as_ptr(), 32, 0, &mut c) }, 0);
-        c
-    }
-
-    fn cstr(b: &[u8]) -> &str {
-        let n = b.iter().position(|&x| x == 0).unwrap();
-        core::str::from_utf8(&b[..n]).unwrap()
+        crate::ffi::test_support::new_ctx(5, 0)
     }
 
     #[test]
@@ -463,26 +457,50 @@ mod tests {
         let mut out = [0u8; 9];
         // SAFETY: all pointers are NULL or live locals of the stated sizes.
         unsafe {
-            assert_eq!(pcodes_totp_code(SEED.as_ptr(), 20, 1, 8, 30, 59, out.as_mut_ptr().cast(), 9), 0);
+            assert_eq!(
+                pcodes_totp_code(SEED.as_ptr(), 20, 1, 8, 30, 59, out.as_mut_ptr().cast(), 9),
+                PCODES_STATUS_OK
+            );
             assert_eq!(cstr(&out), "94287082");
-            assert_eq!(pcodes_hotp_code(SEED.as_ptr(), 20, 1, 6, 9, out.as_mut_ptr().cast(), 9), 0);
+            assert_eq!(
+                pcodes_hotp_code(SEED.as_ptr(), 20, 1, 6, 9, out.as_mut_ptr().cast(), 9),
+                PCODES_STATUS_OK
+            );
             assert_eq!(cstr(&out), "520489");
             let o = out.as_mut_ptr().cast();
             for alg in [0, 4, -1, i32::MAX] {
-                assert_eq!(pcodes_totp_code(SEED.as_ptr(), 20, alg, 6, 30, 0, o, 9), 102);
-                assert_eq!(pcodes_hotp_code(SEED.as_ptr(), 20, alg, 6, 0, o, 9), 102);
+                assert_eq!(
+                    pcodes_totp_code(SEED.as_ptr(), 20, alg, 6, 30, 0, o, 9),
+                    PCODES_STATUS_INVALID_ARGUMENT
+                );
+                assert_eq!(
+                    pcodes_hotp_code(SEED.as_ptr(), 20, alg, 6, 0, o, 9),
+                    PCODES_STATUS_INVALID_ARGUMENT
+                );
             }
-            assert_eq!(pcodes_totp_code(SEED.as_ptr(), 20, 1, 5, 30, 0, o, 9), 102);
-            assert_eq!(pcodes_totp_code(SEED.as_ptr(), 20, 1, 6, 0, 0, o, 9), 102);
-            assert_eq!(pcodes_totp_code(SEED.as_ptr(), 20, 1, 6, 3601, 0, o, 9), 102);
-            assert_eq!(pcodes_totp_code(SEED.as_ptr(), 9, 1, 6, 30, 0, o, 9), 102);
-            assert_eq!(pcodes_totp_code(null(), 20, 1, 6, 30, 0, o, 9), 100);
-            assert_eq!(pcodes_totp_code(SEED.as_ptr(), 20, 1, 6, 30, 0, null_mut(), 9), 100);
+            assert_eq!(
+                pcodes_totp_code(SEED.as_ptr(), 20, 1, 5, 30, 0, o, 9),
+                PCODES_STATUS_INVALID_ARGUMENT
+            );
+            assert_eq!(pcodes_totp_code(SEED.as_ptr(), 20, 1, 6, 0, 0, o, 9), PCODES_STATUS_INVALID_ARGUMENT);
+            assert_eq!(
+                pcodes_totp_code(SEED.as_ptr(), 20, 1, 6, 3601, 0, o, 9),
+                PCODES_STATUS_INVALID_ARGUMENT
+            );
+            assert_eq!(pcodes_totp_code(SEED.as_ptr(), 9, 1, 6, 30, 0, o, 9), PCODES_STATUS_INVALID_ARGUMENT);
+            assert_eq!(pcodes_totp_code(null(), 20, 1, 6, 30, 0, o, 9), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(
+                pcodes_totp_code(SEED.as_ptr(), 20, 1, 6, 30, 0, null_mut(), 9),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
             let mut small = [7u8; 6];
-            assert_eq!(pcodes_totp_code(SEED.as_ptr(), 20, 1, 6, 30, 0, small.as_mut_ptr().cast(), 6), 101);
+            assert_eq!(
+                pcodes_totp_code(SEED.as_ptr(), 20, 1, 6, 30, 0, small.as_mut_ptr().cast(), 6),
+                PCODES_STATUS_BUFFER_TOO_SMALL
+            );
             assert_eq!(small, [7; 6]);
-            assert_eq!(pcodes_hotp_code(SEED.as_ptr(), 20, 1, 6, u64::MAX, o, 9), 0);
-            assert_eq!(pcodes_totp_code(SEED.as_ptr(), 20, 3, 8, 1, u64::MAX, o, 9), 0);
+            assert_eq!(pcodes_hotp_code(SEED.as_ptr(), 20, 1, 6, u64::MAX, o, 9), PCODES_STATUS_OK);
+            assert_eq!(pcodes_totp_code(SEED.as_ptr(), 20, 3, 8, 1, u64::MAX, o, 9), PCODES_STATUS_OK);
         }
     }
 
@@ -497,17 +515,17 @@ mod tests {
         unsafe {
             assert_eq!(
                 pcodes_totp_code(SEED.as_ptr(), 20, 1, 6, 30, now + 30, code.as_mut_ptr().cast(), 9),
-                0
+                PCODES_STATUS_OK
             );
             let c = code.as_ptr().cast();
             assert_eq!(
                 pcodes_totp_verify(ctx, SEED.as_ptr(), 20, 1, 6, 30, c, now, st.as_mut_ptr(), 64, &mut drift),
-                0
+                PCODES_STATUS_OK
             );
             assert_eq!(drift, 1);
             assert_eq!(
                 pcodes_totp_verify(ctx, SEED.as_ptr(), 20, 1, 6, 30, c, now, st.as_mut_ptr(), 64, null_mut()),
-                204
+                PCODES_STATUS_ALREADY_USED
             );
             assert_eq!(
                 pcodes_totp_verify(
@@ -523,7 +541,7 @@ mod tests {
                     64,
                     null_mut()
                 ),
-                200
+                PCODES_STATUS_MISTYPED
             );
             let bad = [0xffu8, 0];
             assert_eq!(
@@ -540,11 +558,11 @@ mod tests {
                     64,
                     null_mut()
                 ),
-                102
+                PCODES_STATUS_INVALID_ARGUMENT
             );
             assert_eq!(
                 pcodes_totp_verify(ctx, SEED.as_ptr(), 20, 7, 6, 30, c, now, st.as_mut_ptr(), 64, null_mut()),
-                102
+                PCODES_STATUS_INVALID_ARGUMENT
             );
             assert_eq!(
                 pcodes_totp_verify(
@@ -560,15 +578,15 @@ mod tests {
                     64,
                     null_mut()
                 ),
-                100
+                PCODES_STATUS_NULL_ARGUMENT
             );
             assert_eq!(
                 pcodes_totp_verify(ctx, SEED.as_ptr(), 20, 1, 6, 30, c, now, null_mut(), 64, null_mut()),
-                100
+                PCODES_STATUS_NULL_ARGUMENT
             );
             assert_eq!(
                 pcodes_totp_verify(ctx, SEED.as_ptr(), 20, 1, 6, 30, c, now, st.as_mut_ptr(), 63, null_mut()),
-                105
+                PCODES_STATUS_CORRUPT_STATE
             );
             // A HOTP blob is the wrong kind for TOTP, and the other way round; both untouched.
             let mut hst = [0u8; 64];
@@ -584,7 +602,7 @@ mod tests {
                     hst.as_mut_ptr(),
                     64
                 ),
-                0
+                PCODES_STATUS_OK
             );
             let copy = hst;
             assert_eq!(
@@ -601,7 +619,7 @@ mod tests {
                     64,
                     null_mut()
                 ),
-                105
+                PCODES_STATUS_CORRUPT_STATE
             );
             assert_eq!(hst, copy);
             let copy = st;
@@ -617,7 +635,7 @@ mod tests {
                     st.as_mut_ptr(),
                     64
                 ),
-                105
+                PCODES_STATUS_CORRUPT_STATE
             );
             assert_eq!(st, copy);
             assert_eq!(
@@ -632,7 +650,7 @@ mod tests {
                     hst.as_mut_ptr(),
                     64
                 ),
-                0
+                PCODES_STATUS_OK
             );
             assert_eq!(
                 pcodes_hotp_verify(
@@ -646,7 +664,7 @@ mod tests {
                     hst.as_mut_ptr(),
                     64
                 ),
-                204
+                PCODES_STATUS_ALREADY_USED
             );
             assert_eq!(
                 pcodes_hotp_verify(
@@ -660,7 +678,7 @@ mod tests {
                     hst.as_mut_ptr(),
                     64
                 ),
-                102
+                PCODES_STATUS_INVALID_ARGUMENT
             );
             // Wrong codes lock after five.
             for _ in 0..5 {
@@ -676,7 +694,7 @@ mod tests {
                         hst.as_mut_ptr(),
                         64
                     ),
-                    201
+                    PCODES_STATUS_WRONG
                 );
             }
             assert_eq!(
@@ -691,7 +709,7 @@ mod tests {
                     hst.as_mut_ptr(),
                     64
                 ),
-                206
+                PCODES_STATUS_LOCKED
             );
             pcodes_ctx_free(ctx);
         }
@@ -704,37 +722,40 @@ mod tests {
         let mut u = [0u8; PCODES_TOTP_URI_BYTES];
         // SAFETY: pointers are live locals / the context above.
         unsafe {
-            assert_eq!(pcodes_totp_secret(ctx, secret.as_mut_ptr(), 20), 0);
+            assert_eq!(pcodes_totp_secret(ctx, secret.as_mut_ptr(), 20), PCODES_STATUS_OK);
             assert_ne!(secret, [0; 20]);
-            assert_eq!(pcodes_totp_secret(ctx, secret.as_mut_ptr(), 15), 102);
-            assert_eq!(pcodes_totp_secret(null(), secret.as_mut_ptr(), 20), 100);
-            assert_eq!(pcodes_totp_secret(ctx, null_mut(), 20), 100);
+            assert_eq!(pcodes_totp_secret(ctx, secret.as_mut_ptr(), 15), PCODES_STATUS_INVALID_ARGUMENT);
+            assert_eq!(pcodes_totp_secret(null(), secret.as_mut_ptr(), 20), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(pcodes_totp_secret(ctx, null_mut(), 20), PCODES_STATUS_NULL_ARGUMENT);
             let issuer = c"Госуслуги";
             let account = c"ivan@example.ru";
             let up = u.as_mut_ptr().cast();
             assert_eq!(
                 pcodes_totp_uri(SEED.as_ptr(), 20, issuer.as_ptr(), account.as_ptr(), 2, 8, 60, up, 1024),
-                0
+                PCODES_STATUS_OK
             );
             let text = std::string::String::from(cstr(&u));
             assert!(text.starts_with("otpauth://totp/%D0%93"), "{text}");
             assert!(text.ends_with("&algorithm=SHA256&digits=8&period=60"), "{text}");
             assert_eq!(
                 pcodes_totp_uri(SEED.as_ptr(), 20, issuer.as_ptr(), account.as_ptr(), 9, 6, 30, up, 1024),
-                102
+                PCODES_STATUS_INVALID_ARGUMENT
             );
             assert_eq!(
                 pcodes_totp_uri(SEED.as_ptr(), 20, c"a:b".as_ptr(), account.as_ptr(), 1, 6, 30, up, 1024),
-                102
+                PCODES_STATUS_INVALID_ARGUMENT
             );
-            assert_eq!(pcodes_totp_uri(SEED.as_ptr(), 20, null(), account.as_ptr(), 1, 6, 30, up, 1024), 100);
+            assert_eq!(
+                pcodes_totp_uri(SEED.as_ptr(), 20, null(), account.as_ptr(), 1, 6, 30, up, 1024),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
             assert_eq!(
                 pcodes_totp_uri(SEED.as_ptr(), 20, issuer.as_ptr(), account.as_ptr(), 1, 6, 30, up, 20),
-                101
+                PCODES_STATUS_BUFFER_TOO_SMALL
             );
 
             let mut e = core::mem::MaybeUninit::<pcodes_totp_enrolment>::zeroed().assume_init();
-            assert_eq!(pcodes_totp_uri_parse(u.as_ptr().cast(), &mut e), 0);
+            assert_eq!(pcodes_totp_uri_parse(u.as_ptr().cast(), &mut e), PCODES_STATUS_OK);
             assert_eq!((e.is_hotp, e.algorithm, e.digits, e.period, e.secret_len), (0, 2, 8, 60, 20));
             assert_eq!(&e.secret[..20], SEED);
             let iss: std::vec::Vec<u8> = e.issuer.iter().map(|&c| c as u8).collect();
@@ -746,23 +767,38 @@ mod tests {
                     c"otpauth://totp/A:b?secret=JBSWY3DPEHPK3PXP&issuer=B".as_ptr(),
                     &mut e
                 ),
-                102
+                PCODES_STATUS_INVALID_ARGUMENT
             );
-            assert_eq!(pcodes_totp_uri_parse(null(), &mut e), 100);
-            assert_eq!(pcodes_totp_uri_parse(u.as_ptr().cast(), null_mut()), 100);
+            assert_eq!(pcodes_totp_uri_parse(null(), &mut e), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(pcodes_totp_uri_parse(u.as_ptr().cast(), null_mut()), PCODES_STATUS_NULL_ARGUMENT);
 
             let mut svg = std::vec![0u8; PCODES_TOTP_QR_SVG_BYTES];
-            assert_eq!(pcodes_totp_qr_svg(u.as_ptr().cast(), svg.as_mut_ptr().cast(), svg.len()), 0);
+            assert_eq!(
+                pcodes_totp_qr_svg(u.as_ptr().cast(), svg.as_mut_ptr().cast(), svg.len()),
+                PCODES_STATUS_OK
+            );
             let s = std::string::String::from(cstr(&svg));
             assert!(s.starts_with("<svg") && s.ends_with("</svg>\n"));
             let mut small = std::vec![7u8; s.len()];
-            assert_eq!(pcodes_totp_qr_svg(u.as_ptr().cast(), small.as_mut_ptr().cast(), s.len()), 101);
+            assert_eq!(
+                pcodes_totp_qr_svg(u.as_ptr().cast(), small.as_mut_ptr().cast(), s.len()),
+                PCODES_STATUS_BUFFER_TOO_SMALL
+            );
             assert!(small.iter().all(|&b| b == 7), "untouched");
             let mut exact = std::vec![0u8; s.len() + 1];
-            assert_eq!(pcodes_totp_qr_svg(u.as_ptr().cast(), exact.as_mut_ptr().cast(), s.len() + 1), 0);
-            assert_eq!(pcodes_totp_qr_svg(null(), exact.as_mut_ptr().cast(), 10), 100);
+            assert_eq!(
+                pcodes_totp_qr_svg(u.as_ptr().cast(), exact.as_mut_ptr().cast(), s.len() + 1),
+                PCODES_STATUS_OK
+            );
+            assert_eq!(
+                pcodes_totp_qr_svg(null(), exact.as_mut_ptr().cast(), 10),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
             let long = std::ffi::CString::new("x".repeat(1024)).unwrap();
-            assert_eq!(pcodes_totp_qr_svg(long.as_ptr(), svg.as_mut_ptr().cast(), svg.len()), 102);
+            assert_eq!(
+                pcodes_totp_qr_svg(long.as_ptr(), svg.as_mut_ptr().cast(), svg.len()),
+                PCODES_STATUS_INVALID_ARGUMENT
+            );
             pcodes_ctx_free(ctx);
         }
     }
@@ -773,24 +809,48 @@ mod tests {
         let mut w = 0usize;
         // SAFETY: pointers are live locals of the stated sizes.
         unsafe {
-            assert_eq!(pcodes_base32_encode(b"foobar".as_ptr(), 6, out.as_mut_ptr().cast(), 11), 0);
+            assert_eq!(
+                pcodes_base32_encode(b"foobar".as_ptr(), 6, out.as_mut_ptr().cast(), 11),
+                PCODES_STATUS_OK
+            );
             assert_eq!(cstr(&out), "MZXW6YTBOI");
             let mut small = [7u8; 10];
-            assert_eq!(pcodes_base32_encode(b"foobar".as_ptr(), 6, small.as_mut_ptr().cast(), 10), 101);
+            assert_eq!(
+                pcodes_base32_encode(b"foobar".as_ptr(), 6, small.as_mut_ptr().cast(), 10),
+                PCODES_STATUS_BUFFER_TOO_SMALL
+            );
             assert_eq!(small, [7; 10]);
-            assert_eq!(pcodes_base32_encode(b"".as_ptr(), 0, out.as_mut_ptr().cast(), 1), 0);
+            assert_eq!(pcodes_base32_encode(b"".as_ptr(), 0, out.as_mut_ptr().cast(), 1), PCODES_STATUS_OK);
             assert_eq!(out[0], 0);
-            assert_eq!(pcodes_base32_encode(null(), 0, out.as_mut_ptr().cast(), 1), 100);
+            assert_eq!(
+                pcodes_base32_encode(null(), 0, out.as_mut_ptr().cast(), 1),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
             let mut d = [0u8; 6];
-            assert_eq!(pcodes_base32_decode(c"mzxw 6ytb oi======".as_ptr(), d.as_mut_ptr(), 6, &mut w), 0);
+            assert_eq!(
+                pcodes_base32_decode(c"mzxw 6ytb oi======".as_ptr(), d.as_mut_ptr(), 6, &mut w),
+                PCODES_STATUS_OK
+            );
             assert_eq!((&d[..], w), (&b"foobar"[..], 6));
             let mut d5 = [7u8; 5];
-            assert_eq!(pcodes_base32_decode(c"MZXW6YTBOI".as_ptr(), d5.as_mut_ptr(), 5, &mut w), 101);
+            assert_eq!(
+                pcodes_base32_decode(c"MZXW6YTBOI".as_ptr(), d5.as_mut_ptr(), 5, &mut w),
+                PCODES_STATUS_BUFFER_TOO_SMALL
+            );
             assert_eq!(d5, [7; 5]);
-            assert_eq!(pcodes_base32_decode(c"MZXW1".as_ptr(), d.as_mut_ptr(), 6, &mut w), 102);
-            assert_eq!(pcodes_base32_decode(c"MZXW".as_ptr(), d.as_mut_ptr(), 6, null_mut()), 100);
+            assert_eq!(
+                pcodes_base32_decode(c"MZXW1".as_ptr(), d.as_mut_ptr(), 6, &mut w),
+                PCODES_STATUS_INVALID_ARGUMENT
+            );
+            assert_eq!(
+                pcodes_base32_decode(c"MZXW".as_ptr(), d.as_mut_ptr(), 6, null_mut()),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
             let bad = [b'M', 0xff, 0];
-            assert_eq!(pcodes_base32_decode(bad.as_ptr().cast(), d.as_mut_ptr(), 6, &mut w), 102);
+            assert_eq!(
+                pcodes_base32_decode(bad.as_ptr().cast(), d.as_mut_ptr(), 6, &mut w),
+                PCODES_STATUS_INVALID_ARGUMENT
+            );
         }
     }
 }
