@@ -99,18 +99,18 @@ mod tests {
             );
             let mut d = [0u8; 6];
             assert_eq!(
-                pcodes_base32_decode(c"mzxw 6ytb oi======".as_ptr(), d.as_mut_ptr(), 6, &mut w),
+                pcodes_base32_decode(c"mzxw 6ytb oi======".as_ptr(), d.as_mut_ptr(), 6, &raw mut w),
                 PCODES_STATUS_OK
             );
             assert_eq!((&d[..], w), (&b"foobar"[..], 6));
             let mut d5 = [7u8; 5];
             assert_eq!(
-                pcodes_base32_decode(c"MZXW6YTBOI".as_ptr(), d5.as_mut_ptr(), 5, &mut w),
+                pcodes_base32_decode(c"MZXW6YTBOI".as_ptr(), d5.as_mut_ptr(), 5, &raw mut w),
                 PCODES_STATUS_BUFFER_TOO_SMALL
             );
             assert_eq!(d5, [7; 5]);
             assert_eq!(
-                pcodes_base32_decode(c"MZXW1".as_ptr(), d.as_mut_ptr(), 6, &mut w),
+                pcodes_base32_decode(c"MZXW1".as_ptr(), d.as_mut_ptr(), 6, &raw mut w),
                 PCODES_STATUS_INVALID_ARGUMENT
             );
             assert_eq!(
@@ -119,7 +119,7 @@ mod tests {
             );
             let bad = [b'M', 0xff, 0];
             assert_eq!(
-                pcodes_base32_decode(bad.as_ptr().cast(), d.as_mut_ptr(), 6, &mut w),
+                pcodes_base32_decode(bad.as_ptr().cast(), d.as_mut_ptr(), 6, &raw mut w),
                 PCODES_STATUS_INVALID_ARGUMENT
             );
         }
