@@ -868,6 +868,78 @@ uint64_t pcodes_now(void);
 size_t pcodes_totp_code_bytes(void);
 
 /**
+ * Writes the TOTP code for unix time `now` (`PCODES_TOTP_CODE_BYTES` suffices). `secret` is
+ * 10–64 bytes, `digits` 6–8, `period` 1–3600 s.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `BUFFER_TOO_SMALL`.
+ */
+pcodes_status pcodes_totp_code(const uint8_t *secret,
+                               size_t secret_len,
+                               pcodes_algorithm algorithm,
+                               uint32_t digits,
+                               uint32_t period,
+                               uint64_t now,
+                               char *out,
+                               size_t out_len);
+
+/**
+ * Verifies a TOTP code typed by a person (spaces are ignored) at unix time `now`. Steps
+ * current ± `TOTP_WINDOW_STEPS` are accepted; the matched step is stored in `state` (a
+ * TOTP blob, all zeros for a new enrolment) and that step or any earlier one is refused
+ * afterwards. On `OK`, `*drift_out` (if not NULL) = matched step − current step. `ctx`
+ * supplies the policy (window, lockout).
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (secret not 10–64 bytes, digits, period,
+ * algorithm, overlapping buffers), `CORRUPT_STATE` (state untouched), `BLOCKED`, `LOCKED`, `MISTYPED` (not exactly
+ * `digits` ASCII digits; not counted), `ALREADY_USED` (not counted), `WRONG` (counted by the
+ * lockout engine). The state is written on every return after it was read.
+ */
+pcodes_status pcodes_totp_verify(const pcodes_ctx *ctx,
+                                 const uint8_t *secret,
+                                 size_t secret_len,
+                                 pcodes_algorithm algorithm,
+                                 uint32_t digits,
+                                 uint32_t period,
+                                 const char *code,
+                                 uint64_t now,
+                                 uint8_t *state,
+                                 size_t state_len,
+                                 int32_t *drift_out);
+
+/**
+ * Writes the HOTP code for `counter` (`PCODES_TOTP_CODE_BYTES` suffices). `secret` is 10–64
+ * bytes, `digits` 6–8.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `BUFFER_TOO_SMALL`.
+ */
+pcodes_status pcodes_hotp_code(const uint8_t *secret,
+                               size_t secret_len,
+                               pcodes_algorithm algorithm,
+                               uint32_t digits,
+                               uint64_t counter,
+                               char *out,
+                               size_t out_len);
+
+/**
+ * Verifies a HOTP code against the counter stored in `state` (a HOTP blob; all zeros starts at
+ * counter 0): counters `next … next + HOTP_LOOK_AHEAD` are checked, and on a match the stored
+ * counter moves past it. The last accepted code again is `ALREADY_USED`.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `CORRUPT_STATE` (state untouched), `BLOCKED`,
+ * `LOCKED`, `MISTYPED` (not counted), `ALREADY_USED` (not counted), `WRONG` (counted). The
+ * state is written on every return after it was read.
+ */
+pcodes_status pcodes_hotp_verify(const pcodes_ctx *ctx,
+                                 const uint8_t *secret,
+                                 size_t secret_len,
+                                 pcodes_algorithm algorithm,
+                                 uint32_t digits,
+                                 const char *code,
+                                 uint64_t now,
+                                 uint8_t *state,
+                                 size_t state_len);
+
+/**
  * `PCODES_TOTP_URI_BYTES`.
  */
 size_t pcodes_totp_uri_bytes(void);
@@ -945,78 +1017,6 @@ pcodes_status pcodes_totp_uri_parse(const char *uri_text,
 pcodes_status pcodes_totp_qr_svg(const char *text_in,
                                  char *out,
                                  size_t out_len);
-
-/**
- * Writes the TOTP code for unix time `now` (`PCODES_TOTP_CODE_BYTES` suffices). `secret` is
- * 10–64 bytes, `digits` 6–8, `period` 1–3600 s.
- *
- * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `BUFFER_TOO_SMALL`.
- */
-pcodes_status pcodes_totp_code(const uint8_t *secret,
-                               size_t secret_len,
-                               pcodes_algorithm algorithm,
-                               uint32_t digits,
-                               uint32_t period,
-                               uint64_t now,
-                               char *out,
-                               size_t out_len);
-
-/**
- * Verifies a TOTP code typed by a person (spaces are ignored) at unix time `now`. Steps
- * current ± `TOTP_WINDOW_STEPS` are accepted; the matched step is stored in `state` (a
- * TOTP blob, all zeros for a new enrolment) and that step or any earlier one is refused
- * afterwards. On `OK`, `*drift_out` (if not NULL) = matched step − current step. `ctx`
- * supplies the policy (window, lockout).
- *
- * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (secret not 10–64 bytes, digits, period,
- * algorithm, overlapping buffers), `CORRUPT_STATE` (state untouched), `BLOCKED`, `LOCKED`, `MISTYPED` (not exactly
- * `digits` ASCII digits; not counted), `ALREADY_USED` (not counted), `WRONG` (counted by the
- * lockout engine). The state is written on every return after it was read.
- */
-pcodes_status pcodes_totp_verify(const pcodes_ctx *ctx,
-                                 const uint8_t *secret,
-                                 size_t secret_len,
-                                 pcodes_algorithm algorithm,
-                                 uint32_t digits,
-                                 uint32_t period,
-                                 const char *code,
-                                 uint64_t now,
-                                 uint8_t *state,
-                                 size_t state_len,
-                                 int32_t *drift_out);
-
-/**
- * Writes the HOTP code for `counter` (`PCODES_TOTP_CODE_BYTES` suffices). `secret` is 10–64
- * bytes, `digits` 6–8.
- *
- * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `BUFFER_TOO_SMALL`.
- */
-pcodes_status pcodes_hotp_code(const uint8_t *secret,
-                               size_t secret_len,
-                               pcodes_algorithm algorithm,
-                               uint32_t digits,
-                               uint64_t counter,
-                               char *out,
-                               size_t out_len);
-
-/**
- * Verifies a HOTP code against the counter stored in `state` (a HOTP blob; all zeros starts at
- * counter 0): counters `next … next + HOTP_LOOK_AHEAD` are checked, and on a match the stored
- * counter moves past it. The last accepted code again is `ALREADY_USED`.
- *
- * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `CORRUPT_STATE` (state untouched), `BLOCKED`,
- * `LOCKED`, `MISTYPED` (not counted), `ALREADY_USED` (not counted), `WRONG` (counted). The
- * state is written on every return after it was read.
- */
-pcodes_status pcodes_hotp_verify(const pcodes_ctx *ctx,
-                                 const uint8_t *secret,
-                                 size_t secret_len,
-                                 pcodes_algorithm algorithm,
-                                 uint32_t digits,
-                                 const char *code,
-                                 uint64_t now,
-                                 uint8_t *state,
-                                 size_t state_len);
 
 /**
  * Encodes `len` bytes as RFC 4648 base32 without padding, NUL-terminated (needs

@@ -378,7 +378,7 @@ mod tests {
             assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 7), PCODES_STATUS_OK);
 
             // First use; even a call that fails on its other arguments is a use.
-            let r = crate::ffi::totp::pcodes_totp_secret(ctx, secret.as_mut_ptr(), 20);
+            let r = crate::ffi::enrol::pcodes_totp_secret(ctx, secret.as_mut_ptr(), 20);
             assert_eq!(r, PCODES_STATUS_OK);
             let before = snapshot(ctx);
             assert_eq!(before.1, 7);
@@ -395,7 +395,7 @@ mod tests {
 
             // A failed flow call is a use too.
             assert_eq!(pcodes_ctx_new(key.as_ptr(), 32, 1, &raw mut ctx), PCODES_STATUS_OK);
-            let r = crate::ffi::totp::pcodes_totp_secret(ctx, secret.as_mut_ptr(), 3);
+            let r = crate::ffi::enrol::pcodes_totp_secret(ctx, secret.as_mut_ptr(), 3);
             assert_eq!(r, PCODES_STATUS_INVALID_ARGUMENT);
             assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 8), PCODES_STATUS_INVALID_ARGUMENT);
             pcodes_ctx_free(ctx);
@@ -415,7 +415,7 @@ mod tests {
         unsafe {
             assert_eq!(pcodes_ctx_new(key.as_ptr(), 32, 1, &raw mut ctx), PCODES_STATUS_OK);
             (*ctx).phase.store(MUTATING, Ordering::Relaxed);
-            let r = crate::ffi::totp::pcodes_totp_secret(ctx, secret.as_mut_ptr(), 20);
+            let r = crate::ffi::enrol::pcodes_totp_secret(ctx, secret.as_mut_ptr(), 20);
             assert_eq!(r, PCODES_STATUS_INVALID_ARGUMENT);
             assert_eq!(
                 pcodes_ctx_get(ctx, PCODES_SETTING_OTP_DIGITS, &raw mut v),
@@ -427,7 +427,7 @@ mod tests {
             (*ctx).phase.store(CONFIGURING, Ordering::Relaxed);
             assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 8), PCODES_STATUS_OK);
             assert_eq!((*ctx).phase.load(Ordering::Relaxed), CONFIGURING, "released");
-            assert_eq!(crate::ffi::totp::pcodes_totp_secret(ctx, secret.as_mut_ptr(), 20), PCODES_STATUS_OK);
+            assert_eq!(crate::ffi::enrol::pcodes_totp_secret(ctx, secret.as_mut_ptr(), 20), PCODES_STATUS_OK);
             assert_eq!((*ctx).phase.load(Ordering::Relaxed), IN_USE);
             pcodes_ctx_free(ctx);
         }
@@ -460,7 +460,7 @@ mod tests {
                     let (mut rcs, mut ok) = (Vec::new(), 0);
                     while ok < 50 && rcs.len() < 10_000_000 {
                         // SAFETY: the context outlives the scope; `secret` is a live local.
-                        let rc = unsafe { crate::ffi::totp::pcodes_totp_secret(c, secret.as_mut_ptr(), 20) };
+                        let rc = unsafe { crate::ffi::enrol::pcodes_totp_secret(c, secret.as_mut_ptr(), 20) };
                         ok += usize::from(rc == PCODES_STATUS_OK);
                         rcs.push(rc);
                     }

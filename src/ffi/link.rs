@@ -195,17 +195,14 @@ pub unsafe extern "C" fn pcodes_link_redeem(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ffi::ctx::{pcodes_ctx_free, pcodes_ctx_new};
+    use crate::ffi::ctx::pcodes_ctx_free;
+    use crate::ffi::status::*;
     use core::ptr::{null, null_mut};
 
     const NOW: u64 = 1_750_000_000;
 
     fn new_ctx() -> *mut pcodes_ctx {
-        let mut c = null_mut();
-        let key = [3u8; 32];
-        // SAFETY: valid key buffer and out slot.
-        assert_eq!(unsafe { pcodes_ctx_new(key.as_ptr(), 32, 4, &raw mut c) }, 0);
-        c
+        crate::ffi::test_support::new_ctx(3, 4)
     }
 
     fn ivan() -> pcodes_child {
@@ -236,27 +233,27 @@ mod tests {
                 buf.as_mut_ptr().cast(),
                 30,
             );
-            assert_eq!(rc, 0);
+            assert_eq!(rc, PCODES_STATUS_OK);
             assert_eq!(buf[29], 0);
             let mut rec = 0u64;
-            assert_eq!(pcodes_link_parse(buf.as_ptr().cast(), &raw mut rec), 0);
+            assert_eq!(pcodes_link_parse(buf.as_ptr().cast(), &raw mut rec), PCODES_STATUS_OK);
             assert_eq!(rec, 77);
             let mut typo = buf;
             typo[0] = if typo[0] == b'A' { b'B' } else { b'A' };
             let mut rec2 = 5u64;
-            assert_eq!(pcodes_link_parse(typo.as_ptr().cast(), &raw mut rec2), 200);
+            assert_eq!(pcodes_link_parse(typo.as_ptr().cast(), &raw mut rec2), PCODES_STATUS_MISTYPED);
             assert_eq!(rec2, 5, "untouched on failure");
             assert_eq!(
                 pcodes_link_redeem(ctx, typo.as_ptr().cast(), &raw const child, NOW, st.as_mut_ptr(), 64),
-                200
+                PCODES_STATUS_MISTYPED
             );
             assert_eq!(
                 pcodes_link_redeem(ctx, buf.as_ptr().cast(), &raw const child, NOW, st.as_mut_ptr(), 64),
-                0
+                PCODES_STATUS_OK
             );
             assert_eq!(
                 pcodes_link_redeem(ctx, buf.as_ptr().cast(), &raw const child, NOW, st.as_mut_ptr(), 64),
-                204
+                PCODES_STATUS_ALREADY_USED
             );
             pcodes_ctx_free(ctx);
         }
@@ -277,20 +274,20 @@ mod tests {
         let mut c = ivan();
         // SAFETY: pointers are live locals or NULL on purpose.
         unsafe {
-            assert_eq!(pcodes_child_check(&raw const c, &raw mut m), 0);
+            assert_eq!(pcodes_child_check(&raw const c, &raw mut m), PCODES_STATUS_OK);
             assert_eq!(m, 0);
             c.snils = c"  ".as_ptr();
             c.sex = null();
-            assert_eq!(pcodes_child_check(&raw const c, &raw mut m), 110);
+            assert_eq!(pcodes_child_check(&raw const c, &raw mut m), PCODES_STATUS_MISSING_FIELD);
             assert_eq!(m, PCODES_FIELD_SNILS | PCODES_FIELD_SEX);
             let all_null = pcodes_child { full_name: null(), birth_date: null(), sex: null(), snils: null() };
-            assert_eq!(pcodes_child_check(&raw const all_null, &raw mut m), 110);
+            assert_eq!(pcodes_child_check(&raw const all_null, &raw mut m), PCODES_STATUS_MISSING_FIELD);
             assert_eq!(m, 15);
-            assert_eq!(pcodes_child_check(null(), &raw mut m), 100);
-            assert_eq!(pcodes_child_check(&raw const c, null_mut()), 100);
+            assert_eq!(pcodes_child_check(null(), &raw mut m), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(pcodes_child_check(&raw const c, null_mut()), PCODES_STATUS_NULL_ARGUMENT);
             let bad = [0xC3u8, 0x28, 0];
             c.full_name = bad.as_ptr().cast();
-            assert_eq!(pcodes_child_check(&raw const c, &raw mut m), 102);
+            assert_eq!(pcodes_child_check(&raw const c, &raw mut m), PCODES_STATUS_INVALID_ARGUMENT);
         }
     }
 
@@ -307,46 +304,70 @@ mod tests {
                 pcodes_link_issue(ctx, 1, child, NOW, st, len, out.cast(), out_len)
             };
             let (s, b) = (st.as_mut_ptr(), buf.as_mut_ptr());
-            assert_eq!(issue(null(), &raw const child, s, 64, b, 40), 100);
-            assert_eq!(issue(ctx, null(), s, 64, b, 40), 100);
-            assert_eq!(issue(ctx, &raw const child, null_mut(), 64, b, 40), 100);
-            assert_eq!(issue(ctx, &raw const child, s, 64, null_mut(), 40), 100);
-            assert_eq!(issue(ctx, &raw const child, s, 64, b, 29), 101);
+            assert_eq!(issue(null(), &raw const child, s, 64, b, 40), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(issue(ctx, null(), s, 64, b, 40), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(issue(ctx, &raw const child, null_mut(), 64, b, 40), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(issue(ctx, &raw const child, s, 64, null_mut(), 40), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(issue(ctx, &raw const child, s, 64, b, 29), PCODES_STATUS_BUFFER_TOO_SMALL);
             assert_eq!(buf, [7; 40], "untouched");
             assert_eq!(st, [0; 64], "nothing issued");
-            assert_eq!(issue(ctx, &raw const child, s, 63, b, 40), 105);
+            assert_eq!(issue(ctx, &raw const child, s, 63, b, 40), PCODES_STATUS_CORRUPT_STATE);
             let mut pin_state = [0u8; 64];
             pin_state[0] = 2;
             pin_state[1] = crate::state::VERSION;
             let before = pin_state;
-            assert_eq!(issue(ctx, &raw const child, pin_state.as_mut_ptr(), 64, b, 40), 105);
+            assert_eq!(
+                issue(ctx, &raw const child, pin_state.as_mut_ptr(), 64, b, 40),
+                PCODES_STATUS_CORRUPT_STATE
+            );
             assert_eq!(pin_state, before);
             let mut c = ivan();
             c.snils = c"112-233-445 96".as_ptr();
-            assert_eq!(issue(ctx, &raw const c, s, 64, b, 40), 111);
+            assert_eq!(issue(ctx, &raw const c, s, 64, b, 40), PCODES_STATUS_INVALID_SNILS);
             c.snils = null();
-            assert_eq!(issue(ctx, &raw const c, s, 64, b, 40), 110);
+            assert_eq!(issue(ctx, &raw const c, s, 64, b, 40), PCODES_STATUS_MISSING_FIELD);
             let mut c = ivan();
             c.birth_date = c"2015-02-29".as_ptr();
-            assert_eq!(issue(ctx, &raw const c, s, 64, b, 40), 112);
+            assert_eq!(issue(ctx, &raw const c, s, 64, b, 40), PCODES_STATUS_INVALID_BIRTH_DATE);
             c.birth_date = bad.as_ptr().cast();
-            assert_eq!(issue(ctx, &raw const c, s, 64, b, 40), 102);
-            assert_eq!(pcodes_link_issue(ctx, 1 << 40, &raw const child, NOW, s, 64, b.cast(), 40), 102);
-            assert_eq!(issue(ctx, &raw const child, s, 64, b, 40), 0);
+            assert_eq!(issue(ctx, &raw const c, s, 64, b, 40), PCODES_STATUS_INVALID_ARGUMENT);
+            assert_eq!(
+                pcodes_link_issue(ctx, 1 << 40, &raw const child, NOW, s, 64, b.cast(), 40),
+                PCODES_STATUS_INVALID_ARGUMENT
+            );
+            assert_eq!(issue(ctx, &raw const child, s, 64, b, 40), PCODES_STATUS_OK);
 
             let mut rec = 0u64;
-            assert_eq!(pcodes_link_parse(null(), &raw mut rec), 100);
-            assert_eq!(pcodes_link_parse(buf.as_ptr().cast(), null_mut()), 100);
-            assert_eq!(pcodes_link_parse(bad.as_ptr().cast(), &raw mut rec), 102);
+            assert_eq!(pcodes_link_parse(null(), &raw mut rec), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(pcodes_link_parse(buf.as_ptr().cast(), null_mut()), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(pcodes_link_parse(bad.as_ptr().cast(), &raw mut rec), PCODES_STATUS_INVALID_ARGUMENT);
 
             let code = buf.as_ptr().cast();
-            assert_eq!(pcodes_link_redeem(null(), code, &raw const child, NOW, s, 64), 100);
-            assert_eq!(pcodes_link_redeem(ctx, null(), &raw const child, NOW, s, 64), 100);
-            assert_eq!(pcodes_link_redeem(ctx, code, null(), NOW, s, 64), 100);
-            assert_eq!(pcodes_link_redeem(ctx, code, &raw const child, NOW, null_mut(), 64), 100);
-            assert_eq!(pcodes_link_redeem(ctx, bad.as_ptr().cast(), &raw const child, NOW, s, 64), 102);
-            assert_eq!(pcodes_link_redeem(ctx, code, &raw const child, NOW, s, 65), 105);
-            assert_eq!(pcodes_link_redeem(ctx, code, &raw const child, NOW + 601, s, 64), 202);
+            assert_eq!(
+                pcodes_link_redeem(null(), code, &raw const child, NOW, s, 64),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                pcodes_link_redeem(ctx, null(), &raw const child, NOW, s, 64),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(pcodes_link_redeem(ctx, code, null(), NOW, s, 64), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(
+                pcodes_link_redeem(ctx, code, &raw const child, NOW, null_mut(), 64),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                pcodes_link_redeem(ctx, bad.as_ptr().cast(), &raw const child, NOW, s, 64),
+                PCODES_STATUS_INVALID_ARGUMENT
+            );
+            assert_eq!(
+                pcodes_link_redeem(ctx, code, &raw const child, NOW, s, 65),
+                PCODES_STATUS_CORRUPT_STATE
+            );
+            assert_eq!(
+                pcodes_link_redeem(ctx, code, &raw const child, NOW + 601, s, 64),
+                PCODES_STATUS_EXPIRED
+            );
             pcodes_ctx_free(ctx);
         }
     }

@@ -108,21 +108,14 @@ pub unsafe extern "C" fn pcodes_otp_verify(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ffi::ctx::{PCODES_SETTING_OTP_DIGITS, pcodes_ctx_free, pcodes_ctx_new, pcodes_ctx_set};
+    use crate::ffi::ctx::{PCODES_SETTING_OTP_DIGITS, pcodes_ctx_free, pcodes_ctx_set};
     use crate::ffi::state::pcodes_state_retry_at;
+    use crate::ffi::status::*;
+    use crate::ffi::test_support::cstr;
     use core::ptr::{null, null_mut};
 
     fn new_ctx() -> *mut pcodes_ctx {
-        let key = [0x42u8; 32];
-        let mut ctx = null_mut();
-        // SAFETY: valid key buffer and out-pointer.
-        assert_eq!(unsafe { pcodes_ctx_new(key.as_ptr(), 32, 1, &raw mut ctx) }, 0);
-        ctx
-    }
-
-    fn code_str(buf: &[u8]) -> &str {
-        let n = buf.iter().position(|&b| b == 0).unwrap();
-        core::str::from_utf8(&buf[..n]).unwrap()
+        crate::ffi::test_support::new_ctx(0x42, 1)
     }
 
     #[test]
@@ -147,11 +140,11 @@ mod tests {
                 buf.as_mut_ptr().cast(),
                 9,
             );
-            assert_eq!(rc, 0);
-            let code = std::ffi::CString::new(code_str(&buf)).unwrap();
+            assert_eq!(rc, PCODES_STATUS_OK);
+            let code = std::ffi::CString::new(cstr(&buf)).unwrap();
             assert_eq!(code.as_bytes().len(), 6);
             let mut at = 0u64;
-            assert_eq!(pcodes_state_retry_at(st.as_ptr(), 64, 1000, &raw mut at), 0);
+            assert_eq!(pcodes_state_retry_at(st.as_ptr(), 64, 1000, &raw mut at), PCODES_STATUS_OK);
             assert_eq!(at, 1060, "next send allowed after the 60 s cooldown");
             let rc = pcodes_otp_issue(
                 ctx,
@@ -163,20 +156,23 @@ mod tests {
                 9,
             );
             assert_eq!(rc, Error::TooSoon.code());
-            assert_eq!(code_str(&buf), code.to_str().unwrap(), "output untouched on failure");
+            assert_eq!(cstr(&buf), code.to_str().unwrap(), "output untouched on failure");
             let other = c"phone-change:+79990001122".as_ptr();
-            assert_eq!(pcodes_otp_verify(ctx, other, code.as_ptr(), 1020, st.as_mut_ptr(), 64), 201);
+            assert_eq!(
+                pcodes_otp_verify(ctx, other, code.as_ptr(), 1020, st.as_mut_ptr(), 64),
+                PCODES_STATUS_WRONG
+            );
             assert_eq!(
                 pcodes_otp_verify(ctx, c"login".as_ptr(), c"12 34".as_ptr(), 1020, st.as_mut_ptr(), 64),
-                200
+                PCODES_STATUS_MISTYPED
             );
             assert_eq!(
                 pcodes_otp_verify(ctx, c"login".as_ptr(), code.as_ptr(), 1020, st.as_mut_ptr(), 64),
-                0
+                PCODES_STATUS_OK
             );
             assert_eq!(
                 pcodes_otp_verify(ctx, c"login".as_ptr(), code.as_ptr(), 1021, st.as_mut_ptr(), 64),
-                204
+                PCODES_STATUS_ALREADY_USED
             );
             pcodes_ctx_free(ctx);
         }
@@ -192,53 +188,95 @@ mod tests {
         let b = buf.as_mut_ptr().cast::<c_char>();
         // SAFETY: every pointer below is NULL or points to a live local of at least the stated size.
         unsafe {
-            assert_eq!(pcodes_otp_issue(null(), p, 1, st.as_mut_ptr(), 64, b, 9), 100);
-            assert_eq!(pcodes_otp_issue(ctx, null(), 1, st.as_mut_ptr(), 64, b, 9), 100);
-            assert_eq!(pcodes_otp_issue(ctx, p, 1, null_mut(), 64, b, 9), 100);
-            assert_eq!(pcodes_otp_issue(ctx, p, 1, st.as_mut_ptr(), 64, null_mut(), 9), 100);
-            assert_eq!(pcodes_otp_issue(ctx, bad.as_ptr().cast(), 1, st.as_mut_ptr(), 64, b, 9), 102);
-            assert_eq!(pcodes_otp_issue(ctx, c"".as_ptr(), 1, st.as_mut_ptr(), 64, b, 9), 102);
-            assert_eq!(pcodes_otp_issue(ctx, p, 1, st.as_mut_ptr(), 63, b, 9), 105);
+            assert_eq!(
+                pcodes_otp_issue(null(), p, 1, st.as_mut_ptr(), 64, b, 9),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                pcodes_otp_issue(ctx, null(), 1, st.as_mut_ptr(), 64, b, 9),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(pcodes_otp_issue(ctx, p, 1, null_mut(), 64, b, 9), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(
+                pcodes_otp_issue(ctx, p, 1, st.as_mut_ptr(), 64, null_mut(), 9),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                pcodes_otp_issue(ctx, bad.as_ptr().cast(), 1, st.as_mut_ptr(), 64, b, 9),
+                PCODES_STATUS_INVALID_ARGUMENT
+            );
+            assert_eq!(
+                pcodes_otp_issue(ctx, c"".as_ptr(), 1, st.as_mut_ptr(), 64, b, 9),
+                PCODES_STATUS_INVALID_ARGUMENT
+            );
+            assert_eq!(pcodes_otp_issue(ctx, p, 1, st.as_mut_ptr(), 63, b, 9), PCODES_STATUS_CORRUPT_STATE);
             // 6 digits need 7 bytes: 6 is too small and nothing is issued.
-            assert_eq!(pcodes_otp_issue(ctx, p, 1, st.as_mut_ptr(), 64, b, 6), 101);
-            assert_eq!(pcodes_otp_issue(ctx, p, 1, st.as_mut_ptr(), 64, b, 0), 101);
+            assert_eq!(
+                pcodes_otp_issue(ctx, p, 1, st.as_mut_ptr(), 64, b, 6),
+                PCODES_STATUS_BUFFER_TOO_SMALL
+            );
+            assert_eq!(
+                pcodes_otp_issue(ctx, p, 1, st.as_mut_ptr(), 64, b, 0),
+                PCODES_STATUS_BUFFER_TOO_SMALL
+            );
             assert_eq!(st, [0; 64], "state untouched");
             assert_eq!(buf, [0xEE; 16], "buffer untouched");
-            assert_eq!(pcodes_otp_issue(ctx, p, 1, st.as_mut_ptr(), 64, b, 7), 0);
+            assert_eq!(pcodes_otp_issue(ctx, p, 1, st.as_mut_ptr(), 64, b, 7), PCODES_STATUS_OK);
             assert_eq!(buf[6], 0);
             // A used context is configured no more: 8 digits take a new one (same key).
-            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 8), 102);
+            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 8), PCODES_STATUS_INVALID_ARGUMENT);
             let ctx8 = new_ctx();
-            assert_eq!(pcodes_ctx_set(ctx8, PCODES_SETTING_OTP_DIGITS, 8), 0);
-            assert_eq!(pcodes_otp_issue(ctx8, p, 100, st.as_mut_ptr(), 64, b, 8), 101);
-            assert_eq!(pcodes_otp_issue(ctx8, p, 100, st.as_mut_ptr(), 64, b, 9), 0);
-            assert_eq!(code_str(&buf).len(), 8);
+            assert_eq!(pcodes_ctx_set(ctx8, PCODES_SETTING_OTP_DIGITS, 8), PCODES_STATUS_OK);
+            assert_eq!(
+                pcodes_otp_issue(ctx8, p, 100, st.as_mut_ptr(), 64, b, 8),
+                PCODES_STATUS_BUFFER_TOO_SMALL
+            );
+            assert_eq!(pcodes_otp_issue(ctx8, p, 100, st.as_mut_ptr(), 64, b, 9), PCODES_STATUS_OK);
+            assert_eq!(cstr(&buf).len(), 8);
             pcodes_ctx_free(ctx8);
 
             let c = c"123456".as_ptr();
-            assert_eq!(pcodes_otp_verify(null(), p, c, 1, st.as_mut_ptr(), 64), 100);
-            assert_eq!(pcodes_otp_verify(ctx, null(), c, 1, st.as_mut_ptr(), 64), 100);
-            assert_eq!(pcodes_otp_verify(ctx, p, null(), 1, st.as_mut_ptr(), 64), 100);
-            assert_eq!(pcodes_otp_verify(ctx, p, c, 1, null_mut(), 64), 100);
-            assert_eq!(pcodes_otp_verify(ctx, p, bad.as_ptr().cast(), 1, st.as_mut_ptr(), 64), 102);
-            assert_eq!(pcodes_otp_verify(ctx, bad.as_ptr().cast(), c, 1, st.as_mut_ptr(), 64), 102);
-            assert_eq!(pcodes_otp_verify(ctx, p, c, 1, st.as_mut_ptr(), 65), 105);
+            assert_eq!(pcodes_otp_verify(null(), p, c, 1, st.as_mut_ptr(), 64), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(
+                pcodes_otp_verify(ctx, null(), c, 1, st.as_mut_ptr(), 64),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                pcodes_otp_verify(ctx, p, null(), 1, st.as_mut_ptr(), 64),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(pcodes_otp_verify(ctx, p, c, 1, null_mut(), 64), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(
+                pcodes_otp_verify(ctx, p, bad.as_ptr().cast(), 1, st.as_mut_ptr(), 64),
+                PCODES_STATUS_INVALID_ARGUMENT
+            );
+            assert_eq!(
+                pcodes_otp_verify(ctx, bad.as_ptr().cast(), c, 1, st.as_mut_ptr(), 64),
+                PCODES_STATUS_INVALID_ARGUMENT
+            );
+            assert_eq!(pcodes_otp_verify(ctx, p, c, 1, st.as_mut_ptr(), 65), PCODES_STATUS_CORRUPT_STATE);
 
             // Another flow's blob, and a garbled one, are refused and left unchanged.
             let mut other = crate::state::State::fresh(crate::state::Kind::Pin).encode();
             let copy = other;
-            assert_eq!(pcodes_otp_verify(ctx, p, c, 1, other.as_mut_ptr(), 64), 105);
-            assert_eq!(pcodes_otp_issue(ctx, p, 1, other.as_mut_ptr(), 64, b, 9), 105);
+            assert_eq!(pcodes_otp_verify(ctx, p, c, 1, other.as_mut_ptr(), 64), PCODES_STATUS_CORRUPT_STATE);
+            assert_eq!(
+                pcodes_otp_issue(ctx, p, 1, other.as_mut_ptr(), 64, b, 9),
+                PCODES_STATUS_CORRUPT_STATE
+            );
             assert_eq!(other, copy);
             let mut garbled = st;
             garbled[24] = 3; // 3 digits
             let copy = garbled;
-            assert_eq!(pcodes_otp_verify(ctx, p, c, 1, garbled.as_mut_ptr(), 64), 105);
+            assert_eq!(
+                pcodes_otp_verify(ctx, p, c, 1, garbled.as_mut_ptr(), 64),
+                PCODES_STATUS_CORRUPT_STATE
+            );
             assert_eq!(garbled, copy);
 
             // A fresh blob has no challenge.
             let mut fresh = [0u8; 64];
-            assert_eq!(pcodes_otp_verify(ctx, p, c, 1, fresh.as_mut_ptr(), 64), 209);
+            assert_eq!(pcodes_otp_verify(ctx, p, c, 1, fresh.as_mut_ptr(), 64), PCODES_STATUS_NO_CHALLENGE);
             pcodes_ctx_free(ctx);
         }
     }
