@@ -266,7 +266,7 @@ mod tests {
         long[..64].copy_from_slice(&b);
         assert_eq!(State::decode(&long, Kind::Link), Err(Error::CorruptState), "long");
         assert_eq!(State::decode(&[], Kind::Link), Err(Error::CorruptState), "empty");
-        for (at, v) in [(0, 0), (0, 6), (0, 255), (1, 0), (1, 2), (4, 1), (7, 1)] {
+        for (at, v) in [(0, 0), (0, 6), (0, 255), (1, 0), (1, 1), (1, 3), (4, 1), (7, 1)] {
             let mut x = b;
             x[at] = v;
             assert_eq!(State::decode(&x, Kind::Link), Err(Error::CorruptState), "byte {at}={v}");

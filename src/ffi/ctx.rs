@@ -3,7 +3,7 @@
 //! Configure, then share. A context has a phase: `CONFIGURING` from `pcodes_ctx_new` until the
 //! first call that uses it, `IN_USE` from then on, and `MUTATING` while one call has it to
 //! itself (`pcodes_ctx_add_key`, `pcodes_ctx_set`, or `pcodes_ctx_get` before first use).
-//! Every use goes through [`ctx_ref`], which moves `CONFIGURING` to `IN_USE` once (and then
+//! Every use goes through `ctx_ref`, which moves `CONFIGURING` to `IN_USE` once (and then
 //! costs one `Acquire` load); a mutation takes `CONFIGURING` to `MUTATING` and back, and is
 //! refused once the context is `IN_USE`. So `&mut Context` never exists while another thread may
 //! hold `&Context`, whatever the host does: the data race becomes `INVALID_ARGUMENT`.

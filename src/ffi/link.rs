@@ -43,7 +43,7 @@ pub extern "C" fn pcodes_link_code_bytes() -> usize {
 }
 
 /// The child behind a pointer; NULL fields are blank. Also returns the memory it was read from
-/// (the struct and its four strings), for [`writes_disjoint`].
+/// (the struct and its four strings), for `writes_disjoint`.
 ///
 /// # Safety
 /// `p` is NULL or points to a `pcodes_child` whose fields are NULL or NUL-terminated strings,

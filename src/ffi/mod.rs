@@ -14,7 +14,7 @@
 //! Inputs may overlap each other (the same string as PIN and confirmation is fine). A call that
 //! breaks the rule returns `PCODES_STATUS_INVALID_ARGUMENT` and writes nothing: it never works
 //! in place, and never returns `OK` with output computed from half-overwritten input. Every
-//! exported function checks it with [`writes_disjoint`] before it makes a reference to, or writes,
+//! exported function checks it with `writes_disjoint` before it makes a reference to, or writes,
 //! any output; regions are those declared by the caller (`out_len`, `state_len`, the size of the
 //! pointed-to type), and zero-length or NULL regions overlap nothing.
 #![allow(non_camel_case_types, clippy::missing_safety_doc, clippy::not_unsafe_ptr_arg_deref)]

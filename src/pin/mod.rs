@@ -481,13 +481,17 @@ mod tests {
         let mut st = [0u8; STATE_BYTES];
         assert_eq!(verify(&c, "acct-2", "3861", h.as_str(), T0, &mut st), Err(Error::Wrong), "copied");
         let edited = h.as_str().replace("i=10000", "i=10001");
-        assert_eq!(verify(&c, "acct-1", "3861", &edited, T0, &mut st), Err(Error::Wrong), "iterations");
+        assert_eq!(
+            verify(&c, "acct-1", "3861", edited.as_str(), T0, &mut st),
+            Err(Error::Wrong),
+            "iterations"
+        );
         let relen = h.as_str().replace("n=4", "n=6");
-        assert_eq!(verify(&c, "acct-1", "3861", &relen, T0, &mut st), Err(Error::Wrong), "length");
+        assert_eq!(verify(&c, "acct-1", "3861", relen.as_str(), T0, &mut st), Err(Error::Wrong), "length");
         assert_eq!(failures(&st), 3);
         // Other key id: unknown to this context.
         let other = h.as_str().replace("k=2", "k=1");
-        assert_eq!(verify(&c, "acct-1", "3861", &other, T0, &mut st), Err(Error::UnknownKey));
+        assert_eq!(verify(&c, "acct-1", "3861", other.as_str(), T0, &mut st), Err(Error::UnknownKey));
         assert_eq!(needs_rehash(&c, &other), Ok(true));
         assert_eq!(verify(&c, "acct-1", "3861", "$pcodes-pin$junk", T0, &mut st), Err(Error::MalformedHash));
         assert_eq!(needs_rehash(&c, "junk"), Err(Error::MalformedHash));

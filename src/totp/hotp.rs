@@ -51,7 +51,7 @@ impl HotpKey {
     }
 }
 
-/// Verifies a HOTP code against the counter stored in `state` (a [`Kind::Hotp`] blob; all
+/// Verifies a HOTP code against the counter stored in `state` (a [`Kind::Hotp`](crate::state::Kind::Hotp) blob; all
 /// zeros starts at counter 0) and returns the matched counter.
 ///
 /// The counters `next ..= next + HOTP_LOOK_AHEAD` are all computed (the secret is keyed once;
