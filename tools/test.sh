@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The README's test command: installs what the tests need (Debian and PyPI packages), then runs
+# every test — Rust, C, Java, PostgreSQL, the oathtool/pyotp/zbar/Python cross-checks — with none
+# of them allowed to skip, and the model-based tests with 10,000 sequences per flow (release).
+# Run from anywhere, as root or with sudo available.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+apt_pkgs=()
+command -v cc >/dev/null || apt_pkgs+=(gcc)
+command -v c++ >/dev/null || apt_pkgs+=(g++)
+command -v javac >/dev/null || apt_pkgs+=(default-jdk-headless)
+[ -f /usr/share/java/jna.jar ] || apt_pkgs+=(libjna-java)
+command -v oathtool >/dev/null || apt_pkgs+=(oathtool)
+command -v rsvg-convert >/dev/null || apt_pkgs+=(librsvg2-bin)
+command -v zbarimg >/dev/null || apt_pkgs+=(zbar-tools)
+command -v valgrind >/dev/null || apt_pkgs+=(valgrind)
+command -v python3 >/dev/null || apt_pkgs+=(python3 python3-pip)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_pkgs+=(postgresql)
+if [ ${#apt_pkgs[@]} -gt 0 ]; then
+    echo "installing: ${apt_pkgs[*]}"
+    $SUDO apt-get update -qq
+    $SUDO apt-get install -y -qq --no-install-recommends "${apt_pkgs[@]}" >/dev/null
+fi
+python3 -c 'import pyotp' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check pyotp
+
+# Every external tool is required: a missing one fails its test instead of skipping it.
+export PCODES_REQUIRE_JAVA=1 PCODES_REQUIRE_TOOLS=1 PCODES_REQUIRE_PG=1
+cargo test --all-features
+cargo test --release --test model
