@@ -277,6 +277,25 @@ mod tests {
         assert_eq!(State::decode(&g, Kind::Link), Err(Error::CorruptState));
     }
 
+    /// `reset` clears what failures paid for (a PIN blob's pending attempts) and keeps every
+    /// other flow's payload; a state left equal to the fresh one becomes all zeros.
+    #[test]
+    fn reset_keeps_payloads_but_pin_credits() {
+        for kind in [Kind::Link, Kind::Otp, Kind::Totp, Kind::Hotp, Kind::Pin] {
+            let mut s = State::fresh(kind);
+            s.failures = 3;
+            s.payload[0] = 2;
+            let mut b = s.encode();
+            reset(&mut b).unwrap();
+            if kind == Kind::Pin {
+                assert_eq!(b, [0; STATE_BYTES], "PIN credits go with the failures");
+            } else {
+                let after = State::decode(&b, kind).unwrap();
+                assert_eq!((after.failures, after.payload[0]), (0, 2), "{kind:?}");
+            }
+        }
+    }
+
     #[test]
     fn retry_at_and_reset() {
         assert_eq!(retry_at(&[0; 64], 100), Ok(0));

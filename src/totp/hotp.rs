@@ -98,8 +98,10 @@ fn verify_in(
     }
     let keyed = Keyed::new(algorithm, secret);
     let ahead = u64::from(ctx.policy().hotp_look_ahead);
-    // With a previous acceptance, also look at the last accepted counter to tell a replay.
-    let (first, floor) = if c.accepted && next > 0 { (next - 1, Some(next - 1)) } else { (next, None) };
+    // With a previous acceptance, also look at the last accepted counter to tell a replay (the
+    // codec guarantees `next ≥ 1` then).
+    let floor = if c.accepted { next.checked_sub(1) } else { None };
+    let first = floor.unwrap_or(next);
     let (found, at, used) = scan(&keyed, digits, input, first..=next.saturating_add(ahead), floor);
     if found {
         lockout::record_success(s);
@@ -201,6 +203,7 @@ mod tests {
         let ctx = ctx();
         let mut s = State::fresh(Kind::Hotp);
         s.payload[..8].copy_from_slice(&(u64::MAX - 1).to_le_bytes());
+        s.payload[8] = 1; // counter u64::MAX - 2 was accepted
         let mut st = s.encode();
         let last = code(SECRET, Algorithm::Sha512, 8, u64::MAX).unwrap();
         assert_eq!(verify(&ctx, SECRET, Algorithm::Sha512, 8, last.as_str(), 1, &mut st), Ok(u64::MAX));

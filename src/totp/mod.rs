@@ -308,7 +308,8 @@ impl Keyed {
 
 /// The payload of a TOTP or HOTP blob: a step or counter (bytes 0..8, u64 LE) and flags
 /// (byte 8; bit 0 = a code was accepted, bit 1 = HOTP counter space spent). Bytes 9..40 are
-/// zero; without the accepted bit the value is zero (TOTP) and nothing is spent.
+/// zero; without the accepted bit the value is zero and nothing is spent; a HOTP counter after
+/// an acceptance is at least 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Counter {
     pub(crate) value: u64,
@@ -333,7 +334,9 @@ impl Counter {
         let known = if hotp { F_ACCEPTED | F_SPENT } else { F_ACCEPTED };
         let stray = b[8] & !known != 0
             || b[9..].iter().any(|&x| x != 0)
-            || (!hotp && !c.accepted && c.value != 0)
+            || (!c.accepted && c.value != 0)
+            // HOTP stores the counter after the accepted one, so never 0 once one was accepted.
+            || (hotp && c.accepted && c.value == 0)
             || (c.spent && !(c.accepted && c.value == u64::MAX));
         if stray { Err(Error::CorruptState) } else { Ok(c) }
     }
@@ -567,8 +570,11 @@ mod tests {
         }
         let mut b = [0u8; PAYLOAD_BYTES];
         b[0] = 5;
-        assert!(!ok(&b, false), "a TOTP step without the accepted flag");
-        assert!(ok(&b, true), "a HOTP counter may start anywhere");
+        assert!(!ok(&b, false) && !ok(&b, true), "a step or counter without the accepted flag");
+        let mut b = [0u8; PAYLOAD_BYTES];
+        b[8] = 1;
+        assert!(ok(&b, false), "TOTP step 0 accepted");
+        assert!(!ok(&b, true), "a HOTP counter of 0 after an acceptance");
     }
 
     #[test]
