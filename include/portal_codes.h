@@ -73,6 +73,22 @@
 #define PCODES_STATE_BYTES 64
 
 /**
+ * The major version of the header: the SONAME is `libportal_codes.so.MAJOR`. Compare with
+ * `pcodes_version()` to catch a header that does not match the library linked at run time.
+ */
+#define PCODES_VERSION_MAJOR 0
+
+/**
+ * The minor version of the header (bumped when functions, statuses or settings are added).
+ */
+#define PCODES_VERSION_MINOR 1
+
+/**
+ * The patch version of the header.
+ */
+#define PCODES_VERSION_PATCH 0
+
+/**
  * Buffer size for a code: up to 8 digits plus NUL.
  */
 #define PCODES_TOTP_CODE_BYTES 9
@@ -853,7 +869,8 @@ const char *pcodes_status_message(pcodes_status status,
                                   const char *lang);
 
 /**
- * The library version, `"MAJOR.MINOR.PATCH"`. Static storage; never NULL.
+ * The library version, `"MAJOR.MINOR.PATCH"` (`PCODES_VERSION_*` of the header it was built
+ * with). Static storage; never NULL.
  */
 const char *pcodes_version(void);
 

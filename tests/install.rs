@@ -1,0 +1,286 @@
+//! `make install` into temporary prefixes, then a small C program built the way C teams build it:
+//! `cc app.c $(pkg-config --cflags --libs portal_codes)` against the shared library (found at run
+//! time through its SONAME, `libportal_codes.so.MAJOR`), and with `pkg-config --static` against
+//! the static library; plus `DESTDIR` and `make uninstall`.
+//!
+//! Needs `make`, `pkg-config`, `cc` and `readelf` (Debian `make`, `pkg-config`, `gcc`,
+//! `binutils`); without them the tests say so loudly and pass, unless `PCODES_REQUIRE_TOOLS=1`
+//! (set by `tools/test.sh`), where they fail. The Makefile builds in `target/capi` (the folder
+//! `tests/foreign.rs` uses, so the release dependencies are built once) and copies what it
+//! built to `target/capi/make`.
+#![cfg(feature = "capi")]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::OnceLock;
+
+const SONAME: &str = concat!("libportal_codes.so.", env!("CARGO_PKG_VERSION_MAJOR"));
+const FULL: &str = concat!(
+    "libportal_codes.so.",
+    env!("CARGO_PKG_VERSION_MAJOR"),
+    ".",
+    env!("CARGO_PKG_VERSION_MINOR"),
+    ".",
+    env!("CARGO_PKG_VERSION_PATCH")
+);
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Whether every tool runs; if not, says so on the real stderr (not captured by the test
+/// harness) and returns false, or fails when `PCODES_REQUIRE_TOOLS=1`.
+fn have_tools() -> bool {
+    static HAVE: OnceLock<bool> = OnceLock::new();
+    *HAVE.get_or_init(|| {
+        let tools = [("make", "make"), ("pkg-config", "pkg-config"), ("cc", "gcc"), ("readelf", "binutils")];
+        let missing: Vec<_> = tools
+            .iter()
+            .filter(|(tool, _)| {
+                !Command::new(tool).arg("--version").output().is_ok_and(|o| o.status.success())
+            })
+            .collect();
+        if missing.is_empty() {
+            return true;
+        }
+        let names = missing.iter().map(|(t, p)| format!("{t} (Debian package {p})")).collect::<Vec<_>>();
+        let required = std::env::var("PCODES_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
+        assert!(!required, "PCODES_REQUIRE_TOOLS=1 but missing: {}", names.join(", "));
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n*** SKIPPED tests/install.rs: not installed: {}. make install is NOT tested. ***\n",
+            names.join(", ")
+        );
+        false
+    })
+}
+
+fn ok(what: &str, out: Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// A fresh, empty folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pcodes-install-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `make <args>` at the repository root, building in `target/capi`.
+fn make(args: &[&str]) -> String {
+    let out = Command::new("make")
+        .arg("-C")
+        .arg(root())
+        .arg(format!("CARGO_TARGET_DIR={}", root().join("target/capi").display()))
+        .args(args)
+        .env_remove("MAKEFLAGS")
+        .output()
+        .expect("run make");
+    ok(&format!("make {}", args.join(" ")), out)
+}
+
+/// Runs `make` (the build) once for all tests; it takes as long as a release build when the
+/// sources changed, and well under a second when they did not.
+fn built() {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        make(&[]);
+    });
+}
+
+/// `make <target> PREFIX=<dir>/prefix`; returns the prefix.
+fn install(target: &str, dir: &Path) -> PathBuf {
+    built();
+    let prefix = dir.join("prefix");
+    make(&[target, &format!("PREFIX={}", prefix.display())]);
+    prefix
+}
+
+const APP: &str = r#"#include <stdio.h>
+#include <string.h>
+#include <portal_codes.h>
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+int main(void) {
+    const char *header = STR(PCODES_VERSION_MAJOR) "." STR(PCODES_VERSION_MINOR) "." STR(PCODES_VERSION_PATCH);
+    if (strcmp(pcodes_version(), header) != 0) {
+        printf("library %s, header %s\n", pcodes_version(), header);
+        return 1;
+    }
+    uint8_t key[32] = {7};
+    pcodes_ctx *ctx = NULL;
+    pcodes_status s = pcodes_ctx_new(key, sizeof key, 0, &ctx);
+    if (s != PCODES_STATUS_OK || ctx == NULL) {
+        printf("pcodes_ctx_new: %s\n", pcodes_status_name(s));
+        return 1;
+    }
+    pcodes_ctx_free(ctx);
+    printf("portal_codes %s: ok\n", pcodes_version());
+    return 0;
+}
+"#;
+
+/// `pkg-config <args> portal_codes` against the `.pc` file installed under `prefix`, split into
+/// arguments.
+fn pkg_config(prefix: &Path, args: &[&str]) -> Vec<String> {
+    let out = Command::new("pkg-config")
+        .env("PKG_CONFIG_PATH", prefix.join("lib/pkgconfig"))
+        .env_remove("PKG_CONFIG_LIBDIR")
+        .args(args)
+        .arg("portal_codes")
+        .output()
+        .expect("run pkg-config");
+    ok(&format!("pkg-config {}", args.join(" ")), out).split_whitespace().map(String::from).collect()
+}
+
+/// Compiles `APP` in `dir` with warnings as errors and the given flags; returns the executable.
+fn compile_app(dir: &Path, exe: &str, flags: &[String]) -> PathBuf {
+    let src = dir.join("app.c");
+    std::fs::write(&src, APP).unwrap();
+    let exe = dir.join(exe);
+    let out = Command::new("cc")
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic"])
+        .arg(&src)
+        .args(flags)
+        .arg("-o")
+        .arg(&exe)
+        .output()
+        .expect("run cc");
+    ok(&format!("cc app.c {}", flags.join(" ")), out);
+    exe
+}
+
+/// `readelf -d`: the dynamic section.
+fn dynamic_section(file: &Path) -> String {
+    ok("readelf -d", Command::new("readelf").arg("-d").arg(file).output().expect("run readelf"))
+}
+
+const APP_OUTPUT: &str = concat!("portal_codes ", env!("CARGO_PKG_VERSION"), ": ok");
+
+#[test]
+fn shared_library_through_its_soname() {
+    if !have_tools() {
+        return;
+    }
+    let dir = scratch("shared");
+    let prefix = install("install", &dir);
+    let lib = prefix.join("lib");
+    assert!(prefix.join("include/portal_codes.h").is_file());
+    assert!(lib.join(FULL).is_file());
+    assert_eq!(std::fs::read_link(lib.join(SONAME)).unwrap(), Path::new(FULL));
+    assert_eq!(std::fs::read_link(lib.join("libportal_codes.so")).unwrap(), Path::new(SONAME));
+    assert!(
+        dynamic_section(&lib.join(FULL)).contains(&format!("Library soname: [{SONAME}]")),
+        "{FULL} has no SONAME {SONAME}"
+    );
+
+    let flags = pkg_config(&prefix, &["--cflags", "--libs"]);
+    assert_eq!(
+        flags,
+        [
+            format!("-I{}", prefix.join("include").display()),
+            format!("-L{}", lib.display()),
+            "-lportal_codes".into()
+        ]
+    );
+    let exe = compile_app(&dir, "app_shared", &flags);
+    let dynamic = dynamic_section(&exe);
+    assert!(
+        dynamic.contains(&format!("Shared library: [{SONAME}]")),
+        "app does not need {SONAME}:\n{dynamic}"
+    );
+    assert!(!dynamic.contains("RPATH") && !dynamic.contains("RUNPATH"), "app has a run path:\n{dynamic}");
+
+    // Without a library path the loader looks for the SONAME and, unless a copy is installed
+    // system-wide, does not find it.
+    let run = Command::new(&exe).env_remove("LD_LIBRARY_PATH").output().expect("run app");
+    if run.status.success() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "note: {SONAME} is installed system-wide; the app ran without a path"
+        );
+    } else {
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert!(err.contains(SONAME), "expected the loader to miss {SONAME}:\n{err}");
+    }
+
+    // At run time only SONAME -> full name is needed: the `.so` symlink is for the linker.
+    std::fs::remove_file(lib.join("libportal_codes.so")).unwrap();
+    let out = ok("app (shared)", Command::new(&exe).env("LD_LIBRARY_PATH", &lib).output().expect("run app"));
+    assert_eq!(out.trim(), APP_OUTPUT);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `pkg-config --static` adds `Libs.private`, but the linker still prefers `libportal_codes.so`
+/// when both libraries are in the folder; so the static library is installed alone
+/// (`make install-static`), as README "Using it from C" says.
+#[test]
+fn static_library_through_pkg_config_static() {
+    if !have_tools() {
+        return;
+    }
+    let dir = scratch("static");
+    let prefix = install("install-static", &dir);
+    assert!(prefix.join("lib/libportal_codes.a").is_file());
+    assert!(!prefix.join("lib/libportal_codes.so").exists());
+    let flags = pkg_config(&prefix, &["--static", "--cflags", "--libs"]);
+    assert!(flags.len() > 3, "no Libs.private in {flags:?}");
+    let exe = compile_app(&dir, "app_static", &flags);
+    let dynamic = dynamic_section(&exe);
+    assert!(!dynamic.contains("libportal_codes"), "app is linked to the shared library:\n{dynamic}");
+    let out = ok("app (static)", Command::new(&exe).env_clear().output().expect("run app"));
+    assert_eq!(out.trim(), APP_OUTPUT);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn destdir_and_uninstall() {
+    if !have_tools() {
+        return;
+    }
+    let dir = scratch("destdir");
+    built();
+    let stage = dir.join("stage");
+    make(&[
+        "install",
+        "PREFIX=/usr",
+        "LIBDIR=/usr/lib/x86_64-linux-gnu",
+        &format!("DESTDIR={}", stage.display()),
+    ]);
+    let pc =
+        std::fs::read_to_string(stage.join("usr/lib/x86_64-linux-gnu/pkgconfig/portal_codes.pc")).unwrap();
+    assert!(pc.contains("\nlibdir=/usr/lib/x86_64-linux-gnu\n"), "{pc}");
+    assert!(pc.contains("\nincludedir=/usr/include\n"), "{pc}");
+    assert!(pc.contains(concat!("\nVersion: ", env!("CARGO_PKG_VERSION"), "\n")), "{pc}");
+    assert!(!pc.contains('@'), "unsubstituted template variable:\n{pc}");
+    assert!(stage.join("usr/include/portal_codes.h").is_file());
+    assert!(stage.join("usr/lib/x86_64-linux-gnu").join(FULL).is_file());
+
+    make(&[
+        "uninstall",
+        "PREFIX=/usr",
+        "LIBDIR=/usr/lib/x86_64-linux-gnu",
+        &format!("DESTDIR={}", stage.display()),
+    ]);
+    let mut left = Vec::new();
+    let mut stack = vec![stage];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() { stack.push(p) } else { left.push(p) }
+        }
+    }
+    assert!(left.is_empty(), "make uninstall left {left:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
