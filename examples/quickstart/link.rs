@@ -37,5 +37,17 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
     println!("redeemed: the child is now linked");
     let again = link::redeem(ctx, &typed, &child, now + 90, &mut state);
     println!("the same code again: {:?}", again.map_err(|e| e.name()));
+
+    // Another record: the child's name is corrected after the code was issued. The code is then
+    // dead for good, even if the edit is undone; a new code works.
+    let mut record = [0u8; STATE_BYTES];
+    let old = link::issue(ctx, record_id + 1, &child, now, &mut record)?;
+    let edited = Child::new("Иванов Иван Петрович", "2015-03-08", "М", "112-233-445 95");
+    let show = |r: Result<(), Error>| r.map_or_else(|e| e.name(), |()| "OK");
+    println!("after a name edit: {}", show(link::redeem(ctx, old.as_str(), &edited, now + 10, &mut record)));
+    println!("edit undone:       {}", show(link::redeem(ctx, old.as_str(), &child, now + 20, &mut record)));
+    let new = link::issue(ctx, record_id + 1, &child, now + 30, &mut record)?;
+    println!("a new code:        {}", show(link::redeem(ctx, new.as_str(), &child, now + 40, &mut record)));
+    println!("the old one now:   {}", show(link::redeem(ctx, old.as_str(), &child, now + 50, &mut record)));
     Ok(())
 }

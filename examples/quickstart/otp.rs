@@ -54,6 +54,10 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
     let spaced = format!("{} {}", &fourth.as_str()[..3], &fourth.as_str()[3..]);
     show(520, &format!("typed «{spaced}»"), otp::verify(ctx, login, &spaced, at(520), &mut state));
     show(521, "form submitted twice", otp::verify(ctx, login, fourth.as_str(), at(521), &mut state));
+    // After use a wrong guess still counts; once the code has expired every input gets the same
+    // answer, the used code included (no oracle).
+    show(530, "a guess at the used code", otp::verify(ctx, login, "000000", at(530), &mut state));
+    show(900, "the used code, after expiry", otp::verify(ctx, login, fourth.as_str(), at(900), &mut state));
 
     // A code sent to confirm a phone change does not log anyone in.
     let phone = "phone-change:+79990001122";

@@ -55,10 +55,12 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
     println!("hash copied to account-2002: {}", show(copied));
     // An unknown login: the same work, counted and locked in a blob kept for the typed name.
     let mut nobody = [0u8; STATE_BYTES];
-    println!(
-        "unknown account (dummy work): {}",
-        show(pin::verify_dummy(&ctx, "nobody", chosen, later, &mut nobody))
-    );
+    let first = pin::verify_dummy(&ctx, "nobody", chosen, later, &mut nobody);
+    for i in 1..5 {
+        let _ = pin::verify_dummy(&ctx, "nobody", chosen, later + i, &mut nobody);
+    }
+    let sixth = pin::verify_dummy(&ctx, "nobody", chosen, later + 5, &mut nobody);
+    println!("unknown account (dummy work): {}, 6th try {} — like a real account", show(first), show(sixth));
 
     // Rotation: a new master key (id 3) becomes current; the old one (id 2) still verifies.
     let mut rotated = Context::new(&[0x99; 32], 3)?;
