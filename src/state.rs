@@ -179,6 +179,25 @@ pub(crate) trait Payload: Sized {
     fn decode(b: &[u8; PAYLOAD_BYTES]) -> Result<Self>;
     /// Writes the payload into `b` (exactly [`PAYLOAD_BYTES`] long, zeroed beforehand).
     fn encode(&self, b: &mut [u8]);
+    /// Rules that tie the payload to the header (e.g. a PIN blob's pending attempts never
+    /// exceed its failures); none by default.
+    ///
+    /// # Errors
+    /// [`Error::CorruptState`] when the two disagree.
+    fn check(&self, _header: &State) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// Decodes `blob` as the flow of `P`: header, payload and the rules between them.
+///
+/// # Errors
+/// [`Error::CorruptState`].
+pub(crate) fn read_flow<P: Payload>(blob: &[u8; STATE_BYTES]) -> Result<(State, P)> {
+    let s = State::decode(blob, P::KIND)?;
+    let p = P::decode(&s.payload)?;
+    p.check(&s)?;
+    Ok((s, p))
 }
 
 /// The one way every flow reads and writes its blob: decode the header and the flow's payload
@@ -190,8 +209,7 @@ pub(crate) fn with_flow<P: Payload, T>(
     blob: &mut [u8; STATE_BYTES],
     f: impl FnOnce(&mut State, &mut P) -> Result<T>,
 ) -> Result<T> {
-    let mut s = State::decode(blob, P::KIND)?;
-    let mut p = P::decode(&s.payload)?;
+    let (mut s, mut p) = read_flow::<P>(blob)?;
     let r = f(&mut s, &mut p);
     s.encode_header(blob);
     let payload = &mut blob[PAYLOAD_AT..];

@@ -1,7 +1,7 @@
 //! Exactly-once under concurrency with a real PostgreSQL: 32 workers, each with its own
 //! connection, hammer one row's state blob through compare-and-swap.
 //!
-//! Skips (with a message) when PostgreSQL is not installed, unless `PCODES_REQUIRE_PG=1`.
+//! Fails when PostgreSQL is not installed, unless `PCODES_ALLOW_SKIP=1` (then it skips, saying so).
 
 mod pg;
 

@@ -149,7 +149,7 @@ fn committed_symbols_match_header() {
 
 fn compile(compiler: &str, std_flag: &str, source_ext: &str) {
     if Command::new(compiler).arg("--version").output().is_err() {
-        assert!(std::env::var_os("PCODES_REQUIRE_TOOLS").is_none(), "{compiler} missing");
+        assert!(std::env::var("PCODES_ALLOW_SKIP").as_deref() == Ok("1"), "{compiler} missing");
         eprintln!("skipped: {compiler} not installed");
         return;
     }

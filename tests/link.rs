@@ -512,7 +512,7 @@ fn doc_vectors_match_python() {
     let out = match std::process::Command::new("python3").arg(script).arg(doc).output() {
         Ok(o) => o,
         Err(e) => {
-            assert!(std::env::var("PCODES_REQUIRE_TOOLS").as_deref() != Ok("1"), "python3 required: {e}");
+            assert!(std::env::var("PCODES_ALLOW_SKIP").as_deref() == Ok("1"), "python3 required: {e}");
             println!("skipped: python3 not installed");
             return;
         }

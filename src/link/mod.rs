@@ -168,6 +168,15 @@ fn split(full: &[u8; 32]) -> ([u8; TAG_BYTES], [u8; ID_BYTES]) {
     (t, id)
 }
 
+/// The issue id in `full` (a tag's MAC) if its tag is the decoded code's; `full` is wiped.
+fn matched(full: &mut [u8; 32], d: &Decoded) -> Option<[u8; ID_BYTES]> {
+    let (mut t, id) = split(full);
+    let ok = mac::ct_eq(&t, &d.tag);
+    t.zeroize();
+    full.zeroize();
+    ok.then_some(id)
+}
+
 /// The issue id of the decoded code if its tag verifies for data `fp` and issue `counter`.
 fn verify(
     key: &HmacKey<Sha256>,
@@ -175,10 +184,7 @@ fn verify(
     fp: &[u8; FINGERPRINT_BYTES],
     counter: u32,
 ) -> Option<[u8; ID_BYTES]> {
-    let (mut t, id) = tag(key, &d.head, fp, counter);
-    let ok = mac::ct_eq(&t, &d.tag);
-    t.zeroize();
-    ok.then_some(id)
+    matched(&mut key.mac(&[TAG_DOMAIN, &d.head, fp, &counter.to_be_bytes()]), d)
 }
 
 /// [`verify`] for issues `counter` and `counter - 1` with the same data, computed together.
@@ -196,13 +202,7 @@ fn verify_pair(
         &mut a,
         &mut b,
     );
-    let (mut ta, id) = split(&a);
-    let latest = mac::ct_eq(&ta, &d.tag).then_some(id);
-    let previous = mac::ct_eq(&b[..TAG_BYTES], &d.tag);
-    ta.zeroize();
-    a.zeroize();
-    b.zeroize();
-    (latest, previous)
+    (matched(&mut a, d), matched(&mut b, d).is_some())
 }
 
 fn display(head: &[u8; 10], tag: [u8; TAG_BYTES]) -> LinkCode {

@@ -157,19 +157,10 @@ impl crate::state::Payload for Payload {
     fn encode(&self, b: &mut [u8]) {
         b[..2].copy_from_slice(&self.pending.to_le_bytes());
     }
-}
 
-/// Decodes the blob (refusing more credits than counted failures) and runs `f` on it.
-fn with_pin_state<T>(
-    state: &mut [u8; STATE_BYTES],
-    f: impl FnOnce(&mut State, &mut Payload) -> Result<T>,
-) -> Result<T> {
-    let s = State::decode(state, Kind::Pin)?;
-    let p = <Payload as crate::state::Payload>::decode(&s.payload)?;
-    if p.pending > s.failures {
-        return Err(Error::CorruptState);
+    fn check(&self, header: &State) -> Result<()> {
+        if self.pending > header.failures { Err(Error::CorruptState) } else { Ok(()) }
     }
-    crate::state::with_flow(state, f)
 }
 
 /// The hash to compare with: the parsed stored string, or the dummy for an unknown account.
@@ -178,21 +169,29 @@ enum Target {
     Dummy,
 }
 
+impl Target {
+    /// Parses the stored string ([`Error::MalformedHash`]).
+    fn of(stored: Stored<'_>) -> Result<Self> {
+        Ok(match stored {
+            Stored::Hash(h) => Target::Real(hash::parse(h)?),
+            Stored::UnknownAccount => Target::Dummy,
+        })
+    }
+}
+
+/// [`Error::PinFormat`] unless `pin` has a length a stored hash may declare.
+fn check_format(pin: &str) -> Result<()> {
+    if policy::format_ok(pin, VERIFY_LENGTHS) { Ok(()) } else { Err(Error::PinFormat) }
+}
+
 /// The checks before any computation: lock, stored string, key, PIN format.
 fn admit(ctx: &Context, pin: &str, stored: Stored<'_>, s: &State, now: u64) -> Result<Target> {
-    crate::clock::check(now)?;
     lockout::check(s, now)?;
-    let target = match stored {
-        Stored::Hash(h) => {
-            let parsed = hash::parse(h)?;
-            hash::pepper(ctx, parsed.params.key_id)?;
-            Target::Real(parsed)
-        }
-        Stored::UnknownAccount => Target::Dummy,
-    };
-    if !policy::format_ok(pin, VERIFY_LENGTHS) {
-        return Err(Error::PinFormat);
+    let target = Target::of(stored)?;
+    if let Target::Real(parsed) = &target {
+        hash::pepper(ctx, parsed.params.key_id)?;
     }
+    check_format(pin)?;
     Ok(target)
 }
 
@@ -291,7 +290,7 @@ pub fn verify_begin<'s>(
     let _ = account_id;
     let stored = stored.into();
     crate::clock::check(now)?;
-    with_pin_state(state, |s, p| {
+    crate::state::with_flow(state, |s, p: &mut Payload| {
         admit(ctx, pin, stored, s, now)?;
         lockout::record_failure(s, ctx.policy(), now);
         p.pending = p.pending.saturating_add(1).min(s.failures);
@@ -323,8 +322,8 @@ pub fn verify_finish<'s>(
     state: &mut [u8; STATE_BYTES],
 ) -> Result<()> {
     crate::clock::check(now)?;
-    let pending = with_pin_state(&mut state.clone(), |_, p| Ok(p.pending))?;
-    if pending == 0 {
+    let (_, p) = crate::state::read_flow::<Payload>(state)?;
+    if p.pending == 0 {
         return Err(Error::NoChallenge);
     }
     let verdict = verify_compute(ctx, account_id, pin, stored)?;
@@ -375,13 +374,8 @@ pub fn verify_compute<'s>(
     pin: &str,
     stored: impl Into<Stored<'s>>,
 ) -> Result<PinVerdict> {
-    let target = match stored.into() {
-        Stored::Hash(h) => Target::Real(hash::parse(h)?),
-        Stored::UnknownAccount => Target::Dummy,
-    };
-    if !policy::format_ok(pin, VERIFY_LENGTHS) {
-        return Err(Error::PinFormat);
-    }
+    let target = Target::of(stored.into())?;
+    check_format(pin)?;
     Ok(PinVerdict { ok: matches(ctx, account_id, pin, &target)? })
 }
 
@@ -395,7 +389,7 @@ pub fn verify_compute<'s>(
 /// for a verdict that did not match.
 pub fn verify_apply(verdict: PinVerdict, now: u64, state: &mut [u8; STATE_BYTES]) -> Result<()> {
     crate::clock::check(now)?;
-    with_pin_state(state, |s, p| {
+    crate::state::with_flow(state, |s, p: &mut Payload| {
         if p.pending == 0 {
             return Err(Error::NoChallenge);
         }
@@ -722,8 +716,8 @@ print(tag == tag_t, len(salt))
             }
             other => {
                 assert!(
-                    std::env::var("PCODES_REQUIRE_TOOLS").as_deref() != Ok("1"),
-                    "python3 required (PCODES_REQUIRE_TOOLS=1): {other:?}"
+                    std::env::var("PCODES_ALLOW_SKIP").as_deref() == Ok("1"),
+                    "python3 required (set PCODES_ALLOW_SKIP=1 to skip): {other:?}"
                 );
                 std::println!("skipped: python3 not installed");
             }

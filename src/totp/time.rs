@@ -3,7 +3,7 @@
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::lockout;
-use crate::state::{Kind, STATE_BYTES, State};
+use crate::state::{STATE_BYTES, State};
 
 use super::{Code, Counter, Keyed, Params, TotpPayload, check_secret, parse_input, scan};
 
@@ -56,8 +56,7 @@ pub fn verify(
 /// # Errors
 /// [`Error::CorruptState`] if `state` is not a TOTP blob.
 pub fn last_step(state: &[u8; STATE_BYTES]) -> Result<Option<u64>> {
-    let s = State::decode(state, Kind::Totp)?;
-    let c = <TotpPayload as crate::state::Payload>::decode(&s.payload)?.0;
+    let (_, TotpPayload(c)) = crate::state::read_flow::<TotpPayload>(state)?;
     Ok(c.accepted.then_some(c.value))
 }
 
@@ -97,6 +96,7 @@ mod tests {
     use super::super::Algorithm;
     use super::*;
     use crate::policy::Setting;
+    use crate::state::Kind;
 
     /// RFC 6238 Appendix B seeds: the ASCII "1234567890" repeated to 20, 32 and 64 bytes.
     pub(crate) fn seed(alg: Algorithm) -> &'static [u8] {

@@ -55,11 +55,14 @@ impl Server {
     }
 
     /// Starts a server, or returns `None` (after saying why) when PostgreSQL is not installed —
-    /// unless `PCODES_REQUIRE_PG=1`, which makes a missing server a failure.
+    /// only when `PCODES_ALLOW_SKIP=1`; otherwise a missing server is a failure.
     pub fn start() -> Option<Self> {
-        let required = std::env::var("PCODES_REQUIRE_PG").is_ok_and(|v| v == "1");
+        let required = std::env::var("PCODES_ALLOW_SKIP").as_deref() != Ok("1");
         let Some(bin) = find_bin() else {
-            assert!(!required, "PCODES_REQUIRE_PG=1 but no PostgreSQL under /usr/lib/postgresql");
+            assert!(
+                !required,
+                "required (PCODES_ALLOW_SKIP is not 1) but no PostgreSQL under /usr/lib/postgresql"
+            );
             eprintln!("skipped: PostgreSQL not installed (Debian package `postgresql`)");
             return None;
         };
