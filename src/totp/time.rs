@@ -22,7 +22,7 @@ pub fn code(secret: &[u8], params: &Params, now: u64) -> Result<Code> {
     Ok(Keyed::new(params.algorithm(), secret).code(step(now, params), params.digits()))
 }
 
-/// Verifies a TOTP code typed by a person at unix time `now`, with `state` a [`Kind::Totp`]
+/// Verifies a TOTP code typed by a person at unix time `now`, with `state` a [`Kind::Totp`](crate::state::Kind::Totp)
 /// blob (all zeros for a new enrolment). Returns the drift: matched step − current step.
 ///
 /// Every step from `current − w` to `current + w` (w = `TOTP_WINDOW_STEPS`, clipped at 0 and
