@@ -869,6 +869,18 @@ const char *pcodes_status_message(pcodes_status status,
                                   const char *lang);
 
 /**
+ * Which argument the last call on this thread refused, and why: a short English sentence for
+ * the developer, e.g. `"now: must be 1 ..= 253402300799 (unix seconds, UTC; 0 is refused)"`.
+ * Every function that returns a `pcodes_status` first clears it (the accessors that return
+ * strings, sizes or the time do not), so it describes the latest such call; `""` when that call
+ * recorded nothing (it succeeded, or its status is a verdict about a code or PIN, which
+ * never has a detail). Never contains a value the caller passed (no secret, code or PIN).
+ * Log it; never show it to the person (use `pcodes_status_message`). Static storage, UTF-8;
+ * never NULL; never free it.
+ */
+const char *pcodes_last_error_detail(void);
+
+/**
  * The library version, `"MAJOR.MINOR.PATCH"` (`PCODES_VERSION_*` of the header it was built
  * with). Static storage; never NULL.
  */

@@ -30,5 +30,10 @@ pub const MAX_NOW: u64 = 253_402_300_799;
 /// # Errors
 /// [`Error::InvalidArgument`].
 pub fn check(now: u64) -> Result<()> {
-    if (MIN_NOW..=MAX_NOW).contains(&now) { Ok(()) } else { Err(Error::InvalidArgument) }
+    if (MIN_NOW..=MAX_NOW).contains(&now) {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument
+            .because(c"now: must be 1 ..= 253402300799 (unix seconds, UTC; 0 is refused)"))
+    }
 }

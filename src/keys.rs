@@ -103,7 +103,8 @@ fn check_key(master: &[u8], key_id: u32) -> Result<u8> {
         Ok(id) if u32::from(id) <= MAX_KEY_ID && (MIN_KEY_BYTES..=MAX_KEY_BYTES).contains(&master.len()) => {
             Ok(id)
         }
-        _ => Err(Error::BadKey),
+        _ if key_id > MAX_KEY_ID => Err(Error::BadKey.because(c"key_id: must be 0 ..= 15")),
+        _ => Err(Error::BadKey.because(c"key_len: a master key must be 32 ..= 64 bytes")),
     }
 }
 
@@ -141,7 +142,9 @@ impl Keyring {
     pub fn add(&mut self, master: &[u8], key_id: u32) -> Result<()> {
         let id = check_key(master, key_id)?;
         if self.contains(key_id) {
-            return Err(Error::InvalidArgument);
+            return Err(
+                Error::InvalidArgument.because(c"key_id: this context already holds a key with this id")
+            );
         }
         self.slots[id as usize] = derive(master, id);
         self.present |= 1 << id;

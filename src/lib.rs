@@ -29,6 +29,7 @@ extern crate std;
 pub mod base32;
 pub mod clock;
 pub mod context;
+pub mod diag;
 pub mod error;
 pub mod keys;
 pub mod link;
@@ -46,6 +47,8 @@ pub mod totp;
 pub mod ffi;
 
 pub use context::Context;
+#[cfg(feature = "std")]
+pub use diag::last_error_detail;
 pub use error::{Error, Lang, Result};
 pub use keys::Purpose;
 pub use policy::{Policy, Setting};

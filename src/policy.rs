@@ -169,10 +169,12 @@ impl Policy {
     pub fn set(&mut self, setting: Setting, value: u64) -> Result<()> {
         let (lo, hi) = setting.range();
         if value < lo || value > hi {
-            return Err(Error::InvalidArgument);
+            return Err(Error::InvalidArgument
+                .because(c"value: outside the setting's range (see PCODES_SETTING_* in the header)"));
         }
         if setting == Setting::PinLengths && value & !u64::from(PIN_LENGTHS_DEFAULT) != 0 {
-            return Err(Error::InvalidArgument);
+            return Err(Error::InvalidArgument
+                .because(c"value: PIN_LENGTHS is a bit set of 4 (bit 4) and 6 (bit 6) only"));
         }
         self.store(setting, value);
         Ok(())

@@ -107,7 +107,8 @@ impl State {
     pub fn decode(bytes: &[u8], kind: Kind) -> Result<Self> {
         let s = Self::decode_any(bytes)?.unwrap_or_else(|| Self::fresh(kind));
         if s.kind != kind {
-            return Err(Error::CorruptState);
+            return Err(Error::CorruptState
+                .because(c"state: a blob of another flow (its kind byte names a different flow)"));
         }
         Ok(s)
     }
@@ -118,14 +119,20 @@ impl State {
     /// As [`State::decode`].
     pub fn decode_any(bytes: &[u8]) -> Result<Option<Self>> {
         if bytes.len() != STATE_BYTES {
-            return Err(Error::CorruptState);
+            return Err(Error::CorruptState.because(c"state_len: must be PCODES_STATE_BYTES (64)"));
         }
         if bytes.iter().all(|&b| b == 0) {
             return Ok(None);
         }
-        let kind = Kind::from_u8(bytes[0]).ok_or(Error::CorruptState)?;
-        if bytes[1] != VERSION || bytes[4..8] != [0; 4] {
-            return Err(Error::CorruptState);
+        let kind = Kind::from_u8(bytes[0]).ok_or_else(|| {
+            Error::CorruptState.because(c"state: unknown kind byte (not a state blob, or damaged)")
+        })?;
+        if bytes[1] != VERSION {
+            return Err(Error::CorruptState
+                .because(c"state: blob version is not 2 (written by another library version, or damaged)"));
+        }
+        if bytes[4..8] != [0; 4] {
+            return Err(Error::CorruptState.because(c"state: reserved bytes are not zero (damaged)"));
         }
         let mut payload = [0u8; PAYLOAD_BYTES];
         payload.copy_from_slice(&bytes[PAYLOAD_AT..]);

@@ -50,13 +50,24 @@ pub use ctx::pcodes_ctx;
 pub type pcodes_status = i32;
 
 /// Runs an exported function's body: `Ok` is `PCODES_STATUS_OK`, an error its status, a panic
-/// `PCODES_STATUS_INTERNAL`.
+/// `PCODES_STATUS_INTERNAL`. The thread's developer detail (`crate::diag`) is cleared first, so
+/// that afterwards it describes this call only.
 #[inline(always)]
 pub(crate) fn boundary(body: impl FnOnce() -> Result<()>) -> pcodes_status {
+    crate::diag::clear();
+    catch_status(body)
+}
+
+/// [`boundary`] without clearing the developer detail: for the functions a host calls to
+/// describe a failure (`pcodes_status_message`), which must not erase it.
+#[inline(always)]
+pub(crate) fn catch_status(body: impl FnOnce() -> Result<()>) -> pcodes_status {
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => status::PCODES_STATUS_OK,
         Ok(Err(e)) => e.code(),
-        Err(_) => Error::Internal.code(),
+        Err(_) => {
+            Error::Internal.because(c"internal: a bug was caught at the C boundary; please report it").code()
+        }
     }
 }
 

@@ -2,7 +2,7 @@
 
 use core::ffi::c_char;
 
-use super::{boundary, opt_text, pcodes_status};
+use super::{catch_status, opt_text, pcodes_status};
 use crate::error::{Lang, status_message_nul, status_name_nul};
 use crate::state::STATE_BYTES;
 
@@ -85,7 +85,7 @@ pub extern "C" fn pcodes_status_name(status: pcodes_status) -> *const c_char {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_status_message(status: pcodes_status, lang: *const c_char) -> *const c_char {
     let mut l = Lang::En;
-    let _ = boundary(|| {
+    let _ = catch_status(|| {
         // SAFETY: `lang` is NULL or a NUL-terminated string by this function's contract.
         if let Some(tag) = unsafe { opt_text(lang) }? {
             l = Lang::from_tag(tag);
@@ -93,6 +93,19 @@ pub unsafe extern "C" fn pcodes_status_message(status: pcodes_status, lang: *con
         Ok(())
     });
     status_message_nul(status, l).as_ptr().cast()
+}
+
+/// Which argument the last call on this thread refused, and why: a short English sentence for
+/// the developer, e.g. `"now: must be 1 ..= 253402300799 (unix seconds, UTC; 0 is refused)"`.
+/// Every function that returns a `pcodes_status` first clears it (the accessors that return
+/// strings, sizes or the time do not), so it describes the latest such call; `""` when that call
+/// recorded nothing (it succeeded, or its status is a verdict about a code or PIN, which
+/// never has a detail). Never contains a value the caller passed (no secret, code or PIN).
+/// Log it; never show it to the person (use `pcodes_status_message`). Static storage, UTF-8;
+/// never NULL; never free it.
+#[unsafe(no_mangle)]
+pub extern "C" fn pcodes_last_error_detail() -> *const c_char {
+    crate::diag::last_cstr().as_ptr()
 }
 
 /// The major version of the header: the SONAME is `libportal_codes.so.MAJOR`. Compare with
@@ -188,6 +201,42 @@ mod tests {
         }
         assert!(pcodes_now() > 1_700_000_000);
         assert_eq!(pcodes_state_bytes(), 64);
+    }
+
+    /// The detail names the argument, is kept by the describing calls and cleared by the next
+    /// call; verdicts leave it empty.
+    #[test]
+    fn last_error_detail_describes_the_last_call() {
+        use crate::ffi::state::pcodes_state_retry_at;
+        let detail = || {
+            // SAFETY: the returned pointer is a static NUL-terminated string.
+            unsafe { CStr::from_ptr(pcodes_last_error_detail()) }.to_str().unwrap()
+        };
+        let mut blob = [0u8; 64];
+        let mut at = 0u64;
+        // SAFETY: valid blob and out-parameter.
+        let st = unsafe { pcodes_state_retry_at(blob.as_ptr(), 64, 0, &raw mut at) };
+        assert_eq!(st, PCODES_STATUS_INVALID_ARGUMENT);
+        assert!(detail().starts_with("now: "), "{}", detail());
+        // SAFETY: static strings; NULL language is allowed.
+        unsafe {
+            let _ = pcodes_status_message(st, core::ptr::null());
+            let _ = pcodes_status_name(st);
+        }
+        assert!(detail().starts_with("now: "));
+        // SAFETY: as above, with a short blob length.
+        let st = unsafe { pcodes_state_retry_at(blob.as_ptr(), 63, 5, &raw mut at) };
+        assert_eq!(st, PCODES_STATUS_CORRUPT_STATE);
+        assert!(detail().starts_with("state_len: "), "{}", detail());
+        // SAFETY: as above.
+        let st = unsafe { pcodes_state_retry_at(blob.as_ptr(), 64, 5, &raw mut at) };
+        assert_eq!(st, PCODES_STATUS_OK);
+        assert_eq!(detail(), "");
+        blob[0] = 0xEE;
+        // SAFETY: as above.
+        let st = unsafe { pcodes_state_retry_at(blob.as_ptr(), 64, 5, &raw mut at) };
+        assert_eq!(st, PCODES_STATUS_CORRUPT_STATE);
+        assert!(detail().starts_with("state: "), "{}", detail());
     }
 
     /// The header's `PCODES_VERSION_*` macros are Cargo.toml's version, and `pcodes_version()`

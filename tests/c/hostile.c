@@ -110,6 +110,20 @@ static void test_accessors(void) {
     const char *v = pcodes_version();
     CHECK(v != NULL && strlen(v) >= 5 && strchr(v, '.') != NULL);
 
+    /* The developer detail names the refused argument, survives the describing calls, and is
+       cleared by the next call. */
+    uint8_t blob[PCODES_STATE_BYTES] = {0};
+    uint64_t at = 0;
+    CHECK(pcodes_state_retry_at(blob, PCODES_STATE_BYTES, 0, &at) == PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(strncmp(pcodes_last_error_detail(), "now: ", 5) == 0);
+    (void)pcodes_status_message(PCODES_STATUS_INVALID_ARGUMENT, "ru");
+    (void)pcodes_status_name(PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(strncmp(pcodes_last_error_detail(), "now: ", 5) == 0);
+    CHECK(pcodes_state_retry_at(blob, 3, NOW, &at) == PCODES_STATUS_CORRUPT_STATE);
+    CHECK(strncmp(pcodes_last_error_detail(), "state_len: ", 11) == 0);
+    CHECK(pcodes_state_retry_at(blob, PCODES_STATE_BYTES, NOW, &at) == PCODES_STATUS_OK);
+    CHECK(pcodes_last_error_detail() != NULL && pcodes_last_error_detail()[0] == 0);
+
     static const int32_t known[] = {0,   100, 101, 102, 103, 104, 105, 110, 111, 112, 120, 121, 122,
                                     123, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 900, 901};
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {

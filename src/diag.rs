@@ -1,0 +1,82 @@
+//! Developer diagnostics: which argument a call refused and why, in English.
+//!
+//! A status such as [`Error::InvalidArgument`] tells the host *that* an argument was bad; the
+//! person using the portal sees only the polite [`Error::message`]. The developer who wrote the
+//! call needs more: which argument, and what was wrong with it. Every place that refuses a
+//! developer's input (a NULL pointer, a `now` out of range, a state blob of the wrong length or
+//! kind, a setting out of range, an unknown algorithm, …) records a short static sentence here,
+//! naming the argument, e.g. `"now: must be 1 ..= 253402300799 (unix seconds, UTC)"`.
+//!
+//! The detail is kept per thread (feature `std`; without it nothing is recorded) and read with
+//! [`last_error_detail`] or, from C, `pcodes_last_error_detail()`. Details are fixed sentences:
+//! they never contain a value the caller passed, so no secret, code or PIN can leak through
+//! them. Verdicts about a code or PIN (`WRONG`, `EXPIRED`, `LOCKED`, …) record nothing: their
+//! status says everything, and a detail could only help an attacker.
+//!
+//! Every C function starts by clearing the detail, so after a C call it belongs to that call.
+//! A Rust call records a detail only when it fails with a developer error; read it right after
+//! the failing call.
+
+use core::ffi::CStr;
+
+use crate::error::Error;
+
+#[cfg(feature = "std")]
+std::thread_local! {
+    static DETAIL: core::cell::Cell<&'static CStr> = const { core::cell::Cell::new(c"") };
+}
+
+/// Records `detail` as this thread's last error detail (nothing without `std`).
+#[inline]
+pub(crate) fn note(detail: &'static CStr) {
+    #[cfg(feature = "std")]
+    DETAIL.with(|d| d.set(detail));
+    #[cfg(not(feature = "std"))]
+    let _ = detail;
+}
+
+/// Forgets this thread's last error detail (every C function does this first).
+#[cfg(feature = "capi")]
+#[inline(always)]
+pub(crate) fn clear() {
+    DETAIL.with(|d| d.set(c""));
+}
+
+/// This thread's detail as a C string (static storage; `""` when none was recorded).
+#[cfg(feature = "std")]
+pub(crate) fn last_cstr() -> &'static CStr {
+    DETAIL.with(core::cell::Cell::get)
+}
+
+/// The English developer detail recorded by the last call on this thread that refused an
+/// argument, e.g. `"state_len: must be PCODES_STATE_BYTES (64)"`; `""` when none was recorded.
+/// Not for the person using the portal (use [`Error::message`]); never contains a secret.
+#[cfg(feature = "std")]
+#[must_use]
+pub fn last_error_detail() -> &'static str {
+    last_cstr().to_str().unwrap_or("")
+}
+
+impl Error {
+    /// Records `detail` (see [`crate::diag`]) and returns `self`:
+    /// `Err(Error::InvalidArgument.because(c"now: …"))`.
+    #[inline]
+    #[must_use]
+    pub(crate) fn because(self, detail: &'static CStr) -> Self {
+        note(detail);
+        self
+    }
+}
+
+#[cfg(all(test, feature = "std"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_per_thread() {
+        let _ = Error::InvalidArgument.because(c"x: must be y");
+        assert_eq!(last_error_detail(), "x: must be y");
+        std::thread::spawn(|| assert_eq!(last_error_detail(), "")).join().unwrap();
+        assert_eq!(last_error_detail(), "x: must be y");
+    }
+}
