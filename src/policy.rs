@@ -137,8 +137,7 @@ settings! {
     /// Sheet's for PBKDF2-HMAC-SHA256 (2023).
     PinIterations = 7 => PCODES_SETTING_PIN_ITERATIONS,
         pin_iterations: u32 = 600_000 in 10_000..=10_000_000;
-    /// Allowed PIN lengths as a bitmask (bit n = length n): any non-empty combination of bits 4
-    /// and 6 ([`PIN_LENGTHS_DEFAULT`]).
+    /// Allowed PIN lengths, bit n = length n: 4, 6 or both ([`PIN_LENGTHS_DEFAULT`]).
     PinLengths = 8 => PCODES_SETTING_PIN_LENGTHS,
         pin_lengths: u32 = 0x50 in 0x10..=0x50, bits 0x50;
     /// Consecutive failures that lock.
@@ -204,7 +203,8 @@ impl Policy {
     /// Changes one setting.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] if `value` is outside the setting's range (nothing changes).
+    /// [`Error::InvalidArgument`] if `value` is outside the setting's range, or has a bit its
+    /// bitmask does not allow (nothing changes).
     pub fn set(&mut self, setting: Setting, value: u64) -> Result<()> {
         if !setting.spec().allows(value) {
             return Err(Error::InvalidArgument);
