@@ -5,92 +5,222 @@
 //! English for logs; [`Error::message`] is the text to show the person, in Russian or English.
 //! Neither ever contains a secret, a code or a PIN: errors carry no data at all.
 
-/// A failed operation. `Copy`, no allocation, no secret inside.
-///
-/// The numeric value ([`Error::code`]) is the C status code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
-#[non_exhaustive]
-#[repr(i32)]
-pub enum Error {
+/// Declares every status once: its variant (with its doc and `Display` text), number, C name and
+/// the two user-facing messages. From the rows come the enum, [`Error::ALL`], the name/message
+/// table behind [`status_name`] and [`status_message`], and (with the C API) a compile-time check
+/// that each `PCODES_STATUS_*` constant of `src/ffi/status.rs` exists with that number.
+macro_rules! statuses {
+    ($(
+        $(#[$attr:meta])*
+        $variant:ident = $code:literal => $c_name:ident { en: $en:literal, ru: $ru:literal $(,)? }
+    ),* $(,)?) => {
+        /// A failed operation. `Copy`, no allocation, no secret inside.
+        ///
+        /// The numeric value ([`Error::code`]) is the C status code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+        #[non_exhaustive]
+        #[repr(i32)]
+        pub enum Error {
+            $($(#[$attr])* $variant = $code,)*
+        }
+
+        impl Error {
+            /// Every variant, in status-code order.
+            pub const ALL: [Error; [$($code),*].len()] = [$(Error::$variant),*];
+        }
+
+        /// One row per status: (code, C name, English message, Russian message). Index 0 is OK.
+        /// Every string ends in NUL so that the C API can hand it out as is; [`strip`] removes it.
+        const TABLE: &[Row] = &[
+            (0, "PCODES_STATUS_OK\0", "Done.\0", "Готово.\0"),
+            $((
+                $code,
+                concat!(stringify!($c_name), "\0"),
+                concat!($en, "\0"),
+                concat!($ru, "\0"),
+            ),)*
+        ];
+
+        // The C constants are literals (cbindgen cannot expand this macro): each must exist with
+        // its number. `tests/tables.rs` checks that there are no others.
+        #[cfg(feature = "capi")]
+        const _: () = {
+            use crate::ffi::status::*;
+            $(assert!($c_name == $code);)*
+        };
+    };
+}
+
+/// A row of `TABLE`: (code, C name, English message, Russian message).
+type Row = (i32, &'static str, &'static str, &'static str);
+
+statuses! {
     /// A required pointer was NULL (C ABI only).
     #[error("a required pointer was NULL")]
-    NullArgument = 100,
+    NullArgument = 100 => PCODES_STATUS_NULL_ARGUMENT {
+        en: "Something went wrong on our side. Please try again later.",
+        ru: "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже.",
+    },
     /// The output buffer is too small.
     #[error("output buffer too small")]
-    BufferTooSmall = 101,
+    BufferTooSmall = 101 => PCODES_STATUS_BUFFER_TOO_SMALL {
+        en: "Something went wrong on our side. Please try again later.",
+        ru: "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже.",
+    },
     /// Bad UTF-8, an out-of-range setting or parameter.
     #[error("invalid argument")]
-    InvalidArgument = 102,
+    InvalidArgument = 102 => PCODES_STATUS_INVALID_ARGUMENT {
+        en: "The request could not be processed. Please check what you entered and try again.",
+        ru: "Не удалось обработать запрос. Пожалуйста, проверьте введённые данные и попробуйте ещё раз.",
+    },
     /// A master key shorter than 32 or longer than 64 bytes, or a key id over 15.
     #[error("bad key: 32 to 64 bytes and key id 0 to 15 required")]
-    BadKey = 103,
+    BadKey = 103 => PCODES_STATUS_BAD_KEY {
+        en: "The service is misconfigured. Please try again later.",
+        ru: "Сервис настроен неверно. Пожалуйста, попробуйте позже.",
+    },
     /// The code or hash names a key id this context does not hold.
     #[error("unknown key id")]
-    UnknownKey = 104,
+    UnknownKey = 104 => PCODES_STATUS_UNKNOWN_KEY {
+        en: "This code is no longer valid. Please request a new one.",
+        ru: "Этот код больше не действует. Пожалуйста, запросите новый.",
+    },
     /// The state blob is of the wrong kind, version or length.
     #[error("corrupt state blob")]
-    CorruptState = 105,
+    CorruptState = 105 => PCODES_STATUS_CORRUPT_STATE {
+        en: "Something went wrong on our side. Please try again later.",
+        ru: "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже.",
+    },
     /// The child's data lacks a required field.
     #[error("required child data missing")]
-    MissingField = 110,
+    MissingField = 110 => PCODES_STATUS_MISSING_FIELD {
+        en: "Some of the child's details are missing. Please fill in the full name, date of birth, sex and SNILS.",
+        ru: "Не хватает данных ребёнка. Пожалуйста, укажите ФИО, дату рождения, пол и СНИЛС.",
+    },
     /// SNILS is not 11 digits or its control number is wrong.
     #[error("invalid SNILS")]
-    InvalidSnils = 111,
+    InvalidSnils = 111 => PCODES_STATUS_INVALID_SNILS {
+        en: "The SNILS number is incorrect. Please check it and enter all 11 digits.",
+        ru: "Номер СНИЛС указан неверно. Пожалуйста, проверьте его и введите все 11 цифр.",
+    },
     /// Not a real `YYYY-MM-DD` date, or in the future.
     #[error("invalid birth date")]
-    InvalidBirthDate = 112,
+    InvalidBirthDate = 112 => PCODES_STATUS_INVALID_BIRTH_DATE {
+        en: "The date of birth is incorrect. Please check it.",
+        ru: "Дата рождения указана неверно. Пожалуйста, проверьте её.",
+    },
     /// The PIN is not exactly an allowed number of ASCII digits.
     #[error("PIN has the wrong format")]
-    PinFormat = 120,
+    PinFormat = 120 => PCODES_STATUS_PIN_FORMAT {
+        en: "The PIN must consist of 4 or 6 digits.",
+        ru: "ПИН-код должен состоять из 4 или 6 цифр.",
+    },
     /// The PIN and its confirmation differ.
     #[error("PIN and confirmation differ")]
-    PinMismatch = 121,
+    PinMismatch = 121 => PCODES_STATUS_PIN_MISMATCH {
+        en: "The PINs do not match. Please enter the same PIN twice.",
+        ru: "ПИН-коды не совпадают. Пожалуйста, введите один и тот же ПИН-код дважды.",
+    },
     /// The PIN is on the blocklist, a pattern, or the holder's birth date.
     #[error("PIN is too easy to guess")]
-    PinWeak = 122,
+    PinWeak = 122 => PCODES_STATUS_PIN_WEAK {
+        en: "This PIN is too easy to guess. Please choose a different one.",
+        ru: "Этот ПИН-код слишком легко угадать. Пожалуйста, выберите другой.",
+    },
     /// The stored PIN hash string cannot be parsed.
     #[error("malformed PIN hash string")]
-    MalformedHash = 123,
+    MalformedHash = 123 => PCODES_STATUS_MALFORMED_HASH {
+        en: "Something went wrong on our side. Please set your PIN again.",
+        ru: "Что-то пошло не так на нашей стороне. Пожалуйста, установите ПИН-код заново.",
+    },
     /// The code fails its check symbol, length or alphabet: a typing error.
     #[error("code mistyped")]
-    Mistyped = 200,
+    Mistyped = 200 => PCODES_STATUS_MISTYPED {
+        en: "The code seems to contain a typo. Please check it and enter it again.",
+        ru: "Похоже, в коде опечатка. Пожалуйста, проверьте его и введите ещё раз.",
+    },
     /// Well-formed but not the right code (or forged).
     #[error("wrong code")]
-    Wrong = 201,
+    Wrong = 201 => PCODES_STATUS_WRONG {
+        en: "The code is incorrect. Please check it and try again.",
+        ru: "Код неверный. Пожалуйста, проверьте его и попробуйте ещё раз.",
+    },
     /// The code's validity period has passed.
     #[error("code expired")]
-    Expired = 202,
+    Expired = 202 => PCODES_STATUS_EXPIRED {
+        en: "The code has expired. Please request a new one.",
+        ru: "Срок действия кода истёк. Пожалуйста, запросите новый.",
+    },
     /// A newer code has been issued since this one.
     #[error("code superseded by a newer one")]
-    Superseded = 203,
+    Superseded = 203 => PCODES_STATUS_SUPERSEDED {
+        en: "A newer code has been issued. Please use the latest code.",
+        ru: "Был выдан более новый код. Пожалуйста, используйте последний полученный код.",
+    },
     /// The code was already redeemed (for TOTP: this step was already accepted).
     #[error("code already used")]
-    AlreadyUsed = 204,
+    AlreadyUsed = 204 => PCODES_STATUS_ALREADY_USED {
+        en: "This code has already been used. Please request a new one.",
+        ru: "Этот код уже был использован. Пожалуйста, запросите новый.",
+    },
     /// The child's data changed after the code was issued.
     #[error("data changed since the code was issued")]
-    DataChanged = 205,
+    DataChanged = 205 => PCODES_STATUS_DATA_CHANGED {
+        en: "The child's details have changed since the code was issued. Please get a new code.",
+        ru: "Данные ребёнка изменились после выдачи кода. Пожалуйста, получите новый код.",
+    },
     /// Too many failures; temporarily locked.
     #[error("temporarily locked after too many failures")]
-    Locked = 206,
+    Locked = 206 => PCODES_STATUS_LOCKED {
+        en: "Too many unsuccessful attempts. Please wait and try again later.",
+        ru: "Слишком много неудачных попыток. Пожалуйста, подождите и повторите попытку позже.",
+    },
     /// Locked until reset through another channel.
     #[error("blocked until reset")]
-    Blocked = 207,
+    Blocked = 207 => PCODES_STATUS_BLOCKED {
+        en: "Access is blocked after too many unsuccessful attempts. Please contact support to unblock it.",
+        ru: "Доступ заблокирован из-за слишком большого числа неудачных попыток. Пожалуйста, обратитесь в службу поддержки.",
+    },
     /// Resend cooldown or send limit.
     #[error("too soon; retry later")]
-    TooSoon = 208,
+    TooSoon = 208 => PCODES_STATUS_TOO_SOON {
+        en: "Please wait a little before requesting a new code.",
+        ru: "Пожалуйста, подождите немного, прежде чем запрашивать новый код.",
+    },
     /// No code is outstanding for this state.
     #[error("no code outstanding")]
-    NoChallenge = 209,
+    NoChallenge = 209 => PCODES_STATUS_NO_CHALLENGE {
+        en: "No code has been requested. Please request a code first.",
+        ru: "Код не запрашивался. Пожалуйста, сначала запросите код.",
+    },
     /// This code had its allowed wrong attempts; a new one must be requested.
     #[error("attempts for this code exhausted")]
-    AttemptsExhausted = 210,
+    AttemptsExhausted = 210 => PCODES_STATUS_ATTEMPTS_EXHAUSTED {
+        en: "Too many wrong attempts for this code. Please request a new one.",
+        ru: "Слишком много неверных попыток для этого кода. Пожалуйста, запросите новый.",
+    },
     /// A bug was caught at the boundary.
     #[error("internal error")]
-    Internal = 900,
+    Internal = 900 => PCODES_STATUS_INTERNAL {
+        en: "Something went wrong on our side. Please try again later.",
+        ru: "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже.",
+    },
     /// The operating system's randomness was unavailable.
     #[error("system randomness unavailable")]
-    RngFailure = 901,
+    RngFailure = 901 => PCODES_STATUS_RNG_FAILURE {
+        en: "Something went wrong on our side. Please try again later.",
+        ru: "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже.",
+    },
 }
+
+/// `Error::ALL` is in increasing status-code order (so no number is used twice).
+const _: () = {
+    let mut i = 1;
+    while i < Error::ALL.len() {
+        assert!(Error::ALL[i - 1].code() < Error::ALL[i].code());
+        i += 1;
+    }
+};
 
 /// `Result` with the crate's [`Error`].
 pub type Result<T> = core::result::Result<T, Error>;
@@ -118,170 +248,8 @@ impl Lang {
     }
 }
 
-/// One row per status: (code, C name, English message, Russian message). Index 0 is OK.
-/// Every string ends in NUL so that the C API can hand it out as is; [`strip`] removes it.
-const TABLE: &[(i32, &str, &str, &str)] = &[
-    (0, "PCODES_STATUS_OK\0", "Done.\0", "Готово.\0"),
-    (
-        100,
-        "PCODES_STATUS_NULL_ARGUMENT\0",
-        "Something went wrong on our side. Please try again later.\0",
-        "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже.\0",
-    ),
-    (
-        101,
-        "PCODES_STATUS_BUFFER_TOO_SMALL\0",
-        "Something went wrong on our side. Please try again later.\0",
-        "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже.\0",
-    ),
-    (
-        102,
-        "PCODES_STATUS_INVALID_ARGUMENT\0",
-        "The request could not be processed. Please check what you entered and try again.\0",
-        "Не удалось обработать запрос. Пожалуйста, проверьте введённые данные и попробуйте ещё раз.\0",
-    ),
-    (
-        103,
-        "PCODES_STATUS_BAD_KEY\0",
-        "The service is misconfigured. Please try again later.\0",
-        "Сервис настроен неверно. Пожалуйста, попробуйте позже.\0",
-    ),
-    (
-        104,
-        "PCODES_STATUS_UNKNOWN_KEY\0",
-        "This code is no longer valid. Please request a new one.\0",
-        "Этот код больше не действует. Пожалуйста, запросите новый.\0",
-    ),
-    (
-        105,
-        "PCODES_STATUS_CORRUPT_STATE\0",
-        "Something went wrong on our side. Please try again later.\0",
-        "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже.\0",
-    ),
-    (
-        110,
-        "PCODES_STATUS_MISSING_FIELD\0",
-        "Some of the child's details are missing. Please fill in the full name, date of birth, sex and SNILS.\0",
-        "Не хватает данных ребёнка. Пожалуйста, укажите ФИО, дату рождения, пол и СНИЛС.\0",
-    ),
-    (
-        111,
-        "PCODES_STATUS_INVALID_SNILS\0",
-        "The SNILS number is incorrect. Please check it and enter all 11 digits.\0",
-        "Номер СНИЛС указан неверно. Пожалуйста, проверьте его и введите все 11 цифр.\0",
-    ),
-    (
-        112,
-        "PCODES_STATUS_INVALID_BIRTH_DATE\0",
-        "The date of birth is incorrect. Please check it.\0",
-        "Дата рождения указана неверно. Пожалуйста, проверьте её.\0",
-    ),
-    (
-        120,
-        "PCODES_STATUS_PIN_FORMAT\0",
-        "The PIN must consist of 4 or 6 digits.\0",
-        "ПИН-код должен состоять из 4 или 6 цифр.\0",
-    ),
-    (
-        121,
-        "PCODES_STATUS_PIN_MISMATCH\0",
-        "The PINs do not match. Please enter the same PIN twice.\0",
-        "ПИН-коды не совпадают. Пожалуйста, введите один и тот же ПИН-код дважды.\0",
-    ),
-    (
-        122,
-        "PCODES_STATUS_PIN_WEAK\0",
-        "This PIN is too easy to guess. Please choose a different one.\0",
-        "Этот ПИН-код слишком легко угадать. Пожалуйста, выберите другой.\0",
-    ),
-    (
-        123,
-        "PCODES_STATUS_MALFORMED_HASH\0",
-        "Something went wrong on our side. Please set your PIN again.\0",
-        "Что-то пошло не так на нашей стороне. Пожалуйста, установите ПИН-код заново.\0",
-    ),
-    (
-        200,
-        "PCODES_STATUS_MISTYPED\0",
-        "The code seems to contain a typo. Please check it and enter it again.\0",
-        "Похоже, в коде опечатка. Пожалуйста, проверьте его и введите ещё раз.\0",
-    ),
-    (
-        201,
-        "PCODES_STATUS_WRONG\0",
-        "The code is incorrect. Please check it and try again.\0",
-        "Код неверный. Пожалуйста, проверьте его и попробуйте ещё раз.\0",
-    ),
-    (
-        202,
-        "PCODES_STATUS_EXPIRED\0",
-        "The code has expired. Please request a new one.\0",
-        "Срок действия кода истёк. Пожалуйста, запросите новый.\0",
-    ),
-    (
-        203,
-        "PCODES_STATUS_SUPERSEDED\0",
-        "A newer code has been issued. Please use the latest code.\0",
-        "Был выдан более новый код. Пожалуйста, используйте последний полученный код.\0",
-    ),
-    (
-        204,
-        "PCODES_STATUS_ALREADY_USED\0",
-        "This code has already been used. Please request a new one.\0",
-        "Этот код уже был использован. Пожалуйста, запросите новый.\0",
-    ),
-    (
-        205,
-        "PCODES_STATUS_DATA_CHANGED\0",
-        "The child's details have changed since the code was issued. Please get a new code.\0",
-        "Данные ребёнка изменились после выдачи кода. Пожалуйста, получите новый код.\0",
-    ),
-    (
-        206,
-        "PCODES_STATUS_LOCKED\0",
-        "Too many unsuccessful attempts. Please wait and try again later.\0",
-        "Слишком много неудачных попыток. Пожалуйста, подождите и повторите попытку позже.\0",
-    ),
-    (
-        207,
-        "PCODES_STATUS_BLOCKED\0",
-        "Access is blocked after too many unsuccessful attempts. Please contact support to unblock it.\0",
-        "Доступ заблокирован из-за слишком большого числа неудачных попыток. Пожалуйста, обратитесь в службу поддержки.\0",
-    ),
-    (
-        208,
-        "PCODES_STATUS_TOO_SOON\0",
-        "Please wait a little before requesting a new code.\0",
-        "Пожалуйста, подождите немного, прежде чем запрашивать новый код.\0",
-    ),
-    (
-        209,
-        "PCODES_STATUS_NO_CHALLENGE\0",
-        "No code has been requested. Please request a code first.\0",
-        "Код не запрашивался. Пожалуйста, сначала запросите код.\0",
-    ),
-    (
-        210,
-        "PCODES_STATUS_ATTEMPTS_EXHAUSTED\0",
-        "Too many wrong attempts for this code. Please request a new one.\0",
-        "Слишком много неверных попыток для этого кода. Пожалуйста, запросите новый.\0",
-    ),
-    (
-        900,
-        "PCODES_STATUS_INTERNAL\0",
-        "Something went wrong on our side. Please try again later.\0",
-        "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже.\0",
-    ),
-    (
-        901,
-        "PCODES_STATUS_RNG_FAILURE\0",
-        "Something went wrong on our side. Please try again later.\0",
-        "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже.\0",
-    ),
-];
-
 /// The name and messages of any status value, including 0 (OK) and unknown values.
-fn row(code: i32) -> Option<&'static (i32, &'static str, &'static str, &'static str)> {
+fn row(code: i32) -> Option<&'static Row> {
     TABLE.iter().find(|r| r.0 == code)
 }
 
@@ -298,7 +266,8 @@ pub(crate) fn status_name_nul(code: i32) -> &'static str {
 /// The user-facing message, NUL-terminated (for the C API).
 #[must_use]
 pub(crate) fn status_message_nul(code: i32, lang: Lang) -> &'static str {
-    let r = row(code).unwrap_or(&TABLE[TABLE.len() - 2]); // INTERNAL's text: "try again later"
+    // An unknown value gets INTERNAL's text: "try again later".
+    let r = row(code).or_else(|| row(Error::Internal.code())).unwrap_or(&TABLE[0]);
     match lang {
         Lang::Ru => r.3,
         Lang::En => r.2,
@@ -318,36 +287,6 @@ pub fn status_message(code: i32, lang: Lang) -> &'static str {
 }
 
 impl Error {
-    /// Every variant, in status-code order.
-    pub const ALL: [Error; 26] = [
-        Error::NullArgument,
-        Error::BufferTooSmall,
-        Error::InvalidArgument,
-        Error::BadKey,
-        Error::UnknownKey,
-        Error::CorruptState,
-        Error::MissingField,
-        Error::InvalidSnils,
-        Error::InvalidBirthDate,
-        Error::PinFormat,
-        Error::PinMismatch,
-        Error::PinWeak,
-        Error::MalformedHash,
-        Error::Mistyped,
-        Error::Wrong,
-        Error::Expired,
-        Error::Superseded,
-        Error::AlreadyUsed,
-        Error::DataChanged,
-        Error::Locked,
-        Error::Blocked,
-        Error::TooSoon,
-        Error::NoChallenge,
-        Error::AttemptsExhausted,
-        Error::Internal,
-        Error::RngFailure,
-    ];
-
     /// The C status code (`PCODES_STATUS_*`).
     #[must_use]
     pub const fn code(self) -> i32 {

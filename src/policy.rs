@@ -6,158 +6,196 @@
 
 use crate::error::{Error, Result};
 
-/// A setting id (`PCODES_SETTING_*` in C). The numeric values are stable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-#[repr(i32)]
-pub enum Setting {
-    /// Link-code validity, seconds. Default 600, range 60–86400.
-    LinkTtlSeconds = 1,
-    /// SMS/e-mail code validity, seconds. Default 300, range 30–3600.
-    OtpTtlSeconds = 2,
-    /// SMS/e-mail code length. Default 6, range 4–8.
-    OtpDigits = 3,
-    /// Wrong tries allowed per SMS/e-mail code. Default 3, range 1–10.
-    OtpMaxAttempts = 4,
-    /// Minimum seconds between two sends. Default 60, range 0–3600.
-    OtpResendSeconds = 5,
-    /// Sends allowed per rolling hour. Default 5, range 1–10 (each send time in the window is
-    /// kept in the state blob).
-    OtpMaxSendsPerHour = 6,
-    /// PBKDF2 iterations for new PIN hashes. Default 600,000 (OWASP Password Storage Cheat
-    /// Sheet, PBKDF2-HMAC-SHA256, 2023), floor 10,000, ceiling 10,000,000.
-    PinIterations = 7,
-    /// Allowed PIN lengths as a bitmask (bit n = length n). Default `1<<4 | 1<<6`; any non-empty
-    /// combination of bits 4 and 6.
-    PinLengths = 8,
-    /// Consecutive failures that lock. Default 5, range 1–1000.
-    LockAfterFailures = 9,
-    /// First lock, seconds. Default 900, range 1–604800 (a week).
-    LockFirstSeconds = 10,
-    /// Every later lock, seconds. Default 1800, range 1–604800.
-    LockRepeatSeconds = 11,
-    /// Consecutive failures that block until reset. Default 15, range 1–1000.
-    BlockAfterFailures = 12,
-    /// TOTP steps accepted either side of the current one. Default 1, range 0–10.
-    TotpWindowSteps = 13,
-    /// HOTP counters looked ahead. Default 10, range 0–1000.
-    HotpLookAhead = 14,
+/// Declares every setting once: its variant (with its doc), C id and name, `Policy` field and
+/// type, default and allowed range (and, for a bitmask, the bits that may be set). From the rows
+/// come [`Setting`] (whose docs state the default and range), [`Setting::ALL`], the `SPEC` table,
+/// [`Policy`] with its `Default`, `get` and `store`, compile-time checks that every default is
+/// allowed and every maximum fits its field, and (with the C API) that each `PCODES_SETTING_*`
+/// constant of `src/ffi/ctx.rs` exists with that id.
+macro_rules! settings {
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident = $id:literal => $c_name:ident,
+        $field:ident: $ty:ty = $default:literal in $lo:literal..=$hi:literal $(, bits $mask:literal)?;
+    )*) => {
+        /// A setting id (`PCODES_SETTING_*` in C). The numeric values are stable.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        #[repr(i32)]
+        pub enum Setting {
+            $(
+                $(#[$doc])*
+                ///
+                #[doc = concat!(
+                    "Default `", stringify!($default), "`, range `", stringify!($lo), "..=",
+                    stringify!($hi), "`", $("; only the bits of `", stringify!($mask), "`",)? "."
+                )]
+                $variant = $id,
+            )*
+        }
+
+        impl Setting {
+            /// Every setting, in id order.
+            pub const ALL: [Setting; [$($id),*].len()] = [$(Setting::$variant),*];
+        }
+
+        /// One row per setting, in id order.
+        const SPEC: [Spec; Setting::ALL.len()] = [$(Spec {
+            setting: Setting::$variant,
+            default: $default,
+            lo: $lo,
+            hi: $hi,
+            mask: settings!(@mask $($mask)?),
+        }),*];
+
+        /// All settings of a context.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        #[non_exhaustive]
+        pub struct Policy {
+            $(
+                #[doc = concat!("See [`Setting::", stringify!($variant), "`].")]
+                pub $field: $ty,
+            )*
+        }
+
+        impl Default for Policy {
+            fn default() -> Self {
+                Policy { $($field: $default,)* }
+            }
+        }
+
+        impl Policy {
+            /// Reads one setting.
+            #[must_use]
+            #[allow(clippy::useless_conversion)]
+            pub fn get(&self, setting: Setting) -> u64 {
+                match setting {
+                    $(Setting::$variant => u64::from(self.$field),)*
+                }
+            }
+
+            /// Stores an already-checked value (every range fits the field's type).
+            fn store(&mut self, setting: Setting, value: u64) {
+                match setting {
+                    $(Setting::$variant => self.$field = <$ty>::try_from(value).unwrap_or(<$ty>::MAX),)*
+                }
+            }
+        }
+
+        // Every default is allowed, and every maximum fits its field.
+        const _: () = {
+            $(assert!(SPEC[$id - 1].allows($default) && $hi <= <$ty>::MAX as u64);)*
+        };
+
+        // The C constants are literals (cbindgen cannot expand this macro): each must exist with
+        // its id. `tests/tables.rs` checks that there are no others and that their docs agree.
+        #[cfg(feature = "capi")]
+        const _: () = {
+            use crate::ffi::ctx::*;
+            $(assert!($c_name == $id);)*
+        };
+    };
+    (@mask) => { u64::MAX };
+    (@mask $mask:literal) => { $mask };
 }
 
-/// `(setting, default, min, max)`, in id order.
-const SPEC: [(Setting, u64, u64, u64); 14] = [
-    (Setting::LinkTtlSeconds, 600, 60, 86_400),
-    (Setting::OtpTtlSeconds, 300, 30, 3_600),
-    (Setting::OtpDigits, 6, 4, 8),
-    (Setting::OtpMaxAttempts, 3, 1, 10),
-    (Setting::OtpResendSeconds, 60, 0, 3_600),
-    (Setting::OtpMaxSendsPerHour, 5, 1, 10),
-    (Setting::PinIterations, 600_000, 10_000, 10_000_000),
-    (Setting::PinLengths, PIN_LENGTHS_DEFAULT as u64, 1 << 4, PIN_LENGTHS_DEFAULT as u64),
-    (Setting::LockAfterFailures, 5, 1, 1_000),
-    (Setting::LockFirstSeconds, 900, 1, 604_800),
-    (Setting::LockRepeatSeconds, 1_800, 1, 604_800),
-    (Setting::BlockAfterFailures, 15, 1, 1_000),
-    (Setting::TotpWindowSteps, 1, 0, 10),
-    (Setting::HotpLookAhead, 10, 0, 1_000),
-];
+/// A setting's row: default, inclusive range, and the bits a value may have.
+struct Spec {
+    setting: Setting,
+    default: u64,
+    lo: u64,
+    hi: u64,
+    mask: u64,
+}
+
+impl Spec {
+    const fn allows(&self, value: u64) -> bool {
+        self.lo <= value && value <= self.hi && value & !self.mask == 0
+    }
+}
+
+settings! {
+    /// Link-code validity, seconds.
+    LinkTtlSeconds = 1 => PCODES_SETTING_LINK_TTL_SECONDS,
+        link_ttl_seconds: u64 = 600 in 60..=86_400;
+    /// SMS/e-mail code validity, seconds.
+    OtpTtlSeconds = 2 => PCODES_SETTING_OTP_TTL_SECONDS,
+        otp_ttl_seconds: u64 = 300 in 30..=3_600;
+    /// SMS/e-mail code length.
+    OtpDigits = 3 => PCODES_SETTING_OTP_DIGITS,
+        otp_digits: u32 = 6 in 4..=8;
+    /// Wrong tries allowed per SMS/e-mail code.
+    OtpMaxAttempts = 4 => PCODES_SETTING_OTP_MAX_ATTEMPTS,
+        otp_max_attempts: u32 = 3 in 1..=10;
+    /// Minimum seconds between two sends.
+    OtpResendSeconds = 5 => PCODES_SETTING_OTP_RESEND_SECONDS,
+        otp_resend_seconds: u64 = 60 in 0..=3_600;
+    /// Sends allowed per rolling hour (each send time in the window is kept in the state blob).
+    OtpMaxSendsPerHour = 6 => PCODES_SETTING_OTP_MAX_SENDS_PER_HOUR,
+        otp_max_sends_per_hour: u32 = 5 in 1..=10;
+    /// PBKDF2 iterations for new PIN hashes. The default is the OWASP Password Storage Cheat
+    /// Sheet's for PBKDF2-HMAC-SHA256 (2023).
+    PinIterations = 7 => PCODES_SETTING_PIN_ITERATIONS,
+        pin_iterations: u32 = 600_000 in 10_000..=10_000_000;
+    /// Allowed PIN lengths, bit n = length n: 4, 6 or both ([`PIN_LENGTHS_DEFAULT`]).
+    PinLengths = 8 => PCODES_SETTING_PIN_LENGTHS,
+        pin_lengths: u32 = 0x50 in 0x10..=0x50, bits 0x50;
+    /// Consecutive failures that lock.
+    LockAfterFailures = 9 => PCODES_SETTING_LOCK_AFTER_FAILURES,
+        lock_after_failures: u32 = 5 in 1..=1_000;
+    /// First lock, seconds (the maximum is a week).
+    LockFirstSeconds = 10 => PCODES_SETTING_LOCK_FIRST_SECONDS,
+        lock_first_seconds: u64 = 900 in 1..=604_800;
+    /// Every later lock, seconds.
+    LockRepeatSeconds = 11 => PCODES_SETTING_LOCK_REPEAT_SECONDS,
+        lock_repeat_seconds: u64 = 1_800 in 1..=604_800;
+    /// Consecutive failures that block until reset.
+    BlockAfterFailures = 12 => PCODES_SETTING_BLOCK_AFTER_FAILURES,
+        block_after_failures: u32 = 15 in 1..=1_000;
+    /// TOTP steps accepted either side of the current one.
+    TotpWindowSteps = 13 => PCODES_SETTING_TOTP_WINDOW_STEPS,
+        totp_window_steps: u32 = 1 in 0..=10;
+    /// HOTP counters looked ahead.
+    HotpLookAhead = 14 => PCODES_SETTING_HOTP_LOOK_AHEAD,
+        hotp_look_ahead: u32 = 10 in 0..=1_000;
+}
 
 /// Default allowed PIN lengths: 4 and 6.
 pub const PIN_LENGTHS_DEFAULT: u32 = (1 << 4) | (1 << 6);
 
-impl Setting {
-    /// Every setting, in id order.
-    pub const ALL: [Setting; 14] = {
-        let mut all = [Setting::LinkTtlSeconds; 14];
-        let mut i = 0;
-        while i < 14 {
-            all[i] = SPEC[i].0;
-            i += 1;
-        }
-        all
-    };
+// `SPEC` is in id order from 1 (`Setting::spec` indexes it), and `PIN_LENGTHS_DEFAULT` is the
+// setting's default and its only bits.
+const _: () = {
+    let mut i = 0;
+    while i < SPEC.len() {
+        assert!(SPEC[i].setting as usize == i + 1);
+        i += 1;
+    }
+    let pin = &SPEC[Setting::PinLengths as usize - 1];
+    assert!(pin.default == PIN_LENGTHS_DEFAULT as u64 && pin.mask == PIN_LENGTHS_DEFAULT as u64);
+};
 
+impl Setting {
     /// The setting for a C id; `None` if unknown.
     #[must_use]
     pub fn from_id(id: i32) -> Option<Self> {
         Self::ALL.iter().copied().find(|s| *s as i32 == id)
     }
 
-    fn spec(self) -> (u64, u64, u64) {
-        let (_, d, lo, hi) = SPEC[self as usize - 1];
-        (d, lo, hi)
+    fn spec(self) -> &'static Spec {
+        &SPEC[self as usize - 1]
     }
 
     /// The default value.
     #[must_use]
     pub fn default_value(self) -> u64 {
-        self.spec().0
+        self.spec().default
     }
 
     /// The allowed range, inclusive.
     #[must_use]
     pub fn range(self) -> (u64, u64) {
-        let (_, lo, hi) = self.spec();
-        (lo, hi)
-    }
-}
-
-/// All settings of a context.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Policy {
-    /// See [`Setting::LinkTtlSeconds`].
-    pub link_ttl_seconds: u64,
-    /// See [`Setting::OtpTtlSeconds`].
-    pub otp_ttl_seconds: u64,
-    /// See [`Setting::OtpDigits`].
-    pub otp_digits: u32,
-    /// See [`Setting::OtpMaxAttempts`].
-    pub otp_max_attempts: u32,
-    /// See [`Setting::OtpResendSeconds`].
-    pub otp_resend_seconds: u64,
-    /// See [`Setting::OtpMaxSendsPerHour`].
-    pub otp_max_sends_per_hour: u32,
-    /// See [`Setting::PinIterations`].
-    pub pin_iterations: u32,
-    /// See [`Setting::PinLengths`].
-    pub pin_lengths: u32,
-    /// See [`Setting::LockAfterFailures`].
-    pub lock_after_failures: u32,
-    /// See [`Setting::LockFirstSeconds`].
-    pub lock_first_seconds: u64,
-    /// See [`Setting::LockRepeatSeconds`].
-    pub lock_repeat_seconds: u64,
-    /// See [`Setting::BlockAfterFailures`].
-    pub block_after_failures: u32,
-    /// See [`Setting::TotpWindowSteps`].
-    pub totp_window_steps: u32,
-    /// See [`Setting::HotpLookAhead`].
-    pub hotp_look_ahead: u32,
-}
-
-impl Default for Policy {
-    fn default() -> Self {
-        let mut p = Policy {
-            link_ttl_seconds: 0,
-            otp_ttl_seconds: 0,
-            otp_digits: 0,
-            otp_max_attempts: 0,
-            otp_resend_seconds: 0,
-            otp_max_sends_per_hour: 0,
-            pin_iterations: 0,
-            pin_lengths: 0,
-            lock_after_failures: 0,
-            lock_first_seconds: 0,
-            lock_repeat_seconds: 0,
-            block_after_failures: 0,
-            totp_window_steps: 0,
-            hotp_look_ahead: 0,
-        };
-        for s in Setting::ALL {
-            p.store(s, s.default_value());
-        }
-        p
+        (self.spec().lo, self.spec().hi)
     }
 }
 
@@ -165,61 +203,16 @@ impl Policy {
     /// Changes one setting.
     ///
     /// # Errors
-    /// [`Error::InvalidArgument`] if `value` is outside the setting's range (nothing changes).
+    /// [`Error::InvalidArgument`] if `value` is outside the setting's range, or has a bit its
+    /// bitmask does not allow (nothing changes).
     pub fn set(&mut self, setting: Setting, value: u64) -> Result<()> {
-        let (lo, hi) = setting.range();
-        if value < lo || value > hi {
-            return Err(Error::InvalidArgument
-                .because(c"value: outside the setting's range (see PCODES_SETTING_* in the header)"));
-        }
-        if setting == Setting::PinLengths && value & !u64::from(PIN_LENGTHS_DEFAULT) != 0 {
-            return Err(Error::InvalidArgument
-                .because(c"value: PIN_LENGTHS is a bit set of 4 (bit 4) and 6 (bit 6) only"));
+        if !setting.spec().allows(value) {
+            return Err(Error::InvalidArgument.because(
+                c"value: outside the setting's range or allowed bits (see PCODES_SETTING_* in the header)",
+            ));
         }
         self.store(setting, value);
         Ok(())
-    }
-
-    /// Reads one setting.
-    #[must_use]
-    pub fn get(&self, setting: Setting) -> u64 {
-        match setting {
-            Setting::LinkTtlSeconds => self.link_ttl_seconds,
-            Setting::OtpTtlSeconds => self.otp_ttl_seconds,
-            Setting::OtpDigits => self.otp_digits.into(),
-            Setting::OtpMaxAttempts => self.otp_max_attempts.into(),
-            Setting::OtpResendSeconds => self.otp_resend_seconds,
-            Setting::OtpMaxSendsPerHour => self.otp_max_sends_per_hour.into(),
-            Setting::PinIterations => self.pin_iterations.into(),
-            Setting::PinLengths => self.pin_lengths.into(),
-            Setting::LockAfterFailures => self.lock_after_failures.into(),
-            Setting::LockFirstSeconds => self.lock_first_seconds,
-            Setting::LockRepeatSeconds => self.lock_repeat_seconds,
-            Setting::BlockAfterFailures => self.block_after_failures.into(),
-            Setting::TotpWindowSteps => self.totp_window_steps.into(),
-            Setting::HotpLookAhead => self.hotp_look_ahead.into(),
-        }
-    }
-
-    /// Stores an already-checked value (every range fits the field's type).
-    fn store(&mut self, setting: Setting, value: u64) {
-        let v32 = u32::try_from(value).unwrap_or(u32::MAX);
-        match setting {
-            Setting::LinkTtlSeconds => self.link_ttl_seconds = value,
-            Setting::OtpTtlSeconds => self.otp_ttl_seconds = value,
-            Setting::OtpDigits => self.otp_digits = v32,
-            Setting::OtpMaxAttempts => self.otp_max_attempts = v32,
-            Setting::OtpResendSeconds => self.otp_resend_seconds = value,
-            Setting::OtpMaxSendsPerHour => self.otp_max_sends_per_hour = v32,
-            Setting::PinIterations => self.pin_iterations = v32,
-            Setting::PinLengths => self.pin_lengths = v32,
-            Setting::LockAfterFailures => self.lock_after_failures = v32,
-            Setting::LockFirstSeconds => self.lock_first_seconds = value,
-            Setting::LockRepeatSeconds => self.lock_repeat_seconds = value,
-            Setting::BlockAfterFailures => self.block_after_failures = v32,
-            Setting::TotpWindowSteps => self.totp_window_steps = v32,
-            Setting::HotpLookAhead => self.hotp_look_ahead = v32,
-        }
     }
 }
 

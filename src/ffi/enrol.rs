@@ -14,20 +14,16 @@ use crate::totp::{self, qr, uri};
 
 /// Buffer size that holds any URI `pcodes_totp_uri` writes, plus NUL.
 pub const PCODES_TOTP_URI_BYTES: usize = 1024;
+const _: () = assert!(PCODES_TOTP_URI_BYTES == uri::URI_BYTES);
 /// Buffer size that holds the SVG of any URI (text up to `PCODES_TOTP_URI_BYTES - 1` bytes), plus NUL.
 pub const PCODES_TOTP_QR_SVG_BYTES: usize = 157_781;
+const _: () = assert!(PCODES_TOTP_QR_SVG_BYTES == qr::SVG_BYTES);
 /// Default length of a new secret, bytes (160 bits).
 pub const PCODES_TOTP_SECRET_BYTES: usize = 20;
+const _: () = assert!(PCODES_TOTP_SECRET_BYTES == totp::DEFAULT_SECRET_BYTES);
 /// Largest secret accepted anywhere, bytes.
 pub const PCODES_TOTP_SECRET_MAX_BYTES: usize = 64;
-
-// Literals above so that cbindgen emits them; they must equal the Rust constants.
-const _: () = assert!(
-    PCODES_TOTP_URI_BYTES == uri::URI_BYTES
-        && PCODES_TOTP_QR_SVG_BYTES == qr::SVG_BYTES
-        && PCODES_TOTP_SECRET_BYTES == totp::DEFAULT_SECRET_BYTES
-        && PCODES_TOTP_SECRET_MAX_BYTES == totp::MAX_SECRET_BYTES
-);
+const _: () = assert!(PCODES_TOTP_SECRET_MAX_BYTES == totp::MAX_SECRET_BYTES);
 
 /// `PCODES_TOTP_URI_BYTES`.
 #[unsafe(no_mangle)]

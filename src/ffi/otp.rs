@@ -11,6 +11,7 @@ use crate::error::Error;
 
 /// Buffer size that holds any SMS/e-mail code: 8 digits (the largest `OTP_DIGITS`) plus NUL.
 pub const PCODES_OTP_CODE_BYTES: usize = 9;
+const _: () = assert!(PCODES_OTP_CODE_BYTES == crate::otp::MAX_DIGITS + 1);
 
 /// `PCODES_OTP_CODE_BYTES`, for bindings that cannot read macros.
 #[unsafe(no_mangle)]
@@ -121,7 +122,6 @@ mod tests {
     #[test]
     fn size_constant() {
         assert_eq!(pcodes_otp_code_bytes(), 9);
-        assert_eq!(PCODES_OTP_CODE_BYTES, crate::otp::MAX_DIGITS + 1);
     }
 
     #[test]

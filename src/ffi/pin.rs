@@ -14,7 +14,6 @@ use crate::pin;
 /// Buffer size for a stored PIN hash string, including the terminating NUL (the longest
 /// string is 102 characters).
 pub const PCODES_PIN_HASH_BYTES: usize = 128;
-
 const _: () = assert!(PCODES_PIN_HASH_BYTES == pin::PIN_HASH_BYTES);
 
 /// `PCODES_PIN_HASH_BYTES` as a function (JNA cannot read macros).

@@ -23,8 +23,6 @@ pub const PCODES_ALGORITHM_SHA512: pcodes_algorithm = 3;
 
 /// Buffer size for a code: up to 8 digits plus NUL.
 pub const PCODES_TOTP_CODE_BYTES: usize = 9;
-
-// A literal above so that cbindgen emits it; it must equal the Rust constant.
 const _: () = assert!(PCODES_TOTP_CODE_BYTES == totp::MAX_DIGITS + 1);
 
 /// `PCODES_TOTP_CODE_BYTES`.
