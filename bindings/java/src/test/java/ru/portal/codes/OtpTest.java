@@ -1,40 +1,21 @@
 package ru.portal.codes;
 
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static ru.portal.codes.Fixtures.expectStatus;
+import static ru.portal.codes.Fixtures.key;
+import static ru.portal.codes.Fixtures.outcome;
+
 /**
- * One-time codes from Java: the full life of a code. Issue, resend too soon, resend later (the
- * first code superseded), a typo, wrong tries until the code is exhausted, expiry, success, reuse
- * refused, a code for another purpose refused.
+ * SMS/e-mail codes, the full life of a code: issue, resend too soon, resend later (the first code
+ * superseded), a typo, wrong tries until the code is exhausted, expiry, success, reuse refused, a
+ * code for another purpose refused.
  */
-public final class OtpDemo {
-    private OtpDemo() {
-    }
-
-    private static Checks c;
-    private static Otp otp;
-    private static long t0;
-
-    private static void verify(String purpose, String label, String code, long at, byte[] state, Status want) {
-        Status got;
-        try {
-            otp.verify(purpose, code, t0 + at, state);
-            got = Status.OK;
-        } catch (PortalCodesException e) {
-            got = e.status();
-        }
-        System.out.printf("t+%-4d verify %-32s -> %s%n", at, label, PortalCodes.statusName(got.code()));
-        if (got != Status.OK) {
-            System.out.println("        ru: " + PortalCodes.message(got, "ru"));
-        }
-        c.expect(got == want, label + ": expected " + want + ", got " + got);
-    }
-
-    private static String issue(String purpose, long at, byte[] state) {
-        String code = otp.issue(purpose, t0 + at, state);
-        long next = PortalCodes.retryAt(state, t0 + at);
-        System.out.printf("t+%-4d issue for %-20s -> SMS \"%s\"; next send at t+%d%n", at, purpose, code, next - t0);
-        c.expect(code.length() == 6 && code.chars().allMatch(Character::isDigit), "six digits");
-        return code;
-    }
+class OtpTest {
+    private static final long T0 = 1_700_000_000L;
 
     private static String otherThan(String a, String b) {
         for (int v = 0;; v++) {
@@ -45,59 +26,70 @@ public final class OtpDemo {
         }
     }
 
-    public static void main(String[] args) {
-        c = new Checks();
-        byte[] key = new byte[32];
-        for (int i = 0; i < key.length; i++) {
-            key[i] = (byte) (i * 5 + 3);
-        }
-        try (Context ctx = new Context(key, 1)) {
-            otp = new Otp(ctx);
-            c.expect(Otp.CODE_BYTES == 9, "code buffer size");
-            t0 = PortalCodes.now();
-            byte[] state = PortalCodes.newState();
+    private static String issue(Context ctx, String purpose, long at, byte[] state) {
+        String code = Otp.issue(ctx, purpose, T0 + at, state);
+        assertTrue(code.matches("\\d{6}"), code);
+        return code;
+    }
 
-            verify("login", "before any code", "123456", 0, state, Status.NO_CHALLENGE);
-            String first = issue("login", 0, state);
-            try {
-                otp.issue("login", t0 + 20, state);
-                c.expect(false, "resend after 20 s must be refused");
-            } catch (PortalCodesException e) {
-                long retry = PortalCodes.retryAt(state, t0 + 20);
-                System.out.printf("t+20   issue for %-20s -> %s; retry at t+%d%n", "login", e.statusName(), retry - t0);
-                c.expect(e.status() == Status.TOO_SOON && retry == t0 + 60, "too soon until t+60");
-            }
-            String second = issue("login", 75, state);
+    private static Status verify(Context ctx, String purpose, String code, long at, byte[] state) {
+        return outcome(() -> Otp.verify(ctx, purpose, code, T0 + at, state));
+    }
+
+    @Test
+    void theLifeOfACode() {
+        try (Context ctx = new Context(key(32, 5, 3), 1)) {
+            assertEquals(9, Otp.CODE_BYTES);
+            byte[] state = State.create();
+            assertEquals(Status.NO_CHALLENGE, verify(ctx, "login", "123456", 0, state));
+            String first = issue(ctx, "login", 0, state);
+            assertEquals(T0 + 60, State.retryAt(state, T0));
+            expectStatus(Status.TOO_SOON, () -> Otp.issue(ctx, "login", T0 + 20, state));
+            assertEquals(T0 + 60, State.retryAt(state, T0 + 20));
+
+            String second = issue(ctx, "login", 75, state);
             if (!first.equals(second)) { // equal with probability 1e-6
-                verify("login", "the first (replaced) code", first, 80, state, Status.SUPERSEDED);
+                assertEquals(Status.SUPERSEDED, verify(ctx, "login", first, 80, state));
             }
-            verify("login", "one digit short", second.substring(1), 85, state, Status.MISTYPED);
+            assertEquals(Status.MISTYPED, verify(ctx, "login", second.substring(1), 85, state));
             String wrong = otherThan(first, second);
             for (long at : new long[] {90, 95, 100}) {
-                verify("login", wrong, wrong, at, state, Status.WRONG);
+                assertEquals(Status.WRONG, verify(ctx, "login", wrong, at, state));
             }
-            verify("login", "the right code, after 3 wrong", second, 105, state, Status.ATTEMPTS_EXHAUSTED);
+            assertEquals(Status.ATTEMPTS_EXHAUSTED, verify(ctx, "login", second, 105, state));
 
-            String third = issue("login", 140, state);
-            verify("login", "the new code, 5 min later", third, 440, state, Status.EXPIRED);
+            String third = issue(ctx, "login", 140, state);
+            assertEquals(Status.EXPIRED, verify(ctx, "login", third, 440, state));
 
-            String fourth = issue("login", 500, state);
+            String fourth = issue(ctx, "login", 500, state);
             String spaced = fourth.substring(0, 3) + " " + fourth.substring(3);
-            verify("login", spaced, spaced, 520, state, Status.OK);
-            verify("login", "the same code again", fourth, 521, state, Status.ALREADY_USED);
+            assertEquals(Status.OK, verify(ctx, "login", spaced, 520, state));
+            assertEquals(Status.ALREADY_USED, verify(ctx, "login", fourth, 521, state));
 
-            byte[] phone = PortalCodes.newState();
-            String pc = issue("phone-change:+79990001122", 600, phone);
-            verify("login", "the phone-change code", pc, 610, phone, Status.WRONG);
-            c.expect(otp.status("phone-change:+79990001122", pc, t0 + 611, phone) == Status.OK, "status() OK");
-            System.out.printf("t+%-4d verify %-32s -> %s%n", 611, "the phone-change code", "PCODES_STATUS_OK");
-
-            byte[] copy = state.clone();
-            c.expectStatus(Status.CORRUPT_STATE, () -> otp.verify("login", "123456", t0, new byte[63]));
-            c.expectStatus(Status.INVALID_ARGUMENT, () -> otp.issue("", t0 + 900, state));
-            c.expect(java.util.Arrays.equals(copy, state), "state unchanged by refused calls");
-            System.out.println("bad calls: CORRUPT_STATE, INVALID_ARGUMENT; state unchanged");
+            byte[] phone = State.create();
+            String pc = issue(ctx, "phone-change:+79990001122", 600, phone);
+            assertEquals(Status.WRONG, verify(ctx, "login", pc, 610, phone));
+            assertEquals(Status.OK, verify(ctx, "phone-change:+79990001122", pc, 611, phone));
         }
-        c.done();
+    }
+
+    @Test
+    void refusedCallsLeaveTheBlobAlone() {
+        try (Context ctx = new Context(key(32, 5, 3), 1)) {
+            byte[] state = State.create();
+            issue(ctx, "login", 0, state);
+            byte[] copy = state.clone();
+            expectStatus(Status.CORRUPT_STATE, () -> Otp.verify(ctx, "login", "123456", T0, new byte[63]));
+            expectStatus(Status.INVALID_ARGUMENT, () -> Otp.issue(ctx, "", T0 + 900, state));
+            assertArrayEquals(copy, state);
+        }
+    }
+
+    @Test
+    void digitsFollowTheSetting() {
+        try (Context ctx = new Context(key(32, 5, 3), 1)) {
+            ctx.set(Setting.OTP_DIGITS, 8);
+            assertTrue(Otp.issue(ctx, "login", T0, State.create()).matches("\\d{8}"));
+        }
     }
 }
