@@ -4,12 +4,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,14 +32,15 @@ import static ru.portal.codes.Fixtures.key;
 class DriftTest {
     private static final PortalCodesNative N = PortalCodesNative.INSTANCE;
     private static Map<String, Long> defines;
+    private static String header;
 
     @BeforeAll
     static void readHeader() throws IOException {
         String path = System.getProperty("pcodes.header");
         assertNotNull(path, "system property pcodes.header (the path of portal_codes.h) is not set");
         defines = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("(?m)^#define (PCODES_\\w+) (\\d+)\\s*$")
-                .matcher(Files.readString(Path.of(path), StandardCharsets.UTF_8));
+        header = Files.readString(Path.of(path), StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("(?m)^#define (PCODES_\\w+) (\\d+)\\s*$").matcher(header);
         while (m.find()) {
             defines.put(m.group(1), Long.parseLong(m.group(2)));
         }
@@ -53,6 +57,21 @@ class DriftTest {
         });
         assertTrue(!out.isEmpty(), "no " + prefix + "* in the header");
         return out;
+    }
+
+    @Test
+    void everyCFunctionHasItsJnaMethod() {
+        Set<String> c = new TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^(?:const )?\\w+ \\*?(pcodes_\\w+)\\(").matcher(header);
+        while (m.find()) {
+            c.add(m.group(1));
+        }
+        assertTrue(c.size() > 40, "too few functions read from the header: " + c);
+        Set<String> jna = new TreeSet<>();
+        for (Method method : PortalCodesNative.class.getDeclaredMethods()) {
+            jna.add(method.getName());
+        }
+        assertEquals(c, jna);
     }
 
     @Test
