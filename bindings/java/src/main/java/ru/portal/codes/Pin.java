@@ -7,9 +7,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * PINs: policy check, peppered hash, verification with lockout, rehash after rotation.
- * See {@code docs/pin.md}. Every method throws {@link PortalCodesException} for a non-OK status.
+ * See {@code docs/pin.md}. Every method but {@link #checkReason} throws {@link PortalCodesException}
+ * for a non-OK status.
  *
- * <p>State blobs ({@link PortalCodes#newState()}) are read and rewritten in place, also on
+ * <p>State blobs ({@link State#create()}) are read and rewritten in place, also on
  * failure: store them back with compare-and-swap.
  */
 public final class Pin {
