@@ -258,7 +258,7 @@ fn java_maven_build_and_junit() {
     let summary = stdout
         .lines()
         .filter_map(|l| l.split("Tests run: ").nth(1))
-        .last()
+        .next_back()
         .unwrap_or_else(|| panic!("no test summary in:\n{stdout}"));
     let ran: u32 = summary.split(',').next().unwrap().trim().parse().unwrap();
     assert!(summary.contains("Failures: 0, Errors: 0, Skipped: 0"), "{summary}\n{stdout}");
