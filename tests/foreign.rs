@@ -237,6 +237,11 @@ fn java_maven_build_and_junit() {
     }
     let lib = libs();
     let project = root().join("bindings/java");
+    let version = env!("CARGO_PKG_VERSION");
+    // The project's own <version> is the pom's first one.
+    let pom = std::fs::read_to_string(project.join("pom.xml")).unwrap();
+    let pom_version = pom.split("<version>").nth(1).and_then(|v| v.split("</version>").next());
+    assert_eq!(pom_version, Some(version), "bindings/java/pom.xml's version must be Cargo.toml's");
     let build = capi_target().join("java");
     let _ = std::fs::remove_dir_all(&build); // Debian has no maven-clean-plugin
     let out = Command::new("mvn")
@@ -278,7 +283,7 @@ fn java_maven_build_and_junit() {
         assert!(stdout.contains(&format!("ru.portal.codes.{class}")), "{class} did not run:\n{stdout}");
     }
 
-    let jar = build.join("portal-codes-0.1.0.jar");
+    let jar = build.join(format!("portal-codes-{version}.jar"));
     let elsewhere = capi_target().join("java-run");
     std::fs::create_dir_all(&elsewhere).unwrap();
     let run = Command::new("java")
