@@ -63,6 +63,7 @@ $(stamp): $(sources)
 	test "$$(cat '$(out)/cargo.status')" = 0
 	cp '$(CARGO_TARGET_DIR)/release/$(lib).a' '$(out)/$(lib).a'
 	cp '$(CARGO_TARGET_DIR)/release/$(lib).so' '$(out)/$(shared_full)'
+	cp '$(CARGO_TARGET_DIR)/release/$(lib).so' '$(out)/$(lib).so' # what bindings/java bundles
 	sed -n 's/^.*native-static-libs: *//p' '$(out)/cargo.log' | sed 1q > '$(stamp).tmp'
 	@test -s '$(stamp).tmp' || { echo 'no native-static-libs line in $(out)/cargo.log' >&2; \
 		echo '(cargo did not rerun rustc? touch src/lib.rs and run make again)' >&2; exit 1; }

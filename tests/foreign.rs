@@ -1,10 +1,10 @@
-//! The C and Java programs in `examples/c` and `examples/java`, built against the real static and
-//! shared libraries and run.
+//! The C programs in `examples/c` and `tests/c`, built against the real static library and run;
+//! the Java binding in `bindings/java`, built and tested by Maven against the real shared library.
 //!
 //! The libraries are built with the README's command into `target/capi`:
 //! `cargo rustc --lib --release --features capi --crate-type staticlib,cdylib`.
-//! Java needs `javac` and JNA (Debian `libjna-java`, `/usr/share/java/jna.jar`); without them the
-//! Java tests fail, unless `PCODES_ALLOW_SKIP=1`, where they say so and pass.
+//! Java needs Maven and Debian's Java packages (see [`JAVA_PACKAGES`]); without them the Java
+//! test fails, unless `PCODES_ALLOW_SKIP=1`, where it says so and passes.
 #![cfg(feature = "capi")]
 
 use std::path::{Path, PathBuf};
@@ -78,65 +78,6 @@ pub fn run_c(name: &str) -> String {
     check_output(name, &run)
 }
 
-const JNA: &str = "/usr/share/java/jna.jar";
-
-/// Compiles every Java source once; `None` (with a message) when Java or JNA is missing and not
-/// required.
-fn java_classes() -> Option<&'static Path> {
-    static DIR: OnceLock<Option<PathBuf>> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let have_javac = Command::new("javac").arg("-version").output().is_ok_and(|o| o.status.success());
-        if !have_javac || !Path::new(JNA).exists() {
-            let required = std::env::var("PCODES_ALLOW_SKIP").as_deref() != Ok("1");
-            assert!(!required, "required (PCODES_ALLOW_SKIP is not 1) but javac or {JNA} is missing");
-            eprintln!(
-                "skipped: javac or JNA ({JNA}) not installed; install libjna-java to run the Java tests"
-            );
-            return None;
-        }
-        let src = root().join("examples/java/src");
-        let classes = capi_target().join("java");
-        std::fs::create_dir_all(&classes).unwrap();
-        let mut files = Vec::new();
-        let mut stack = vec![src];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(d).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "java") {
-                    files.push(p);
-                }
-            }
-        }
-        let out = Command::new("javac")
-            .args(["-Xlint:all", "-Werror", "-encoding", "UTF-8", "-cp", JNA, "-d"])
-            .arg(&classes)
-            .args(&files)
-            .output()
-            .expect("run javac");
-        assert!(out.status.success(), "javac:\n{}", String::from_utf8_lossy(&out.stderr));
-        Some(classes)
-    })
-    .as_deref()
-}
-
-/// Runs the Java program `ru.portal.codes.<class>` against the shared library and returns its
-/// standard output; `None` when Java is not available (see [`java_classes`]).
-pub fn run_java(class: &str) -> Option<String> {
-    let classes = java_classes()?;
-    let lib = libs();
-    let out = Command::new("java")
-        .arg("-cp")
-        .arg(format!("{}:{JNA}", classes.display()))
-        .arg(format!("-Djna.library.path={}", lib.display()))
-        .arg("-Dfile.encoding=UTF-8")
-        .arg(format!("ru.portal.codes.{class}"))
-        .output()
-        .expect("run java");
-    Some(check_output(class, &out))
-}
-
 /// Asserts that every line in `want` appears in the program's output.
 fn expect(out: &str, want: &[&str]) {
     for w in want {
@@ -144,7 +85,7 @@ fn expect(out: &str, want: &[&str]) {
     }
 }
 
-/// What both context demos print.
+/// What the context demo prints.
 const CONTEXT_STORY: &[&str] = &[
     "setting OTP_DIGITS",
     "-> PCODES_STATUS_INVALID_ARGUMENT",
@@ -159,14 +100,7 @@ fn c_context_demo() {
     expect(&run_c("ctx_demo"), CONTEXT_STORY);
 }
 
-#[test]
-fn java_context_demo() {
-    let Some(out) = run_java("ContextDemo") else { return };
-    expect(&out, CONTEXT_STORY);
-    expect(&out, &["closed twice: ok"]);
-}
-
-/// What both PIN demos print (the Java wrapper names policy refusals without the prefix).
+/// What the PIN demo prints.
 const PIN_STORY: &[&str] = &[
     "verify 111111 -> PCODES_STATUS_WRONG",
     "five wrong -> PCODES_STATUS_LOCKED, retry in 899 s",
@@ -189,23 +123,7 @@ fn c_pin_demo() {
     );
 }
 
-#[test]
-fn java_pin_demo() {
-    let Some(out) = run_java("PinDemo") else { return };
-    expect(&out, PIN_STORY);
-    expect(
-        &out,
-        &[
-            "check 2580   / 2580   -> PIN_WEAK KEYPAD_LINE",
-            "check 250587 / 250587 -> PIN_WEAK BIRTH_DATE",
-            "-> PIN_MISMATCH",
-            "verify right PIN -> OK",
-            "after rotation: verify -> OK, needs rehash: yes",
-        ],
-    );
-}
-
-/// The life of an SMS code, as both OTP demos tell it.
+/// The life of an SMS code, as the OTP demo tells it.
 fn check_otp_story(out: &str) {
     expect(
         out,
@@ -231,13 +149,7 @@ fn c_otp_demo() {
     check_otp_story(&run_c("otp_demo"));
 }
 
-#[test]
-fn java_otp_demo() {
-    let Some(out) = run_java("OtpDemo") else { return };
-    check_otp_story(&out);
-}
-
-/// What both authenticator-app demos print.
+/// What the authenticator-app demo prints.
 const TOTP_STORY: &[&str] = &[
     "URI: otpauth://totp/%D0%93%D0%BE%D1%81%D1%83%D1%81%D0%BB%D1%83%D0%B3%D0%B8:ivan%40example.ru?secret=",
     "QR code: ",
@@ -254,14 +166,7 @@ fn c_totp_demo() {
     expect(&run_c("totp_demo"), TOTP_STORY);
 }
 
-#[test]
-fn java_totp_demo() {
-    let Some(out) = run_java("TotpDemo") else { return };
-    expect(&out, TOTP_STORY);
-    expect(&out, &["parsed back: issuer Госуслуги, account ivan@example.ru"]);
-}
-
-/// Every verdict of a link code, as both link demos print it.
+/// Every verdict of a link code, as the link demo prints it.
 const LINK_STORY: &[&str] = &[
     "issue without SNILS                      -> PCODES_STATUS_MISSING_FIELD",
     "typo: redeem                             -> PCODES_STATUS_MISTYPED",
@@ -284,11 +189,123 @@ fn c_link_demo() {
     expect(&out, &["missing fields: 0x8"]);
 }
 
+// ---- The Java binding (bindings/java, issue 15) ----
+
+/// What the offline Maven build reads from Debian's local repository `/usr/share/maven-repo`:
+/// (a file or folder that must be there, the Debian package that installs it).
+const JAVA_PACKAGES: &[(&str, &str)] = &[
+    ("/usr/bin/mvn", "maven"),
+    ("/usr/bin/javac", "default-jdk-headless"),
+    ("/usr/share/java/jna.jar", "libjna-java"),
+    ("/usr/share/maven-repo/net/java/dev/jna/jna/debian", "libjna-java"),
+    ("/usr/share/maven-repo/org/junit/jupiter/junit-jupiter-engine/debian", "junit5"),
+    ("/usr/share/maven-repo/org/apache/maven/plugins/maven-surefire-plugin/2.22.3", "libsurefire-java"),
+    (
+        "/usr/share/maven-repo/org/apache/maven/plugins/maven-compiler-plugin/3.10.1",
+        "libmaven-compiler-plugin-java",
+    ),
+    ("/usr/share/maven-repo/org/apache/maven/plugins/maven-jar-plugin/3.3.0", "libmaven-jar-plugin-java"),
+    (
+        "/usr/share/maven-repo/org/apache/maven/plugins/maven-resources-plugin/3.3.0",
+        "libmaven-resources-plugin-java",
+    ),
+];
+
+/// The Java binding built as its README says, offline from Debian's packages:
+/// `mvn -o -Pdebian-offline -Dmaven.repo.local=/usr/share/maven-repo package`, with the shared
+/// library just built. That compiles it (warnings are errors), runs every JUnit 5 test (each call
+/// of the binding, the drift tests against `include/portal_codes.h`, close under concurrent
+/// calls) and makes the jar; then `examples/Quickstart.java` runs against the jar alone, from
+/// another folder, with no `jna.library.path`: JNA must find the library inside the jar.
 #[test]
-fn java_link_demo() {
-    let Some(out) = run_java("LinkDemo") else { return };
-    expect(&out, LINK_STORY);
-    expect(&out, &["PCODES_STATUS_MISTYPED: ru: Похоже, в коде опечатка."]);
+fn java_maven_build_and_junit() {
+    let mut missing: Vec<&str> = JAVA_PACKAGES
+        .iter()
+        .filter(|(path, _)| !Path::new(path).exists())
+        .map(|&(_, package)| package)
+        .collect();
+    missing.dedup();
+    if !missing.is_empty() {
+        let required = std::env::var("PCODES_ALLOW_SKIP").as_deref() != Ok("1");
+        let packages = missing.join(" ");
+        assert!(
+            !required,
+            "required (PCODES_ALLOW_SKIP is not 1) but Debian packages are missing: {packages}"
+        );
+        eprintln!("skipped: the Java binding's Maven build (Debian packages missing: {packages})");
+        return;
+    }
+    let lib = libs();
+    let project = root().join("bindings/java");
+    let version = env!("CARGO_PKG_VERSION");
+    // The project's own <version> is the pom's first one.
+    let pom = std::fs::read_to_string(project.join("pom.xml")).unwrap();
+    let pom_version = pom.split("<version>").nth(1).and_then(|v| v.split("</version>").next());
+    assert_eq!(pom_version, Some(version), "bindings/java/pom.xml's version must be Cargo.toml's");
+    let build = capi_target().join("java");
+    let _ = std::fs::remove_dir_all(&build); // Debian has no maven-clean-plugin
+    let out = Command::new("mvn")
+        .current_dir(&project)
+        .args(["-o", "-B", "-Pdebian-offline", "-Dmaven.repo.local=/usr/share/maven-repo"])
+        .arg(format!("-Dnative.dir={}", lib.display()))
+        .arg(format!("-Dbuild.dir={}", build.display()))
+        .arg("package")
+        .output()
+        .expect("run mvn");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "mvn package failed ({}):\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // Surefire's summary: every test ran and passed.
+    let summary = stdout
+        .lines()
+        .filter_map(|l| l.split("Tests run: ").nth(1))
+        .next_back()
+        .unwrap_or_else(|| panic!("no test summary in:\n{stdout}"));
+    let ran: u32 = summary.split(',').next().unwrap().trim().parse().unwrap();
+    assert!(summary.contains("Failures: 0, Errors: 0, Skipped: 0"), "{summary}\n{stdout}");
+    assert!(ran >= 30, "only {ran} JUnit tests ran:\n{stdout}");
+    for class in [
+        "BundledLibraryTest",
+        "ContextTest",
+        "ContextThreadsTest",
+        "DriftTest",
+        "ExceptionTest",
+        "LinkTest",
+        "OtpTest",
+        "PinTest",
+        "StateTest",
+        "TotpTest",
+    ] {
+        assert!(stdout.contains(&format!("ru.portal.codes.{class}")), "{class} did not run:\n{stdout}");
+    }
+
+    let jar = build.join(format!("portal-codes-{version}.jar"));
+    let elsewhere = capi_target().join("java-run");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    let run = Command::new("java")
+        .current_dir(&elsewhere)
+        .env_remove("LD_LIBRARY_PATH")
+        .arg("-Djna.debug_load=true")
+        .arg("-cp")
+        .arg(format!("{}:/usr/share/java/jna.jar", jar.display()))
+        .arg(project.join("examples/Quickstart.java"))
+        .output()
+        .expect("run java");
+    let (stdout, stderr) = (String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+    assert!(run.status.success(), "Quickstart.java failed:\n{stdout}\n{stderr}");
+    expect(
+        &stdout,
+        &["portal-codes 0.1.0: sent 6 digits", "typo -> PCODES_STATUS_MISTYPED", "right code -> accepted"],
+    );
+    assert!(
+        stderr.contains("Found library resource at jar:")
+            && stderr.contains("!/linux-x86-64/libportal_codes.so"),
+        "the library was not loaded from the jar:\n{stderr}"
+    );
 }
 
 // ---- Hostile input, threads and fork through the C ABI (issue 8) ----

@@ -234,7 +234,7 @@ pub(crate) unsafe fn write_text(out: *mut c_char, out_len: usize, s: &str) -> Re
 pub(crate) unsafe fn state_blob<'a>(p: *mut u8, len: usize) -> Result<&'a mut [u8; STATE_BYTES]> {
     // SAFETY: forwarded caller contract.
     let s = unsafe { bytes_mut(p, len) }?;
-    s.try_into().map_err(|_| Error::CorruptState)
+    s.try_into().map_err(|_| Error::CorruptState.because(c"state_len: must be PCODES_STATE_BYTES (64)"))
 }
 
 #[cfg(test)]

@@ -7,9 +7,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * PINs: policy check, peppered hash, verification with lockout, rehash after rotation.
- * See {@code docs/pin.md}. Every method throws {@link PortalCodesException} for a non-OK status.
+ * See {@code docs/pin.md}. Every method but {@link #checkReason} throws {@link PortalCodesException}
+ * for a non-OK status.
  *
- * <p>State blobs ({@link PortalCodes#newState()}) are read and rewritten in place, also on
+ * <p>State blobs ({@link State#create()}) are read and rewritten in place, also on
  * failure: store them back with compare-and-swap.
  */
 public final class Pin {
@@ -50,7 +51,7 @@ public final class Pin {
         }
     }
 
-    /** The verdict of {@link #review}: {@code status} OK when accepted; {@code reason} for PIN_WEAK. */
+    /** The verdict of {@link #checkReason}: {@code status} OK when accepted; {@code reason} for PIN_WEAK. */
     public record Review(Status status, Weakness reason) {
         /** Whether the PIN may be used. */
         public boolean accepted() {
@@ -59,29 +60,34 @@ public final class Pin {
     }
 
     /**
-     * Checks a new PIN typed twice; {@code birthDate} ("YYYY-MM-DD") may be null.
+     * Checks a new PIN typed twice; {@code birthDate} ("YYYY-MM-DD") may be null
+     * ({@code pcodes_pin_check}).
      *
      * @throws PortalCodesException PIN_FORMAT, PIN_MISMATCH, INVALID_BIRTH_DATE, PIN_WEAK
      */
     public static void check(Context ctx, String pin, String confirm, String birthDate) {
-        PortalCodesException.check(N.pcodes_pin_check(ctx.ptr(), pin, confirm, birthDate));
+        ctx.check(p -> N.pcodes_pin_check(p, pin, confirm, birthDate));
     }
 
-    /** Like {@link #check} but returns the verdict and, for a weak PIN, the reason, instead of throwing. */
-    public static Review review(Context ctx, String pin, String confirm, String birthDate) {
+    /**
+     * Like {@link #check} but returns the verdict and, for a weak PIN, the reason, instead of
+     * throwing ({@code pcodes_pin_check_reason}). Only a misuse (a closed context) throws.
+     */
+    public static Review checkReason(Context ctx, String pin, String confirm, String birthDate) {
         IntByReference why = new IntByReference();
-        int rc = N.pcodes_pin_check_reason(ctx.ptr(), pin, confirm, birthDate, why);
+        int rc = ctx.status(p -> N.pcodes_pin_check_reason(p, pin, confirm, birthDate, why));
         return new Review(Status.of(rc), Weakness.of(why.getValue()));
     }
 
     /**
-     * Hashes {@code pin} for {@code accountId} under the current pepper key and iterations.
+     * Hashes {@code pin} for {@code accountId} under the current pepper key and iterations
+     * ({@code pcodes_pin_hash}).
      *
      * @throws PortalCodesException PIN_FORMAT, INVALID_ARGUMENT, RNG_FAILURE
      */
     public static String hash(Context ctx, String accountId, String pin) {
         byte[] out = new byte[HASH_BYTES];
-        PortalCodesException.check(N.pcodes_pin_hash(ctx.ptr(), accountId, pin, out, new PortalCodesNative.SizeT(out.length)));
+        ctx.check(p -> N.pcodes_pin_hash(p, accountId, pin, out, new PortalCodesNative.SizeT(out.length)));
         int n = 0;
         while (out[n] != 0) {
             n++;
@@ -90,7 +96,8 @@ public final class Pin {
     }
 
     /**
-     * Verifies in one call, counting a wrong PIN in {@code state}. {@code stored == null} means an
+     * Verifies in one call, counting a wrong PIN in {@code state} ({@code pcodes_pin_verify}).
+     * {@code stored == null} is the dummy verification for an
      * unknown account: the same work is done, {@code state} (the blob kept for the typed name,
      * required) counts and locks exactly as for a real account, and WRONG is thrown.
      *
@@ -98,42 +105,46 @@ public final class Pin {
      *     CORRUPT_STATE
      */
     public static void verify(Context ctx, String accountId, String pin, String stored, long now, byte[] state) {
-        PortalCodesException.check(N.pcodes_pin_verify(ctx.ptr(), accountId, pin, stored, now, state, len(state)));
+        ctx.check(p -> N.pcodes_pin_verify(p, accountId, pin, stored, now, state, len(state)));
     }
 
     /**
      * Phase 1 of the compare-and-swap protocol: pre-counts this attempt in {@code state}; store the
-     * blob with compare-and-swap before calling {@link #verifyFinish}. Cheap.
+     * blob with compare-and-swap before calling {@link #verifyFinish}. Cheap
+     * ({@code pcodes_pin_verify_begin}; {@code stored == null} as in {@link #verify}).
      *
      * @throws PortalCodesException LOCKED, BLOCKED, MALFORMED_HASH, UNKNOWN_KEY, PIN_FORMAT, CORRUPT_STATE
      */
     public static void verifyBegin(Context ctx, String accountId, String pin, String stored, long now, byte[] state) {
-        PortalCodesException.check(N.pcodes_pin_verify_begin(ctx.ptr(), accountId, pin, stored, now, state, len(state)));
+        ctx.check(p -> N.pcodes_pin_verify_begin(p, accountId, pin, stored, now, state, len(state)));
     }
 
     /**
-     * Phase 2: runs PBKDF2; on success clears the failures in {@code state} (store it again).
+     * Phase 2: runs PBKDF2; on success clears the failures in {@code state} (store it again;
+     * {@code pcodes_pin_verify_finish}).
      *
      * @throws PortalCodesException WRONG, NO_CHALLENGE (no begin), MALFORMED_HASH, UNKNOWN_KEY
      */
     public static void verifyFinish(Context ctx, String accountId, String pin, String stored, long now, byte[] state) {
-        PortalCodesException.check(N.pcodes_pin_verify_finish(ctx.ptr(), accountId, pin, stored, now, state, len(state)));
+        ctx.check(p -> N.pcodes_pin_verify_finish(p, accountId, pin, stored, now, state, len(state)));
     }
 
     /**
      * Phase 2a: runs PBKDF2 and compares, touching no state; record the result with
-     * {@link #verifyApply}, which can be retried on a lost compare-and-swap without a second PBKDF2.
+     * {@link #verifyApply}, which can be retried on a lost compare-and-swap without a second PBKDF2
+     * ({@code pcodes_pin_verify_compute}).
      *
      * @throws PortalCodesException MALFORMED_HASH, UNKNOWN_KEY, PIN_FORMAT
      */
     public static boolean verifyCompute(Context ctx, String accountId, String pin, String stored) {
         ByteByReference out = new ByteByReference();
-        PortalCodesException.check(N.pcodes_pin_verify_compute(ctx.ptr(), accountId, pin, stored, out));
+        ctx.check(p -> N.pcodes_pin_verify_compute(p, accountId, pin, stored, out));
         return out.getValue() != 0;
     }
 
     /**
-     * Phase 2b: records {@link #verifyCompute}'s result in {@code state} (store it again).
+     * Phase 2b: records {@link #verifyCompute}'s result in {@code state} (store it again;
+     * {@code pcodes_pin_verify_apply}).
      *
      * @throws PortalCodesException WRONG (did not match), NO_CHALLENGE (no begin), CORRUPT_STATE
      */
@@ -142,17 +153,18 @@ public final class Pin {
     }
 
     /**
-     * Whether {@code stored} should be replaced by a new {@link #hash} of the PIN just verified.
+     * Whether {@code stored} should be replaced by a new {@link #hash} of the PIN just verified
+     * ({@code pcodes_pin_needs_rehash}).
      *
      * @throws PortalCodesException MALFORMED_HASH
      */
     public static boolean needsRehash(Context ctx, String stored) {
         ByteByReference out = new ByteByReference();
-        PortalCodesException.check(N.pcodes_pin_needs_rehash(ctx.ptr(), stored, out));
+        ctx.check(p -> N.pcodes_pin_needs_rehash(p, stored, out));
         return out.getValue() != 0;
     }
 
-    /** The name of a weakness reason, e.g. "KEYPAD_LINE". */
+    /** The name of a weakness reason, e.g. "KEYPAD_LINE" ({@code pcodes_pin_weakness_name}). */
     public static String weaknessName(Weakness w) {
         return N.pcodes_pin_weakness_name(w.code());
     }

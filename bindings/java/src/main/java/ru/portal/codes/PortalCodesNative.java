@@ -24,7 +24,11 @@ import java.util.Map;
  * {@code bool *} is a {@code ByteByReference}, {@code pcodes_ctx *} is a {@link Pointer}.
  */
 public interface PortalCodesNative extends Library {
-    /** The loaded library ({@code libportal_codes.so}, found through {@code jna.library.path}). */
+    /**
+     * The loaded library. JNA looks for {@code libportal_codes.so} in {@code jna.library.path},
+     * then the system's library folders, then on the class path under its platform folder
+     * ({@code linux-x86-64/}), where this jar carries it: nothing needs to be set.
+     */
     PortalCodesNative INSTANCE = Native.load("portal_codes", PortalCodesNative.class,
             Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
 
@@ -45,6 +49,8 @@ public interface PortalCodesNative extends Library {
     String pcodes_status_name(int status);
 
     String pcodes_status_message(int status, String lang);
+
+    String pcodes_last_error_detail();
 
     String pcodes_version();
 

@@ -1,6 +1,10 @@
 package ru.portal.codes;
 
-/** The library's status codes ({@code PCODES_STATUS_*}); the numeric values are stable. */
+/**
+ * The library's status codes ({@code PCODES_STATUS_*}); the numeric values are stable. Every
+ * non-OK status reaches Java as a {@link PortalCodesException}. A test reads this list back
+ * against {@code pcodes_status_name}, so it cannot drift from the C side.
+ */
 public enum Status {
     OK(0),
     NULL_ARGUMENT(100),
@@ -41,6 +45,19 @@ public enum Status {
     /** The C value. */
     public int code() {
         return code;
+    }
+
+    /** The C name, e.g. {@code "PCODES_STATUS_EXPIRED"} ({@code pcodes_status_name}). */
+    public String cName() {
+        return PortalCodesNative.INSTANCE.pcodes_status_name(code);
+    }
+
+    /**
+     * A short, polite message for the person ({@code pcodes_status_message}): {@code "ru"} for
+     * Russian, anything else English.
+     */
+    public String message(String lang) {
+        return PortalCodesNative.INSTANCE.pcodes_status_message(code, lang);
     }
 
     /** The status for a C value; {@link #UNKNOWN} if this binding does not know it. */

@@ -22,13 +22,13 @@ public final class Link {
     /** Buffer size of a code, NUL included ({@code PCODES_LINK_CODE_BYTES}). */
     public static final int CODE_BYTES = N.pcodes_link_code_bytes().intValue();
 
-    /** {@link #missingFields} bit: full name. */
+    /** {@link #childCheck} bit: full name ({@code PCODES_FIELD_FULL_NAME}). */
     public static final int FIELD_FULL_NAME = 1;
-    /** {@link #missingFields} bit: birth date. */
+    /** {@link #childCheck} bit: birth date ({@code PCODES_FIELD_BIRTH_DATE}). */
     public static final int FIELD_BIRTH_DATE = 2;
-    /** {@link #missingFields} bit: sex. */
+    /** {@link #childCheck} bit: sex ({@code PCODES_FIELD_SEX}). */
     public static final int FIELD_SEX = 4;
-    /** {@link #missingFields} bit: SNILS. */
+    /** {@link #childCheck} bit: SNILS ({@code PCODES_FIELD_SNILS}). */
     public static final int FIELD_SNILS = 8;
 
     /**
@@ -48,12 +48,15 @@ public final class Link {
 
         @Override
         public String toString() {
-            return "Child(missing=" + missingFields(this) + ")";
+            return "Child(missing=" + childCheck(this) + ")";
         }
     }
 
-    /** The {@code FIELD_*} bits of the missing fields, 0 if none. */
-    public static int missingFields(Child child) {
+    /**
+     * The {@code FIELD_*} bits of the missing fields, 0 if none ({@code pcodes_child_check}, whose
+     * MISSING_FIELD is this non-zero answer, not an exception).
+     */
+    public static int childCheck(Child child) {
         IntByReference out = new IntByReference();
         int rc = N.pcodes_child_check(child.toNative(), out);
         if (rc != Status.MISSING_FIELD.code()) {
@@ -63,7 +66,8 @@ public final class Link {
     }
 
     /**
-     * Issues a new code for {@code recordId}; it supersedes the record's earlier codes.
+     * Issues a new code for {@code recordId}; it supersedes the record's earlier codes
+     * ({@code pcodes_link_issue}).
      *
      * @return the code, {@code "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"}
      * @throws PortalCodesException MISSING_FIELD, INVALID_SNILS, INVALID_BIRTH_DATE,
@@ -71,8 +75,9 @@ public final class Link {
      */
     public static String issue(Context ctx, long recordId, Child child, long now, byte[] state) {
         byte[] out = new byte[CODE_BYTES];
-        check(N.pcodes_link_issue(ctx.ptr(), recordId, child.toNative(), now, state,
-                new PortalCodesNative.SizeT(state.length), out, new PortalCodesNative.SizeT(out.length)));
+        PortalCodesNative.pcodes_child c = child.toNative();
+        ctx.check(p -> N.pcodes_link_issue(p, recordId, c, now, state, new PortalCodesNative.SizeT(state.length), out,
+                new PortalCodesNative.SizeT(out.length)));
         int n = 0;
         while (n < out.length && out[n] != 0) {
             n++;
@@ -81,7 +86,7 @@ public final class Link {
     }
 
     /**
-     * The record id a typed code names (no key needed).
+     * The record id a typed code names (no key needed; {@code pcodes_link_parse}).
      *
      * @throws PortalCodesException MISTYPED for a typing error
      */
@@ -93,13 +98,13 @@ public final class Link {
 
     /**
      * Redeems a typed code for the record whose current data is {@code child}; returns normally
-     * on success (the code is now used).
+     * on success (the code is now used; {@code pcodes_link_redeem}).
      *
      * @throws PortalCodesException LOCKED, BLOCKED, MISTYPED, UNKNOWN_KEY, WRONG, DATA_CHANGED,
      *     SUPERSEDED, ALREADY_USED, EXPIRED, CORRUPT_STATE
      */
     public static void redeem(Context ctx, String code, Child child, long now, byte[] state) {
-        check(N.pcodes_link_redeem(ctx.ptr(), code, child.toNative(), now, state,
-                new PortalCodesNative.SizeT(state.length)));
+        PortalCodesNative.pcodes_child c = child.toNative();
+        ctx.check(p -> N.pcodes_link_redeem(p, code, c, now, state, new PortalCodesNative.SizeT(state.length)));
     }
 }

@@ -1,0 +1,137 @@
+package ru.portal.codes;
+
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
+
+/**
+ * Keys and settings ({@code pcodes_ctx}). Configure it once ({@link #addKey}, {@link #set}), then
+ * share it between threads: after its first use {@link #addKey} and {@link #set} throw
+ * INVALID_ARGUMENT (to rotate keys, make a new context).
+ *
+ * <h2>Closing and threads</h2>
+ * {@link #close()} may be called from any thread at any time, also while other threads are inside
+ * a call that uses this context; it never frees the native context under them:
+ * <ul>
+ *   <li>every call that uses the context holds a <em>use</em> for its duration; the context is
+ *       freed (key material zeroized, {@code pcodes_ctx_free}) by whichever comes last, the
+ *       {@code close()} or the end of the last call in flight. {@code close()} never blocks;</li>
+ *   <li>a call that starts after {@code close()} throws {@link IllegalStateException}; a call
+ *       already in flight finishes normally;</li>
+ *   <li>closing twice (or from two threads) is safe: only the first close counts.</li>
+ * </ul>
+ * A context that is never closed keeps its native memory until the process exits: use
+ * try-with-resources, or keep one for the life of the application.
+ */
+public final class Context implements AutoCloseable {
+    private static final PortalCodesNative N = PortalCodesNative.INSTANCE;
+
+    private final Pointer ptr;
+    /** Uses: 1 for the owner (dropped by close) plus 1 per call in flight; freed at 0. */
+    private final AtomicInteger uses = new AtomicInteger(1);
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * A context issuing under {@code key} (32–64 random bytes) with id {@code keyId} (0–15)
+     * ({@code pcodes_ctx_new}).
+     *
+     * @throws PortalCodesException BAD_KEY
+     */
+    public Context(byte[] key, int keyId) {
+        PointerByReference out = new PointerByReference();
+        PortalCodesException.check(N.pcodes_ctx_new(key, new PortalCodesNative.SizeT(key.length), keyId, out));
+        this.ptr = out.getValue();
+    }
+
+    /**
+     * Adds a verify-only key (rotation); only before first use ({@code pcodes_ctx_add_key}).
+     *
+     * @throws PortalCodesException BAD_KEY, INVALID_ARGUMENT (id taken, or the context was used)
+     */
+    public Context addKey(byte[] key, int keyId) {
+        check(p -> N.pcodes_ctx_add_key(p, key, new PortalCodesNative.SizeT(key.length), keyId));
+        return this;
+    }
+
+    /**
+     * Changes a setting; only before first use ({@code pcodes_ctx_set}).
+     *
+     * @throws PortalCodesException INVALID_ARGUMENT when out of {@link Setting#min()} ..
+     *     {@link Setting#max()} or after first use
+     */
+    public Context set(Setting setting, long value) {
+        check(p -> N.pcodes_ctx_set(p, setting.id(), value));
+        return this;
+    }
+
+    /** Reads a setting ({@code pcodes_ctx_get}). */
+    public long get(Setting setting) {
+        LongByReference v = new LongByReference();
+        check(p -> N.pcodes_ctx_get(p, setting.id(), v));
+        return v.getValue();
+    }
+
+    /**
+     * Runs {@code call} with the native handle held (see "Closing and threads") and maps its
+     * status: OK returns, anything else throws {@link PortalCodesException} (with the detail read
+     * on this thread, right after the call).
+     *
+     * @throws IllegalStateException if the context is closed
+     */
+    void check(ToIntFunction<Pointer> call) {
+        acquire();
+        try {
+            PortalCodesException.check(call.applyAsInt(ptr));
+        } finally {
+            release();
+        }
+    }
+
+    /** Like {@link #check} but returns the raw status instead of throwing. */
+    int status(ToIntFunction<Pointer> call) {
+        acquire();
+        try {
+            return call.applyAsInt(ptr);
+        } finally {
+            release();
+        }
+    }
+
+    private void acquire() {
+        while (true) {
+            int n = uses.get();
+            if (n == 0 || closed.get()) {
+                throw new IllegalStateException("context is closed");
+            }
+            if (uses.compareAndSet(n, n + 1)) {
+                return;
+            }
+        }
+    }
+
+    private void release() {
+        if (uses.decrementAndGet() == 0) {
+            N.pcodes_ctx_free(ptr);
+        }
+    }
+
+    /**
+     * Frees the context ({@code pcodes_ctx_free}) now, or when the last call in flight on another
+     * thread returns; safe to call twice. Later uses throw {@link IllegalStateException}.
+     */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            release();
+        }
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed.get();
+    }
+}

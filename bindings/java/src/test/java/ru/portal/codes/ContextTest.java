@@ -1,0 +1,74 @@
+package ru.portal.codes;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static ru.portal.codes.Fixtures.expectStatus;
+import static ru.portal.codes.Fixtures.key;
+
+/** The context: keys, settings, first use, close (the threads are in {@link ContextThreadsTest}). */
+class ContextTest {
+    @Test
+    void refusesAShortKey() {
+        expectStatus(Status.BAD_KEY, () -> new Context(new byte[31], 1).close());
+        expectStatus(Status.BAD_KEY, () -> new Context(new byte[32], 16).close());
+    }
+
+    @Test
+    void addsAVerifyOnlyKeyOnce() {
+        try (Context ctx = new Context(key(32, 7, 1), 1)) {
+            ctx.addKey(key(48, 3, 2), 0);
+            expectStatus(Status.INVALID_ARGUMENT, () -> ctx.addKey(key(48, 3, 2), 0));
+            expectStatus(Status.BAD_KEY, () -> ctx.addKey(new byte[8], 2));
+        }
+    }
+
+    @Test
+    void setsAndReadsBackEverySetting() {
+        try (Context ctx = new Context(key(0x11), 1)) {
+            for (Setting s : Setting.values()) {
+                assertEquals(s.defaultValue(), ctx.get(s), s.name());
+                ctx.set(s, s.max());
+                assertEquals(s.max(), ctx.get(s), s.name());
+                expectStatus(Status.INVALID_ARGUMENT, () -> ctx.set(s, s.max() + 1));
+                assertEquals(s.max(), ctx.get(s), "a refused set changes nothing: " + s);
+            }
+        }
+    }
+
+    @Test
+    void firstUseFixesKeysAndSettings() {
+        try (Context ctx = new Context(key(0x12), 1)) {
+            ctx.set(Setting.OTP_DIGITS, 8);
+            Totp.secret(ctx, Totp.SECRET_BYTES);
+            expectStatus(Status.INVALID_ARGUMENT, () -> ctx.set(Setting.OTP_DIGITS, 6));
+            expectStatus(Status.INVALID_ARGUMENT, () -> ctx.addKey(new byte[32], 2));
+            assertEquals(8, ctx.get(Setting.OTP_DIGITS));
+        }
+    }
+
+    @Test
+    void closeTwiceIsSafeAndUseAfterCloseThrows() {
+        Context ctx = new Context(key(0x13), 1);
+        assertFalse(ctx.isClosed());
+        ctx.close();
+        assertDoesNotThrow(ctx::close);
+        assertTrue(ctx.isClosed());
+        assertThrows(IllegalStateException.class, () -> ctx.get(Setting.OTP_DIGITS));
+        assertThrows(IllegalStateException.class, () -> ctx.set(Setting.OTP_DIGITS, 6));
+        assertThrows(IllegalStateException.class, () -> ctx.addKey(key(0x14), 2));
+        assertThrows(IllegalStateException.class, () -> Otp.issue(ctx, "login", 1_700_000_000L, State.create()));
+        assertThrows(IllegalStateException.class, () -> Pin.checkReason(ctx, "385027", "385027", null));
+    }
+
+    @Test
+    void versionAndClock() {
+        assertTrue(PortalCodes.version().matches("\\d+\\.\\d+\\.\\d+"), PortalCodes.version());
+        long now = PortalCodes.now();
+        assertTrue(now > 1_700_000_000L && now < 253_402_300_799L, Long.toString(now));
+    }
+}

@@ -1,0 +1,169 @@
+package ru.portal.codes;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static ru.portal.codes.Fixtures.expectStatus;
+import static ru.portal.codes.Fixtures.key;
+
+/**
+ * The Java tables read back against the C side (issue 14): {@link Status} against
+ * {@code pcodes_status_name} and the header, {@link Setting} against the header's
+ * {@code PCODES_SETTING_*} and the library's defaults and ranges, the other enums and the
+ * {@code *_BYTES} constants against the header. The header is the system property
+ * {@code pcodes.header} (the pom sets it to {@code include/portal_codes.h}).
+ */
+class DriftTest {
+    private static final PortalCodesNative N = PortalCodesNative.INSTANCE;
+    private static Map<String, Long> defines;
+    private static String header;
+
+    @BeforeAll
+    static void readHeader() throws IOException {
+        String path = System.getProperty("pcodes.header");
+        assertNotNull(path, "system property pcodes.header (the path of portal_codes.h) is not set");
+        defines = new LinkedHashMap<>();
+        header = Files.readString(Path.of(path), StandardCharsets.UTF_8);
+        Matcher m = Pattern.compile("(?m)^#define (PCODES_\\w+) (\\d+)\\s*$").matcher(header);
+        while (m.find()) {
+            defines.put(m.group(1), Long.parseLong(m.group(2)));
+        }
+        assertTrue(defines.size() > 50, "too few #defines read from " + path);
+    }
+
+    /** The header's {@code PREFIX*} constants, name without prefix → value. */
+    private static Map<String, Long> withPrefix(String prefix) {
+        Map<String, Long> out = new TreeMap<>();
+        defines.forEach((k, v) -> {
+            if (k.startsWith(prefix)) {
+                out.put(k.substring(prefix.length()), v);
+            }
+        });
+        assertTrue(!out.isEmpty(), "no " + prefix + "* in the header");
+        return out;
+    }
+
+    @Test
+    void everyCFunctionHasItsJnaMethod() {
+        Set<String> c = new TreeSet<>();
+        Matcher m = Pattern.compile("(?m)^(?:const )?\\w+ \\*?(pcodes_\\w+)\\(").matcher(header);
+        while (m.find()) {
+            c.add(m.group(1));
+        }
+        assertTrue(c.size() > 40, "too few functions read from the header: " + c);
+        Set<String> jna = new TreeSet<>();
+        for (Method method : PortalCodesNative.class.getDeclaredMethods()) {
+            jna.add(method.getName());
+        }
+        assertEquals(c, jna);
+    }
+
+    @Test
+    void statusesMatchTheLibraryAndTheHeader() {
+        Map<String, Long> java = new TreeMap<>();
+        for (Status s : Status.values()) {
+            if (s == Status.UNKNOWN) {
+                assertEquals("PCODES_STATUS_UNKNOWN", N.pcodes_status_name(s.code()));
+                continue;
+            }
+            assertEquals("PCODES_STATUS_" + s.name(), N.pcodes_status_name(s.code()), "value of " + s);
+            assertEquals("PCODES_STATUS_" + s.name(), s.cName());
+            java.put(s.name(), (long) s.code());
+        }
+        for (int v = 0; v <= 1000; v++) {
+            String name = N.pcodes_status_name(v);
+            if (!name.equals("PCODES_STATUS_UNKNOWN")) {
+                Status s = Status.of(v);
+                assertEquals(name, "PCODES_STATUS_" + s.name(), "the library knows " + v + " as " + name);
+            }
+        }
+        assertEquals(withPrefix("PCODES_STATUS_"), java);
+    }
+
+    @Test
+    void settingsMatchTheHeaderAndTheLibrary() {
+        Map<String, Long> java = new TreeMap<>();
+        for (Setting s : Setting.values()) {
+            java.put(s.name(), (long) s.id());
+        }
+        assertEquals(withPrefix("PCODES_SETTING_"), java);
+        for (Setting s : Setting.values()) {
+            try (Context ctx = new Context(key(0x21), 1)) {
+                assertEquals(s.defaultValue(), ctx.get(s), "default of " + s);
+                ctx.set(s, s.min());
+                assertEquals(s.min(), ctx.get(s));
+                ctx.set(s, s.max());
+                assertEquals(s.max(), ctx.get(s));
+                expectStatus(Status.INVALID_ARGUMENT, () -> ctx.set(s, s.min() - 1));
+                expectStatus(Status.INVALID_ARGUMENT, () -> ctx.set(s, s.max() + 1));
+            }
+        }
+    }
+
+    @Test
+    void otherEnumsMatchTheHeader() {
+        Map<String, Long> weak = new TreeMap<>();
+        for (Pin.Weakness w : Pin.Weakness.values()) {
+            if (w != Pin.Weakness.UNKNOWN) {
+                weak.put(w.name(), (long) w.code());
+                assertEquals(w.name(), Pin.weaknessName(w));
+            }
+        }
+        assertEquals(withPrefix("PCODES_PIN_WEAK_"), weak);
+        Map<String, Long> alg = new TreeMap<>();
+        for (Algorithm a : Algorithm.values()) {
+            alg.put(a.name(), (long) a.id());
+        }
+        assertEquals(withPrefix("PCODES_ALGORITHM_"), alg);
+        assertEquals(withPrefix("PCODES_FIELD_"), Map.of("FULL_NAME", (long) Link.FIELD_FULL_NAME, "BIRTH_DATE",
+                (long) Link.FIELD_BIRTH_DATE, "SEX", (long) Link.FIELD_SEX, "SNILS", (long) Link.FIELD_SNILS));
+    }
+
+    @Test
+    void sizesMatchTheHeader() {
+        Map<String, Long> java = new TreeMap<>(Map.of(
+                "LINK_CODE_BYTES", (long) Link.CODE_BYTES,
+                "OTP_CODE_BYTES", (long) Otp.CODE_BYTES,
+                "PIN_HASH_BYTES", (long) Pin.HASH_BYTES,
+                "STATE_BYTES", (long) State.BYTES,
+                "TOTP_CODE_BYTES", (long) Totp.CODE_BYTES,
+                "TOTP_URI_BYTES", (long) Totp.URI_BYTES,
+                "TOTP_QR_SVG_BYTES", (long) Totp.QR_SVG_BYTES,
+                "TOTP_SECRET_BYTES", (long) Totp.SECRET_BYTES,
+                "TOTP_SECRET_MAX_BYTES", (long) Totp.SECRET_MAX_BYTES));
+        Map<String, Long> header = new TreeMap<>();
+        defines.forEach((k, v) -> {
+            if (k.endsWith("_BYTES")) {
+                header.put(k.substring("PCODES_".length()), v);
+            }
+        });
+        assertEquals(header, java);
+    }
+
+    @Test
+    void versionMatchesTheHeader() {
+        String want = defines.get("PCODES_VERSION_MAJOR") + "." + defines.get("PCODES_VERSION_MINOR") + "."
+                + defines.get("PCODES_VERSION_PATCH");
+        assertEquals(want, PortalCodes.version());
+        String pom = System.getProperty("pcodes.project.version");
+        if (pom != null) {
+            assertEquals(want, pom, "pom.xml's version");
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package ru.portal.codes;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static ru.portal.codes.Fixtures.expectStatus;
+import static ru.portal.codes.Fixtures.key;
+import static ru.portal.codes.Fixtures.outcome;
+
+/**
+ * PINs: policy refusals with reasons, hash then verify, wrong PIN, lockout with the retry time, a
+ * copied hash, an unknown account (the dummy verification), two-phase verification, and a
+ * rotated pepper key that still verifies and asks for a rehash. 10,000 iterations for speed.
+ */
+class PinTest {
+    private static final String BIRTH = "1987-05-25";
+    private static Context ctx;
+    private static String stored;
+
+    @BeforeAll
+    static void setUp() {
+        ctx = new Context(key(0x42), 2);
+        ctx.set(Setting.PIN_ITERATIONS, 10_000);
+        stored = Pin.hash(ctx, "account-1001", "385027");
+    }
+
+    @AfterAll
+    static void tearDown() {
+        ctx.close();
+    }
+
+    @Test
+    void checkReasonGivesTheVerdictAndWhy() {
+        String[][] cases = {
+            {"12a4", "12a4", "PIN_FORMAT", "NONE"},
+            {"3861", "3816", "PIN_MISMATCH", "NONE"},
+            {"0000", "0000", "PIN_WEAK", "REPEATED_DIGIT"},
+            {"2580", "2580", "PIN_WEAK", "KEYPAD_LINE"},
+            {"250587", "250587", "PIN_WEAK", "BIRTH_DATE"},
+            {"1325", "1325", "PIN_WEAK", "BLOCKLIST"},
+            {"385027", "385027", "OK", "NONE"},
+        };
+        for (String[] k : cases) {
+            Pin.Review r = Pin.checkReason(ctx, k[0], k[1], BIRTH);
+            assertEquals(Status.valueOf(k[2]), r.status(), k[0]);
+            assertEquals(Pin.Weakness.valueOf(k[3]), r.reason(), k[0]);
+            assertEquals(k[2].equals("OK"), r.accepted());
+        }
+        assertEquals("KEYPAD_LINE", Pin.weaknessName(Pin.Weakness.KEYPAD_LINE));
+        assertEquals(Pin.Weakness.UNKNOWN, Pin.Weakness.of(99));
+    }
+
+    @Test
+    void checkThrows() {
+        expectStatus(Status.PIN_WEAK, () -> Pin.check(ctx, "1234", "1234", null));
+        expectStatus(Status.INVALID_BIRTH_DATE, () -> Pin.check(ctx, "385027", "385027", "1987-13-40"));
+        Pin.check(ctx, "385027", "385027", BIRTH);
+    }
+
+    @Test
+    void hashFormat() {
+        assertTrue(stored.startsWith("$pcodes-pin$v=1,k=2,i=10000,n=6$"), stored);
+        assertTrue(stored.length() < Pin.HASH_BYTES);
+        expectStatus(Status.PIN_FORMAT, () -> Pin.hash(ctx, "account-1001", "12a4"));
+    }
+
+    @Test
+    void verifyCountsAndLocks() {
+        byte[] state = State.create();
+        long now = 1_700_000_000L;
+        Pin.verify(ctx, "account-1001", "385027", stored, now, state);
+        expectStatus(Status.WRONG, () -> Pin.verify(ctx, "account-1001", "111111", stored, now, state));
+        for (int i = 1; i < 5; i++) {
+            final long t = now + i;
+            expectStatus(Status.WRONG, () -> Pin.verify(ctx, "account-1001", "000000", stored, t, state));
+        }
+        expectStatus(Status.LOCKED, () -> Pin.verify(ctx, "account-1001", "385027", stored, now + 5, state));
+        long retry = State.retryAt(state, now + 5);
+        assertEquals(now + 904, retry);
+        Pin.verify(ctx, "account-1001", "385027", stored, retry, state);
+    }
+
+    @Test
+    void aCopiedHashAndAnUnknownAccount() {
+        long now = 1_700_000_000L;
+        assertEquals(Status.WRONG, outcome(() -> Pin.verify(ctx, "account-2002", "385027", stored, now,
+                State.create())));
+        // stored == null: the dummy verification, counting and locking like a real account.
+        byte[] nobody = State.create();
+        for (int i = 0; i < 5; i++) {
+            final long t = now + i;
+            expectStatus(Status.WRONG, () -> Pin.verify(ctx, "nobody", "385027", null, t, nobody));
+        }
+        expectStatus(Status.LOCKED, () -> Pin.verify(ctx, "nobody", "385027", null, now + 5, nobody));
+        expectStatus(Status.NULL_ARGUMENT, () -> Pin.verify(ctx, "nobody", "385027", null, now, null));
+    }
+
+    @Test
+    void twoPhases() {
+        long now = 1_700_000_000L;
+        byte[] blob = State.create();
+        expectStatus(Status.NO_CHALLENGE, () -> Pin.verifyFinish(ctx, "account-1001", "385027", stored, now, blob));
+        Pin.verifyBegin(ctx, "account-1001", "385027", stored, now, blob);
+        // (the host stores blob with compare-and-swap here)
+        Pin.verifyFinish(ctx, "account-1001", "385027", stored, now, blob);
+        assertEquals(0, State.retryAt(blob, now));
+
+        Pin.verifyBegin(ctx, "account-1001", "000001", stored, now, blob);
+        boolean matched = Pin.verifyCompute(ctx, "account-1001", "000001", stored);
+        assertFalse(matched);
+        byte[] reread = blob.clone(); // as if the first compare-and-swap lost a race
+        expectStatus(Status.WRONG, () -> Pin.verifyApply(matched, now, blob));
+        expectStatus(Status.WRONG, () -> Pin.verifyApply(matched, now, reread));
+
+        byte[] good = State.create();
+        Pin.verifyBegin(ctx, "account-1001", "385027", stored, now, good);
+        assertTrue(Pin.verifyCompute(ctx, "account-1001", "385027", stored));
+        Pin.verifyApply(true, now, good);
+        expectStatus(Status.NO_CHALLENGE, () -> Pin.verifyApply(true, now, State.create()));
+    }
+
+    @Test
+    void rotatedKeyVerifiesAndAsksForARehash() {
+        long now = 1_700_000_000L;
+        try (Context rotated = new Context(key(0x99), 3)) {
+            rotated.addKey(key(0x42), 2);
+            rotated.set(Setting.PIN_ITERATIONS, 10_000);
+            Pin.verify(rotated, "account-1001", "385027", stored, now, State.create());
+            assertTrue(Pin.needsRehash(rotated, stored));
+            String fresh = Pin.hash(rotated, "account-1001", "385027");
+            assertFalse(Pin.needsRehash(rotated, fresh));
+            expectStatus(Status.MALFORMED_HASH, () -> Pin.needsRehash(rotated, "$pcodes-pin$x"));
+        }
+        try (Context newOnly = new Context(key(0x99), 3)) {
+            expectStatus(Status.UNKNOWN_KEY, () -> Pin.verify(newOnly, "account-1001", "385027", stored, now,
+                    State.create()));
+        }
+    }
+}
