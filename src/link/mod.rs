@@ -46,6 +46,7 @@
 
 pub mod child;
 pub mod code;
+mod name;
 
 use zeroize::Zeroize;
 
