@@ -14,6 +14,12 @@
 //!
 //! (It also catches swaps across one symbol, since α² ≠ 1, and "twin" errors aa → bb.)
 //! Only the 32 symbols of the alphabet are needed, unlike Crockford's own mod-37 check.
+//!
+//! # Not `crate::base32`
+//! The code is read and written here, not with the project's base32 module: that one is RFC
+//! 4648's alphabet (`A–Z 2–7`, for authenticator secrets), a different value for every symbol,
+//! and it packs bytes, while a code is 25 fixed symbols read with Cyrillic look-alikes and
+//! Unicode dashes, packed without data-dependent branches for the check above.
 
 use zeroize::Zeroize;
 
