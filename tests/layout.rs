@@ -55,10 +55,10 @@ fn pin_blob() {
     let ctx = ctx();
     let stored = pin::hash(&ctx, "acct", "385027").unwrap();
     let mut st = [0u8; STATE_BYTES];
-    pin::verify_begin(&ctx, "acct", "000000", stored.as_str(), NOW, &mut st).unwrap();
+    pin::verify_begin(&ctx, "000000", stored.as_str(), NOW, &mut st).unwrap();
     let Some(got) = read(&st) else { return };
     assert_eq!(got, "kind=2 version=2 failures=1 locked_until=0 wait_until=0 pending=1");
-    pin::verify_begin(&ctx, "acct", "000000", stored.as_str(), NOW, &mut st).unwrap();
+    pin::verify_begin(&ctx, "000000", stored.as_str(), NOW, &mut st).unwrap();
     assert_eq!(read(&st).unwrap(), "kind=2 version=2 failures=2 locked_until=0 wait_until=0 pending=2");
     assert_eq!(pin::verify_finish(&ctx, "acct", "000000", stored.as_str(), NOW, &mut st), Err(Error::Wrong));
     assert_eq!(read(&st).unwrap(), "kind=2 version=2 failures=2 locked_until=0 wait_until=0 pending=1");
@@ -66,7 +66,7 @@ fn pin_blob() {
         assert_eq!(pin::verify(&ctx, "acct", "000000", stored.as_str(), NOW, &mut st), Err(Error::Wrong));
     }
     // The fifth failure locks for LOCK_FIRST_SECONDS (900).
-    pin::verify_begin(&ctx, "acct", "000000", stored.as_str(), NOW, &mut st).unwrap();
+    pin::verify_begin(&ctx, "000000", stored.as_str(), NOW, &mut st).unwrap();
     let want = format!("kind=2 version=2 failures=5 locked_until={} wait_until=0 pending=2", NOW + 900);
     assert_eq!(read(&st).unwrap(), want);
 }

@@ -344,7 +344,7 @@ fn issue_refuses_incomplete_or_invalid_data() {
     let ctx = ctx();
     let mut st = [0u8; STATE_BYTES];
     let missing = Child::new("Иванов Иван Иванович", "2015-03-08", "М", "  ");
-    assert_eq!(missing.missing(), FIELD_SNILS);
+    assert_eq!(missing.check(), Err(FIELD_SNILS));
     let e = link::issue_with_rng(&ctx, RECORD, &missing, NOW, &mut st, &mut rng()).unwrap_err();
     assert_eq!(e, Error::MissingField);
     let bad = |c: Child<'_>| {

@@ -179,12 +179,13 @@ fn pin_check_hash_verify() {
     let r = none("pin::verify (wrong)", || pin::verify(&ctx, "account-1", "385028", stored, NOW, &mut st));
     assert_eq!(r, Err(portal_codes::Error::Wrong));
     none("pin::verify", || pin::verify(&ctx, "account-1", "385027", stored, NOW, &mut st)).unwrap();
-    none("pin::verify_begin", || pin::verify_begin(&ctx, "account-1", "385027", stored, NOW, &mut st))
-        .unwrap();
+    none("pin::verify_begin", || pin::verify_begin(&ctx, "385027", stored, NOW, &mut st)).unwrap();
     none("pin::verify_finish", || pin::verify_finish(&ctx, "account-1", "385027", stored, NOW, &mut st))
         .unwrap();
     let mut unknown = [0u8; STATE_BYTES];
-    let r = none("pin::verify_dummy", || pin::verify_dummy(&ctx, "account-2", "385027", NOW, &mut unknown));
+    let r = none("pin::verify (unknown account)", || {
+        pin::verify(&ctx, "account-2", "385027", pin::Stored::UnknownAccount, NOW, &mut unknown)
+    });
     assert_eq!(r, Err(portal_codes::Error::Wrong));
     none("pin::needs_rehash", || pin::needs_rehash(&ctx, stored)).unwrap();
 }

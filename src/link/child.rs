@@ -16,13 +16,13 @@ use super::name::{Sink, hash_name, trim};
 use crate::error::{Error, Result};
 use crate::mac::{Hasher, Sha256};
 
-/// Bit of [`Child::missing`] for the full name (`PCODES_FIELD_FULL_NAME`).
+/// Bit of [`Child::check`] for the full name (`PCODES_FIELD_FULL_NAME`).
 pub const FIELD_FULL_NAME: u32 = 1;
-/// Bit of [`Child::missing`] for the birth date (`PCODES_FIELD_BIRTH_DATE`).
+/// Bit of [`Child::check`] for the birth date (`PCODES_FIELD_BIRTH_DATE`).
 pub const FIELD_BIRTH_DATE: u32 = 2;
-/// Bit of [`Child::missing`] for the sex (`PCODES_FIELD_SEX`).
+/// Bit of [`Child::check`] for the sex (`PCODES_FIELD_SEX`).
 pub const FIELD_SEX: u32 = 4;
-/// Bit of [`Child::missing`] for the SNILS (`PCODES_FIELD_SNILS`).
+/// Bit of [`Child::check`] for the SNILS (`PCODES_FIELD_SNILS`).
 pub const FIELD_SNILS: u32 = 8;
 
 /// Bytes of a child-data fingerprint (the first 15 bytes, 120 bits, of a SHA-256 digest).
@@ -56,7 +56,7 @@ pub struct Child<'a> {
 
 impl core::fmt::Debug for Child<'_> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let m = self.missing();
+        let m = self.check().err().unwrap_or(0);
         let state = |bit: u32| if m & bit == 0 { "present" } else { "missing" };
         f.debug_struct("Child")
             .field("full_name", &state(FIELD_FULL_NAME))
@@ -84,21 +84,25 @@ impl<'a> Child<'a> {
         Self { full_name, birth_date, sex, snils }
     }
 
-    /// The blank fields as `FIELD_*` bits (0 = nothing missing). A field is blank if it is
-    /// empty or white space only.
-    #[must_use]
-    pub fn missing(&self) -> u32 {
+    /// Checks that no field is blank (empty or white space only), as `pcodes_child_check`
+    /// does: `Ok` if none is, else the blank fields as `FIELD_*` bits (never 0), which
+    /// [`Child::validate`] and the link flows report as [`Error::MissingField`].
+    ///
+    /// # Errors
+    /// The `FIELD_*` bits of the blank fields.
+    pub fn check(&self) -> core::result::Result<(), u32> {
         let blank = |s: &str, bit: u32| if trim(s).is_empty() { bit } else { 0 };
-        blank(self.full_name, FIELD_FULL_NAME)
+        let missing = blank(self.full_name, FIELD_FULL_NAME)
             | blank(self.birth_date, FIELD_BIRTH_DATE)
             | blank(self.sex, FIELD_SEX)
-            | blank(self.snils, FIELD_SNILS)
+            | blank(self.snils, FIELD_SNILS);
+        if missing == 0 { Ok(()) } else { Err(missing) }
     }
 
     /// Checks that every field is present and valid at `now` (unix seconds).
     ///
     /// # Errors
-    /// In this order: [`Error::MissingField`] if any field is blank (see [`Child::missing`]),
+    /// In this order: [`Error::MissingField`] if any field is blank (see [`Child::check`]),
     /// [`Error::InvalidBirthDate`], [`Error::InvalidArgument`] for a sex other than M/F/М/Ж,
     /// [`Error::InvalidSnils`].
     pub fn validate(&self, now: u64) -> Result<()> {
@@ -276,11 +280,11 @@ mod tests {
 
     #[test]
     fn missing_fields_are_reported_as_bits() {
-        assert_eq!(Child::default().missing(), 15);
+        assert_eq!(Child::default().check(), Err(15));
         let c = child("Иванов Иван", " \t", "М", "");
-        assert_eq!(c.missing(), FIELD_BIRTH_DATE | FIELD_SNILS);
+        assert_eq!(c.check(), Err(FIELD_BIRTH_DATE | FIELD_SNILS));
         assert_eq!(c.validate(NOW), Err(Error::MissingField));
-        assert_eq!(child("x", "2015-01-01", "\u{a0}", "112-233-445 95").missing(), FIELD_SEX);
+        assert_eq!(child("x", "2015-01-01", "\u{a0}", "112-233-445 95").check(), Err(FIELD_SEX));
         let dbg = std::format!("{c:?}");
         assert!(!dbg.contains("Иван") && dbg.contains("snils: \"missing\""), "{dbg}");
     }
