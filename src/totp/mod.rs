@@ -444,6 +444,26 @@ pub(crate) fn scan(
     (found.into(), at, used.into())
 }
 
+/// The verdict of a [`scan`] for the lockout engine: a fresh match clears the failures and
+/// gives its counter; a match of a used counter is [`Error::AlreadyUsed`] (not counted);
+/// anything else is [`Error::Wrong`], counted.
+pub(crate) fn settle(
+    (found, at, used): (bool, u64, bool),
+    ctx: &crate::context::Context,
+    now: u64,
+    s: &mut crate::state::State,
+) -> Result<u64> {
+    if found {
+        crate::lockout::record_success(s);
+        Ok(at)
+    } else if used {
+        Err(Error::AlreadyUsed)
+    } else {
+        crate::lockout::record_failure(s, ctx.policy(), now);
+        Err(Error::Wrong)
+    }
+}
+
 /// Fills `out` (16–64 bytes) with a new random secret.
 ///
 /// # Errors
