@@ -97,3 +97,27 @@ fn totp_and_hotp_blobs() {
     let want = "kind=5 version=2 failures=0 locked_until=0 wait_until=0 value=4 accepted=1 spent=0";
     assert_eq!(read(&st).unwrap(), want);
 }
+
+/// A HOTP blob written by hand from the tables (kind 5, version 2, next counter 2⁶⁴ − 2,
+/// accepted), read by the library, and the spent flag it writes after accepting counter 2⁶⁴ − 1.
+#[test]
+fn hotp_blob_at_the_end_of_the_counter_space() {
+    let ctx = ctx();
+    let secret = [7u8; 20];
+    let hex = format!("0502{}feffffffffffffff01{}", "00".repeat(22), "00".repeat(31));
+    let mut st = [0u8; STATE_BYTES];
+    for (i, b) in st.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
+    }
+    let last = totp::hotp_code(&secret, Algorithm::Sha1, 6, u64::MAX).unwrap();
+    assert_eq!(
+        totp::hotp_verify(&ctx, &secret, Algorithm::Sha1, 6, last.as_str(), NOW, &mut st),
+        Ok(u64::MAX)
+    );
+    let Some(got) = read(&st) else { return };
+    let want = format!(
+        "kind=5 version=2 failures=0 locked_until=0 wait_until=0 value={} accepted=1 spent=1",
+        u64::MAX
+    );
+    assert_eq!(got, want);
+}
