@@ -347,28 +347,20 @@ impl Counter {
     }
 }
 
-/// A TOTP blob's payload: the last accepted step.
+/// The payload of a TOTP blob (`HOTP = false`: the last accepted step) or of a HOTP blob
+/// (`HOTP = true`: the next expected counter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct TotpPayload(pub(crate) Counter);
+pub(crate) struct CounterPayload<const HOTP: bool>(pub(crate) Counter);
 
-/// A HOTP blob's payload: the next expected counter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct HotpPayload(pub(crate) Counter);
+/// A TOTP blob's payload.
+pub(crate) type TotpPayload = CounterPayload<false>;
+/// A HOTP blob's payload.
+pub(crate) type HotpPayload = CounterPayload<true>;
 
-impl crate::state::Payload for TotpPayload {
-    const KIND: crate::state::Kind = crate::state::Kind::Totp;
+impl<const HOTP: bool> crate::state::Payload for CounterPayload<HOTP> {
+    const KIND: crate::state::Kind = if HOTP { crate::state::Kind::Hotp } else { crate::state::Kind::Totp };
     fn decode(b: &[u8; crate::state::PAYLOAD_BYTES]) -> Result<Self> {
-        Counter::decode_bytes(b, false).map(Self)
-    }
-    fn encode(&self, b: &mut [u8]) {
-        self.0.encode_bytes(b);
-    }
-}
-
-impl crate::state::Payload for HotpPayload {
-    const KIND: crate::state::Kind = crate::state::Kind::Hotp;
-    fn decode(b: &[u8; crate::state::PAYLOAD_BYTES]) -> Result<Self> {
-        Counter::decode_bytes(b, true).map(Self)
+        Counter::decode_bytes(b, HOTP).map(Self)
     }
     fn encode(&self, b: &mut [u8]) {
         self.0.encode_bytes(b);

@@ -5,7 +5,9 @@ use crate::error::{Error, Result};
 use crate::lockout;
 use crate::state::{STATE_BYTES, State};
 
-use super::{Code, Counter, Keyed, Params, TotpPayload, check_secret, parse_input, scan, settle};
+use super::{
+    Code, Counter, CounterPayload, Keyed, Params, TotpPayload, check_secret, parse_input, scan, settle,
+};
 
 /// The time step of `now` (RFC 6238 §4.2, T0 = 0): `now / period`.
 #[must_use]
@@ -56,7 +58,7 @@ pub fn verify(
 /// # Errors
 /// [`Error::CorruptState`] if `state` is not a TOTP blob.
 pub fn last_step(state: &[u8; STATE_BYTES]) -> Result<Option<u64>> {
-    let (_, TotpPayload(c)) = crate::state::read_flow::<TotpPayload>(state)?;
+    let (_, CounterPayload(c)) = crate::state::read_flow::<TotpPayload>(state)?;
     Ok(c.accepted.then_some(c.value))
 }
 
