@@ -2,7 +2,7 @@
 //! date) and the canonical fingerprint that link codes are bound to.
 //!
 //! Canonicalisation is streamed into SHA-256 character by character, so nothing is allocated
-//! (the name's in [`super::name`]). The rules are in `docs/link-code.md`; in short:
+//! (the name's in `src/link/name.rs`). The rules are in `docs/link-code.md`; in short:
 //!
 //! - **full name**: leading and trailing whitespace removed, every inner run of whitespace
 //!   (any Unicode white space, including no-break space) replaced by one ASCII space, every
