@@ -7,7 +7,7 @@
 //! (`UPDATE … SET state = $new WHERE id = $id AND state = $old`) and treats a success as a
 //! success only if that write went through, so any number of servers can share one record.
 //!
-//! # Layout (version 1), all integers little-endian
+//! # Layout (version 2), all integers little-endian
 //!
 //! | bytes  | field | meaning |
 //! |--------|-------|---------|

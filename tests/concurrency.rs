@@ -145,7 +145,7 @@ fn wrong_pins_lock_after_exactly_five_and_waste_no_hashes() {
     let verdicts = race(&server, 7, move |w, blob| {
         // Each worker guesses a different wrong PIN; phase 1 stored by `race`'s CAS.
         let guess = format!("{:06}", 100_000 + w);
-        pin::verify_begin(&ctx, "account-7", &guess, &stored, now, blob)
+        pin::verify_begin(&ctx, &guess, &stored, now, blob)
             .map(|()| (guess, Arc::clone(&ctx), stored.clone(), Arc::clone(&counter)))
     });
     let admitted: Vec<_> = verdicts.iter().filter_map(|v| v.as_ref().ok()).collect();

@@ -344,7 +344,7 @@ fn issue_refuses_incomplete_or_invalid_data() {
     let ctx = ctx();
     let mut st = [0u8; STATE_BYTES];
     let missing = Child::new("Иванов Иван Иванович", "2015-03-08", "М", "  ");
-    assert_eq!(missing.missing(), FIELD_SNILS);
+    assert_eq!(missing.check(), Err(FIELD_SNILS));
     let e = link::issue_with_rng(&ctx, RECORD, &missing, NOW, &mut st, &mut rng()).unwrap_err();
     assert_eq!(e, Error::MissingField);
     let bad = |c: Child<'_>| {
@@ -521,4 +521,61 @@ fn doc_vectors_match_python() {
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     let n = doc_vectors().len();
     assert_eq!(stdout.trim(), format!("ok {n}"));
+}
+
+/// The state blob written from the layout tables (`docs/link-code.md`, `src/state.rs`) by the
+/// Python implementation (`tests/link_vectors.py state …`), hex; `None` if python3 is missing
+/// and `PCODES_ALLOW_SKIP=1`.
+fn python_blob(args: &[&str]) -> Option<String> {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/link_vectors.py");
+    let out = match std::process::Command::new("python3").arg(script).arg("state").args(args).output() {
+        Ok(o) => o,
+        Err(e) => {
+            assert!(std::env::var("PCODES_ALLOW_SKIP").as_deref() == Ok("1"), "python3 required: {e}");
+            println!("skipped: python3 not installed");
+            return None;
+        }
+    };
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    Some(String::from_utf8(out.stdout).unwrap().trim().to_string())
+}
+
+/// Every byte of the blob after issues, a redeem, and a redeem that saw changed data, against
+/// the blob the Python implementation builds from the documented layout (not from the code's
+/// offsets): header, flags, issue number, issue id, both fingerprints.
+#[test]
+fn state_layout_matches_python() {
+    let key = hex(&KEY_OLD);
+    let ctx = ctx();
+    let maria = Child::new("Королёва Мария  Ивановна", "2016-04-09", "Ж", "087-654-303 00");
+    let maria_args = ["Королёва Мария  Ивановна", "2016-04-09", "Ж", "087-654-303 00"];
+    let ivan_args = ["Иванов Иван Иванович", "2015-03-08", "М", "112-233-445 95"];
+    let now = NOW + 17; // second 57 of its minute
+    let args = |issue: &str, flags: &'static str, prev: &[&'static str]| -> Vec<String> {
+        let mut a: Vec<String> =
+            [key.as_str(), "1", &RECORD.to_string(), &now.to_string(), "5a3", issue, flags]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+        a.extend(maria_args.iter().chain(prev).map(|s| s.to_string()));
+        a
+    };
+    let python = |a: Vec<String>| python_blob(&a.iter().map(String::as_str).collect::<Vec<_>>());
+
+    // Issue 1 (Ivan), then issue 2 (Maria): the previous fingerprint is Ivan's.
+    let mut st = [0u8; STATE_BYTES];
+    link::issue_with_rng(&ctx, RECORD, &ivan(), NOW - 3000, &mut st, &mut rng()).unwrap();
+    let code = link::issue_with_rng(&ctx, RECORD, &maria, now, &mut st, &mut Fixed(&[0x5a3], 0)).unwrap();
+    let Some(want) = python(args("2", "-", &ivan_args)) else { return };
+    assert_eq!(hex(&st), want, "after two issues");
+    // A redeem that sees other data marks the blob stale.
+    assert_eq!(link::redeem(&ctx, code.as_str(), &ivan(), now + 1, &mut st), Err(Error::DataChanged));
+    assert_eq!(hex(&st), python(args("2", "stale", &ivan_args)).unwrap(), "stale");
+
+    // A first issue, redeemed.
+    let mut st = [0u8; STATE_BYTES];
+    let code = link::issue_with_rng(&ctx, RECORD, &maria, now, &mut st, &mut Fixed(&[0x5a3], 0)).unwrap();
+    assert_eq!(hex(&st), python(args("1", "-", &[])).unwrap(), "first issue");
+    link::redeem(&ctx, code.as_str(), &maria, now + 1, &mut st).unwrap();
+    assert_eq!(hex(&st), python(args("1", "redeemed", &[])).unwrap(), "redeemed");
 }

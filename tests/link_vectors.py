@@ -1,7 +1,18 @@
 #!/usr/bin/env python3
 """Independent re-implementation of portal-codes link codes (docs/link-code.md), standard
-library only. Reads the vector table of the doc (rows starting with "| v") and recomputes every
-fingerprint and code. Prints "ok N" if all match; exits 1 otherwise."""
+library only.
+
+    link_vectors.py DOC      reads the vector table of the doc (rows starting with "| v") and
+                             recomputes every fingerprint and code; prints "ok N" if all match,
+                             exits 1 otherwise.
+    link_vectors.py --powers prints the weights a^0 .. a^30 of GF(32).
+    link_vectors.py state MASTER_HEX KEY_ID RECORD NOW RANDOM_HEX ISSUE FLAGS NAME DATE SEX SNILS
+                          [PREV_NAME PREV_DATE PREV_SEX PREV_SNILS]
+                             prints the record's 64-byte state blob (hex) after issue number ISSUE
+                             at NOW, written from the layout tables of docs/link-code.md and
+                             src/state.rs; FLAGS is "-" or a comma-separated subset of
+                             "redeemed,stale"; the PREV_ fields are the child's data at the issue
+                             before (for ISSUE > 1)."""
 import hashlib
 import hmac
 import sys
@@ -33,16 +44,27 @@ def fingerprint(name, date, sex, snils):
     return hashlib.sha256(msg).digest()[:15]
 
 
-def code(master, key_id, record, fp, now, random, counter=1):
+def powers():
+    weights = [1]
+    for _ in range(30):
+        weights.append(gf_mul(weights[-1], 2))
+    return weights
+
+
+def head_and_mac(master, key_id, record, fp, now, random, counter):
     link_key = hmac.new(master, b"portal-codes/v1/link-code\0" + bytes([key_id]), hashlib.sha256).digest()
     minutes = (now - EPOCH) // 60
     head = ((key_id << 76) | (record << 36) | (minutes << 12) | random).to_bytes(10, "big")
-    tag = hmac.new(link_key, b"portal-codes/link/v2" + head + fp + counter.to_bytes(4, "big"), hashlib.sha256).digest()[:5]
+    mac = hmac.new(link_key, b"portal-codes/link/v2" + head + fp + counter.to_bytes(4, "big"), hashlib.sha256).digest()
+    return head, mac
+
+
+def code(master, key_id, record, fp, now, random, counter=1):
+    head, mac = head_and_mac(master, key_id, record, fp, now, random, counter)
+    tag = mac[:5]
     bits = int.from_bytes(head + tag, "big")
     values = [(bits >> (5 * (23 - j))) & 31 for j in range(24)]
-    weights = [1]
-    for _ in range(24):
-        weights.append(gf_mul(weights[-1], 2))
+    weights = powers()[:25]
 
     def total(vals):
         s = 0
@@ -56,7 +78,30 @@ def code(master, key_id, record, fp, now, random, counter=1):
     return "-".join(text[i:i + 5] for i in range(0, 25, 5))
 
 
+def state(args):
+    """The blob after an issue: header (kind 1 = link, version 2, no failures, no lock), then the
+    40-byte payload: flags (second of the minute, bit 6 redeemed, bit 7 stale), issue number
+    (u32 LE), issue id (bytes 5..10 of the tag's HMAC), fingerprint, previous fingerprint."""
+    master, key_id, record, now = bytes.fromhex(args[0]), int(args[1]), int(args[2]), int(args[3])
+    random, issue, flags = int(args[4], 16), int(args[5]), args[6]
+    fp = fingerprint(*args[7:11])
+    prev = fingerprint(*args[11:15]) if issue > 1 else bytes(15)
+    _, mac = head_and_mac(master, key_id, record, fp, now, random, issue)
+    bits = (now % 60) | (0x40 if "redeemed" in flags else 0) | (0x80 if "stale" in flags else 0)
+    payload = bytes([bits]) + issue.to_bytes(4, "little") + mac[5:10] + fp + prev
+    header = bytes([1, 2]) + (0).to_bytes(2, "little") + bytes(4) + (0).to_bytes(8, "little") * 2
+    blob = header + payload
+    assert len(payload) == 40 and len(blob) == 64
+    print(blob.hex())
+
+
 def main():
+    if sys.argv[1] == "--powers":
+        print(powers())
+        return
+    if sys.argv[1] == "state":
+        state(sys.argv[2:])
+        return
     rows = [l for l in open(sys.argv[1], encoding="utf-8") if l.startswith("| v")]
     bad = 0
     for row in rows:

@@ -453,8 +453,8 @@ fn pins_follow_the_model_and_unknown_accounts_look_the_same() {
             let before = State::decode(&real, Kind::Pin).unwrap().failures;
             let (got, got_unknown, want, want_unknown) = match r.next_u32() % 16 {
                 0..=5 => (
-                    pin::verify_begin(&ctx, "acct", typed, stored, now, &mut real),
-                    pin::verify_begin(&ctx, "nobody", typed, pin::Stored::UnknownAccount, now, &mut unknown),
+                    pin::verify_begin(&ctx, typed, stored, now, &mut real),
+                    pin::verify_begin(&ctx, typed, pin::Stored::UnknownAccount, now, &mut unknown),
                     model.begin(format_ok, now),
                     model_unknown.begin(format_ok, now),
                 ),
@@ -505,7 +505,7 @@ fn pins_follow_the_model_and_unknown_accounts_look_the_same() {
                     let wu = model_unknown.begin(format_ok, now).and_then(|()| model_unknown.apply(false));
                     (
                         pin::verify(&ctx, "acct", typed, stored, now, &mut real),
-                        pin::verify_dummy(&ctx, "nobody", typed, now, &mut unknown),
+                        pin::verify(&ctx, "nobody", typed, pin::Stored::UnknownAccount, now, &mut unknown),
                         w,
                         wu,
                     )

@@ -4,7 +4,7 @@
 //! other threads do not count).
 //!
 //! The core functions take a pre-seeded `ChaCha20Rng`. The std conveniences (`link::issue`,
-//! `otp::issue`, `pin::hash`, `totp::generate_secret`) seed a thread-local generator from the
+//! `otp::issue`, `pin::hash`, `totp::secret`) seed a thread-local generator from the
 //! OS: they are checked too, after one call per thread (see `std_conveniences`).
 
 use portal_codes::link::{self, Child};
@@ -132,7 +132,7 @@ fn totp_hotp_base32_uri_qr() {
     let p = Params::default();
     let mut rng = ChaCha20Rng::from_seed([3; 32]);
     let mut fresh = [0u8; 20];
-    none("totp::generate_secret_with_rng", || totp::generate_secret_with_rng(&mut fresh, &mut rng)).unwrap();
+    none("totp::secret_with_rng", || totp::secret_with_rng(&mut fresh, &mut rng)).unwrap();
     let c = none("totp::totp_code", || totp::totp_code(&secret, &p, NOW)).unwrap();
     let mut st = [0u8; STATE_BYTES];
     let r =
@@ -179,12 +179,13 @@ fn pin_check_hash_verify() {
     let r = none("pin::verify (wrong)", || pin::verify(&ctx, "account-1", "385028", stored, NOW, &mut st));
     assert_eq!(r, Err(portal_codes::Error::Wrong));
     none("pin::verify", || pin::verify(&ctx, "account-1", "385027", stored, NOW, &mut st)).unwrap();
-    none("pin::verify_begin", || pin::verify_begin(&ctx, "account-1", "385027", stored, NOW, &mut st))
-        .unwrap();
+    none("pin::verify_begin", || pin::verify_begin(&ctx, "385027", stored, NOW, &mut st)).unwrap();
     none("pin::verify_finish", || pin::verify_finish(&ctx, "account-1", "385027", stored, NOW, &mut st))
         .unwrap();
     let mut unknown = [0u8; STATE_BYTES];
-    let r = none("pin::verify_dummy", || pin::verify_dummy(&ctx, "account-2", "385027", NOW, &mut unknown));
+    let r = none("pin::verify (unknown account)", || {
+        pin::verify(&ctx, "account-2", "385027", pin::Stored::UnknownAccount, NOW, &mut unknown)
+    });
     assert_eq!(r, Err(portal_codes::Error::Wrong));
     none("pin::needs_rehash", || pin::needs_rehash(&ctx, stored)).unwrap();
 }
@@ -207,5 +208,5 @@ fn std_conveniences() {
     none("otp::issue", || otp::issue(&ctx, "login", NOW, &mut st)).unwrap();
     none("pin::hash", || pin::hash(&ctx, "account-1", "385027")).unwrap();
     let mut s = [0u8; 20];
-    none("totp::generate_secret", || totp::generate_secret(&mut s)).unwrap();
+    none("totp::secret", || totp::secret(&mut s)).unwrap();
 }

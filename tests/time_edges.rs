@@ -40,7 +40,7 @@ fn now_outside_the_range_is_refused_everywhere() {
     let sms = otp::issue_with_rng(&c, "login", T0, &mut otp_st, &mut r).unwrap();
     let stored = pin::hash_with_rng(&c, "acct", "385027", &mut r).unwrap();
     let mut pin_st: Blob = [0; STATE_BYTES];
-    pin::verify_begin(&c, "acct", "385028", stored.as_str(), T0, &mut pin_st).unwrap();
+    pin::verify_begin(&c, "385028", stored.as_str(), T0, &mut pin_st).unwrap();
     let secret = [9u8; 20];
     let p = Params::default();
     let mut totp_st: Blob = [0; STATE_BYTES];
@@ -66,9 +66,9 @@ fn now_outside_the_range_is_refused_everywhere() {
         assert_eq!(otp::issue_with_rng(&c, "login", now, &mut otp_st, &mut r).map(|_| ()), inv, "{now}");
         assert_eq!(otp::verify(&c, "login", sms.as_str(), now, &mut otp_st), inv, "{now}");
         assert_eq!(pin::verify(&c, "acct", "385027", stored.as_str(), now, &mut pin_st), inv);
-        assert_eq!(pin::verify_begin(&c, "acct", "385027", stored.as_str(), now, &mut pin_st), inv);
+        assert_eq!(pin::verify_begin(&c, "385027", stored.as_str(), now, &mut pin_st), inv);
         assert_eq!(pin::verify_finish(&c, "acct", "385027", stored.as_str(), now, &mut pin_st), inv);
-        assert_eq!(pin::verify_dummy(&c, "nobody", "385027", now, &mut pin_st), inv);
+        assert_eq!(pin::verify(&c, "nobody", "385027", pin::Stored::UnknownAccount, now, &mut pin_st), inv);
         assert_eq!(totp::totp_verify(&c, &secret, &p, "123456", now, &mut totp_st).map(|_| ()), inv);
         assert_eq!(totp::hotp_verify(&c, &secret, alg, 6, "123456", now, &mut hotp_st).map(|_| ()), inv);
         assert_eq!(retry_at(&otp_st, now), Err(Error::InvalidArgument));

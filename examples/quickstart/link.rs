@@ -12,7 +12,9 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
 
     // Without a SNILS no code is issued.
     let incomplete = Child::new("Иванов Иван Иванович", "2015-03-08", "М", "");
-    println!("missing fields (bits): {}", incomplete.missing());
+    if let Err(bits) = incomplete.check() {
+        println!("missing fields (bits): {bits}");
+    }
 
     // The record's state blob, stored next to the record (all zeros = nothing issued yet).
     let mut state = [0u8; STATE_BYTES];

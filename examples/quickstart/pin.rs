@@ -14,7 +14,7 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
     for (pin, confirm) in
         [("12a4", "12a4"), ("3861", "3816"), ("2580", "2580"), ("250587", "250587"), ("1987", "1987")]
     {
-        match pin::check_with_reason(&ctx, pin, confirm, birth) {
+        match pin::check_reason(&ctx, pin, confirm, birth) {
             Ok(()) => println!("check {pin:>6}: accepted"),
             Err((e, why)) => {
                 println!("check {pin:>6}: {} {}", e.name(), why.map_or("", Weakness::name));
@@ -55,11 +55,11 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
     println!("hash copied to account-2002: {}", show(copied));
     // An unknown login: the same work, counted and locked in a blob kept for the typed name.
     let mut nobody = [0u8; STATE_BYTES];
-    let first = pin::verify_dummy(&ctx, "nobody", chosen, later, &mut nobody);
+    let first = pin::verify(&ctx, "nobody", chosen, pin::Stored::UnknownAccount, later, &mut nobody);
     for i in 1..5 {
-        let _ = pin::verify_dummy(&ctx, "nobody", chosen, later + i, &mut nobody);
+        let _ = pin::verify(&ctx, "nobody", chosen, pin::Stored::UnknownAccount, later + i, &mut nobody);
     }
-    let sixth = pin::verify_dummy(&ctx, "nobody", chosen, later + 5, &mut nobody);
+    let sixth = pin::verify(&ctx, "nobody", chosen, pin::Stored::UnknownAccount, later + 5, &mut nobody);
     println!("unknown account (dummy work): {}, 6th try {} — like a real account", show(first), show(sixth));
 
     // Rotation: a new master key (id 3) becomes current; the old one (id 2) still verifies.

@@ -7,7 +7,7 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
     println!("\n== Authenticator app (TOTP) ==");
     // Enrolment: a new 20-byte secret, stored encrypted with the account.
     let mut secret = [0u8; totp::DEFAULT_SECRET_BYTES];
-    totp::generate_secret(&mut secret)?;
+    totp::secret(&mut secret)?;
     let params = Params::default(); // SHA-1, 6 digits, 30 s: every app reads these
     let mut uri_buf = [0u8; uri::URI_BYTES];
     let link = uri::build(&secret, "Госуслуги Дети", "ivan@example.ru", &params, &mut uri_buf)?;

@@ -21,7 +21,7 @@ fuzz_target!(|input: (Blob, &str, &str, &str, Option<&str>, u64)| {
     }
 
     let mut st = before;
-    let r = pin::verify_begin(&ctx, account, pin_text, stored, now, &mut st);
+    let r = pin::verify_begin(&ctx, pin_text, stored, now, &mut st);
     check(&r, PIN_VERIFY_ERRORS, Kind::Pin, &before, &st, true, now);
     assert_ne!(r, Err(Error::Wrong));
     let cheap = params.is_ok_and(|p| p.iterations <= 20_000);

@@ -90,7 +90,7 @@ pub unsafe extern "C" fn pcodes_totp_secret(
         writes_disjoint(&[(secret_out.cast_const(), secret_len)], &[region_of(ctx)])?;
         // SAFETY: caller passes `secret_len` writable bytes.
         let o = unsafe { bytes_mut(secret_out, secret_len) }?;
-        totp::generate_secret(o)
+        totp::secret(o)
     })
 }
 

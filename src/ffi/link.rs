@@ -84,9 +84,9 @@ pub unsafe extern "C" fn pcodes_child_check(
         writes_disjoint(&[region_of(missing_out)], &cr)?;
         // SAFETY: caller passes a writable u32 or NULL, disjoint from the child (checked above).
         let o = unsafe { out(missing_out) }?;
-        let m = c.missing();
-        *o = m;
-        if m == 0 { Ok(()) } else { Err(Error::MissingField) }
+        let r = c.check();
+        *o = r.err().unwrap_or(0);
+        r.map_err(|_| Error::MissingField)
     })
 }
 

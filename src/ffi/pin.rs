@@ -88,7 +88,7 @@ pub unsafe extern "C" fn pcodes_pin_check_reason(
             *r = PCODES_PIN_WEAK_NONE;
         }
         let (c, p, cf, b) = (c?, p?, cf?, b?);
-        pin::check_with_reason(c, p, cf, b).map_err(|(e, w)| {
+        pin::check_reason(c, p, cf, b).map_err(|(e, w)| {
             if let (Some(r), Some(w)) = (reason, w) {
                 *r = w.code();
             }
@@ -184,7 +184,7 @@ unsafe fn verify_step(
         let st = unsafe { state_blob(state, state_len) }?;
         match step {
             Step::Whole => pin::verify(c, a, p, stored, now, st),
-            Step::Begin => pin::verify_begin(c, a, p, stored, now, st),
+            Step::Begin => pin::verify_begin(c, p, stored, now, st),
             Step::Finish => pin::verify_finish(c, a, p, stored, now, st),
         }
     })
@@ -567,7 +567,7 @@ mod tests {
             assert_eq!(finish(c"3861", &mut st), PCODES_STATUS_NO_CHALLENGE);
             assert_eq!(begin(c"3861", &mut st), PCODES_STATUS_OK);
             assert_eq!(
-                crate::pin::verify_begin(&(*c).inner, "acct", "3861", "x", 50, &mut [0; 64]),
+                crate::pin::verify_begin(&(*c).inner, "3861", "x", 50, &mut [0; 64]),
                 Err(Error::MalformedHash)
             );
             assert_eq!(finish(c"3861", &mut st), PCODES_STATUS_OK);

@@ -46,6 +46,7 @@
 
 pub mod child;
 pub mod code;
+mod name;
 
 use zeroize::Zeroize;
 
@@ -462,14 +463,47 @@ pub fn redeem(
 mod tests {
     use super::*;
 
+    /// The head is the fields of the module docs' table, most significant first, at their
+    /// widths (4, 40, 24 and 12 bits: whole hex digits, so the expected bytes are the fields
+    /// written as 1, 10, 6 and 3 hex digits one after the other); and the same bytes as the
+    /// first two published vectors of `docs/link-code.md` (tests/link.rs checks their codes).
     #[test]
     fn head_packs_fields() {
-        let h = head(0xF, MAX_RECORD_ID, MAX_MINUTES, 0xfff);
-        assert_eq!(h, [0xff; 10]);
-        let h = head(1, 2, 3, 4);
-        // 0001 | 40-bit 2 | 24-bit 3 | 12-bit 4
-        let v = h.iter().fold(0u128, |a, &x| (a << 8) | u128::from(x));
-        assert_eq!(v, (1 << 76) | (2 << 36) | (3 << 12) | 4);
+        let by_widths = |k: u8, r: u64, m: u32, x: u16| {
+            let s = std::format!("{k:01x}{r:010x}{m:06x}{x:03x}");
+            let b: std::vec::Vec<u8> =
+                (0..20).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect();
+            b
+        };
+        assert_eq!(head(0xF, MAX_RECORD_ID, MAX_MINUTES, 0xfff), [0xff; 10]);
+        assert_eq!(head(0, 0, 0, 0), [0; 10]);
+        assert_eq!(head(1, 2, 3, 4), [0x10, 0, 0, 0, 0, 0x20, 0, 0, 0x30, 0x04]);
+        let mut x = 7u64;
+        for _ in 0..1000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let (k, r, m, rnd) = (
+                (x >> 60) as u8,
+                (x >> 20) & MAX_RECORD_ID,
+                (x as u32) & MAX_MINUTES,
+                (x >> 7) as u16 & 0xfff,
+            );
+            assert_eq!(head(k, r, m, rnd).to_vec(), by_widths(k, r, m, rnd), "{k} {r} {m} {rnd}");
+        }
+        // The first 16 symbols (80 bits) of the published vectors 1 and 3 of `docs/link-code.md`,
+        // read with Crockford's alphabet written out here: key 0, record 1, 1750000000 (minute
+        // 2_869_386 since EPOCH), random 0; key 3, record 4815162342, 1767225600, random 0x5a3.
+        let published = |code: &str| {
+            let v =
+                code.chars().filter(|&c| c != '-').take(16).fold(0u128, |a, c| {
+                    (a << 5) | "0123456789ABCDEFGHJKMNPQRSTVWXYZ".find(c).unwrap() as u128
+                });
+            v.to_be_bytes()[6..].to_vec()
+        };
+        assert_eq!(head(0, 1, 2_869_386, 0).to_vec(), published("00000-0002A-Y8H80-0N65R-DZDQP"));
+        assert_eq!(
+            head(3, 4_815_162_342, 3_156_480, 0x5a3).to_vec(),
+            published("608Z0-65YCC-1A01D-355PP-RXFS6")
+        );
     }
 
     #[test]

@@ -7,7 +7,8 @@
 //!   result is a self-describing string ([`mod@hash`] describes the format);
 //! - [`verify`] (one call) or [`verify_begin`] + [`verify_finish`] (two phases, for hosts that
 //!   store the state blob with compare-and-swap and may run attempts in parallel);
-//! - [`verify_dummy`] for unknown accounts, taking the same time as a real verification;
+//! - [`Stored::UnknownAccount`] in place of the stored hash for unknown accounts: the same
+//!   work, state changes and time as a wrong PIN on a real account (C: `stored = NULL`);
 //! - [`needs_rehash`] after a successful verification: key rotated, iterations changed, old format.
 //!
 //! # Lockout and the two-phase protocol
@@ -51,7 +52,7 @@ use crate::rng::CryptoRng;
 use crate::state::{Kind, STATE_BYTES, State};
 
 pub use hash::{HASH_VERSION, HashParams, PIN_HASH_BYTES, PinHash, SALT_BYTES, params};
-pub use policy::{BirthDate, Weakness, check, check_with_reason, weakness};
+pub use policy::{BirthDate, Weakness, check, check_reason, weakness};
 
 /// Lengths a stored hash may declare and a PIN to verify may have (whatever `PIN_LENGTHS` now
 /// allows for new PINs: PINs set under an older policy keep working).
@@ -247,33 +248,15 @@ pub fn verify<'s>(
     // The two phases on one blob: the same checks, the failure counted before PBKDF2, and the
     // pending-attempt credit added and consumed again, so the blob is exactly the two-phase one.
     let stored = stored.into();
-    verify_begin(ctx, account_id, pin, stored, now, state)?;
+    verify_begin(ctx, pin, stored, now, state)?;
     verify_finish(ctx, account_id, pin, stored, now, state)
-}
-
-/// [`verify`] for an account that does not exist ([`Stored::UnknownAccount`]): the same
-/// checks, the same PBKDF2 work, the same state changes as a wrong PIN on a real account
-/// (so it locks and blocks alike) and always [`Error::Wrong`]. `state` is the blob the host
-/// keeps for the name that was typed (e.g. a row keyed by the login name), so that repeated
-/// guesses on a non-existent account lock exactly like on a real one.
-///
-/// # Errors
-/// As [`verify`]; never `Ok`, `MalformedHash` or `UnknownKey`.
-pub fn verify_dummy(
-    ctx: &Context,
-    account_id: &str,
-    pin: &str,
-    now: u64,
-    state: &mut [u8; STATE_BYTES],
-) -> Result<()> {
-    verify(ctx, account_id, pin, Stored::UnknownAccount, now, state)
 }
 
 /// Phase 1 of a two-phase verification: checks `now`, the lock, the stored string and the
 /// PIN's format, and pre-counts this attempt as a failure (plus one pending-attempt credit). On
 /// `Ok` the host must store the new blob with compare-and-swap **before** calling
-/// [`verify_finish`]. Cheap: no PBKDF2. `account_id` is not used yet (same arguments as
-/// [`verify`]).
+/// [`verify_finish`]. Cheap: no PBKDF2, and so no account id (the C function takes one for
+/// symmetry and checks only that it is text).
 ///
 /// # Errors
 /// [`Error::InvalidArgument`], [`Error::CorruptState`] (blob untouched), [`Error::Locked`],
@@ -281,13 +264,11 @@ pub fn verify_dummy(
 /// none is counted.
 pub fn verify_begin<'s>(
     ctx: &Context,
-    account_id: &str,
     pin: &str,
     stored: impl Into<Stored<'s>>,
     now: u64,
     state: &mut [u8; STATE_BYTES],
 ) -> Result<()> {
-    let _ = account_id;
     let stored = stored.into();
     crate::clock::check(now)?;
     crate::state::with_flow(state, |s, p: &mut Payload| {
@@ -520,7 +501,7 @@ mod tests {
         let mut link = State::fresh(Kind::Link).encode();
         let copy = link;
         assert_eq!(verify(&c, "a", "3861", h.as_str(), T0, &mut link), Err(Error::CorruptState));
-        assert_eq!(verify_begin(&c, "a", "3861", h.as_str(), T0, &mut link), Err(Error::CorruptState));
+        assert_eq!(verify_begin(&c, "3861", h.as_str(), T0, &mut link), Err(Error::CorruptState));
         assert_eq!(verify_finish(&c, "a", "3861", h.as_str(), T0, &mut link), Err(Error::CorruptState));
         assert_eq!(link, copy);
         assert_eq!(hash_with_rng(&c, "", "3861", &mut rng()).err(), Some(Error::InvalidArgument));
@@ -538,7 +519,7 @@ mod tests {
         // Ten parallel guesses: each runs begin against the latest stored blob (CAS order).
         let mut admitted = 0;
         for _ in 0..10 {
-            match verify_begin(&c, "acct", "000001", h, T0, &mut st) {
+            match verify_begin(&c, "000001", h, T0, &mut st) {
                 Ok(()) => admitted += 1,
                 Err(e) => assert_eq!(e, Error::Locked),
             }
@@ -554,11 +535,11 @@ mod tests {
             "credits used up"
         );
         assert_eq!(failures(&st), 5);
-        assert_eq!(verify_begin(&c, "acct", "385027", h, T0 + 1, &mut st), Err(Error::Locked));
+        assert_eq!(verify_begin(&c, "385027", h, T0 + 1, &mut st), Err(Error::Locked));
 
         // After the lock: the right PIN, begin then finish, clears; the blob equals one-call verify's.
         let mut a = st;
-        verify_begin(&c, "acct", "385027", h, T0 + 900, &mut a).unwrap();
+        verify_begin(&c, "385027", h, T0 + 900, &mut a).unwrap();
         assert_eq!(failures(&a), 6);
         verify_finish(&c, "acct", "385027", h, T0 + 900, &mut a).unwrap();
         let mut b = st;
@@ -570,7 +551,7 @@ mod tests {
         for _ in 0..4 {
             verify(&c, "acct", "000001", h, T0, &mut s).unwrap_err();
         }
-        verify_begin(&c, "acct", "385027", h, T0, &mut s).unwrap();
+        verify_begin(&c, "385027", h, T0, &mut s).unwrap();
         assert_eq!(crate::state::retry_at(&s, T0), Ok(T0 + 900));
         verify_finish(&c, "acct", "385027", h, T0, &mut s).unwrap();
         assert_eq!(crate::state::retry_at(&s, T0), Ok(0));
@@ -581,8 +562,8 @@ mod tests {
         let c = ctx();
         let h = hash_with_rng(&c, "acct", "385027", &mut rng()).unwrap();
         let mut d = [0u8; STATE_BYTES];
-        assert_eq!(verify_dummy(&c, "nobody", "385027", T0, &mut d), Err(Error::Wrong));
-        assert_eq!(verify_dummy(&c, "nobody", "12x", T0, &mut d), Err(Error::PinFormat));
+        assert_eq!(verify(&c, "nobody", "385027", Stored::UnknownAccount, T0, &mut d), Err(Error::Wrong));
+        assert_eq!(verify(&c, "nobody", "12x", Stored::UnknownAccount, T0, &mut d), Err(Error::PinFormat));
         let time = |f: &dyn Fn()| {
             let t = std::time::Instant::now();
             f();
@@ -599,7 +580,7 @@ mod tests {
             }));
             dummy = dummy.min(time(&|| {
                 let mut s = st;
-                let _ = verify_dummy(&c, "nobody", "385028", T0, &mut s);
+                let _ = verify(&c, "nobody", "385028", Stored::UnknownAccount, T0, &mut s);
             }));
         }
         std::println!("real {real:.4} s, dummy {dummy:.4} s");
@@ -618,7 +599,7 @@ mod tests {
             let now = T0 + i * 400;
             let pin = if i % 7 == 3 { "12a4" } else { "385028" };
             let r = verify(&c, "acct", pin, h.as_str(), now, &mut real);
-            let u = verify_dummy(&c, "nobody", pin, now, &mut unknown);
+            let u = verify(&c, "nobody", pin, Stored::UnknownAccount, now, &mut unknown);
             assert_eq!(r, u, "attempt {i}");
             assert_eq!(real, unknown, "blob after attempt {i}");
             assert_eq!(crate::state::retry_at(&real, now), crate::state::retry_at(&unknown, now));
@@ -630,14 +611,17 @@ mod tests {
         assert_eq!(verify(&c, "acct", "385028", h.as_str(), T0, &mut [0u8; STATE_BYTES]), Err(Error::Wrong));
         // Two phases for the unknown account: the same blobs as for a real one.
         let (mut real, mut unknown) = ([0u8; STATE_BYTES], [0u8; STATE_BYTES]);
-        verify_begin(&c, "acct", "385028", h.as_str(), T0, &mut real).unwrap();
-        verify_begin(&c, "nobody", "385028", Stored::UnknownAccount, T0, &mut unknown).unwrap();
+        verify_begin(&c, "385028", h.as_str(), T0, &mut real).unwrap();
+        verify_begin(&c, "385028", Stored::UnknownAccount, T0, &mut unknown).unwrap();
         assert_eq!(real, unknown);
         let r = verify_finish(&c, "acct", "385028", h.as_str(), T0, &mut real);
         let u = verify_finish(&c, "nobody", "385028", Stored::UnknownAccount, T0, &mut unknown);
         assert_eq!((r, real), (u, unknown));
         // Even the PIN that would be right for some account never matches the dummy.
-        assert_eq!(verify_dummy(&c, "acct", "385027", T0, &mut [0u8; STATE_BYTES]), Err(Error::Wrong));
+        assert_eq!(
+            verify(&c, "acct", "385027", Stored::UnknownAccount, T0, &mut [0u8; STATE_BYTES]),
+            Err(Error::Wrong)
+        );
     }
 
     /// Regression (issue 13, flaw 5): credits of abandoned `verify_begin`s used to survive a
@@ -650,28 +634,28 @@ mod tests {
         // Three abandoned begins, then a successful one-call verify.
         let mut st = [0u8; STATE_BYTES];
         for _ in 0..3 {
-            verify_begin(&c, "acct", "000001", h, T0, &mut st).unwrap();
+            verify_begin(&c, "000001", h, T0, &mut st).unwrap();
         }
         assert_eq!(verify(&c, "acct", "385027", h, T0, &mut st), Ok(()));
         assert_eq!(st, [0u8; STATE_BYTES], "success clears failures and credits");
         assert_eq!(verify_finish(&c, "acct", "000002", h, T0, &mut st), Err(Error::NoChallenge));
         // Abandoned begins, then a support-desk reset.
         for _ in 0..3 {
-            verify_begin(&c, "acct", "000001", h, T0, &mut st).unwrap();
+            verify_begin(&c, "000001", h, T0, &mut st).unwrap();
         }
         crate::state::reset(&mut st).unwrap();
         assert_eq!(verify_finish(&c, "acct", "000002", h, T0, &mut st), Err(Error::NoChallenge));
         assert_eq!(verify_apply(PinVerdict { ok: true }, T0, &mut st), Err(Error::NoChallenge));
         // A blob claiming more credits than counted failures is corrupt.
         let mut forged = [0u8; STATE_BYTES];
-        verify_begin(&c, "acct", "000001", h, T0, &mut forged).unwrap();
+        verify_begin(&c, "000001", h, T0, &mut forged).unwrap();
         forged[crate::state::PAYLOAD_AT] = 2;
         let copy = forged;
         assert_eq!(verify_finish(&c, "acct", "000002", h, T0, &mut forged), Err(Error::CorruptState));
         assert_eq!(forged, copy);
         // Stray payload bytes are corrupt too.
         let mut stray = [0u8; STATE_BYTES];
-        verify_begin(&c, "acct", "000001", h, T0, &mut stray).unwrap();
+        verify_begin(&c, "000001", h, T0, &mut stray).unwrap();
         stray[STATE_BYTES - 1] = 1;
         assert_eq!(verify(&c, "acct", "385027", h, T0, &mut stray), Err(Error::CorruptState));
     }

@@ -301,7 +301,7 @@ pub fn weakness(pin: &str, birth_date: Option<BirthDate>) -> Option<Weakness> {
 ///
 /// # Errors
 /// As [`check`]; the [`Weakness`] is `Some` exactly when the error is [`Error::PinWeak`].
-pub fn check_with_reason(
+pub fn check_reason(
     ctx: &Context,
     pin: &str,
     confirm: &str,
@@ -327,7 +327,7 @@ pub fn check_with_reason(
 /// [`Error::PinFormat`], [`Error::PinMismatch`], [`Error::InvalidBirthDate`],
 /// [`Error::PinWeak`] (see the module docs for the order).
 pub fn check(ctx: &Context, pin: &str, confirm: &str, birth_date: Option<&str>) -> Result<()> {
-    check_with_reason(ctx, pin, confirm, birth_date).map_err(|(e, _)| e)
+    check_reason(ctx, pin, confirm, birth_date).map_err(|(e, _)| e)
 }
 
 #[cfg(test)]
@@ -395,7 +395,7 @@ mod tests {
             ("777000", Weakness::Blocklist, None),
         ];
         for (pin, why, birth) in cases {
-            assert_eq!(check_with_reason(&c, pin, pin, birth), Err((Error::PinWeak, Some(why))), "{pin}");
+            assert_eq!(check_reason(&c, pin, pin, birth), Err((Error::PinWeak, Some(why))), "{pin}");
             assert_eq!(check(&c, pin, pin, birth), Err(Error::PinWeak), "{pin}");
         }
         // The birth-date rule needs the birth date.

@@ -5,7 +5,9 @@ use crate::error::{Error, Result};
 use crate::lockout;
 use crate::state::{STATE_BYTES, State};
 
-use super::{Algorithm, Code, Counter, HotpPayload, Keyed, check_digits, check_secret, parse_input, scan};
+use super::{
+    Algorithm, Code, Counter, HotpPayload, Keyed, check_digits, check_secret, parse_input, scan, settle,
+};
 
 /// The HOTP code for `counter` (RFC 4226 §5.3).
 ///
@@ -102,21 +104,13 @@ fn verify_in(
     // codec guarantees `next ≥ 1` then).
     let floor = if c.accepted { next.checked_sub(1) } else { None };
     let first = floor.unwrap_or(next);
-    let (found, at, used) = scan(&keyed, digits, input, first..=next.saturating_add(ahead), floor);
-    if found {
-        lockout::record_success(s);
-        let (value, spent) = match at.checked_add(1) {
-            Some(n) => (n, false),
-            None => (u64::MAX, true),
-        };
-        *c = Counter { value, accepted: true, spent };
-        Ok(at)
-    } else if used {
-        Err(Error::AlreadyUsed)
-    } else {
-        lockout::record_failure(s, ctx.policy(), now);
-        Err(Error::Wrong)
-    }
+    let at = settle(scan(&keyed, digits, input, first..=next.saturating_add(ahead), floor), ctx, now, s)?;
+    let (value, spent) = match at.checked_add(1) {
+        Some(n) => (n, false),
+        None => (u64::MAX, true),
+    };
+    *c = Counter { value, accepted: true, spent };
+    Ok(at)
 }
 
 #[cfg(test)]

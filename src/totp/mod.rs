@@ -1,7 +1,7 @@
 //! Authenticator apps: RFC 4226 HOTP and RFC 6238 TOTP codes, enrolment (secret, `otpauth://`
 //! URI, SVG QR code) and verification with replay protection.
 //!
-//! - [`generate_secret_with_rng`] (or [`generate_secret`] with the `std` feature) draws a new
+//! - [`secret_with_rng`] (or [`secret`] with the `std` feature) draws a new
 //!   secret: 16–64 bytes, [`DEFAULT_SECRET_BYTES`] (20, 160 bits as RFC 4226 recommends) by default.
 //! - [`uri::build`] writes the Key URI an app scans; [`qr::svg`] renders it as an SVG QR code;
 //!   [`uri::parse`] reads one back (for hosts importing enrolments from another system).
@@ -41,7 +41,7 @@ pub use time::{code as totp_code, verify as totp_verify};
 
 /// Smallest secret accepted by code, verify and URI functions (80 bits; see the module docs).
 pub const MIN_SECRET_BYTES: usize = 10;
-/// Smallest secret [`generate_secret_with_rng`] makes (RFC 4226 §4: at least 128 bits).
+/// Smallest secret [`secret_with_rng`] makes (RFC 4226 §4: at least 128 bits).
 pub const MIN_NEW_SECRET_BYTES: usize = 16;
 /// Largest secret accepted anywhere (the SHA-512 vectors of RFC 6238 use 64 bytes).
 pub const MAX_SECRET_BYTES: usize = 64;
@@ -347,28 +347,20 @@ impl Counter {
     }
 }
 
-/// A TOTP blob's payload: the last accepted step.
+/// The payload of a TOTP blob (`HOTP = false`: the last accepted step) or of a HOTP blob
+/// (`HOTP = true`: the next expected counter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct TotpPayload(pub(crate) Counter);
+pub(crate) struct CounterPayload<const HOTP: bool>(pub(crate) Counter);
 
-/// A HOTP blob's payload: the next expected counter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct HotpPayload(pub(crate) Counter);
+/// A TOTP blob's payload.
+pub(crate) type TotpPayload = CounterPayload<false>;
+/// A HOTP blob's payload.
+pub(crate) type HotpPayload = CounterPayload<true>;
 
-impl crate::state::Payload for TotpPayload {
-    const KIND: crate::state::Kind = crate::state::Kind::Totp;
+impl<const HOTP: bool> crate::state::Payload for CounterPayload<HOTP> {
+    const KIND: crate::state::Kind = if HOTP { crate::state::Kind::Hotp } else { crate::state::Kind::Totp };
     fn decode(b: &[u8; crate::state::PAYLOAD_BYTES]) -> Result<Self> {
-        Counter::decode_bytes(b, false).map(Self)
-    }
-    fn encode(&self, b: &mut [u8]) {
-        self.0.encode_bytes(b);
-    }
-}
-
-impl crate::state::Payload for HotpPayload {
-    const KIND: crate::state::Kind = crate::state::Kind::Hotp;
-    fn decode(b: &[u8; crate::state::PAYLOAD_BYTES]) -> Result<Self> {
-        Counter::decode_bytes(b, true).map(Self)
+        Counter::decode_bytes(b, HOTP).map(Self)
     }
     fn encode(&self, b: &mut [u8]) {
         self.0.encode_bytes(b);
@@ -444,14 +436,31 @@ pub(crate) fn scan(
     (found.into(), at, used.into())
 }
 
+/// The verdict of a [`scan`] for the lockout engine: a fresh match clears the failures and
+/// gives its counter; a match of a used counter is [`Error::AlreadyUsed`] (not counted);
+/// anything else is [`Error::Wrong`], counted.
+pub(crate) fn settle(
+    (found, at, used): (bool, u64, bool),
+    ctx: &crate::context::Context,
+    now: u64,
+    s: &mut crate::state::State,
+) -> Result<u64> {
+    if found {
+        crate::lockout::record_success(s);
+        Ok(at)
+    } else if used {
+        Err(Error::AlreadyUsed)
+    } else {
+        crate::lockout::record_failure(s, ctx.policy(), now);
+        Err(Error::Wrong)
+    }
+}
+
 /// Fills `out` (16–64 bytes) with a new random secret.
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for a length outside 16–64 (nothing written).
-pub fn generate_secret_with_rng<R: crate::rng::CryptoRng + ?Sized>(
-    out: &mut [u8],
-    rng: &mut R,
-) -> Result<()> {
+pub fn secret_with_rng<R: crate::rng::CryptoRng + ?Sized>(out: &mut [u8], rng: &mut R) -> Result<()> {
     if !(MIN_NEW_SECRET_BYTES..=MAX_SECRET_BYTES).contains(&out.len()) {
         return Err(Error::InvalidArgument);
     }
@@ -464,8 +473,8 @@ pub fn generate_secret_with_rng<R: crate::rng::CryptoRng + ?Sized>(
 /// # Errors
 /// [`Error::InvalidArgument`] for a bad length; [`Error::RngFailure`].
 #[cfg(feature = "std")]
-pub fn generate_secret(out: &mut [u8]) -> Result<()> {
-    crate::rng::with_system_rng(out.len() as u64, |rng| generate_secret_with_rng(out, rng))?
+pub fn secret(out: &mut [u8]) -> Result<()> {
+    crate::rng::with_system_rng(out.len() as u64, |rng| secret_with_rng(out, rng))?
 }
 
 #[cfg(test)]
@@ -582,19 +591,19 @@ mod tests {
         use crate::rng::SeedableRng;
         let mut rng = crate::rng::ChaCha20Rng::from_seed([1; 32]);
         let mut a = [0u8; 20];
-        generate_secret_with_rng(&mut a, &mut rng).unwrap();
+        secret_with_rng(&mut a, &mut rng).unwrap();
         let mut b = [0u8; 20];
-        generate_secret_with_rng(&mut b, &mut rng).unwrap();
+        secret_with_rng(&mut b, &mut rng).unwrap();
         assert_ne!(a, b);
         assert_ne!(a, [0; 20]);
         let mut short = [0u8; 15];
-        assert_eq!(generate_secret_with_rng(&mut short, &mut rng), Err(Error::InvalidArgument));
+        assert_eq!(secret_with_rng(&mut short, &mut rng), Err(Error::InvalidArgument));
         let mut long = [0u8; 65];
-        assert_eq!(generate_secret_with_rng(&mut long, &mut rng), Err(Error::InvalidArgument));
+        assert_eq!(secret_with_rng(&mut long, &mut rng), Err(Error::InvalidArgument));
         #[cfg(feature = "std")]
         {
             let mut s = [0u8; 64];
-            generate_secret(&mut s).unwrap();
+            secret(&mut s).unwrap();
             assert_ne!(s, [0; 64]);
         }
     }

@@ -5,7 +5,9 @@ use crate::error::{Error, Result};
 use crate::lockout;
 use crate::state::{STATE_BYTES, State};
 
-use super::{Code, Counter, Keyed, Params, TotpPayload, check_secret, parse_input, scan};
+use super::{
+    Code, Counter, CounterPayload, Keyed, Params, TotpPayload, check_secret, parse_input, scan, settle,
+};
 
 /// The time step of `now` (RFC 6238 §4.2, T0 = 0): `now / period`.
 #[must_use]
@@ -56,7 +58,7 @@ pub fn verify(
 /// # Errors
 /// [`Error::CorruptState`] if `state` is not a TOTP blob.
 pub fn last_step(state: &[u8; STATE_BYTES]) -> Result<Option<u64>> {
-    let (_, TotpPayload(c)) = crate::state::read_flow::<TotpPayload>(state)?;
+    let (_, CounterPayload(c)) = crate::state::read_flow::<TotpPayload>(state)?;
     Ok(c.accepted.then_some(c.value))
 }
 
@@ -75,20 +77,12 @@ fn verify_in(
     let current = step(now, params);
     let w = u64::from(ctx.policy().totp_window_steps);
     let range = current.saturating_sub(w)..=current.saturating_add(w);
-    let (found, at, used) = scan(&keyed, params.digits(), input, range, c.accepted.then_some(c.value));
-    if found {
-        lockout::record_success(s);
-        *c = Counter { value: at, accepted: true, spent: false };
-        // |at − current| ≤ w ≤ 10.
-        let drift =
-            if at >= current { i32::try_from(at - current) } else { i32::try_from(current - at).map(|d| -d) };
-        drift.map_err(|_| Error::Internal)
-    } else if used {
-        Err(Error::AlreadyUsed)
-    } else {
-        lockout::record_failure(s, ctx.policy(), now);
-        Err(Error::Wrong)
-    }
+    let at = settle(scan(&keyed, params.digits(), input, range, c.accepted.then_some(c.value)), ctx, now, s)?;
+    *c = Counter { value: at, accepted: true, spent: false };
+    // |at − current| ≤ w ≤ 10.
+    let drift =
+        if at >= current { i32::try_from(at - current) } else { i32::try_from(current - at).map(|d| -d) };
+    drift.map_err(|_| Error::Internal)
 }
 
 #[cfg(test)]

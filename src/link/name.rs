@@ -1,0 +1,247 @@
+//! The canonical form of a child's full name, streamed into a hash (see [`super::child`] and
+//! `docs/link-code.md`): leading and trailing white space removed, every inner run of Unicode
+//! white space one ASCII space, every letter lower-cased with [`char::to_lowercase`], `ё`
+//! folded to `е`, decomposed `и` + U+0306 and `е` + U+0308 composed. ASCII and the basic
+//! Cyrillic letters take byte fast paths, checked against the character-at-a-time form.
+
+use crate::mac::{Hasher, Sha256};
+
+/// `str::trim` (Unicode white space), without its searcher when neither end is white space.
+pub(super) fn trim(s: &str) -> &str {
+    let keep = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace());
+    if keep(s.chars().next()) && keep(s.chars().next_back()) { s } else { s.trim() }
+}
+
+/// Collects small writes into one buffer so that the hash sees few, large updates.
+pub(super) struct Sink<'h> {
+    h: &'h mut Hasher<Sha256>,
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl<'h> Sink<'h> {
+    pub(super) fn new(h: &'h mut Hasher<Sha256>) -> Self {
+        Self { h, buf: [0; 64], len: 0 }
+    }
+
+    pub(super) fn push(&mut self, bytes: &[u8]) {
+        if self.len + bytes.len() > self.buf.len() {
+            self.h.update(&self.buf[..self.len]);
+            self.len = 0;
+        }
+        self.buf[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+
+    /// One or two bytes of canonical text (the fast paths of [`hash_name`]).
+    fn push_small(&mut self, bytes: [u8; 2], n: usize) {
+        if self.len + 2 > self.buf.len() {
+            self.flush();
+        }
+        if let Some(dst) = self.buf.get_mut(self.len..self.len + 2) {
+            dst.copy_from_slice(&bytes);
+            self.len += n;
+        }
+    }
+
+    fn push_char(&mut self, c: char) {
+        if self.len + 4 > self.buf.len() {
+            self.flush();
+        }
+        self.len += c.encode_utf8(&mut self.buf[self.len..]).len();
+    }
+
+    pub(super) fn flush(&mut self) {
+        self.h.update(&self.buf[..self.len]);
+        self.len = 0;
+    }
+}
+
+/// The canonical lower-case form of one letter: `char::to_lowercase`, then ё → е. Basic Latin
+/// and the Cyrillic capitals/small letters take a table-free fast path (checked against
+/// `to_lowercase` for every scalar value by a test).
+fn push_lower(out: &mut Sink<'_>, c: char) {
+    let fast = match c {
+        'A'..='Z' | 'a'..='z' | '0'..='9' => Some(c.to_ascii_lowercase()),
+        'Ё' | 'ё' => Some('е'),
+        'А'..='Я' => char::from_u32(c as u32 + 0x20),
+        'а'..='я' => Some(c),
+        _ => None,
+    };
+    if let Some(l) = fast {
+        out.push_char(l);
+        return;
+    }
+    for l in c.to_lowercase() {
+        out.push_char(if l == 'ё' { 'е' } else { l });
+    }
+}
+
+/// The lower-case form of a two-byte Cyrillic letter А–я, Ё, ё (UTF-8 `x y`), ё folded to е,
+/// as UTF-8; `None` for any other two-byte sequence.
+fn cyrillic_lower(x: u8, y: u8) -> Option<[u8; 2]> {
+    match (x, y) {
+        (0xD0, 0x90..=0x9F) => Some([0xD0, y + 0x20]), // А–П → а–п
+        (0xD0, 0xA0..=0xAF) => Some([0xD1, y - 0x20]), // Р–Я → р–я
+        (0xD0, 0xB0..=0xBF) | (0xD1, 0x80..=0x8F) => Some([x, y]), // а–я
+        (0xD0, 0x81) | (0xD1, 0x91) => Some([0xD0, 0xB5]), // Ё, ё → е
+        _ => None,
+    }
+}
+
+/// Streams the canonical form of a (trimmed) name into `out`: ASCII and the basic Cyrillic
+/// letters a byte or two at a time, everything else (and any letter followed by a combining
+/// mark, U+0300–U+033F) by [`hash_name_chars`].
+pub(super) fn hash_name(out: &mut Sink<'_>, name: &str) {
+    let b = name.as_bytes();
+    let mut i = 0;
+    let mut space = false;
+    while let Some(&x) = b.get(i) {
+        let next = b.get(i + 1).copied();
+        if x < 0x80 {
+            // `char::is_whitespace` on ASCII.
+            if x.is_ascii_whitespace() || x == 0x0b {
+                space = true;
+            } else {
+                if space {
+                    out.push_small([b' ', 0], 1);
+                    space = false;
+                }
+                out.push_small([x.to_ascii_lowercase(), 0], 1);
+            }
+            i += 1;
+            continue;
+        }
+        if let Some(y) = next
+            && b.get(i + 2) != Some(&0xCC)
+            && let Some(l) = cyrillic_lower(x, y)
+        {
+            if space {
+                out.push_small([b' ', 0], 1);
+                space = false;
+            }
+            out.push_small(l, 2);
+            i += 2;
+            continue;
+        }
+        // One character (and a combining mark after it) the general way.
+        let rest = name.get(i..).unwrap_or_default();
+        let taken = hash_name_chars(out, rest, &mut space, true);
+        i += taken;
+    }
+}
+
+/// The general form of [`hash_name`] over `name`, with the pending-space flag `space`; if `one`,
+/// it stops after one character (with its combining mark). Returns the bytes consumed.
+fn hash_name_chars(out: &mut Sink<'_>, name: &str, space: &mut bool, one: bool) -> usize {
+    let mut chars = name.chars().peekable();
+    let mut consumed = 0;
+    while let Some(mut c) = chars.next() {
+        consumed += c.len_utf8();
+        if c.is_whitespace() {
+            *space = true;
+            if one {
+                break;
+            }
+            continue;
+        }
+        if *space {
+            out.push_char(' ');
+            *space = false;
+        }
+        // Decomposed Cyrillic: и + combining breve is й; е + combining diaeresis is ё (→ е).
+        match (c, chars.peek()) {
+            ('и', Some('\u{306}')) => {
+                chars.next();
+                consumed += 2;
+                c = 'й';
+            }
+            ('И', Some('\u{306}')) => {
+                chars.next();
+                consumed += 2;
+                c = 'Й';
+            }
+            ('е' | 'Е' | 'ё' | 'Ё', Some('\u{308}')) => {
+                chars.next();
+                consumed += 2;
+            }
+            _ => {}
+        }
+        push_lower(out, c);
+        if one {
+            break;
+        }
+    }
+    consumed
+}
+
+#[cfg(test)]
+#[allow(clippy::cast_possible_truncation)]
+mod tests {
+    use super::*;
+
+    /// The fast lower-casing path agrees with `char::to_lowercase` (+ ё → е) on every scalar value.
+    #[test]
+    fn fast_lowercase_agrees_with_to_lowercase_everywhere() {
+        let mut h = Hasher::<Sha256>::new();
+        for c in (0..=0x10_FFFF_u32).filter_map(char::from_u32) {
+            let mut fast = Sink::new(&mut h);
+            push_lower(&mut fast, c);
+            let got = std::vec::Vec::from(&fast.buf[..fast.len]);
+            let mut want = std::string::String::new();
+            for l in c.to_lowercase() {
+                want.push(if l == 'ё' { 'е' } else { l });
+            }
+            assert_eq!(got, want.as_bytes(), "{c:?}");
+        }
+    }
+
+    /// The name hashing before its byte fast paths: one character at a time.
+    fn reference_name_digest(name: &str) -> [u8; 32] {
+        let mut h = Hasher::<Sha256>::new();
+        let mut out = Sink::new(&mut h);
+        let mut space = false;
+        hash_name_chars(&mut out, name, &mut space, false);
+        out.flush();
+        h.finalize()
+    }
+
+    fn name_digest(name: &str) -> [u8; 32] {
+        let mut h = Hasher::<Sha256>::new();
+        let mut out = Sink::new(&mut h);
+        hash_name(&mut out, name);
+        out.flush();
+        h.finalize()
+    }
+
+    /// The byte fast paths give the character-at-a-time result on random names built from
+    /// ASCII, every Cyrillic letter of U+0400–U+045F, combining marks, Unicode spaces, Greek,
+    /// Turkish İ (two-character lower case) and more, and on every two-character string of
+    /// interesting characters.
+    #[test]
+    fn fast_name_path_agrees_with_the_char_path() {
+        let mut pool: std::vec::Vec<char> = (0x400..0x460).filter_map(char::from_u32).collect();
+        pool.extend(
+            "AZaz09 -'.\t\n\u{b}\u{c}\r\u{85}\u{a0}\u{2003}\u{3000}\u{306}\u{308}\u{301}İΣσßÆǅ\u{d7ff}😀"
+                .chars(),
+        );
+        for a in &pool {
+            let one = std::string::String::from(*a);
+            assert_eq!(trim(&one), one.trim());
+            for b in &pool {
+                let s: std::string::String = [*a, *b].iter().collect();
+                assert_eq!(name_digest(&s), reference_name_digest(&s), "{s:?}");
+            }
+        }
+        let mut x = 7u64;
+        for _ in 0..20_000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let len = (x >> 59) as usize;
+            let s: std::string::String = (0..len)
+                .map(|k| pool[((x >> (k * 2 % 50)) as usize ^ k.wrapping_mul(31)) % pool.len()])
+                .collect();
+            assert_eq!(name_digest(&s), reference_name_digest(&s), "{s:?}");
+            assert_eq!(trim(&s), s.trim(), "{s:?}");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! The state blobs of the PIN, TOTP and HOTP flows read back by an independent reader in Python,
+//! written from the layout tables of the docs (`src/state.rs` header; the payloads in
+//! `src/pin/mod.rs` and `src/totp/mod.rs`), not from the code's offsets: each blob comes from
+//! real calls of the public API, and the fields Python reads must be what those calls mean.
+//! (Link blobs: `tests/link.rs`; SMS / e-mail blobs: `tests/otp.rs`.)
+
+use portal_codes::totp::{self, Algorithm, Params};
+use portal_codes::{Context, Error, STATE_BYTES, Setting, pin};
+
+const NOW: u64 = 1_750_000_000;
+
+/// Reads the header and the payload of the given kind; prints one line of fields.
+const READER: &str = r#"
+import sys
+blob = bytes.fromhex(sys.argv[1])
+le = lambda b: int.from_bytes(b, 'little')
+assert len(blob) == 64 and blob[4:8] == bytes(4), 'length, reserved'
+kind, version, failures = blob[0], blob[1], le(blob[2:4])
+locked_until, wait_until, p = le(blob[8:16]), le(blob[16:24]), blob[24:]
+head = f'kind={kind} version={version} failures={failures} locked_until={locked_until} wait_until={wait_until}'
+if kind == 2:  # PIN: pending attempts u16, the rest zero
+    assert p[2:] == bytes(38)
+    print(head, f'pending={le(p[0:2])}')
+elif kind in (4, 5):  # TOTP: last step, HOTP: next counter; byte 8: bit 0 accepted, bit 1 spent
+    assert p[9:] == bytes(31)
+    print(head, f'value={le(p[0:8])} accepted={p[8] & 1} spent={p[8] >> 1 & 1}')
+else:
+    sys.exit(f'kind {kind}')
+"#;
+
+/// The reader's line for `blob`; `None` if python3 is missing and `PCODES_ALLOW_SKIP=1`.
+fn read(blob: &[u8; STATE_BYTES]) -> Option<String> {
+    let hex: String = blob.iter().map(|b| format!("{b:02x}")).collect();
+    let out = match std::process::Command::new("python3").args(["-c", READER, &hex]).output() {
+        Ok(o) => o,
+        Err(e) => {
+            assert!(std::env::var("PCODES_ALLOW_SKIP").as_deref() == Ok("1"), "python3 required: {e}");
+            println!("skipped: python3 not installed");
+            return None;
+        }
+    };
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    Some(String::from_utf8(out.stdout).unwrap().trim().to_string())
+}
+
+fn ctx() -> Context {
+    let mut c = Context::new(&[0x42; 32], 1).unwrap();
+    c.set(Setting::PinIterations, 10_000).unwrap();
+    c
+}
+
+/// Failures, the lock and the pending-attempt credits of a PIN blob.
+#[test]
+fn pin_blob() {
+    let ctx = ctx();
+    let stored = pin::hash(&ctx, "acct", "385027").unwrap();
+    let mut st = [0u8; STATE_BYTES];
+    pin::verify_begin(&ctx, "000000", stored.as_str(), NOW, &mut st).unwrap();
+    let Some(got) = read(&st) else { return };
+    assert_eq!(got, "kind=2 version=2 failures=1 locked_until=0 wait_until=0 pending=1");
+    pin::verify_begin(&ctx, "000000", stored.as_str(), NOW, &mut st).unwrap();
+    assert_eq!(read(&st).unwrap(), "kind=2 version=2 failures=2 locked_until=0 wait_until=0 pending=2");
+    assert_eq!(pin::verify_finish(&ctx, "acct", "000000", stored.as_str(), NOW, &mut st), Err(Error::Wrong));
+    assert_eq!(read(&st).unwrap(), "kind=2 version=2 failures=2 locked_until=0 wait_until=0 pending=1");
+    for _ in 0..2 {
+        assert_eq!(pin::verify(&ctx, "acct", "000000", stored.as_str(), NOW, &mut st), Err(Error::Wrong));
+    }
+    // The fifth failure locks for LOCK_FIRST_SECONDS (900).
+    pin::verify_begin(&ctx, "000000", stored.as_str(), NOW, &mut st).unwrap();
+    let want = format!("kind=2 version=2 failures=5 locked_until={} wait_until=0 pending=2", NOW + 900);
+    assert_eq!(read(&st).unwrap(), want);
+}
+
+/// The last accepted step of a TOTP blob and the next counter of a HOTP blob.
+#[test]
+fn totp_and_hotp_blobs() {
+    let ctx = ctx();
+    let secret = [7u8; 20];
+    let params = Params::new(Algorithm::Sha256, 8, 60).unwrap();
+    let mut st = [0u8; STATE_BYTES];
+    let code = totp::totp_code(&secret, &params, NOW).unwrap();
+    totp::totp_verify(&ctx, &secret, &params, code.as_str(), NOW, &mut st).unwrap();
+    let Some(got) = read(&st) else { return };
+    let step = NOW / 60;
+    assert_eq!(
+        got,
+        format!("kind=4 version=2 failures=0 locked_until=0 wait_until=0 value={step} accepted=1 spent=0")
+    );
+    assert_eq!(totp::totp_verify(&ctx, &secret, &params, "00000000", NOW, &mut st), Err(Error::Wrong));
+    let want =
+        format!("kind=4 version=2 failures=1 locked_until=0 wait_until=0 value={step} accepted=1 spent=0");
+    assert_eq!(read(&st).unwrap(), want);
+
+    let mut st = [0u8; STATE_BYTES];
+    let code = totp::hotp_code(&secret, Algorithm::Sha1, 6, 3).unwrap();
+    assert_eq!(totp::hotp_verify(&ctx, &secret, Algorithm::Sha1, 6, code.as_str(), NOW, &mut st), Ok(3));
+    let want = "kind=5 version=2 failures=0 locked_until=0 wait_until=0 value=4 accepted=1 spent=0";
+    assert_eq!(read(&st).unwrap(), want);
+}
+
+/// A HOTP blob written by hand from the tables (kind 5, version 2, next counter 2⁶⁴ − 2,
+/// accepted), read by the library, and the spent flag it writes after accepting counter 2⁶⁴ − 1.
+#[test]
+fn hotp_blob_at_the_end_of_the_counter_space() {
+    let ctx = ctx();
+    let secret = [7u8; 20];
+    let hex = format!("0502{}feffffffffffffff01{}", "00".repeat(22), "00".repeat(31));
+    let mut st = [0u8; STATE_BYTES];
+    for (i, b) in st.iter_mut().enumerate() {
+        *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
+    }
+    let last = totp::hotp_code(&secret, Algorithm::Sha1, 6, u64::MAX).unwrap();
+    assert_eq!(
+        totp::hotp_verify(&ctx, &secret, Algorithm::Sha1, 6, last.as_str(), NOW, &mut st),
+        Ok(u64::MAX)
+    );
+    let Some(got) = read(&st) else { return };
+    let want = format!(
+        "kind=5 version=2 failures=0 locked_until=0 wait_until=0 value={} accepted=1 spent=1",
+        u64::MAX
+    );
+    assert_eq!(got, want);
+}
