@@ -25,6 +25,53 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use crate::error::{Error, Result};
 use crate::state::STATE_BYTES;
 
+/// The developer details for one C argument (see `crate::diag`), made at compile time by
+/// `arg!(name)` (an input) or `arg!(name, name_len, "PCODES_…_BYTES")` (an output and its
+/// length, with the size to use): `"name: NULL"`, `"name: not UTF-8"`,
+/// `"name_len: too small, see PCODES_…_BYTES"`. The name is the parameter's name in the header
+/// (a test checks every detail against the header).
+pub(crate) struct Arg {
+    /// `"<name>: NULL"`.
+    pub(crate) null: &'static CStr,
+    /// `"<name>: not UTF-8"`.
+    pub(crate) utf8: &'static CStr,
+    /// `"<name>_len: too small, …"` (outputs only).
+    pub(crate) small: &'static CStr,
+}
+
+/// `arg!(pin)`: the [`Arg`] of an input; `arg!(out, out_len, "PCODES_TOTP_URI_BYTES")`: of an
+/// output whose size is `out_len`, pointing the developer to the size that always suffices.
+macro_rules! arg {
+    ($name:ident) => {
+        $crate::ffi::arg!(@ $name, concat!(stringify!($name), ": (not an output)\0"))
+    };
+    ($name:ident, $len:ident, $see:literal) => {
+        $crate::ffi::arg!(@ $name, concat!(stringify!($len), ": too small, see ", $see, "\0"))
+    };
+    (@ $name:ident, $small:expr) => {{
+        const ARG: &$crate::ffi::Arg = &$crate::ffi::Arg {
+            null: $crate::ffi::detail(concat!(stringify!($name), ": NULL\0")),
+            utf8: $crate::ffi::detail(concat!(stringify!($name), ": not UTF-8\0")),
+            small: $crate::ffi::detail($small),
+        };
+        ARG
+    }};
+}
+pub(crate) use arg;
+
+/// `writes_disjoint` with the arguments' header names, so that an overlap records which two
+/// arguments overlap (`"code_out: overlaps state; …"`, a static made at compile time):
+/// `no_overlap!(writes: [state: region_of_state(state, state_len)], reads: [ctx: region_of(ctx)])`.
+macro_rules! no_overlap {
+    (writes: [$($w:ident: $wr:expr),+ $(,)?], reads: [$($r:ident: $rr:expr),* $(,)?] $(,)?) => {{
+        const NAMES: &[&str] = &[$(stringify!($w)),+ $(, stringify!($r))*];
+        const WRITES: usize = [$(stringify!($w)),+].len();
+        static DETAILS: [[$crate::ffi::Detail; NAMES.len()]; WRITES] =
+            $crate::ffi::overlap_details(NAMES);
+        $crate::ffi::named_writes_disjoint(&[$($wr),+], &[$($rr),*], &DETAILS)
+    }};
+}
+
 // cbindgen writes the header module by module in the order below. `enrol` and `base32` were
 // split out of `totp` and stay after it (each in a group of its own, so that rustfmt keeps them
 // there), which keeps the header in its old order apart from the TOTP/HOTP code functions.
@@ -53,9 +100,13 @@ pub type pcodes_status = i32;
 /// `PCODES_STATUS_INTERNAL`. The thread's developer detail (`crate::diag`) is cleared first, so
 /// that afterwards it describes this call only.
 #[inline(always)]
-pub(crate) fn boundary(body: impl FnOnce() -> Result<()>) -> pcodes_status {
+pub(crate) fn boundary<F: FnOnce() -> Result<()>>(body: F) -> pcodes_status {
     crate::diag::clear();
-    catch_status(body)
+    let status = catch_status(body);
+    // Unit tests check every status that leaves a C function (see `test_support`).
+    #[cfg(test)]
+    test_support::check_detail(core::any::type_name::<F>(), status);
+    status
 }
 
 /// [`boundary`] without clearing the developer detail: for the functions a host calls to
@@ -123,26 +174,105 @@ pub(crate) fn disjoint(a: *const u8, a_len: usize, b: *const u8, b_len: usize) -
     }
 }
 
-/// The no-overlap rule of the module doc: every region in `writes` is disjoint from every other
-/// region in `writes` and from every region in `reads` (reads may overlap each other).
+/// The first pair `(write, other)` that breaks the no-overlap rule of the module doc: every
+/// region in `writes` is disjoint from every other region in `writes` and from every region in
+/// `reads` (reads may overlap each other). `other` counts the writes first, then the reads.
 #[inline(always)]
-pub(crate) fn writes_disjoint(writes: &[Region], reads: &[Region]) -> Result<()> {
+fn first_overlap(writes: &[Region], reads: &[Region]) -> Option<(usize, usize)> {
     for (i, &(w, wl)) in writes.iter().enumerate() {
-        for &(o, ol) in writes[i + 1..].iter().chain(reads) {
-            disjoint(w, wl, o, ol)?;
+        for (j, &(o, ol)) in writes.iter().chain(reads).enumerate().skip(i + 1) {
+            if disjoint(w, wl, o, ol).is_err() {
+                return Some((i, j));
+            }
         }
     }
-    Ok(())
+    None
 }
 
-/// A required NUL-terminated UTF-8 string argument.
+/// The no-overlap rule of the module doc, without a detail (see [`no_overlap!`]).
+#[cfg(test)]
+pub(crate) fn writes_disjoint(writes: &[Region], reads: &[Region]) -> Result<()> {
+    first_overlap(writes, reads).map_or(Ok(()), |_| Err(Error::InvalidArgument))
+}
+
+/// What [`no_overlap!`] expands to: the no-overlap rule, recording `details[write][other]`.
+#[inline(always)]
+pub(crate) fn named_writes_disjoint<const N: usize>(
+    writes: &[Region],
+    reads: &[Region],
+    details: &'static [[Detail; N]],
+) -> Result<()> {
+    match first_overlap(writes, reads) {
+        None => Ok(()),
+        Some((i, j)) => Err(Error::InvalidArgument.because(details[i][j].as_cstr())),
+    }
+}
+
+/// A developer detail made at compile time: a NUL-terminated sentence in a fixed buffer.
+pub(crate) struct Detail([u8; 128]);
+
+impl Detail {
+    fn as_cstr(&'static self) -> &'static CStr {
+        CStr::from_bytes_until_nul(&self.0).unwrap_or(c"")
+    }
+}
+
+/// `details[i][j]` = `"<names[i]>: overlaps <names[j]>; …"` for the `W` written arguments
+/// (first in `names`) and all `N` arguments: run at compile time by [`no_overlap!`].
+pub(crate) const fn overlap_details<const W: usize, const N: usize>(names: &[&str]) -> [[Detail; N]; W] {
+    const TAIL: &str = "; no output may share memory with another argument";
+    let mut table = [const { [const { Detail([0; 128]) }; N] }; W];
+    let mut w = 0;
+    while w < W {
+        let mut other = 0;
+        while other < N {
+            let parts = [names[w], ": overlaps ", names[other], TAIL];
+            let (mut at, mut part) = (0, 0);
+            while part < parts.len() {
+                let b = parts[part].as_bytes();
+                let mut k = 0;
+                while k < b.len() {
+                    table[w][other].0[at] = b[k];
+                    (at, k) = (at + 1, k + 1);
+                }
+                part += 1;
+            }
+            assert!(at < 128, "an overlap detail is longer than its buffer");
+            other += 1;
+        }
+        w += 1;
+    }
+    table
+}
+
+/// `s` (one line ending in a NUL) as a C string, at compile time (used by [`arg!`]).
+pub(crate) const fn detail(s: &'static str) -> &'static CStr {
+    match CStr::from_bytes_with_nul(s.as_bytes()) {
+        Ok(c) => c,
+        Err(_) => panic!("a detail is one NUL-terminated line"),
+    }
+}
+
+/// The region of a caller's buffer `(p, len)` (an output, before it is checked for NULL).
+#[inline(always)]
+pub(crate) fn region_of_buf<T>(p: *mut T, len: usize) -> Region {
+    (p.cast_const().cast(), len)
+}
+
+/// `Err(BufferTooSmall)`, with `a`'s detail, unless `needed` bytes fit in `len`.
+#[inline(always)]
+pub(crate) fn room(needed: usize, len: usize, a: &Arg) -> Result<()> {
+    if needed <= len { Ok(()) } else { Err(Error::BufferTooSmall.because(a.small)) }
+}
+
+/// A required NUL-terminated UTF-8 string argument; `a` names it in the detail.
 ///
 /// # Safety
 /// `p` is NULL or points to a NUL-terminated string valid for the call.
 #[inline(always)]
-pub(crate) unsafe fn text<'a>(p: *const c_char) -> Result<&'a str> {
+pub(crate) unsafe fn text<'a>(p: *const c_char, a: &Arg) -> Result<&'a str> {
     if p.is_null() {
-        return Err(Error::NullArgument);
+        return Err(Error::NullArgument.because(a.null));
     }
     // SAFETY: non-NULL and NUL-terminated by the caller's contract; the length is found by the
     // C library's `strlen` and the slice ends before the NUL.
@@ -154,7 +284,7 @@ pub(crate) unsafe fn text<'a>(p: *const c_char) -> Result<&'a str> {
         // length, alignment and position up to 48 bytes).
         Ok(unsafe { core::str::from_utf8_unchecked(bytes) })
     } else {
-        Err(Error::InvalidArgument)
+        Err(Error::InvalidArgument.because(a.utf8))
     }
 }
 
@@ -163,12 +293,12 @@ pub(crate) unsafe fn text<'a>(p: *const c_char) -> Result<&'a str> {
 /// # Safety
 /// As [`text`].
 #[inline(always)]
-pub(crate) unsafe fn opt_text<'a>(p: *const c_char) -> Result<Option<&'a str>> {
+pub(crate) unsafe fn opt_text<'a>(p: *const c_char, a: &Arg) -> Result<Option<&'a str>> {
     if p.is_null() {
         Ok(None)
     } else {
         // SAFETY: forwarded caller contract.
-        unsafe { text(p) }.map(Some)
+        unsafe { text(p, a) }.map(Some)
     }
 }
 
@@ -176,65 +306,99 @@ pub(crate) unsafe fn opt_text<'a>(p: *const c_char) -> Result<Option<&'a str>> {
 ///
 /// # Safety
 /// `p` is NULL or valid for reads of `len` bytes for the call.
-pub(crate) unsafe fn bytes<'a>(p: *const u8, len: usize) -> Result<&'a [u8]> {
+pub(crate) unsafe fn bytes<'a>(p: *const u8, len: usize, a: &Arg) -> Result<&'a [u8]> {
     if p.is_null() {
-        return Err(Error::NullArgument);
+        return Err(Error::NullArgument.because(a.null));
     }
     // SAFETY: non-NULL and valid for `len` bytes by the caller's contract.
     Ok(unsafe { core::slice::from_raw_parts(p, len) })
 }
 
-/// A required output buffer `(ptr, len)`.
+/// A required output buffer `(ptr, len)`, text (`c_char`) or binary (`u8`), as bytes.
 ///
 /// # Safety
 /// `p` is NULL or valid for writes of `len` bytes for the call, and not aliased.
-pub(crate) unsafe fn bytes_mut<'a>(p: *mut u8, len: usize) -> Result<&'a mut [u8]> {
+pub(crate) unsafe fn bytes_mut<'a, T: Byte>(p: *mut T, len: usize, a: &Arg) -> Result<&'a mut [u8]> {
     if p.is_null() {
-        return Err(Error::NullArgument);
+        return Err(Error::NullArgument.because(a.null));
     }
-    // SAFETY: non-NULL, valid for `len` bytes and unaliased by the caller's contract.
-    Ok(unsafe { core::slice::from_raw_parts_mut(p, len) })
+    // SAFETY: non-NULL, valid for `len` bytes and unaliased by the caller's contract; `T` is
+    // one byte (`Byte`).
+    Ok(unsafe { core::slice::from_raw_parts_mut(p.cast::<u8>(), len) })
 }
+
+/// The one-byte element types of C buffers (`uint8_t`, `char`).
+pub(crate) trait Byte {}
+impl Byte for u8 {}
+impl Byte for c_char {}
 
 /// A required out-parameter.
 ///
 /// # Safety
 /// `p` is NULL or valid for a write of `T` for the call.
-pub(crate) unsafe fn out<'a, T>(p: *mut T) -> Result<&'a mut T> {
+pub(crate) unsafe fn out<'a, T>(p: *mut T, a: &Arg) -> Result<&'a mut T> {
     // SAFETY: `as_mut` checks NULL; validity is the caller's contract.
-    unsafe { p.as_mut() }.ok_or(Error::NullArgument)
+    unsafe { p.as_mut() }.ok_or_else(|| Error::NullArgument.because(a.null))
 }
 
-/// Writes `s` NUL-terminated into `(out, out_len)`; too small a buffer is left untouched.
-///
-/// # Safety
-/// `out` is NULL or valid for writes of `out_len` bytes.
-#[allow(dead_code)] // used by the flow modules
-pub(crate) unsafe fn write_text(out: *mut c_char, out_len: usize, s: &str) -> Result<()> {
-    if out.is_null() {
-        return Err(Error::NullArgument);
-    }
+/// Writes `s` NUL-terminated into `out` (from [`bytes_mut`]); too small a buffer is left
+/// untouched (`BufferTooSmall` with `a`'s detail).
+pub(crate) fn put_text(out: &mut [u8], s: &str, a: &Arg) -> Result<()> {
     let n = s.len();
-    if n >= out_len {
-        return Err(Error::BufferTooSmall);
-    }
-    // SAFETY: `out` is valid for `out_len > n` bytes; the source is a distinct Rust string.
-    unsafe {
-        core::ptr::copy_nonoverlapping(s.as_ptr(), out.cast::<u8>(), n);
-        *out.add(n) = 0;
-    }
+    room(n + 1, out.len(), a)?;
+    out[..n].copy_from_slice(s.as_bytes());
+    out[n] = 0;
     Ok(())
+}
+
+/// A required output buffer `(ptr, len)` checked for NULL once, before the other arguments,
+/// and turned into a slice only after `no_overlap!` (for the functions whose contract checks it
+/// first).
+pub(crate) struct OutBuf {
+    p: *mut u8,
+    len: usize,
+    arg: &'static Arg,
+}
+
+impl OutBuf {
+    /// `Err(NullArgument)` for NULL; nothing is dereferenced.
+    pub(crate) fn new<T: Byte>(p: *mut T, len: usize, arg: &'static Arg) -> Result<Self> {
+        if p.is_null() {
+            return Err(Error::NullArgument.because(arg.null));
+        }
+        Ok(Self { p: p.cast(), len, arg })
+    }
+
+    /// The memory it covers, for `no_overlap!`.
+    pub(crate) fn region(&self) -> Region {
+        (self.p.cast_const(), self.len)
+    }
+
+    /// `Err(BufferTooSmall)` unless `needed` bytes fit.
+    pub(crate) fn room(&self, needed: usize) -> Result<()> {
+        room(needed, self.len, self.arg)
+    }
+
+    /// Writes `s` NUL-terminated (too small a buffer is left untouched).
+    ///
+    /// # Safety
+    /// The pointer is valid for writes of `len` bytes and no other live reference covers them
+    /// (the caller checked the no-overlap rule).
+    pub(crate) unsafe fn put(self, s: &str) -> Result<()> {
+        // SAFETY: non-NULL (checked in `new`), valid and unaliased by this function's contract.
+        let o = unsafe { core::slice::from_raw_parts_mut(self.p, self.len) };
+        put_text(o, s, self.arg)
+    }
 }
 
 /// A state blob `(state, state_len)` as the fixed-size array every flow takes.
 ///
 /// # Safety
 /// `p` is NULL or valid for reads and writes of `len` bytes, and not aliased.
-#[allow(dead_code)] // used by the flow modules
 pub(crate) unsafe fn state_blob<'a>(p: *mut u8, len: usize) -> Result<&'a mut [u8; STATE_BYTES]> {
     // SAFETY: forwarded caller contract.
-    let s = unsafe { bytes_mut(p, len) }?;
-    s.try_into().map_err(|_| Error::CorruptState)
+    let s = unsafe { bytes_mut(p, len, arg!(state)) }?;
+    s.try_into().map_err(|_| Error::CorruptState.because(c"state_len: must be PCODES_STATE_BYTES (64)"))
 }
 
 #[cfg(test)]
@@ -261,7 +425,7 @@ mod tests {
         buf[offset..offset + bytes.len()].copy_from_slice(bytes);
         buf[offset + bytes.len()] = 0;
         // SAFETY: the pointer is inside `buf`, and a NUL follows the string within it.
-        let got = unsafe { text(buf.as_ptr().add(offset).cast()) };
+        let got = unsafe { text(buf.as_ptr().add(offset).cast(), arg!(text_in)) };
         assert_eq!(got, reference(bytes), "{bytes:02x?} at offset {offset}");
     }
 
@@ -519,15 +683,20 @@ mod tests {
     fn helpers_check_null_utf8_and_sizes() {
         // SAFETY: all pointers below are NULL or point to live locals of the stated size.
         unsafe {
-            assert_eq!(text(core::ptr::null()), Err(Error::NullArgument));
-            assert_eq!(text(c"ok".as_ptr()), Ok("ok"));
+            let a = arg!(pin);
+            assert_eq!(text(core::ptr::null(), a), Err(Error::NullArgument));
+            assert_eq!(crate::diag::last_error_detail(), "pin: NULL");
+            assert_eq!(text(c"ok".as_ptr(), a), Ok("ok"));
             let bad = [0xffu8, 0];
-            assert_eq!(text(bad.as_ptr().cast()), Err(Error::InvalidArgument));
-            assert_eq!(opt_text(core::ptr::null()), Ok(None));
+            assert_eq!(text(bad.as_ptr().cast(), a), Err(Error::InvalidArgument));
+            assert_eq!(crate::diag::last_error_detail(), "pin: not UTF-8");
+            assert_eq!(opt_text(core::ptr::null(), a), Ok(None));
             let mut buf = [7u8; 3];
-            assert_eq!(write_text(buf.as_mut_ptr().cast(), 3, "abc"), Err(Error::BufferTooSmall));
+            let o = arg!(out, out_len, "PCODES_PIN_HASH_BYTES");
+            assert_eq!(put_text(&mut buf, "abc", o), Err(Error::BufferTooSmall));
+            assert_eq!(crate::diag::last_error_detail(), "out_len: too small, see PCODES_PIN_HASH_BYTES");
             assert_eq!(buf, [7; 3], "untouched");
-            write_text(buf.as_mut_ptr().cast(), 3, "ab").unwrap();
+            put_text(&mut buf, "ab", o).unwrap();
             assert_eq!(buf, *b"ab\0");
             let mut st = [0u8; 65];
             assert!(state_blob(st.as_mut_ptr(), 64).is_ok());

@@ -5,10 +5,9 @@ use core::ffi::c_char;
 
 use super::ctx::{ctx_ref, pcodes_ctx};
 use super::{
-    EMPTY_REGION, Region, boundary, opt_text, out, pcodes_status, region_of, region_of_opt_text,
-    region_of_state, region_of_text, state_blob, text, write_text, writes_disjoint,
+    EMPTY_REGION, OutBuf, boundary, opt_text, out, pcodes_status, region_of, region_of_opt_text,
+    region_of_state, region_of_text, state_blob, text,
 };
-use crate::error::Error;
 use crate::pin;
 
 /// Buffer size for a stored PIN hash string, including the terminating NUL (the longest
@@ -77,11 +76,24 @@ pub unsafe extern "C" fn pcodes_pin_check_reason(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a live context and NUL-terminated strings (birth_date nullable).
-        let (c, p, cf, b) = unsafe { (ctx_ref(ctx), text(pin), text(confirm), opt_text(birth_date)) };
-        let text_region = |t: crate::Result<&str>| t.map_or(EMPTY_REGION, region_of_text);
-        let reads: [Region; 4] =
-            [region_of(ctx), text_region(p), text_region(cf), region_of_opt_text(b.ok().flatten())];
-        writes_disjoint(&[region_of(reason_out)], &reads)?;
+        let (c, p, cf, b) = unsafe {
+            (
+                ctx_ref(ctx),
+                text(pin, arg!(pin)),
+                text(confirm, arg!(confirm)),
+                opt_text(birth_date, arg!(birth_date)),
+            )
+        };
+        let text_region = |t: &crate::Result<&str>| t.as_ref().map_or(EMPTY_REGION, |t| region_of_text(t));
+        no_overlap!(
+            writes: [reason_out: region_of(reason_out)],
+            reads: [
+                ctx: region_of(ctx),
+                pin: text_region(&p),
+                confirm: text_region(&cf),
+                birth_date: region_of_opt_text(b.as_ref().ok().copied().flatten()),
+            ],
+        )?;
         // SAFETY: `reason_out` is NULL or a writable int32_t by this function's contract, disjoint
         // from the inputs (checked above).
         let mut reason = unsafe { reason_out.as_mut() };
@@ -128,26 +140,17 @@ pub unsafe extern "C" fn pcodes_pin_hash(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a live context and NUL-terminated strings.
-        let (c, a, p) = unsafe { (ctx_ref(ctx)?, text(account_id)?, text(pin)?) };
-        if out.is_null() {
-            return Err(Error::NullArgument);
-        }
-        writes_disjoint(
-            &[(out.cast_const().cast(), out_len)],
-            &[region_of(ctx), region_of_text(a), region_of_text(p)],
+        let (c, account, typed) =
+            unsafe { (ctx_ref(ctx)?, text(account_id, arg!(account_id))?, text(pin, arg!(pin))?) };
+        let o = OutBuf::new(out, out_len, arg!(out, out_len, "PCODES_PIN_HASH_BYTES"))?;
+        no_overlap!(
+            writes: [out: o.region()],
+            reads: [ctx: region_of(ctx), account_id: region_of_text(account), pin: region_of_text(typed)],
         )?;
-        if !pin::policy::format_ok(p, c.policy().pin_lengths) {
-            return Err(Error::PinFormat);
-        }
-        if a.is_empty() {
-            return Err(Error::InvalidArgument);
-        }
-        if pin::hash_len(c, p.len()) >= out_len {
-            return Err(Error::BufferTooSmall);
-        }
-        let h = pin::hash(c, a, p)?;
-        // SAFETY: `out` is valid for `out_len` bytes by the caller's contract.
-        unsafe { write_text(out, out_len, h.as_str()) }
+        o.room(pin::hash_len(c, account, typed)? + 1)?;
+        let h = pin::hash(c, account, typed)?;
+        // SAFETY: caller passes `out_len` writable bytes, disjoint from the inputs (checked above).
+        unsafe { o.put(h.as_str()) }
     })
 }
 
@@ -174,11 +177,18 @@ unsafe fn verify_step(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a live context and NUL-terminated strings (stored nullable).
-        let (c, a, p, s) = unsafe { (ctx_ref(ctx)?, text(account_id)?, text(pin)?, opt_text(stored)?) };
+        let (c, a, p, s) = unsafe {
+            (
+                ctx_ref(ctx)?,
+                text(account_id, arg!(account_id))?,
+                text(pin, arg!(pin))?,
+                opt_text(stored, arg!(stored))?,
+            )
+        };
         let stored = s.map_or(pin::Stored::UnknownAccount, pin::Stored::Hash);
-        writes_disjoint(
-            &[region_of_state(state, state_len)],
-            &[region_of(ctx), region_of_text(a), region_of_text(p), region_of_opt_text(s)],
+        no_overlap!(
+            writes: [state: region_of_state(state, state_len)],
+            reads: [ctx: region_of(ctx), account_id: region_of_text(a), pin: region_of_text(p), stored: region_of_opt_text(s)],
         )?;
         // SAFETY: caller passes a readable and writable blob of `state_len` bytes, disjoint from
         // the inputs (checked above).
@@ -295,14 +305,25 @@ pub unsafe extern "C" fn pcodes_pin_verify_compute(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a live context and NUL-terminated strings.
-        let (c, account, typed, hashed) =
-            unsafe { (ctx_ref(ctx)?, text(account_id)?, text(pin)?, text(stored)?) };
-        writes_disjoint(
-            &[region_of(match_out)],
-            &[region_of(ctx), region_of_text(account), region_of_text(typed), region_of_text(hashed)],
+        let (c, account, typed, hashed) = unsafe {
+            (
+                ctx_ref(ctx)?,
+                text(account_id, arg!(account_id))?,
+                text(pin, arg!(pin))?,
+                text(stored, arg!(stored))?,
+            )
+        };
+        no_overlap!(
+            writes: [match_out: region_of(match_out)],
+            reads: [
+                ctx: region_of(ctx),
+                account_id: region_of_text(account),
+                pin: region_of_text(typed),
+                stored: region_of_text(hashed),
+            ],
         )?;
         // SAFETY: caller passes a writable bool, disjoint from the inputs (checked above).
-        let o = unsafe { out(match_out) }?;
+        let o = unsafe { out(match_out, arg!(match_out)) }?;
         *o = pin::verify_compute(c, account, typed, hashed)?.matched();
         Ok(())
     })
@@ -343,10 +364,10 @@ pub unsafe extern "C" fn pcodes_pin_needs_rehash(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a live context and a NUL-terminated string.
-        let (c, s) = unsafe { (ctx_ref(ctx)?, text(stored)?) };
-        writes_disjoint(&[region_of(needs_out)], &[region_of(ctx), region_of_text(s)])?;
+        let (c, s) = unsafe { (ctx_ref(ctx)?, text(stored, arg!(stored))?) };
+        no_overlap!(writes: [needs_out: region_of(needs_out)], reads: [ctx: region_of(ctx), stored: region_of_text(s)])?;
         // SAFETY: caller passes a writable bool, disjoint from the inputs (checked above).
-        let o = unsafe { out(needs_out) }?;
+        let o = unsafe { out(needs_out, arg!(needs_out)) }?;
         *o = pin::needs_rehash(c, s)?;
         Ok(())
     })
@@ -355,6 +376,7 @@ pub unsafe extern "C" fn pcodes_pin_needs_rehash(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
     use crate::ffi::ctx::{
         PCODES_SETTING_PIN_ITERATIONS, pcodes_ctx_add_key, pcodes_ctx_free, pcodes_ctx_new, pcodes_ctx_set,
     };

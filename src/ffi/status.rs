@@ -87,7 +87,7 @@ pub unsafe extern "C" fn pcodes_status_message(status: pcodes_status, lang: *con
     let mut l = Lang::En;
     let _ = catch_status(|| {
         // SAFETY: `lang` is NULL or a NUL-terminated string by this function's contract.
-        if let Some(tag) = unsafe { opt_text(lang) }? {
+        if let Some(tag) = unsafe { opt_text(lang, super::arg!(lang)) }? {
             l = Lang::from_tag(tag);
         }
         Ok(())
