@@ -122,7 +122,7 @@ pub unsafe extern "C" fn pcodes_totp_uri(
         let key = unsafe { bytes(secret, secret_len, arg!(secret)) }?;
         // SAFETY: caller passes NUL-terminated strings.
         let (iss, acc) = unsafe { (text(issuer, arg!(issuer))?, text(account, arg!(account))?) };
-        let o = OutBuf::new(out, out_len, arg!(out, out_len, "PCODES_TOTP_URI_BYTES"))?;
+        let o = OutBuf::new(out, out_len, arg!(out, out_len, "see PCODES_TOTP_URI_BYTES"))?;
         no_overlap!(
             writes: [out: o.region()],
             reads: [secret: region_of_bytes(key), issuer: region_of_text(iss), account: region_of_text(acc)],
@@ -194,7 +194,7 @@ pub unsafe extern "C" fn pcodes_totp_qr_svg(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a NUL-terminated string.
-        const OUT: &super::Arg = arg!(out, out_len, "PCODES_TOTP_QR_SVG_BYTES");
+        const OUT: &super::Arg = arg!(out, out_len, "see PCODES_TOTP_QR_SVG_BYTES");
         let t = unsafe { text(text_in, arg!(text_in)) }?;
         no_overlap!(writes: [out: region_of_buf(out, out_len)], reads: [text_in: region_of_text(t)])?;
         // SAFETY: caller passes `out_len` writable bytes, disjoint from `t` (checked above).

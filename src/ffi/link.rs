@@ -120,7 +120,7 @@ pub unsafe extern "C" fn pcodes_link_issue(
     code_out: *mut c_char,
     code_out_len: usize,
 ) -> pcodes_status {
-    const OUT: &super::Arg = arg!(code_out, code_out_len, "PCODES_LINK_CODE_BYTES");
+    const OUT: &super::Arg = arg!(code_out, code_out_len, "see PCODES_LINK_CODE_BYTES");
     boundary(|| {
         // SAFETY: caller passes a live context and a valid child (or NULLs).
         let (ctx, (c, [c0, c1, c2, c3, c4])) = unsafe { (ctx_ref(ctx)?, child_ref(child)?) };

@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::state::STATE_BYTES;
 
 /// The developer details for one C argument (see `crate::diag`), made at compile time by
-/// `arg!(name)` (an input) or `arg!(name, name_len, "PCODES_…_BYTES")` (an output and its
+/// `arg!(name)` (an input) or `arg!(name, name_len, "see PCODES_…_BYTES")` (an output and its
 /// length, with the size to use): `"name: NULL"`, `"name: not UTF-8"`,
 /// `"name_len: too small, see PCODES_…_BYTES"`. The name is the parameter's name in the header
 /// (a test checks every detail against the header).
@@ -39,14 +39,14 @@ pub(crate) struct Arg {
     pub(crate) small: &'static CStr,
 }
 
-/// `arg!(pin)`: the [`Arg`] of an input; `arg!(out, out_len, "PCODES_TOTP_URI_BYTES")`: of an
-/// output whose size is `out_len`, pointing the developer to the size that always suffices.
+/// `arg!(pin)`: the [`Arg`] of an input; `arg!(out, out_len, "see PCODES_TOTP_URI_BYTES")`: of
+/// an output whose size is `out_len`, telling the developer what size suffices.
 macro_rules! arg {
     ($name:ident) => {
         $crate::ffi::arg!(@ $name, concat!(stringify!($name), ": (not an output)\0"))
     };
     ($name:ident, $len:ident, $see:literal) => {
-        $crate::ffi::arg!(@ $name, concat!(stringify!($len), ": too small, see ", $see, "\0"))
+        $crate::ffi::arg!(@ $name, concat!(stringify!($len), ": too small, ", $see, "\0"))
     };
     (@ $name:ident, $small:expr) => {{
         const ARG: &$crate::ffi::Arg = &$crate::ffi::Arg {
@@ -88,6 +88,8 @@ pub mod enrol;
 pub mod base32;
 
 #[cfg(test)]
+mod detail_tests;
+#[cfg(test)]
 pub(crate) mod test_support;
 mod utf8;
 
@@ -103,6 +105,11 @@ pub type pcodes_status = i32;
 pub(crate) fn boundary<F: FnOnce() -> Result<()>>(body: F) -> pcodes_status {
     crate::diag::clear();
     let status = catch_status(body);
+    // A verdict about a code or PIN (2xx) never carries a detail, even when the flow noted one
+    // on a path it then left (e.g. a child whose data no longer parses: `DATA_CHANGED`).
+    if (200..300).contains(&status) {
+        crate::diag::clear();
+    }
     // Unit tests check every status that leaves a C function (see `test_support`).
     #[cfg(test)]
     test_support::check_detail(core::any::type_name::<F>(), status);
@@ -692,7 +699,7 @@ mod tests {
             assert_eq!(crate::diag::last_error_detail(), "pin: not UTF-8");
             assert_eq!(opt_text(core::ptr::null(), a), Ok(None));
             let mut buf = [7u8; 3];
-            let o = arg!(out, out_len, "PCODES_PIN_HASH_BYTES");
+            let o = arg!(out, out_len, "see PCODES_PIN_HASH_BYTES");
             assert_eq!(put_text(&mut buf, "abc", o), Err(Error::BufferTooSmall));
             assert_eq!(crate::diag::last_error_detail(), "out_len: too small, see PCODES_PIN_HASH_BYTES");
             assert_eq!(buf, [7; 3], "untouched");

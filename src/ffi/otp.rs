@@ -41,7 +41,7 @@ pub unsafe extern "C" fn pcodes_otp_issue(
     code_out: *mut c_char,
     code_out_len: usize,
 ) -> pcodes_status {
-    const OUT: &super::Arg = arg!(code_out, code_out_len, "PCODES_OTP_CODE_BYTES");
+    const OUT: &super::Arg = arg!(code_out, code_out_len, "see PCODES_OTP_CODE_BYTES");
     boundary(|| {
         // SAFETY: caller passes a live context (or NULL) and a NUL-terminated string (or NULL).
         let (ctx, purpose) = unsafe { (ctx_ref(ctx)?, text(purpose, arg!(purpose))?) };

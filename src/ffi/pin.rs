@@ -142,7 +142,7 @@ pub unsafe extern "C" fn pcodes_pin_hash(
         // SAFETY: caller passes a live context and NUL-terminated strings.
         let (c, account, typed) =
             unsafe { (ctx_ref(ctx)?, text(account_id, arg!(account_id))?, text(pin, arg!(pin))?) };
-        let o = OutBuf::new(out, out_len, arg!(out, out_len, "PCODES_PIN_HASH_BYTES"))?;
+        let o = OutBuf::new(out, out_len, arg!(out, out_len, "see PCODES_PIN_HASH_BYTES"))?;
         no_overlap!(
             writes: [out: o.region()],
             reads: [ctx: region_of(ctx), account_id: region_of_text(account), pin: region_of_text(typed)],

@@ -71,10 +71,7 @@ pub(crate) fn header_functions() -> std::vec::Vec<(&'static str, std::vec::Vec<&
         let decl = &HEADER[at + "pcodes_status ".len()..];
         let (name, rest) = decl.split_once('(').unwrap();
         let params = rest.split_once(')').unwrap().0;
-        let names = params
-            .split(',')
-            .map(|p| p.trim().rsplit([' ', '*']).next().unwrap())
-            .collect();
+        let names = params.split(',').map(|p| p.trim().rsplit([' ', '*']).next().unwrap()).collect();
         found.push((name, names));
     }
     found
@@ -117,7 +114,11 @@ pub(crate) fn check_detail(closure: &str, status: i32) {
         .or_else(|| closure.contains("::verify_step::").then_some("pcodes_pin_verify"));
     let Some(function) = function else { return };
     if let Some(problem) = detail_problem(function, status) {
-        std::eprintln!("developer detail rule broken: {problem}");
+        // Straight to the process's stderr: the test harness's capture would be lost in the abort.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            std::format!("developer detail rule broken: {problem}\n").as_bytes(),
+        );
         std::process::abort();
     }
 }

@@ -52,7 +52,7 @@ unsafe fn write_code(
     out_len: usize,
     make: impl FnOnce(&[u8]) -> Result<Code>,
 ) -> pcodes_status {
-    const OUT: &Arg = arg!(out, out_len, "PCODES_TOTP_CODE_BYTES");
+    const OUT: &Arg = arg!(out, out_len, "see PCODES_TOTP_CODE_BYTES");
     boundary(|| {
         // SAFETY: caller passes `secret_len` readable bytes.
         let s = unsafe { bytes(secret, secret_len, arg!(secret)) }?;
