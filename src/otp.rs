@@ -616,6 +616,19 @@ mod tests {
         }
     }
 
+    /// `code_len` is the length of what `issue` writes, for every `OTP_DIGITS`.
+    #[test]
+    fn code_len_is_the_issued_length() {
+        for digits in 4..=8u32 {
+            let mut ctx = Context::new(&[5; 32], 0).unwrap();
+            ctx.set(crate::policy::Setting::OtpDigits, digits.into()).unwrap();
+            let mut st = [0u8; STATE_BYTES];
+            let mut rng = ChaCha20Rng::from_seed([2; 32]);
+            let c = issue_with_rng(&ctx, "login", 1000, &mut st, &mut rng).unwrap();
+            assert_eq!((code_len(&ctx), c.len()), (digits as usize, digits as usize));
+        }
+    }
+
     #[test]
     fn code_debug_hides_digits() {
         let ctx = Context::new(&[5; 32], 0).unwrap();

@@ -452,6 +452,29 @@ mod tests {
         State::decode(state, Kind::Pin).unwrap().failures
     }
 
+    /// `hash_len` refuses what `hash` refuses, in the same order, and otherwise gives the exact
+    /// length of the string `hash` returns (for both PIN lengths, key ids of one and two digits
+    /// and iteration counts of five and six).
+    #[test]
+    fn hash_len_is_the_preflight_of_hash() {
+        let mut c = ctx();
+        c.add_key(&KEY1, 1).unwrap();
+        for (account, pin) in [("", "12"), ("", "385027"), ("a", "12"), ("a", "38502x"), ("a", "12345")] {
+            let want = hash_with_rng(&c, account, pin, &mut rng()).map(|h| h.as_str().len());
+            assert!(want.is_err());
+            assert_eq!(hash_len(&c, account, pin), want, "{account:?} {pin:?}");
+        }
+        for iterations in [10_000, 100_000] {
+            let mut c = Context::new(&KEY2, 15).unwrap();
+            c.set(Setting::PinIterations, iterations).unwrap();
+            for pin in ["3850", "385027"] {
+                let h = hash_with_rng(&c, "acct-1", pin, &mut rng()).unwrap();
+                assert_eq!(hash_len(&c, "acct-1", pin), Ok(h.as_str().len()), "{h}");
+            }
+        }
+        assert_eq!(hash_len(&c, "", "12"), Err(Error::PinFormat), "the format first");
+    }
+
     #[test]
     fn hash_then_verify_wrong_and_lockout() {
         let c = ctx();
