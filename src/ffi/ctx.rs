@@ -424,14 +424,11 @@ mod tests {
     /// than racing with it: uses, configuration calls and `get` alike.
     #[test]
     fn calls_during_a_configuration_call_are_refused() {
-        let key = [5u8; 32];
-        let mut ctx: *mut pcodes_ctx = core::ptr::null_mut();
-        let mut v = 0u64;
-        let mut secret = [0u8; 20];
+        let ctx = crate::ffi::test_support::new_ctx(5, 1);
+        let (key, mut v, mut secret) = ([5u8; 32], 0u64, [0u8; 20]);
         // SAFETY: valid pointers to locals; the context is freed once at the end. The phase is
         // set by hand to what another thread inside `pcodes_ctx_set` would have made it.
         unsafe {
-            assert_eq!(pcodes_ctx_new(key.as_ptr(), 32, 1, &raw mut ctx), PCODES_STATUS_OK);
             (*ctx).phase.store(MUTATING, Ordering::Relaxed);
             let r = crate::ffi::enrol::pcodes_totp_secret(ctx, secret.as_mut_ptr(), 20);
             assert_eq!(r, PCODES_STATUS_INVALID_ARGUMENT);

@@ -117,32 +117,19 @@ mod tests {
         let ctx = new_ctx();
         let mut st = [0u8; 64];
         let mut buf = [0u8; PCODES_OTP_CODE_BYTES];
+        // SAFETY: the context and live locals of the stated sizes.
+        let issue = |now, st: &mut [u8; 64], buf: &mut [u8; 9]| unsafe {
+            pcodes_otp_issue(ctx, c"login".as_ptr(), now, st.as_mut_ptr(), 64, buf.as_mut_ptr().cast(), 9)
+        };
         // SAFETY: every pointer below is NULL or points to a live local of the stated size.
         unsafe {
-            let rc = pcodes_otp_issue(
-                ctx,
-                c"login".as_ptr(),
-                1000,
-                st.as_mut_ptr(),
-                64,
-                buf.as_mut_ptr().cast(),
-                9,
-            );
-            assert_eq!(rc, PCODES_STATUS_OK);
+            assert_eq!(issue(1000, &mut st, &mut buf), PCODES_STATUS_OK);
             let code = std::ffi::CString::new(cstr(&buf)).unwrap();
             assert_eq!(code.as_bytes().len(), 6);
             let mut at = 0u64;
             assert_eq!(pcodes_state_retry_at(st.as_ptr(), 64, 1000, &raw mut at), PCODES_STATUS_OK);
             assert_eq!(at, 1060, "next send allowed after the 60 s cooldown");
-            let rc = pcodes_otp_issue(
-                ctx,
-                c"login".as_ptr(),
-                1010,
-                st.as_mut_ptr(),
-                64,
-                buf.as_mut_ptr().cast(),
-                9,
-            );
+            let rc = issue(1010, &mut st, &mut buf);
             assert_eq!(rc, PCODES_STATUS_TOO_SOON);
             assert_eq!(cstr(&buf), code.to_str().unwrap(), "output untouched on failure");
             let other = c"phone-change:+79990001122".as_ptr();

@@ -5,9 +5,10 @@ use core::ffi::c_char;
 
 use super::ctx::{ctx_ref, pcodes_ctx};
 use super::{
-    EMPTY_REGION, OutBuf, boundary, opt_text, out, pcodes_status, region_of, region_of_opt_text,
+    EMPTY_REGION, OutBuf, Region, boundary, opt_text, out, pcodes_status, region_of, region_of_opt_text,
     region_of_state, region_of_text, state_blob, text,
 };
+use crate::error::Error;
 use crate::pin;
 
 /// Buffer size for a stored PIN hash string, including the terminating NUL (the longest
@@ -154,6 +155,28 @@ pub unsafe extern "C" fn pcodes_pin_hash(
     })
 }
 
+/// The inputs of a PIN verification (`stored` nullable) and their regions, for `no_overlap!`.
+///
+/// # Safety
+/// `ctx` is NULL or live; the strings are NULL or NUL-terminated, valid for the call.
+unsafe fn verify_args<'a>(
+    ctx: *const pcodes_ctx,
+    account_id: *const c_char,
+    pin: *const c_char,
+    stored: *const c_char,
+) -> crate::Result<(&'a crate::Context, &'a str, &'a str, Option<&'a str>, [Region; 4])> {
+    // SAFETY: forwarded caller contract.
+    let (c, a, p, s) = unsafe {
+        (
+            ctx_ref(ctx)?,
+            text(account_id, arg!(account_id))?,
+            text(pin, arg!(pin))?,
+            opt_text(stored, arg!(stored))?,
+        )
+    };
+    Ok((c, a, p, s, [region_of(ctx), region_of_text(a), region_of_text(p), region_of_opt_text(s)]))
+}
+
 /// Which verification step to run.
 #[derive(Clone, Copy)]
 enum Step {
@@ -176,20 +199,13 @@ unsafe fn verify_step(
     state_len: usize,
 ) -> pcodes_status {
     boundary(|| {
-        // SAFETY: caller passes a live context and NUL-terminated strings (stored nullable).
-        let (c, a, p, s) = unsafe {
-            (
-                ctx_ref(ctx)?,
-                text(account_id, arg!(account_id))?,
-                text(pin, arg!(pin))?,
-                opt_text(stored, arg!(stored))?,
-            )
-        };
-        let stored = s.map_or(pin::Stored::UnknownAccount, pin::Stored::Hash);
+        // SAFETY: forwarded caller contract.
+        let (c, a, p, s, [r0, r1, r2, r3]) = unsafe { verify_args(ctx, account_id, pin, stored) }?;
         no_overlap!(
             writes: [state: region_of_state(state, state_len)],
-            reads: [ctx: region_of(ctx), account_id: region_of_text(a), pin: region_of_text(p), stored: region_of_opt_text(s)],
+            reads: [ctx: r0, account_id: r1, pin: r2, stored: r3],
         )?;
+        let stored = s.map_or(pin::Stored::UnknownAccount, pin::Stored::Hash);
         // SAFETY: caller passes a readable and writable blob of `state_len` bytes, disjoint from
         // the inputs (checked above).
         let st = unsafe { state_blob(state, state_len) }?;
@@ -304,24 +320,11 @@ pub unsafe extern "C" fn pcodes_pin_verify_compute(
     match_out: *mut bool,
 ) -> pcodes_status {
     boundary(|| {
-        // SAFETY: caller passes a live context and NUL-terminated strings.
-        let (c, account, typed, hashed) = unsafe {
-            (
-                ctx_ref(ctx)?,
-                text(account_id, arg!(account_id))?,
-                text(pin, arg!(pin))?,
-                text(stored, arg!(stored))?,
-            )
-        };
-        no_overlap!(
-            writes: [match_out: region_of(match_out)],
-            reads: [
-                ctx: region_of(ctx),
-                account_id: region_of_text(account),
-                pin: region_of_text(typed),
-                stored: region_of_text(hashed),
-            ],
-        )?;
+        // SAFETY: forwarded caller contract.
+        let (c, account, typed, hashed, [r0, r1, r2, r3]) =
+            unsafe { verify_args(ctx, account_id, pin, stored) }?;
+        let hashed = hashed.ok_or_else(|| Error::NullArgument.because(arg!(stored).null))?;
+        no_overlap!(writes: [match_out: region_of(match_out)], reads: [ctx: r0, account_id: r1, pin: r2, stored: r3])?;
         // SAFETY: caller passes a writable bool, disjoint from the inputs (checked above).
         let o = unsafe { out(match_out, arg!(match_out)) }?;
         *o = pin::verify_compute(c, account, typed, hashed)?.matched();
@@ -406,6 +409,34 @@ mod tests {
             unsafe { pcodes_pin_hash(c, acct.as_ptr(), pin.as_ptr(), out.as_mut_ptr().cast(), out.len()) };
         assert_eq!(rc, PCODES_STATUS_OK);
         out
+    }
+
+    /// A context with key `key` and the hash of `pin` for the account `"acct"`.
+    fn hashed(key: u8, pin: &CStr) -> (*mut pcodes_ctx, [u8; PCODES_PIN_HASH_BYTES]) {
+        let c = new_ctx(key, 0, None);
+        (c, hash(c, c"acct", pin))
+    }
+
+    /// One verification step (`pcodes_pin_verify`, `_begin` or `_finish`) of `pin` for the
+    /// account `"acct"` hashed as `stored`.
+    fn step(
+        f: unsafe extern "C" fn(
+            *const pcodes_ctx,
+            *const c_char,
+            *const c_char,
+            *const c_char,
+            u64,
+            *mut u8,
+            usize,
+        ) -> pcodes_status,
+        c: *const pcodes_ctx,
+        stored: *const c_char,
+        now: u64,
+        pin: &CStr,
+        st: &mut [u8; 64],
+    ) -> pcodes_status {
+        // SAFETY: a live context, NUL-terminated strings and a 64-byte blob.
+        unsafe { f(c, c"acct".as_ptr(), pin.as_ptr(), stored, now, st.as_mut_ptr(), 64) }
     }
 
     #[test]
@@ -575,18 +606,13 @@ mod tests {
 
     #[test]
     fn two_phase() {
-        let c = new_ctx(1, 0, None);
-        let h = hash(c, c"acct", c"3861");
+        let (c, h) = hashed(1, c"3861");
         let s = CStr::from_bytes_until_nul(&h).unwrap().as_ptr();
+        let begin = |p: &CStr, st: &mut [u8; 64]| step(pcodes_pin_verify_begin, c, s, 50, p, st);
+        let finish = |p: &CStr, st: &mut [u8; 64]| step(pcodes_pin_verify_finish, c, s, 50, p, st);
         let mut st = [0u8; 64];
         // SAFETY: valid pointers to locals and literals; the context is freed at the end.
         unsafe {
-            let begin = |p: &CStr, st: &mut [u8; 64]| {
-                pcodes_pin_verify_begin(c, c"acct".as_ptr(), p.as_ptr(), s, 50, st.as_mut_ptr(), 64)
-            };
-            let finish = |p: &CStr, st: &mut [u8; 64]| {
-                pcodes_pin_verify_finish(c, c"acct".as_ptr(), p.as_ptr(), s, 50, st.as_mut_ptr(), 64)
-            };
             assert_eq!(finish(c"3861", &mut st), PCODES_STATUS_NO_CHALLENGE);
             assert_eq!(begin(c"3861", &mut st), PCODES_STATUS_OK);
             assert_eq!(
@@ -619,17 +645,14 @@ mod tests {
 
     #[test]
     fn compute_then_apply() {
-        let c = new_ctx(2, 0, None);
-        let stored = hash(c, c"acct", c"385027");
+        let (c, stored) = hashed(2, c"385027");
         let sp: *const c_char = stored.as_ptr().cast();
         let mut st = [0u8; 64];
         let mut matched = true;
+        let begin = |p: &CStr, st: &mut [u8; 64]| step(pcodes_pin_verify_begin, c, sp, 100, p, st);
         // SAFETY: valid pointers to locals and literals; the context is freed at the end.
         unsafe {
             assert_eq!(pcodes_pin_verify_apply(true, 100, st.as_mut_ptr(), 64), PCODES_STATUS_NO_CHALLENGE);
-            let begin = |p: &CStr, st: &mut [u8; 64]| {
-                pcodes_pin_verify_begin(c, c"acct".as_ptr(), p.as_ptr(), sp, 100, st.as_mut_ptr(), 64)
-            };
             assert_eq!(begin(c"111111", &mut st), PCODES_STATUS_OK);
             assert_eq!(
                 pcodes_pin_verify_compute(c, c"acct".as_ptr(), c"111111".as_ptr(), sp, &raw mut matched),

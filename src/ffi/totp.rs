@@ -279,207 +279,52 @@ mod tests {
         let mut st = [0u8; 64];
         let mut code = [0u8; 9];
         let mut drift = 99i32;
+        let k = SEED.as_ptr();
+        // SAFETY (both closures): the pointers passed are live locals / the context above, or
+        // NULL on purpose.
+        let tv = |ctx, alg, code: *const c_char, st: *mut u8, len, drift: *mut i32| unsafe {
+            pcodes_totp_verify(ctx, k, 20, alg, 6, 30, code, now, st, len, drift)
+        };
+        let hv = |alg, code: &core::ffi::CStr, st: &mut [u8; 64]| unsafe {
+            pcodes_hotp_verify(ctx, k, 20, alg, 6, code.as_ptr(), now, st.as_mut_ptr(), 64)
+        };
         // SAFETY: pointers are live locals / the context above.
         unsafe {
             assert_eq!(
-                pcodes_totp_code(SEED.as_ptr(), 20, 1, 6, 30, now + 30, code.as_mut_ptr().cast(), 9),
+                pcodes_totp_code(k, 20, 1, 6, 30, now + 30, code.as_mut_ptr().cast(), 9),
                 PCODES_STATUS_OK
             );
-            let c = code.as_ptr().cast();
-            assert_eq!(
-                pcodes_totp_verify(ctx, SEED.as_ptr(), 20, 1, 6, 30, c, now, st.as_mut_ptr(), 64, &mut drift),
-                PCODES_STATUS_OK
-            );
-            assert_eq!(drift, 1);
-            assert_eq!(
-                pcodes_totp_verify(ctx, SEED.as_ptr(), 20, 1, 6, 30, c, now, st.as_mut_ptr(), 64, null_mut()),
-                PCODES_STATUS_ALREADY_USED
-            );
-            assert_eq!(
-                pcodes_totp_verify(
-                    ctx,
-                    SEED.as_ptr(),
-                    20,
-                    1,
-                    6,
-                    30,
-                    c"12 34".as_ptr(),
-                    now,
-                    st.as_mut_ptr(),
-                    64,
-                    null_mut()
-                ),
-                PCODES_STATUS_MISTYPED
-            );
-            let bad = [0xffu8, 0];
-            assert_eq!(
-                pcodes_totp_verify(
-                    ctx,
-                    SEED.as_ptr(),
-                    20,
-                    1,
-                    6,
-                    30,
-                    bad.as_ptr().cast(),
-                    now,
-                    st.as_mut_ptr(),
-                    64,
-                    null_mut()
-                ),
-                PCODES_STATUS_INVALID_ARGUMENT
-            );
-            assert_eq!(
-                pcodes_totp_verify(ctx, SEED.as_ptr(), 20, 7, 6, 30, c, now, st.as_mut_ptr(), 64, null_mut()),
-                PCODES_STATUS_INVALID_ARGUMENT
-            );
-            assert_eq!(
-                pcodes_totp_verify(
-                    null(),
-                    SEED.as_ptr(),
-                    20,
-                    1,
-                    6,
-                    30,
-                    c,
-                    now,
-                    st.as_mut_ptr(),
-                    64,
-                    null_mut()
-                ),
-                PCODES_STATUS_NULL_ARGUMENT
-            );
-            assert_eq!(
-                pcodes_totp_verify(ctx, SEED.as_ptr(), 20, 1, 6, 30, c, now, null_mut(), 64, null_mut()),
-                PCODES_STATUS_NULL_ARGUMENT
-            );
-            assert_eq!(
-                pcodes_totp_verify(ctx, SEED.as_ptr(), 20, 1, 6, 30, c, now, st.as_mut_ptr(), 63, null_mut()),
-                PCODES_STATUS_CORRUPT_STATE
-            );
-            // A HOTP blob is the wrong kind for TOTP, and the other way round; both untouched.
-            let mut hst = [0u8; 64];
-            assert_eq!(
-                pcodes_hotp_verify(
-                    ctx,
-                    SEED.as_ptr(),
-                    20,
-                    1,
-                    6,
-                    c"755224".as_ptr(),
-                    now,
-                    hst.as_mut_ptr(),
-                    64
-                ),
-                PCODES_STATUS_OK
-            );
-            let copy = hst;
-            assert_eq!(
-                pcodes_totp_verify(
-                    ctx,
-                    SEED.as_ptr(),
-                    20,
-                    1,
-                    6,
-                    30,
-                    c,
-                    now,
-                    hst.as_mut_ptr(),
-                    64,
-                    null_mut()
-                ),
-                PCODES_STATUS_CORRUPT_STATE
-            );
-            assert_eq!(hst, copy);
-            let copy = st;
-            assert_eq!(
-                pcodes_hotp_verify(
-                    ctx,
-                    SEED.as_ptr(),
-                    20,
-                    1,
-                    6,
-                    c"287082".as_ptr(),
-                    now,
-                    st.as_mut_ptr(),
-                    64
-                ),
-                PCODES_STATUS_CORRUPT_STATE
-            );
-            assert_eq!(st, copy);
-            assert_eq!(
-                pcodes_hotp_verify(
-                    ctx,
-                    SEED.as_ptr(),
-                    20,
-                    1,
-                    6,
-                    c"287082".as_ptr(),
-                    now,
-                    hst.as_mut_ptr(),
-                    64
-                ),
-                PCODES_STATUS_OK
-            );
-            assert_eq!(
-                pcodes_hotp_verify(
-                    ctx,
-                    SEED.as_ptr(),
-                    20,
-                    1,
-                    6,
-                    c"287082".as_ptr(),
-                    now,
-                    hst.as_mut_ptr(),
-                    64
-                ),
-                PCODES_STATUS_ALREADY_USED
-            );
-            assert_eq!(
-                pcodes_hotp_verify(
-                    ctx,
-                    SEED.as_ptr(),
-                    20,
-                    0,
-                    6,
-                    c"287082".as_ptr(),
-                    now,
-                    hst.as_mut_ptr(),
-                    64
-                ),
-                PCODES_STATUS_INVALID_ARGUMENT
-            );
-            // Wrong codes lock after five.
-            for _ in 0..5 {
-                assert_eq!(
-                    pcodes_hotp_verify(
-                        ctx,
-                        SEED.as_ptr(),
-                        20,
-                        1,
-                        6,
-                        c"000000".as_ptr(),
-                        now,
-                        hst.as_mut_ptr(),
-                        64
-                    ),
-                    PCODES_STATUS_WRONG
-                );
-            }
-            assert_eq!(
-                pcodes_hotp_verify(
-                    ctx,
-                    SEED.as_ptr(),
-                    20,
-                    1,
-                    6,
-                    c"359152".as_ptr(),
-                    now,
-                    hst.as_mut_ptr(),
-                    64
-                ),
-                PCODES_STATUS_LOCKED
-            );
-            pcodes_ctx_free(ctx);
         }
+        let c = code.as_ptr().cast();
+        let s = st.as_mut_ptr();
+        assert_eq!(tv(ctx, 1, c, s, 64, &raw mut drift), PCODES_STATUS_OK);
+        assert_eq!(drift, 1);
+        assert_eq!(tv(ctx, 1, c, s, 64, null_mut()), PCODES_STATUS_ALREADY_USED);
+        assert_eq!(tv(ctx, 1, c"12 34".as_ptr(), s, 64, null_mut()), PCODES_STATUS_MISTYPED);
+        let bad = [0xffu8, 0];
+        assert_eq!(tv(ctx, 1, bad.as_ptr().cast(), s, 64, null_mut()), PCODES_STATUS_INVALID_ARGUMENT);
+        assert_eq!(tv(ctx, 7, c, s, 64, null_mut()), PCODES_STATUS_INVALID_ARGUMENT);
+        assert_eq!(tv(null(), 1, c, s, 64, null_mut()), PCODES_STATUS_NULL_ARGUMENT);
+        assert_eq!(tv(ctx, 1, c, null_mut(), 64, null_mut()), PCODES_STATUS_NULL_ARGUMENT);
+        assert_eq!(tv(ctx, 1, c, s, 63, null_mut()), PCODES_STATUS_CORRUPT_STATE);
+        // A HOTP blob is the wrong kind for TOTP, and the other way round; both untouched.
+        let mut hst = [0u8; 64];
+        assert_eq!(hv(1, c"755224", &mut hst), PCODES_STATUS_OK);
+        let copy = hst;
+        assert_eq!(tv(ctx, 1, c, hst.as_mut_ptr(), 64, null_mut()), PCODES_STATUS_CORRUPT_STATE);
+        assert_eq!(hst, copy);
+        let copy = st;
+        assert_eq!(hv(1, c"287082", &mut st), PCODES_STATUS_CORRUPT_STATE);
+        assert_eq!(st, copy);
+        assert_eq!(hv(1, c"287082", &mut hst), PCODES_STATUS_OK);
+        assert_eq!(hv(1, c"287082", &mut hst), PCODES_STATUS_ALREADY_USED);
+        assert_eq!(hv(0, c"287082", &mut hst), PCODES_STATUS_INVALID_ARGUMENT);
+        // Wrong codes lock after five.
+        for _ in 0..5 {
+            assert_eq!(hv(1, c"000000", &mut hst), PCODES_STATUS_WRONG);
+        }
+        assert_eq!(hv(1, c"359152", &mut hst), PCODES_STATUS_LOCKED);
+        // SAFETY: made by `new_ctx`, freed once.
+        unsafe { pcodes_ctx_free(ctx) };
     }
 }
