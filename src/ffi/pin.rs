@@ -155,6 +155,10 @@ pub unsafe extern "C" fn pcodes_pin_hash(
     })
 }
 
+/// The context, account id, PIN and stored hash (if any) of a verification, and the regions of
+/// the four arguments.
+type VerifyArgs<'a> = (&'a crate::Context, &'a str, &'a str, Option<&'a str>, [Region; 4]);
+
 /// The inputs of a PIN verification (`stored` nullable) and their regions, for `no_overlap!`.
 ///
 /// # Safety
@@ -164,7 +168,7 @@ unsafe fn verify_args<'a>(
     account_id: *const c_char,
     pin: *const c_char,
     stored: *const c_char,
-) -> crate::Result<(&'a crate::Context, &'a str, &'a str, Option<&'a str>, [Region; 4])> {
+) -> crate::Result<VerifyArgs<'a>> {
     // SAFETY: forwarded caller contract.
     let (c, a, p, s) = unsafe {
         (
