@@ -415,9 +415,10 @@ mod tests {
 
     #[test]
     fn boundary_maps_results_and_panics() {
-        assert_eq!(boundary(|| Ok(())), 0);
-        assert_eq!(boundary(|| Err(Error::Expired)), 202);
-        assert_eq!(boundary(|| panic!("boom")), 900);
+        use status::{PCODES_STATUS_EXPIRED, PCODES_STATUS_INTERNAL, PCODES_STATUS_OK};
+        assert_eq!(boundary(|| Ok(())), PCODES_STATUS_OK);
+        assert_eq!(boundary(|| Err(Error::Expired)), PCODES_STATUS_EXPIRED);
+        assert_eq!(boundary(|| panic!("boom")), PCODES_STATUS_INTERNAL);
     }
 
     /// The reference: what `text` returned before its fast paths.
@@ -519,7 +520,7 @@ mod tests {
         use super::otp::*;
         use super::pin::*;
         use super::state::*;
-        use super::status::PCODES_STATUS_INVALID_ARGUMENT as INVALID;
+        use super::status::{PCODES_STATUS_INVALID_ARGUMENT as INVALID, PCODES_STATUS_OK as OK};
         use super::totp::*;
         use core::ptr::{null, null_mut};
 
@@ -529,8 +530,8 @@ mod tests {
         // SAFETY: every pointer is a live local, the context, or inside a scratch buffer, valid
         // for the sizes passed; the context is freed once at the end.
         unsafe {
-            assert_eq!(pcodes_ctx_new(key.as_ptr(), 32, 1, &raw mut ctx), 0);
-            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10_000), 0);
+            assert_eq!(pcodes_ctx_new(key.as_ptr(), 32, 1, &raw mut ctx), OK);
+            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10_000), OK);
             let cctx = ctx.cast_const();
 
             // The context itself, before it is shared: its own memory as the key or output.
@@ -540,12 +541,12 @@ mod tests {
             assert_eq!(pcodes_ctx_new(slot, 32, 1, out_ctx), INVALID, "ctx_out inside the key");
             assert!((*out_ctx).is_null(), "set to NULL on failure");
             out_ctx = b.at(32).cast();
-            assert_eq!(pcodes_ctx_new(slot, 32, 1, out_ctx), 0, "touching the key is fine");
+            assert_eq!(pcodes_ctx_new(slot, 32, 1, out_ctx), OK, "touching the key is fine");
             pcodes_ctx_free(*out_ctx);
             assert_eq!(pcodes_ctx_add_key(ctx, ctx.cast::<u8>(), 32, 2), INVALID, "key inside the context");
             assert_eq!(pcodes_ctx_get(ctx, PCODES_SETTING_OTP_DIGITS, ctx.cast()), INVALID);
             let mut v = 0u64;
-            assert_eq!(pcodes_ctx_get(ctx, PCODES_SETTING_OTP_DIGITS, &raw mut v), 0);
+            assert_eq!(pcodes_ctx_get(ctx, PCODES_SETTING_OTP_DIGITS, &raw mut v), OK);
             assert_eq!(v, 6, "the context is intact");
 
             // base32.
@@ -556,7 +557,7 @@ mod tests {
             assert_eq!(pcodes_base32_decode(t, b.at(10), 6, &raw mut w), INVALID, "out over the NUL");
             assert_eq!(pcodes_base32_decode(t, b.at(16), 6, b.at(0).cast()), INVALID, "written_out in text");
             assert_eq!(pcodes_base32_decode(t, b.at(16), 6, b.at(16).cast()), INVALID, "the two outputs");
-            assert_eq!(pcodes_base32_decode(t, b.at(11), 6, &raw mut w), 0, "touching the NUL is fine");
+            assert_eq!(pcodes_base32_decode(t, b.at(11), 6, &raw mut w), OK, "touching the NUL is fine");
             assert_eq!((b.bytes(11, 6), w), (b"foobar".to_vec(), 6));
 
             // TOTP / HOTP.
@@ -565,7 +566,7 @@ mod tests {
             let secret = b.put(0, b"12345678901234567890").cast::<u8>();
             assert_eq!(pcodes_totp_code(secret, 20, 1, 6, 30, NOW, b.at(12).cast(), 9), INVALID);
             assert_eq!(pcodes_hotp_code(secret, 20, 1, 6, 0, b.at(19).cast(), 9), INVALID);
-            assert_eq!(pcodes_hotp_code(secret, 20, 1, 6, 0, b.at(20).cast(), 9), 0);
+            assert_eq!(pcodes_hotp_code(secret, 20, 1, 6, 0, b.at(20).cast(), 9), OK);
             assert_eq!(b.bytes(20, 7), b"755224\0");
             let iss = b.put(64, b"Portal\0");
             let acc = b.put(72, b"ivan\0");
@@ -576,11 +577,11 @@ mod tests {
                     "{what}"
                 );
             }
-            assert_eq!(pcodes_totp_uri(secret, 20, iss, acc, 1, 6, 30, b.at(80).cast(), 1024), 0);
+            assert_eq!(pcodes_totp_uri(secret, 20, iss, acc, 1, 6, 30, b.at(80).cast(), 1024), OK);
             let uri = b.at(80).cast_const().cast::<c_char>();
             assert_eq!(pcodes_totp_uri_parse(uri, b.at(80).cast()), INVALID, "enrolment over the URI");
             let mut e = core::mem::MaybeUninit::<pcodes_totp_enrolment>::zeroed().assume_init();
-            assert_eq!(pcodes_totp_uri_parse(uri, &raw mut e), 0);
+            assert_eq!(pcodes_totp_uri_parse(uri, &raw mut e), OK);
             let mut big = Scratch::new(PCODES_TOTP_QR_SVG_BYTES + 64);
             let qt = big.put(32, b"otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\0");
             assert_eq!(pcodes_totp_qr_svg(qt, big.at(0).cast(), PCODES_TOTP_QR_SVG_BYTES), INVALID);
@@ -601,7 +602,7 @@ mod tests {
             }
             assert_eq!(b.bytes(1280, 64), [0; 64], "the state was not written");
             assert_eq!(pcodes_hotp_verify(ctx, secret, 20, 1, 6, code, NOW, b.at(1176), 64), INVALID);
-            assert_eq!(pcodes_hotp_verify(ctx, secret, 20, 1, 6, code, NOW, b.at(1136), 64), 0, "touching");
+            assert_eq!(pcodes_hotp_verify(ctx, secret, 20, 1, 6, code, NOW, b.at(1136), 64), OK, "touching");
 
             // Link codes: the child struct and its strings are inputs too.
             let mut b = Scratch::new(1024);
@@ -626,12 +627,12 @@ mod tests {
                 assert_eq!(pcodes_link_issue(ctx, 7, pc, NOW, state, 64, out.cast(), 30), INVALID, "{what}");
             }
             assert_eq!(b.bytes(256, 64), [0; 64], "the state was not written");
-            assert_eq!(pcodes_link_issue(ctx, 7, pc, NOW, st, 64, b.at(512).cast(), 30), 0);
+            assert_eq!(pcodes_link_issue(ctx, 7, pc, NOW, st, 64, b.at(512).cast(), 30), OK);
             let lc = b.at(512).cast_const().cast::<c_char>();
             assert_eq!(pcodes_link_parse(lc, b.at(520).cast()), INVALID, "record id over the code");
             assert_eq!(pcodes_link_redeem(ctx, lc, pc, NOW, b.at(480), 64), INVALID, "state over the code");
             assert_eq!(pcodes_link_redeem(ctx, lc, pc, NOW, b.at(80), 64), INVALID, "state over the child");
-            assert_eq!(pcodes_link_redeem(ctx, lc, pc, NOW, st, 64), 0, "the code is still good");
+            assert_eq!(pcodes_link_redeem(ctx, lc, pc, NOW, st, 64), OK, "the code is still good");
 
             // SMS / e-mail codes.
             let mut b = Scratch::new(256);
@@ -641,14 +642,14 @@ mod tests {
             assert_eq!(pcodes_otp_issue(ctx, purpose, NOW, st, 64, b.at(2).cast(), 9), INVALID);
             assert_eq!(pcodes_otp_issue(ctx, purpose, NOW, st, 64, b.at(120).cast(), 9), INVALID, "in state");
             assert_eq!(b.bytes(64, 64), [0; 64], "nothing issued");
-            assert_eq!(pcodes_otp_issue(ctx, purpose, NOW, st, 64, b.at(128).cast(), 9), 0);
+            assert_eq!(pcodes_otp_issue(ctx, purpose, NOW, st, 64, b.at(128).cast(), 9), OK);
             let oc = b.at(128).cast_const().cast::<c_char>();
             assert_eq!(
                 pcodes_otp_verify(ctx, purpose, oc, NOW, b.at(100), 64),
                 INVALID,
                 "state over the code"
             );
-            assert_eq!(pcodes_otp_verify(ctx, purpose, oc, NOW, st, 64), 0);
+            assert_eq!(pcodes_otp_verify(ctx, purpose, oc, NOW, st, 64), OK);
 
             // PINs.
             let mut b = Scratch::new(1024);
@@ -664,7 +665,7 @@ mod tests {
             );
             assert_eq!(r, PCODES_PIN_WEAK_NONE);
             assert_eq!(pcodes_pin_hash(ctx, acct, pin, b.at(8).cast(), 128), INVALID, "out over the account");
-            assert_eq!(pcodes_pin_hash(ctx, acct, pin, b.at(24).cast(), 128), 0);
+            assert_eq!(pcodes_pin_hash(ctx, acct, pin, b.at(24).cast(), 128), OK);
             let stored = b.at(24).cast_const().cast::<c_char>();
             let st = b.at(256);
             for f in [pcodes_pin_verify, pcodes_pin_verify_begin, pcodes_pin_verify_finish] {
@@ -674,12 +675,12 @@ mod tests {
             assert_eq!(b.bytes(256, 64), [0; 64]);
             assert_eq!(pcodes_pin_verify_compute(ctx, acct, pin, stored, b.at(3).cast()), INVALID);
             assert_eq!(pcodes_pin_needs_rehash(ctx, stored, b.at(30).cast()), INVALID);
-            assert_eq!(pcodes_pin_verify(ctx, acct, pin, stored, NOW, st, 64), 0);
+            assert_eq!(pcodes_pin_verify(ctx, acct, pin, stored, NOW, st, 64), OK);
 
             // State blobs.
             assert_eq!(pcodes_state_retry_at(st, 64, NOW, b.at(256 + 56).cast()), INVALID);
             let mut at = 5u64;
-            assert_eq!(pcodes_state_retry_at(st, 64, NOW, &raw mut at), 0);
+            assert_eq!(pcodes_state_retry_at(st, 64, NOW, &raw mut at), OK);
             assert_eq!(at, 0);
             let _ = cctx;
             pcodes_ctx_free(ctx);

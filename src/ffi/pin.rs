@@ -385,7 +385,7 @@ mod tests {
     use super::*;
     use crate::Error;
     use crate::ffi::ctx::{
-        PCODES_SETTING_PIN_ITERATIONS, pcodes_ctx_add_key, pcodes_ctx_free, pcodes_ctx_new, pcodes_ctx_set,
+        PCODES_SETTING_PIN_ITERATIONS, pcodes_ctx_add_key, pcodes_ctx_free, pcodes_ctx_set,
     };
     use crate::ffi::state::pcodes_state_retry_at;
     use crate::ffi::status::*;
@@ -394,14 +394,13 @@ mod tests {
 
     /// A context with key `id` (and optionally an older key), 10,000 iterations.
     fn new_ctx(key: u8, id: u32, old: Option<(u8, u32)>) -> *mut pcodes_ctx {
-        let mut c = null_mut();
+        let c = crate::ffi::test_support::new_ctx(key, id);
         // SAFETY: pointers to locals; the context is freed by the caller.
         unsafe {
-            assert_eq!(pcodes_ctx_new([key; 32].as_ptr(), 32, id, &raw mut c), 0);
             if let Some((k, i)) = old {
-                assert_eq!(pcodes_ctx_add_key(c, [k; 32].as_ptr(), 32, i), 0);
+                assert_eq!(pcodes_ctx_add_key(c, [k; 32].as_ptr(), 32, i), PCODES_STATUS_OK);
             }
-            assert_eq!(pcodes_ctx_set(c, PCODES_SETTING_PIN_ITERATIONS, 10_000), 0);
+            assert_eq!(pcodes_ctx_set(c, PCODES_SETTING_PIN_ITERATIONS, 10_000), PCODES_STATUS_OK);
         }
         c
     }
@@ -512,7 +511,7 @@ mod tests {
             }
             assert_eq!(ver(c, c"acct-1", c"385027", stored.as_ptr(), 101, &mut st), PCODES_STATUS_LOCKED);
             let mut at = 0;
-            assert_eq!(pcodes_state_retry_at(st.as_ptr(), 64, 101, &raw mut at), 0);
+            assert_eq!(pcodes_state_retry_at(st.as_ptr(), 64, 101, &raw mut at), PCODES_STATUS_OK);
             assert_eq!(at, 1000);
             // Unknown account: NULL stored, with the blob kept for the typed name (required).
             let mut u = [0u8; 64];
