@@ -2,7 +2,7 @@
 
 use core::ffi::c_char;
 
-use super::{catch_status, opt_text, pcodes_status};
+use super::{catch_status, pcodes_status};
 use crate::error::{Lang, status_message_nul, status_name_nul};
 use crate::state::STATE_BYTES;
 
@@ -86,9 +86,13 @@ pub extern "C" fn pcodes_status_name(status: pcodes_status) -> *const c_char {
 pub unsafe extern "C" fn pcodes_status_message(status: pcodes_status, lang: *const c_char) -> *const c_char {
     let mut l = Lang::En;
     let _ = catch_status(|| {
-        // SAFETY: `lang` is NULL or a NUL-terminated string by this function's contract.
-        if let Some(tag) = unsafe { opt_text(lang, super::arg!(lang)) }? {
-            l = Lang::from_tag(tag);
+        // Read without the argument helpers, which would record a detail for bad UTF-8 and so
+        // erase the one the host is about to read.
+        if !lang.is_null() {
+            // SAFETY: non-NULL and NUL-terminated by this function's contract.
+            if let Ok(tag) = unsafe { core::ffi::CStr::from_ptr(lang) }.to_str() {
+                l = Lang::from_tag(tag);
+            }
         }
         Ok(())
     });
@@ -226,6 +230,7 @@ mod tests {
         unsafe {
             let _ = pcodes_status_message(st, core::ptr::null());
             let _ = pcodes_status_name(st);
+            let _ = pcodes_status_message(st, [0xffu8, 0].as_ptr().cast()); // bad UTF-8: English
         }
         assert!(detail().starts_with("now: "));
         // SAFETY: as above, with a short blob length.
