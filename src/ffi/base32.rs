@@ -22,8 +22,8 @@ pub unsafe extern "C" fn pcodes_base32_encode(
     out_len: usize,
 ) -> pcodes_status {
     boundary(|| {
-        // SAFETY: caller passes `len` readable bytes.
         const OUT: &super::Arg = arg!(out, out_len, "needs ceil(8 * len / 5) + 1 bytes");
+        // SAFETY: caller passes `len` readable bytes.
         let d = unsafe { bytes(data, len, arg!(data)) }?;
         no_overlap!(writes: [out: region_of_buf(out, out_len)], reads: [data: region_of_bytes(d)])?;
         // SAFETY: caller passes `out_len` writable bytes, disjoint from `d` (checked above).
@@ -50,8 +50,8 @@ pub unsafe extern "C" fn pcodes_base32_decode(
     written_out: *mut usize,
 ) -> pcodes_status {
     boundary(|| {
-        // SAFETY: caller passes a NUL-terminated string.
         const OUT: &super::Arg = arg!(out, out_len, "needs 5 bytes for every 8 characters");
+        // SAFETY: caller passes a NUL-terminated string.
         let t = unsafe { text(text_in, arg!(text_in)) }?;
         no_overlap!(
             writes: [out: region_of_buf(out, out_len), written_out: region_of(written_out)],

@@ -193,8 +193,8 @@ pub unsafe extern "C" fn pcodes_totp_qr_svg(
     out_len: usize,
 ) -> pcodes_status {
     boundary(|| {
-        // SAFETY: caller passes a NUL-terminated string.
         const OUT: &super::Arg = arg!(out, out_len, "see PCODES_TOTP_QR_SVG_BYTES");
+        // SAFETY: caller passes a NUL-terminated string.
         let t = unsafe { text(text_in, arg!(text_in)) }?;
         no_overlap!(writes: [out: region_of_buf(out, out_len)], reads: [text_in: region_of_text(t)])?;
         // SAFETY: caller passes `out_len` writable bytes, disjoint from `t` (checked above).
