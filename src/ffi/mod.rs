@@ -129,7 +129,7 @@ pub(crate) fn catch_status(body: impl FnOnce() -> Result<()>) -> pcodes_status {
     }
 }
 
-/// A memory region `(start, length in bytes)` a call reads or writes, for [`writes_disjoint`].
+/// A memory region `(start, length in bytes)` a call reads or writes, for [`no_overlap!`].
 pub(crate) type Region = (*const u8, usize);
 
 /// No memory (an absent optional input).

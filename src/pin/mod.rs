@@ -94,7 +94,7 @@ fn check_hash_input(ctx: &Context, account_id: &str, pin: &str) -> Result<()> {
     Ok(())
 }
 
-/// The preflight of [`hash`]: makes the same checks of its arguments, then returns the length
+/// The preflight of [`hash()`]: makes the same checks of its arguments, then returns the length
 /// of the string it would return now (without a NUL), so that a caller can size its buffer
 /// before the slow work (this needs no randomness and no PBKDF2).
 ///
