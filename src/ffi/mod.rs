@@ -5,7 +5,11 @@
 //! function body runs inside `boundary`, which catches panics (reported as
 //! `PCODES_STATUS_INTERNAL`) so that no unwinding ever crosses into C. Pointer arguments are
 //! turned into references only by the helpers below, each of which checks for NULL first; this
-//! module tree is the only place in the crate with `unsafe`.
+//! module tree is the only place in the crate with `unsafe`. A body converts its arguments with
+//! those helpers, checks `no_overlap!`, calls the Rust API and returns its result: any rule that
+//! needs to know the flow is a function of the flow's module. Each helper is given the
+//! argument's header name (`arg!(pin)`), so that every refusal records a developer detail such
+//! as `"pin: NULL"` (`crate::diag`; the rule is in docs/c-api.md, "Developer details").
 //!
 //! **No overlap.** Memory a function writes (an output buffer, a state blob, an out-parameter, the
 //! context for `pcodes_ctx_add_key`) must not overlap any other memory the same call reads or
@@ -14,7 +18,7 @@
 //! Inputs may overlap each other (the same string as PIN and confirmation is fine). A call that
 //! breaks the rule returns `PCODES_STATUS_INVALID_ARGUMENT` and writes nothing: it never works
 //! in place, and never returns `OK` with output computed from half-overwritten input. Every
-//! exported function checks it with `writes_disjoint` before it makes a reference to, or writes,
+//! exported function checks it with `no_overlap!` before it makes a reference to, or writes,
 //! any output; regions are those declared by the caller (`out_len`, `state_len`, the size of the
 //! pointed-to type), and zero-length or NULL regions overlap nothing.
 #![allow(non_camel_case_types, clippy::missing_safety_doc, clippy::not_unsafe_ptr_arg_deref)]
