@@ -874,7 +874,11 @@ const char *pcodes_status_message(pcodes_status status,
  * Every function that returns a `pcodes_status` first clears it (the accessors that return
  * strings, sizes or the time do not), so it describes the latest such call; `""` when that call
  * recorded nothing (it succeeded, or its status is a verdict about a code or PIN, which
- * never has a detail). Never contains a value the caller passed (no secret, code or PIN).
+ * never has a detail). After `NULL_ARGUMENT`, `BUFFER_TOO_SMALL`, `INVALID_ARGUMENT`,
+ * `BAD_KEY`, `UNKNOWN_KEY`, `CORRUPT_STATE` or `MALFORMED_HASH` it is never empty and starts
+ * with the name of the refused parameter as this header spells it, then `": "` (e.g.
+ * `"code_out_len: too small, see PCODES_OTP_CODE_BYTES"`). Never contains a value the caller
+ * passed (no secret, code or PIN).
  * Log it; never show it to the person (use `pcodes_status_message`). Static storage, UTF-8;
  * never NULL; never free it.
  */

@@ -13,6 +13,12 @@
 //! them. Verdicts about a code or PIN (`WRONG`, `EXPIRED`, `LOCKED`, …) record nothing: their
 //! status says everything, and a detail could only help an attacker.
 //!
+//! The rule (docs/c-api.md, "Developer details"): the developer errors `NullArgument`,
+//! `BufferTooSmall`, `InvalidArgument`, `BadKey`, `UnknownKey`, `CorruptState` and
+//! `MalformedHash` always leave a C function with a detail that starts with the name of one of
+//! its parameters as the header spells it (`"code_out_len: too small, …"`); the C boundary
+//! clears any detail a verdict would carry. `src/ffi/detail_tests.rs` checks it.
+//!
 //! Every C function starts by clearing the detail, so after a C call it belongs to that call.
 //! A Rust call records a detail only when it fails with a developer error; read it right after
 //! the failing call.
@@ -64,6 +70,19 @@ impl Error {
     #[must_use]
     pub(crate) fn because(self, detail: &'static CStr) -> Self {
         note(detail);
+        self
+    }
+
+    /// [`Error::because`], unless this call already recorded a more precise detail (a C body's
+    /// fallback for a Rust call that may or may not have named the argument itself; only
+    /// meaningful after [`clear`], which every C function does first).
+    #[cfg(feature = "capi")]
+    #[inline]
+    #[must_use]
+    pub(crate) fn or_because(self, detail: &'static CStr) -> Self {
+        if last_cstr().is_empty() {
+            note(detail);
+        }
         self
     }
 }

@@ -290,7 +290,20 @@ fn tag_pair(
 }
 
 fn check_purpose(purpose: &str) -> Result<()> {
-    if purpose.is_empty() { Err(Error::InvalidArgument) } else { Ok(()) }
+    if purpose.is_empty() { Err(Error::InvalidArgument.because(c"purpose: empty")) } else { Ok(()) }
+}
+
+/// The digits of a code issued under `policy` (`OTP_DIGITS`, kept within the supported range).
+#[allow(clippy::cast_possible_truncation)] // small constants
+fn code_digits(policy: &crate::policy::Policy) -> u32 {
+    policy.otp_digits.clamp(MIN_DIGITS as u32, MAX_DIGITS as u32)
+}
+
+/// The length of the codes [`issue`] writes under `ctx` (its `OTP_DIGITS`), so that a caller
+/// can check its buffer before a code is issued: an [`OtpCode`] is exactly this long.
+#[must_use]
+pub fn code_len(ctx: &Context) -> usize {
+    code_digits(ctx.policy()) as usize
 }
 
 /// Issues (or re-issues) a code for `purpose` at `now`, drawing from `rng`, and records it in
@@ -340,7 +353,7 @@ fn issue_inner<R: CryptoRng + ?Sized>(
 
     // Draw the code.
     #[allow(clippy::cast_possible_truncation)] // small constants
-    let digits = policy.otp_digits.clamp(MIN_DIGITS as u32, MAX_DIGITS as u32);
+    let digits = code_digits(policy);
     let mut v = rng::uniform_below(rng, 10u32.pow(digits));
     let mut code = OtpCode { digits: [0; MAX_DIGITS], len: 0 };
     #[allow(clippy::cast_possible_truncation)] // digits ≤ 8, each value < 10
@@ -457,7 +470,11 @@ fn verify_inner(
 }
 
 fn judge(ctx: &Context, purpose: &str, code: &[u8], now: u64, s: &mut State, p: &mut Payload) -> Result<()> {
-    let key = ctx.keys().get(Purpose::Otp, p.key_id.into())?;
+    let key = ctx.keys().get(Purpose::Otp, p.key_id.into()).map_err(|e| {
+        e.because(
+            c"state: its code was issued under a key id this context does not hold (pcodes_ctx_add_key)",
+        )
+    })?;
     let prev_key = if p.prev { ctx.keys().get(Purpose::Otp, p.prev_key_id.into()).ok() } else { None };
     let (current, previous) = if let Some(k) = prev_key {
         // Both tags at once: their compressions overlap.
@@ -596,6 +613,19 @@ mod tests {
             ["12345", "1234567", "12345a", "", "      ", "123-456", "12345\u{663}", "１23456", "123\t456"]
         {
             assert_eq!(parse(bad, 6, &mut b), Err(Error::Mistyped), "{bad:?}");
+        }
+    }
+
+    /// `code_len` is the length of what `issue` writes, for every `OTP_DIGITS`.
+    #[test]
+    fn code_len_is_the_issued_length() {
+        for digits in 4..=8u32 {
+            let mut ctx = Context::new(&[5; 32], 0).unwrap();
+            ctx.set(crate::policy::Setting::OtpDigits, digits.into()).unwrap();
+            let mut st = [0u8; STATE_BYTES];
+            let mut rng = ChaCha20Rng::from_seed([2; 32]);
+            let c = issue_with_rng(&ctx, "login", 1000, &mut st, &mut rng).unwrap();
+            assert_eq!((code_len(&ctx), c.len()), (digits as usize, digits as usize));
         }
     }
 

@@ -202,8 +202,9 @@ pub(crate) trait Payload: Sized {
 /// [`Error::CorruptState`].
 pub(crate) fn read_flow<P: Payload>(blob: &[u8; STATE_BYTES]) -> Result<(State, P)> {
     let s = State::decode(blob, P::KIND)?;
-    let p = P::decode(&s.payload)?;
-    p.check(&s)?;
+    let damaged = |e: Error| e.because(c"state: payload bytes its flow never writes (damaged)");
+    let p = P::decode(&s.payload).map_err(damaged)?;
+    p.check(&s).map_err(damaged)?;
     Ok((s, p))
 }
 

@@ -3,8 +3,8 @@
 use core::ffi::c_char;
 
 use super::{
-    boundary, bytes, bytes_mut, pcodes_status, region_of, region_of_bytes, region_of_text, text,
-    writes_disjoint,
+    boundary, bytes, bytes_mut, pcodes_status, region_of, region_of_buf, region_of_bytes, region_of_text,
+    room, text,
 };
 use crate::base32;
 use crate::error::Error;
@@ -22,15 +22,14 @@ pub unsafe extern "C" fn pcodes_base32_encode(
     out_len: usize,
 ) -> pcodes_status {
     boundary(|| {
+        const OUT: &super::Arg = arg!(out, out_len, "needs ceil(8 * len / 5) + 1 bytes");
         // SAFETY: caller passes `len` readable bytes.
-        let d = unsafe { bytes(data, len) }?;
-        writes_disjoint(&[(out.cast_const().cast(), out_len)], &[region_of_bytes(d)])?;
+        let d = unsafe { bytes(data, len, arg!(data)) }?;
+        no_overlap!(writes: [out: region_of_buf(out, out_len)], reads: [data: region_of_bytes(d)])?;
         // SAFETY: caller passes `out_len` writable bytes, disjoint from `d` (checked above).
-        let o = unsafe { bytes_mut(out.cast::<u8>(), out_len) }?;
+        let o = unsafe { bytes_mut(out, out_len, OUT) }?;
         let n = base32::encoded_len(len);
-        if n >= o.len() {
-            return Err(Error::BufferTooSmall);
-        }
+        room(n + 1, o.len(), OUT)?;
         base32::encode(d, &mut o[..n])?;
         o[n] = 0;
         Ok(())
@@ -51,18 +50,22 @@ pub unsafe extern "C" fn pcodes_base32_decode(
     written_out: *mut usize,
 ) -> pcodes_status {
     boundary(|| {
+        const OUT: &super::Arg = arg!(out, out_len, "needs 5 bytes for every 8 characters");
         // SAFETY: caller passes a NUL-terminated string.
-        let t = unsafe { text(text_in) }?;
-        writes_disjoint(&[(out.cast_const(), out_len), region_of(written_out)], &[region_of_text(t)])?;
-        // SAFETY: caller passes `out_len` writable bytes, disjoint from `t` (checked above).
-        let o = unsafe { bytes_mut(out, out_len) }?;
-        // SAFETY: caller passes a writable size_t.
-        let w = unsafe { super::out(written_out) }?;
-        let n = base32::RFC4648.decoded_len(t.as_bytes())?;
-        if n > o.len() {
-            return Err(Error::BufferTooSmall);
-        }
-        *w = base32::decode(t, &mut o[..n])?;
+        let t = unsafe { text(text_in, arg!(text_in)) }?;
+        no_overlap!(
+            writes: [out: region_of_buf(out, out_len), written_out: region_of(written_out)],
+            reads: [text_in: region_of_text(t)],
+        )?;
+        // SAFETY: caller passes `out_len` writable bytes and a writable size_t, disjoint from
+        // each other and from `t` (checked above).
+        let (o, w) = unsafe { (bytes_mut(out, out_len, OUT)?, super::out(written_out, arg!(written_out))?) };
+        let not_base32 = |e: Error| {
+            e.or_because(c"text_in: not base32 (a character outside the alphabet, or an impossible length)")
+        };
+        let n = base32::RFC4648.decoded_len(t.as_bytes()).map_err(not_base32)?;
+        room(n, o.len(), OUT)?;
+        *w = base32::decode(t, &mut o[..n]).map_err(not_base32)?;
         Ok(())
     })
 }

@@ -10,7 +10,7 @@
 
 use core::sync::atomic::{AtomicU8, Ordering};
 
-use super::{boundary, bytes, out, pcodes_status, region_of, region_of_bytes, writes_disjoint};
+use super::{boundary, bytes, out, pcodes_status, region_of, region_of_bytes};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::policy::Setting;
@@ -113,7 +113,7 @@ pub const PCODES_SETTING_HOTP_LOOK_AHEAD: pcodes_setting = 14;
 #[inline(always)]
 pub(crate) unsafe fn ctx_ref<'a>(p: *const pcodes_ctx) -> Result<&'a Context> {
     if p.is_null() {
-        return Err(Error::NullArgument);
+        return Err(Error::NullArgument.because(arg!(ctx).null));
     }
     // SAFETY: non-NULL, and live by the caller's contract.
     let phase = unsafe { phase(p) };
@@ -133,8 +133,21 @@ pub(crate) unsafe fn ctx_ref<'a>(p: *const pcodes_ctx) -> Result<&'a Context> {
 fn first_use(phase: &AtomicU8) -> Result<()> {
     match phase.compare_exchange(CONFIGURING, IN_USE, Ordering::AcqRel, Ordering::Acquire) {
         Ok(_) | Err(IN_USE) => Ok(()),
-        Err(_) => Err(Error::InvalidArgument),
+        Err(_) => Err(busy()),
     }
+}
+
+/// The refusal while another thread has the context to itself.
+#[cold]
+fn busy() -> Error {
+    Error::InvalidArgument
+        .because(c"ctx: another thread is configuring it (pcodes_ctx_add_key, _set or _get)")
+}
+
+/// The setting for a C id.
+fn setting(id: pcodes_setting) -> Result<Setting> {
+    Setting::from_id(id)
+        .ok_or_else(|| Error::InvalidArgument.because(c"setting: not a PCODES_SETTING_* value"))
 }
 
 /// Runs `f` on the context with it to itself: the only way to a `&mut Context`. Refused with
@@ -145,10 +158,14 @@ fn first_use(phase: &AtomicU8) -> Result<()> {
 /// `p` is NULL or a pointer from `pcodes_ctx_new` not yet freed.
 unsafe fn configure<R>(p: *mut pcodes_ctx, f: impl FnOnce(&mut Context) -> Result<R>) -> Result<R> {
     if p.is_null() {
-        return Err(Error::NullArgument);
+        return Err(Error::NullArgument.because(arg!(ctx).null));
     }
     // SAFETY: non-NULL, and live by the caller's contract.
-    let _exclusive = Exclusive::take(unsafe { phase(p) }).map_err(|_| Error::InvalidArgument)?;
+    let _exclusive = Exclusive::take(unsafe { phase(p) }).map_err(|phase| match phase {
+        IN_USE => Error::InvalidArgument
+            .because(c"ctx: already used; configure a context before its first use, or create a new one"),
+        _ => busy(),
+    })?;
     // SAFETY: `MUTATING` is set by this call only, and no thread makes a reference to `inner`
     // in that phase; earlier `&Context`s (from `pcodes_ctx_get`) ended before the Release we
     // acquired. Only the `inner` field is borrowed, not the atomic other threads may read.
@@ -169,17 +186,18 @@ pub unsafe extern "C" fn pcodes_ctx_new(
 ) -> pcodes_status {
     boundary(|| {
         if ctx_out.is_null() {
-            return Err(Error::NullArgument);
+            return Err(Error::NullArgument.because(arg!(ctx_out).null));
         }
         // SAFETY: caller passes a writable pointer slot; no reference to it or to `key` is live.
         unsafe { ctx_out.write(core::ptr::null_mut()) };
         // SAFETY: caller passes `key_len` readable bytes.
-        let k = unsafe { bytes(key, key_len) }?;
-        writes_disjoint(&[region_of(ctx_out)], &[region_of_bytes(k)])?;
+        let k = unsafe { bytes(key, key_len, arg!(key)) }?;
+        no_overlap!(writes: [ctx_out: region_of(ctx_out)], reads: [key: region_of_bytes(k)])?;
         let inner = Context::new(k, key_id)?;
-        // SAFETY: as above; disjoint from `key` (checked above).
-        let slot = unsafe { out(ctx_out) }?;
-        *slot = Box::into_raw(Box::new(pcodes_ctx { inner, phase: AtomicU8::new(CONFIGURING) }));
+        // SAFETY: as above; disjoint from `key` (checked above), which is no longer used.
+        unsafe {
+            ctx_out.write(Box::into_raw(Box::new(pcodes_ctx { inner, phase: AtomicU8::new(CONFIGURING) })));
+        };
         Ok(())
     })
 }
@@ -200,11 +218,11 @@ pub unsafe extern "C" fn pcodes_ctx_add_key(
 ) -> pcodes_status {
     boundary(|| {
         if ctx.is_null() {
-            return Err(Error::NullArgument);
+            return Err(Error::NullArgument.because(arg!(ctx).null));
         }
         // SAFETY: caller passes `key_len` readable bytes.
-        let k = unsafe { bytes(key, key_len) }?;
-        writes_disjoint(&[region_of(ctx.cast_const())], &[region_of_bytes(k)])?;
+        let k = unsafe { bytes(key, key_len, arg!(key)) }?;
+        no_overlap!(writes: [ctx: region_of(ctx.cast_const())], reads: [key: region_of_bytes(k)])?;
         // SAFETY: caller passes a live context, disjoint from `key` (checked above).
         unsafe { configure(ctx, |c| c.add_key(k, key_id)) }
     })
@@ -223,7 +241,7 @@ pub unsafe extern "C" fn pcodes_ctx_set(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a live context.
-        unsafe { configure(ctx, |c| c.set(Setting::from_id(setting).ok_or(Error::InvalidArgument)?, value)) }
+        unsafe { configure(ctx, |c| c.set(self::setting(setting)?, value)) }
     })
 }
 
@@ -241,18 +259,18 @@ pub unsafe extern "C" fn pcodes_ctx_get(
 ) -> pcodes_status {
     boundary(|| {
         if ctx.is_null() {
-            return Err(Error::NullArgument);
+            return Err(Error::NullArgument.because(arg!(ctx).null));
         }
-        writes_disjoint(&[region_of(value_out)], &[region_of(ctx)])?;
+        no_overlap!(writes: [value_out: region_of(value_out)], reads: [ctx: region_of(ctx)])?;
         // SAFETY: caller passes a writable u64, disjoint from the context (checked above).
-        let o = unsafe { out(value_out) }?;
-        let s = Setting::from_id(setting).ok_or(Error::InvalidArgument)?;
+        let o = unsafe { out(value_out, arg!(value_out)) }?;
+        let s = self::setting(setting)?;
         // SAFETY: non-NULL, and live by the caller's contract.
         let phase = unsafe { phase(ctx) };
         let _exclusive = match Exclusive::take(phase) {
             Ok(e) => Some(e),
             Err(IN_USE) => None,
-            Err(_) => return Err(Error::InvalidArgument),
+            Err(_) => return Err(busy()),
         };
         // SAFETY: either this call has the context to itself (`MUTATING`, set above) or it is
         // `IN_USE`, when no `&mut Context` is ever made; both synchronised by the Acquire above.
@@ -431,14 +449,11 @@ mod tests {
     /// than racing with it: uses, configuration calls and `get` alike.
     #[test]
     fn calls_during_a_configuration_call_are_refused() {
-        let key = [5u8; 32];
-        let mut ctx: *mut pcodes_ctx = core::ptr::null_mut();
-        let mut v = 0u64;
-        let mut secret = [0u8; 20];
+        let ctx = crate::ffi::test_support::new_ctx(5, 1);
+        let (key, mut v, mut secret) = ([5u8; 32], 0u64, [0u8; 20]);
         // SAFETY: valid pointers to locals; the context is freed once at the end. The phase is
         // set by hand to what another thread inside `pcodes_ctx_set` would have made it.
         unsafe {
-            assert_eq!(pcodes_ctx_new(key.as_ptr(), 32, 1, &raw mut ctx), PCODES_STATUS_OK);
             (*ctx).phase.store(MUTATING, Ordering::Relaxed);
             let r = crate::ffi::enrol::pcodes_totp_secret(ctx, secret.as_mut_ptr(), 20);
             assert_eq!(r, PCODES_STATUS_INVALID_ARGUMENT);

@@ -6,10 +6,9 @@ use core::ffi::c_char;
 use super::ctx::ctx_ref;
 use super::totp::{params, pcodes_algorithm};
 use super::{
-    Region, boundary, bytes, bytes_mut, out, pcodes_status, region_of, region_of_bytes, region_of_text, text,
-    write_text, writes_disjoint,
+    OutBuf, boundary, bytes, bytes_mut, out, pcodes_status, region_of, region_of_buf, region_of_bytes,
+    region_of_text, room, text,
 };
-use crate::error::Error;
 use crate::totp::{self, qr, uri};
 
 /// Buffer size that holds any URI `pcodes_totp_uri` writes, plus NUL.
@@ -87,9 +86,9 @@ pub unsafe extern "C" fn pcodes_totp_secret(
     boundary(|| {
         // SAFETY: caller passes a live context or NULL.
         let _ = unsafe { ctx_ref(ctx) }?;
-        writes_disjoint(&[(secret_out.cast_const(), secret_len)], &[region_of(ctx)])?;
-        // SAFETY: caller passes `secret_len` writable bytes.
-        let o = unsafe { bytes_mut(secret_out, secret_len) }?;
+        no_overlap!(writes: [secret_out: region_of_buf(secret_out, secret_len)], reads: [ctx: region_of(ctx)])?;
+        // SAFETY: caller passes `secret_len` writable bytes, disjoint from the context (checked above).
+        let o = unsafe { bytes_mut(secret_out, secret_len, arg!(secret_out)) }?;
         totp::secret(o)
     })
 }
@@ -116,19 +115,18 @@ pub unsafe extern "C" fn pcodes_totp_uri(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes `secret_len` readable bytes.
-        let key = unsafe { bytes(secret, secret_len) }?;
+        let key = unsafe { bytes(secret, secret_len, arg!(secret)) }?;
         // SAFETY: caller passes NUL-terminated strings.
-        let (iss, acc) = unsafe { (text(issuer)?, text(account)?) };
-        if out.is_null() {
-            return Err(Error::NullArgument);
-        }
-        let o: Region = (out.cast_const().cast(), out_len);
-        writes_disjoint(&[o], &[region_of_bytes(key), region_of_text(iss), region_of_text(acc)])?;
-        let prm = params(algorithm, digits, period)?;
+        let (iss, acc) = unsafe { (text(issuer, arg!(issuer))?, text(account, arg!(account))?) };
+        let o = OutBuf::new(out, out_len, arg!(out, out_len, "see PCODES_TOTP_URI_BYTES"))?;
+        no_overlap!(
+            writes: [out: o.region()],
+            reads: [secret: region_of_bytes(key), issuer: region_of_text(iss), account: region_of_text(acc)],
+        )?;
         let mut buf = [0u8; uri::URI_BYTES];
-        let link = uri::build(key, iss, acc, &prm, &mut buf)?;
-        // SAFETY: caller passes `out_len` writable bytes.
-        unsafe { write_text(out, out_len, link) }
+        let link = uri::build(key, iss, acc, &params(algorithm, digits, period)?, &mut buf)?;
+        // SAFETY: caller passes `out_len` writable bytes, disjoint from the inputs (checked above).
+        unsafe { o.put(link) }
     })
 }
 
@@ -147,10 +145,10 @@ pub unsafe extern "C" fn pcodes_totp_uri_parse(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a NUL-terminated string.
-        let link = unsafe { text(uri_text) }?;
-        writes_disjoint(&[region_of(enrolment_out)], &[region_of_text(link)])?;
-        // SAFETY: caller passes a writable struct.
-        let dst = unsafe { out(enrolment_out) }?;
+        let link = unsafe { text(uri_text, arg!(uri_text)) }?;
+        no_overlap!(writes: [enrolment_out: region_of(enrolment_out)], reads: [uri_text: region_of_text(link)])?;
+        // SAFETY: caller passes a writable struct, disjoint from `uri_text` (checked above).
+        let dst = unsafe { out(enrolment_out, arg!(enrolment_out)) }?;
         // `e` is zeroized when dropped (also on an error).
         let e = uri::parse(link)?;
         // Nothing below can fail, so `*dst` is still written only on success; it is filled in
@@ -191,15 +189,14 @@ pub unsafe extern "C" fn pcodes_totp_qr_svg(
     out_len: usize,
 ) -> pcodes_status {
     boundary(|| {
+        const OUT: &super::Arg = arg!(out, out_len, "see PCODES_TOTP_QR_SVG_BYTES");
         // SAFETY: caller passes a NUL-terminated string.
-        let t = unsafe { text(text_in) }?;
-        writes_disjoint(&[(out.cast_const().cast(), out_len)], &[region_of_text(t)])?;
+        let t = unsafe { text(text_in, arg!(text_in)) }?;
+        no_overlap!(writes: [out: region_of_buf(out, out_len)], reads: [text_in: region_of_text(t)])?;
         // SAFETY: caller passes `out_len` writable bytes, disjoint from `t` (checked above).
-        let o = unsafe { bytes_mut(out.cast::<u8>(), out_len) }?;
+        let o = unsafe { bytes_mut(out, out_len, OUT) }?;
         let n = qr::svg_len(t)?;
-        if n >= o.len() {
-            return Err(Error::BufferTooSmall);
-        }
+        room(n + 1, o.len(), OUT)?;
         let n = qr::svg(t, &mut o[..n])?.len();
         o[n] = 0;
         Ok(())

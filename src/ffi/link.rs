@@ -4,8 +4,8 @@ use core::ffi::c_char;
 
 use super::ctx::{ctx_ref, pcodes_ctx};
 use super::{
-    Region, boundary, opt_text, out, pcodes_status, region_of, region_of_opt_text, region_of_state,
-    region_of_text, state_blob, text, write_text, writes_disjoint,
+    OutBuf, Region, boundary, opt_text, out, pcodes_status, region_of, region_of_opt_text, region_of_state,
+    region_of_text, state_blob, text,
 };
 use crate::error::{Error, Result};
 use crate::link::{self, Child};
@@ -43,6 +43,12 @@ pub extern "C" fn pcodes_link_code_bytes() -> usize {
     PCODES_LINK_CODE_BYTES
 }
 
+/// The details of the child's fields (they are parts of the argument `child`).
+const FULL_NAME: &super::Arg = &super::Arg { utf8: c"child: full_name is not UTF-8", ..*arg!(child) };
+const BIRTH_DATE: &super::Arg = &super::Arg { utf8: c"child: birth_date is not UTF-8", ..*arg!(child) };
+const SEX: &super::Arg = &super::Arg { utf8: c"child: sex is not UTF-8", ..*arg!(child) };
+const SNILS: &super::Arg = &super::Arg { utf8: c"child: snils is not UTF-8", ..*arg!(child) };
+
 /// The child behind a pointer; NULL fields are blank. Also returns the memory it was read from
 /// (the struct and its four strings), for `writes_disjoint`.
 ///
@@ -52,10 +58,15 @@ pub extern "C" fn pcodes_link_code_bytes() -> usize {
 #[inline(always)]
 unsafe fn child_ref<'a>(p: *const pcodes_child) -> Result<(Child<'a>, [Region; 5])> {
     // SAFETY: NULL is checked by `as_ref`; validity is the caller's contract.
-    let c = unsafe { p.as_ref() }.ok_or(Error::NullArgument)?;
+    let c = unsafe { p.as_ref() }.ok_or_else(|| Error::NullArgument.because(arg!(child).null))?;
     // SAFETY: each field is NULL or a NUL-terminated string by the caller's contract.
-    let field = |f: *const c_char| unsafe { opt_text(f) };
-    let fields = [field(c.full_name)?, field(c.birth_date)?, field(c.sex)?, field(c.snils)?];
+    let field = |f: *const c_char, a| unsafe { opt_text(f, a) };
+    let fields = [
+        field(c.full_name, FULL_NAME)?,
+        field(c.birth_date, BIRTH_DATE)?,
+        field(c.sex, SEX)?,
+        field(c.snils, SNILS)?,
+    ];
     let regions = [
         region_of(p),
         region_of_opt_text(fields[0]),
@@ -80,10 +91,10 @@ pub unsafe extern "C" fn pcodes_child_check(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a valid child or NULL.
-        let (c, cr) = unsafe { child_ref(child) }?;
-        writes_disjoint(&[region_of(missing_out)], &cr)?;
+        let (c, [c0, c1, c2, c3, c4]) = unsafe { child_ref(child) }?;
+        no_overlap!(writes: [missing_out: region_of(missing_out)], reads: [child: c0, child: c1, child: c2, child: c3, child: c4])?;
         // SAFETY: caller passes a writable u32 or NULL, disjoint from the child (checked above).
-        let o = unsafe { out(missing_out) }?;
+        let o = unsafe { out(missing_out, arg!(missing_out)) }?;
         let r = c.check();
         *o = r.err().unwrap_or(0);
         r.map_err(|_| Error::MissingField)
@@ -110,27 +121,21 @@ pub unsafe extern "C" fn pcodes_link_issue(
     code_out: *mut c_char,
     code_out_len: usize,
 ) -> pcodes_status {
+    const OUT: &super::Arg = arg!(code_out, code_out_len, "see PCODES_LINK_CODE_BYTES");
     boundary(|| {
-        // SAFETY: caller passes a live context or NULL.
-        let ctx = unsafe { ctx_ref(ctx) }?;
-        // SAFETY: caller passes a valid child or NULL.
-        let (c, cr) = unsafe { child_ref(child) }?;
-        if code_out.is_null() {
-            return Err(Error::NullArgument);
-        }
-        if code_out_len < PCODES_LINK_CODE_BYTES {
-            return Err(Error::BufferTooSmall);
-        }
-        let [c0, c1, c2, c3, c4] = cr;
-        writes_disjoint(
-            &[region_of_state(state, state_len), (code_out.cast_const().cast(), code_out_len)],
-            &[region_of(ctx), c0, c1, c2, c3, c4],
+        // SAFETY: caller passes a live context and a valid child (or NULLs).
+        let (ctx, (c, [c0, c1, c2, c3, c4])) = unsafe { (ctx_ref(ctx)?, child_ref(child)?) };
+        let o = OutBuf::new(code_out, code_out_len, OUT)?;
+        o.room(link::CODE_BYTES)?;
+        no_overlap!(
+            writes: [state: region_of_state(state, state_len), code_out: o.region()],
+            reads: [ctx: region_of(ctx), child: c0, child: c1, child: c2, child: c3, child: c4],
         )?;
-        // SAFETY: caller passes a readable and writable blob of `state_len` bytes.
-        let st = unsafe { state_blob(state, state_len) }?;
-        let code = link::issue(ctx, record_id, &c, now, st)?;
-        // SAFETY: `code_out` is writable for `code_out_len` bytes.
-        unsafe { write_text(code_out, code_out_len, code.as_str()) }
+        // SAFETY: caller passes a readable and writable blob of `state_len` bytes, disjoint from
+        // the other arguments (checked above).
+        let code = link::issue(ctx, record_id, &c, now, unsafe { state_blob(state, state_len) }?)?;
+        // SAFETY: caller passes `code_out_len` writable bytes, disjoint from the rest (checked above).
+        unsafe { o.put(code.as_str()) }
     })
 }
 
@@ -145,10 +150,10 @@ pub unsafe extern "C" fn pcodes_link_issue(
 pub unsafe extern "C" fn pcodes_link_parse(code: *const c_char, record_id_out: *mut u64) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a NUL-terminated string or NULL.
-        let code = unsafe { text(code) }?;
-        writes_disjoint(&[region_of(record_id_out)], &[region_of_text(code)])?;
+        let code = unsafe { text(code, arg!(code)) }?;
+        no_overlap!(writes: [record_id_out: region_of(record_id_out)], reads: [code: region_of_text(code)])?;
         // SAFETY: caller passes a writable u64 or NULL, disjoint from `code` (checked above).
-        let o = unsafe { out(record_id_out) }?;
+        let o = unsafe { out(record_id_out, arg!(record_id_out)) }?;
         *o = link::parse(code)?;
         Ok(())
     })
@@ -177,19 +182,16 @@ pub unsafe extern "C" fn pcodes_link_redeem(
     state_len: usize,
 ) -> pcodes_status {
     boundary(|| {
-        // SAFETY: caller passes a live context or NULL.
-        let ctx = unsafe { ctx_ref(ctx) }?;
-        // SAFETY: caller passes a NUL-terminated string or NULL.
-        let code = unsafe { text(code) }?;
-        // SAFETY: caller passes a valid child or NULL.
-        let (c, [c0, c1, c2, c3, c4]) = unsafe { child_ref(child) }?;
-        writes_disjoint(
-            &[region_of_state(state, state_len)],
-            &[region_of(ctx), region_of_text(code), c0, c1, c2, c3, c4],
+        // SAFETY: caller passes a live context, a NUL-terminated string and a valid child (or NULLs).
+        let (ctx, code, (c, [c0, c1, c2, c3, c4])) =
+            unsafe { (ctx_ref(ctx)?, text(code, arg!(code))?, child_ref(child)?) };
+        no_overlap!(
+            writes: [state: region_of_state(state, state_len)],
+            reads: [ctx: region_of(ctx), code: region_of_text(code), child: c0, child: c1, child: c2, child: c3, child: c4],
         )?;
-        // SAFETY: caller passes a readable and writable blob of `state_len` bytes.
-        let st = unsafe { state_blob(state, state_len) }?;
-        link::redeem(ctx, code, &c, now, st)
+        // SAFETY: caller passes a readable and writable blob of `state_len` bytes, disjoint from
+        // the inputs (checked above).
+        link::redeem(ctx, code, &c, now, unsafe { state_blob(state, state_len) }?)
     })
 }
 

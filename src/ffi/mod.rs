@@ -5,7 +5,11 @@
 //! function body runs inside `boundary`, which catches panics (reported as
 //! `PCODES_STATUS_INTERNAL`) so that no unwinding ever crosses into C. Pointer arguments are
 //! turned into references only by the helpers below, each of which checks for NULL first; this
-//! module tree is the only place in the crate with `unsafe`.
+//! module tree is the only place in the crate with `unsafe`. A body converts its arguments with
+//! those helpers, checks `no_overlap!`, calls the Rust API and returns its result: any rule that
+//! needs to know the flow is a function of the flow's module. Each helper is given the
+//! argument's header name (`arg!(pin)`), so that every refusal records a developer detail such
+//! as `"pin: NULL"` (`crate::diag`; the rule is in docs/c-api.md, "Developer details").
 //!
 //! **No overlap.** Memory a function writes (an output buffer, a state blob, an out-parameter, the
 //! context for `pcodes_ctx_add_key`) must not overlap any other memory the same call reads or
@@ -14,7 +18,7 @@
 //! Inputs may overlap each other (the same string as PIN and confirmation is fine). A call that
 //! breaks the rule returns `PCODES_STATUS_INVALID_ARGUMENT` and writes nothing: it never works
 //! in place, and never returns `OK` with output computed from half-overwritten input. Every
-//! exported function checks it with `writes_disjoint` before it makes a reference to, or writes,
+//! exported function checks it with `no_overlap!` before it makes a reference to, or writes,
 //! any output; regions are those declared by the caller (`out_len`, `state_len`, the size of the
 //! pointed-to type), and zero-length or NULL regions overlap nothing.
 #![allow(non_camel_case_types, clippy::missing_safety_doc, clippy::not_unsafe_ptr_arg_deref)]
@@ -24,6 +28,53 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::error::{Error, Result};
 use crate::state::STATE_BYTES;
+
+/// The developer details for one C argument (see `crate::diag`), made at compile time by
+/// `arg!(name)` (an input) or `arg!(name, name_len, "see PCODES_…_BYTES")` (an output and its
+/// length, with the size to use): `"name: NULL"`, `"name: not UTF-8"`,
+/// `"name_len: too small, see PCODES_…_BYTES"`. The name is the parameter's name in the header
+/// (a test checks every detail against the header).
+pub(crate) struct Arg {
+    /// `"<name>: NULL"`.
+    pub(crate) null: &'static CStr,
+    /// `"<name>: not UTF-8"`.
+    pub(crate) utf8: &'static CStr,
+    /// `"<name>_len: too small, …"` (outputs only).
+    pub(crate) small: &'static CStr,
+}
+
+/// `arg!(pin)`: the [`Arg`] of an input; `arg!(out, out_len, "see PCODES_TOTP_URI_BYTES")`: of
+/// an output whose size is `out_len`, telling the developer what size suffices.
+macro_rules! arg {
+    ($name:ident) => {
+        $crate::ffi::arg!(@ $name, concat!(stringify!($name), ": (not an output)\0"))
+    };
+    ($name:ident, $len:ident, $see:literal) => {
+        $crate::ffi::arg!(@ $name, concat!(stringify!($len), ": too small, ", $see, "\0"))
+    };
+    (@ $name:ident, $small:expr) => {{
+        const ARG: &$crate::ffi::Arg = &$crate::ffi::Arg {
+            null: $crate::ffi::detail(concat!(stringify!($name), ": NULL\0")),
+            utf8: $crate::ffi::detail(concat!(stringify!($name), ": not UTF-8\0")),
+            small: $crate::ffi::detail($small),
+        };
+        ARG
+    }};
+}
+pub(crate) use arg;
+
+/// `writes_disjoint` with the arguments' header names, so that an overlap records which two
+/// arguments overlap (`"code_out: overlaps state; …"`, a static made at compile time):
+/// `no_overlap!(writes: [state: region_of_state(state, state_len)], reads: [ctx: region_of(ctx)])`.
+macro_rules! no_overlap {
+    (writes: [$($w:ident: $wr:expr),+ $(,)?], reads: [$($r:ident: $rr:expr),* $(,)?] $(,)?) => {{
+        const NAMES: &[&str] = &[$(stringify!($w)),+ $(, stringify!($r))*];
+        const WRITES: usize = [$(stringify!($w)),+].len();
+        static DETAILS: [[$crate::ffi::Detail; NAMES.len()]; WRITES] =
+            $crate::ffi::overlap_details(NAMES);
+        $crate::ffi::named_writes_disjoint(&[$($wr),+], &[$($rr),*], &DETAILS)
+    }};
+}
 
 // cbindgen writes the header module by module in the order below. `enrol` and `base32` were
 // split out of `totp` and stay after it (each in a group of its own, so that rustfmt keeps them
@@ -41,6 +92,8 @@ pub mod enrol;
 pub mod base32;
 
 #[cfg(test)]
+mod detail_tests;
+#[cfg(test)]
 pub(crate) mod test_support;
 mod utf8;
 
@@ -53,9 +106,18 @@ pub type pcodes_status = i32;
 /// `PCODES_STATUS_INTERNAL`. The thread's developer detail (`crate::diag`) is cleared first, so
 /// that afterwards it describes this call only.
 #[inline(always)]
-pub(crate) fn boundary(body: impl FnOnce() -> Result<()>) -> pcodes_status {
+pub(crate) fn boundary<F: FnOnce() -> Result<()>>(body: F) -> pcodes_status {
     crate::diag::clear();
-    catch_status(body)
+    let status = catch_status(body);
+    // A verdict about a code or PIN (2xx) never carries a detail, even when the flow noted one
+    // on a path it then left (e.g. a child whose data no longer parses: `DATA_CHANGED`).
+    if (200..300).contains(&status) {
+        crate::diag::clear();
+    }
+    // Unit tests check every status that leaves a C function (see `test_support`).
+    #[cfg(test)]
+    test_support::check_detail(core::any::type_name::<F>(), status);
+    status
 }
 
 /// [`boundary`] without clearing the developer detail: for the functions a host calls to
@@ -71,7 +133,7 @@ pub(crate) fn catch_status(body: impl FnOnce() -> Result<()>) -> pcodes_status {
     }
 }
 
-/// A memory region `(start, length in bytes)` a call reads or writes, for [`writes_disjoint`].
+/// A memory region `(start, length in bytes)` a call reads or writes, for [`no_overlap!`].
 pub(crate) type Region = (*const u8, usize);
 
 /// No memory (an absent optional input).
@@ -123,26 +185,105 @@ pub(crate) fn disjoint(a: *const u8, a_len: usize, b: *const u8, b_len: usize) -
     }
 }
 
-/// The no-overlap rule of the module doc: every region in `writes` is disjoint from every other
-/// region in `writes` and from every region in `reads` (reads may overlap each other).
+/// The first pair `(write, other)` that breaks the no-overlap rule of the module doc: every
+/// region in `writes` is disjoint from every other region in `writes` and from every region in
+/// `reads` (reads may overlap each other). `other` counts the writes first, then the reads.
 #[inline(always)]
-pub(crate) fn writes_disjoint(writes: &[Region], reads: &[Region]) -> Result<()> {
+fn first_overlap(writes: &[Region], reads: &[Region]) -> Option<(usize, usize)> {
     for (i, &(w, wl)) in writes.iter().enumerate() {
-        for &(o, ol) in writes[i + 1..].iter().chain(reads) {
-            disjoint(w, wl, o, ol)?;
+        for (j, &(o, ol)) in writes.iter().chain(reads).enumerate().skip(i + 1) {
+            if disjoint(w, wl, o, ol).is_err() {
+                return Some((i, j));
+            }
         }
     }
-    Ok(())
+    None
 }
 
-/// A required NUL-terminated UTF-8 string argument.
+/// The no-overlap rule of the module doc, without a detail (see [`no_overlap!`]).
+#[cfg(test)]
+pub(crate) fn writes_disjoint(writes: &[Region], reads: &[Region]) -> Result<()> {
+    first_overlap(writes, reads).map_or(Ok(()), |_| Err(Error::InvalidArgument))
+}
+
+/// What [`no_overlap!`] expands to: the no-overlap rule, recording `details[write][other]`.
+#[inline(always)]
+pub(crate) fn named_writes_disjoint<const N: usize>(
+    writes: &[Region],
+    reads: &[Region],
+    details: &'static [[Detail; N]],
+) -> Result<()> {
+    match first_overlap(writes, reads) {
+        None => Ok(()),
+        Some((i, j)) => Err(Error::InvalidArgument.because(details[i][j].as_cstr())),
+    }
+}
+
+/// A developer detail made at compile time: a NUL-terminated sentence in a fixed buffer.
+pub(crate) struct Detail([u8; 128]);
+
+impl Detail {
+    fn as_cstr(&'static self) -> &'static CStr {
+        CStr::from_bytes_until_nul(&self.0).unwrap_or(c"")
+    }
+}
+
+/// `details[i][j]` = `"<names[i]>: overlaps <names[j]>; …"` for the `W` written arguments
+/// (first in `names`) and all `N` arguments: run at compile time by [`no_overlap!`].
+pub(crate) const fn overlap_details<const W: usize, const N: usize>(names: &[&str]) -> [[Detail; N]; W] {
+    const TAIL: &str = "; no output may share memory with another argument";
+    let mut table = [const { [const { Detail([0; 128]) }; N] }; W];
+    let mut w = 0;
+    while w < W {
+        let mut other = 0;
+        while other < N {
+            let parts = [names[w], ": overlaps ", names[other], TAIL];
+            let (mut at, mut part) = (0, 0);
+            while part < parts.len() {
+                let b = parts[part].as_bytes();
+                let mut k = 0;
+                while k < b.len() {
+                    table[w][other].0[at] = b[k];
+                    (at, k) = (at + 1, k + 1);
+                }
+                part += 1;
+            }
+            assert!(at < 128, "an overlap detail is longer than its buffer");
+            other += 1;
+        }
+        w += 1;
+    }
+    table
+}
+
+/// `s` (one line ending in a NUL) as a C string, at compile time (used by [`arg!`]).
+pub(crate) const fn detail(s: &'static str) -> &'static CStr {
+    match CStr::from_bytes_with_nul(s.as_bytes()) {
+        Ok(c) => c,
+        Err(_) => panic!("a detail is one NUL-terminated line"),
+    }
+}
+
+/// The region of a caller's buffer `(p, len)` (an output, before it is checked for NULL).
+#[inline(always)]
+pub(crate) fn region_of_buf<T>(p: *mut T, len: usize) -> Region {
+    (p.cast_const().cast(), len)
+}
+
+/// `Err(BufferTooSmall)`, with `a`'s detail, unless `needed` bytes fit in `len`.
+#[inline(always)]
+pub(crate) fn room(needed: usize, len: usize, a: &Arg) -> Result<()> {
+    if needed <= len { Ok(()) } else { Err(Error::BufferTooSmall.because(a.small)) }
+}
+
+/// A required NUL-terminated UTF-8 string argument; `a` names it in the detail.
 ///
 /// # Safety
 /// `p` is NULL or points to a NUL-terminated string valid for the call.
 #[inline(always)]
-pub(crate) unsafe fn text<'a>(p: *const c_char) -> Result<&'a str> {
+pub(crate) unsafe fn text<'a>(p: *const c_char, a: &Arg) -> Result<&'a str> {
     if p.is_null() {
-        return Err(Error::NullArgument);
+        return Err(Error::NullArgument.because(a.null));
     }
     // SAFETY: non-NULL and NUL-terminated by the caller's contract; the length is found by the
     // C library's `strlen` and the slice ends before the NUL.
@@ -154,7 +295,7 @@ pub(crate) unsafe fn text<'a>(p: *const c_char) -> Result<&'a str> {
         // length, alignment and position up to 48 bytes).
         Ok(unsafe { core::str::from_utf8_unchecked(bytes) })
     } else {
-        Err(Error::InvalidArgument)
+        Err(Error::InvalidArgument.because(a.utf8))
     }
 }
 
@@ -163,12 +304,12 @@ pub(crate) unsafe fn text<'a>(p: *const c_char) -> Result<&'a str> {
 /// # Safety
 /// As [`text`].
 #[inline(always)]
-pub(crate) unsafe fn opt_text<'a>(p: *const c_char) -> Result<Option<&'a str>> {
+pub(crate) unsafe fn opt_text<'a>(p: *const c_char, a: &Arg) -> Result<Option<&'a str>> {
     if p.is_null() {
         Ok(None)
     } else {
         // SAFETY: forwarded caller contract.
-        unsafe { text(p) }.map(Some)
+        unsafe { text(p, a) }.map(Some)
     }
 }
 
@@ -176,64 +317,98 @@ pub(crate) unsafe fn opt_text<'a>(p: *const c_char) -> Result<Option<&'a str>> {
 ///
 /// # Safety
 /// `p` is NULL or valid for reads of `len` bytes for the call.
-pub(crate) unsafe fn bytes<'a>(p: *const u8, len: usize) -> Result<&'a [u8]> {
+pub(crate) unsafe fn bytes<'a>(p: *const u8, len: usize, a: &Arg) -> Result<&'a [u8]> {
     if p.is_null() {
-        return Err(Error::NullArgument);
+        return Err(Error::NullArgument.because(a.null));
     }
     // SAFETY: non-NULL and valid for `len` bytes by the caller's contract.
     Ok(unsafe { core::slice::from_raw_parts(p, len) })
 }
 
-/// A required output buffer `(ptr, len)`.
+/// A required output buffer `(ptr, len)`, text (`c_char`) or binary (`u8`), as bytes.
 ///
 /// # Safety
 /// `p` is NULL or valid for writes of `len` bytes for the call, and not aliased.
-pub(crate) unsafe fn bytes_mut<'a>(p: *mut u8, len: usize) -> Result<&'a mut [u8]> {
+pub(crate) unsafe fn bytes_mut<'a, T: Byte>(p: *mut T, len: usize, a: &Arg) -> Result<&'a mut [u8]> {
     if p.is_null() {
-        return Err(Error::NullArgument);
+        return Err(Error::NullArgument.because(a.null));
     }
-    // SAFETY: non-NULL, valid for `len` bytes and unaliased by the caller's contract.
-    Ok(unsafe { core::slice::from_raw_parts_mut(p, len) })
+    // SAFETY: non-NULL, valid for `len` bytes and unaliased by the caller's contract; `T` is
+    // one byte (`Byte`).
+    Ok(unsafe { core::slice::from_raw_parts_mut(p.cast::<u8>(), len) })
 }
+
+/// The one-byte element types of C buffers (`uint8_t`, `char`).
+pub(crate) trait Byte {}
+impl Byte for u8 {}
+impl Byte for c_char {}
 
 /// A required out-parameter.
 ///
 /// # Safety
 /// `p` is NULL or valid for a write of `T` for the call.
-pub(crate) unsafe fn out<'a, T>(p: *mut T) -> Result<&'a mut T> {
+pub(crate) unsafe fn out<'a, T>(p: *mut T, a: &Arg) -> Result<&'a mut T> {
     // SAFETY: `as_mut` checks NULL; validity is the caller's contract.
-    unsafe { p.as_mut() }.ok_or(Error::NullArgument)
+    unsafe { p.as_mut() }.ok_or_else(|| Error::NullArgument.because(a.null))
 }
 
-/// Writes `s` NUL-terminated into `(out, out_len)`; too small a buffer is left untouched.
-///
-/// # Safety
-/// `out` is NULL or valid for writes of `out_len` bytes.
-#[allow(dead_code)] // used by the flow modules
-pub(crate) unsafe fn write_text(out: *mut c_char, out_len: usize, s: &str) -> Result<()> {
-    if out.is_null() {
-        return Err(Error::NullArgument);
-    }
+/// Writes `s` NUL-terminated into `out` (from [`bytes_mut`]); too small a buffer is left
+/// untouched (`BufferTooSmall` with `a`'s detail).
+pub(crate) fn put_text(out: &mut [u8], s: &str, a: &Arg) -> Result<()> {
     let n = s.len();
-    if n >= out_len {
-        return Err(Error::BufferTooSmall);
-    }
-    // SAFETY: `out` is valid for `out_len > n` bytes; the source is a distinct Rust string.
-    unsafe {
-        core::ptr::copy_nonoverlapping(s.as_ptr(), out.cast::<u8>(), n);
-        *out.add(n) = 0;
-    }
+    room(n + 1, out.len(), a)?;
+    out[..n].copy_from_slice(s.as_bytes());
+    out[n] = 0;
     Ok(())
+}
+
+/// A required output buffer `(ptr, len)` checked for NULL once, before the other arguments,
+/// and turned into a slice only after `no_overlap!` (for the functions whose contract checks it
+/// first).
+pub(crate) struct OutBuf {
+    p: *mut u8,
+    len: usize,
+    arg: &'static Arg,
+}
+
+impl OutBuf {
+    /// `Err(NullArgument)` for NULL; nothing is dereferenced.
+    pub(crate) fn new<T: Byte>(p: *mut T, len: usize, arg: &'static Arg) -> Result<Self> {
+        if p.is_null() {
+            return Err(Error::NullArgument.because(arg.null));
+        }
+        Ok(Self { p: p.cast(), len, arg })
+    }
+
+    /// The memory it covers, for `no_overlap!`.
+    pub(crate) fn region(&self) -> Region {
+        (self.p.cast_const(), self.len)
+    }
+
+    /// `Err(BufferTooSmall)` unless `needed` bytes fit.
+    pub(crate) fn room(&self, needed: usize) -> Result<()> {
+        room(needed, self.len, self.arg)
+    }
+
+    /// Writes `s` NUL-terminated (too small a buffer is left untouched).
+    ///
+    /// # Safety
+    /// The pointer is valid for writes of `len` bytes and no other live reference covers them
+    /// (the caller checked the no-overlap rule).
+    pub(crate) unsafe fn put(self, s: &str) -> Result<()> {
+        // SAFETY: non-NULL (checked in `new`), valid and unaliased by this function's contract.
+        let o = unsafe { core::slice::from_raw_parts_mut(self.p, self.len) };
+        put_text(o, s, self.arg)
+    }
 }
 
 /// A state blob `(state, state_len)` as the fixed-size array every flow takes.
 ///
 /// # Safety
 /// `p` is NULL or valid for reads and writes of `len` bytes, and not aliased.
-#[allow(dead_code)] // used by the flow modules
 pub(crate) unsafe fn state_blob<'a>(p: *mut u8, len: usize) -> Result<&'a mut [u8; STATE_BYTES]> {
     // SAFETY: forwarded caller contract.
-    let s = unsafe { bytes_mut(p, len) }?;
+    let s = unsafe { bytes_mut(p, len, arg!(state)) }?;
     s.try_into().map_err(|_| Error::CorruptState.because(c"state_len: must be PCODES_STATE_BYTES (64)"))
 }
 
@@ -244,9 +419,10 @@ mod tests {
 
     #[test]
     fn boundary_maps_results_and_panics() {
-        assert_eq!(boundary(|| Ok(())), 0);
-        assert_eq!(boundary(|| Err(Error::Expired)), 202);
-        assert_eq!(boundary(|| panic!("boom")), 900);
+        use status::{PCODES_STATUS_EXPIRED, PCODES_STATUS_INTERNAL, PCODES_STATUS_OK};
+        assert_eq!(boundary(|| Ok(())), PCODES_STATUS_OK);
+        assert_eq!(boundary(|| Err(Error::Expired)), PCODES_STATUS_EXPIRED);
+        assert_eq!(boundary(|| panic!("boom")), PCODES_STATUS_INTERNAL);
     }
 
     /// The reference: what `text` returned before its fast paths.
@@ -261,7 +437,7 @@ mod tests {
         buf[offset..offset + bytes.len()].copy_from_slice(bytes);
         buf[offset + bytes.len()] = 0;
         // SAFETY: the pointer is inside `buf`, and a NUL follows the string within it.
-        let got = unsafe { text(buf.as_ptr().add(offset).cast()) };
+        let got = unsafe { text(buf.as_ptr().add(offset).cast(), arg!(text_in)) };
         assert_eq!(got, reference(bytes), "{bytes:02x?} at offset {offset}");
     }
 
@@ -348,7 +524,7 @@ mod tests {
         use super::otp::*;
         use super::pin::*;
         use super::state::*;
-        use super::status::PCODES_STATUS_INVALID_ARGUMENT as INVALID;
+        use super::status::{PCODES_STATUS_INVALID_ARGUMENT as INVALID, PCODES_STATUS_OK as OK};
         use super::totp::*;
         use core::ptr::{null, null_mut};
 
@@ -358,8 +534,8 @@ mod tests {
         // SAFETY: every pointer is a live local, the context, or inside a scratch buffer, valid
         // for the sizes passed; the context is freed once at the end.
         unsafe {
-            assert_eq!(pcodes_ctx_new(key.as_ptr(), 32, 1, &raw mut ctx), 0);
-            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10_000), 0);
+            assert_eq!(pcodes_ctx_new(key.as_ptr(), 32, 1, &raw mut ctx), OK);
+            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10_000), OK);
             let cctx = ctx.cast_const();
 
             // The context itself, before it is shared: its own memory as the key or output.
@@ -369,12 +545,12 @@ mod tests {
             assert_eq!(pcodes_ctx_new(slot, 32, 1, out_ctx), INVALID, "ctx_out inside the key");
             assert!((*out_ctx).is_null(), "set to NULL on failure");
             out_ctx = b.at(32).cast();
-            assert_eq!(pcodes_ctx_new(slot, 32, 1, out_ctx), 0, "touching the key is fine");
+            assert_eq!(pcodes_ctx_new(slot, 32, 1, out_ctx), OK, "touching the key is fine");
             pcodes_ctx_free(*out_ctx);
             assert_eq!(pcodes_ctx_add_key(ctx, ctx.cast::<u8>(), 32, 2), INVALID, "key inside the context");
             assert_eq!(pcodes_ctx_get(ctx, PCODES_SETTING_OTP_DIGITS, ctx.cast()), INVALID);
             let mut v = 0u64;
-            assert_eq!(pcodes_ctx_get(ctx, PCODES_SETTING_OTP_DIGITS, &raw mut v), 0);
+            assert_eq!(pcodes_ctx_get(ctx, PCODES_SETTING_OTP_DIGITS, &raw mut v), OK);
             assert_eq!(v, 6, "the context is intact");
 
             // base32.
@@ -385,7 +561,7 @@ mod tests {
             assert_eq!(pcodes_base32_decode(t, b.at(10), 6, &raw mut w), INVALID, "out over the NUL");
             assert_eq!(pcodes_base32_decode(t, b.at(16), 6, b.at(0).cast()), INVALID, "written_out in text");
             assert_eq!(pcodes_base32_decode(t, b.at(16), 6, b.at(16).cast()), INVALID, "the two outputs");
-            assert_eq!(pcodes_base32_decode(t, b.at(11), 6, &raw mut w), 0, "touching the NUL is fine");
+            assert_eq!(pcodes_base32_decode(t, b.at(11), 6, &raw mut w), OK, "touching the NUL is fine");
             assert_eq!((b.bytes(11, 6), w), (b"foobar".to_vec(), 6));
 
             // TOTP / HOTP.
@@ -394,7 +570,7 @@ mod tests {
             let secret = b.put(0, b"12345678901234567890").cast::<u8>();
             assert_eq!(pcodes_totp_code(secret, 20, 1, 6, 30, NOW, b.at(12).cast(), 9), INVALID);
             assert_eq!(pcodes_hotp_code(secret, 20, 1, 6, 0, b.at(19).cast(), 9), INVALID);
-            assert_eq!(pcodes_hotp_code(secret, 20, 1, 6, 0, b.at(20).cast(), 9), 0);
+            assert_eq!(pcodes_hotp_code(secret, 20, 1, 6, 0, b.at(20).cast(), 9), OK);
             assert_eq!(b.bytes(20, 7), b"755224\0");
             let iss = b.put(64, b"Portal\0");
             let acc = b.put(72, b"ivan\0");
@@ -405,11 +581,11 @@ mod tests {
                     "{what}"
                 );
             }
-            assert_eq!(pcodes_totp_uri(secret, 20, iss, acc, 1, 6, 30, b.at(80).cast(), 1024), 0);
+            assert_eq!(pcodes_totp_uri(secret, 20, iss, acc, 1, 6, 30, b.at(80).cast(), 1024), OK);
             let uri = b.at(80).cast_const().cast::<c_char>();
             assert_eq!(pcodes_totp_uri_parse(uri, b.at(80).cast()), INVALID, "enrolment over the URI");
             let mut e = core::mem::MaybeUninit::<pcodes_totp_enrolment>::zeroed().assume_init();
-            assert_eq!(pcodes_totp_uri_parse(uri, &raw mut e), 0);
+            assert_eq!(pcodes_totp_uri_parse(uri, &raw mut e), OK);
             let mut big = Scratch::new(PCODES_TOTP_QR_SVG_BYTES + 64);
             let qt = big.put(32, b"otpauth://totp/a?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ\0");
             assert_eq!(pcodes_totp_qr_svg(qt, big.at(0).cast(), PCODES_TOTP_QR_SVG_BYTES), INVALID);
@@ -430,7 +606,7 @@ mod tests {
             }
             assert_eq!(b.bytes(1280, 64), [0; 64], "the state was not written");
             assert_eq!(pcodes_hotp_verify(ctx, secret, 20, 1, 6, code, NOW, b.at(1176), 64), INVALID);
-            assert_eq!(pcodes_hotp_verify(ctx, secret, 20, 1, 6, code, NOW, b.at(1136), 64), 0, "touching");
+            assert_eq!(pcodes_hotp_verify(ctx, secret, 20, 1, 6, code, NOW, b.at(1136), 64), OK, "touching");
 
             // Link codes: the child struct and its strings are inputs too.
             let mut b = Scratch::new(1024);
@@ -455,12 +631,12 @@ mod tests {
                 assert_eq!(pcodes_link_issue(ctx, 7, pc, NOW, state, 64, out.cast(), 30), INVALID, "{what}");
             }
             assert_eq!(b.bytes(256, 64), [0; 64], "the state was not written");
-            assert_eq!(pcodes_link_issue(ctx, 7, pc, NOW, st, 64, b.at(512).cast(), 30), 0);
+            assert_eq!(pcodes_link_issue(ctx, 7, pc, NOW, st, 64, b.at(512).cast(), 30), OK);
             let lc = b.at(512).cast_const().cast::<c_char>();
             assert_eq!(pcodes_link_parse(lc, b.at(520).cast()), INVALID, "record id over the code");
             assert_eq!(pcodes_link_redeem(ctx, lc, pc, NOW, b.at(480), 64), INVALID, "state over the code");
             assert_eq!(pcodes_link_redeem(ctx, lc, pc, NOW, b.at(80), 64), INVALID, "state over the child");
-            assert_eq!(pcodes_link_redeem(ctx, lc, pc, NOW, st, 64), 0, "the code is still good");
+            assert_eq!(pcodes_link_redeem(ctx, lc, pc, NOW, st, 64), OK, "the code is still good");
 
             // SMS / e-mail codes.
             let mut b = Scratch::new(256);
@@ -470,14 +646,14 @@ mod tests {
             assert_eq!(pcodes_otp_issue(ctx, purpose, NOW, st, 64, b.at(2).cast(), 9), INVALID);
             assert_eq!(pcodes_otp_issue(ctx, purpose, NOW, st, 64, b.at(120).cast(), 9), INVALID, "in state");
             assert_eq!(b.bytes(64, 64), [0; 64], "nothing issued");
-            assert_eq!(pcodes_otp_issue(ctx, purpose, NOW, st, 64, b.at(128).cast(), 9), 0);
+            assert_eq!(pcodes_otp_issue(ctx, purpose, NOW, st, 64, b.at(128).cast(), 9), OK);
             let oc = b.at(128).cast_const().cast::<c_char>();
             assert_eq!(
                 pcodes_otp_verify(ctx, purpose, oc, NOW, b.at(100), 64),
                 INVALID,
                 "state over the code"
             );
-            assert_eq!(pcodes_otp_verify(ctx, purpose, oc, NOW, st, 64), 0);
+            assert_eq!(pcodes_otp_verify(ctx, purpose, oc, NOW, st, 64), OK);
 
             // PINs.
             let mut b = Scratch::new(1024);
@@ -493,7 +669,7 @@ mod tests {
             );
             assert_eq!(r, PCODES_PIN_WEAK_NONE);
             assert_eq!(pcodes_pin_hash(ctx, acct, pin, b.at(8).cast(), 128), INVALID, "out over the account");
-            assert_eq!(pcodes_pin_hash(ctx, acct, pin, b.at(24).cast(), 128), 0);
+            assert_eq!(pcodes_pin_hash(ctx, acct, pin, b.at(24).cast(), 128), OK);
             let stored = b.at(24).cast_const().cast::<c_char>();
             let st = b.at(256);
             for f in [pcodes_pin_verify, pcodes_pin_verify_begin, pcodes_pin_verify_finish] {
@@ -503,12 +679,12 @@ mod tests {
             assert_eq!(b.bytes(256, 64), [0; 64]);
             assert_eq!(pcodes_pin_verify_compute(ctx, acct, pin, stored, b.at(3).cast()), INVALID);
             assert_eq!(pcodes_pin_needs_rehash(ctx, stored, b.at(30).cast()), INVALID);
-            assert_eq!(pcodes_pin_verify(ctx, acct, pin, stored, NOW, st, 64), 0);
+            assert_eq!(pcodes_pin_verify(ctx, acct, pin, stored, NOW, st, 64), OK);
 
             // State blobs.
             assert_eq!(pcodes_state_retry_at(st, 64, NOW, b.at(256 + 56).cast()), INVALID);
             let mut at = 5u64;
-            assert_eq!(pcodes_state_retry_at(st, 64, NOW, &raw mut at), 0);
+            assert_eq!(pcodes_state_retry_at(st, 64, NOW, &raw mut at), OK);
             assert_eq!(at, 0);
             let _ = cctx;
             pcodes_ctx_free(ctx);
@@ -519,15 +695,20 @@ mod tests {
     fn helpers_check_null_utf8_and_sizes() {
         // SAFETY: all pointers below are NULL or point to live locals of the stated size.
         unsafe {
-            assert_eq!(text(core::ptr::null()), Err(Error::NullArgument));
-            assert_eq!(text(c"ok".as_ptr()), Ok("ok"));
+            let a = arg!(pin);
+            assert_eq!(text(core::ptr::null(), a), Err(Error::NullArgument));
+            assert_eq!(crate::diag::last_error_detail(), "pin: NULL");
+            assert_eq!(text(c"ok".as_ptr(), a), Ok("ok"));
             let bad = [0xffu8, 0];
-            assert_eq!(text(bad.as_ptr().cast()), Err(Error::InvalidArgument));
-            assert_eq!(opt_text(core::ptr::null()), Ok(None));
+            assert_eq!(text(bad.as_ptr().cast(), a), Err(Error::InvalidArgument));
+            assert_eq!(crate::diag::last_error_detail(), "pin: not UTF-8");
+            assert_eq!(opt_text(core::ptr::null(), a), Ok(None));
             let mut buf = [7u8; 3];
-            assert_eq!(write_text(buf.as_mut_ptr().cast(), 3, "abc"), Err(Error::BufferTooSmall));
+            let o = arg!(out, out_len, "see PCODES_PIN_HASH_BYTES");
+            assert_eq!(put_text(&mut buf, "abc", o), Err(Error::BufferTooSmall));
+            assert_eq!(crate::diag::last_error_detail(), "out_len: too small, see PCODES_PIN_HASH_BYTES");
             assert_eq!(buf, [7; 3], "untouched");
-            write_text(buf.as_mut_ptr().cast(), 3, "ab").unwrap();
+            put_text(&mut buf, "ab", o).unwrap();
             assert_eq!(buf, *b"ab\0");
             let mut st = [0u8; 65];
             assert!(state_blob(st.as_mut_ptr(), 64).is_ok());

@@ -4,10 +4,10 @@ use core::ffi::c_char;
 
 use super::ctx::{ctx_ref, pcodes_ctx};
 use super::{
-    boundary, pcodes_status, region_of, region_of_state, region_of_text, state_blob, text, write_text,
-    writes_disjoint,
+    boundary, bytes_mut, pcodes_status, put_text, region_of, region_of_buf, region_of_state, region_of_text,
+    room, state_blob, text,
 };
-use crate::error::Error;
+use crate::otp;
 
 /// Buffer size that holds any SMS/e-mail code: 8 digits (the largest `OTP_DIGITS`) plus NUL.
 pub const PCODES_OTP_CODE_BYTES: usize = 9;
@@ -42,27 +42,19 @@ pub unsafe extern "C" fn pcodes_otp_issue(
     code_out: *mut c_char,
     code_out_len: usize,
 ) -> pcodes_status {
+    const OUT: &super::Arg = arg!(code_out, code_out_len, "see PCODES_OTP_CODE_BYTES");
     boundary(|| {
-        // SAFETY: caller passes a live context or NULL.
-        let ctx = unsafe { ctx_ref(ctx) }?;
-        // SAFETY: caller passes a NUL-terminated string or NULL.
-        let purpose = unsafe { text(purpose) }?;
-        writes_disjoint(
-            &[region_of_state(state, state_len), (code_out.cast_const().cast(), code_out_len)],
-            &[region_of(ctx), region_of_text(purpose)],
+        // SAFETY: caller passes a live context (or NULL) and a NUL-terminated string (or NULL).
+        let (ctx, purpose) = unsafe { (ctx_ref(ctx)?, text(purpose, arg!(purpose))?) };
+        no_overlap!(
+            writes: [state: region_of_state(state, state_len), code_out: region_of_buf(code_out, code_out_len)],
+            reads: [ctx: region_of(ctx), purpose: region_of_text(purpose)],
         )?;
-        // SAFETY: caller passes a writable blob of `state_len` bytes or NULL, disjoint from the
-        // other arguments (checked above).
-        let st = unsafe { state_blob(state, state_len) }?;
-        if code_out.is_null() {
-            return Err(Error::NullArgument);
-        }
-        if code_out_len <= ctx.policy().otp_digits as usize {
-            return Err(Error::BufferTooSmall);
-        }
-        let code = crate::otp::issue(ctx, purpose, now, st)?;
-        // SAFETY: caller passes `code_out_len` writable bytes; the size was checked above.
-        unsafe { write_text(code_out, code_out_len, code.as_str()) }
+        // SAFETY: caller passes a writable blob of `state_len` bytes and a writable buffer of
+        // `code_out_len` bytes (or NULLs), disjoint from each other and the inputs (checked above).
+        let (st, o) = unsafe { (state_blob(state, state_len)?, bytes_mut(code_out, code_out_len, OUT)?) };
+        room(otp::code_len(ctx) + 1, o.len(), OUT)?;
+        put_text(o, otp::issue(ctx, purpose, now, st)?.as_str(), OUT)
     })
 }
 
@@ -89,20 +81,16 @@ pub unsafe extern "C" fn pcodes_otp_verify(
     state_len: usize,
 ) -> pcodes_status {
     boundary(|| {
-        // SAFETY: caller passes a live context or NULL.
-        let ctx = unsafe { ctx_ref(ctx) }?;
-        // SAFETY: caller passes NUL-terminated strings or NULL.
-        let purpose = unsafe { text(purpose) }?;
-        // SAFETY: as above.
-        let code = unsafe { text(code) }?;
-        writes_disjoint(
-            &[region_of_state(state, state_len)],
-            &[region_of(ctx), region_of_text(purpose), region_of_text(code)],
+        // SAFETY: caller passes a live context and NUL-terminated strings (or NULLs).
+        let (ctx, purpose, code) =
+            unsafe { (ctx_ref(ctx)?, text(purpose, arg!(purpose))?, text(code, arg!(code))?) };
+        no_overlap!(
+            writes: [state: region_of_state(state, state_len)],
+            reads: [ctx: region_of(ctx), purpose: region_of_text(purpose), code: region_of_text(code)],
         )?;
         // SAFETY: caller passes a writable blob of `state_len` bytes or NULL, disjoint from the
         // other arguments (checked above).
-        let st = unsafe { state_blob(state, state_len) }?;
-        crate::otp::verify(ctx, purpose, code, now, st)
+        otp::verify(ctx, purpose, code, now, unsafe { state_blob(state, state_len) }?)
     })
 }
 
@@ -129,33 +117,20 @@ mod tests {
         let ctx = new_ctx();
         let mut st = [0u8; 64];
         let mut buf = [0u8; PCODES_OTP_CODE_BYTES];
+        // SAFETY: the context and live locals of the stated sizes.
+        let issue = |now, st: &mut [u8; 64], buf: &mut [u8; 9]| unsafe {
+            pcodes_otp_issue(ctx, c"login".as_ptr(), now, st.as_mut_ptr(), 64, buf.as_mut_ptr().cast(), 9)
+        };
         // SAFETY: every pointer below is NULL or points to a live local of the stated size.
         unsafe {
-            let rc = pcodes_otp_issue(
-                ctx,
-                c"login".as_ptr(),
-                1000,
-                st.as_mut_ptr(),
-                64,
-                buf.as_mut_ptr().cast(),
-                9,
-            );
-            assert_eq!(rc, PCODES_STATUS_OK);
+            assert_eq!(issue(1000, &mut st, &mut buf), PCODES_STATUS_OK);
             let code = std::ffi::CString::new(cstr(&buf)).unwrap();
             assert_eq!(code.as_bytes().len(), 6);
             let mut at = 0u64;
             assert_eq!(pcodes_state_retry_at(st.as_ptr(), 64, 1000, &raw mut at), PCODES_STATUS_OK);
             assert_eq!(at, 1060, "next send allowed after the 60 s cooldown");
-            let rc = pcodes_otp_issue(
-                ctx,
-                c"login".as_ptr(),
-                1010,
-                st.as_mut_ptr(),
-                64,
-                buf.as_mut_ptr().cast(),
-                9,
-            );
-            assert_eq!(rc, Error::TooSoon.code());
+            let rc = issue(1010, &mut st, &mut buf);
+            assert_eq!(rc, PCODES_STATUS_TOO_SOON);
             assert_eq!(cstr(&buf), code.to_str().unwrap(), "output untouched on failure");
             let other = c"phone-change:+79990001122".as_ptr();
             assert_eq!(

@@ -5,8 +5,8 @@ use core::ffi::c_char;
 
 use super::ctx::{ctx_ref, pcodes_ctx};
 use super::{
-    EMPTY_REGION, Region, boundary, opt_text, out, pcodes_status, region_of, region_of_opt_text,
-    region_of_state, region_of_text, state_blob, text, write_text, writes_disjoint,
+    EMPTY_REGION, OutBuf, Region, boundary, opt_text, out, pcodes_status, region_of, region_of_opt_text,
+    region_of_state, region_of_text, state_blob, text,
 };
 use crate::error::Error;
 use crate::pin;
@@ -76,11 +76,24 @@ pub unsafe extern "C" fn pcodes_pin_check_reason(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a live context and NUL-terminated strings (birth_date nullable).
-        let (c, p, cf, b) = unsafe { (ctx_ref(ctx), text(pin), text(confirm), opt_text(birth_date)) };
-        let text_region = |t: crate::Result<&str>| t.map_or(EMPTY_REGION, region_of_text);
-        let reads: [Region; 4] =
-            [region_of(ctx), text_region(p), text_region(cf), region_of_opt_text(b.ok().flatten())];
-        writes_disjoint(&[region_of(reason_out)], &reads)?;
+        let (c, p, cf, b) = unsafe {
+            (
+                ctx_ref(ctx),
+                text(pin, arg!(pin)),
+                text(confirm, arg!(confirm)),
+                opt_text(birth_date, arg!(birth_date)),
+            )
+        };
+        let text_region = |t: &crate::Result<&str>| t.as_ref().map_or(EMPTY_REGION, |t| region_of_text(t));
+        no_overlap!(
+            writes: [reason_out: region_of(reason_out)],
+            reads: [
+                ctx: region_of(ctx),
+                pin: text_region(&p),
+                confirm: text_region(&cf),
+                birth_date: region_of_opt_text(b.as_ref().ok().copied().flatten()),
+            ],
+        )?;
         // SAFETY: `reason_out` is NULL or a writable int32_t by this function's contract, disjoint
         // from the inputs (checked above).
         let mut reason = unsafe { reason_out.as_mut() };
@@ -127,27 +140,44 @@ pub unsafe extern "C" fn pcodes_pin_hash(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a live context and NUL-terminated strings.
-        let (c, a, p) = unsafe { (ctx_ref(ctx)?, text(account_id)?, text(pin)?) };
-        if out.is_null() {
-            return Err(Error::NullArgument);
-        }
-        writes_disjoint(
-            &[(out.cast_const().cast(), out_len)],
-            &[region_of(ctx), region_of_text(a), region_of_text(p)],
+        let (c, account, typed) =
+            unsafe { (ctx_ref(ctx)?, text(account_id, arg!(account_id))?, text(pin, arg!(pin))?) };
+        let o = OutBuf::new(out, out_len, arg!(out, out_len, "see PCODES_PIN_HASH_BYTES"))?;
+        no_overlap!(
+            writes: [out: o.region()],
+            reads: [ctx: region_of(ctx), account_id: region_of_text(account), pin: region_of_text(typed)],
         )?;
-        if !pin::policy::format_ok(p, c.policy().pin_lengths) {
-            return Err(Error::PinFormat);
-        }
-        if a.is_empty() {
-            return Err(Error::InvalidArgument);
-        }
-        if pin::hash_len(c, p.len()) >= out_len {
-            return Err(Error::BufferTooSmall);
-        }
-        let h = pin::hash(c, a, p)?;
-        // SAFETY: `out` is valid for `out_len` bytes by the caller's contract.
-        unsafe { write_text(out, out_len, h.as_str()) }
+        o.room(pin::hash_len(c, account, typed)? + 1)?;
+        let h = pin::hash(c, account, typed)?;
+        // SAFETY: caller passes `out_len` writable bytes, disjoint from the inputs (checked above).
+        unsafe { o.put(h.as_str()) }
     })
+}
+
+/// The context, account id, PIN and stored hash (if any) of a verification, and the regions of
+/// the four arguments.
+type VerifyArgs<'a> = (&'a crate::Context, &'a str, &'a str, Option<&'a str>, [Region; 4]);
+
+/// The inputs of a PIN verification (`stored` nullable) and their regions, for `no_overlap!`.
+///
+/// # Safety
+/// `ctx` is NULL or live; the strings are NULL or NUL-terminated, valid for the call.
+unsafe fn verify_args<'a>(
+    ctx: *const pcodes_ctx,
+    account_id: *const c_char,
+    pin: *const c_char,
+    stored: *const c_char,
+) -> crate::Result<VerifyArgs<'a>> {
+    // SAFETY: forwarded caller contract.
+    let (c, a, p, s) = unsafe {
+        (
+            ctx_ref(ctx)?,
+            text(account_id, arg!(account_id))?,
+            text(pin, arg!(pin))?,
+            opt_text(stored, arg!(stored))?,
+        )
+    };
+    Ok((c, a, p, s, [region_of(ctx), region_of_text(a), region_of_text(p), region_of_opt_text(s)]))
 }
 
 /// Which verification step to run.
@@ -172,13 +202,13 @@ unsafe fn verify_step(
     state_len: usize,
 ) -> pcodes_status {
     boundary(|| {
-        // SAFETY: caller passes a live context and NUL-terminated strings (stored nullable).
-        let (c, a, p, s) = unsafe { (ctx_ref(ctx)?, text(account_id)?, text(pin)?, opt_text(stored)?) };
-        let stored = s.map_or(pin::Stored::UnknownAccount, pin::Stored::Hash);
-        writes_disjoint(
-            &[region_of_state(state, state_len)],
-            &[region_of(ctx), region_of_text(a), region_of_text(p), region_of_opt_text(s)],
+        // SAFETY: forwarded caller contract.
+        let (c, a, p, s, [r0, r1, r2, r3]) = unsafe { verify_args(ctx, account_id, pin, stored) }?;
+        no_overlap!(
+            writes: [state: region_of_state(state, state_len)],
+            reads: [ctx: r0, account_id: r1, pin: r2, stored: r3],
         )?;
+        let stored = s.map_or(pin::Stored::UnknownAccount, pin::Stored::Hash);
         // SAFETY: caller passes a readable and writable blob of `state_len` bytes, disjoint from
         // the inputs (checked above).
         let st = unsafe { state_blob(state, state_len) }?;
@@ -293,15 +323,13 @@ pub unsafe extern "C" fn pcodes_pin_verify_compute(
     match_out: *mut bool,
 ) -> pcodes_status {
     boundary(|| {
-        // SAFETY: caller passes a live context and NUL-terminated strings.
-        let (c, account, typed, hashed) =
-            unsafe { (ctx_ref(ctx)?, text(account_id)?, text(pin)?, text(stored)?) };
-        writes_disjoint(
-            &[region_of(match_out)],
-            &[region_of(ctx), region_of_text(account), region_of_text(typed), region_of_text(hashed)],
-        )?;
+        // SAFETY: forwarded caller contract.
+        let (c, account, typed, hashed, [r0, r1, r2, r3]) =
+            unsafe { verify_args(ctx, account_id, pin, stored) }?;
+        let hashed = hashed.ok_or_else(|| Error::NullArgument.because(arg!(stored).null))?;
+        no_overlap!(writes: [match_out: region_of(match_out)], reads: [ctx: r0, account_id: r1, pin: r2, stored: r3])?;
         // SAFETY: caller passes a writable bool, disjoint from the inputs (checked above).
-        let o = unsafe { out(match_out) }?;
+        let o = unsafe { out(match_out, arg!(match_out)) }?;
         *o = pin::verify_compute(c, account, typed, hashed)?.matched();
         Ok(())
     })
@@ -342,10 +370,10 @@ pub unsafe extern "C" fn pcodes_pin_needs_rehash(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a live context and a NUL-terminated string.
-        let (c, s) = unsafe { (ctx_ref(ctx)?, text(stored)?) };
-        writes_disjoint(&[region_of(needs_out)], &[region_of(ctx), region_of_text(s)])?;
+        let (c, s) = unsafe { (ctx_ref(ctx)?, text(stored, arg!(stored))?) };
+        no_overlap!(writes: [needs_out: region_of(needs_out)], reads: [ctx: region_of(ctx), stored: region_of_text(s)])?;
         // SAFETY: caller passes a writable bool, disjoint from the inputs (checked above).
-        let o = unsafe { out(needs_out) }?;
+        let o = unsafe { out(needs_out, arg!(needs_out)) }?;
         *o = pin::needs_rehash(c, s)?;
         Ok(())
     })
@@ -354,8 +382,9 @@ pub unsafe extern "C" fn pcodes_pin_needs_rehash(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Error;
     use crate::ffi::ctx::{
-        PCODES_SETTING_PIN_ITERATIONS, pcodes_ctx_add_key, pcodes_ctx_free, pcodes_ctx_new, pcodes_ctx_set,
+        PCODES_SETTING_PIN_ITERATIONS, pcodes_ctx_add_key, pcodes_ctx_free, pcodes_ctx_set,
     };
     use crate::ffi::state::pcodes_state_retry_at;
     use crate::ffi::status::*;
@@ -364,14 +393,13 @@ mod tests {
 
     /// A context with key `id` (and optionally an older key), 10,000 iterations.
     fn new_ctx(key: u8, id: u32, old: Option<(u8, u32)>) -> *mut pcodes_ctx {
-        let mut c = null_mut();
+        let c = crate::ffi::test_support::new_ctx(key, id);
         // SAFETY: pointers to locals; the context is freed by the caller.
         unsafe {
-            assert_eq!(pcodes_ctx_new([key; 32].as_ptr(), 32, id, &raw mut c), 0);
             if let Some((k, i)) = old {
-                assert_eq!(pcodes_ctx_add_key(c, [k; 32].as_ptr(), 32, i), 0);
+                assert_eq!(pcodes_ctx_add_key(c, [k; 32].as_ptr(), 32, i), PCODES_STATUS_OK);
             }
-            assert_eq!(pcodes_ctx_set(c, PCODES_SETTING_PIN_ITERATIONS, 10_000), 0);
+            assert_eq!(pcodes_ctx_set(c, PCODES_SETTING_PIN_ITERATIONS, 10_000), PCODES_STATUS_OK);
         }
         c
     }
@@ -383,6 +411,34 @@ mod tests {
             unsafe { pcodes_pin_hash(c, acct.as_ptr(), pin.as_ptr(), out.as_mut_ptr().cast(), out.len()) };
         assert_eq!(rc, PCODES_STATUS_OK);
         out
+    }
+
+    /// A context with key `key` and the hash of `pin` for the account `"acct"`.
+    fn hashed(key: u8, pin: &CStr) -> (*mut pcodes_ctx, [u8; PCODES_PIN_HASH_BYTES]) {
+        let c = new_ctx(key, 0, None);
+        (c, hash(c, c"acct", pin))
+    }
+
+    /// One verification step (`pcodes_pin_verify`, `_begin` or `_finish`) of `pin` for the
+    /// account `"acct"` hashed as `stored`.
+    fn step(
+        f: unsafe extern "C" fn(
+            *const pcodes_ctx,
+            *const c_char,
+            *const c_char,
+            *const c_char,
+            u64,
+            *mut u8,
+            usize,
+        ) -> pcodes_status,
+        c: *const pcodes_ctx,
+        stored: *const c_char,
+        now: u64,
+        pin: &CStr,
+        st: &mut [u8; 64],
+    ) -> pcodes_status {
+        // SAFETY: a live context, NUL-terminated strings and a 64-byte blob.
+        unsafe { f(c, c"acct".as_ptr(), pin.as_ptr(), stored, now, st.as_mut_ptr(), 64) }
     }
 
     #[test]
@@ -454,7 +510,7 @@ mod tests {
             }
             assert_eq!(ver(c, c"acct-1", c"385027", stored.as_ptr(), 101, &mut st), PCODES_STATUS_LOCKED);
             let mut at = 0;
-            assert_eq!(pcodes_state_retry_at(st.as_ptr(), 64, 101, &raw mut at), 0);
+            assert_eq!(pcodes_state_retry_at(st.as_ptr(), 64, 101, &raw mut at), PCODES_STATUS_OK);
             assert_eq!(at, 1000);
             // Unknown account: NULL stored, with the blob kept for the typed name (required).
             let mut u = [0u8; 64];
@@ -552,18 +608,13 @@ mod tests {
 
     #[test]
     fn two_phase() {
-        let c = new_ctx(1, 0, None);
-        let h = hash(c, c"acct", c"3861");
+        let (c, h) = hashed(1, c"3861");
         let s = CStr::from_bytes_until_nul(&h).unwrap().as_ptr();
+        let begin = |p: &CStr, st: &mut [u8; 64]| step(pcodes_pin_verify_begin, c, s, 50, p, st);
+        let finish = |p: &CStr, st: &mut [u8; 64]| step(pcodes_pin_verify_finish, c, s, 50, p, st);
         let mut st = [0u8; 64];
         // SAFETY: valid pointers to locals and literals; the context is freed at the end.
         unsafe {
-            let begin = |p: &CStr, st: &mut [u8; 64]| {
-                pcodes_pin_verify_begin(c, c"acct".as_ptr(), p.as_ptr(), s, 50, st.as_mut_ptr(), 64)
-            };
-            let finish = |p: &CStr, st: &mut [u8; 64]| {
-                pcodes_pin_verify_finish(c, c"acct".as_ptr(), p.as_ptr(), s, 50, st.as_mut_ptr(), 64)
-            };
             assert_eq!(finish(c"3861", &mut st), PCODES_STATUS_NO_CHALLENGE);
             assert_eq!(begin(c"3861", &mut st), PCODES_STATUS_OK);
             assert_eq!(
@@ -596,17 +647,14 @@ mod tests {
 
     #[test]
     fn compute_then_apply() {
-        let c = new_ctx(2, 0, None);
-        let stored = hash(c, c"acct", c"385027");
+        let (c, stored) = hashed(2, c"385027");
         let sp: *const c_char = stored.as_ptr().cast();
         let mut st = [0u8; 64];
         let mut matched = true;
+        let begin = |p: &CStr, st: &mut [u8; 64]| step(pcodes_pin_verify_begin, c, sp, 100, p, st);
         // SAFETY: valid pointers to locals and literals; the context is freed at the end.
         unsafe {
             assert_eq!(pcodes_pin_verify_apply(true, 100, st.as_mut_ptr(), 64), PCODES_STATUS_NO_CHALLENGE);
-            let begin = |p: &CStr, st: &mut [u8; 64]| {
-                pcodes_pin_verify_begin(c, c"acct".as_ptr(), p.as_ptr(), sp, 100, st.as_mut_ptr(), 64)
-            };
             assert_eq!(begin(c"111111", &mut st), PCODES_STATUS_OK);
             assert_eq!(
                 pcodes_pin_verify_compute(c, c"acct".as_ptr(), c"111111".as_ptr(), sp, &raw mut matched),

@@ -1,6 +1,6 @@
 //! State-blob helpers shared by every flow.
 
-use super::{boundary, bytes, bytes_mut, out, pcodes_status, region_of, region_of_bytes, writes_disjoint};
+use super::{boundary, bytes, bytes_mut, out, pcodes_status, region_of, region_of_bytes};
 
 /// When the holder of this state may try again, in unix seconds: 0 if not waiting (also for a
 /// fresh all-zero blob), `UINT64_MAX` if blocked until `pcodes_state_reset`, otherwise the later
@@ -17,10 +17,10 @@ pub unsafe extern "C" fn pcodes_state_retry_at(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a readable blob of `state_len` bytes.
-        let st = unsafe { bytes(state, state_len) }?;
-        writes_disjoint(&[region_of(retry_at_out)], &[region_of_bytes(st)])?;
+        let st = unsafe { bytes(state, state_len, arg!(state)) }?;
+        no_overlap!(writes: [retry_at_out: region_of(retry_at_out)], reads: [state: region_of_bytes(st)])?;
         // SAFETY: caller passes a writable u64, disjoint from the blob (checked above).
-        let o = unsafe { out(retry_at_out) }?;
+        let o = unsafe { out(retry_at_out, arg!(retry_at_out)) }?;
         *o = crate::state::retry_at(st, now)?;
         Ok(())
     })
@@ -35,7 +35,7 @@ pub unsafe extern "C" fn pcodes_state_retry_at(
 pub unsafe extern "C" fn pcodes_state_reset(state: *mut u8, state_len: usize) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a writable blob of `state_len` bytes.
-        let st = unsafe { bytes_mut(state, state_len) }?;
+        let st = unsafe { bytes_mut(state, state_len, arg!(state)) }?;
         crate::state::reset(st)
     })
 }

@@ -2,7 +2,7 @@
 
 use core::ffi::c_char;
 
-use super::{catch_status, opt_text, pcodes_status};
+use super::{catch_status, pcodes_status};
 use crate::error::{Lang, status_message_nul, status_name_nul};
 use crate::state::STATE_BYTES;
 
@@ -88,9 +88,13 @@ pub extern "C" fn pcodes_status_name(status: pcodes_status) -> *const c_char {
 pub unsafe extern "C" fn pcodes_status_message(status: pcodes_status, lang: *const c_char) -> *const c_char {
     let mut l = Lang::En;
     let _ = catch_status(|| {
-        // SAFETY: `lang` is NULL or a NUL-terminated string by this function's contract.
-        if let Some(tag) = unsafe { opt_text(lang) }? {
-            l = Lang::from_tag(tag);
+        // Read without the argument helpers, which would record a detail for bad UTF-8 and so
+        // erase the one the host is about to read.
+        if !lang.is_null() {
+            // SAFETY: non-NULL and NUL-terminated by this function's contract.
+            if let Ok(tag) = unsafe { core::ffi::CStr::from_ptr(lang) }.to_str() {
+                l = Lang::from_tag(tag);
+            }
         }
         Ok(())
     });
@@ -102,7 +106,11 @@ pub unsafe extern "C" fn pcodes_status_message(status: pcodes_status, lang: *con
 /// Every function that returns a `pcodes_status` first clears it (the accessors that return
 /// strings, sizes or the time do not), so it describes the latest such call; `""` when that call
 /// recorded nothing (it succeeded, or its status is a verdict about a code or PIN, which
-/// never has a detail). Never contains a value the caller passed (no secret, code or PIN).
+/// never has a detail). After `NULL_ARGUMENT`, `BUFFER_TOO_SMALL`, `INVALID_ARGUMENT`,
+/// `BAD_KEY`, `UNKNOWN_KEY`, `CORRUPT_STATE` or `MALFORMED_HASH` it is never empty and starts
+/// with the name of the refused parameter as this header spells it, then `": "` (e.g.
+/// `"code_out_len: too small, see PCODES_OTP_CODE_BYTES"`). Never contains a value the caller
+/// passed (no secret, code or PIN).
 /// Log it; never show it to the person (use `pcodes_status_message`). Static storage, UTF-8;
 /// never NULL; never free it.
 #[unsafe(no_mangle)]
@@ -199,6 +207,7 @@ mod tests {
         unsafe {
             let _ = pcodes_status_message(st, core::ptr::null());
             let _ = pcodes_status_name(st);
+            let _ = pcodes_status_message(st, [0xffu8, 0].as_ptr().cast()); // bad UTF-8: English
         }
         assert!(detail().starts_with("now: "));
         // SAFETY: as above, with a short blob length.

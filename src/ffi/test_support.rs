@@ -49,3 +49,76 @@ impl Scratch {
         unsafe { core::slice::from_raw_parts(p, len) }.to_vec()
     }
 }
+
+/// The statuses that mean "the developer passed something the function refuses": every one of
+/// them leaves a C function with a developer detail naming one of its parameters.
+pub(crate) const DEVELOPER_ERRORS: [i32; 7] = [
+    super::status::PCODES_STATUS_NULL_ARGUMENT,
+    super::status::PCODES_STATUS_BUFFER_TOO_SMALL,
+    super::status::PCODES_STATUS_INVALID_ARGUMENT,
+    super::status::PCODES_STATUS_BAD_KEY,
+    super::status::PCODES_STATUS_UNKNOWN_KEY,
+    super::status::PCODES_STATUS_CORRUPT_STATE,
+    super::status::PCODES_STATUS_MALFORMED_HASH,
+];
+
+/// Every `pcodes_status`-returning function of `include/portal_codes.h` with its parameter
+/// names, read from the header itself (not from the Rust sources).
+pub(crate) fn header_functions() -> std::vec::Vec<(&'static str, std::vec::Vec<&'static str>)> {
+    const HEADER: &str = include_str!("../../include/portal_codes.h");
+    let mut found = std::vec::Vec::new();
+    for (at, _) in HEADER.match_indices("pcodes_status pcodes_") {
+        let decl = &HEADER[at + "pcodes_status ".len()..];
+        let (name, rest) = decl.split_once('(').unwrap();
+        let params = rest.split_once(')').unwrap().0;
+        let names = params.split(',').map(|p| p.trim().rsplit([' ', '*']).next().unwrap()).collect();
+        found.push((name, names));
+    }
+    found
+}
+
+/// The parameters of the C function `name` (from the header).
+pub(crate) fn params_of(name: &str) -> std::vec::Vec<&'static str> {
+    let found = header_functions();
+    found.into_iter().find(|(n, _)| *n == name).map(|(_, p)| p).unwrap_or_default()
+}
+
+/// Why the detail left by a C function `function` that returned `status` breaks the rule,
+/// or `None`: a developer error has a detail `"<one of its parameters>: …"`, a verdict none.
+pub(crate) fn detail_problem(function: &str, status: i32) -> Option<std::string::String> {
+    let detail = crate::diag::last_error_detail();
+    if DEVELOPER_ERRORS.contains(&status) {
+        let params = params_of(function);
+        let arg = detail.split_once(": ").map(|(a, _)| a);
+        if detail.is_empty() {
+            return Some(std::format!("{function} returned {status} with no detail"));
+        }
+        if !params.is_empty() && !arg.is_some_and(|a| params.contains(&a)) {
+            return Some(std::format!(
+                "{function} returned {status}, detail {detail:?} names none of {params:?}"
+            ));
+        }
+    } else if (200..300).contains(&status) && !detail.is_empty() {
+        return Some(std::format!("{function} returned the verdict {status} with the detail {detail:?}"));
+    }
+    None
+}
+
+/// Called by `boundary` in unit tests with the type name of the body's closure (which names
+/// the exported function: `…::pcodes_otp_issue::{{closure}}`): a missing or misnamed detail
+/// stops the test run at once (a panic cannot unwind out of an `extern "C"` function).
+pub(crate) fn check_detail(closure: &str, status: i32) {
+    let function = closure
+        .split("::")
+        .find(|s| s.starts_with("pcodes_"))
+        .or_else(|| closure.contains("::verify_step::").then_some("pcodes_pin_verify"));
+    let Some(function) = function else { return };
+    if let Some(problem) = detail_problem(function, status) {
+        // Straight to the process's stderr: the test harness's capture would be lost in the abort.
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            std::format!("developer detail rule broken: {problem}\n").as_bytes(),
+        );
+        std::process::abort();
+    }
+}

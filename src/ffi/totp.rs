@@ -5,11 +5,12 @@ use core::ffi::c_char;
 
 use super::ctx::ctx_ref;
 use super::{
-    boundary, bytes, pcodes_status, region_of, region_of_bytes, region_of_state, region_of_text, state_blob,
-    text, write_text, writes_disjoint,
+    Arg, OutBuf, boundary, bytes, pcodes_ctx, pcodes_status, region_of, region_of_bytes, region_of_state,
+    region_of_text, state_blob, text,
 };
-use crate::error::Error;
-use crate::totp::{self, Algorithm, Params};
+use crate::context::Context;
+use crate::error::Result;
+use crate::totp::{self, Algorithm, Code, Params};
 
 /// HMAC hash of an enrolment (`PCODES_ALGORITHM_*`). Any value may be passed; unknown ones are
 /// `INVALID_ARGUMENT`.
@@ -33,8 +34,66 @@ pub extern "C" fn pcodes_totp_code_bytes() -> usize {
 
 /// The TOTP/HOTP parameters from C arguments (unknown algorithm, digits or period:
 /// `INVALID_ARGUMENT`).
-pub(super) fn params(algorithm: pcodes_algorithm, digits: u32, period: u32) -> crate::Result<Params> {
+pub(super) fn params(algorithm: pcodes_algorithm, digits: u32, period: u32) -> Result<Params> {
     Params::new(Algorithm::from_id(algorithm)?, digits, period)
+}
+
+/// The body of `pcodes_totp_code` and `pcodes_hotp_code`: `make` computes the code from the
+/// secret.
+///
+/// # Safety
+/// As `pcodes_totp_code`.
+unsafe fn write_code(
+    secret: *const u8,
+    secret_len: usize,
+    out: *mut c_char,
+    out_len: usize,
+    make: impl FnOnce(&[u8]) -> Result<Code>,
+) -> pcodes_status {
+    const OUT: &Arg = arg!(out, out_len, "see PCODES_TOTP_CODE_BYTES");
+    boundary(|| {
+        // SAFETY: caller passes `secret_len` readable bytes.
+        let s = unsafe { bytes(secret, secret_len, arg!(secret)) }?;
+        let o = OutBuf::new(out, out_len, OUT)?;
+        no_overlap!(writes: [out: o.region()], reads: [secret: region_of_bytes(s)])?;
+        let code = make(s)?;
+        // SAFETY: caller passes `out_len` writable bytes, disjoint from `secret` (checked above).
+        unsafe { o.put(code.as_str()) }
+    })
+}
+
+/// The body of `pcodes_totp_verify` and `pcodes_hotp_verify`: `check` verifies the typed code
+/// with the context and the secret, updates the blob and returns the drift.
+///
+/// # Safety
+/// As `pcodes_totp_verify` (`drift_out` nullable).
+unsafe fn verify_code(
+    ctx: *const pcodes_ctx,
+    (secret, secret_len): (*const u8, usize),
+    code: *const c_char,
+    (state, state_len): (*mut u8, usize),
+    drift_out: *mut i32,
+    check: impl FnOnce(&Context, &[u8], &str, &mut [u8; crate::state::STATE_BYTES]) -> Result<i32>,
+) -> pcodes_status {
+    boundary(|| {
+        // SAFETY: caller passes a live context, `secret_len` readable bytes and a NUL-terminated
+        // string (or NULLs).
+        let (c, s, code) =
+            unsafe { (ctx_ref(ctx)?, bytes(secret, secret_len, arg!(secret))?, text(code, arg!(code))?) };
+        no_overlap!(
+            writes: [state: region_of_state(state, state_len), drift_out: region_of(drift_out)],
+            reads: [ctx: region_of(ctx), secret: region_of_bytes(s), code: region_of_text(code)],
+        )?;
+        // SAFETY: caller passes `state_len` readable and writable bytes, disjoint from the other
+        // arguments (checked above).
+        let drift = check(c, s, code, unsafe { state_blob(state, state_len) }?)?;
+        // SAFETY: NULL is allowed and checked by `as_mut`; otherwise a writable i32, disjoint
+        // from the other arguments (checked above).
+        if let Some(d) = unsafe { drift_out.as_mut() } {
+            *d = drift;
+        }
+        Ok(())
+    })
 }
 
 /// Writes the TOTP code for unix time `now` (`PCODES_TOTP_CODE_BYTES` suffices). `secret` is
@@ -52,17 +111,12 @@ pub unsafe extern "C" fn pcodes_totp_code(
     out: *mut c_char,
     out_len: usize,
 ) -> pcodes_status {
-    boundary(|| {
-        // SAFETY: caller passes `secret_len` readable bytes.
-        let s = unsafe { bytes(secret, secret_len) }?;
-        if out.is_null() {
-            return Err(Error::NullArgument);
-        }
-        writes_disjoint(&[(out.cast_const().cast(), out_len)], &[region_of_bytes(s)])?;
-        let c = totp::totp_code(s, &params(algorithm, digits, period)?, now)?;
-        // SAFETY: caller passes `out_len` writable bytes.
-        unsafe { write_text(out, out_len, c.as_str()) }
-    })
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        write_code(secret, secret_len, out, out_len, |s| {
+            totp::totp_code(s, &params(algorithm, digits, period)?, now)
+        })
+    }
 }
 
 /// Verifies a TOTP code typed by a person (spaces are ignored) at unix time `now`. Steps
@@ -77,7 +131,7 @@ pub unsafe extern "C" fn pcodes_totp_code(
 /// lockout engine). The state is written on every return after it was read.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_totp_verify(
-    ctx: *const super::pcodes_ctx,
+    ctx: *const pcodes_ctx,
     secret: *const u8,
     secret_len: usize,
     algorithm: pcodes_algorithm,
@@ -89,27 +143,11 @@ pub unsafe extern "C" fn pcodes_totp_verify(
     state_len: usize,
     drift_out: *mut i32,
 ) -> pcodes_status {
-    boundary(|| {
-        // SAFETY: caller passes a live context or NULL.
-        let c = unsafe { ctx_ref(ctx) }?;
-        // SAFETY: caller passes `secret_len` readable bytes.
-        let s = unsafe { bytes(secret, secret_len) }?;
-        // SAFETY: caller passes a NUL-terminated string.
-        let code = unsafe { text(code) }?;
-        writes_disjoint(
-            &[region_of_state(state, state_len), region_of(drift_out)],
-            &[region_of(ctx), region_of_bytes(s), region_of_text(code)],
-        )?;
-        // SAFETY: caller passes `state_len` readable and writable bytes.
-        let st = unsafe { state_blob(state, state_len) }?;
-        let p = params(algorithm, digits, period)?;
-        let drift = totp::totp_verify(c, s, &p, code, now, st)?;
-        // SAFETY: NULL is allowed and checked by `as_mut`; otherwise a writable i32.
-        if let Some(d) = unsafe { drift_out.as_mut() } {
-            *d = drift;
-        }
-        Ok(())
-    })
+    let check = |c: &Context, s: &[u8], code: &str, st: &mut _| {
+        totp::totp_verify(c, s, &params(algorithm, digits, period)?, code, now, st)
+    };
+    // SAFETY: forwarded caller contract.
+    unsafe { verify_code(ctx, (secret, secret_len), code, (state, state_len), drift_out, check) }
 }
 
 /// Writes the HOTP code for `counter` (`PCODES_TOTP_CODE_BYTES` suffices). `secret` is 10–64
@@ -126,17 +164,12 @@ pub unsafe extern "C" fn pcodes_hotp_code(
     out: *mut c_char,
     out_len: usize,
 ) -> pcodes_status {
-    boundary(|| {
-        // SAFETY: caller passes `secret_len` readable bytes.
-        let s = unsafe { bytes(secret, secret_len) }?;
-        if out.is_null() {
-            return Err(Error::NullArgument);
-        }
-        writes_disjoint(&[(out.cast_const().cast(), out_len)], &[region_of_bytes(s)])?;
-        let c = totp::hotp_code(s, Algorithm::from_id(algorithm)?, digits, counter)?;
-        // SAFETY: caller passes `out_len` writable bytes.
-        unsafe { write_text(out, out_len, c.as_str()) }
-    })
+    // SAFETY: forwarded caller contract.
+    unsafe {
+        write_code(secret, secret_len, out, out_len, |s| {
+            totp::hotp_code(s, Algorithm::from_id(algorithm)?, digits, counter)
+        })
+    }
 }
 
 /// Verifies a HOTP code against the counter stored in `state` (a HOTP blob; all zeros starts at
@@ -148,7 +181,7 @@ pub unsafe extern "C" fn pcodes_hotp_code(
 /// state is written on every return after it was read.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_hotp_verify(
-    ctx: *const super::pcodes_ctx,
+    ctx: *const pcodes_ctx,
     secret: *const u8,
     secret_len: usize,
     algorithm: pcodes_algorithm,
@@ -158,21 +191,11 @@ pub unsafe extern "C" fn pcodes_hotp_verify(
     state: *mut u8,
     state_len: usize,
 ) -> pcodes_status {
-    boundary(|| {
-        // SAFETY: caller passes a live context or NULL.
-        let c = unsafe { ctx_ref(ctx) }?;
-        // SAFETY: caller passes `secret_len` readable bytes.
-        let s = unsafe { bytes(secret, secret_len) }?;
-        // SAFETY: caller passes a NUL-terminated string.
-        let code = unsafe { text(code) }?;
-        writes_disjoint(
-            &[region_of_state(state, state_len)],
-            &[region_of(ctx), region_of_bytes(s), region_of_text(code)],
-        )?;
-        // SAFETY: caller passes `state_len` readable and writable bytes.
-        let st = unsafe { state_blob(state, state_len) }?;
-        totp::hotp_verify(c, s, Algorithm::from_id(algorithm)?, digits, code, now, st).map(|_| ())
-    })
+    let check = |c: &Context, s: &[u8], code: &str, st: &mut _| {
+        totp::hotp_verify(c, s, Algorithm::from_id(algorithm)?, digits, code, now, st).map(|_| 0)
+    };
+    // SAFETY: forwarded caller contract.
+    unsafe { verify_code(ctx, (secret, secret_len), code, (state, state_len), core::ptr::null_mut(), check) }
 }
 
 #[cfg(test)]
@@ -186,7 +209,7 @@ mod tests {
 
     const SEED: &[u8] = b"12345678901234567890";
 
-    fn new_ctx() -> *mut super::super::pcodes_ctx {
+    fn new_ctx() -> *mut pcodes_ctx {
         crate::ffi::test_support::new_ctx(5, 0)
     }
 
@@ -254,207 +277,52 @@ mod tests {
         let mut st = [0u8; 64];
         let mut code = [0u8; 9];
         let mut drift = 99i32;
+        let k = SEED.as_ptr();
+        // SAFETY (both closures): the pointers passed are live locals / the context above, or
+        // NULL on purpose.
+        let tv = |ctx, alg, code: *const c_char, st: *mut u8, len, drift: *mut i32| unsafe {
+            pcodes_totp_verify(ctx, k, 20, alg, 6, 30, code, now, st, len, drift)
+        };
+        let hv = |alg, code: &core::ffi::CStr, st: &mut [u8; 64]| unsafe {
+            pcodes_hotp_verify(ctx, k, 20, alg, 6, code.as_ptr(), now, st.as_mut_ptr(), 64)
+        };
         // SAFETY: pointers are live locals / the context above.
         unsafe {
             assert_eq!(
-                pcodes_totp_code(SEED.as_ptr(), 20, 1, 6, 30, now + 30, code.as_mut_ptr().cast(), 9),
+                pcodes_totp_code(k, 20, 1, 6, 30, now + 30, code.as_mut_ptr().cast(), 9),
                 PCODES_STATUS_OK
             );
-            let c = code.as_ptr().cast();
-            assert_eq!(
-                pcodes_totp_verify(ctx, SEED.as_ptr(), 20, 1, 6, 30, c, now, st.as_mut_ptr(), 64, &mut drift),
-                PCODES_STATUS_OK
-            );
-            assert_eq!(drift, 1);
-            assert_eq!(
-                pcodes_totp_verify(ctx, SEED.as_ptr(), 20, 1, 6, 30, c, now, st.as_mut_ptr(), 64, null_mut()),
-                PCODES_STATUS_ALREADY_USED
-            );
-            assert_eq!(
-                pcodes_totp_verify(
-                    ctx,
-                    SEED.as_ptr(),
-                    20,
-                    1,
-                    6,
-                    30,
-                    c"12 34".as_ptr(),
-                    now,
-                    st.as_mut_ptr(),
-                    64,
-                    null_mut()
-                ),
-                PCODES_STATUS_MISTYPED
-            );
-            let bad = [0xffu8, 0];
-            assert_eq!(
-                pcodes_totp_verify(
-                    ctx,
-                    SEED.as_ptr(),
-                    20,
-                    1,
-                    6,
-                    30,
-                    bad.as_ptr().cast(),
-                    now,
-                    st.as_mut_ptr(),
-                    64,
-                    null_mut()
-                ),
-                PCODES_STATUS_INVALID_ARGUMENT
-            );
-            assert_eq!(
-                pcodes_totp_verify(ctx, SEED.as_ptr(), 20, 7, 6, 30, c, now, st.as_mut_ptr(), 64, null_mut()),
-                PCODES_STATUS_INVALID_ARGUMENT
-            );
-            assert_eq!(
-                pcodes_totp_verify(
-                    null(),
-                    SEED.as_ptr(),
-                    20,
-                    1,
-                    6,
-                    30,
-                    c,
-                    now,
-                    st.as_mut_ptr(),
-                    64,
-                    null_mut()
-                ),
-                PCODES_STATUS_NULL_ARGUMENT
-            );
-            assert_eq!(
-                pcodes_totp_verify(ctx, SEED.as_ptr(), 20, 1, 6, 30, c, now, null_mut(), 64, null_mut()),
-                PCODES_STATUS_NULL_ARGUMENT
-            );
-            assert_eq!(
-                pcodes_totp_verify(ctx, SEED.as_ptr(), 20, 1, 6, 30, c, now, st.as_mut_ptr(), 63, null_mut()),
-                PCODES_STATUS_CORRUPT_STATE
-            );
-            // A HOTP blob is the wrong kind for TOTP, and the other way round; both untouched.
-            let mut hst = [0u8; 64];
-            assert_eq!(
-                pcodes_hotp_verify(
-                    ctx,
-                    SEED.as_ptr(),
-                    20,
-                    1,
-                    6,
-                    c"755224".as_ptr(),
-                    now,
-                    hst.as_mut_ptr(),
-                    64
-                ),
-                PCODES_STATUS_OK
-            );
-            let copy = hst;
-            assert_eq!(
-                pcodes_totp_verify(
-                    ctx,
-                    SEED.as_ptr(),
-                    20,
-                    1,
-                    6,
-                    30,
-                    c,
-                    now,
-                    hst.as_mut_ptr(),
-                    64,
-                    null_mut()
-                ),
-                PCODES_STATUS_CORRUPT_STATE
-            );
-            assert_eq!(hst, copy);
-            let copy = st;
-            assert_eq!(
-                pcodes_hotp_verify(
-                    ctx,
-                    SEED.as_ptr(),
-                    20,
-                    1,
-                    6,
-                    c"287082".as_ptr(),
-                    now,
-                    st.as_mut_ptr(),
-                    64
-                ),
-                PCODES_STATUS_CORRUPT_STATE
-            );
-            assert_eq!(st, copy);
-            assert_eq!(
-                pcodes_hotp_verify(
-                    ctx,
-                    SEED.as_ptr(),
-                    20,
-                    1,
-                    6,
-                    c"287082".as_ptr(),
-                    now,
-                    hst.as_mut_ptr(),
-                    64
-                ),
-                PCODES_STATUS_OK
-            );
-            assert_eq!(
-                pcodes_hotp_verify(
-                    ctx,
-                    SEED.as_ptr(),
-                    20,
-                    1,
-                    6,
-                    c"287082".as_ptr(),
-                    now,
-                    hst.as_mut_ptr(),
-                    64
-                ),
-                PCODES_STATUS_ALREADY_USED
-            );
-            assert_eq!(
-                pcodes_hotp_verify(
-                    ctx,
-                    SEED.as_ptr(),
-                    20,
-                    0,
-                    6,
-                    c"287082".as_ptr(),
-                    now,
-                    hst.as_mut_ptr(),
-                    64
-                ),
-                PCODES_STATUS_INVALID_ARGUMENT
-            );
-            // Wrong codes lock after five.
-            for _ in 0..5 {
-                assert_eq!(
-                    pcodes_hotp_verify(
-                        ctx,
-                        SEED.as_ptr(),
-                        20,
-                        1,
-                        6,
-                        c"000000".as_ptr(),
-                        now,
-                        hst.as_mut_ptr(),
-                        64
-                    ),
-                    PCODES_STATUS_WRONG
-                );
-            }
-            assert_eq!(
-                pcodes_hotp_verify(
-                    ctx,
-                    SEED.as_ptr(),
-                    20,
-                    1,
-                    6,
-                    c"359152".as_ptr(),
-                    now,
-                    hst.as_mut_ptr(),
-                    64
-                ),
-                PCODES_STATUS_LOCKED
-            );
-            pcodes_ctx_free(ctx);
         }
+        let c = code.as_ptr().cast();
+        let s = st.as_mut_ptr();
+        assert_eq!(tv(ctx, 1, c, s, 64, &raw mut drift), PCODES_STATUS_OK);
+        assert_eq!(drift, 1);
+        assert_eq!(tv(ctx, 1, c, s, 64, null_mut()), PCODES_STATUS_ALREADY_USED);
+        assert_eq!(tv(ctx, 1, c"12 34".as_ptr(), s, 64, null_mut()), PCODES_STATUS_MISTYPED);
+        let bad = [0xffu8, 0];
+        assert_eq!(tv(ctx, 1, bad.as_ptr().cast(), s, 64, null_mut()), PCODES_STATUS_INVALID_ARGUMENT);
+        assert_eq!(tv(ctx, 7, c, s, 64, null_mut()), PCODES_STATUS_INVALID_ARGUMENT);
+        assert_eq!(tv(null(), 1, c, s, 64, null_mut()), PCODES_STATUS_NULL_ARGUMENT);
+        assert_eq!(tv(ctx, 1, c, null_mut(), 64, null_mut()), PCODES_STATUS_NULL_ARGUMENT);
+        assert_eq!(tv(ctx, 1, c, s, 63, null_mut()), PCODES_STATUS_CORRUPT_STATE);
+        // A HOTP blob is the wrong kind for TOTP, and the other way round; both untouched.
+        let mut hst = [0u8; 64];
+        assert_eq!(hv(1, c"755224", &mut hst), PCODES_STATUS_OK);
+        let copy = hst;
+        assert_eq!(tv(ctx, 1, c, hst.as_mut_ptr(), 64, null_mut()), PCODES_STATUS_CORRUPT_STATE);
+        assert_eq!(hst, copy);
+        let copy = st;
+        assert_eq!(hv(1, c"287082", &mut st), PCODES_STATUS_CORRUPT_STATE);
+        assert_eq!(st, copy);
+        assert_eq!(hv(1, c"287082", &mut hst), PCODES_STATUS_OK);
+        assert_eq!(hv(1, c"287082", &mut hst), PCODES_STATUS_ALREADY_USED);
+        assert_eq!(hv(0, c"287082", &mut hst), PCODES_STATUS_INVALID_ARGUMENT);
+        // Wrong codes lock after five.
+        for _ in 0..5 {
+            assert_eq!(hv(1, c"000000", &mut hst), PCODES_STATUS_WRONG);
+        }
+        assert_eq!(hv(1, c"359152", &mut hst), PCODES_STATUS_LOCKED);
+        // SAFETY: made by `new_ctx`, freed once.
+        unsafe { pcodes_ctx_free(ctx) };
     }
 }

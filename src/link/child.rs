@@ -155,7 +155,7 @@ fn parse_trimmed_sex(s: &str) -> Result<u8> {
     match s {
         "M" | "m" | "М" | "м" => Ok(b'M'),
         "F" | "f" | "Ж" | "ж" => Ok(b'F'),
-        _ => Err(Error::InvalidArgument),
+        _ => Err(Error::InvalidArgument.because(c"child: sex must be M, F, М or Ж")),
     }
 }
 

@@ -308,12 +308,15 @@ pub fn issue_with_rng<R: CryptoRng + ?Sized>(
     crate::clock::check(now)?;
     state::with_flow(state, |_, p: &mut Payload| {
         if record_id > MAX_RECORD_ID {
-            return Err(Error::InvalidArgument);
+            return Err(Error::InvalidArgument.because(c"record_id: must be below 2^40"));
         }
-        let secs = now.checked_sub(EPOCH).ok_or(Error::InvalidArgument)?;
-        let minutes =
-            u32::try_from(secs / 60).ok().filter(|&m| m <= MAX_MINUTES).ok_or(Error::InvalidArgument)?;
-        let counter = p.counter.checked_add(1).ok_or(Error::InvalidArgument)?;
+        let era = || Error::InvalidArgument.because(c"now: link codes can be issued from 2020 to 2051 only");
+        let secs = now.checked_sub(EPOCH).ok_or_else(era)?;
+        let minutes = u32::try_from(secs / 60).ok().filter(|&m| m <= MAX_MINUTES).ok_or_else(era)?;
+        let counter = p.counter.checked_add(1).ok_or_else(|| {
+            Error::InvalidArgument
+                .because(c"state: this record issued all the codes it can; start a new record")
+        })?;
         let fp = child.fingerprint(now)?;
         let (key_id, key) = ctx.keys().current(Purpose::Link);
         let random = (rng.next_u32() & 0xfff) as u16;
@@ -432,7 +435,9 @@ pub fn redeem(
             return Err(Error::NoChallenge);
         }
         let d = decode(code)?;
-        let key = ctx.keys().get(Purpose::Link, u32::from(d.key_id))?;
+        let key = ctx.keys().get(Purpose::Link, u32::from(d.key_id)).map_err(|e| {
+            e.because(c"code: names a key id this context does not hold (pcodes_ctx_add_key)")
+        })?;
         match find(key, &d, child, now, p) {
             Match::Nothing => {
                 lockout::record_failure(s, ctx.policy(), now);

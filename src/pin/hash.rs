@@ -175,7 +175,9 @@ fn parse_num(s: &str) -> Option<u32> {
 
 /// Parses a stored hash string strictly.
 pub(crate) fn parse(stored: &str) -> Result<Parsed> {
-    parse_inner(stored).ok_or(Error::MalformedHash)
+    parse_inner(stored).ok_or_else(|| {
+        Error::MalformedHash.because(c"stored: not a PIN hash string written by pcodes_pin_hash")
+    })
 }
 
 fn parse_inner(stored: &str) -> Option<Parsed> {
@@ -272,7 +274,9 @@ pub fn params(stored: &str) -> Result<HashParams> {
 
 /// The pepper key a hash names.
 pub(crate) fn pepper(ctx: &crate::Context, key_id: u32) -> Result<&HmacKey<Sha256>> {
-    ctx.keys().get(Purpose::Pin, key_id)
+    ctx.keys().get(Purpose::Pin, key_id).map_err(|e| {
+        e.because(c"stored: hashed under a key id this context does not hold (pcodes_ctx_add_key)")
+    })
 }
 
 #[cfg(test)]

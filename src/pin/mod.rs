@@ -70,12 +70,7 @@ pub fn hash_with_rng<R: CryptoRng + ?Sized>(
     pin: &str,
     rng: &mut R,
 ) -> Result<PinHash> {
-    if !policy::format_ok(pin, ctx.policy().pin_lengths) {
-        return Err(Error::PinFormat);
-    }
-    if account_id.is_empty() {
-        return Err(Error::InvalidArgument);
-    }
+    check_hash_input(ctx, account_id, pin)?;
     let mut salt = [0u8; SALT_BYTES];
     rng.fill_bytes(&mut salt);
     let (key_id, pepper) = ctx.keys().current(crate::keys::Purpose::Pin);
@@ -89,17 +84,32 @@ pub fn hash_with_rng<R: CryptoRng + ?Sized>(
     Ok(hash::format(&p, &salt, &tag))
 }
 
-/// The length of the string [`hash_with_rng`] would produce now for a PIN of `pin_len` digits
-/// (so a C caller's buffer can be checked before the expensive work).
-#[cfg(feature = "capi")]
-pub(crate) fn hash_len(ctx: &Context, pin_len: usize) -> usize {
+/// The checks [`hash_with_rng`] makes before any work.
+fn check_hash_input(ctx: &Context, account_id: &str, pin: &str) -> Result<()> {
+    if !policy::format_ok(pin, ctx.policy().pin_lengths) {
+        return Err(policy::format_error());
+    }
+    if account_id.is_empty() {
+        return Err(Error::InvalidArgument.because(c"account_id: empty"));
+    }
+    Ok(())
+}
+
+/// The preflight of [`hash()`]: makes the same checks of its arguments, then returns the length
+/// of the string it would return now (without a NUL), so that a caller can size its buffer
+/// before the slow work (this needs no randomness and no PBKDF2).
+///
+/// # Errors
+/// As [`hash_with_rng`]: [`Error::PinFormat`], [`Error::InvalidArgument`].
+pub fn hash_len(ctx: &Context, account_id: &str, pin: &str) -> Result<usize> {
+    check_hash_input(ctx, account_id, pin)?;
     let p = HashParams {
         version: HASH_VERSION,
         key_id: ctx.keys().current_id().into(),
         iterations: ctx.policy().pin_iterations,
-        length: u32::try_from(pin_len).unwrap_or(0),
+        length: u32::try_from(pin.len()).unwrap_or(0),
     };
-    hash::format(&p, &[0; SALT_BYTES], &[0; 32]).as_str().len()
+    Ok(hash::format(&p, &[0; SALT_BYTES], &[0; 32]).as_str().len())
 }
 
 /// [`hash_with_rng`] with the thread's OS-seeded generator.
@@ -421,6 +431,29 @@ mod tests {
 
     fn failures(state: &[u8; STATE_BYTES]) -> u16 {
         State::decode(state, Kind::Pin).unwrap().failures
+    }
+
+    /// `hash_len` refuses what `hash` refuses, in the same order, and otherwise gives the exact
+    /// length of the string `hash` returns (for both PIN lengths, key ids of one and two digits
+    /// and iteration counts of five and six).
+    #[test]
+    fn hash_len_is_the_preflight_of_hash() {
+        let mut c = ctx();
+        c.add_key(&KEY1, 1).unwrap();
+        for (account, pin) in [("", "12"), ("", "385027"), ("a", "12"), ("a", "38502x"), ("a", "12345")] {
+            let want = hash_with_rng(&c, account, pin, &mut rng()).map(|h| h.as_str().len());
+            assert!(want.is_err());
+            assert_eq!(hash_len(&c, account, pin), want, "{account:?} {pin:?}");
+        }
+        for iterations in [10_000, 100_000] {
+            let mut c = Context::new(&KEY2, 15).unwrap();
+            c.set(Setting::PinIterations, iterations).unwrap();
+            for pin in ["3850", "385027"] {
+                let h = hash_with_rng(&c, "acct-1", pin, &mut rng()).unwrap();
+                assert_eq!(hash_len(&c, "acct-1", pin), Ok(h.as_str().len()), "{h}");
+            }
+        }
+        assert_eq!(hash_len(&c, "", "12"), Err(Error::PinFormat), "the format first");
     }
 
     #[test]

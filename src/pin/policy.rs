@@ -159,6 +159,12 @@ fn digits(pin: &str) -> Option<([u8; MAX_PIN_LEN], usize)> {
     Some((d, b.len()))
 }
 
+/// The refusal of a PIN that [`format_ok`] refuses under the context's `PIN_LENGTHS`.
+pub(crate) fn format_error() -> Error {
+    Error::PinFormat
+        .because(c"pin: not one of the lengths PCODES_SETTING_PIN_LENGTHS allows, or not all ASCII digits")
+}
+
 /// Whether `pin` has an allowed length (bit `len` of `lengths`) and only ASCII digits.
 pub(crate) fn format_ok(pin: &str, lengths: u32) -> bool {
     let n = pin.len();
@@ -308,7 +314,7 @@ pub fn check_reason(
     birth_date: Option<&str>,
 ) -> core::result::Result<(), (Error, Option<Weakness>)> {
     if !format_ok(pin, ctx.policy().pin_lengths) {
-        return Err((Error::PinFormat, None));
+        return Err((format_error(), None));
     }
     if !crate::mac::ct_eq(pin.as_bytes(), confirm.as_bytes()) {
         return Err((Error::PinMismatch, None));

@@ -78,7 +78,9 @@ impl Algorithm {
             1 => Ok(Self::Sha1),
             2 => Ok(Self::Sha256),
             3 => Ok(Self::Sha512),
-            _ => Err(Error::InvalidArgument),
+            _ => {
+                Err(Error::InvalidArgument.because(c"algorithm: not a PCODES_ALGORITHM_* value (1, 2 or 3)"))
+            }
         }
     }
 
@@ -116,7 +118,7 @@ impl Params {
     pub fn new(algorithm: Algorithm, digits: u32, period: u32) -> Result<Self> {
         check_digits(digits)?;
         if !(1..=3600).contains(&period) {
-            return Err(Error::InvalidArgument);
+            return Err(Error::InvalidArgument.because(c"period: must be 1 ..= 3600 seconds"));
         }
         Ok(Self { algorithm, digits, period })
     }
@@ -141,14 +143,18 @@ impl Params {
 }
 
 pub(crate) fn check_digits(digits: u32) -> Result<()> {
-    if (6..=8).contains(&digits) { Ok(()) } else { Err(Error::InvalidArgument) }
+    if (6..=8).contains(&digits) {
+        Ok(())
+    } else {
+        Err(Error::InvalidArgument.because(c"digits: must be 6 ..= 8"))
+    }
 }
 
 pub(crate) fn check_secret(secret: &[u8]) -> Result<()> {
     if (MIN_SECRET_BYTES..=MAX_SECRET_BYTES).contains(&secret.len()) {
         Ok(())
     } else {
-        Err(Error::InvalidArgument)
+        Err(Error::InvalidArgument.because(c"secret_len: a secret must be 10 ..= 64 bytes"))
     }
 }
 
@@ -462,7 +468,7 @@ pub(crate) fn settle(
 /// [`Error::InvalidArgument`] for a length outside 16–64 (nothing written).
 pub fn secret_with_rng<R: crate::rng::CryptoRng + ?Sized>(out: &mut [u8], rng: &mut R) -> Result<()> {
     if !(MIN_NEW_SECRET_BYTES..=MAX_SECRET_BYTES).contains(&out.len()) {
-        return Err(Error::InvalidArgument);
+        return Err(Error::InvalidArgument.because(c"secret_len: a new secret must be 16 ..= 64 bytes"));
     }
     rng.fill_bytes(out);
     Ok(())

@@ -84,7 +84,7 @@ fn render(qr: &QrCode<'_>, w: &mut impl Write) -> core::fmt::Result {
 
 fn encode<'b>(text: &str, out: &'b mut [u8; BUF], tmp: &mut [u8; BUF]) -> Result<QrCode<'b>> {
     if text.len() > MAX_TEXT_BYTES {
-        return Err(Error::InvalidArgument);
+        return Err(Error::InvalidArgument.because(c"text_in: longer than PCODES_TOTP_URI_BYTES - 1 bytes"));
     }
     QrCode::encode_text(
         text,
@@ -96,7 +96,7 @@ fn encode<'b>(text: &str, out: &'b mut [u8; BUF], tmp: &mut [u8; BUF]) -> Result
         None,
         true,
     )
-    .map_err(|_| Error::InvalidArgument)
+    .map_err(|_| Error::InvalidArgument.because(c"text_in: does not fit in a QR code"))
 }
 
 /// The exact length of [`svg`]'s output for `text` (without a NUL).

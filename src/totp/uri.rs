@@ -86,10 +86,19 @@ fn check_name(s: &[u8], max: usize, is_account: bool) -> Result<()> {
 
 fn check_issuer(s: &[u8]) -> Result<()> {
     check_name(s, MAX_ISSUER_BYTES, false)
+        .map_err(|e| e.because(c"issuer: must be 1 ..= 64 bytes of UTF-8 without ':' or control characters"))
 }
 
 fn check_account(s: &[u8]) -> Result<()> {
-    check_name(s, MAX_ACCOUNT_BYTES, true)
+    check_name(s, MAX_ACCOUNT_BYTES, true).map_err(|e| {
+        e.because(c"account: must be 1 ..= 128 bytes of UTF-8 without ':' or control characters, not starting with a space")
+    })
+}
+
+/// For [`parse`]: the refusal, with a detail about `uri_text` (replacing any detail of a check
+/// shared with [`build`], which names `build`'s arguments).
+fn bad(detail: &'static core::ffi::CStr) -> impl Fn(Error) -> Error {
+    move |e| e.because(detail)
 }
 
 /// Writes the TOTP Key URI for an enrolment into `out`; returns it.
@@ -272,6 +281,9 @@ fn small(s: &[u8]) -> Result<u32> {
     u32::try_from(parse_u64(s)?).map_err(|_| Error::InvalidArgument)
 }
 
+const DIGITS: &core::ffi::CStr = c"uri_text: digits must be 6 ..= 8";
+const PERIOD: &core::ffi::CStr = c"uri_text: period must be 1 ..= 3600";
+
 /// Parses a Key URI (`otpauth://totp/...` or `otpauth://hotp/...`).
 ///
 /// Accepted: scheme and type in any case; a label `Issuer:account` or `account` (the colon may
@@ -296,13 +308,14 @@ pub fn parse(uri: &str) -> Result<Enrolment> {
         Some(i) => &b[..i],
         None => b,
     };
+    let not_otpauth = bad(c"uri_text: not an otpauth://totp/ or otpauth://hotp/ URI");
     if b.len() < 15 || !b[..10].eq_ignore_ascii_case(b"otpauth://") || b[14] != b'/' {
-        return Err(Error::InvalidArgument);
+        return Err(not_otpauth(Error::InvalidArgument));
     }
     let otp_type = match &b[10..14] {
         t if t.eq_ignore_ascii_case(b"totp") => OtpType::Totp,
         t if t.eq_ignore_ascii_case(b"hotp") => OtpType::Hotp,
-        _ => return Err(Error::InvalidArgument),
+        _ => return Err(not_otpauth(Error::InvalidArgument)),
     };
     let rest = &b[15..];
     let (label, query) = match rest.iter().position(|&c| c == b'?') {
@@ -324,7 +337,8 @@ pub fn parse(uri: &str) -> Result<Enrolment> {
 
     // Label.
     let mut lbuf = [0u8; MAX_ISSUER_BYTES + 1 + 16 + MAX_ACCOUNT_BYTES];
-    let ln = pct_decode(label, &mut lbuf)?;
+    let ln =
+        pct_decode(label, &mut lbuf).map_err(bad(c"uri_text: bad percent-escape or UTF-8 in the label"))?;
     let label = &lbuf[..ln];
     let (prefix, account) = match label.iter().position(|&c| c == b':') {
         Some(i) => {
@@ -336,11 +350,15 @@ pub fn parse(uri: &str) -> Result<Enrolment> {
         }
         None => (None, label),
     };
-    check_account(account)?;
+    check_account(account).map_err(bad(
+        c"uri_text: the label's account is empty, too long, or has ':' or a control character",
+    ))?;
     e.account[..account.len()].copy_from_slice(account);
     e.account_len = account.len() as u8;
     if let Some(p) = prefix {
-        check_issuer(p)?;
+        check_issuer(p).map_err(bad(
+            c"uri_text: the label's issuer is empty, too long, or has ':' or a control character",
+        ))?;
         e.issuer[..p.len()].copy_from_slice(p);
         e.issuer_len = p.len() as u8;
     }
@@ -358,24 +376,35 @@ pub fn parse(uri: &str) -> Result<Enrolment> {
             Some(i) => (&pair[..i], &pair[i + 1..]),
             None => (pair, &[][..]),
         };
-        let vn = pct_decode(v, &mut *vbuf)?;
+        let vn = pct_decode(v, &mut *vbuf)
+            .map_err(bad(c"uri_text: bad percent-escape or UTF-8 in a parameter"))?;
         let v = &vbuf[..vn];
-        let dup = |seen: bool| if seen { Err(Error::InvalidArgument) } else { Ok(()) };
+        let dup = |seen: bool| {
+            if seen {
+                Err(Error::InvalidArgument.because(c"uri_text: a parameter is repeated"))
+            } else {
+                Ok(())
+            }
+        };
         if k.eq_ignore_ascii_case(b"secret") {
             dup(have_secret)?;
             have_secret = true;
-            let n = base32::RFC4648.decoded_len(v)?;
+            let secret = bad(c"uri_text: secret is not base32 of 10 ..= 64 bytes");
+            let n = base32::RFC4648.decoded_len(v).map_err(&secret)?;
             if !(MIN_SECRET_BYTES..=MAX_SECRET_BYTES).contains(&n) {
-                return Err(Error::InvalidArgument);
+                return Err(secret(Error::InvalidArgument));
             }
-            e.secret_len = base32::RFC4648.decode(v, &mut e.secret)? as u8;
+            e.secret_len = base32::RFC4648.decode(v, &mut e.secret).map_err(&secret)? as u8;
         } else if k.eq_ignore_ascii_case(b"issuer") {
             dup(have_issuer)?;
             have_issuer = true;
-            check_issuer(v)?;
+            check_issuer(v)
+                .map_err(bad(c"uri_text: issuer is empty, too long, or has ':' or a control character"))?;
             if prefix.is_some() {
                 if e.issuer() != core::str::from_utf8(v).ok() {
-                    return Err(Error::InvalidArgument);
+                    return Err(
+                        Error::InvalidArgument.because(c"uri_text: issuer differs from the label's issuer")
+                    );
                 }
             } else {
                 e.issuer[..v.len()].copy_from_slice(v);
@@ -387,29 +416,36 @@ pub fn parse(uri: &str) -> Result<Enrolment> {
                 a if a.eq_ignore_ascii_case(b"SHA1") => Algorithm::Sha1,
                 a if a.eq_ignore_ascii_case(b"SHA256") => Algorithm::Sha256,
                 a if a.eq_ignore_ascii_case(b"SHA512") => Algorithm::Sha512,
-                _ => return Err(Error::InvalidArgument),
+                _ => {
+                    return Err(
+                        Error::InvalidArgument.because(c"uri_text: algorithm is not SHA1, SHA256 or SHA512")
+                    );
+                }
             });
         } else if k.eq_ignore_ascii_case(b"digits") {
             dup(digits.is_some())?;
-            digits = Some(small(v)?);
+            digits = Some(small(v).map_err(bad(DIGITS))?);
         } else if k.eq_ignore_ascii_case(b"period") {
             dup(period.is_some())?;
-            period = Some(small(v)?);
+            period = Some(small(v).map_err(bad(PERIOD))?);
         } else if k.eq_ignore_ascii_case(b"counter") {
             dup(counter.is_some())?;
-            counter = Some(parse_u64(v)?);
+            counter = Some(parse_u64(v).map_err(bad(c"uri_text: counter is not a number 0 ..= 2^64 - 1"))?);
         }
     }
     if !have_secret {
-        return Err(Error::InvalidArgument);
+        return Err(Error::InvalidArgument.because(c"uri_text: no secret parameter"));
     }
-    check_secret(e.secret())?;
+    check_secret(e.secret()).map_err(bad(c"uri_text: secret is not base32 of 10 ..= 64 bytes"))?;
     let digits = digits.unwrap_or(DEFAULT_DIGITS);
-    check_digits(digits)?;
-    e.params = Params::new(algorithm.unwrap_or_default(), digits, period.unwrap_or(DEFAULT_PERIOD))?;
+    check_digits(digits).map_err(bad(DIGITS))?;
+    e.params = Params::new(algorithm.unwrap_or_default(), digits, period.unwrap_or(DEFAULT_PERIOD))
+        .map_err(bad(PERIOD))?;
     match (otp_type, counter) {
         (OtpType::Hotp, Some(c)) => e.counter = c,
-        (OtpType::Hotp, None) => return Err(Error::InvalidArgument),
+        (OtpType::Hotp, None) => {
+            return Err(Error::InvalidArgument.because(c"uri_text: an hotp URI needs a counter"));
+        }
         (OtpType::Totp, _) => {}
     }
     Ok(e)

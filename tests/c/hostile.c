@@ -31,13 +31,32 @@ static void check(int ok, const char *what, int line) {
 }
 #define CHECK(cond) check((cond) ? 1 : 0, #cond, __LINE__)
 
+/* The statuses that refuse a developer's argument: each comes with a detail naming it. */
+static int developer_error(pcodes_status s) {
+    return s == PCODES_STATUS_NULL_ARGUMENT || s == PCODES_STATUS_BUFFER_TOO_SMALL ||
+           s == PCODES_STATUS_INVALID_ARGUMENT || s == PCODES_STATUS_BAD_KEY || s == PCODES_STATUS_UNKNOWN_KEY ||
+           s == PCODES_STATUS_CORRUPT_STATE || s == PCODES_STATUS_MALFORMED_HASH;
+}
+
+/* Checks a status and the developer detail the call left: "argument: why" after a developer
+ * error, nothing after a verdict about a code or PIN (2xx). */
 static void expect(pcodes_status got, pcodes_status want, const char *call, int line) {
-    if (got == want) {
-        passed++;
-    } else {
+    const char *detail = pcodes_last_error_detail();
+    size_t name = strspn(detail, "abcdefghijklmnopqrstuvwxyz_");
+    if (got != want) {
         failed++;
         printf("FAIL line %d: %s -> %s (%d), want %s\n", line, call, pcodes_status_name(got), (int)got,
                pcodes_status_name(want));
+    } else if (developer_error(got) && (name == 0 || detail[name] != ':' || detail[name + 1] != ' ')) {
+        failed++;
+        printf("FAIL line %d: %s -> %s with the detail \"%s\", want \"argument: why\"\n", line, call,
+               pcodes_status_name(got), detail);
+    } else if (got >= 200 && got < 300 && detail[0] != 0) {
+        failed++;
+        printf("FAIL line %d: %s -> %s with the detail \"%s\", want none\n", line, call, pcodes_status_name(got),
+               detail);
+    } else {
+        passed++;
     }
 }
 #define EXPECT(call, want) expect((call), (want), #call, __LINE__)
