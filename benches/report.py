@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns criterion's results (target/criterion/<group>/<function>/new/estimates.json) into the
 ratio table of benches/README.md: every target of issue 7, the ratio measured, and whether it
-is met. Run after `cargo bench --features capi` (or with `-- --quick`):
+is met. Run after `cargo bench --workspace --features capi` (or with `-- --quick`):
 
     python3 benches/report.py [target/criterion] [--all]
 
