@@ -1,6 +1,7 @@
 //! The C ABI (`extern "C"` functions, called from Rust exactly as C would call them: C strings,
 //! pointer + length, status codes) next to the Rust API for the same work, in one group per
-//! operation. Target: the C call costs at most 1.05 × the Rust call.
+//! operation: what the C boundary (string conversion and UTF-8 check, NULL checks, the panic
+//! boundary) adds to a realistic call. For scale; no target (benches/README.md).
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use portal_codes::ffi::ctx::{pcodes_ctx, pcodes_ctx_free, pcodes_ctx_new};

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns criterion's results (target/criterion/<group>/<function>/new/estimates.json) into the
 ratio table of benches/README.md: every target of issue 7, the ratio measured, and whether it
-is met. Run after `cargo bench --features capi` (or with `-- --quick`):
+is met. Run after `cargo bench --workspace --features capi` (or with `-- --quick`):
 
     python3 benches/report.py [target/criterion] [--all]
 
@@ -81,10 +81,12 @@ TARGETS = [
      ("pin-check", "4-digits"), None, 200, 1),
     ("PIN policy check, weak 6 digits", "absolute, ns",
      ("pin-check", "6-digits-weak"), None, 200, 1),
+    # The C ABI rows are for scale since issue 15: their 1.05 × target only justified a
+    # hand-written UTF-8 check, replaced by `core::str::from_utf8` (benches/README.md).
     ("C ABI link redeem", "vs the Rust call",
-     ("capi-link-redeem", "c-abi"), ("capi-link-redeem", "rust"), 1.05, 1),
+     ("capi-link-redeem", "c-abi"), ("capi-link-redeem", "rust"), None, 1),
     ("C ABI TOTP verify", "vs the Rust call",
-     ("capi-totp-verify", "c-abi"), ("capi-totp-verify", "rust"), 1.05, 1),
+     ("capi-totp-verify", "c-abi"), ("capi-totp-verify", "rust"), None, 1),
 ]
 
 

@@ -39,5 +39,6 @@ python3 -c 'import pyotp' 2>/dev/null || python3 -m pip install -q --disable-pip
 
 # Every external tool is required (the default: only PCODES_ALLOW_SKIP=1 lets a test skip).
 unset PCODES_ALLOW_SKIP
-cargo test --all-features
+# The library and `checks/` (property, header/ABI and PostgreSQL tests, the postgres_cas example).
+cargo test --workspace --all-features
 cargo test --release --test model

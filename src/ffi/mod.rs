@@ -95,7 +95,6 @@ pub mod base32;
 mod detail_tests;
 #[cfg(test)]
 pub(crate) mod test_support;
-mod utf8;
 
 pub use ctx::pcodes_ctx;
 
@@ -288,15 +287,7 @@ pub(crate) unsafe fn text<'a>(p: *const c_char, a: &Arg) -> Result<&'a str> {
     // SAFETY: non-NULL and NUL-terminated by the caller's contract; the length is found by the
     // C library's `strlen` and the slice ends before the NUL.
     let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
-    // SAFETY: `bytes` is the text of a C string, so the byte after it (the NUL) is readable.
-    if unsafe { utf8::is_short_utf8_cstr(bytes) } || utf8::is_utf8(bytes) {
-        // SAFETY: both checks accept only valid UTF-8 (see `utf8`; the fast one is compared with
-        // `core::str::from_utf8` by its tests, exhaustively up to three bytes and at every
-        // length, alignment and position up to 48 bytes).
-        Ok(unsafe { core::str::from_utf8_unchecked(bytes) })
-    } else {
-        Err(Error::InvalidArgument.because(a.utf8))
-    }
+    core::str::from_utf8(bytes).map_err(|_| Error::InvalidArgument.because(a.utf8))
 }
 
 /// An optional string argument: NULL is `None`.

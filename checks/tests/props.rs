@@ -12,9 +12,10 @@
 //! - link codes: any single substitution and any adjacent transposition is `MISTYPED`, and a
 //!   random 25-symbol string parses exactly when an independent GF(32) check says it is valid.
 //!
-//! The case count is moderate so that `cargo test` stays quick in debug builds; set
+//! The case count is moderate so that `cargo test --workspace` stays quick in debug builds; set
 //! `PROPTEST_CASES=10000` (and `--release`) for a deeper run.
 
+#[path = "../../tests/support/mod.rs"]
 mod support;
 
 use proptest::collection::vec;

@@ -1,6 +1,6 @@
 //! Storing state blobs in PostgreSQL with compare-and-swap, the way every host should.
 //!
-//! `cargo run --example postgres_cas` starts a throw-away PostgreSQL server (Debian package
+//! `cargo run -p portal-codes-checks --example postgres_cas` starts a throw-away PostgreSQL server (Debian package
 //! `postgresql`; on a Unix socket in a temporary directory, no TCP), issues an SMS code and a link
 //! code, and lets eight "servers" (threads, each with its own connection) try to use each code at
 //! the same moment. The compare-and-swap loop makes exactly one of them win.

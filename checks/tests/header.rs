@@ -1,7 +1,7 @@
 //! The committed `include/portal_codes.h` must be exactly what cbindgen generates from the
 //! sources, and must compile cleanly as C11 and C++ with every warning an error.
 //!
-//! Refresh it with: `PCODES_BLESS=1 cargo test --features capi --test header`.
+//! Refresh it with: `PCODES_BLESS=1 cargo test --workspace --all-features --test header`.
 //!
 //! Its functions must also be exactly those of `include/portal_codes.symbols` (the ABI check),
 //! which that command does not refresh; see `committed_symbols_match_header`.
@@ -10,8 +10,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// The library's directory (this test lives in the `checks` workspace member).
 fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("checks/ is inside the library").to_path_buf()
 }
 
 fn generate() -> String {
@@ -40,7 +41,7 @@ fn committed_header_is_up_to_date() {
     assert!(
         committed == fresh,
         "include/portal_codes.h is stale: regenerate it with\n    \
-         PCODES_BLESS=1 cargo test --features capi --test header\nand commit the result"
+         PCODES_BLESS=1 cargo test --workspace --all-features --test header\nand commit the result"
     );
 }
 
@@ -115,7 +116,7 @@ fn prototypes(header: &str) -> Vec<String> {
 /// The ABI check: `include/portal_codes.symbols` lists every function of the committed header
 /// with its prototype. Removing or changing a function breaks the ABI (docs/c-api.md,
 /// "Versions"), so the list is never refreshed with the header: update it on purpose, with
-/// `PCODES_BLESS_ABI=1 cargo test --features capi --test header`, and say why in CHANGELOG.md.
+/// `PCODES_BLESS_ABI=1 cargo test --workspace --all-features --test header`, and say why in CHANGELOG.md.
 #[test]
 fn committed_symbols_match_header() {
     let root = root();
@@ -141,7 +142,7 @@ fn committed_symbols_match_header() {
          only in the header (added, or the changed form):\n  {}\n\
          If this is deliberate, record it in CHANGELOG.md (an ABI break bumps the SONAME; see \
          docs/c-api.md, \"Versions\") and refresh the list with\n    \
-         PCODES_BLESS_ABI=1 cargo test --features capi --test header",
+         PCODES_BLESS_ABI=1 cargo test --workspace --all-features --test header",
         removed.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n  "),
         added.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n  "),
     );
