@@ -4,6 +4,9 @@
 //! real calls of the public API, and the fields Python reads must be what those calls mean.
 //! (Link blobs: `tests/link.rs`; SMS / e-mail blobs: `tests/otp.rs`.)
 
+#[path = "support/python.rs"]
+mod python;
+
 use portal_codes::totp::{self, Algorithm, Params};
 use portal_codes::{Context, Error, STATE_BYTES, Setting, pin};
 
@@ -31,16 +34,7 @@ else:
 /// The reader's line for `blob`; `None` if python3 is missing and `PCODES_ALLOW_SKIP=1`.
 fn read(blob: &[u8; STATE_BYTES]) -> Option<String> {
     let hex: String = blob.iter().map(|b| format!("{b:02x}")).collect();
-    let out = match std::process::Command::new("python3").args(["-c", READER, &hex]).output() {
-        Ok(o) => o,
-        Err(e) => {
-            assert!(std::env::var("PCODES_ALLOW_SKIP").as_deref() == Ok("1"), "python3 required: {e}");
-            println!("skipped: python3 not installed");
-            return None;
-        }
-    };
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    Some(String::from_utf8(out.stdout).unwrap().trim().to_string())
+    python::run(&["-c", READER, &hex]).map(|o| o.trim().to_string())
 }
 
 fn ctx() -> Context {

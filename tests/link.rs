@@ -2,6 +2,9 @@
 //! proof, and the test vectors of `docs/link-code.md` (checked against the library and against
 //! an independent Python implementation, `tests/link_vectors.py`).
 
+#[path = "support/python.rs"]
+mod python;
+
 use portal_codes::link::{self, Child, FIELD_SNILS};
 use portal_codes::rng::{ChaCha20Rng, SeedableRng};
 use portal_codes::{Context, Error, STATE_BYTES, Setting};
@@ -509,16 +512,7 @@ fn doc_vectors_match_the_library() {
 fn doc_vectors_match_python() {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/link_vectors.py");
     let doc = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/link-code.md");
-    let out = match std::process::Command::new("python3").arg(script).arg(doc).output() {
-        Ok(o) => o,
-        Err(e) => {
-            assert!(std::env::var("PCODES_ALLOW_SKIP").as_deref() == Ok("1"), "python3 required: {e}");
-            println!("skipped: python3 not installed");
-            return;
-        }
-    };
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    let Some(stdout) = python::run(&[script, doc]) else { return };
     let n = doc_vectors().len();
     assert_eq!(stdout.trim(), format!("ok {n}"));
 }
@@ -528,16 +522,9 @@ fn doc_vectors_match_python() {
 /// and `PCODES_ALLOW_SKIP=1`.
 fn python_blob(args: &[&str]) -> Option<String> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/link_vectors.py");
-    let out = match std::process::Command::new("python3").arg(script).arg("state").args(args).output() {
-        Ok(o) => o,
-        Err(e) => {
-            assert!(std::env::var("PCODES_ALLOW_SKIP").as_deref() == Ok("1"), "python3 required: {e}");
-            println!("skipped: python3 not installed");
-            return None;
-        }
-    };
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    Some(String::from_utf8(out.stdout).unwrap().trim().to_string())
+    let mut all = vec![script, "state"];
+    all.extend_from_slice(args);
+    python::run(&all).map(|o| o.trim().to_string())
 }
 
 /// Every byte of the blob after issues, a redeem, and a redeem that saw changed data, against

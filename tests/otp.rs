@@ -2,6 +2,9 @@
 //! resend limits, the stored layout (cross-checked with Python's `hmac`), and the statistics of
 //! the codes.
 
+#[path = "support/python.rs"]
+mod python;
+
 use portal_codes::otp::{self, OtpCode};
 use portal_codes::rng::{ChaCha20Rng, SeedableRng};
 use portal_codes::{Context, Error, STATE_BYTES, Setting, retry_at};
@@ -363,19 +366,7 @@ fn digits_keys_and_bad_input() {
 }
 
 fn python_ok() -> bool {
-    let ok = std::process::Command::new("python3")
-        .arg("-c")
-        .arg("import hmac, hashlib")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("PCODES_ALLOW_SKIP").as_deref() == Ok("1"),
-            "python3 required (set PCODES_ALLOW_SKIP=1 to skip)"
-        );
-        println!("skipped: python3 not installed");
-    }
-    ok
+    python::run(&["-c", "import hmac, hashlib"]).is_some()
 }
 
 /// An independent reading of the documented blob layout in Python (stdlib `hmac`/`hashlib`): it
@@ -423,12 +414,8 @@ ages = [(bits >> (12 * i)) & 0xFFF for i in range(n)]
 assert bits >> (12 * n) == 0
 print(digits, flags & 1, keys & 15, keys >> 4, attempts, issued, prev_age, ",".join(map(str, ages)), failures, wait_until)
 "#;
-    let out = std::process::Command::new("python3")
-        .args(["-c", script, &hex, "phone-change:+79990001122", &codes[3], &codes[2]])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let got = String::from_utf8(out.stdout).unwrap();
+    let got = python::run(&["-c", script, &hex, "phone-change:+79990001122", &codes[3], &codes[2]])
+        .expect("python3 was found above");
     // Sends at +3500 (issue), +999, +61, +0: ages 2501, 3439, 3500; the one at +0 is also kept.
     let want = format!("6 0 2 2 1 {} 2501 2501,3439,3500 1 {}\n", T0 + 3500, T0 + 3500 + 60);
     assert_eq!(got, want);

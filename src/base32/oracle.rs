@@ -17,6 +17,7 @@
 //!   Anything else, or a symbol count that no byte string encodes to (1, 3 or 6 modulo 8), is
 //!   [`Error::InvalidArgument`]. Unused low bits of the last symbol are ignored.
 
+use super::encoded_len;
 use crate::error::{Error, Result};
 
 /// Marks a byte that is not a symbol in [`Alphabet`]'s decode table.
@@ -199,33 +200,4 @@ impl Alphabet {
         }
         Ok(symbols * 5 / 8)
     }
-}
-
-/// Symbols needed for `n` bytes without padding: `ceil(8n / 5)`.
-#[must_use]
-pub const fn encoded_len(n: usize) -> usize {
-    n / 5 * 8 + (n % 5 * 8).div_ceil(5)
-}
-
-/// Bytes at most decoded from `symbols` symbols: `floor(5 * symbols / 8)`.
-#[must_use]
-pub const fn max_decoded_len(symbols: usize) -> usize {
-    symbols / 8 * 5 + symbols % 8 * 5 / 8
-}
-
-/// RFC 4648 base32 of `data` into `out`, no padding (see [`Alphabet::encode`]).
-///
-/// # Errors
-/// [`Error::BufferTooSmall`].
-pub fn encode<'o>(data: &[u8], out: &'o mut [u8]) -> Result<&'o str> {
-    RFC4648.encode(data, out)
-}
-
-/// Decodes RFC 4648 base32 (any case, spaces and padding ignored) into `out` (see
-/// [`Alphabet::decode`]); returns the bytes written.
-///
-/// # Errors
-/// [`Error::InvalidArgument`], [`Error::BufferTooSmall`].
-pub fn decode(text: &str, out: &mut [u8]) -> Result<usize> {
-    RFC4648.decode(text.as_bytes(), out)
 }
