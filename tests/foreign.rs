@@ -93,6 +93,7 @@ const CONTEXT_STORY: &[&str] = &[
     "en: The code has expired. Please request a new one.",
     "fresh state: retry_at = 0, reset -> OK",
     "after first use: set and add_key -> PCODES_STATUS_INVALID_ARGUMENT",
+    "detail: ctx: already used; configure a context before its first use, or create a new one",
 ];
 
 #[test]
@@ -299,7 +300,12 @@ fn java_maven_build_and_junit() {
     assert!(run.status.success(), "Quickstart.java failed:\n{stdout}\n{stderr}");
     expect(
         &stdout,
-        &["portal-codes 0.1.0: sent 6 digits", "typo -> PCODES_STATUS_MISTYPED", "right code -> accepted"],
+        &[
+            "portal-codes 0.1.0: sent 6 digits",
+            "typo -> PCODES_STATUS_MISTYPED",
+            "right code -> accepted",
+            "bug -> PCODES_STATUS_INVALID_ARGUMENT, detail: now: must be 1 ..= 253402300799",
+        ],
     );
     assert!(
         stderr.contains("Found library resource at jar:")

@@ -28,8 +28,9 @@ static int passed, failed;
             passed++;                                                            \
         } else {                                                                 \
             failed++;                                                            \
-            fprintf(stderr, "FAILED %s:%d: %s = %s, want %s\n", __FILE__, __LINE__, \
-                    #call, pcodes_status_name(got_), pcodes_status_name(want));   \
+            fprintf(stderr, "FAILED %s:%d: %s = %s, want %s (detail: \"%s\")\n", \
+                    __FILE__, __LINE__, #call, pcodes_status_name(got_),          \
+                    pcodes_status_name(want), pcodes_last_error_detail());        \
         }                                                                        \
     } while (0)
 

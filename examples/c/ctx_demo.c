@@ -77,6 +77,8 @@ int main(void) {
     CHECK(v == 8);
     printf("after first use: set and add_key -> %s\n",
            pcodes_status_name(pcodes_ctx_add_key(ctx, old_key, sizeof old_key, 2)));
+    /* For the developer's log (never for the person): which argument, and why. */
+    printf("detail: %s\n", pcodes_last_error_detail());
 
     /* Status names and messages. */
     printf("%s: ru: %s\n", pcodes_status_name(PCODES_STATUS_EXPIRED),

@@ -30,6 +30,11 @@ fn main() -> Result<(), portal_codes::Error> {
         portal_codes::Error::Expired.message(portal_codes::Lang::En),
         portal_codes::Error::Expired.message(portal_codes::Lang::Ru)
     );
+    // A developer's mistake (an unset clock) is refused with the blob untouched; the status is
+    // for the code, the detail for the log (never shown to the person).
+    let mut blob = fresh;
+    let e = portal_codes::otp::issue(&ctx, "login", 0, &mut blob).unwrap_err();
+    println!("bug -> {e:?}, detail: {:?}", portal_codes::last_error_detail());
     link::run(&ctx)?;
     pin::run(&ctx)?;
     otp::run(&ctx)?;

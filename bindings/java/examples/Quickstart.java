@@ -30,6 +30,12 @@ public final class Quickstart {
             }
             Otp.verify(ctx, "login", code, now + 20, state);
             System.out.println("right code -> accepted");
+            try {
+                Otp.issue(ctx, "login", 0, state); // a developer's mistake: an unset clock
+            } catch (PortalCodesException e) {
+                // For the log: which argument and why; the person sees only userMessage().
+                System.out.println("bug -> " + e.statusName() + ", detail: " + e.detail());
+            }
         }
     }
 }
