@@ -30,6 +30,7 @@ pub mod base32;
 pub mod clock;
 pub mod context;
 pub mod diag;
+mod digits;
 pub mod error;
 pub mod keys;
 pub mod link;

@@ -42,6 +42,7 @@
 use zeroize::Zeroize;
 
 use crate::context::Context;
+use crate::digits::Digits;
 use crate::error::{Error, Result};
 use crate::keys::Purpose;
 use crate::lockout;
@@ -84,40 +85,31 @@ const _: () = assert!(HOUR < 1 << 12);
 
 /// An issued code, to be sent to the person. Its `Debug` output hides the digits and its memory
 /// is zeroized on drop.
-pub struct OtpCode {
-    digits: [u8; MAX_DIGITS],
-    len: u8,
-}
+pub struct OtpCode(Digits);
 
 impl OtpCode {
     /// The code as ASCII digits, zero-padded (`"004271"`).
     #[must_use]
     pub fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.digits[..usize::from(self.len)]).unwrap_or_default()
+        self.0.as_str()
     }
 
     /// Number of digits.
     #[must_use]
     pub fn len(&self) -> usize {
-        usize::from(self.len)
+        self.0.len()
     }
 
     /// Always `false`: a code has 4 to 8 digits.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.0.len() == 0
     }
 }
 
 impl core::fmt::Debug for OtpCode {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "OtpCode({} digits)", self.len)
-    }
-}
-
-impl Drop for OtpCode {
-    fn drop(&mut self) {
-        self.digits.zeroize();
+        write!(f, "OtpCode({} digits)", self.0.len())
     }
 }
 
@@ -355,15 +347,7 @@ fn issue_inner<R: CryptoRng + ?Sized>(
     #[allow(clippy::cast_possible_truncation)] // small constants
     let digits = code_digits(policy);
     let mut v = rng::uniform_below(rng, 10u32.pow(digits));
-    let mut code = OtpCode { digits: [0; MAX_DIGITS], len: 0 };
-    #[allow(clippy::cast_possible_truncation)] // digits ≤ 8, each value < 10
-    {
-        code.len = digits as u8;
-        for d in code.digits[..digits as usize].iter_mut().rev() {
-            *d = b'0' + (v % 10) as u8;
-            v /= 10;
-        }
-    }
+    let code = OtpCode(Digits::new(v, digits));
     v.zeroize();
 
     // Roll the send history and remember the replaced code's tag.
@@ -388,7 +372,10 @@ fn issue_inner<R: CryptoRng + ?Sized>(
     }
     let (key_id, key) = ctx.keys().current(Purpose::Otp);
     let mut t = tag(key, now, code.as_str().as_bytes(), purpose);
-    next.digits = code.len;
+    #[allow(clippy::cast_possible_truncation)] // 4–8
+    {
+        next.digits = code.len() as u8;
+    }
     next.key_id = key_id;
     next.issued_at = now;
     next.tag.copy_from_slice(&t[..TAG_BYTES]);

@@ -28,6 +28,7 @@
 use subtle::{ConstantTimeEq, ConstantTimeGreater};
 use zeroize::Zeroize;
 
+use crate::digits::Digits;
 use crate::error::{Error, Result};
 use crate::mac::{HmacKey, Sha1, Sha256, Sha512};
 
@@ -161,38 +162,24 @@ pub(crate) fn check_secret(secret: &[u8]) -> Result<()> {
 /// A code as ASCII digits (6–8, leading zeros kept). Its `Debug` output hides the digits;
 /// zeroized on drop.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Code {
-    /// The value's eight decimal digits; the code is the last `len` of them.
-    digits: [u8; MAX_DIGITS],
-    len: u8,
-}
+pub struct Code(Digits);
 
 impl Code {
-    /// The last `digits` (6–8) decimal digits of `value` as ASCII (all eight positions are
-    /// computed, see [`ascii8`]).
-    #[allow(clippy::cast_possible_truncation)] // digits ≤ 8
+    /// The last `digits` (6–8) decimal digits of `value` as ASCII.
     fn new(value: u32, digits: u32) -> Self {
-        Self { digits: ascii8(value), len: digits as u8 }
+        Self(Digits::new(value, digits))
     }
 
     /// The digits, e.g. `"094287"`.
     #[must_use]
     pub fn as_str(&self) -> &str {
-        // Only ASCII digits are ever stored; len is 6–8.
-        let start = MAX_DIGITS.saturating_sub(usize::from(self.len));
-        core::str::from_utf8(&self.digits[start..]).unwrap_or("")
+        self.0.as_str()
     }
 }
 
 impl core::fmt::Debug for Code {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "Code({} digits)", self.len)
-    }
-}
-
-impl Drop for Code {
-    fn drop(&mut self) {
-        self.digits.zeroize();
+        write!(f, "Code({} digits)", self.0.len())
     }
 }
 
@@ -201,20 +188,6 @@ pub(crate) enum Keyed {
     Sha1(HmacKey<Sha1>),
     Sha256(HmacKey<Sha256>),
     Sha512(HmacKey<Sha512>),
-}
-
-/// The last eight decimal digits of `v` as ASCII, most significant first. Each digit is
-/// computed on its own (`v / 10^k % 10`; constant divisors, so multiplications), so the eight
-/// computations run in parallel instead of as one chain of divisions; no branch or table
-/// depends on the (secret) value.
-#[allow(clippy::cast_possible_truncation)] // each digit < 10
-fn ascii8(v: u32) -> [u8; 8] {
-    const POW: [u32; 8] = [10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
-    let mut out = [0u8; 8];
-    for (o, p) in out.iter_mut().zip(POW) {
-        *o = b'0' + (v / p % 10) as u8;
-    }
-    out
 }
 
 /// `v mod 10^digits` for `digits` 6–8 (the divisor is a constant in each arm, so no
@@ -529,20 +502,9 @@ mod tests {
         assert_eq!(Code::new(1_000_000, 7).as_str(), "1000000");
     }
 
-    /// `ascii8` against `format!` on every value below 10^6 and on values of every magnitude;
     /// `reduce` against `%`.
     #[test]
-    fn ascii8_is_decimal_formatting() {
-        let check = |v: u32| {
-            let want = std::format!("{:08}", v % 100_000_000);
-            assert_eq!(&ascii8(v), want.as_bytes(), "{v}");
-        };
-        (0..1_000_000).for_each(check);
-        (0..u32::MAX).step_by(9_973).for_each(check);
-        for k in 0..10 {
-            let p = 10u32.pow(k);
-            [p - 1, p, p + 1, u32::MAX, u32::MAX - p].into_iter().for_each(check);
-        }
+    fn reduce_is_remainder() {
         for d in 6..=8u32 {
             for v in [0, 1, 999_999, 1_000_000, 99_999_999, 100_000_000, u32::MAX] {
                 assert_eq!(reduce(v, d), v % 10u32.pow(d));
