@@ -72,19 +72,6 @@ impl Error {
         note(detail);
         self
     }
-
-    /// [`Error::because`], unless this call already recorded a more precise detail (a C body's
-    /// fallback for a Rust call that may or may not have named the argument itself; only
-    /// meaningful after [`clear`], which every C function does first).
-    #[cfg(feature = "capi")]
-    #[inline]
-    #[must_use]
-    pub(crate) fn or_because(self, detail: &'static CStr) -> Self {
-        if last_cstr().is_empty() {
-            note(detail);
-        }
-        self
-    }
 }
 
 #[cfg(all(test, feature = "std"))]

@@ -286,16 +286,16 @@ fn check_purpose(purpose: &str) -> Result<()> {
 }
 
 /// The digits of a code issued under `policy` (`OTP_DIGITS`, kept within the supported range).
-#[allow(clippy::cast_possible_truncation)] // small constants
-fn code_digits(policy: &crate::policy::Policy) -> u32 {
-    policy.otp_digits.clamp(MIN_DIGITS as u32, MAX_DIGITS as u32)
+#[allow(clippy::cast_possible_truncation)] // clamped to 4–8
+fn code_digits(policy: &crate::policy::Policy) -> u8 {
+    policy.otp_digits.clamp(MIN_DIGITS as u32, MAX_DIGITS as u32) as u8
 }
 
 /// The length of the codes [`issue`] writes under `ctx` (its `OTP_DIGITS`), so that a caller
 /// can check its buffer before a code is issued: an [`OtpCode`] is exactly this long.
 #[must_use]
 pub fn code_len(ctx: &Context) -> usize {
-    code_digits(ctx.policy()) as usize
+    usize::from(code_digits(ctx.policy()))
 }
 
 /// Issues (or re-issues) a code for `purpose` at `now`, drawing from `rng`, and records it in
@@ -344,10 +344,9 @@ fn issue_inner<R: CryptoRng + ?Sized>(
     }
 
     // Draw the code.
-    #[allow(clippy::cast_possible_truncation)] // small constants
     let digits = code_digits(policy);
-    let mut v = rng::uniform_below(rng, 10u32.pow(digits));
-    let code = OtpCode(Digits::new(v, digits));
+    let mut v = rng::uniform_below(rng, 10u32.pow(digits.into()));
+    let code = OtpCode(Digits::new(v, digits.into()));
     v.zeroize();
 
     // Roll the send history and remember the replaced code's tag.
@@ -372,10 +371,7 @@ fn issue_inner<R: CryptoRng + ?Sized>(
     }
     let (key_id, key) = ctx.keys().current(Purpose::Otp);
     let mut t = tag(key, now, code.as_str().as_bytes(), purpose);
-    #[allow(clippy::cast_possible_truncation)] // 4–8
-    {
-        next.digits = code.len() as u8;
-    }
+    next.digits = digits;
     next.key_id = key_id;
     next.issued_at = now;
     next.tag.copy_from_slice(&t[..TAG_BYTES]);

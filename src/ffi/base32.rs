@@ -60,12 +60,13 @@ pub unsafe extern "C" fn pcodes_base32_decode(
         // SAFETY: caller passes `out_len` writable bytes and a writable size_t, disjoint from
         // each other and from `t` (checked above).
         let (o, w) = unsafe { (bytes_mut(out, out_len, OUT)?, super::out(written_out, arg!(written_out))?) };
-        let not_base32 = |e: Error| {
-            e.or_because(c"text_in: not base32 (a character outside the alphabet, or an impossible length)")
-        };
-        let n = base32::RFC4648.decoded_len(t.as_bytes()).map_err(not_base32)?;
-        room(n, o.len(), OUT)?;
-        *w = base32::decode(t, &mut o[..n]).map_err(not_base32)?;
+        // `decode` checks the whole text before the buffer, and writes nothing on an error.
+        *w = base32::decode(t, o).map_err(|e| match e {
+            Error::BufferTooSmall => e.because(OUT.small),
+            _ => {
+                e.because(c"text_in: not base32 (a character outside the alphabet, or an impossible length)")
+            }
+        })?;
         Ok(())
     })
 }

@@ -10,7 +10,7 @@
 
 use core::sync::atomic::{AtomicU8, Ordering};
 
-use super::{boundary, bytes, out, pcodes_status, region_of, region_of_bytes};
+use super::{boundary, bytes, non_null, out, pcodes_status, region_of, region_of_bytes};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::policy::Setting;
@@ -112,9 +112,7 @@ pub const PCODES_SETTING_HOTP_LOOK_AHEAD: pcodes_setting = 14;
 /// `p` is NULL or a pointer from `pcodes_ctx_new` not yet freed.
 #[inline(always)]
 pub(crate) unsafe fn ctx_ref<'a>(p: *const pcodes_ctx) -> Result<&'a Context> {
-    if p.is_null() {
-        return Err(Error::NullArgument.because(arg!(ctx).null));
-    }
+    non_null(p, arg!(ctx))?;
     // SAFETY: non-NULL, and live by the caller's contract.
     let phase = unsafe { phase(p) };
     // The hot path: one Acquire load (it synchronises with the Release that ended the last
@@ -157,9 +155,7 @@ fn setting(id: pcodes_setting) -> Result<Setting> {
 /// # Safety
 /// `p` is NULL or a pointer from `pcodes_ctx_new` not yet freed.
 unsafe fn configure<R>(p: *mut pcodes_ctx, f: impl FnOnce(&mut Context) -> Result<R>) -> Result<R> {
-    if p.is_null() {
-        return Err(Error::NullArgument.because(arg!(ctx).null));
-    }
+    non_null(p, arg!(ctx))?;
     // SAFETY: non-NULL, and live by the caller's contract.
     let _exclusive = Exclusive::take(unsafe { phase(p) }).map_err(|phase| match phase {
         IN_USE => Error::InvalidArgument
@@ -185,9 +181,7 @@ pub unsafe extern "C" fn pcodes_ctx_new(
     ctx_out: *mut *mut pcodes_ctx,
 ) -> pcodes_status {
     boundary(|| {
-        if ctx_out.is_null() {
-            return Err(Error::NullArgument.because(arg!(ctx_out).null));
-        }
+        non_null(ctx_out, arg!(ctx_out))?;
         // SAFETY: caller passes a writable pointer slot; no reference to it or to `key` is live.
         unsafe { ctx_out.write(core::ptr::null_mut()) };
         // SAFETY: caller passes `key_len` readable bytes.
@@ -217,9 +211,7 @@ pub unsafe extern "C" fn pcodes_ctx_add_key(
     key_id: u32,
 ) -> pcodes_status {
     boundary(|| {
-        if ctx.is_null() {
-            return Err(Error::NullArgument.because(arg!(ctx).null));
-        }
+        non_null(ctx, arg!(ctx))?;
         // SAFETY: caller passes `key_len` readable bytes.
         let k = unsafe { bytes(key, key_len, arg!(key)) }?;
         no_overlap!(writes: [ctx: region_of(ctx.cast_const())], reads: [key: region_of_bytes(k)])?;
@@ -258,9 +250,7 @@ pub unsafe extern "C" fn pcodes_ctx_get(
     value_out: *mut u64,
 ) -> pcodes_status {
     boundary(|| {
-        if ctx.is_null() {
-            return Err(Error::NullArgument.because(arg!(ctx).null));
-        }
+        non_null(ctx, arg!(ctx))?;
         no_overlap!(writes: [value_out: region_of(value_out)], reads: [ctx: region_of(ctx)])?;
         // SAFETY: caller passes a writable u64, disjoint from the context (checked above).
         let o = unsafe { out(value_out, arg!(value_out)) }?;

@@ -73,13 +73,8 @@ pub fn hash_with_rng<R: CryptoRng + ?Sized>(
     check_hash_input(ctx, account_id, pin)?;
     let mut salt = [0u8; SALT_BYTES];
     rng.fill_bytes(&mut salt);
-    let (key_id, pepper) = ctx.keys().current(crate::keys::Purpose::Pin);
-    let p = HashParams {
-        version: HASH_VERSION,
-        key_id: key_id.into(),
-        iterations: ctx.policy().pin_iterations,
-        length: u32::try_from(pin.len()).unwrap_or(0),
-    };
+    let (_, pepper) = ctx.keys().current(crate::keys::Purpose::Pin);
+    let p = new_params(ctx, pin);
     let tag = hash::tag(pepper, account_id, pin, &p, &salt);
     Ok(hash::format(&p, &salt, &tag))
 }
@@ -103,13 +98,17 @@ fn check_hash_input(ctx: &Context, account_id: &str, pin: &str) -> Result<()> {
 /// As [`hash_with_rng`]: [`Error::PinFormat`], [`Error::InvalidArgument`].
 pub fn hash_len(ctx: &Context, account_id: &str, pin: &str) -> Result<usize> {
     check_hash_input(ctx, account_id, pin)?;
-    let p = HashParams {
+    Ok(hash::format(&new_params(ctx, pin), &[0; SALT_BYTES], &[0; 32]).as_str().len())
+}
+
+/// The parameters a new hash of `pin` gets under `ctx`: the current key, `PIN_ITERATIONS`.
+fn new_params(ctx: &Context, pin: &str) -> HashParams {
+    HashParams {
         version: HASH_VERSION,
         key_id: ctx.keys().current_id().into(),
         iterations: ctx.policy().pin_iterations,
         length: u32::try_from(pin.len()).unwrap_or(0),
-    };
-    Ok(hash::format(&p, &[0; SALT_BYTES], &[0; 32]).as_str().len())
+    }
 }
 
 /// [`hash_with_rng`] with the thread's OS-seeded generator.
