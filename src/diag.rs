@@ -41,10 +41,11 @@ pub(crate) fn note(detail: &'static CStr) {
     let _ = detail;
 }
 
-/// Forgets this thread's last error detail (every C function does this first).
-#[cfg(feature = "capi")]
+/// Forgets this thread's last error detail (every C function does this first, and a flow
+/// that answers a verdict does it last: `crate::flow::run`). Nothing without `std`.
 #[inline(always)]
 pub(crate) fn clear() {
+    #[cfg(feature = "std")]
     DETAIL.with(|d| d.set(c""));
 }
 

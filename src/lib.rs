@@ -32,6 +32,7 @@ pub mod context;
 pub mod diag;
 mod digits;
 pub mod error;
+mod flow;
 pub mod keys;
 pub mod link;
 pub mod lockout;

@@ -9,23 +9,12 @@
 //! more than `OTP_MAX_SENDS_PER_HOUR` times in any rolling hour ([`Error::TooSoon`]; the header's
 //! `wait_until`, reported by [`crate::retry_at`], tells when the next send is allowed).
 //!
-//! [`verify`] checks what the person typed and reports the first verdict that applies:
-//!
-//! | # | verdict | when | counted |
-//! |---|---------|------|---------|
-//! | 1 | [`Error::Locked`] / [`Error::Blocked`] | the [lockout engine](crate::lockout) says so | no |
-//! | 2 | [`Error::NoChallenge`] | no code was ever issued for this state | no |
-//! | 3 | [`Error::Mistyped`] | not exactly the code's number of ASCII digits once spaces are removed | no |
-//! | 4 | [`Error::UnknownKey`] | the code was issued under a key this context no longer holds | no |
-//! | 5 | [`Error::Expired`] | `now ≥ issue time + OTP_TTL_SECONDS` (whatever was typed) | no |
-//! | 6 | [`Error::AttemptsExhausted`] | this code already had `OTP_MAX_ATTEMPTS` wrong tries (whatever was typed) | no |
-//! | 7 | [`Error::AlreadyUsed`] | the input *is* the outstanding code, which was already accepted | no |
-//! | 8 | `Ok(())` | the input is the outstanding code: marked used, lockout failures cleared | — |
-//! | 9 | [`Error::Superseded`] | the input is the code this one replaced | no |
-//! | 10 | [`Error::Wrong`] | anything else, also after the code was used: one wrong try on this code *and* one lockout failure | yes |
+//! [`verify`] checks what the person typed and answers with the first row of the SMS table in
+//! `docs/verdicts.md` that applies (the one place the verdict order is written; [`decide`]
+//! is tested against its rows).
 //!
 //! The rule behind the order: **an answer that depends on what was typed is either counted
-//! or says "this is the code"**. Verdicts 1–6 do not depend on the input's value (the digits
+//! or says "this is the code"**. Rows 1–6 do not depend on the input's value (the digits
 //! only matter from 7 on), so an expired, exhausted or used-and-expired code answers the same
 //! to every input and is no oracle. While a code is live, every input that is neither the
 //! code nor the one it replaced is `WRONG` and counted — also after the code was used — so at
@@ -44,8 +33,8 @@ use zeroize::Zeroize;
 use crate::context::Context;
 use crate::digits::Digits;
 use crate::error::{Error, Result};
+use crate::flow::{self, Count, Gate, Outcome};
 use crate::keys::Purpose;
-use crate::lockout;
 use crate::mac::{self, HmacKey, Sha256};
 use crate::policy::Policy;
 use crate::rng::{self, CryptoRng};
@@ -115,7 +104,7 @@ impl core::fmt::Debug for OtpCode {
 
 /// The flow's 40 payload bytes, decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Payload {
+pub(crate) struct Payload {
     /// Digits of the outstanding code; 0 = nothing issued yet (then everything else is zero).
     digits: u8,
     used: bool,
@@ -135,6 +124,7 @@ struct Payload {
 
 impl state::Payload for Payload {
     const KIND: Kind = Kind::Otp;
+    const WAITS: bool = true;
 
     fn decode(b: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
         let digits = b[P_DIGITS];
@@ -324,27 +314,27 @@ pub fn issue_with_rng<R: CryptoRng + ?Sized>(
 ) -> Result<OtpCode> {
     crate::clock::check(now)?;
     check_purpose(purpose)?;
-    state::with_flow(state, |s, p: &mut Payload| issue_inner(ctx, purpose, now, s, p, rng))
+    let policy = ctx.policy();
+    flow::run(state, Gate::Lockout, policy, now, |h, p: &Payload| {
+        let earliest = p.next_send(policy);
+        if now < earliest {
+            return Ok(Outcome::new(Err(Error::TooSoon), Count::No, h, p.clone()).waiting(earliest));
+        }
+        let (code, next) = draw(ctx, purpose, now, p, rng);
+        let wait = next.next_send(policy);
+        Ok(Outcome::new(Ok(code), Count::No, h, next).waiting(wait))
+    })
 }
 
-fn issue_inner<R: CryptoRng + ?Sized>(
+/// A new code and the payload that records it (the replaced code's tag, the send history).
+fn draw<R: CryptoRng + ?Sized>(
     ctx: &Context,
     purpose: &str,
     now: u64,
-    s: &mut State,
-    p: &mut Payload,
+    p: &Payload,
     rng: &mut R,
-) -> Result<OtpCode> {
-    lockout::check(s, now)?;
-    let policy = ctx.policy();
-    let earliest = p.next_send(policy);
-    if now < earliest {
-        s.wait_until = earliest;
-        return Err(Error::TooSoon);
-    }
-
-    // Draw the code.
-    let digits = code_digits(policy);
+) -> (OtpCode, Payload) {
+    let digits = code_digits(ctx.policy());
     let mut v = rng::uniform_below(rng, 10u32.pow(digits.into()));
     let code = OtpCode(Digits::new(v, digits.into()));
     v.zeroize();
@@ -376,9 +366,7 @@ fn issue_inner<R: CryptoRng + ?Sized>(
     next.issued_at = now;
     next.tag.copy_from_slice(&t[..TAG_BYTES]);
     t.zeroize();
-    *p = next;
-    s.wait_until = p.next_send(policy);
-    Ok(code)
+    (code, next)
 }
 
 /// [`issue_with_rng`] with this thread's OS-seeded generator ([`rng::with_system_rng`]).
@@ -413,7 +401,10 @@ pub fn verify(
 ) -> Result<()> {
     crate::clock::check(now)?;
     check_purpose(purpose)?;
-    state::with_flow(state, |s, p: &mut Payload| verify_inner(ctx, purpose, code, now, s, p))
+    let policy = ctx.policy();
+    flow::run(state, Gate::Lockout, policy, now, |h, p: &Payload| {
+        Ok(decide(h, p, facts(ctx, purpose, code, p), policy, now))
+    })
 }
 
 /// Copies the digits of `input` (spaces removed) into `out`; `Mistyped` unless exactly `n`.
@@ -432,35 +423,40 @@ fn parse(input: &str, n: usize, out: &mut [u8; MAX_DIGITS]) -> Result<()> {
     if len == n { Ok(()) } else { Err(Error::Mistyped) }
 }
 
-fn verify_inner(
-    ctx: &Context,
-    purpose: &str,
-    input: &str,
-    now: u64,
-    s: &mut State,
-    p: &mut Payload,
-) -> Result<()> {
-    lockout::check(s, now)?;
-    if p.digits == 0 {
-        return Err(Error::NoChallenge);
-    }
-    let n = usize::from(p.digits);
-    let mut buf = [0u8; MAX_DIGITS];
-    let parsed = parse(input, n, &mut buf);
-    let r = parsed.and_then(|()| judge(ctx, purpose, &buf[..n], now, s, p));
-    buf.zeroize();
-    r
+/// What the keyed computations found about the input, all of them before any verdict is
+/// chosen ([`crate::flow`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Facts {
+    /// Nothing issued (nothing to compare with), or not the code's number of digits.
+    Mistyped,
+    /// The code was issued under a key the context no longer holds.
+    UnknownKey,
+    /// The input compared with the outstanding code's tag and the replaced code's tag.
+    Compared { current: bool, previous: bool },
 }
 
-fn judge(ctx: &Context, purpose: &str, code: &[u8], now: u64, s: &mut State, p: &mut Payload) -> Result<()> {
-    let key = ctx.keys().get(Purpose::Otp, p.key_id.into()).map_err(|e| {
-        e.because(
+fn facts(ctx: &Context, purpose: &str, input: &str, p: &Payload) -> Facts {
+    let n = usize::from(p.digits);
+    let mut buf = [0u8; MAX_DIGITS];
+    let f = if n == 0 || parse(input, n, &mut buf).is_err() {
+        Facts::Mistyped
+    } else {
+        compare(ctx, purpose, &buf[..n], p)
+    };
+    buf.zeroize();
+    f
+}
+
+/// Both tags, computed together (their compressions overlap), compared in constant time.
+fn compare(ctx: &Context, purpose: &str, code: &[u8], p: &Payload) -> Facts {
+    let Ok(key) = ctx.keys().get(Purpose::Otp, p.key_id.into()) else {
+        let _ = Error::UnknownKey.because(
             c"state: its code was issued under a key id this context does not hold (pcodes_ctx_add_key)",
-        )
-    })?;
+        );
+        return Facts::UnknownKey;
+    };
     let prev_key = if p.prev { ctx.keys().get(Purpose::Otp, p.prev_key_id.into()).ok() } else { None };
     let (current, previous) = if let Some(k) = prev_key {
-        // Both tags at once: their compressions overlap.
         let prev_at = p.issued_at.saturating_sub(p.prev_age.into());
         let (mut t, mut tp) = ([0u8; 32], [0u8; 32]);
         tag_pair((key, p.issued_at), (k, prev_at), code, purpose, &mut t, &mut tp);
@@ -474,29 +470,41 @@ fn judge(ctx: &Context, purpose: &str, code: &[u8], now: u64, s: &mut State, p: 
         t.zeroize();
         (current, false)
     };
-    // The verdicts, in the order of the module docs' table. 6 and 7 do not look at the input.
-    let policy = ctx.policy();
+    Facts::Compared { current, previous }
+}
+
+/// The SMS table of `docs/verdicts.md`, row by row: pure, from the blob, the facts, the policy
+/// and the time.
+pub(crate) fn decide(h: &State, p: &Payload, f: Facts, policy: &Policy, now: u64) -> Outcome<Payload, ()> {
+    let keep = |e| Outcome::unchanged(e, h, p);
+    if p.digits == 0 {
+        return keep(Error::NoChallenge);
+    }
+    let (current, previous) = match f {
+        Facts::Mistyped => return keep(Error::Mistyped),
+        Facts::UnknownKey => return keep(Error::UnknownKey),
+        Facts::Compared { current, previous } => (current, previous),
+    };
     if now >= p.issued_at.saturating_add(policy.otp_ttl_seconds) {
-        return Err(Error::Expired);
+        return keep(Error::Expired);
     }
     if u32::from(p.attempts) >= policy.otp_max_attempts {
-        return Err(Error::AttemptsExhausted);
+        return keep(Error::AttemptsExhausted);
     }
     if current && p.used {
-        return Err(Error::AlreadyUsed);
+        return keep(Error::AlreadyUsed);
     }
     if current {
-        p.used = true;
-        lockout::record_success(s);
-        return Ok(());
+        return Outcome::new(Ok(()), Count::Success, h, Payload { used: true, ..p.clone() });
     }
     if previous {
-        return Err(Error::Superseded);
+        return keep(Error::Superseded);
     }
-    p.attempts = p.attempts.saturating_add(1);
-    lockout::record_failure(s, policy, now);
-    Err(Error::Wrong)
+    Outcome::wrong(h, Payload { attempts: p.attempts.saturating_add(1), ..p.clone() })
 }
+
+#[cfg(test)]
+mod rows;
 
 #[cfg(test)]
 mod tests {

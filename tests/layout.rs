@@ -1,5 +1,5 @@
 //! The state blobs of the PIN, TOTP and HOTP flows read back by an independent reader in Python,
-//! written from the layout tables of the docs (`src/state.rs` header; the payloads in
+//! written from the layout tables of the docs (`src/state/mod.rs` header; the payloads in
 //! `src/pin/mod.rs` and `src/totp/mod.rs`), not from the code's offsets: each blob comes from
 //! real calls of the public API, and the fields Python reads must be what those calls mean.
 //! (Link blobs: `tests/link.rs`; SMS / e-mail blobs: `tests/otp.rs`.)

@@ -517,7 +517,7 @@ fn doc_vectors_match_python() {
     assert_eq!(stdout.trim(), format!("ok {n}"));
 }
 
-/// The state blob written from the layout tables (`docs/link-code.md`, `src/state.rs`) by the
+/// The state blob written from the layout tables (`docs/link-code.md`, `src/state/mod.rs`) by the
 /// Python implementation (`tests/link_vectors.py state …`), hex; `None` if python3 is missing
 /// and `PCODES_ALLOW_SKIP=1`.
 fn python_blob(args: &[&str]) -> Option<String> {

@@ -52,11 +52,12 @@ use zeroize::Zeroize;
 
 use crate::context::Context;
 use crate::error::{Error, Result};
+use crate::flow::{self, Count, Gate, Outcome};
 use crate::keys::Purpose;
-use crate::lockout;
 use crate::mac::{self, HmacKey, Sha256};
+use crate::policy::Policy;
 use crate::rng::CryptoRng;
-use crate::state::{self, Kind, PAYLOAD_BYTES, STATE_BYTES};
+use crate::state::{self, Kind, PAYLOAD_BYTES, STATE_BYTES, State};
 
 pub use child::{Child, FIELD_BIRTH_DATE, FIELD_FULL_NAME, FIELD_SEX, FIELD_SNILS, FINGERPRINT_BYTES};
 pub use code::{DISPLAY_LEN, SYMBOLS};
@@ -214,8 +215,8 @@ fn display(head: &[u8; 10], tag: [u8; TAG_BYTES]) -> LinkCode {
 }
 
 /// The link flow's part of a state blob (see the module docs for the layout).
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Payload {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Payload {
     /// Number of the latest issue (1, 2, …); 0 = nothing issued yet.
     counter: u32,
     /// Second within its minute at which the latest code was issued (0–59).
@@ -306,7 +307,7 @@ pub fn issue_with_rng<R: CryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<LinkCode> {
     crate::clock::check(now)?;
-    state::with_flow(state, |_, p: &mut Payload| {
+    flow::run(state, Gate::Open, ctx.policy(), now, |header, p: &Payload| {
         if record_id > MAX_RECORD_ID {
             return Err(Error::InvalidArgument.because(c"record_id: must be below 2^40"));
         }
@@ -326,7 +327,7 @@ pub fn issue_with_rng<R: CryptoRng + ?Sized>(
         t.zeroize();
         #[allow(clippy::cast_possible_truncation)] // < 60
         let second = (secs % 60) as u8;
-        *p = Payload {
+        let next = Payload {
             counter,
             second,
             redeemed: false,
@@ -335,7 +336,7 @@ pub fn issue_with_rng<R: CryptoRng + ?Sized>(
             fp,
             previous_fp: if p.issued() { p.fp } else { [0; FINGERPRINT_BYTES] },
         };
-        Ok(code)
+        Ok(Outcome::new(Ok(code), Count::No, header, next))
     })
 }
 
@@ -365,7 +366,8 @@ pub fn parse(code: &str) -> Result<u64> {
 }
 
 /// What a redeem found out about a well-formed code under a key the context holds.
-enum Match {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Match {
     /// The tag verifies for today's data and the latest issue, and the issue id is the state's.
     Latest,
     /// The tag verifies for today's data and an earlier issue (or another code of the latest
@@ -429,40 +431,66 @@ pub fn redeem(
     state: &mut [u8; STATE_BYTES],
 ) -> Result<()> {
     crate::clock::check(now)?;
-    state::with_flow(state, |s, p: &mut Payload| {
-        lockout::check(s, now)?;
-        if !p.issued() {
-            return Err(Error::NoChallenge);
-        }
-        let d = decode(code)?;
-        let key = ctx.keys().get(Purpose::Link, u32::from(d.key_id)).map_err(|e| {
-            e.because(c"code: names a key id this context does not hold (pcodes_ctx_add_key)")
-        })?;
-        match find(key, &d, child, now, p) {
-            Match::Nothing => {
-                lockout::record_failure(s, ctx.policy(), now);
-                Err(Error::Wrong)
-            }
-            Match::LatestOldData => {
-                p.stale = true;
-                Err(Error::DataChanged)
-            }
-            Match::PreviousOldData => Err(Error::DataChanged),
-            Match::Earlier => Err(Error::Superseded),
-            Match::Latest if p.stale => Err(Error::DataChanged),
-            Match::Latest if p.redeemed => Err(Error::AlreadyUsed),
-            Match::Latest => {
-                let issued = EPOCH + u64::from(d.minutes) * 60 + u64::from(p.second);
-                if now.saturating_sub(issued) >= ctx.policy().link_ttl_seconds {
-                    return Err(Error::Expired);
-                }
-                p.redeemed = true;
-                lockout::record_success(s);
-                Ok(())
-            }
-        }
+    let policy = ctx.policy();
+    flow::run(state, Gate::Lockout, policy, now, |h, p: &Payload| {
+        Ok(decide(h, p, facts(ctx, code, child, now, p), policy, now))
     })
 }
+
+/// What the keyed computations found about a typed code, before any verdict is chosen
+/// ([`crate::flow`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Facts {
+    /// Nothing issued for the record (nothing to compare with), or not a well-formed code.
+    Mistyped,
+    /// The code names a key id the context does not hold.
+    UnknownKey,
+    /// The tags compared, and the second the code says it was issued.
+    Found { found: Match, issued: u64 },
+}
+
+fn facts(ctx: &Context, code: &str, child: &Child<'_>, now: u64, p: &Payload) -> Facts {
+    if !p.issued() {
+        return Facts::Mistyped;
+    }
+    let Ok(d) = decode(code) else { return Facts::Mistyped };
+    let Ok(key) = ctx.keys().get(Purpose::Link, u32::from(d.key_id)) else {
+        let _ = Error::UnknownKey
+            .because(c"code: names a key id this context does not hold (pcodes_ctx_add_key)");
+        return Facts::UnknownKey;
+    };
+    let issued = EPOCH + u64::from(d.minutes) * 60 + u64::from(p.second);
+    Facts::Found { found: find(key, &d, child, now, p), issued }
+}
+
+/// The link table of `docs/verdicts.md`, row by row: pure, from the blob, the facts, the policy
+/// and the time.
+pub(crate) fn decide(h: &State, p: &Payload, f: Facts, policy: &Policy, now: u64) -> Outcome<Payload, ()> {
+    let keep = |e| Outcome::unchanged(e, h, p);
+    if !p.issued() {
+        return keep(Error::NoChallenge);
+    }
+    let (found, issued) = match f {
+        Facts::Mistyped => return keep(Error::Mistyped),
+        Facts::UnknownKey => return keep(Error::UnknownKey),
+        Facts::Found { found, issued } => (found, issued),
+    };
+    match found {
+        Match::Nothing => Outcome::wrong(h, *p),
+        Match::LatestOldData => {
+            Outcome::new(Err(Error::DataChanged), Count::No, h, Payload { stale: true, ..*p })
+        }
+        Match::PreviousOldData => keep(Error::DataChanged),
+        Match::Earlier => keep(Error::Superseded),
+        Match::Latest if p.stale => keep(Error::DataChanged),
+        Match::Latest if p.redeemed => keep(Error::AlreadyUsed),
+        Match::Latest if now.saturating_sub(issued) >= policy.link_ttl_seconds => keep(Error::Expired),
+        Match::Latest => Outcome::new(Ok(()), Count::Success, h, Payload { redeemed: true, ..*p }),
+    }
+}
+
+#[cfg(test)]
+mod rows;
 
 #[cfg(test)]
 mod tests {

@@ -46,8 +46,9 @@ use core::hint::black_box;
 
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::lockout;
+use crate::flow::{self, Count, Gate, Outcome};
 use crate::mac::ct_eq;
+use crate::mac::{HmacKey, Sha256};
 use crate::rng::CryptoRng;
 use crate::state::{Kind, STATE_BYTES, State};
 
@@ -150,7 +151,7 @@ impl<'a> From<&'a alloc::string::String> for Stored<'a> {
 /// [`verify_begin`] counted, so there are never more credits than counted failures: a success
 /// or [`crate::state::reset`] clears both.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Payload {
+pub(crate) struct Payload {
     pending: u16,
 }
 
@@ -171,22 +172,25 @@ impl crate::state::Payload for Payload {
     fn check(&self, header: &State) -> Result<()> {
         if self.pending > header.failures { Err(Error::CorruptState) } else { Ok(()) }
     }
-}
 
-/// The hash to compare with: the parsed stored string, or the dummy for an unknown account.
-enum Target {
-    Real(hash::Parsed),
-    Dummy,
-}
-
-impl Target {
-    /// Parses the stored string ([`Error::MalformedHash`]).
-    fn of(stored: Stored<'_>) -> Result<Self> {
-        Ok(match stored {
-            Stored::Hash(h) => Target::Real(hash::parse(h)?),
-            Stored::UnknownAccount => Target::Dummy,
-        })
+    /// The credits were paid for by the failures that [`crate::state::reset`] forgives.
+    fn reset(&mut self) {
+        self.pending = 0;
     }
+
+    /// Version 1 wrote the same bytes but did not clear the credits on a reset: clamp them to
+    /// the failures (each credit must have been paid for by one).
+    fn upgrade(_version: u8, header: &State, b: &[u8; crate::state::PAYLOAD_BYTES]) -> Result<Self> {
+        let p = Self::decode(b)?;
+        Ok(Self { pending: p.pending.min(header.failures) })
+    }
+}
+
+/// The hash to compare with: the parsed stored string and its pepper, or the dummy for an
+/// unknown account.
+enum Target<'c> {
+    Real(hash::Parsed, &'c HmacKey<Sha256>),
+    Dummy,
 }
 
 /// [`Error::PinFormat`] unless `pin` has a length a stored hash may declare.
@@ -194,25 +198,28 @@ fn check_format(pin: &str) -> Result<()> {
     if policy::format_ok(pin, VERIFY_LENGTHS) { Ok(()) } else { Err(Error::PinFormat) }
 }
 
-/// The checks before any computation: lock, stored string, key, PIN format.
-fn admit(ctx: &Context, pin: &str, stored: Stored<'_>, s: &State, now: u64) -> Result<Target> {
-    lockout::check(s, now)?;
-    let target = Target::of(stored)?;
-    if let Target::Real(parsed) = &target {
-        hash::pepper(ctx, parsed.params.key_id)?;
-    }
+/// The checks before any computation, each done once: stored string ([`Error::MalformedHash`]),
+/// its key ([`Error::UnknownKey`]), the PIN's format ([`Error::PinFormat`]).
+fn admit<'c>(ctx: &'c Context, pin: &str, stored: Stored<'_>) -> Result<Target<'c>> {
+    let target = match stored {
+        Stored::Hash(h) => {
+            let parsed = hash::parse(h)?;
+            let pepper = hash::pepper(ctx, parsed.params.key_id)?;
+            Target::Real(parsed, pepper)
+        }
+        Stored::UnknownAccount => Target::Dummy,
+    };
     check_format(pin)?;
     Ok(target)
 }
 
-/// PBKDF2 + keyed step + constant-time comparison; for the dummy the same work with the
-/// current key and `PIN_ITERATIONS` against a fixed salt, never matching.
-fn matches(ctx: &Context, account_id: &str, pin: &str, target: &Target) -> Result<bool> {
+/// The fact a verification computes: PBKDF2 + keyed step + constant-time comparison; for the
+/// dummy the same work with the current key and `PIN_ITERATIONS` against a fixed salt, never
+/// matching.
+fn matches(ctx: &Context, account_id: &str, pin: &str, target: &Target<'_>) -> bool {
     let len = u32::try_from(pin.len()).unwrap_or(0);
     let (pepper, params, salt, want) = match target {
-        Target::Real(parsed) => {
-            (hash::pepper(ctx, parsed.params.key_id)?, parsed.params, &parsed.salt, &parsed.tag)
-        }
+        Target::Real(parsed, pepper) => (*pepper, parsed.params, &parsed.salt, &parsed.tag),
         Target::Dummy => {
             let (key_id, pepper) = ctx.keys().current(crate::keys::Purpose::Pin);
             let p = HashParams {
@@ -225,10 +232,46 @@ fn matches(ctx: &Context, account_id: &str, pin: &str, target: &Target) -> Resul
         }
     };
     let mut t = hash::tag(pepper, account_id, pin, &params, salt);
-    let (len_ok, real) = (len == params.length, matches!(target, Target::Real(_)));
+    let (len_ok, real) = (len == params.length, matches!(target, Target::Real(..)));
     let ok = ct_eq(black_box(&t), want) & len_ok & real;
     zeroize::Zeroize::zeroize(&mut t);
-    Ok(ok)
+    ok
+}
+
+/// The PIN table of `docs/verdicts.md`, rows 1–3 (`begin`) after the lock: a refused admission
+/// changes nothing; an admitted attempt is counted and gets a pending credit (never more
+/// credits than counted failures).
+pub(crate) fn decide_begin(h: &State, p: &Payload, admitted: Result<()>) -> Outcome<Payload, ()> {
+    match admitted {
+        Err(e) => Outcome::unchanged(e, h, p),
+        Ok(()) => {
+            let pending = p.pending.saturating_add(1).min(h.failures.saturating_add(1));
+            Outcome::new(Ok(()), Count::Failure, h, Payload { pending })
+        }
+    }
+}
+
+/// The PIN table, rows 4–8 (`finish` / `apply`): no credit → `NO_CHALLENGE`; a refused
+/// computation keeps the credit; otherwise the credit is consumed, and a match clears the
+/// failures, the lock and every other credit.
+pub(crate) fn decide_finish(h: &State, p: &Payload, matched: Result<bool>) -> Outcome<Payload, ()> {
+    if p.pending == 0 {
+        return Outcome::unchanged(Error::NoChallenge, h, p);
+    }
+    match matched {
+        Err(e) => Outcome::unchanged(e, h, p),
+        Ok(true) => Outcome::new(Ok(()), Count::Success, h, Payload { pending: 0 }),
+        Ok(false) => Outcome::new(Err(Error::Wrong), Count::No, h, Payload { pending: p.pending - 1 }),
+    }
+}
+
+/// The one-call form: `begin` then `finish` on the same state, composed in memory (so the blob
+/// is exactly the two-phase one), for an admitted attempt.
+pub(crate) fn decide_verify(h: &State, p: &Payload, matched: bool) -> Outcome<Payload, ()> {
+    let begun = decide_begin(h, p, Ok(()));
+    let done = decide_finish(h, &begun.next, Ok(matched));
+    let counted = if done.counted == Count::Success { Count::Success } else { Count::Failure };
+    Outcome::new(done.verdict, counted, h, done.next)
 }
 
 const DUMMY_SALT: [u8; SALT_BYTES] = [0x5a; SALT_BYTES];
@@ -254,11 +297,16 @@ pub fn verify<'s>(
     now: u64,
     state: &mut [u8; STATE_BYTES],
 ) -> Result<()> {
-    // The two phases on one blob: the same checks, the failure counted before PBKDF2, and the
-    // pending-attempt credit added and consumed again, so the blob is exactly the two-phase one.
+    // One decode, one write: the same checks as `begin`, the failure counted in the same
+    // blob as the verdict (the host serializes attempts), the blob exactly the two-phase one.
+    crate::clock::check(now)?;
     let stored = stored.into();
-    verify_begin(ctx, pin, stored, now, state)?;
-    verify_finish(ctx, account_id, pin, stored, now, state)
+    flow::run(state, Gate::Lockout, ctx.policy(), now, |h, p: &Payload| {
+        Ok(match admit(ctx, pin, stored) {
+            Err(e) => decide_begin(h, p, Err(e)),
+            Ok(target) => decide_verify(h, p, matches(ctx, account_id, pin, &target)),
+        })
+    })
 }
 
 /// Phase 1 of a two-phase verification: checks `now`, the lock, the stored string and the
@@ -280,11 +328,8 @@ pub fn verify_begin<'s>(
 ) -> Result<()> {
     let stored = stored.into();
     crate::clock::check(now)?;
-    crate::state::with_flow(state, |s, p: &mut Payload| {
-        admit(ctx, pin, stored, s, now)?;
-        lockout::record_failure(s, ctx.policy(), now);
-        p.pending = p.pending.saturating_add(1).min(s.failures);
-        Ok(())
+    flow::run(state, Gate::Lockout, ctx.policy(), now, |h, p: &Payload| {
+        Ok(decide_begin(h, p, admit(ctx, pin, stored).map(drop)))
     })
 }
 
@@ -312,12 +357,16 @@ pub fn verify_finish<'s>(
     state: &mut [u8; STATE_BYTES],
 ) -> Result<()> {
     crate::clock::check(now)?;
-    let (_, p) = crate::state::read_flow::<Payload>(state)?;
-    if p.pending == 0 {
-        return Err(Error::NoChallenge);
-    }
-    let verdict = verify_compute(ctx, account_id, pin, stored)?;
-    verify_apply(verdict, now, state)
+    let stored = stored.into();
+    flow::run(state, Gate::Open, ctx.policy(), now, |h, p: &Payload| {
+        // Nothing is computed without a credit (row 4).
+        let matched = if p.pending == 0 {
+            Err(Error::NoChallenge)
+        } else {
+            admit(ctx, pin, stored).map(|t| matches(ctx, account_id, pin, &t))
+        };
+        Ok(decide_finish(h, p, matched))
+    })
 }
 
 /// The outcome of the expensive part of a verification ([`verify_compute`]), to be recorded in
@@ -330,7 +379,7 @@ pub struct PinVerdict {
 
 #[cfg(feature = "capi")]
 impl PinVerdict {
-    /// For the C API, which passes the verdict as a `bool`.
+    /// The C API's `bool` verdict (C cannot hold an opaque Rust value across two calls).
     pub(crate) fn from_match(ok: bool) -> Self {
         Self { ok }
     }
@@ -364,9 +413,8 @@ pub fn verify_compute<'s>(
     pin: &str,
     stored: impl Into<Stored<'s>>,
 ) -> Result<PinVerdict> {
-    let target = Target::of(stored.into())?;
-    check_format(pin)?;
-    Ok(PinVerdict { ok: matches(ctx, account_id, pin, &target)? })
+    let target = admit(ctx, pin, stored.into())?;
+    Ok(PinVerdict { ok: matches(ctx, account_id, pin, &target) })
 }
 
 /// Phase 2b: records a [`PinVerdict`] in the state blob (cheap; may be retried on a lost
@@ -379,18 +427,8 @@ pub fn verify_compute<'s>(
 /// for a verdict that did not match.
 pub fn verify_apply(verdict: PinVerdict, now: u64, state: &mut [u8; STATE_BYTES]) -> Result<()> {
     crate::clock::check(now)?;
-    crate::state::with_flow(state, |s, p: &mut Payload| {
-        if p.pending == 0 {
-            return Err(Error::NoChallenge);
-        }
-        p.pending -= 1;
-        if verdict.ok {
-            lockout::record_success(s);
-            p.pending = 0;
-            Ok(())
-        } else {
-            Err(Error::Wrong)
-        }
+    flow::run(state, Gate::Open, &crate::policy::Policy::default(), now, |h, p: &Payload| {
+        Ok(decide_finish(h, p, Ok(verdict.ok)))
     })
 }
 
@@ -406,6 +444,9 @@ pub fn needs_rehash(ctx: &Context, stored: &str) -> Result<bool> {
         || p.iterations != ctx.policy().pin_iterations
         || p.version < HASH_VERSION)
 }
+
+#[cfg(test)]
+mod rows;
 
 #[cfg(test)]
 mod tests {

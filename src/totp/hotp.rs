@@ -1,13 +1,11 @@
 //! RFC 4226 HOTP: counter-based codes.
 
 use crate::context::Context;
-use crate::error::{Error, Result};
-use crate::lockout;
-use crate::state::{STATE_BYTES, State};
+use crate::error::Result;
+use crate::flow::{self, Gate};
+use crate::state::STATE_BYTES;
 
-use super::{
-    Algorithm, Code, Counter, HotpPayload, Keyed, check_digits, check_secret, parse_input, scan, settle,
-};
+use super::{Algorithm, Code, HotpPayload, Keyed, check_digits, check_secret, decide, facts};
 
 /// The HOTP code for `counter` (RFC 4226 §5.3).
 ///
@@ -78,46 +76,26 @@ pub fn verify(
     crate::clock::check(now)?;
     check_secret(secret)?;
     check_digits(digits)?;
-    crate::state::with_flow(state, |s, p: &mut HotpPayload| {
-        verify_in(ctx, (algorithm, secret), digits, code, now, s, &mut p.0)
+    let policy = ctx.policy();
+    flow::run(state, Gate::Lockout, policy, now, |h, p: &HotpPayload| {
+        let c = p.0;
+        // With a previous acceptance, also look at the last accepted counter to tell a replay
+        // (the codec guarantees `value ≥ 1` then). A spent blob computes nothing.
+        let floor = if c.accepted { c.value.checked_sub(1) } else { None };
+        let first = floor.unwrap_or(c.value);
+        let ahead = if c.spent { 0 } else { u64::from(policy.hotp_look_ahead) };
+        let window = if c.spent { 1..=0 } else { first..=c.value.saturating_add(ahead) };
+        let keyed = || Keyed::new(algorithm, secret);
+        Ok(decide(h, p, facts(keyed, digits, code, window, floor)))
     })
-}
-
-fn verify_in(
-    ctx: &Context,
-    (algorithm, secret): (Algorithm, &[u8]),
-    digits: u32,
-    code: &str,
-    now: u64,
-    s: &mut State,
-    c: &mut Counter,
-) -> Result<u64> {
-    lockout::check(s, now)?;
-    let input = parse_input(code, digits)?;
-    let next = c.value;
-    if c.spent {
-        return Err(Error::AlreadyUsed);
-    }
-    let keyed = Keyed::new(algorithm, secret);
-    let ahead = u64::from(ctx.policy().hotp_look_ahead);
-    // With a previous acceptance, also look at the last accepted counter to tell a replay (the
-    // codec guarantees `next ≥ 1` then).
-    let floor = if c.accepted { next.checked_sub(1) } else { None };
-    let first = floor.unwrap_or(next);
-    let at = settle(scan(&keyed, digits, input, first..=next.saturating_add(ahead), floor), ctx, now, s)?;
-    let (value, spent) = match at.checked_add(1) {
-        Some(n) => (n, false),
-        None => (u64::MAX, true),
-    };
-    *c = Counter { value, accepted: true, spent };
-    Ok(at)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
     use crate::policy::Setting;
-    use crate::state::Kind;
+    use crate::state::{Kind, State};
 
     const SECRET: &[u8] = b"12345678901234567890";
 

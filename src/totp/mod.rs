@@ -331,6 +331,8 @@ impl Counter {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct CounterPayload<const HOTP: bool>(pub(crate) Counter);
 
+use crate::flow::{Count, Outcome};
+
 /// A TOTP blob's payload.
 pub(crate) type TotpPayload = CounterPayload<false>;
 /// A HOTP blob's payload.
@@ -415,24 +417,63 @@ pub(crate) fn scan(
     (found.into(), at, used.into())
 }
 
-/// The verdict of a [`scan`] for the lockout engine: a fresh match clears the failures and
-/// gives its counter; a match of a used counter is [`Error::AlreadyUsed`] (not counted);
-/// anything else is [`Error::Wrong`], counted.
-pub(crate) fn settle(
-    (found, at, used): (bool, u64, bool),
-    ctx: &crate::context::Context,
-    now: u64,
-    s: &mut crate::state::State,
-) -> Result<u64> {
-    if found {
-        crate::lockout::record_success(s);
-        Ok(at)
-    } else if used {
-        Err(Error::AlreadyUsed)
-    } else {
-        crate::lockout::record_failure(s, ctx.policy(), now);
-        Err(Error::Wrong)
+/// What the keyed computations found about a typed TOTP/HOTP code ([`crate::flow`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Facts {
+    /// Not exactly the code's number of ASCII digits once spaces are removed.
+    Mistyped,
+    /// A [`scan`] of the window: a match above the last accepted value (the earliest, `at`),
+    /// and whether a value at or below it matched (`used`).
+    Scanned { found: bool, at: u64, used: bool },
+}
+
+/// Scans the window `candidates` (see [`scan`]) for `input`, or `Mistyped`.
+pub(crate) fn facts(
+    keyed: impl FnOnce() -> Keyed,
+    digits: u32,
+    input: &str,
+    candidates: core::ops::RangeInclusive<u64>,
+    floor: Option<u64>,
+) -> Facts {
+    match parse_input(input, digits) {
+        Err(_) => Facts::Mistyped,
+        Ok(mut v) => {
+            let (found, at, used) = scan(&keyed(), digits, v, candidates, floor);
+            v.zeroize();
+            Facts::Scanned { found, at, used }
+        }
     }
+}
+
+/// The TOTP and HOTP tables of `docs/verdicts.md` after the lock, row by row: pure. A fresh
+/// match is accepted (TOTP stores its step; HOTP the counter after it, or *spent* after
+/// `u64::MAX`); a match of a used value is `ALREADY_USED`, as is anything typed into a spent
+/// HOTP blob; anything else is `WRONG`, counted.
+pub(crate) fn decide<const HOTP: bool>(
+    h: &crate::state::State,
+    p: &CounterPayload<HOTP>,
+    f: Facts,
+) -> Outcome<CounterPayload<HOTP>, u64> {
+    let keep = |e| Outcome::unchanged(e, h, p);
+    let (found, at, used) = match f {
+        Facts::Mistyped => return keep(Error::Mistyped),
+        Facts::Scanned { found, at, used } => (found, at, used),
+    };
+    if HOTP && p.0.spent {
+        return keep(Error::AlreadyUsed);
+    }
+    if found {
+        let next = match (HOTP, at.checked_add(1)) {
+            (false, _) => Counter { value: at, accepted: true, spent: false },
+            (true, Some(n)) => Counter { value: n, accepted: true, spent: false },
+            (true, None) => Counter { value: u64::MAX, accepted: true, spent: true },
+        };
+        return Outcome::new(Ok(at), Count::Success, h, CounterPayload(next));
+    }
+    if used {
+        return keep(Error::AlreadyUsed);
+    }
+    Outcome::wrong(h, *p)
 }
 
 /// Fills `out` (16–64 bytes) with a new random secret.
@@ -455,6 +496,9 @@ pub fn secret_with_rng<R: crate::rng::CryptoRng + ?Sized>(out: &mut [u8], rng: &
 pub fn secret(out: &mut [u8]) -> Result<()> {
     crate::rng::with_system_rng(out.len() as u64, |rng| secret_with_rng(out, rng))?
 }
+
+#[cfg(test)]
+mod rows;
 
 #[cfg(test)]
 mod tests {

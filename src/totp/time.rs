@@ -2,12 +2,10 @@
 
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::lockout;
-use crate::state::{STATE_BYTES, State};
+use crate::flow::{self, Gate};
+use crate::state::STATE_BYTES;
 
-use super::{
-    Code, Counter, CounterPayload, Keyed, Params, TotpPayload, check_secret, parse_input, scan, settle,
-};
+use super::{Code, Keyed, Params, TotpPayload, check_secret, decide, facts};
 
 /// The time step of `now` (RFC 6238 §4.2, T0 = 0): `now / period`.
 #[must_use]
@@ -48,9 +46,19 @@ pub fn verify(
 ) -> Result<i32> {
     crate::clock::check(now)?;
     check_secret(secret)?;
-    crate::state::with_flow(state, |s, p: &mut TotpPayload| {
-        verify_in(ctx, secret, params, code, now, s, &mut p.0)
-    })
+    let policy = ctx.policy();
+    let current = step(now, params);
+    let w = u64::from(policy.totp_window_steps);
+    let window = current.saturating_sub(w)..=current.saturating_add(w);
+    let at = flow::run(state, Gate::Lockout, policy, now, |h, p: &TotpPayload| {
+        let keyed = || Keyed::new(params.algorithm(), secret);
+        let f = facts(keyed, params.digits(), code, window, p.0.accepted.then_some(p.0.value));
+        Ok(decide(h, p, f))
+    })?;
+    // |at − current| ≤ w ≤ 10.
+    let drift =
+        if at >= current { i32::try_from(at - current) } else { i32::try_from(current - at).map(|d| -d) };
+    drift.map_err(|_| Error::Internal)
 }
 
 /// The last accepted step stored in a TOTP blob, or `None` (fresh, or nothing accepted yet).
@@ -58,31 +66,9 @@ pub fn verify(
 /// # Errors
 /// [`Error::CorruptState`] if `state` is not a TOTP blob.
 pub fn last_step(state: &[u8; STATE_BYTES]) -> Result<Option<u64>> {
-    let (_, CounterPayload(c)) = crate::state::read_flow::<TotpPayload>(state)?;
+    let (_, p) = crate::state::read_flow::<TotpPayload>(state)?;
+    let c = p.0;
     Ok(c.accepted.then_some(c.value))
-}
-
-fn verify_in(
-    ctx: &Context,
-    secret: &[u8],
-    params: &Params,
-    code: &str,
-    now: u64,
-    s: &mut State,
-    c: &mut Counter,
-) -> Result<i32> {
-    lockout::check(s, now)?;
-    let input = parse_input(code, params.digits())?;
-    let keyed = Keyed::new(params.algorithm(), secret);
-    let current = step(now, params);
-    let w = u64::from(ctx.policy().totp_window_steps);
-    let range = current.saturating_sub(w)..=current.saturating_add(w);
-    let at = settle(scan(&keyed, params.digits(), input, range, c.accepted.then_some(c.value)), ctx, now, s)?;
-    *c = Counter { value: at, accepted: true, spent: false };
-    // |at − current| ≤ w ≤ 10.
-    let drift =
-        if at >= current { i32::try_from(at - current) } else { i32::try_from(current - at).map(|d| -d) };
-    drift.map_err(|_| Error::Internal)
 }
 
 #[cfg(test)]
@@ -91,6 +77,7 @@ mod tests {
     use super::*;
     use crate::policy::Setting;
     use crate::state::Kind;
+    use crate::state::State;
 
     /// RFC 6238 Appendix B seeds: the ASCII "1234567890" repeated to 20, 32 and 64 bytes.
     pub(crate) fn seed(alg: Algorithm) -> &'static [u8] {

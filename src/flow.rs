@@ -1,0 +1,153 @@
+//! The one shape every flow has: **decode → gate → facts → decide → count → write back**.
+//!
+//! 1. [`run`] decodes the blob with the flow's [`Payload`] codec (a foreign or garbled blob is
+//!    [`Error::CorruptState`] and is left untouched);
+//! 2. the [`Gate`]: for an attempt, [`lockout::check`] refuses a locked or blocked state before
+//!    anything about the input is computed (row 1 of every table in `docs/verdicts.md`);
+//! 3. the flow computes its **facts**: what the keyed computations found about the input (a
+//!    tag that verified, a counter that matched, a PIN that matched), all of them, in constant
+//!    time, before any verdict is chosen, so that the order of the verdict rows cannot show in
+//!    the time;
+//! 4. the flow's pure `decide(header, payload, facts, policy, now) -> Outcome` picks the row of
+//!    its table: the verdict, whether the try is [`Count`]ed, and the next payload;
+//! 5. [`settle`] records the count in the header (the only place that calls
+//!    [`lockout::record_failure`] / [`lockout::record_success`]), and [`run`] writes the blob
+//!    back, also for a refused try (a counted failure must be stored).
+//!
+//! No flow calls `lockout::*` itself. The decisions are tested table-driven from the rows of
+//! `docs/verdicts.md` (`tests/verdict_rows.rs` reads that page).
+
+use crate::error::{Error, Result};
+use crate::lockout;
+use crate::policy::Policy;
+use crate::state::{self, PAYLOAD_AT, Payload, STATE_BYTES, State};
+
+#[cfg(test)]
+pub(crate) mod rows;
+
+/// What an attempt is worth to the lockout engine (the table's "counted" column).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Count {
+    /// Not counted: the blob's failures and lock stay as they are.
+    No,
+    /// One failure: may lock or block ([`lockout::record_failure`]).
+    Failure,
+    /// A success: failures and any lock are cleared ([`lockout::record_success`]).
+    Success,
+}
+
+/// Whether the lockout refuses the call before any fact is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Gate {
+    /// An attempt: `LOCKED` / `BLOCKED` while the lockout engine refuses the state.
+    Lockout,
+    /// Not an attempt (issuing a link code) or already admitted (the second phase of a PIN
+    /// verification, whose first phase passed the gate and was counted).
+    Open,
+}
+
+/// A flow's decision about one call: the row of its table.
+#[derive(Debug)]
+#[must_use]
+pub(crate) struct Outcome<P, T> {
+    /// What the caller is told.
+    pub(crate) verdict: Result<T>,
+    /// What the try is worth to the lockout engine.
+    pub(crate) counted: Count,
+    /// The payload to store.
+    pub(crate) next: P,
+    /// The header's flow-specific wait ([`State::wait_until`]) to store.
+    pub(crate) wait_until: u64,
+}
+
+impl<P, T> Outcome<P, T> {
+    /// A row whose blob becomes `next`, counted as `counted`; the flow's wait is kept.
+    pub(crate) fn new(verdict: Result<T>, counted: Count, header: &State, next: P) -> Self {
+        Self { verdict, counted, next, wait_until: header.wait_until }
+    }
+
+    /// A row that answers `e` and leaves the blob as it was (not counted).
+    pub(crate) fn unchanged(e: Error, header: &State, payload: &P) -> Self
+    where
+        P: Clone,
+    {
+        Self::new(Err(e), Count::No, header, payload.clone())
+    }
+
+    /// A counted wrong try: the blob becomes `next`, and one failure is recorded.
+    pub(crate) fn wrong(header: &State, next: P) -> Self {
+        Self::new(Err(Error::Wrong), Count::Failure, header, next)
+    }
+
+    /// The same row with the flow's wait set to `wait_until`.
+    pub(crate) fn waiting(mut self, wait_until: u64) -> Self {
+        self.wait_until = wait_until;
+        self
+    }
+}
+
+/// Gate, decide and count, on decoded state: pure (no blob, no clock, no key). `Err` means the
+/// call was refused before a decision (the gate, or `decide` refusing a developer's argument)
+/// and nothing changes; otherwise the verdict with the new header and payload.
+///
+/// # Errors
+/// [`Error::Locked`] / [`Error::Blocked`] from the gate; whatever `decide` refuses.
+pub(crate) fn settle<P, T>(
+    header: &State,
+    payload: &P,
+    gate: Gate,
+    policy: &Policy,
+    now: u64,
+    decide: impl FnOnce(&State, &P) -> Result<Outcome<P, T>>,
+) -> Result<(Result<T>, State, P)> {
+    if gate == Gate::Lockout {
+        lockout::check(header, now)?;
+    }
+    let o = decide(header, payload)?;
+    let mut s = header.clone();
+    match o.counted {
+        Count::No => {}
+        Count::Failure => lockout::record_failure(&mut s, policy, now),
+        Count::Success => lockout::record_success(&mut s),
+    }
+    s.wait_until = o.wait_until;
+    Ok((o.verdict, s, o.next))
+}
+
+/// The one way every flow reads and writes its blob: decode (a refused blob is left
+/// untouched), [`settle`] with the flow's facts and decision, write the new blob (the all-zero
+/// blob when the state equals the fresh one). A verdict never carries a developer detail
+/// ([`crate::diag`]): one recorded while the facts were computed is cleared.
+///
+/// # Errors
+/// [`Error::CorruptState`]; then as [`settle`] (blob untouched); then the verdict.
+pub(crate) fn run<P: Payload, T>(
+    blob: &mut [u8; STATE_BYTES],
+    gate: Gate,
+    policy: &Policy,
+    now: u64,
+    decide: impl FnOnce(&State, &P) -> Result<Outcome<P, T>>,
+) -> Result<T> {
+    let (s, p) = state::read_flow::<P>(blob)?;
+    let (verdict, s, p) = settle(&s, &p, gate, policy, now, decide)?;
+    write(blob, &s, &p);
+    if verdict.as_ref().err().is_none_or(is_verdict) {
+        crate::diag::clear();
+    }
+    verdict
+}
+
+/// Encodes header and payload into `blob` in place (the all-zero blob for a fresh state).
+pub(crate) fn write<P: Payload>(blob: &mut [u8; STATE_BYTES], s: &State, p: &P) {
+    s.encode_header(blob);
+    let payload = &mut blob[PAYLOAD_AT..];
+    payload.fill(0);
+    p.encode(payload);
+    state::canonicalize(blob);
+}
+
+/// A verdict about the input (the 2xx statuses), as opposed to a developer error or an
+/// internal failure: it never carries a developer detail.
+fn is_verdict(e: &Error) -> bool {
+    (200..300).contains(&e.code())
+}

@@ -1,0 +1,88 @@
+//! `decide` against the link table of `docs/verdicts.md`, row by row (`crate::flow::rows`).
+
+use std::vec;
+
+use super::{Facts, Match, Payload, decide};
+use crate::flow::Gate;
+use crate::flow::rows;
+use crate::policy::Policy;
+use crate::state::Kind;
+
+const NOW: u64 = 1_700_000_000;
+
+#[test]
+fn decide_follows_the_link_rows() {
+    let policy = Policy::default();
+    let h = rows::header(Kind::Link, 2);
+    let fresh = Payload {
+        counter: 0,
+        second: 0,
+        redeemed: false,
+        stale: false,
+        id: [0; 5],
+        fp: [0; 15],
+        previous_fp: [0; 15],
+    };
+    let live = Payload { counter: 3, second: 7, id: [1; 5], fp: [2; 15], previous_fp: [3; 15], ..fresh };
+    let used = Payload { redeemed: true, ..live };
+    let stale = Payload { stale: true, ..live };
+    let found = |m| Facts::Found { found: m, issued: NOW - 10 };
+    let call =
+        |p: &Payload, f: Facts| rows::got(&h, p, Gate::Lockout, NOW, |h, p| decide(h, p, f, &policy, NOW));
+    let run = |p: &Payload, f: Facts| call(p, f).0;
+    let states = [live, used, stale];
+    rows::check(
+        "Link codes",
+        2,
+        &[
+            (1, &|| rows::gate_rows(&h, &live, NOW, |h, p| decide(h, p, found(Match::Latest), &policy, NOW))),
+            (2, &|| {
+                [Facts::Mistyped, Facts::UnknownKey, found(Match::Latest)].map(|f| run(&fresh, f)).to_vec()
+            }),
+            (3, &|| states.iter().map(|p| run(p, Facts::Mistyped)).collect()),
+            (4, &|| states.iter().map(|p| run(p, Facts::UnknownKey)).collect()),
+            (5, &|| {
+                states
+                    .iter()
+                    .map(|p| {
+                        let (g, s, _) = call(p, found(Match::Nothing));
+                        assert_eq!(s.failures, h.failures + 1);
+                        g
+                    })
+                    .collect()
+            }),
+            (6, &|| {
+                [live, used]
+                    .iter()
+                    .map(|p| {
+                        let (g, _, next) = call(p, found(Match::LatestOldData));
+                        assert!(next.stale, "the latest code is dead for good");
+                        g
+                    })
+                    .collect()
+            }),
+            (7, &|| states.iter().map(|p| run(p, found(Match::PreviousOldData))).collect()),
+            (8, &|| states.iter().map(|p| run(p, found(Match::Earlier))).collect()),
+            (9, &|| {
+                vec![
+                    run(&stale, found(Match::Latest)),
+                    run(&Payload { redeemed: true, ..stale }, found(Match::Latest)),
+                ]
+            }),
+            (10, &|| {
+                vec![
+                    run(&used, found(Match::Latest)),
+                    run(&used, Facts::Found { found: Match::Latest, issued: NOW - policy.link_ttl_seconds }),
+                ]
+            }),
+            (11, &|| {
+                vec![run(&live, Facts::Found { found: Match::Latest, issued: NOW - policy.link_ttl_seconds })]
+            }),
+            (12, &|| {
+                let (g, s, next) = call(&live, found(Match::Latest));
+                assert!(next.redeemed && s.failures == 0, "used, failures 0");
+                vec![g]
+            }),
+        ],
+    );
+}
