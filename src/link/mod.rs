@@ -37,8 +37,8 @@
 //! Any other content is [`Error::CorruptState`].
 //!
 //! # Redeem verdicts
-//! The first that applies; the table with every state and input class is "Redeem verdicts" in
-//! `docs/link-code.md`: lock ([`Error::Locked`]/[`Error::Blocked`]), [`Error::NoChallenge`],
+//! The first row that applies of the link table in `docs/verdicts.md` (the one place the order
+//! is written; [`decide`] is tested against its rows): lock ([`Error::Locked`]/[`Error::Blocked`]), [`Error::NoChallenge`],
 //! [`Error::Mistyped`], [`Error::UnknownKey`], [`Error::Wrong`] (the only one counted as a
 //! failure), then for authentic codes [`Error::DataChanged`], [`Error::Superseded`],
 //! [`Error::AlreadyUsed`], [`Error::Expired`], `Ok`. Every verdict after `WRONG` is given only
@@ -410,7 +410,7 @@ fn find(key: &HmacKey<Sha256>, d: &Decoded, child: &Child<'_>, now: u64, p: &Pay
 ///
 /// The child's data is taken as it is now: if it is incomplete or invalid it simply does not
 /// match the data the code was issued for (so an authentic code gets [`Error::DataChanged`]).
-/// The verdicts, in order, are the table in `docs/link-code.md` ("Redeem verdicts").
+/// The verdicts, in order, are the link table in `docs/verdicts.md`.
 ///
 /// # Errors
 /// [`Error::CorruptState`] (blob untouched); [`Error::InvalidArgument`] for a `now` outside

@@ -198,9 +198,12 @@ fn check_format(pin: &str) -> Result<()> {
     if policy::format_ok(pin, VERIFY_LENGTHS) { Ok(()) } else { Err(Error::PinFormat) }
 }
 
-/// The checks before any computation, each done once: stored string ([`Error::MalformedHash`]),
-/// its key ([`Error::UnknownKey`]), the PIN's format ([`Error::PinFormat`]).
+/// The checks before any computation, each done once: the PIN's format ([`Error::PinFormat`])
+/// first, before anything that depends on the account, so that a malformed PIN is answered
+/// alike (and as fast) for a real and an unknown account; then the stored string
+/// ([`Error::MalformedHash`]) and its key ([`Error::UnknownKey`]).
 fn admit<'c>(ctx: &'c Context, pin: &str, stored: Stored<'_>) -> Result<Target<'c>> {
+    check_format(pin)?;
     let target = match stored {
         Stored::Hash(h) => {
             let parsed = hash::parse(h)?;
@@ -209,7 +212,6 @@ fn admit<'c>(ctx: &'c Context, pin: &str, stored: Stored<'_>) -> Result<Target<'
         }
         Stored::UnknownAccount => Target::Dummy,
     };
-    check_format(pin)?;
     Ok(target)
 }
 
@@ -281,13 +283,14 @@ const DUMMY_TAG: [u8; 32] = [0; 32];
 /// account), counting a wrong PIN in the account's state blob (one call: see the module docs
 /// for when to use the two-phase API).
 ///
-/// Checks in order: `now`, state blob, lock, stored string, key id, PIN format; then the
-/// failure is recorded, PBKDF2 runs, and a match clears the failures.
+/// Checks in order: `now`, state blob, lock, PIN format, stored string, key id; then the
+/// failure is recorded, PBKDF2 runs, and a match clears the failures (the PIN table of
+/// `docs/verdicts.md`; one decode and one write of the blob).
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] (`now` out of range), [`Error::CorruptState`] (blob untouched),
-/// [`Error::Locked`], [`Error::Blocked`], [`Error::MalformedHash`], [`Error::UnknownKey`],
-/// [`Error::PinFormat`] (none of these is counted), [`Error::Wrong`] (counted; always, for an
+/// [`Error::Locked`], [`Error::Blocked`], [`Error::PinFormat`], [`Error::MalformedHash`],
+/// [`Error::UnknownKey`] (none of these is counted), [`Error::Wrong`] (counted; always, for an
 /// unknown account).
 pub fn verify<'s>(
     ctx: &Context,
