@@ -13,11 +13,12 @@
 //! them. Verdicts about a code or PIN (`WRONG`, `EXPIRED`, `LOCKED`, …) record nothing: their
 //! status says everything, and a detail could only help an attacker.
 //!
-//! The rule (docs/c-api.md, "Developer details"): the developer errors `NullArgument`,
-//! `BufferTooSmall`, `InvalidArgument`, `BadKey`, `UnknownKey`, `CorruptState` and
-//! `MalformedHash` always leave a C function with a detail that starts with the name of one of
-//! its parameters as the header spells it (`"code_out_len: too small, …"`); the C boundary
-//! clears any detail a verdict would carry. `src/ffi/detail_tests.rs` checks it.
+//! The rule (docs/c-api.md, "Developer details"): every status of the class
+//! [`StatusClass::DeveloperError`](crate::StatusClass) (the `statuses!` table in
+//! `src/error.rs` gives each status its class) always leaves a C function with a detail that
+//! starts with the name of one of its parameters as the header spells it
+//! (`"code_out_len: too small, …"`); the C boundary clears any detail a
+//! [`StatusClass::Verdict`](crate::StatusClass) would carry. `src/ffi/detail_tests.rs` checks it.
 //!
 //! Every C function starts by clearing the detail, so after a C call it belongs to that call.
 //! A Rust call records a detail only when it fails with a developer error; read it right after

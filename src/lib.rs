@@ -51,7 +51,7 @@ pub mod ffi;
 pub use context::Context;
 #[cfg(feature = "std")]
 pub use diag::last_error_detail;
-pub use error::{Error, Lang, Result};
+pub use error::{Error, Lang, Result, StatusClass};
 pub use keys::Purpose;
 pub use policy::{Policy, Setting};
 pub use state::{STATE_BYTES, reset, retry_at};

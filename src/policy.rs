@@ -6,16 +6,17 @@
 
 use crate::error::{Error, Result};
 
-/// Declares every setting once: its variant (with its doc), C id and name, `Policy` field and
-/// type, default and allowed range (and, for a bitmask, the bits that may be set). From the rows
-/// come [`Setting`] (whose docs state the default and range), [`Setting::ALL`], the `SPEC` table,
-/// [`Policy`] with its `Default`, `get` and `store`, compile-time checks that every default is
-/// allowed and every maximum fits its field, and (with the C API) that each `PCODES_SETTING_*`
-/// constant of `src/ffi/ctx.rs` exists with that id.
+/// Declares every setting once: its variant (with its doc), C id and name, the one-line meaning
+/// of the C header and `docs/c-api.md`, `Policy` field and type, default and allowed range (and,
+/// for a bitmask, the bits that may be set). From the rows come [`Setting`] (whose docs state
+/// the default and range), [`Setting::ALL`], the `SPEC` table, [`Policy`] with its `Default`,
+/// `get` and `store`, and compile-time checks that every default is allowed and every maximum
+/// fits its field. The C layer (`src/ffi/ctx.rs`) has its literal `PCODES_SETTING_*` constants
+/// generated from this table and checks itself against it; nothing here knows about it.
 macro_rules! settings {
     ($(
         $(#[$doc:meta])*
-        $variant:ident = $id:literal => $c_name:ident,
+        $variant:ident = $id:literal => $c_name:ident, c: $c:literal,
         $field:ident: $ty:ty = $default:literal in $lo:literal..=$hi:literal $(, bits $mask:literal)?;
     )*) => {
         /// A setting id (`PCODES_SETTING_*` in C). The numeric values are stable.
@@ -42,6 +43,8 @@ macro_rules! settings {
         /// One row per setting, in id order.
         const SPEC: [Spec; Setting::ALL.len()] = [$(Spec {
             setting: Setting::$variant,
+            name: concat!(stringify!($c_name), "\0"),
+            c: $c,
             default: $default,
             lo: $lo,
             hi: $hi,
@@ -86,14 +89,6 @@ macro_rules! settings {
         const _: () = {
             $(assert!(SPEC[$id - 1].allows($default) && $hi <= <$ty>::MAX as u64);)*
         };
-
-        // The C constants are literals (cbindgen cannot expand this macro): each must exist with
-        // its id. `tests/tables.rs` checks that there are no others and that their docs agree.
-        #[cfg(feature = "capi")]
-        const _: () = {
-            use crate::ffi::ctx::*;
-            $(assert!($c_name == $id);)*
-        };
     };
     (@mask) => { u64::MAX };
     (@mask $mask:literal) => { $mask };
@@ -102,6 +97,11 @@ macro_rules! settings {
 /// A setting's row: default, inclusive range, and the bits a value may have.
 struct Spec {
     setting: Setting,
+    /// `PCODES_SETTING_*`, NUL-terminated.
+    name: &'static str,
+    /// The one-line meaning of the C header and `docs/c-api.md` (generated into both).
+    #[cfg_attr(not(all(test, feature = "capi")), allow(dead_code))]
+    c: &'static str,
     default: u64,
     lo: u64,
     hi: u64,
@@ -117,46 +117,60 @@ impl Spec {
 settings! {
     /// Link-code validity, seconds.
     LinkTtlSeconds = 1 => PCODES_SETTING_LINK_TTL_SECONDS,
+        c: "link-code validity, seconds",
         link_ttl_seconds: u64 = 600 in 60..=86_400;
     /// SMS/e-mail code validity, seconds.
     OtpTtlSeconds = 2 => PCODES_SETTING_OTP_TTL_SECONDS,
+        c: "SMS/e-mail code validity, seconds",
         otp_ttl_seconds: u64 = 300 in 30..=3_600;
     /// SMS/e-mail code length.
     OtpDigits = 3 => PCODES_SETTING_OTP_DIGITS,
+        c: "SMS/e-mail code length",
         otp_digits: u32 = 6 in 4..=8;
     /// Wrong tries allowed per SMS/e-mail code.
     OtpMaxAttempts = 4 => PCODES_SETTING_OTP_MAX_ATTEMPTS,
+        c: "wrong tries allowed per SMS/e-mail code",
         otp_max_attempts: u32 = 3 in 1..=10;
     /// Minimum seconds between two sends.
     OtpResendSeconds = 5 => PCODES_SETTING_OTP_RESEND_SECONDS,
+        c: "minimum seconds between two sends",
         otp_resend_seconds: u64 = 60 in 0..=3_600;
     /// Sends allowed per rolling hour (each send time in the window is kept in the state blob).
     OtpMaxSendsPerHour = 6 => PCODES_SETTING_OTP_MAX_SENDS_PER_HOUR,
+        c: "sends allowed per rolling hour",
         otp_max_sends_per_hour: u32 = 5 in 1..=10;
     /// PBKDF2 iterations for new PIN hashes. The default is the OWASP Password Storage Cheat
     /// Sheet's for PBKDF2-HMAC-SHA256 (2023).
     PinIterations = 7 => PCODES_SETTING_PIN_ITERATIONS,
+        c: "PBKDF2 iterations for new PIN hashes",
         pin_iterations: u32 = 600_000 in 10_000..=10_000_000;
     /// Allowed PIN lengths, bit n = length n: 4, 6 or both ([`PIN_LENGTHS_DEFAULT`]).
     PinLengths = 8 => PCODES_SETTING_PIN_LENGTHS,
+        c: "allowed PIN lengths, bit n = length n (4, 6, or both)",
         pin_lengths: u32 = 0x50 in 0x10..=0x50, bits 0x50;
     /// Consecutive failures that lock.
     LockAfterFailures = 9 => PCODES_SETTING_LOCK_AFTER_FAILURES,
+        c: "consecutive failures that lock",
         lock_after_failures: u32 = 5 in 1..=1_000;
     /// First lock, seconds (the maximum is a week).
     LockFirstSeconds = 10 => PCODES_SETTING_LOCK_FIRST_SECONDS,
+        c: "first lock, seconds",
         lock_first_seconds: u64 = 900 in 1..=604_800;
     /// Every later lock, seconds.
     LockRepeatSeconds = 11 => PCODES_SETTING_LOCK_REPEAT_SECONDS,
+        c: "every later lock, seconds",
         lock_repeat_seconds: u64 = 1_800 in 1..=604_800;
     /// Consecutive failures that block until reset.
     BlockAfterFailures = 12 => PCODES_SETTING_BLOCK_AFTER_FAILURES,
+        c: "consecutive failures that block until `pcodes_state_reset`",
         block_after_failures: u32 = 15 in 1..=1_000;
     /// TOTP steps accepted either side of the current one.
     TotpWindowSteps = 13 => PCODES_SETTING_TOTP_WINDOW_STEPS,
+        c: "TOTP steps accepted either side of the current one",
         totp_window_steps: u32 = 1 in 0..=10;
     /// HOTP counters looked ahead.
     HotpLookAhead = 14 => PCODES_SETTING_HOTP_LOOK_AHEAD,
+        c: "HOTP counters looked ahead",
         hotp_look_ahead: u32 = 10 in 0..=1_000;
 }
 
@@ -190,6 +204,31 @@ impl Setting {
     #[must_use]
     pub fn default_value(self) -> u64 {
         self.spec().default
+    }
+
+    /// The C name, e.g. `"PCODES_SETTING_OTP_DIGITS"`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        let n = self.spec().name;
+        n.strip_suffix('\0').unwrap_or(n)
+    }
+
+    /// The C name, NUL-terminated (for the C API).
+    #[cfg(feature = "capi")]
+    pub(crate) fn name_nul(self) -> &'static str {
+        self.spec().name
+    }
+
+    /// The one-line meaning of the C header and `docs/c-api.md`.
+    #[cfg(all(test, feature = "capi"))]
+    pub(crate) fn meaning(self) -> &'static str {
+        self.spec().c
+    }
+
+    /// Whether [`Policy::set`] accepts `value` for this setting.
+    #[must_use]
+    pub fn allows(self, value: u64) -> bool {
+        self.spec().allows(value)
     }
 
     /// The allowed range, inclusive.

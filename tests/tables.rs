@@ -2,20 +2,22 @@
 //!
 //! The Rust tables are macros (`statuses!` in `src/error.rs`, `settings!` in `src/policy.rs`);
 //! cbindgen cannot expand them, so the C constants are literals in `src/ffi/status.rs` and
-//! `src/ffi/ctx.rs`. The macros fail the build when a row's constant is missing or has another
-//! value; these tests fail on everything else, in the sources and in the committed header alike:
+//! `src/ffi/ctx.rs`, generated from the tables (with their docs, and the tables of
+//! `docs/c-api.md`) by `src/ffi/tables.rs`, which fails when they are stale. These tests check
+//! what no generator writes:
 //!
-//! - statuses: the `PCODES_STATUS_*` constants are exactly OK and [`Error::ALL`] (names, values),
-//!   and `pcodes_status_name` names each one;
-//! - settings: the `PCODES_SETTING_*` constants are exactly [`Setting::ALL`] (names, ids), and
-//!   the default and range each one's doc comment states are the setting's;
+//! - the committed header defines exactly OK and [`Error::ALL`] as `PCODES_STATUS_*`, and exactly
+//!   [`Setting::ALL`] as `PCODES_SETTING_*` (no hand-written constant outside the generated
+//!   blocks), and `pcodes_status_name`/[`Setting::name`] name each one;
 //! - sizes: every `PCODES_*_BYTES` is tied to its Rust constant the one way (a `const _` assert
 //!   on the next line) and has its `pcodes_*_bytes()` function;
-//! - docs: every default or range the Markdown files state for a setting is the setting's.
+//! - docs: every default or range the Markdown files' prose states for a setting is the
+//!   setting's.
 //!
 //! What a binding's own test reads back through the C API (`pcodes_status_name` for every status,
-//! `pcodes_ctx_get` on a fresh context for every default, `pcodes_ctx_set` at and past the edges
-//! for every range) is tested for every row in `src/ffi/status.rs` and `src/ffi/ctx.rs`.
+//! `pcodes_setting_info` and `pcodes_ctx_get` on a fresh context for every default,
+//! `pcodes_ctx_set` at and past the edges for every range) is tested for every row in
+//! `src/ffi/status.rs` and `src/ffi/ctx.rs`.
 
 use std::collections::BTreeMap;
 
@@ -25,64 +27,33 @@ fn read(rel: &str) -> String {
     std::fs::read_to_string(format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
 
-/// A constant: its value as written (underscores removed) and its doc comment, lines joined.
-#[derive(Debug, Clone, PartialEq)]
-struct Def {
-    value: String,
-    doc: String,
-}
-
-/// Every `#define NAME VALUE` of the header with the doc comment just above it.
-fn header_defines() -> BTreeMap<String, Def> {
+/// Every `#define NAME VALUE` of the header: name -> value.
+fn header_defines() -> BTreeMap<String, String> {
     let mut defs = BTreeMap::new();
-    let mut doc = Vec::new();
     for line in read("include/portal_codes.h").lines() {
-        let t = line.trim();
-        if t == "/**" || t == "*/" {
-            continue;
-        } else if t == "*" {
-            doc.push(String::new());
-        } else if let Some(d) = t.strip_prefix("* ") {
-            doc.push(d.to_owned());
-        } else if let Some(rest) = t.strip_prefix("#define ") {
-            if let Some((name, value)) = rest.split_once(' ') {
-                let def = Def { value: value.trim().to_owned(), doc: doc.join(" ") };
-                assert!(defs.insert(name.to_owned(), def).is_none(), "{name} defined twice");
-            }
-            doc.clear();
-        } else {
-            doc.clear();
+        if let Some((name, value)) = line.trim().strip_prefix("#define ").and_then(|r| r.split_once(' ')) {
+            assert!(defs.insert(name.to_owned(), value.trim().to_owned()).is_none(), "{name} defined twice");
         }
     }
     defs
 }
 
-/// Every `pub const NAME: TYPE = VALUE;` of a source file with its `///` doc comment.
-fn source_consts(rel: &str) -> BTreeMap<String, Def> {
+/// Every `pub const NAME: TYPE = VALUE;` of a source file: name -> value (underscores removed).
+fn source_consts(rel: &str) -> BTreeMap<String, String> {
     let mut defs = BTreeMap::new();
-    let mut doc = Vec::new();
     for line in read(rel).lines() {
-        let t = line.trim();
-        if let Some(d) = t.strip_prefix("///") {
-            doc.push(d.trim().to_owned());
-        } else if let Some(rest) = t.strip_prefix("pub const ") {
+        if let Some(rest) = line.trim().strip_prefix("pub const ") {
             let (name, rest) = rest.split_once(':').unwrap();
             let value = rest.split_once('=').unwrap().1.trim().trim_end_matches(';').replace('_', "");
-            assert!(
-                defs.insert(name.to_owned(), Def { value, doc: doc.join(" ") }).is_none(),
-                "{name} twice"
-            );
-            doc.clear();
-        } else if !t.starts_with("//") {
-            doc.clear();
+            assert!(defs.insert(name.to_owned(), value).is_none(), "{name} twice");
         }
     }
     defs
 }
 
 /// The entries whose name starts with `prefix`, as `(name, value)`.
-fn named(defs: &BTreeMap<String, Def>, prefix: &str) -> BTreeMap<String, String> {
-    defs.iter().filter(|(n, _)| n.starts_with(prefix)).map(|(n, d)| (n.clone(), d.value.clone())).collect()
+fn named(defs: &BTreeMap<String, String>, prefix: &str) -> BTreeMap<String, String> {
+    defs.iter().filter(|(n, _)| n.starts_with(prefix)).map(|(n, v)| (n.clone(), v.clone())).collect()
 }
 
 /// Fails with what is missing, extra or different.
@@ -128,11 +99,6 @@ fn setting_table() -> BTreeMap<String, String> {
 #[test]
 fn status_constants_are_the_error_table() {
     let table = status_table();
-    assert_same(
-        "PCODES_STATUS_* in src/ffi/status.rs",
-        &named(&source_consts("src/ffi/status.rs"), "PCODES_STATUS_"),
-        &table,
-    );
     assert_same("PCODES_STATUS_* in the header", &named(&header_defines(), "PCODES_STATUS_"), &table);
     for e in Error::ALL {
         // The C name is the variant's name in SCREAMING_SNAKE_CASE.
@@ -153,44 +119,12 @@ fn number(s: &str) -> Option<u64> {
     }
 }
 
-/// What a setting constant's doc comment states: `"… Default D, range LO–HI."` gives `D` and
-/// the values `LO` and `HI`; `"… Default EXPR = D; A, B or C."` gives `D` and the allowed values
-/// `A`, `B`, `C` (which must then be the only ones).
-fn stated(doc: &str) -> (u64, Vec<u64>, bool) {
-    let rest = doc.split_once("Default ").unwrap_or_else(|| panic!("no `Default` in {doc:?}")).1;
-    let (default, rest) = rest.split_once([',', ';']).unwrap_or_else(|| panic!("{doc:?}"));
-    let default = default.rsplit('=').next().unwrap();
-    let default = number(default).unwrap_or_else(|| panic!("default {default:?} in {doc:?}"));
-    let rest = rest.trim().trim_end_matches('.');
-    if let Some(range) = rest.strip_prefix("range ") {
-        let (lo, hi) = range.split_once('–').unwrap_or_else(|| panic!("range {range:?} in {doc:?}"));
-        (default, vec![number(lo).unwrap(), number(hi).unwrap()], true)
-    } else {
-        let values = rest.split(", ").flat_map(|v| v.split(" or ")).map(|v| number(v).unwrap()).collect();
-        (default, values, false)
-    }
-}
-
 #[test]
 fn setting_constants_are_the_policy_table() {
     let table = setting_table();
-    let source = source_consts("src/ffi/ctx.rs");
-    let header = header_defines();
-    assert_same("PCODES_SETTING_* in src/ffi/ctx.rs", &named(&source, "PCODES_SETTING_"), &table);
-    assert_same("PCODES_SETTING_* in the header", &named(&header, "PCODES_SETTING_"), &table);
+    assert_same("PCODES_SETTING_* in the header", &named(&header_defines(), "PCODES_SETTING_"), &table);
     for s in Setting::ALL {
-        let name = setting_name(s);
-        let (default, values, is_range) = stated(&source[&name].doc);
-        assert_eq!(default, s.default_value(), "{name}: the doc's default");
-        let (lo, hi) = s.range();
-        if is_range {
-            assert_eq!(values, [lo, hi], "{name}: the doc's range");
-        } else {
-            let allowed: Vec<u64> =
-                (lo..=hi).filter(|&v| portal_codes::Policy::default().set(s, v).is_ok()).collect();
-            assert_eq!(values, allowed, "{name}: the values the doc allows");
-        }
-        assert_eq!(source[&name].doc, header[&name].doc, "{name}: the header is stale");
+        assert_eq!(s.name(), setting_name(s), "the C name is the variant's in SCREAMING_SNAKE_CASE");
     }
 }
 
@@ -223,7 +157,7 @@ fn every_size_constant_is_tied_one_way() {
             let body = format!("pub extern \"C\" fn {function}() -> usize {{\n    {name}\n}}");
             assert!(text.contains(&body), "{rel}: {name} lacks `{body}`");
             assert!(header_text.contains(&format!("size_t {function}(void);")), "header lacks {function}");
-            found.insert(name.to_owned(), source_consts(&rel)[name].value.clone());
+            found.insert(name.to_owned(), source_consts(&rel)[name].clone());
         }
     }
     assert!(found.len() >= 9, "{found:?}");

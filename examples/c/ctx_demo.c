@@ -31,35 +31,23 @@ int main(void) {
     CHECK_STATUS(pcodes_ctx_add_key(ctx, old_key, sizeof old_key, 0), PCODES_STATUS_OK);
     printf("context with keys 1 (current) and 0 (verify-only)\n");
 
-    /* Every setting: default, a new value read back, an out-of-range value refused. */
-    static const struct { pcodes_setting id; const char *name; uint64_t def, good, bad; } settings[] = {
-        {PCODES_SETTING_LINK_TTL_SECONDS, "LINK_TTL_SECONDS", 600, 900, 59},
-        {PCODES_SETTING_OTP_TTL_SECONDS, "OTP_TTL_SECONDS", 300, 120, 3601},
-        {PCODES_SETTING_OTP_DIGITS, "OTP_DIGITS", 6, 8, 9},
-        {PCODES_SETTING_OTP_MAX_ATTEMPTS, "OTP_MAX_ATTEMPTS", 3, 5, 0},
-        {PCODES_SETTING_OTP_RESEND_SECONDS, "OTP_RESEND_SECONDS", 60, 30, 3601},
-        {PCODES_SETTING_OTP_MAX_SENDS_PER_HOUR, "OTP_MAX_SENDS_PER_HOUR", 5, 3, 0},
-        {PCODES_SETTING_PIN_ITERATIONS, "PIN_ITERATIONS", 600000, 10000, 9999},
-        {PCODES_SETTING_PIN_LENGTHS, "PIN_LENGTHS", 0x50, 0x40, 0x20},
-        {PCODES_SETTING_LOCK_AFTER_FAILURES, "LOCK_AFTER_FAILURES", 5, 3, 0},
-        {PCODES_SETTING_LOCK_FIRST_SECONDS, "LOCK_FIRST_SECONDS", 900, 600, 0},
-        {PCODES_SETTING_LOCK_REPEAT_SECONDS, "LOCK_REPEAT_SECONDS", 1800, 3600, 604801},
-        {PCODES_SETTING_BLOCK_AFTER_FAILURES, "BLOCK_AFTER_FAILURES", 15, 10, 1001},
-        {PCODES_SETTING_TOTP_WINDOW_STEPS, "TOTP_WINDOW_STEPS", 1, 2, 11},
-        {PCODES_SETTING_HOTP_LOOK_AHEAD, "HOTP_LOOK_AHEAD", 10, 20, 1001},
-    };
-    for (size_t i = 0; i < sizeof settings / sizeof settings[0]; i++) {
-        uint64_t v = 0;
-        CHECK_STATUS(pcodes_ctx_get(ctx, settings[i].id, &v), PCODES_STATUS_OK);
-        CHECK(v == settings[i].def);
-        CHECK_STATUS(pcodes_ctx_set(ctx, settings[i].id, settings[i].good), PCODES_STATUS_OK);
-        CHECK_STATUS(pcodes_ctx_set(ctx, settings[i].id, settings[i].bad), PCODES_STATUS_INVALID_ARGUMENT);
-        CHECK_STATUS(pcodes_ctx_get(ctx, settings[i].id, &v), PCODES_STATUS_OK);
-        CHECK(v == settings[i].good);
-        printf("setting %-22s default %-6" PRIu64 " set %-6" PRIu64 " out of range %-6" PRIu64 " -> %s\n",
-               settings[i].name, settings[i].def, v, settings[i].bad,
-               pcodes_status_name(pcodes_ctx_set(ctx, settings[i].id, settings[i].bad)));
+    /* Every setting: default, a new value read back, an out-of-range value refused. The ids
+       run from 1; the name, default and range come from the library, not from a copy. */
+    for (pcodes_setting id = 1; strcmp(pcodes_setting_name(id), "PCODES_SETTING_UNKNOWN") != 0; id++) {
+        uint64_t def = 0, lo = 0, hi = 0, v = 0;
+        CHECK_STATUS(pcodes_setting_info(id, &def, &lo, &hi), PCODES_STATUS_OK);
+        uint64_t good = def == hi ? lo : hi, bad = hi + 1;
+        CHECK_STATUS(pcodes_ctx_get(ctx, id, &v), PCODES_STATUS_OK);
+        CHECK(v == def);
+        CHECK_STATUS(pcodes_ctx_set(ctx, id, good), PCODES_STATUS_OK);
+        CHECK_STATUS(pcodes_ctx_set(ctx, id, bad), PCODES_STATUS_INVALID_ARGUMENT);
+        CHECK_STATUS(pcodes_ctx_get(ctx, id, &v), PCODES_STATUS_OK);
+        CHECK(v == good);
+        printf("setting %-22s default %-6" PRIu64 " set %-8" PRIu64 " out of range %-8" PRIu64 " -> %s\n",
+               pcodes_setting_name(id) + strlen("PCODES_SETTING_"), def, v, bad,
+               pcodes_status_name(pcodes_ctx_set(ctx, id, bad)));
     }
+
     uint64_t v = 0;
     CHECK_STATUS(pcodes_ctx_set(ctx, 0, 1), PCODES_STATUS_INVALID_ARGUMENT);
     CHECK_STATUS(pcodes_ctx_set(ctx, -7, 1), PCODES_STATUS_INVALID_ARGUMENT);

@@ -10,7 +10,9 @@
 
 use core::sync::atomic::{AtomicU8, Ordering};
 
-use super::{boundary, bytes, non_null, out, pcodes_status, region_of, region_of_bytes};
+use core::ffi::c_char;
+
+use super::{boundary, bytes, catch_status, non_null, out, pcodes_status, region_of, region_of_bytes};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::policy::Setting;
@@ -71,10 +73,11 @@ unsafe fn phase<'a>(p: *const pcodes_ctx) -> &'a AtomicU8 {
 /// Setting id (`PCODES_SETTING_*`). Any value may be passed; unknown ones are `INVALID_ARGUMENT`.
 pub type pcodes_setting = i32;
 
-// The C side of the `settings!` table in `src/policy.rs`, written out because cbindgen needs
-// literals: that macro fails the build if a setting lacks its constant here or has another id,
-// and `tests/tables.rs` fails on a constant here (or in the header) that is not a setting, or
-// whose doc states another default or range.
+// The C side of the `settings!` table of `src/policy.rs`, written out because cbindgen needs
+// literals. GENERATED from that table by `src/ffi/tables.rs` (which fails when this block is not
+// what it generates; refresh with `PCODES_BLESS=1 cargo test --all-features --lib tables`); the
+// `const _` at its end fails the build when it is edited by hand.
+// BEGIN GENERATED: settings
 /// Link-code validity, seconds. Default 600, range 60–86400.
 pub const PCODES_SETTING_LINK_TTL_SECONDS: pcodes_setting = 1;
 /// SMS/e-mail code validity, seconds. Default 300, range 30–3600.
@@ -89,7 +92,7 @@ pub const PCODES_SETTING_OTP_RESEND_SECONDS: pcodes_setting = 5;
 pub const PCODES_SETTING_OTP_MAX_SENDS_PER_HOUR: pcodes_setting = 6;
 /// PBKDF2 iterations for new PIN hashes. Default 600000, range 10000–10000000.
 pub const PCODES_SETTING_PIN_ITERATIONS: pcodes_setting = 7;
-/// Allowed PIN lengths, bit n = length n. Default (1<<4)|(1<<6) = 0x50; 0x10, 0x40 or 0x50.
+/// Allowed PIN lengths, bit n = length n (4, 6, or both). Default 0x50; 0x10, 0x40 or 0x50.
 pub const PCODES_SETTING_PIN_LENGTHS: pcodes_setting = 8;
 /// Consecutive failures that lock. Default 5, range 1–1000.
 pub const PCODES_SETTING_LOCK_AFTER_FAILURES: pcodes_setting = 9;
@@ -103,6 +106,24 @@ pub const PCODES_SETTING_BLOCK_AFTER_FAILURES: pcodes_setting = 12;
 pub const PCODES_SETTING_TOTP_WINDOW_STEPS: pcodes_setting = 13;
 /// HOTP counters looked ahead. Default 10, range 0–1000.
 pub const PCODES_SETTING_HOTP_LOOK_AHEAD: pcodes_setting = 14;
+const _: () = {
+    assert!(PCODES_SETTING_LINK_TTL_SECONDS == Setting::LinkTtlSeconds as pcodes_setting);
+    assert!(PCODES_SETTING_OTP_TTL_SECONDS == Setting::OtpTtlSeconds as pcodes_setting);
+    assert!(PCODES_SETTING_OTP_DIGITS == Setting::OtpDigits as pcodes_setting);
+    assert!(PCODES_SETTING_OTP_MAX_ATTEMPTS == Setting::OtpMaxAttempts as pcodes_setting);
+    assert!(PCODES_SETTING_OTP_RESEND_SECONDS == Setting::OtpResendSeconds as pcodes_setting);
+    assert!(PCODES_SETTING_OTP_MAX_SENDS_PER_HOUR == Setting::OtpMaxSendsPerHour as pcodes_setting);
+    assert!(PCODES_SETTING_PIN_ITERATIONS == Setting::PinIterations as pcodes_setting);
+    assert!(PCODES_SETTING_PIN_LENGTHS == Setting::PinLengths as pcodes_setting);
+    assert!(PCODES_SETTING_LOCK_AFTER_FAILURES == Setting::LockAfterFailures as pcodes_setting);
+    assert!(PCODES_SETTING_LOCK_FIRST_SECONDS == Setting::LockFirstSeconds as pcodes_setting);
+    assert!(PCODES_SETTING_LOCK_REPEAT_SECONDS == Setting::LockRepeatSeconds as pcodes_setting);
+    assert!(PCODES_SETTING_BLOCK_AFTER_FAILURES == Setting::BlockAfterFailures as pcodes_setting);
+    assert!(PCODES_SETTING_TOTP_WINDOW_STEPS == Setting::TotpWindowSteps as pcodes_setting);
+    assert!(PCODES_SETTING_HOTP_LOOK_AHEAD == Setting::HotpLookAhead as pcodes_setting);
+    assert!(Setting::ALL.len() == 14);
+};
+// END GENERATED: settings
 
 /// The context behind a pointer, for a call that uses it: the only way the flows reach a
 /// context. Marks it `IN_USE` (read-only for good) on first use; refuses with
@@ -269,6 +290,58 @@ pub unsafe extern "C" fn pcodes_ctx_get(
     })
 }
 
+/// A setting's default and allowed range, read from the library (so that a binding need not copy
+/// the table): `*default_out` is what `pcodes_ctx_get` reads on a new context, `*min_out` and
+/// `*max_out` the smallest and largest value `pcodes_ctx_set` accepts (for a bitmask such as
+/// `PCODES_SETTING_PIN_LENGTHS` not every value in between). Needs no context.
+///
+/// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting; outputs overlap; nothing
+/// written).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn pcodes_setting_info(
+    setting: pcodes_setting,
+    default_out: *mut u64,
+    min_out: *mut u64,
+    max_out: *mut u64,
+) -> pcodes_status {
+    boundary(|| {
+        non_null(default_out, arg!(default_out))?;
+        non_null(min_out, arg!(min_out))?;
+        non_null(max_out, arg!(max_out))?;
+        no_overlap!(
+            writes: [
+                default_out: region_of(default_out),
+                min_out: region_of(min_out),
+                max_out: region_of(max_out),
+            ],
+            reads: [],
+        )?;
+        let s = self::setting(setting)?;
+        let (lo, hi) = s.range();
+        // SAFETY: caller passes three writable u64s, pairwise disjoint (checked above).
+        let (d, min, max) = unsafe {
+            (out(default_out, arg!(default_out))?, out(min_out, arg!(min_out))?, out(max_out, arg!(max_out))?)
+        };
+        (*d, *min, *max) = (s.default_value(), lo, hi);
+        Ok(())
+    })
+}
+
+/// The setting's name, e.g. `"PCODES_SETTING_OTP_DIGITS"`; `"PCODES_SETTING_UNKNOWN"` for ids
+/// not in the table. Static storage; never NULL; never free it. Does not clear the developer
+/// detail.
+#[unsafe(no_mangle)]
+pub extern "C" fn pcodes_setting_name(setting: pcodes_setting) -> *const c_char {
+    let mut name = "PCODES_SETTING_UNKNOWN\0";
+    let _ = catch_status(|| {
+        if let Some(s) = Setting::from_id(setting) {
+            name = s.name_nul();
+        }
+        Ok(())
+    });
+    name.as_ptr().cast()
+}
+
 /// Frees a context; its key material is zeroized. NULL is fine. Freeing twice is undefined
 /// behaviour, as with `free`.
 #[unsafe(no_mangle)]
@@ -346,6 +419,52 @@ mod tests {
             }
             pcodes_ctx_free(ctx);
         }
+    }
+
+    /// `pcodes_setting_info` and `pcodes_setting_name` give every row of the table; unknown ids
+    /// and NULL or overlapping outputs are refused with nothing written.
+    #[test]
+    fn setting_info_and_name_are_the_table() {
+        let info = |id| {
+            let (mut d, mut lo, mut hi) = (7u64, 7u64, 7u64);
+            // SAFETY: three distinct local out-parameters.
+            let rc = unsafe { pcodes_setting_info(id, &raw mut d, &raw mut lo, &raw mut hi) };
+            (rc, d, lo, hi)
+        };
+        let name = |id| {
+            // SAFETY: the returned pointer is a static NUL-terminated string.
+            unsafe { core::ffi::CStr::from_ptr(pcodes_setting_name(id)) }.to_str().unwrap()
+        };
+        for s in Setting::ALL {
+            let (lo, hi) = s.range();
+            assert_eq!(info(s as pcodes_setting), (PCODES_STATUS_OK, s.default_value(), lo, hi), "{s:?}");
+            assert_eq!(name(s as pcodes_setting), s.name());
+            assert!(s.name().starts_with("PCODES_SETTING_"));
+        }
+        assert_eq!(name(PCODES_SETTING_OTP_DIGITS), "PCODES_SETTING_OTP_DIGITS");
+        for id in [0, 15, -1, i32::MIN, i32::MAX] {
+            assert_eq!(info(id), (PCODES_STATUS_INVALID_ARGUMENT, 7, 7, 7), "id {id}");
+            assert_eq!(name(id), "PCODES_SETTING_UNKNOWN");
+        }
+        let mut v = [0u64; 2];
+        let p = v.as_mut_ptr();
+        // SAFETY: valid local out-parameters, NULL or overlapping on purpose.
+        unsafe {
+            assert_eq!(
+                pcodes_setting_info(1, core::ptr::null_mut(), p, p.add(1)),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                pcodes_setting_info(1, p, core::ptr::null_mut(), p.add(1)),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(
+                pcodes_setting_info(1, p, p.add(1), core::ptr::null_mut()),
+                PCODES_STATUS_NULL_ARGUMENT
+            );
+            assert_eq!(pcodes_setting_info(1, p, p.add(1), p), PCODES_STATUS_INVALID_ARGUMENT);
+        }
+        assert_eq!(v, [0, 0]);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use super::otp::*;
 use super::pin::*;
 use super::state::*;
 use super::status::*;
-use super::test_support::{DEVELOPER_ERRORS, Scratch, detail_problem, header_functions, new_ctx};
+use super::test_support::{Scratch, detail_problem, header_functions, is_developer_error, new_ctx};
 use super::totp::*;
 
 const NOW: u64 = 1_750_000_000;
@@ -40,7 +40,7 @@ impl Seen {
             assert!(!detail.contains(s), "{call}: the detail {detail:?} repeats {s:?}");
         }
         let e = self.0.entry(function).or_default();
-        if DEVELOPER_ERRORS.contains(&status) {
+        if is_developer_error(status) {
             e.push(status);
         }
     }
@@ -97,6 +97,12 @@ fn every_refusal_names_its_argument() {
     probe!(s, pcodes_ctx_get(fresh, 99, &raw mut v64));
     probe!(s, pcodes_ctx_get(fresh, PCODES_SETTING_OTP_DIGITS, null_mut()));
     probe!(s, pcodes_ctx_get(fresh, PCODES_SETTING_OTP_DIGITS, fresh.cast()));
+    let (mut lo, mut hi) = (0u64, 0u64);
+    probe!(s, pcodes_setting_info(PCODES_SETTING_OTP_DIGITS, null_mut(), &raw mut lo, &raw mut hi));
+    probe!(s, pcodes_setting_info(PCODES_SETTING_OTP_DIGITS, &raw mut v64, null_mut(), &raw mut hi));
+    probe!(s, pcodes_setting_info(PCODES_SETTING_OTP_DIGITS, &raw mut v64, &raw mut lo, null_mut()));
+    probe!(s, pcodes_setting_info(PCODES_SETTING_OTP_DIGITS, &raw mut v64, &raw mut lo, &raw mut lo));
+    probe!(s, pcodes_setting_info(0, &raw mut v64, &raw mut lo, &raw mut hi));
     probe!(s, pcodes_totp_secret(fresh, st.as_mut_ptr(), 20)); // first use
     probe!(s, pcodes_ctx_set(fresh, PCODES_SETTING_OTP_DIGITS, 8));
     probe!(s, pcodes_ctx_add_key(fresh, key.as_ptr(), 32, 3));

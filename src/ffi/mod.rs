@@ -1,6 +1,6 @@
 //! The C ABI (feature `capi`), described by `include/portal_codes.h`.
 //!
-//! One module per type family: `status`, `ctx`, `state`, one per flow (`link`, `otp`, `pin`,
+//! One module per type family: `status`, `version`, `ctx`, `state`, one per flow (`link`, `otp`, `pin`,
 //! `totp`), `enrol` (authenticator-app enrolment) and `base32`. Every exported
 //! function body runs inside `boundary`, which catches panics (reported as
 //! `PCODES_STATUS_INTERNAL`) so that no unwinding ever crosses into C. Pointer arguments are
@@ -86,6 +86,7 @@ pub mod pin;
 pub mod state;
 pub mod status;
 pub mod totp;
+pub mod version;
 
 pub mod enrol;
 
@@ -93,6 +94,8 @@ pub mod base32;
 
 #[cfg(test)]
 mod detail_tests;
+#[cfg(test)]
+mod tables;
 #[cfg(test)]
 pub(crate) mod test_support;
 
@@ -108,9 +111,11 @@ pub type pcodes_status = i32;
 pub(crate) fn boundary<F: FnOnce() -> Result<()>>(body: F) -> pcodes_status {
     crate::diag::clear();
     let status = catch_status(body);
-    // A verdict about a code or PIN (2xx) never carries a detail, even when the flow noted one
-    // on a path it then left (e.g. a child whose data no longer parses: `DATA_CHANGED`).
-    if (200..300).contains(&status) {
+    // A verdict about a code or PIN never carries a detail, even when the flow noted one on a
+    // path it then left (e.g. a child whose data no longer parses: `DATA_CHANGED`).
+    if status != status::PCODES_STATUS_OK
+        && crate::error::status_class(status) == Some(crate::error::StatusClass::Verdict)
+    {
         crate::diag::clear();
     }
     // Unit tests check every status that leaves a C function (see `test_support`).
@@ -550,6 +555,15 @@ mod tests {
             let mut v = 0u64;
             assert_eq!(pcodes_ctx_get(ctx, PCODES_SETTING_OTP_DIGITS, &raw mut v), OK);
             assert_eq!(v, 6, "the context is intact");
+            let (mut d, mut hi) = (0u64, 0u64);
+            assert_eq!(pcodes_setting_info(1, &raw mut d, &raw mut d, &raw mut hi), INVALID, "default = min");
+            assert_eq!(pcodes_setting_info(1, &raw mut d, &raw mut hi, &raw mut hi), INVALID, "min = max");
+            assert_eq!(
+                pcodes_setting_info(1, &raw mut hi, &raw mut v, &raw mut hi),
+                INVALID,
+                "max = default"
+            );
+            assert_eq!((d, hi), (0, 0), "nothing written");
 
             // base32.
             let mut b = Scratch::new(64);

@@ -1,6 +1,17 @@
 //! State-blob helpers shared by every flow.
 
 use super::{boundary, bytes, bytes_mut, out, pcodes_status, region_of, region_of_bytes};
+use crate::state::STATE_BYTES;
+
+/// Size of every state blob, in bytes.
+pub const PCODES_STATE_BYTES: usize = 64;
+const _: () = assert!(PCODES_STATE_BYTES == STATE_BYTES);
+
+/// `PCODES_STATE_BYTES` as a function (JNA cannot read macros).
+#[unsafe(no_mangle)]
+pub extern "C" fn pcodes_state_bytes() -> usize {
+    PCODES_STATE_BYTES
+}
 
 /// When the holder of this state may try again, in unix seconds: 0 if not waiting (also for a
 /// fresh all-zero blob), `UINT64_MAX` if blocked until `pcodes_state_reset`, otherwise the later
@@ -38,4 +49,12 @@ pub unsafe extern "C" fn pcodes_state_reset(state: *mut u8, state_len: usize) ->
         let st = unsafe { bytes_mut(state, state_len, arg!(state)) }?;
         crate::state::reset(st)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn state_bytes() {
+        assert_eq!(super::pcodes_state_bytes(), 64);
+    }
 }

@@ -1,84 +1,144 @@
-//! Status codes, their names and messages, the version, the clock, and the size constants.
+//! Status codes, their classes, names and messages, and the developer detail.
 
 use core::ffi::c_char;
 
 use super::{catch_status, pcodes_status};
-use crate::error::{Lang, status_message_nul, status_name_nul};
-use crate::state::STATE_BYTES;
+use crate::error::{Error, Lang, StatusClass, status_class, status_message_nul, status_name_nul};
 
-// The C side of the `statuses!` table in `src/error.rs`, written out because cbindgen needs
-// literals: that macro fails the build if a status lacks its constant here or has another value,
-// and `tests/tables.rs` fails on a constant here (or in the header) that is not a status.
+// The C side of the `statuses!` table of `src/error.rs`, written out because cbindgen needs
+// literals. GENERATED from that table by `src/ffi/tables.rs` (which fails when this block is not
+// what it generates; refresh with `PCODES_BLESS=1 cargo test --all-features --lib tables`); the
+// `const _` at its end fails the build when it is edited by hand.
+// BEGIN GENERATED: statuses
 /// Success.
 pub const PCODES_STATUS_OK: pcodes_status = 0;
 /// A required pointer was NULL.
 pub const PCODES_STATUS_NULL_ARGUMENT: pcodes_status = 100;
-/// Output buffer too small (nothing was written).
+/// An output buffer is too small (nothing written).
 pub const PCODES_STATUS_BUFFER_TOO_SMALL: pcodes_status = 101;
-/// Bad UTF-8, out-of-range setting or parameter.
+/// Bad UTF-8, a value out of range (also `now`), overlapping buffers, a context configured after its first use.
 pub const PCODES_STATUS_INVALID_ARGUMENT: pcodes_status = 102;
-/// Key shorter than 32 or longer than 64 bytes, or key id over 15.
+/// A master key not 32–64 bytes, or a key id over 15.
 pub const PCODES_STATUS_BAD_KEY: pcodes_status = 103;
-/// The code or hash names a key id this context does not hold.
+/// The code or hash names a key id the context does not hold.
 pub const PCODES_STATUS_UNKNOWN_KEY: pcodes_status = 104;
-/// State blob of wrong kind, version or length (left unchanged).
+/// A state blob of another flow, version or length, or with bytes its flow never writes (left unchanged).
 pub const PCODES_STATUS_CORRUPT_STATE: pcodes_status = 105;
-/// Child data lacks a required field (see `pcodes_child_check`).
+/// The child's data lacks a field (`pcodes_child_check` says which).
 pub const PCODES_STATUS_MISSING_FIELD: pcodes_status = 110;
-/// SNILS is not 11 digits or its control number is wrong.
+/// A SNILS that is not 11 digits, or has a wrong control number.
 pub const PCODES_STATUS_INVALID_SNILS: pcodes_status = 111;
-/// Not a real `YYYY-MM-DD` date, or in the future.
+/// A birth date that is not a real `YYYY-MM-DD`, or is in the future.
 pub const PCODES_STATUS_INVALID_BIRTH_DATE: pcodes_status = 112;
-/// PIN is not exactly an allowed number of ASCII digits.
+/// A PIN that is not an allowed number of ASCII digits.
 pub const PCODES_STATUS_PIN_FORMAT: pcodes_status = 120;
-/// PIN and its confirmation differ.
+/// PIN and confirmation differ.
 pub const PCODES_STATUS_PIN_MISMATCH: pcodes_status = 121;
-/// PIN is on the blocklist, a pattern, or the holder's birth date.
+/// A PIN on the blocklist, a pattern, or the birth date.
 pub const PCODES_STATUS_PIN_WEAK: pcodes_status = 122;
-/// Stored PIN hash string cannot be parsed.
+/// A stored PIN hash that cannot be parsed.
 pub const PCODES_STATUS_MALFORMED_HASH: pcodes_status = 123;
-/// The code fails its check symbol, length or alphabet: a typing error (not counted).
+/// A typing error (length, alphabet, check symbol); never counted.
 pub const PCODES_STATUS_MISTYPED: pcodes_status = 200;
-/// Well-formed but not the right code (or forged); counts as a failure.
+/// Well-formed but not the code; counted.
 pub const PCODES_STATUS_WRONG: pcodes_status = 201;
-/// The code's validity period has passed.
+/// The validity period is over.
 pub const PCODES_STATUS_EXPIRED: pcodes_status = 202;
-/// A newer code has been issued since this one.
+/// A newer code was issued.
 pub const PCODES_STATUS_SUPERSEDED: pcodes_status = 203;
-/// The code was already redeemed (for TOTP: this step was already accepted).
+/// The code (or TOTP step) was already accepted.
 pub const PCODES_STATUS_ALREADY_USED: pcodes_status = 204;
 /// The child's data changed after the code was issued.
 pub const PCODES_STATUS_DATA_CHANGED: pcodes_status = 205;
-/// Too many failures; temporarily locked (see `pcodes_state_retry_at`).
+/// Too many failures; see `pcodes_state_retry_at`.
 pub const PCODES_STATUS_LOCKED: pcodes_status = 206;
-/// Locked until reset through another channel (`pcodes_state_reset`).
+/// Locked until `pcodes_state_reset`.
 pub const PCODES_STATUS_BLOCKED: pcodes_status = 207;
-/// Resend cooldown or send limit; see `pcodes_state_retry_at`.
+/// Resend cooldown or hourly send limit; see `pcodes_state_retry_at`.
 pub const PCODES_STATUS_TOO_SOON: pcodes_status = 208;
-/// No code is outstanding for this state.
+/// Nothing is outstanding for this state.
 pub const PCODES_STATUS_NO_CHALLENGE: pcodes_status = 209;
-/// This code had its allowed wrong attempts; a new one must be requested.
+/// This code had its wrong tries; request a new one.
 pub const PCODES_STATUS_ATTEMPTS_EXHAUSTED: pcodes_status = 210;
-/// A bug was caught at the boundary.
+/// A bug caught at the boundary.
 pub const PCODES_STATUS_INTERNAL: pcodes_status = 900;
 /// The operating system's randomness was unavailable.
 pub const PCODES_STATUS_RNG_FAILURE: pcodes_status = 901;
+const _: () = {
+    assert!(PCODES_STATUS_NULL_ARGUMENT == Error::NullArgument.code());
+    assert!(PCODES_STATUS_BUFFER_TOO_SMALL == Error::BufferTooSmall.code());
+    assert!(PCODES_STATUS_INVALID_ARGUMENT == Error::InvalidArgument.code());
+    assert!(PCODES_STATUS_BAD_KEY == Error::BadKey.code());
+    assert!(PCODES_STATUS_UNKNOWN_KEY == Error::UnknownKey.code());
+    assert!(PCODES_STATUS_CORRUPT_STATE == Error::CorruptState.code());
+    assert!(PCODES_STATUS_MISSING_FIELD == Error::MissingField.code());
+    assert!(PCODES_STATUS_INVALID_SNILS == Error::InvalidSnils.code());
+    assert!(PCODES_STATUS_INVALID_BIRTH_DATE == Error::InvalidBirthDate.code());
+    assert!(PCODES_STATUS_PIN_FORMAT == Error::PinFormat.code());
+    assert!(PCODES_STATUS_PIN_MISMATCH == Error::PinMismatch.code());
+    assert!(PCODES_STATUS_PIN_WEAK == Error::PinWeak.code());
+    assert!(PCODES_STATUS_MALFORMED_HASH == Error::MalformedHash.code());
+    assert!(PCODES_STATUS_MISTYPED == Error::Mistyped.code());
+    assert!(PCODES_STATUS_WRONG == Error::Wrong.code());
+    assert!(PCODES_STATUS_EXPIRED == Error::Expired.code());
+    assert!(PCODES_STATUS_SUPERSEDED == Error::Superseded.code());
+    assert!(PCODES_STATUS_ALREADY_USED == Error::AlreadyUsed.code());
+    assert!(PCODES_STATUS_DATA_CHANGED == Error::DataChanged.code());
+    assert!(PCODES_STATUS_LOCKED == Error::Locked.code());
+    assert!(PCODES_STATUS_BLOCKED == Error::Blocked.code());
+    assert!(PCODES_STATUS_TOO_SOON == Error::TooSoon.code());
+    assert!(PCODES_STATUS_NO_CHALLENGE == Error::NoChallenge.code());
+    assert!(PCODES_STATUS_ATTEMPTS_EXHAUSTED == Error::AttemptsExhausted.code());
+    assert!(PCODES_STATUS_INTERNAL == Error::Internal.code());
+    assert!(PCODES_STATUS_RNG_FAILURE == Error::RngFailure.code());
+    assert!(Error::ALL.len() == 26);
+};
+// END GENERATED: statuses
 
-/// Size of every state blob, in bytes.
-pub const PCODES_STATE_BYTES: usize = 64;
-const _: () = assert!(PCODES_STATE_BYTES == STATE_BYTES);
-
-/// `PCODES_STATE_BYTES` as a function (JNA cannot read macros).
-#[unsafe(no_mangle)]
-pub extern "C" fn pcodes_state_bytes() -> usize {
-    PCODES_STATE_BYTES
-}
+/// The class of a status (`pcodes_status_class`): who has to act on it.
+pub type pcodes_class = i32;
+/// `PCODES_STATUS_OK`.
+pub const PCODES_CLASS_OK: pcodes_class = 0;
+/// The calling code passed something the function refuses: a bug to fix. Always comes with a
+/// developer detail (`pcodes_last_error_detail`).
+pub const PCODES_CLASS_DEVELOPER_ERROR: pcodes_class = 1;
+/// What a person typed (a PIN, a child's data) fails a check: ask them to correct it.
+pub const PCODES_CLASS_DATA_CHECK: pcodes_class = 2;
+/// A verdict about a code or PIN (`WRONG`, `EXPIRED`, `LOCKED`, ...): never has a detail.
+pub const PCODES_CLASS_VERDICT: pcodes_class = 3;
+/// Something failed inside the library or the system: try again later; report `INTERNAL`.
+pub const PCODES_CLASS_INTERNAL: pcodes_class = 4;
+/// A status value this library does not know (e.g. from a newer header).
+pub const PCODES_CLASS_UNKNOWN: pcodes_class = -1;
+const _: () = {
+    assert!(PCODES_CLASS_OK == StatusClass::Ok.code());
+    assert!(PCODES_CLASS_DEVELOPER_ERROR == StatusClass::DeveloperError.code());
+    assert!(PCODES_CLASS_DATA_CHECK == StatusClass::DataCheck.code());
+    assert!(PCODES_CLASS_VERDICT == StatusClass::Verdict.code());
+    assert!(PCODES_CLASS_INTERNAL == StatusClass::Internal.code());
+    assert!(StatusClass::ALL.len() == 5);
+};
 
 /// The status's name, e.g. `"PCODES_STATUS_EXPIRED"`; `"PCODES_STATUS_UNKNOWN"` for values not in
 /// the table. Static storage; never NULL; never free it.
 #[unsafe(no_mangle)]
 pub extern "C" fn pcodes_status_name(status: pcodes_status) -> *const c_char {
     status_name_nul(status).as_ptr().cast()
+}
+
+/// The class of a status: `PCODES_CLASS_DEVELOPER_ERROR` (fix the calling code; a detail says
+/// what), `PCODES_CLASS_DATA_CHECK` (ask the person to correct what they typed),
+/// `PCODES_CLASS_VERDICT` (a verdict about a code or PIN), `PCODES_CLASS_INTERNAL`,
+/// `PCODES_CLASS_OK` for `PCODES_STATUS_OK`, and `PCODES_CLASS_UNKNOWN` for values not in the
+/// table. Does not clear the developer detail.
+#[unsafe(no_mangle)]
+pub extern "C" fn pcodes_status_class(status: pcodes_status) -> pcodes_class {
+    let mut class = PCODES_CLASS_UNKNOWN;
+    let _ = catch_status(|| {
+        class = status_class(status).map_or(PCODES_CLASS_UNKNOWN, StatusClass::code);
+        Ok(())
+    });
+    class
 }
 
 /// A short, polite message for the person, telling what to do next. `lang` is `"ru"` (also
@@ -118,38 +178,6 @@ pub extern "C" fn pcodes_last_error_detail() -> *const c_char {
     crate::diag::last_cstr().as_ptr()
 }
 
-/// The major version of the header: the SONAME is `libportal_codes.so.MAJOR`. Compare with
-/// `pcodes_version()` to catch a header that does not match the library linked at run time.
-pub const PCODES_VERSION_MAJOR: u32 = 0;
-/// The minor version of the header (bumped when functions, statuses or settings are added).
-pub const PCODES_VERSION_MINOR: u32 = 1;
-/// The patch version of the header.
-pub const PCODES_VERSION_PATCH: u32 = 0;
-
-// cbindgen needs literals; these fail the build when Cargo.toml's version moves without them.
-const fn version_part(part: &str) -> u32 {
-    match u32::from_str_radix(part, 10) {
-        Ok(v) => v,
-        Err(_) => panic!("CARGO_PKG_VERSION_* is not a number"),
-    }
-}
-const _: () = assert!(PCODES_VERSION_MAJOR == version_part(env!("CARGO_PKG_VERSION_MAJOR")));
-const _: () = assert!(PCODES_VERSION_MINOR == version_part(env!("CARGO_PKG_VERSION_MINOR")));
-const _: () = assert!(PCODES_VERSION_PATCH == version_part(env!("CARGO_PKG_VERSION_PATCH")));
-
-/// The library version, `"MAJOR.MINOR.PATCH"` (`PCODES_VERSION_*` of the header it was built
-/// with). Static storage; never NULL.
-#[unsafe(no_mangle)]
-pub extern "C" fn pcodes_version() -> *const c_char {
-    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
-}
-
-/// The current time in unix seconds: the only function that reads the clock.
-#[unsafe(no_mangle)]
-pub extern "C" fn pcodes_now() -> u64 {
-    crate::now()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,7 +187,7 @@ mod tests {
     /// (and OK) it is the table's (`tests/tables.rs` ties the table to the constants).
     #[test]
     fn every_status_is_named_through_the_c_api() {
-        let statuses = crate::error::Error::ALL.map(crate::error::Error::code);
+        let statuses = Error::ALL.map(Error::code);
         for code in core::iter::once(PCODES_STATUS_OK).chain(statuses) {
             // SAFETY: the returned pointer is a static NUL-terminated string.
             let name = unsafe { CStr::from_ptr(pcodes_status_name(code)) }.to_str().unwrap();
@@ -182,10 +210,21 @@ mod tests {
             assert_eq!(msg(202, core::ptr::null()), msg(202, c"fr".as_ptr()));
             let bad = [0xc3u8, 0];
             assert_eq!(msg(202, bad.as_ptr().cast()), msg(202, c"en".as_ptr()));
-            assert_eq!(CStr::from_ptr(pcodes_version()).to_str().unwrap(), crate::VERSION);
         }
-        assert!(pcodes_now() > 1_700_000_000);
-        assert_eq!(pcodes_state_bytes(), 64);
+    }
+
+    #[test]
+    fn every_status_has_its_class_through_the_c_api() {
+        assert_eq!(pcodes_status_class(PCODES_STATUS_OK), PCODES_CLASS_OK);
+        for e in Error::ALL {
+            assert_eq!(pcodes_status_class(e.code()), e.class().code(), "{e:?}");
+            assert_ne!(pcodes_status_class(e.code()), PCODES_CLASS_UNKNOWN);
+        }
+        for unknown in [-1, 1, 99, 199, 211, 902, i32::MIN, i32::MAX] {
+            assert_eq!(pcodes_status_class(unknown), PCODES_CLASS_UNKNOWN);
+        }
+        assert_eq!(pcodes_status_class(PCODES_STATUS_WRONG), PCODES_CLASS_VERDICT);
+        assert_eq!(pcodes_status_class(PCODES_STATUS_MALFORMED_HASH), PCODES_CLASS_DEVELOPER_ERROR);
     }
 
     /// The detail names the argument, is kept by the describing calls and cleared by the next
@@ -223,18 +262,5 @@ mod tests {
         let st = unsafe { pcodes_state_retry_at(blob.as_ptr(), 64, 5, &raw mut at) };
         assert_eq!(st, PCODES_STATUS_CORRUPT_STATE);
         assert!(detail().starts_with("state: "), "{}", detail());
-    }
-
-    /// The header's `PCODES_VERSION_*` macros are Cargo.toml's version, and `pcodes_version()`
-    /// is them joined (the build already fails if they drift; this says which one).
-    #[test]
-    fn version_macros_match_cargo_version() {
-        assert_eq!(Ok(PCODES_VERSION_MAJOR), env!("CARGO_PKG_VERSION_MAJOR").parse());
-        assert_eq!(Ok(PCODES_VERSION_MINOR), env!("CARGO_PKG_VERSION_MINOR").parse());
-        assert_eq!(Ok(PCODES_VERSION_PATCH), env!("CARGO_PKG_VERSION_PATCH").parse());
-        let joined = std::format!("{PCODES_VERSION_MAJOR}.{PCODES_VERSION_MINOR}.{PCODES_VERSION_PATCH}");
-        // SAFETY: the returned pointer is a static NUL-terminated string.
-        let version = unsafe { CStr::from_ptr(pcodes_version()) }.to_str().unwrap();
-        assert_eq!(version, joined);
     }
 }

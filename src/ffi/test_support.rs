@@ -50,17 +50,17 @@ impl Scratch {
     }
 }
 
-/// The statuses that mean "the developer passed something the function refuses": every one of
-/// them leaves a C function with a developer detail naming one of its parameters.
-pub(crate) const DEVELOPER_ERRORS: [i32; 7] = [
-    super::status::PCODES_STATUS_NULL_ARGUMENT,
-    super::status::PCODES_STATUS_BUFFER_TOO_SMALL,
-    super::status::PCODES_STATUS_INVALID_ARGUMENT,
-    super::status::PCODES_STATUS_BAD_KEY,
-    super::status::PCODES_STATUS_UNKNOWN_KEY,
-    super::status::PCODES_STATUS_CORRUPT_STATE,
-    super::status::PCODES_STATUS_MALFORMED_HASH,
-];
+/// Whether `status` means "the developer passed something the function refuses"
+/// (`StatusClass::DeveloperError`): every such status leaves a C function with a developer
+/// detail naming one of its parameters.
+pub(crate) fn is_developer_error(status: i32) -> bool {
+    crate::error::status_class(status) == Some(crate::error::StatusClass::DeveloperError)
+}
+
+/// Whether `status` is a verdict about a code or PIN, which never has a detail.
+pub(crate) fn is_verdict(status: i32) -> bool {
+    crate::error::status_class(status) == Some(crate::error::StatusClass::Verdict)
+}
 
 /// Every `pcodes_status`-returning function of `include/portal_codes.h` with its parameter
 /// names, read from the header itself (not from the Rust sources).
@@ -87,7 +87,7 @@ pub(crate) fn params_of(name: &str) -> std::vec::Vec<&'static str> {
 /// or `None`: a developer error has a detail `"<one of its parameters>: …"`, a verdict none.
 pub(crate) fn detail_problem(function: &str, status: i32) -> Option<std::string::String> {
     let detail = crate::diag::last_error_detail();
-    if DEVELOPER_ERRORS.contains(&status) {
+    if is_developer_error(status) {
         let params = params_of(function);
         let arg = detail.split_once(": ").map(|(a, _)| a);
         if detail.is_empty() {
@@ -98,7 +98,7 @@ pub(crate) fn detail_problem(function: &str, status: i32) -> Option<std::string:
                 "{function} returned {status}, detail {detail:?} names none of {params:?}"
             ));
         }
-    } else if (200..300).contains(&status) && !detail.is_empty() {
+    } else if is_verdict(status) && !detail.is_empty() {
         return Some(std::format!("{function} returned the verdict {status} with the detail {detail:?}"));
     }
     None

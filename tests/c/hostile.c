@@ -33,13 +33,11 @@ static void check(int ok, const char *what, int line) {
 
 /* The statuses that refuse a developer's argument: each comes with a detail naming it. */
 static int developer_error(pcodes_status s) {
-    return s == PCODES_STATUS_NULL_ARGUMENT || s == PCODES_STATUS_BUFFER_TOO_SMALL ||
-           s == PCODES_STATUS_INVALID_ARGUMENT || s == PCODES_STATUS_BAD_KEY || s == PCODES_STATUS_UNKNOWN_KEY ||
-           s == PCODES_STATUS_CORRUPT_STATE || s == PCODES_STATUS_MALFORMED_HASH;
+    return pcodes_status_class(s) == PCODES_CLASS_DEVELOPER_ERROR;
 }
 
 /* Checks a status and the developer detail the call left: "argument: why" after a developer
- * error, nothing after a verdict about a code or PIN (2xx). */
+ * error, nothing after a verdict about a code or PIN. */
 static void expect(pcodes_status got, pcodes_status want, const char *call, int line) {
     const char *detail = pcodes_last_error_detail();
     size_t name = strspn(detail, "abcdefghijklmnopqrstuvwxyz_");
@@ -51,7 +49,7 @@ static void expect(pcodes_status got, pcodes_status want, const char *call, int 
         failed++;
         printf("FAIL line %d: %s -> %s with the detail \"%s\", want \"argument: why\"\n", line, call,
                pcodes_status_name(got), detail);
-    } else if (got >= 200 && got < 300 && detail[0] != 0) {
+    } else if (pcodes_status_class(got) == PCODES_CLASS_VERDICT && detail[0] != 0) {
         failed++;
         printf("FAIL line %d: %s -> %s with the detail \"%s\", want none\n", line, call, pcodes_status_name(got),
                detail);
@@ -143,8 +141,37 @@ static void test_accessors(void) {
     CHECK(pcodes_state_retry_at(blob, PCODES_STATE_BYTES, NOW, &at) == PCODES_STATUS_OK);
     CHECK(pcodes_last_error_detail() != NULL && pcodes_last_error_detail()[0] == 0);
 
-    static const int32_t known[] = {0,   100, 101, 102, 103, 104, 105, 110, 111, 112, 120, 121, 122,
-                                    123, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 900, 901};
+    static const int32_t known[] = {
+        PCODES_STATUS_OK,           PCODES_STATUS_NULL_ARGUMENT,    PCODES_STATUS_BUFFER_TOO_SMALL,
+        PCODES_STATUS_INVALID_ARGUMENT, PCODES_STATUS_BAD_KEY,      PCODES_STATUS_UNKNOWN_KEY,
+        PCODES_STATUS_CORRUPT_STATE, PCODES_STATUS_MISSING_FIELD,   PCODES_STATUS_INVALID_SNILS,
+        PCODES_STATUS_INVALID_BIRTH_DATE, PCODES_STATUS_PIN_FORMAT, PCODES_STATUS_PIN_MISMATCH,
+        PCODES_STATUS_PIN_WEAK,     PCODES_STATUS_MALFORMED_HASH,   PCODES_STATUS_MISTYPED,
+        PCODES_STATUS_WRONG,        PCODES_STATUS_EXPIRED,          PCODES_STATUS_SUPERSEDED,
+        PCODES_STATUS_ALREADY_USED, PCODES_STATUS_DATA_CHANGED,     PCODES_STATUS_LOCKED,
+        PCODES_STATUS_BLOCKED,      PCODES_STATUS_TOO_SOON,         PCODES_STATUS_NO_CHALLENGE,
+        PCODES_STATUS_ATTEMPTS_EXHAUSTED, PCODES_STATUS_INTERNAL,   PCODES_STATUS_RNG_FAILURE};
+    /* The header's statuses are exactly the values the library names and classifies. */
+    size_t named = 0;
+    for (int32_t v = -1; v <= 1000; v++) {
+        int is_named = strcmp(pcodes_status_name(v), "PCODES_STATUS_UNKNOWN") != 0;
+        int32_t class = pcodes_status_class(v);
+        CHECK(is_named == (class != PCODES_CLASS_UNKNOWN));
+        CHECK(class == PCODES_CLASS_UNKNOWN || (class >= PCODES_CLASS_OK && class <= PCODES_CLASS_INTERNAL));
+        named += (size_t)is_named;
+    }
+    CHECK(named == sizeof known / sizeof known[0]);
+    CHECK(pcodes_status_class(PCODES_STATUS_OK) == PCODES_CLASS_OK);
+    CHECK(pcodes_status_class(PCODES_STATUS_WRONG) == PCODES_CLASS_VERDICT);
+    CHECK(pcodes_status_class(PCODES_STATUS_PIN_WEAK) == PCODES_CLASS_DATA_CHECK);
+    CHECK(pcodes_status_class(PCODES_STATUS_INTERNAL) == PCODES_CLASS_INTERNAL);
+    CHECK(pcodes_status_class(INT32_MIN) == PCODES_CLASS_UNKNOWN);
+    CHECK(pcodes_status_class(INT32_MAX) == PCODES_CLASS_UNKNOWN);
+    /* The describing calls keep the detail. */
+    CHECK(pcodes_state_retry_at(blob, 3, NOW, &at) == PCODES_STATUS_CORRUPT_STATE);
+    (void)pcodes_status_class(PCODES_STATUS_CORRUPT_STATE);
+    (void)pcodes_setting_name(PCODES_SETTING_OTP_DIGITS);
+    CHECK(strncmp(pcodes_last_error_detail(), "state_len: ", 11) == 0);
     for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
         const char *n = pcodes_status_name(known[i]);
         CHECK(n != NULL && strncmp(n, "PCODES_STATUS_", 14) == 0 && strcmp(n, "PCODES_STATUS_UNKNOWN") != 0);
@@ -168,25 +195,38 @@ static void test_accessors(void) {
 }
 
 /* ---- context ---- */
-struct range {
-    pcodes_setting s;
-    uint64_t lo, hi, def;
+/* Every setting; its default and range come from the library (pcodes_setting_info). */
+static const pcodes_setting SETTINGS[] = {
+    PCODES_SETTING_LINK_TTL_SECONDS,    PCODES_SETTING_OTP_TTL_SECONDS,     PCODES_SETTING_OTP_DIGITS,
+    PCODES_SETTING_OTP_MAX_ATTEMPTS,    PCODES_SETTING_OTP_RESEND_SECONDS,  PCODES_SETTING_OTP_MAX_SENDS_PER_HOUR,
+    PCODES_SETTING_PIN_ITERATIONS,      PCODES_SETTING_PIN_LENGTHS,         PCODES_SETTING_LOCK_AFTER_FAILURES,
+    PCODES_SETTING_LOCK_FIRST_SECONDS,  PCODES_SETTING_LOCK_REPEAT_SECONDS, PCODES_SETTING_BLOCK_AFTER_FAILURES,
+    PCODES_SETTING_TOTP_WINDOW_STEPS,   PCODES_SETTING_HOTP_LOOK_AHEAD,
 };
-static const struct range RANGES[] = {
-    {PCODES_SETTING_LINK_TTL_SECONDS, 60, 86400, 600},
-    {PCODES_SETTING_OTP_TTL_SECONDS, 30, 3600, 300},
-    {PCODES_SETTING_OTP_DIGITS, 4, 8, 6},
-    {PCODES_SETTING_OTP_MAX_ATTEMPTS, 1, 10, 3},
-    {PCODES_SETTING_OTP_RESEND_SECONDS, 0, 3600, 60},
-    {PCODES_SETTING_OTP_MAX_SENDS_PER_HOUR, 1, 10, 5},
-    {PCODES_SETTING_PIN_ITERATIONS, 10000, 10000000, 600000},
-    {PCODES_SETTING_LOCK_AFTER_FAILURES, 1, 1000, 5},
-    {PCODES_SETTING_LOCK_FIRST_SECONDS, 1, 604800, 900},
-    {PCODES_SETTING_LOCK_REPEAT_SECONDS, 1, 604800, 1800},
-    {PCODES_SETTING_BLOCK_AFTER_FAILURES, 1, 1000, 15},
-    {PCODES_SETTING_TOTP_WINDOW_STEPS, 0, 10, 1},
-    {PCODES_SETTING_HOTP_LOOK_AHEAD, 0, 1000, 10},
-};
+#define N_SETTINGS (sizeof SETTINGS / sizeof SETTINGS[0])
+
+static void test_setting_info(void) {
+    uint64_t d = 7, lo = 7, hi = 7;
+    size_t named = 0;
+    for (int32_t id = -100; id <= 100; id++) {
+        int known = strcmp(pcodes_setting_name(id), "PCODES_SETTING_UNKNOWN") != 0;
+        named += (size_t)known;
+        CHECK(strncmp(pcodes_setting_name(id), "PCODES_SETTING_", 15) == 0);
+        if (!known) EXPECT(pcodes_setting_info(id, &d, &lo, &hi), PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    CHECK(named == N_SETTINGS);
+    CHECK(d == 7 && lo == 7 && hi == 7); /* nothing written on a refusal */
+    CHECK(strcmp(pcodes_setting_name(PCODES_SETTING_OTP_DIGITS), "PCODES_SETTING_OTP_DIGITS") == 0);
+    CHECK(strcmp(pcodes_setting_name(INT32_MIN), "PCODES_SETTING_UNKNOWN") == 0);
+    EXPECT(pcodes_setting_info(PCODES_SETTING_OTP_DIGITS, NULL, &lo, &hi), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_setting_info(PCODES_SETTING_OTP_DIGITS, &d, NULL, &hi), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_setting_info(PCODES_SETTING_OTP_DIGITS, &d, &lo, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_setting_info(PCODES_SETTING_OTP_DIGITS, &d, &d, &hi), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_setting_info(PCODES_SETTING_OTP_DIGITS, &d, &lo, &lo), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_setting_info(INT32_MAX, &d, &lo, &hi), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_setting_info(PCODES_SETTING_OTP_DIGITS, &d, &lo, &hi), PCODES_STATUS_OK);
+    CHECK(lo <= d && d <= hi);
+}
 
 static void test_ctx(void) {
     uint8_t key64[64];
@@ -245,8 +285,14 @@ static void test_ctx(void) {
     EXPECT(pcodes_ctx_get(c, PCODES_SETTING_OTP_DIGITS, NULL), PCODES_STATUS_NULL_ARGUMENT);
     CHECK(v == 0xDEADBEEF);
 
-    for (size_t i = 0; i < sizeof RANGES / sizeof RANGES[0]; i++) {
-        const struct range *r = &RANGES[i];
+    for (size_t i = 0; i < N_SETTINGS; i++) {
+        struct {
+            uint64_t lo, hi, def;
+            pcodes_setting s;
+        } rr, *r = &rr;
+        rr.s = SETTINGS[i];
+        EXPECT(pcodes_setting_info(rr.s, &rr.def, &rr.lo, &rr.hi), PCODES_STATUS_OK);
+        CHECK(rr.lo <= rr.def && rr.def <= rr.hi);
         EXPECT(pcodes_ctx_get(c, r->s, &v), PCODES_STATUS_OK);
         CHECK(v == r->def);
         uint64_t bad[] = {r->hi + 1, UINT64_MAX, (uint64_t)1 << 32 | r->lo, (uint64_t)1 << 63 | r->hi,
@@ -1230,6 +1276,7 @@ static void test_pin(pcodes_ctx *ctx) {
 
 int main(void) {
     test_accessors();
+    test_setting_info();
     test_ctx();
     pcodes_ctx *ctx = NULL;
     EXPECT(pcodes_ctx_new(MASTER, 32, 0, &ctx), PCODES_STATUS_OK);

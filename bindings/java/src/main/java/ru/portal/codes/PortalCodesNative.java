@@ -50,6 +50,8 @@ public interface PortalCodesNative extends Library {
 
     String pcodes_status_message(int status, String lang);
 
+    int pcodes_status_class(int status);
+
     String pcodes_last_error_detail();
 
     String pcodes_version();
@@ -66,6 +68,11 @@ public interface PortalCodesNative extends Library {
     int pcodes_ctx_set(Pointer ctx, int setting, long value);
 
     int pcodes_ctx_get(Pointer ctx, int setting, LongByReference valueOut);
+
+    int pcodes_setting_info(int setting, LongByReference defaultOut, LongByReference minOut,
+            LongByReference maxOut);
+
+    String pcodes_setting_name(int setting);
 
     void pcodes_ctx_free(Pointer ctx);
 

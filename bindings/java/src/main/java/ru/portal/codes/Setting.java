@@ -1,54 +1,52 @@
 package ru.portal.codes;
 
+import com.sun.jna.ptr.LongByReference;
+
 /**
- * Context settings ({@code PCODES_SETTING_*}): the C value, the default a new {@link Context}
- * has, and the range {@link Context#set} accepts. A test reads every one back against the
- * header's {@code #define}s and the library ({@code pcodes_ctx_get} on a new context,
- * {@code pcodes_ctx_set} at and beyond the bounds), so this table cannot drift from the C side.
+ * Context settings ({@code PCODES_SETTING_*}): the C value, and, read from the library at run
+ * time ({@code pcodes_setting_info}, {@code pcodes_setting_name}), the default a new
+ * {@link Context} has, the range {@link Context#set} accepts and the C name. Only the ids are
+ * written here; a test reads them back against the header's {@code #define}s and the library.
  */
 public enum Setting {
     /** Link-code validity, seconds. */
-    LINK_TTL_SECONDS(1, 600, 60, 86_400),
+    LINK_TTL_SECONDS(1),
     /** SMS/e-mail code validity, seconds. */
-    OTP_TTL_SECONDS(2, 300, 30, 3_600),
+    OTP_TTL_SECONDS(2),
     /** SMS/e-mail code length. */
-    OTP_DIGITS(3, 6, 4, 8),
+    OTP_DIGITS(3),
     /** Wrong tries allowed per SMS/e-mail code. */
-    OTP_MAX_ATTEMPTS(4, 3, 1, 10),
+    OTP_MAX_ATTEMPTS(4),
     /** Minimum seconds between two sends. */
-    OTP_RESEND_SECONDS(5, 60, 0, 3_600),
+    OTP_RESEND_SECONDS(5),
     /** Sends allowed per rolling hour. */
-    OTP_MAX_SENDS_PER_HOUR(6, 5, 1, 10),
+    OTP_MAX_SENDS_PER_HOUR(6),
     /** PBKDF2 iterations for new PIN hashes. */
-    PIN_ITERATIONS(7, 600_000, 10_000, 10_000_000),
+    PIN_ITERATIONS(7),
     /**
      * Allowed PIN lengths, bit n = length n: {@code 0x10} (4 digits), {@code 0x40} (6) or
      * {@code 0x50} (both); {@link #min()} and {@link #max()} are the smallest and largest of them.
      */
-    PIN_LENGTHS(8, 0x50, 0x10, 0x50),
+    PIN_LENGTHS(8),
     /** Consecutive failures that lock. */
-    LOCK_AFTER_FAILURES(9, 5, 1, 1_000),
+    LOCK_AFTER_FAILURES(9),
     /** First lock, seconds. */
-    LOCK_FIRST_SECONDS(10, 900, 1, 604_800),
+    LOCK_FIRST_SECONDS(10),
     /** Every later lock, seconds. */
-    LOCK_REPEAT_SECONDS(11, 1_800, 1, 604_800),
+    LOCK_REPEAT_SECONDS(11),
     /** Consecutive failures that block until {@link State#reset}. */
-    BLOCK_AFTER_FAILURES(12, 15, 1, 1_000),
+    BLOCK_AFTER_FAILURES(12),
     /** TOTP steps accepted either side of the current one. */
-    TOTP_WINDOW_STEPS(13, 1, 0, 10),
+    TOTP_WINDOW_STEPS(13),
     /** HOTP counters looked ahead. */
-    HOTP_LOOK_AHEAD(14, 10, 0, 1_000);
+    HOTP_LOOK_AHEAD(14);
 
     private final int id;
-    private final long defaultValue;
-    private final long min;
-    private final long max;
+    /** {default, min, max}, read from the library on first use. */
+    private volatile long[] info;
 
-    Setting(int id, long defaultValue, long min, long max) {
+    Setting(int id) {
         this.id = id;
-        this.defaultValue = defaultValue;
-        this.min = min;
-        this.max = max;
     }
 
     /** The C value ({@code PCODES_SETTING_<name>}). */
@@ -56,18 +54,36 @@ public enum Setting {
         return id;
     }
 
-    /** The value of a new context. */
+    /** The C name, e.g. {@code "PCODES_SETTING_OTP_DIGITS"} ({@code pcodes_setting_name}). */
+    public String cName() {
+        return PortalCodesNative.INSTANCE.pcodes_setting_name(id);
+    }
+
+    private long[] info() {
+        long[] i = info;
+        if (i == null) {
+            LongByReference d = new LongByReference();
+            LongByReference lo = new LongByReference();
+            LongByReference hi = new LongByReference();
+            PortalCodesException.check(PortalCodesNative.INSTANCE.pcodes_setting_info(id, d, lo, hi));
+            i = new long[] {d.getValue(), lo.getValue(), hi.getValue()};
+            info = i;
+        }
+        return i;
+    }
+
+    /** The value of a new context ({@code pcodes_setting_info}). */
     public long defaultValue() {
-        return defaultValue;
+        return info()[0];
     }
 
-    /** The smallest value {@link Context#set} accepts. */
+    /** The smallest value {@link Context#set} accepts ({@code pcodes_setting_info}). */
     public long min() {
-        return min;
+        return info()[1];
     }
 
-    /** The largest value {@link Context#set} accepts. */
+    /** The largest value {@link Context#set} accepts ({@code pcodes_setting_info}). */
     public long max() {
-        return max;
+        return info()[2];
     }
 }

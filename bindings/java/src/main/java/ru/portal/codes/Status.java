@@ -53,6 +53,14 @@ public enum Status {
     }
 
     /**
+     * Who has to act on it ({@code pcodes_status_class}): the developer, the person who typed
+     * something, nobody (a verdict), or it is internal. Read from the library at run time.
+     */
+    public StatusClass statusClass() {
+        return StatusClass.of(PortalCodesNative.INSTANCE.pcodes_status_class(code));
+    }
+
+    /**
      * A short, polite message for the person ({@code pcodes_status_message}): {@code "ru"} for
      * Russian, anything else English.
      */

@@ -84,6 +84,7 @@ class DriftTest {
             }
             assertEquals("PCODES_STATUS_" + s.name(), N.pcodes_status_name(s.code()), "value of " + s);
             assertEquals("PCODES_STATUS_" + s.name(), s.cName());
+            assertTrue(s.statusClass() != StatusClass.UNKNOWN, "class of " + s);
             java.put(s.name(), (long) s.code());
         }
         for (int v = 0; v <= 1000; v++) {
@@ -103,6 +104,9 @@ class DriftTest {
             java.put(s.name(), (long) s.id());
         }
         assertEquals(withPrefix("PCODES_SETTING_"), java);
+        for (Setting s : Setting.values()) {
+            assertEquals("PCODES_SETTING_" + s.name(), s.cName());
+        }
         for (Setting s : Setting.values()) {
             try (Context ctx = new Context(key(0x21), 1)) {
                 assertEquals(s.defaultValue(), ctx.get(s), "default of " + s);
@@ -131,6 +135,16 @@ class DriftTest {
             alg.put(a.name(), (long) a.id());
         }
         assertEquals(withPrefix("PCODES_ALGORITHM_"), alg);
+        Map<String, Long> classes = new TreeMap<>();
+        for (StatusClass c : StatusClass.values()) {
+            if (c != StatusClass.UNKNOWN) {
+                classes.put(c.name(), (long) c.id());
+            }
+        }
+        assertEquals(withPrefix("PCODES_CLASS_"), classes);
+        assertEquals(StatusClass.UNKNOWN, Status.UNKNOWN.statusClass());
+        assertEquals(StatusClass.VERDICT, Status.WRONG.statusClass());
+        assertEquals(StatusClass.DEVELOPER_ERROR, Status.NULL_ARGUMENT.statusClass());
         assertEquals(withPrefix("PCODES_FIELD_"), Map.of("FULL_NAME", (long) Link.FIELD_FULL_NAME, "BIRTH_DATE",
                 (long) Link.FIELD_BIRTH_DATE, "SEX", (long) Link.FIELD_SEX, "SNILS", (long) Link.FIELD_SNILS));
     }
