@@ -146,8 +146,7 @@ pub(crate) fn write<P: Payload>(blob: &mut [u8; STATE_BYTES], s: &State, p: &P) 
     state::canonicalize(blob);
 }
 
-/// A verdict about the input (the 2xx statuses), as opposed to a developer error or an
-/// internal failure: it never carries a developer detail.
+/// A verdict about the input (its class in `statuses!`): it never carries a developer detail.
 fn is_verdict(e: &Error) -> bool {
-    (200..300).contains(&e.code())
+    e.class() == crate::error::StatusClass::Verdict
 }
