@@ -89,9 +89,15 @@
 #define PCODES_VERSION_PATCH 0
 
 /**
- * Buffer size for a code: up to 8 digits plus NUL.
+ * Buffer size for a TOTP code: up to 8 digits plus NUL.
  */
 #define PCODES_TOTP_CODE_BYTES 9
+
+/**
+ * Buffer size for a HOTP code: up to 8 digits plus NUL (the same size as
+ * `PCODES_TOTP_CODE_BYTES`; use this one for `pcodes_hotp_code`).
+ */
+#define PCODES_HOTP_CODE_BYTES 9
 
 /**
  * Buffer size that holds any URI `pcodes_totp_uri` writes, plus NUL.
@@ -901,6 +907,11 @@ uint64_t pcodes_now(void);
 size_t pcodes_totp_code_bytes(void);
 
 /**
+ * `PCODES_HOTP_CODE_BYTES`.
+ */
+size_t pcodes_hotp_code_bytes(void);
+
+/**
  * Writes the TOTP code for unix time `now` (`PCODES_TOTP_CODE_BYTES` suffices). `secret` is
  * 10–64 bytes, `digits` 6–8, `period` 1–3600 s.
  *
@@ -940,7 +951,7 @@ pcodes_status pcodes_totp_verify(const pcodes_ctx *ctx,
                                  int32_t *drift_out);
 
 /**
- * Writes the HOTP code for `counter` (`PCODES_TOTP_CODE_BYTES` suffices). `secret` is 10–64
+ * Writes the HOTP code for `counter` (`PCODES_HOTP_CODE_BYTES` suffices). `secret` is 10–64
  * bytes, `digits` 6–8.
  *
  * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `BUFFER_TOO_SMALL`.
@@ -956,7 +967,9 @@ pcodes_status pcodes_hotp_code(const uint8_t *secret,
 /**
  * Verifies a HOTP code against the counter stored in `state` (a HOTP blob; all zeros starts at
  * counter 0): counters `next … next + HOTP_LOOK_AHEAD` are checked, and on a match the stored
- * counter moves past it. The last accepted code again is `ALREADY_USED`.
+ * counter moves past it. The last accepted code again is `ALREADY_USED`. The same as
+ * `pcodes_hotp_verify_counter` with `counter_out = NULL`; call that one to learn which counter
+ * matched.
  *
  * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `CORRUPT_STATE` (state untouched), `BLOCKED`,
  * `LOCKED`, `MISTYPED` (not counted), `ALREADY_USED` (not counted), `WRONG` (counted). The
@@ -971,6 +984,25 @@ pcodes_status pcodes_hotp_verify(const pcodes_ctx *ctx,
                                  uint64_t now,
                                  uint8_t *state,
                                  size_t state_len);
+
+/**
+ * `pcodes_hotp_verify`, also telling which counter matched: on `OK`, `*counter_out` (if not
+ * NULL) = the counter of the accepted code (the stored counter is now one past it). On any
+ * other status `*counter_out` is untouched. `counter_out` must not overlap any other argument
+ * (`INVALID_ARGUMENT`, nothing written).
+ *
+ * Returns as `pcodes_hotp_verify`.
+ */
+pcodes_status pcodes_hotp_verify_counter(const pcodes_ctx *ctx,
+                                         const uint8_t *secret,
+                                         size_t secret_len,
+                                         pcodes_algorithm algorithm,
+                                         uint32_t digits,
+                                         const char *code,
+                                         uint64_t now,
+                                         uint8_t *state,
+                                         size_t state_len,
+                                         uint64_t *counter_out);
 
 /**
  * `PCODES_TOTP_URI_BYTES`.
