@@ -44,8 +44,15 @@ fn now_outside_the_range_is_refused_everywhere() {
     let secret = [9u8; 20];
     let p = Params::default();
     let mut totp_st: Blob = [0; STATE_BYTES];
-    totp::time::verify(&c, &secret, &p, totp::time::code(&secret, &p, T0).unwrap().as_str(), T0, &mut totp_st)
-        .unwrap();
+    totp::time::verify(
+        &c,
+        &secret,
+        &p,
+        totp::time::code(&secret, &p, T0).unwrap().as_str(),
+        T0,
+        &mut totp_st,
+    )
+    .unwrap();
     let mut hotp_st: Blob = [0; STATE_BYTES];
     let alg = totp::Algorithm::Sha1;
     totp::hotp::verify(

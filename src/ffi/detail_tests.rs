@@ -319,7 +319,10 @@ fn every_refusal_names_its_argument() {
     probe!(s, pcodes_hotp_verify_counter(cctx, sp, 20, 1, 6, hc, NOW, tp, 64, hc.cast_mut().cast()));
     let mut hst = [0u8; 64];
     let hsp = hst.as_mut_ptr();
-    assert_eq!(probe!(s, pcodes_hotp_verify_counter(cctx, sp, 20, 1, 6, hc, NOW, hsp, 64, n)), PCODES_STATUS_OK);
+    assert_eq!(
+        probe!(s, pcodes_hotp_verify_counter(cctx, sp, 20, 1, 6, hc, NOW, hsp, 64, n)),
+        PCODES_STATUS_OK
+    );
     assert_eq!(counter, 0);
     probe!(s, pcodes_hotp_verify_counter(cctx, sp, 20, 1, 6, hc, NOW, hsp, 64, n)); // ALREADY_USED
 

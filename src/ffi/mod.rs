@@ -613,11 +613,19 @@ mod tests {
                 (ctx.cast::<u8>(), "counter_out over the context"),
             ] {
                 let n = counter.cast::<u64>();
-                assert_eq!(pcodes_hotp_verify_counter(ctx, secret, 20, 1, 6, code, NOW, hst, 64, n), INVALID, "{what}");
+                assert_eq!(
+                    pcodes_hotp_verify_counter(ctx, secret, 20, 1, 6, code, NOW, hst, 64, n),
+                    INVALID,
+                    "{what}"
+                );
             }
             assert_eq!(b.bytes(1280, 64), [0; 64], "the state was not written");
             let n = b.at(1344).cast::<u64>();
-            assert_eq!(pcodes_hotp_verify_counter(ctx, secret, 20, 1, 6, code, NOW, hst, 64, n), OK, "touching");
+            assert_eq!(
+                pcodes_hotp_verify_counter(ctx, secret, 20, 1, 6, code, NOW, hst, 64, n),
+                OK,
+                "touching"
+            );
             assert_eq!(b.bytes(1344, 8), 1u64.to_ne_bytes(), "the counter of 287082");
 
             // Link codes: the child struct and its strings are inputs too.

@@ -5,8 +5,8 @@ use core::ffi::c_char;
 
 use super::ctx::{ctx_ref, pcodes_ctx};
 use super::{
-    OutBuf, Region, boundary, opt_text, out, pcodes_status, region_of, region_of_opt_text,
-    region_of_state, region_of_text, state_blob, text,
+    OutBuf, Region, boundary, opt_text, out, pcodes_status, region_of, region_of_opt_text, region_of_state,
+    region_of_text, state_blob, text,
 };
 use crate::error::Error;
 use crate::pin;
@@ -501,8 +501,12 @@ mod tests {
 
         let mut pins: Vec<String> = (0..10_000).map(|v| format!("{v:04}")).collect();
         pins.extend((0..1_000_000).step_by(97).map(|v| format!("{v:06}")));
-        pins.extend(["", "1", "123", "12345", "1234567", "12a4", " 1234", "１２３４", "٣٨٦١", "3861\n"].map(String::from));
-        let births = [None, Some("1987-05-25"), Some("2000-02-29"), Some("1948-07-03"), Some("1990-02-30"), Some("x")];
+        pins.extend(
+            ["", "1", "123", "12345", "1234567", "12a4", " 1234", "１２３４", "٣٨٦١", "3861\n"]
+                .map(String::from),
+        );
+        let births =
+            [None, Some("1987-05-25"), Some("2000-02-29"), Some("1948-07-03"), Some("1990-02-30"), Some("x")];
         for lengths in [None, Some(1u64 << 6)] {
             let c = new_ctx(3, 0, None);
             if let Some(l) = lengths {

@@ -129,7 +129,9 @@ pub unsafe extern "C" fn pcodes_totp_code(
 ) -> pcodes_status {
     let out = (out, out_len, arg!(out, out_len, "see PCODES_TOTP_CODE_BYTES"));
     // SAFETY: forwarded caller contract.
-    unsafe { write_code(secret, secret_len, out, |s| totp::time::code(s, &params(algorithm, digits, period)?, now)) }
+    unsafe {
+        write_code(secret, secret_len, out, |s| totp::time::code(s, &params(algorithm, digits, period)?, now))
+    }
 }
 
 /// Verifies a TOTP code typed by a person (spaces are ignored) at unix time `now`. Steps
@@ -156,9 +158,7 @@ pub unsafe extern "C" fn pcodes_totp_verify(
     state_len: usize,
     drift_out: *mut i32,
 ) -> pcodes_status {
-    let overlap = |([st, d], [c, s, t]): VerifyRegions| {
-        no_overlap!(writes: [state: st, drift_out: d], reads: [ctx: c, secret: s, code: t])
-    };
+    let overlap = |([st, d], [c, s, t]): VerifyRegions| no_overlap!(writes: [state: st, drift_out: d], reads: [ctx: c, secret: s, code: t]);
     let check = |c: &Context, s: &[u8], code: &str, st: &mut _| {
         totp::time::verify(c, s, &params(algorithm, digits, period)?, code, now, st)
     };
@@ -183,7 +183,9 @@ pub unsafe extern "C" fn pcodes_hotp_code(
     let out = (out, out_len, arg!(out, out_len, "see PCODES_HOTP_CODE_BYTES"));
     // SAFETY: forwarded caller contract.
     unsafe {
-        write_code(secret, secret_len, out, |s| totp::hotp::code(s, Algorithm::from_id(algorithm)?, digits, counter))
+        write_code(secret, secret_len, out, |s| {
+            totp::hotp::code(s, Algorithm::from_id(algorithm)?, digits, counter)
+        })
     }
 }
 
@@ -244,9 +246,7 @@ pub unsafe extern "C" fn pcodes_hotp_verify_counter(
     state_len: usize,
     counter_out: *mut u64,
 ) -> pcodes_status {
-    let overlap = |([st, n], [c, s, t]): VerifyRegions| {
-        no_overlap!(writes: [state: st, counter_out: n], reads: [ctx: c, secret: s, code: t])
-    };
+    let overlap = |([st, n], [c, s, t]): VerifyRegions| no_overlap!(writes: [state: st, counter_out: n], reads: [ctx: c, secret: s, code: t]);
     let check = |c: &Context, s: &[u8], code: &str, st: &mut _| {
         totp::hotp::verify(c, s, Algorithm::from_id(algorithm)?, digits, code, now, st)
     };
@@ -359,7 +359,8 @@ mod tests {
         // The old function is the new one without the counter.
         let mut old = [0u8; 64];
         // SAFETY: as above.
-        let rc = unsafe { pcodes_hotp_verify(ctx, k, 20, 1, 6, c"520489".as_ptr(), now, old.as_mut_ptr(), 64) };
+        let rc =
+            unsafe { pcodes_hotp_verify(ctx, k, 20, 1, 6, c"520489".as_ptr(), now, old.as_mut_ptr(), 64) };
         assert_eq!(rc, PCODES_STATUS_OK);
         let mut new = [0u8; 64];
         assert_eq!(hv(c"520489", &mut new, null_mut()), PCODES_STATUS_OK);
