@@ -1,6 +1,8 @@
-//! Authenticator apps: enrol (secret, URI, SVG QR), then verify codes with replay protection.
+//! Authenticator apps: enrol (secret, URI, SVG QR), then verify codes with replay protection
+//! (time-based codes: `totp::time`), and a counter-based token (`totp::hotp`). Codes sent by SMS
+//! or e-mail are the other module, `otp` (see otp.rs).
 
-use portal_codes::totp::{self, Params, qr, uri};
+use portal_codes::totp::{self, Algorithm, Params, qr, uri};
 use portal_codes::{Context, Error, STATE_BYTES};
 
 pub fn run(ctx: &Context) -> Result<(), Error> {
@@ -76,5 +78,16 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
     // Even the right code is refused while locked.
     let r = totp::time::verify(ctx, &secret, &params, code(t)?.as_str(), t, &mut state);
     println!("the right code while locked: {}", r.err().map_or("accepted?!", Error::name));
+
+    // A counter-based token (HOTP) has its own blob. Its button was pressed three times without
+    // logging in, so it shows the code for counter 3: verify accepts it (within HOTP_LOOK_AHEAD),
+    // says which counter matched and expects the one after it from now on.
+    println!("\n== Hardware token (HOTP) ==");
+    let mut token = [0u8; STATE_BYTES];
+    let pressed = totp::hotp::code(&secret, Algorithm::Sha1, 6, 3)?;
+    let counter = totp::hotp::verify(ctx, &secret, Algorithm::Sha1, 6, pressed.as_str(), t, &mut token)?;
+    println!("token code accepted at counter {counter}; next expected: {}", counter + 1);
+    let again = totp::hotp::verify(ctx, &secret, Algorithm::Sha1, 6, pressed.as_str(), t, &mut token);
+    println!("the same code again: {}", again.err().map_or("accepted?!", Error::name));
     Ok(())
 }
