@@ -1,5 +1,9 @@
 //! One-time codes sent by SMS or e-mail: issue, resend, verify.
 //!
+//! "OTP" here (and in `pcodes_otp_*`, Java `Otp`) means only these codes, drawn by the library
+//! and sent by the host. Codes shown by an authenticator app or token are [`crate::totp`]
+//! ([`totp::time`](crate::totp::time), [`totp::hotp`](crate::totp::hotp)).
+//!
 //! [`issue`] draws a uniformly random code of `OTP_DIGITS` digits (rejection sampling, no modulo
 //! bias, zero-padded) and hands it to the host to send. The state blob keeps a keyed hash of
 //! (code, purpose, issue time) — never the code — with the issue time, the wrong tries on this

@@ -160,6 +160,7 @@ const TOTP_STORY: &[&str] = &[
     "phone a step ahead: OK, drift +1",
     "code from two steps ago -> PCODES_STATUS_WRONG",
     "-> PCODES_STATUS_LOCKED, retry in 900 s",
+    "HOTP: accepted at counter 2",
 ];
 
 #[test]

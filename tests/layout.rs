@@ -72,22 +72,22 @@ fn totp_and_hotp_blobs() {
     let secret = [7u8; 20];
     let params = Params::new(Algorithm::Sha256, 8, 60).unwrap();
     let mut st = [0u8; STATE_BYTES];
-    let code = totp::totp_code(&secret, &params, NOW).unwrap();
-    totp::totp_verify(&ctx, &secret, &params, code.as_str(), NOW, &mut st).unwrap();
+    let code = totp::time::code(&secret, &params, NOW).unwrap();
+    totp::time::verify(&ctx, &secret, &params, code.as_str(), NOW, &mut st).unwrap();
     let Some(got) = read(&st) else { return };
     let step = NOW / 60;
     assert_eq!(
         got,
         format!("kind=4 version=2 failures=0 locked_until=0 wait_until=0 value={step} accepted=1 spent=0")
     );
-    assert_eq!(totp::totp_verify(&ctx, &secret, &params, "00000000", NOW, &mut st), Err(Error::Wrong));
+    assert_eq!(totp::time::verify(&ctx, &secret, &params, "00000000", NOW, &mut st), Err(Error::Wrong));
     let want =
         format!("kind=4 version=2 failures=1 locked_until=0 wait_until=0 value={step} accepted=1 spent=0");
     assert_eq!(read(&st).unwrap(), want);
 
     let mut st = [0u8; STATE_BYTES];
-    let code = totp::hotp_code(&secret, Algorithm::Sha1, 6, 3).unwrap();
-    assert_eq!(totp::hotp_verify(&ctx, &secret, Algorithm::Sha1, 6, code.as_str(), NOW, &mut st), Ok(3));
+    let code = totp::hotp::code(&secret, Algorithm::Sha1, 6, 3).unwrap();
+    assert_eq!(totp::hotp::verify(&ctx, &secret, Algorithm::Sha1, 6, code.as_str(), NOW, &mut st), Ok(3));
     let want = "kind=5 version=2 failures=0 locked_until=0 wait_until=0 value=4 accepted=1 spent=0";
     assert_eq!(read(&st).unwrap(), want);
 }
@@ -103,9 +103,9 @@ fn hotp_blob_at_the_end_of_the_counter_space() {
     for (i, b) in st.iter_mut().enumerate() {
         *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
     }
-    let last = totp::hotp_code(&secret, Algorithm::Sha1, 6, u64::MAX).unwrap();
+    let last = totp::hotp::code(&secret, Algorithm::Sha1, 6, u64::MAX).unwrap();
     assert_eq!(
-        totp::hotp_verify(&ctx, &secret, Algorithm::Sha1, 6, last.as_str(), NOW, &mut st),
+        totp::hotp::verify(&ctx, &secret, Algorithm::Sha1, 6, last.as_str(), NOW, &mut st),
         Ok(u64::MAX)
     );
     let Some(got) = read(&st) else { return };

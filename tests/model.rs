@@ -586,14 +586,14 @@ fn totp_follows_the_model() {
                 1 => format!("{:06}", r.next_u32() % 1_000_000),
                 _ => {
                     let s = (current + u64::from(r.next_u32() % 7)).saturating_sub(3);
-                    totp::totp_code(&secret, &p, s * 30).unwrap().as_str().to_owned()
+                    totp::time::code(&secret, &p, s * 30).unwrap().as_str().to_owned()
                 }
             };
             let matches: Vec<u64> = (current - 1..=current + 1)
-                .filter(|&s| totp::totp_code(&secret, &p, s * 30).unwrap().as_str() == input)
+                .filter(|&s| totp::time::code(&secret, &p, s * 30).unwrap().as_str() == input)
                 .collect();
             let before = State::decode(&real, Kind::Totp).unwrap().failures;
-            let got = totp::totp_verify(&ctx, &secret, &p, &input, now, &mut real);
+            let got = totp::time::verify(&ctx, &secret, &p, &input, now, &mut real);
             let want = model.verify(input.len() != 6, &matches, current, now);
             assert_eq!(got, want, "{what}: totp {input}");
             let counted = State::decode(&real, Kind::Totp).unwrap().failures > before;
@@ -641,7 +641,7 @@ fn hotp_follows_the_model() {
     for seq in 0..sequences() {
         let mut r = ChaCha20Rng::seed_from_u64(4 << 32 | seq);
         let secret: Vec<u8> = (0..20).map(|_| r.next_u32() as u8).collect();
-        let code = |k: u64| totp::hotp_code(&secret, Algorithm::Sha1, 6, k).unwrap().as_str().to_owned();
+        let code = |k: u64| totp::hotp::code(&secret, Algorithm::Sha1, 6, k).unwrap().as_str().to_owned();
         let mut real: Blob = [0; STATE_BYTES];
         let mut model = HotpModel::default();
         let mut now = T0;
@@ -661,7 +661,7 @@ fn hotp_follows_the_model() {
             let lo = model.next.saturating_sub(1);
             let matches: Vec<u64> = (lo..=model.next + 10).filter(|&k| code(k) == input).collect();
             let before = State::decode(&real, Kind::Hotp).unwrap().failures;
-            let got = totp::hotp_verify(&ctx, &secret, Algorithm::Sha1, 6, &input, now, &mut real);
+            let got = totp::hotp::verify(&ctx, &secret, Algorithm::Sha1, 6, &input, now, &mut real);
             let want = model.verify(input.len() != 6, &matches, now);
             assert_eq!(got, want, "{what}: hotp {input}");
             let counted = State::decode(&real, Kind::Hotp).unwrap().failures > before;

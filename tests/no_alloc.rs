@@ -133,21 +133,21 @@ fn totp_hotp_base32_uri_qr() {
     let mut rng = ChaCha20Rng::from_seed([3; 32]);
     let mut fresh = [0u8; 20];
     none("totp::secret_with_rng", || totp::secret_with_rng(&mut fresh, &mut rng)).unwrap();
-    let c = none("totp::totp_code", || totp::totp_code(&secret, &p, NOW)).unwrap();
+    let c = none("totp::time::code", || totp::time::code(&secret, &p, NOW)).unwrap();
     let mut st = [0u8; STATE_BYTES];
     let r =
-        none("totp::totp_verify (wrong)", || totp::totp_verify(&ctx, &secret, &p, "000000", NOW, &mut st));
+        none("totp::time::verify (wrong)", || totp::time::verify(&ctx, &secret, &p, "000000", NOW, &mut st));
     assert!(r.is_err());
     assert_eq!(
-        none("totp::totp_verify", || totp::totp_verify(&ctx, &secret, &p, c.as_str(), NOW, &mut st)),
+        none("totp::time::verify", || totp::time::verify(&ctx, &secret, &p, c.as_str(), NOW, &mut st)),
         Ok(0)
     );
-    let h = none("totp::hotp_code", || totp::hotp_code(&secret, Algorithm::Sha1, 6, 3)).unwrap();
+    let h = none("totp::hotp::code", || totp::hotp::code(&secret, Algorithm::Sha1, 6, 3)).unwrap();
     let k = none("totp::HotpKey::new", || totp::HotpKey::new(&secret, Algorithm::Sha1)).unwrap();
     assert_eq!(none("HotpKey::code", || k.code(6, 3)).unwrap().as_str(), h.as_str());
     let mut hs = [0u8; STATE_BYTES];
-    let r = none("totp::hotp_verify", || {
-        totp::hotp_verify(&ctx, &secret, Algorithm::Sha1, 6, h.as_str(), NOW, &mut hs)
+    let r = none("totp::hotp::verify", || {
+        totp::hotp::verify(&ctx, &secret, Algorithm::Sha1, 6, h.as_str(), NOW, &mut hs)
     });
     assert_eq!(r, Ok(3));
     let mut text = [0u8; 64];

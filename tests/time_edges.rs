@@ -44,16 +44,23 @@ fn now_outside_the_range_is_refused_everywhere() {
     let secret = [9u8; 20];
     let p = Params::default();
     let mut totp_st: Blob = [0; STATE_BYTES];
-    totp::totp_verify(&c, &secret, &p, totp::totp_code(&secret, &p, T0).unwrap().as_str(), T0, &mut totp_st)
-        .unwrap();
+    totp::time::verify(
+        &c,
+        &secret,
+        &p,
+        totp::time::code(&secret, &p, T0).unwrap().as_str(),
+        T0,
+        &mut totp_st,
+    )
+    .unwrap();
     let mut hotp_st: Blob = [0; STATE_BYTES];
     let alg = totp::Algorithm::Sha1;
-    totp::hotp_verify(
+    totp::hotp::verify(
         &c,
         &secret,
         alg,
         6,
-        totp::hotp_code(&secret, alg, 6, 0).unwrap().as_str(),
+        totp::hotp::code(&secret, alg, 6, 0).unwrap().as_str(),
         T0,
         &mut hotp_st,
     )
@@ -69,8 +76,8 @@ fn now_outside_the_range_is_refused_everywhere() {
         assert_eq!(pin::verify_begin(&c, "385027", stored.as_str(), now, &mut pin_st), inv);
         assert_eq!(pin::verify_finish(&c, "acct", "385027", stored.as_str(), now, &mut pin_st), inv);
         assert_eq!(pin::verify(&c, "nobody", "385027", pin::Stored::UnknownAccount, now, &mut pin_st), inv);
-        assert_eq!(totp::totp_verify(&c, &secret, &p, "123456", now, &mut totp_st).map(|_| ()), inv);
-        assert_eq!(totp::hotp_verify(&c, &secret, alg, 6, "123456", now, &mut hotp_st).map(|_| ()), inv);
+        assert_eq!(totp::time::verify(&c, &secret, &p, "123456", now, &mut totp_st).map(|_| ()), inv);
+        assert_eq!(totp::hotp::verify(&c, &secret, alg, 6, "123456", now, &mut hotp_st).map(|_| ()), inv);
         assert_eq!(retry_at(&otp_st, now), Err(Error::InvalidArgument));
         assert_eq!((link_st, otp_st, pin_st, totp_st, hotp_st), copies, "blobs untouched at {now}");
     }
@@ -132,7 +139,7 @@ fn clocks_that_go_backwards() {
     let secret = [9u8; 20];
     let p = Params::default();
     let mut ts: Blob = [0; STATE_BYTES];
-    let at = totp::totp_code(&secret, &p, T0).unwrap();
-    assert_eq!(totp::totp_verify(&c, &secret, &p, at.as_str(), T0, &mut ts), Ok(0));
-    assert_eq!(totp::totp_verify(&c, &secret, &p, at.as_str(), T0 - 30, &mut ts), Err(Error::AlreadyUsed));
+    let at = totp::time::code(&secret, &p, T0).unwrap();
+    assert_eq!(totp::time::verify(&c, &secret, &p, at.as_str(), T0, &mut ts), Ok(0));
+    assert_eq!(totp::time::verify(&c, &secret, &p, at.as_str(), T0 - 30, &mut ts), Err(Error::AlreadyUsed));
 }

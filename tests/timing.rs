@@ -257,10 +257,10 @@ fn totp_case(samples: usize) -> [Vec<f64>; 2] {
     let secret = b"12345678901234567890";
     let p = Params::default();
     let now = T0 + 7;
-    let code = totp::totp_code(secret, &p, now).unwrap();
+    let code = totp::time::code(secret, &p, now).unwrap();
     let wrong = |c: &str| {
         let mut s = [0u8; STATE_BYTES];
-        totp::totp_verify(&ctx, secret, &p, c, now, &mut s) == Err(Error::Wrong)
+        totp::time::verify(&ctx, secret, &p, c, now, &mut s) == Err(Error::Wrong)
     };
     let inputs = [change_digit(code.as_str(), true, wrong), change_digit(code.as_str(), false, wrong)];
     measure(
@@ -273,7 +273,7 @@ fn totp_case(samples: usize) -> [Vec<f64>; 2] {
             input.push_str(&inputs[c]);
         },
         |(input, st)| {
-            let r = totp::totp_verify(&ctx, secret, &p, black_box(input), now, st);
+            let r = totp::time::verify(&ctx, secret, &p, black_box(input), now, st);
             assert_eq!(black_box(r), Err(Error::Wrong));
         },
     )

@@ -85,7 +85,7 @@ fn agrees_with_oathtool() {
         let p = Params::new(alg, digits, period).unwrap();
         for (k, want) in lines.iter().enumerate() {
             let at = t + k as u64 * u64::from(period);
-            let got = totp::totp_code(&secret, &p, at).unwrap();
+            let got = totp::time::code(&secret, &p, at).unwrap();
             assert_eq!(got.as_str(), want, "{alg:?} {digits} {period} t={at} secret={}", hex(&secret));
             checked += 1;
         }
@@ -109,7 +109,7 @@ fn agrees_with_oathtool() {
             .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         for (k, want) in String::from_utf8(out.stdout).unwrap().lines().enumerate() {
-            let got = totp::hotp_code(&secret, Algorithm::Sha1, digits, counter + k as u64).unwrap();
+            let got = totp::hotp::code(&secret, Algorithm::Sha1, digits, counter + k as u64).unwrap();
             assert_eq!(got.as_str(), want, "hotp {digits} c={} secret={}", counter + k as u64, hex(&secret));
             checked += 1;
         }
@@ -170,7 +170,7 @@ fn agrees_with_pyotp() {
                 alg as i32
             ));
             expect.push(
-                totp::totp_code(&secret, &Params::new(alg, digits, period).unwrap(), t)
+                totp::time::code(&secret, &Params::new(alg, digits, period).unwrap(), t)
                     .unwrap()
                     .as_str()
                     .to_owned(),
@@ -181,7 +181,7 @@ fn agrees_with_pyotp() {
                 r#"{{"kind":"hotp","secret":"{s}","alg":{},"digits":{digits},"t":{c}}}"#,
                 alg as i32
             ));
-            expect.push(totp::hotp_code(&secret, alg, digits, c).unwrap().as_str().to_owned());
+            expect.push(totp::hotp::code(&secret, alg, digits, c).unwrap().as_str().to_owned());
         }
     }
     // Our URIs, parsed by pyotp.

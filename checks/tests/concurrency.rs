@@ -92,9 +92,9 @@ fn totp_code_is_accepted_exactly_once() {
     let ctx = Arc::new(Context::new(&[5; 32], 0).unwrap());
     let secret = *b"12345678901234567890";
     let now = 1_800_000_000;
-    let code = totp::totp_code(&secret, &Params::default(), now).unwrap().as_str().to_owned();
+    let code = totp::time::code(&secret, &Params::default(), now).unwrap().as_str().to_owned();
     let verdicts = race(&server, 3, move |_, blob| {
-        totp::totp_verify(&ctx, &secret, &Params::default(), &code, now, blob)
+        totp::time::verify(&ctx, &secret, &Params::default(), &code, now, blob)
     });
     assert_eq!(verdicts.iter().filter(|v| **v == Ok(0)).count(), 1, "{verdicts:?}");
     assert!(verdicts.iter().all(|v| *v == Ok(0) || *v == Err(Error::AlreadyUsed)), "{verdicts:?}");

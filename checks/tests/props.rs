@@ -502,7 +502,7 @@ proptest! {
         let ctx = ctx();
         let before = st;
         let mut st = st;
-        let r = totp::totp_verify(&ctx, &secret, &p, &code, now, &mut st);
+        let r = totp::time::verify(&ctx, &secret, &p, &code, now, &mut st);
         let secret_ok = (totp::MIN_SECRET_BYTES..=totp::MAX_SECRET_BYTES).contains(&secret.len());
         check_flow(&r, TOTP_VERIFY_ERRORS, Kind::Totp, &before, &st, secret_ok, now)?;
         if !secret_ok {
@@ -517,11 +517,11 @@ proptest! {
     #[test]
     fn totp_code_verifies_once(secret in vec(any::<u8>(), 10..=64), p in params(), now in valid_time()) {
         let ctx = ctx();
-        let c = totp::totp_code(&secret, &p, now).unwrap();
+        let c = totp::time::code(&secret, &p, now).unwrap();
         prop_assert_eq!(c.as_str().len(), p.digits() as usize);
         let mut st = [0u8; STATE_BYTES];
-        prop_assert_eq!(totp::totp_verify(&ctx, &secret, &p, c.as_str(), now, &mut st), Ok(0));
-        prop_assert_eq!(totp::totp_verify(&ctx, &secret, &p, c.as_str(), now, &mut st), Err(Error::AlreadyUsed));
+        prop_assert_eq!(totp::time::verify(&ctx, &secret, &p, c.as_str(), now, &mut st), Ok(0));
+        prop_assert_eq!(totp::time::verify(&ctx, &secret, &p, c.as_str(), now, &mut st), Err(Error::AlreadyUsed));
         prop_assert_eq!(totp::time::last_step(&st), Ok(Some(totp::time::step(now, &p))));
     }
 
@@ -537,7 +537,7 @@ proptest! {
         let ctx = ctx();
         let before = st;
         let mut st = st;
-        let r = totp::hotp_verify(&ctx, &secret, alg, digits, &code, now, &mut st);
+        let r = totp::hotp::verify(&ctx, &secret, alg, digits, &code, now, &mut st);
         let args_ok = (10..=64).contains(&secret.len()) && (6..=8).contains(&digits);
         check_flow(&r, TOTP_VERIFY_ERRORS, Kind::Hotp, &before, &st, args_ok, now)?;
         if !args_ok {

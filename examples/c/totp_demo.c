@@ -44,8 +44,10 @@ int main(void) {
     CHECK(strcmp(code, "46119246") == 0);
     CHECK_STATUS(pcodes_totp_code(seed, 64, PCODES_ALGORITHM_SHA512, 8, 30, 59, code, sizeof code), PCODES_STATUS_OK);
     CHECK(strcmp(code, "90693936") == 0);
-    CHECK_STATUS(pcodes_hotp_code(seed, 20, PCODES_ALGORITHM_SHA1, 6, 1, code, sizeof code), PCODES_STATUS_OK);
-    CHECK(strcmp(code, "287082") == 0);
+    char hotp_code[PCODES_HOTP_CODE_BYTES]; /* counter-based codes have their own size */
+    CHECK_STATUS(pcodes_hotp_code(seed, 20, PCODES_ALGORITHM_SHA1, 6, 1, hotp_code, sizeof hotp_code),
+                 PCODES_STATUS_OK);
+    CHECK(strcmp(hotp_code, "287082") == 0);
     CHECK_STATUS(pcodes_totp_code(seed, 20, 7, 6, 30, 59, code, sizeof code), PCODES_STATUS_INVALID_ARGUMENT);
     CHECK_STATUS(pcodes_totp_code(seed, 20, PCODES_ALGORITHM_SHA1, 9, 30, 59, code, sizeof code),
                  PCODES_STATUS_INVALID_ARGUMENT);
@@ -170,9 +172,12 @@ int main(void) {
     CHECK_STATUS(pcodes_hotp_verify(ctx, seed, 20, PCODES_ALGORITHM_SHA1, 6, "755224", t, hotp_state,
                                     sizeof hotp_state),
                  PCODES_STATUS_ALREADY_USED);
-    CHECK_STATUS(pcodes_hotp_verify(ctx, seed, 20, PCODES_ALGORITHM_SHA1, 6, "359152", t, hotp_state,
-                                    sizeof hotp_state),
+    uint64_t counter = 0; /* which counter matched: the token's button was pressed unseen */
+    CHECK_STATUS(pcodes_hotp_verify_counter(ctx, seed, 20, PCODES_ALGORITHM_SHA1, 6, "359152", t, hotp_state,
+                                            sizeof hotp_state, &counter),
                  PCODES_STATUS_OK);
+    CHECK(counter == 2);
+    printf("HOTP: accepted at counter %llu\n", (unsigned long long)counter);
     CHECK_STATUS(verify(ctx, seed, 20, "123456", t, hotp_state, NULL), PCODES_STATUS_CORRUPT_STATE);
     CHECK_STATUS(verify(NULL, seed, 20, "123456", t, state, NULL), PCODES_STATUS_NULL_ARGUMENT);
 

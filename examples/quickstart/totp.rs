@@ -1,6 +1,8 @@
-//! Authenticator apps: enrol (secret, URI, SVG QR), then verify codes with replay protection.
+//! Authenticator apps: enrol (secret, URI, SVG QR), then verify codes with replay protection
+//! (time-based codes: `totp::time`), and a counter-based token (`totp::hotp`). Codes sent by SMS
+//! or e-mail are the other module, `otp` (see otp.rs).
 
-use portal_codes::totp::{self, Params, qr, uri};
+use portal_codes::totp::{self, Algorithm, Params, qr, uri};
 use portal_codes::{Context, Error, STATE_BYTES};
 
 pub fn run(ctx: &Context) -> Result<(), Error> {
@@ -23,12 +25,12 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
     // The person scans it; from now on their app shows codes. The row's state blob starts at zeros.
     let mut state = [0u8; STATE_BYTES];
     let now = portal_codes::now();
-    let code = |t: u64| totp::totp_code(&secret, &params, t);
+    let code = |t: u64| totp::time::code(&secret, &params, t);
 
     let shown = code(now)?;
-    let drift = totp::totp_verify(ctx, &secret, &params, shown.as_str(), now, &mut state)?;
+    let drift = totp::time::verify(ctx, &secret, &params, shown.as_str(), now, &mut state)?;
     println!("code from the app: accepted, drift {drift:+}");
-    match totp::totp_verify(ctx, &secret, &params, shown.as_str(), now + 5, &mut state) {
+    match totp::time::verify(ctx, &secret, &params, shown.as_str(), now + 5, &mut state) {
         Err(e) => println!("the same code again: {} ({})", e.name(), e.message(portal_codes::Lang::Ru)),
         Ok(_) => println!("the same code again: accepted?!"),
     }
@@ -36,21 +38,21 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
     // 90 s later, the phone's clock is one step behind.
     let later = now + 90;
     let behind = code(later - 30)?;
-    let drift = totp::totp_verify(ctx, &secret, &params, behind.as_str(), later, &mut state)?;
+    let drift = totp::time::verify(ctx, &secret, &params, behind.as_str(), later, &mut state)?;
     println!("a minute and a half later, phone clock 30 s slow: accepted, drift {drift:+}");
     // Later still, the phone runs 30 s fast.
     let later = now + 300;
     let ahead = code(later + 30)?;
-    let drift = totp::totp_verify(ctx, &secret, &params, ahead.as_str(), later, &mut state)?;
+    let drift = totp::time::verify(ctx, &secret, &params, ahead.as_str(), later, &mut state)?;
     println!("five minutes later, phone clock 30 s fast: accepted, drift {drift:+}");
     // A code from two steps ago is outside the window.
     let later = now + 600;
     let old = code(later - 60)?;
-    let r = totp::totp_verify(ctx, &secret, &params, old.as_str(), later, &mut state);
+    let r = totp::time::verify(ctx, &secret, &params, old.as_str(), later, &mut state);
     println!("a code from two steps ago: {}", r.err().map_or("accepted?!", Error::name));
     println!(
         "a typo (5 digits): {}",
-        totp::totp_verify(ctx, &secret, &params, "12345", later, &mut state)
+        totp::time::verify(ctx, &secret, &params, "12345", later, &mut state)
             .err()
             .map_or("accepted?!", Error::name)
     );
@@ -59,7 +61,7 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
     let mut t = later;
     loop {
         t += 1;
-        match totp::totp_verify(ctx, &secret, &params, "000000", t, &mut state) {
+        match totp::time::verify(ctx, &secret, &params, "000000", t, &mut state) {
             Err(Error::Wrong) => print!("WRONG "),
             Err(e) => {
                 println!(
@@ -74,7 +76,18 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
         }
     }
     // Even the right code is refused while locked.
-    let r = totp::totp_verify(ctx, &secret, &params, code(t)?.as_str(), t, &mut state);
+    let r = totp::time::verify(ctx, &secret, &params, code(t)?.as_str(), t, &mut state);
     println!("the right code while locked: {}", r.err().map_or("accepted?!", Error::name));
+
+    // A counter-based token (HOTP) has its own blob. Its button was pressed three times without
+    // logging in, so it shows the code for counter 3: verify accepts it (within HOTP_LOOK_AHEAD),
+    // says which counter matched and expects the one after it from now on.
+    println!("\n== Hardware token (HOTP) ==");
+    let mut token = [0u8; STATE_BYTES];
+    let pressed = totp::hotp::code(&secret, Algorithm::Sha1, 6, 3)?;
+    let counter = totp::hotp::verify(ctx, &secret, Algorithm::Sha1, 6, pressed.as_str(), t, &mut token)?;
+    println!("token code accepted at counter {counter}; next expected: {}", counter + 1);
+    let again = totp::hotp::verify(ctx, &secret, Algorithm::Sha1, 6, pressed.as_str(), t, &mut token);
+    println!("the same code again: {}", again.err().map_or("accepted?!", Error::name));
     Ok(())
 }

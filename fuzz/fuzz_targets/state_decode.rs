@@ -74,9 +74,9 @@ fuzz_target!(|input: (&[u8], u64)| {
     let r = otp::issue_with_rng(&ctx, "login", now, &mut st, &mut rng);
     check(&r, OTP_ISSUE_ERRORS, Kind::Otp, &before, &st, true, now);
     let mut st = before;
-    let r = totp::totp_verify(&ctx, b"12345678901234567890", &Params::default(), "123456", now, &mut st);
+    let r = totp::time::verify(&ctx, b"12345678901234567890", &Params::default(), "123456", now, &mut st);
     check(&r, TOTP_VERIFY_ERRORS, Kind::Totp, &before, &st, true, now);
     let mut st = before;
-    let r = totp::hotp_verify(&ctx, b"12345678901234567890", Algorithm::Sha1, 6, "123456", now, &mut st);
+    let r = totp::hotp::verify(&ctx, b"12345678901234567890", Algorithm::Sha1, 6, "123456", now, &mut st);
     check(&r, TOTP_VERIFY_ERRORS, Kind::Hotp, &before, &st, true, now);
 });

@@ -1,4 +1,4 @@
-//! `totp::totp_verify` and `totp::hotp_verify` with any secret, parameters, input, state and time.
+//! `totp::time::verify` and `totp::hotp::verify` with any secret, parameters, input, state and time.
 #![no_main]
 
 #[path = "common.rs"]
@@ -19,12 +19,12 @@ fuzz_target!(|input: (Blob, &[u8], u8, u32, u32, &str, u64)| {
     };
     let secret_ok = (10..=64).contains(&secret.len());
     let mut st = before;
-    let r = totp::hotp_verify(&ctx, secret, alg, digits, code, now, &mut st);
+    let r = totp::hotp::verify(&ctx, secret, alg, digits, code, now, &mut st);
     check(&r, TOTP_VERIFY_ERRORS, Kind::Hotp, &before, &st, secret_ok && (6..=8).contains(&digits), now);
 
     let Ok(params) = Params::new(alg, digits, period) else { return };
     let mut st = before;
-    let r = totp::totp_verify(&ctx, secret, &params, code, now, &mut st);
+    let r = totp::time::verify(&ctx, secret, &params, code, now, &mut st);
     check(&r, TOTP_VERIFY_ERRORS, Kind::Totp, &before, &st, secret_ok, now);
     if let Ok(drift) = r {
         assert!(drift.abs() <= 1);

@@ -306,6 +306,31 @@ fn every_refusal_names_its_argument() {
     probe!(s, pcodes_hotp_verify(cctx, sp, 20, 1, 6, hc, NOW, tp, 64)); // a TOTP blob
     probe!(s, pcodes_hotp_verify(cctx, sp, 20, 1, 6, hc, NOW, null_mut(), 64));
     probe!(s, pcodes_hotp_verify(cctx, sp, 20, 1, 6, hc, NOW, sp.cast_mut(), 64));
+    let mut counter = 0u64;
+    let n = &raw mut counter;
+    probe!(s, pcodes_hotp_verify_counter(null(), sp, 20, 1, 6, hc, NOW, tp, 64, n));
+    probe!(s, pcodes_hotp_verify_counter(cctx, null(), 20, 1, 6, hc, NOW, tp, 64, n));
+    probe!(s, pcodes_hotp_verify_counter(cctx, sp, 20, 1, 6, null(), NOW, tp, 64, n));
+    probe!(s, pcodes_hotp_verify_counter(cctx, sp, 20, 1, 6, bad, NOW, tp, 64, n));
+    probe!(s, pcodes_hotp_verify_counter(cctx, sp, 20, 7, 6, hc, NOW, tp, 64, n));
+    probe!(s, pcodes_hotp_verify_counter(cctx, sp, 20, 1, 9, hc, NOW, tp, 64, n));
+    probe!(s, pcodes_hotp_verify_counter(cctx, sp, 3, 1, 6, hc, NOW, tp, 64, n));
+    probe!(s, pcodes_hotp_verify_counter(cctx, sp, 20, 1, 6, hc, 0, tp, 64, n));
+    probe!(s, pcodes_hotp_verify_counter(cctx, sp, 20, 1, 6, hc, NOW, tp, 64, n)); // a TOTP blob
+    probe!(s, pcodes_hotp_verify_counter(cctx, sp, 20, 1, 6, hc, NOW, null_mut(), 64, n));
+    probe!(s, pcodes_hotp_verify_counter(cctx, sp, 20, 1, 6, hc, NOW, tp, 60, n));
+    probe!(s, pcodes_hotp_verify_counter(cctx, sp, 20, 1, 6, hc, NOW, sp.cast_mut(), 64, n));
+    probe!(s, pcodes_hotp_verify_counter(cctx, sp, 20, 1, 6, hc, NOW, tp, 64, tp.cast()));
+    probe!(s, pcodes_hotp_verify_counter(cctx, sp, 20, 1, 6, hc, NOW, tp, 64, sp.cast_mut().cast()));
+    probe!(s, pcodes_hotp_verify_counter(cctx, sp, 20, 1, 6, hc, NOW, tp, 64, hc.cast_mut().cast()));
+    let mut hst = [0u8; 64];
+    let hsp = hst.as_mut_ptr();
+    assert_eq!(
+        probe!(s, pcodes_hotp_verify_counter(cctx, sp, 20, 1, 6, hc, NOW, hsp, 64, n)),
+        PCODES_STATUS_OK
+    );
+    assert_eq!(counter, 0);
+    probe!(s, pcodes_hotp_verify_counter(cctx, sp, 20, 1, 6, hc, NOW, hsp, 64, n)); // ALREADY_USED
 
     // Enrolment and base32.
     probe!(s, pcodes_totp_secret(null(), st.as_mut_ptr(), 20));

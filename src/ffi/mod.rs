@@ -619,6 +619,28 @@ mod tests {
             assert_eq!(b.bytes(1280, 64), [0; 64], "the state was not written");
             assert_eq!(pcodes_hotp_verify(ctx, secret, 20, 1, 6, code, NOW, b.at(1176), 64), INVALID);
             assert_eq!(pcodes_hotp_verify(ctx, secret, 20, 1, 6, code, NOW, b.at(1136), 64), OK, "touching");
+            let hst = b.at(1280);
+            for (counter, what) in [
+                (b.at(1288), "counter_out in the state"),
+                (b.at(8), "counter_out over the secret"),
+                (b.at(1200), "counter_out over the code"),
+                (ctx.cast::<u8>(), "counter_out over the context"),
+            ] {
+                let n = counter.cast::<u64>();
+                assert_eq!(
+                    pcodes_hotp_verify_counter(ctx, secret, 20, 1, 6, code, NOW, hst, 64, n),
+                    INVALID,
+                    "{what}"
+                );
+            }
+            assert_eq!(b.bytes(1280, 64), [0; 64], "the state was not written");
+            let n = b.at(1344).cast::<u64>();
+            assert_eq!(
+                pcodes_hotp_verify_counter(ctx, secret, 20, 1, 6, code, NOW, hst, 64, n),
+                OK,
+                "touching"
+            );
+            assert_eq!(b.bytes(1344, 8), 1u64.to_ne_bytes(), "the counter of 287082");
 
             // Link codes: the child struct and its strings are inputs too.
             let mut b = Scratch::new(1024);

@@ -5,8 +5,8 @@ use core::ffi::c_char;
 
 use super::ctx::{ctx_ref, pcodes_ctx};
 use super::{
-    EMPTY_REGION, OutBuf, Region, boundary, opt_text, out, pcodes_status, region_of, region_of_opt_text,
-    region_of_state, region_of_text, state_blob, text,
+    OutBuf, Region, boundary, opt_text, out, pcodes_status, region_of, region_of_opt_text, region_of_state,
+    region_of_text, state_blob, text,
 };
 use crate::error::Error;
 use crate::pin;
@@ -84,29 +84,25 @@ pub unsafe extern "C" fn pcodes_pin_check_reason(
                 opt_text(birth_date, arg!(birth_date)),
             )
         };
-        let text_region = |t: &crate::Result<&str>| t.as_ref().map_or(EMPTY_REGION, |t| region_of_text(t));
+        // Checked before any refusal of the inputs, so that `*reason_out` is written (NONE) on
+        // every status but this one.
         no_overlap!(
             writes: [reason_out: region_of(reason_out)],
             reads: [
                 ctx: region_of(ctx),
-                pin: text_region(&p),
-                confirm: text_region(&cf),
+                pin: region_of_opt_text(p.as_ref().ok().copied()),
+                confirm: region_of_opt_text(cf.as_ref().ok().copied()),
                 birth_date: region_of_opt_text(b.as_ref().ok().copied().flatten()),
             ],
         )?;
+        let checked = || -> crate::Result<_> { Ok(pin::policy::check_weakness(c?, p?, cf?, b?)) };
+        let (verdict, weakness) = checked().unwrap_or_else(|e| (Err(e), None));
         // SAFETY: `reason_out` is NULL or a writable int32_t by this function's contract, disjoint
         // from the inputs (checked above).
-        let mut reason = unsafe { reason_out.as_mut() };
-        if let Some(r) = reason.as_deref_mut() {
-            *r = PCODES_PIN_WEAK_NONE;
+        if let Some(r) = unsafe { reason_out.as_mut() } {
+            *r = weakness.map_or(PCODES_PIN_WEAK_NONE, pin::Weakness::code);
         }
-        let (c, p, cf, b) = (c?, p?, cf?, b?);
-        pin::check_reason(c, p, cf, b).map_err(|(e, w)| {
-            if let (Some(r), Some(w)) = (reason, w) {
-                *r = w.code();
-            }
-            e
-        })
+        verdict
     })
 }
 
@@ -490,6 +486,63 @@ mod tests {
             pcodes_ctx_free(c);
         }
         assert_eq!(pcodes_pin_hash_bytes(), 128);
+    }
+
+    /// `pcodes_pin_check_reason` gives the answers of `pin::check_reason` and `pin::check` (the
+    /// status and the reason) over every 4-digit PIN, a sweep of 6-digit ones, malformed PINs,
+    /// mismatched confirmations and birth dates, good and bad, under two length policies.
+    #[test]
+    fn check_reason_answers_as_rust() {
+        use crate::ffi::ctx::PCODES_SETTING_PIN_LENGTHS;
+        use std::ffi::CString;
+        use std::format;
+        use std::string::String;
+        use std::vec::Vec;
+
+        let mut pins: Vec<String> = (0..10_000).map(|v| format!("{v:04}")).collect();
+        pins.extend((0..1_000_000).step_by(97).map(|v| format!("{v:06}")));
+        pins.extend(
+            ["", "1", "123", "12345", "1234567", "12a4", " 1234", "１２３４", "٣٨٦١", "3861\n"]
+                .map(String::from),
+        );
+        let births =
+            [None, Some("1987-05-25"), Some("2000-02-29"), Some("1948-07-03"), Some("1990-02-30"), Some("x")];
+        for lengths in [None, Some(1u64 << 6)] {
+            let c = new_ctx(3, 0, None);
+            if let Some(l) = lengths {
+                // SAFETY: a live context, not yet shared.
+                assert_eq!(unsafe { pcodes_ctx_set(c, PCODES_SETTING_PIN_LENGTHS, l) }, PCODES_STATUS_OK);
+            }
+            // SAFETY: made by `new_ctx` and live until freed below.
+            let rust_ctx = unsafe { &(*c).inner };
+            for (i, pin) in pins.iter().enumerate() {
+                let birth = births[i % births.len()];
+                let confirm = if i % 13 == 5 { format!("{pin}0") } else { pin.clone() };
+                let (p, cf) = (CString::new(pin.as_str()).unwrap(), CString::new(confirm.as_str()).unwrap());
+                let b = birth.map(|b| CString::new(b).unwrap());
+                let mut why = -1;
+                // SAFETY: a live context, NUL-terminated strings (or NULL), a local out slot.
+                let rc = unsafe {
+                    pcodes_pin_check_reason(
+                        c,
+                        p.as_ptr(),
+                        cf.as_ptr(),
+                        b.as_ref().map_or(null(), |b| b.as_ptr()),
+                        &raw mut why,
+                    )
+                };
+                let rust = crate::pin::check_reason(rust_ctx, pin, &confirm, birth);
+                let (status, reason) = match rust {
+                    Ok(()) => (PCODES_STATUS_OK, PCODES_PIN_WEAK_NONE),
+                    Err((e, w)) => (e.code(), w.map_or(PCODES_PIN_WEAK_NONE, crate::pin::Weakness::code)),
+                };
+                assert_eq!((rc, why), (status, reason), "{pin:?} {confirm:?} {birth:?}");
+                let plain = crate::pin::check(rust_ctx, pin, &confirm, birth);
+                assert_eq!(plain.map_or_else(Error::code, |()| PCODES_STATUS_OK), rc, "{pin:?}");
+            }
+            // SAFETY: made by `new_ctx`, freed once.
+            unsafe { pcodes_ctx_free(c) };
+        }
     }
 
     #[test]

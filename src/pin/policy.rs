@@ -302,8 +302,39 @@ pub fn weakness(pin: &str, birth_date: Option<BirthDate>) -> Option<Weakness> {
     super::blocklist::contains(n, value(d)).then_some(Weakness::Blocklist)
 }
 
+/// Checks a new PIN and its confirmation against the context's policy, with the reason as a
+/// value of its own: `(verdict, weakness)`, where `weakness` is `Some` exactly when the verdict
+/// is `Err(`[`Error::PinWeak`]`)`. This is the whole check (format, confirmation, birth date,
+/// weakness, in that order): [`check`] and [`check_reason`] give its answer in their shapes, and
+/// `pcodes_pin_check_reason` calls it and returns the verdict as its status and the weakness in
+/// `*reason_out` (`PCODES_PIN_WEAK_NONE` for `None`).
+///
+/// # Errors
+/// As [`check`], in the verdict.
+pub fn check_weakness(
+    ctx: &Context,
+    pin: &str,
+    confirm: &str,
+    birth_date: Option<&str>,
+) -> (Result<()>, Option<Weakness>) {
+    if !format_ok(pin, ctx.policy().pin_lengths) {
+        return (Err(format_error()), None);
+    }
+    if !crate::mac::ct_eq(pin.as_bytes(), confirm.as_bytes()) {
+        return (Err(Error::PinMismatch), None);
+    }
+    let birth = match birth_date.map(BirthDate::parse).transpose() {
+        Ok(b) => b,
+        Err(e) => return (Err(e), None),
+    };
+    match weakness(pin, birth) {
+        Some(w) => (Err(Error::PinWeak), Some(w)),
+        None => (Ok(()), None),
+    }
+}
+
 /// Checks a new PIN and its confirmation against the context's policy; on
-/// [`Error::PinWeak`] also says why.
+/// [`Error::PinWeak`] also says why ([`check_weakness`] in the shape of a `Result`).
 ///
 /// # Errors
 /// As [`check`]; the [`Weakness`] is `Some` exactly when the error is [`Error::PinWeak`].
@@ -313,17 +344,8 @@ pub fn check_reason(
     confirm: &str,
     birth_date: Option<&str>,
 ) -> core::result::Result<(), (Error, Option<Weakness>)> {
-    if !format_ok(pin, ctx.policy().pin_lengths) {
-        return Err((format_error(), None));
-    }
-    if !crate::mac::ct_eq(pin.as_bytes(), confirm.as_bytes()) {
-        return Err((Error::PinMismatch, None));
-    }
-    let birth = birth_date.map(BirthDate::parse).transpose().map_err(|e| (e, None))?;
-    match weakness(pin, birth) {
-        Some(w) => Err((Error::PinWeak, Some(w))),
-        None => Ok(()),
-    }
+    let (verdict, weakness) = check_weakness(ctx, pin, confirm, birth_date);
+    verdict.map_err(|e| (e, weakness))
 }
 
 /// Checks a new PIN (typed twice) against the context's policy: format, confirmation,
@@ -333,7 +355,7 @@ pub fn check_reason(
 /// [`Error::PinFormat`], [`Error::PinMismatch`], [`Error::InvalidBirthDate`],
 /// [`Error::PinWeak`] (see the module docs for the order).
 pub fn check(ctx: &Context, pin: &str, confirm: &str, birth_date: Option<&str>) -> Result<()> {
-    check_reason(ctx, pin, confirm, birth_date).map_err(|(e, _)| e)
+    check_weakness(ctx, pin, confirm, birth_date).0
 }
 
 #[cfg(test)]

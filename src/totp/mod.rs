@@ -37,8 +37,10 @@ pub mod qr;
 pub mod time;
 pub mod uri;
 
-pub use hotp::{HotpKey, code as hotp_code, verify as hotp_verify};
-pub use time::{code as totp_code, verify as totp_verify};
+mod deprecated;
+#[allow(deprecated)]
+pub use deprecated::{hotp_code, hotp_verify, totp_code, totp_verify};
+pub use hotp::HotpKey;
 
 /// Smallest secret accepted by code, verify and URI functions (80 bits; see the module docs).
 pub const MIN_SECRET_BYTES: usize = 10;

@@ -119,6 +119,7 @@ static void test_accessors(void) {
     CHECK(pcodes_link_code_bytes() == PCODES_LINK_CODE_BYTES);
     CHECK(pcodes_otp_code_bytes() == PCODES_OTP_CODE_BYTES);
     CHECK(pcodes_totp_code_bytes() == PCODES_TOTP_CODE_BYTES);
+    CHECK(pcodes_hotp_code_bytes() == PCODES_HOTP_CODE_BYTES && PCODES_HOTP_CODE_BYTES == PCODES_TOTP_CODE_BYTES);
     CHECK(pcodes_totp_uri_bytes() == PCODES_TOTP_URI_BYTES);
     CHECK(pcodes_totp_qr_svg_bytes() == PCODES_TOTP_QR_SVG_BYTES);
     CHECK(pcodes_totp_secret_bytes() == PCODES_TOTP_SECRET_BYTES);
@@ -859,6 +860,29 @@ static void test_totp(const pcodes_ctx *ctx) {
     EXPECT(pcodes_hotp_verify(ctx, NULL, 20, 1, 6, "755224", NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
     EXPECT(pcodes_hotp_verify(ctx, SECRET, 20, 1, 6, NULL, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
     EXPECT(pcodes_hotp_verify(ctx, SECRET, 20, 1, 6, "755224", NOW, NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
+    uint64_t counter = 99;
+    EXPECT(pcodes_hotp_verify_counter(NULL, SECRET, 20, 1, 6, "755224", NOW, st, 64, &counter),
+           PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_hotp_verify_counter(ctx, NULL, 20, 1, 6, "755224", NOW, st, 64, &counter),
+           PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_hotp_verify_counter(ctx, SECRET, 20, 1, 6, NULL, NOW, st, 64, &counter),
+           PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_hotp_verify_counter(ctx, SECRET, 20, 1, 6, "755224", NOW, NULL, 64, &counter),
+           PCODES_STATUS_NULL_ARGUMENT);
+    uint64_t ov[8] = {0}; /* an aligned state blob, with counter_out inside it */
+    EXPECT(pcodes_hotp_verify_counter(ctx, SECRET, 20, 1, 6, "755224", NOW, (uint8_t *)ov, 64, &ov[1]),
+           PCODES_STATUS_INVALID_ARGUMENT);
+    for (int i = 0; i < 8; i++) CHECK(ov[i] == 0);
+    for (size_t i = 0; i < N_BAD_ALG; i++)
+        EXPECT(pcodes_hotp_verify_counter(ctx, SECRET, 20, BAD_ALG[i], 6, "755224", NOW, st, 64, &counter),
+               PCODES_STATUS_INVALID_ARGUMENT);
+    for (size_t i = 0; i < N_BAD_DIGITS; i++)
+        EXPECT(pcodes_hotp_verify_counter(ctx, SECRET, 20, 1, BAD_DIGITS[i], "755224", NOW, st, 64, &counter),
+               PCODES_STATUS_INVALID_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++)
+        EXPECT(pcodes_hotp_verify_counter(ctx, SECRET, 20, 1, 6, BAD_UTF8[b], NOW, st, 64, &counter),
+               PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(counter == 99);
     for (size_t i = 0; i < N_BAD_ALG; i++) {
         EXPECT(pcodes_totp_verify(ctx, SECRET, 20, BAD_ALG[i], 6, 30, t, NOW, st, 64, &drift),
                PCODES_STATUS_INVALID_ARGUMENT);
@@ -895,6 +919,16 @@ static void test_totp(const pcodes_ctx *ctx) {
     uint8_t hst[64] = {0};
     EXPECT(pcodes_hotp_verify(ctx, SECRET, 20, 1, 6, huge, NOW, hst, 64), PCODES_STATUS_MISTYPED);
     EXPECT(pcodes_hotp_verify(ctx, SECRET, 20, 1, 6, "", NOW, hst, 64), PCODES_STATUS_MISTYPED);
+    /* RFC 4226 appendix D: counter 1 is 287082, 3 is 969429; the counter comes back only on OK. */
+    uint8_t cst[64] = {0};
+    EXPECT(pcodes_hotp_verify_counter(ctx, SECRET, 20, 1, 6, "969429", NOW, cst, 64, &counter), PCODES_STATUS_OK);
+    CHECK(counter == 3);
+    EXPECT(pcodes_hotp_verify_counter(ctx, SECRET, 20, 1, 6, "969429", NOW, cst, 64, &counter),
+           PCODES_STATUS_ALREADY_USED);
+    EXPECT(pcodes_hotp_verify_counter(ctx, SECRET, 20, 1, 6, "287082", NOW, cst, 64, &counter), PCODES_STATUS_WRONG);
+    EXPECT(pcodes_hotp_verify_counter(ctx, SECRET, 20, 1, 6, huge, NOW, cst, 64, &counter), PCODES_STATUS_MISTYPED);
+    CHECK(counter == 3);
+    EXPECT(pcodes_hotp_verify_counter(ctx, SECRET, 20, 1, 6, "338314", NOW, cst, 64, NULL), PCODES_STATUS_OK);
     char *spaced = repeat(' ', MB);
     memcpy(spaced + 12345, t, 6);
     EXPECT(pcodes_totp_verify(ctx, SECRET, 20, 1, 6, 30, spaced, NOW, st, 64, NULL), PCODES_STATUS_OK);

@@ -56,9 +56,9 @@ fn exercise() -> u32 {
         return 9;
     }
     let secret = *b"12345678901234567890";
-    let Ok(typed) = totp::totp_code(&secret, &Params::default(), now) else { return 10 };
+    let Ok(typed) = totp::time::code(&secret, &Params::default(), now) else { return 10 };
     let mut app = [0u8; 64];
-    if totp::totp_verify(&ctx, &secret, &Params::default(), typed.as_str(), now, &mut app).is_err() {
+    if totp::time::verify(&ctx, &secret, &Params::default(), typed.as_str(), now, &mut app).is_err() {
         return 11;
     }
     sum += u32::from(typed.as_str().as_bytes()[0]);

@@ -145,6 +145,8 @@ public interface PortalCodesNative extends Library {
 
     SizeT pcodes_totp_code_bytes();
 
+    SizeT pcodes_hotp_code_bytes();
+
     SizeT pcodes_totp_uri_bytes();
 
     SizeT pcodes_totp_qr_svg_bytes();
@@ -173,6 +175,9 @@ public interface PortalCodesNative extends Library {
 
     int pcodes_hotp_verify(Pointer ctx, byte[] secret, SizeT secretLen, int algorithm, int digits, String code,
             long now, byte[] state, SizeT stateLen);
+
+    int pcodes_hotp_verify_counter(Pointer ctx, byte[] secret, SizeT secretLen, int algorithm, int digits,
+            String code, long now, byte[] state, SizeT stateLen, com.sun.jna.ptr.LongByReference counterOut);
 
     int pcodes_base32_encode(byte[] data, SizeT len, byte[] out, SizeT outLen);
 

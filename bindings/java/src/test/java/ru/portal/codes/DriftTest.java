@@ -157,6 +157,7 @@ class DriftTest {
                 "PIN_HASH_BYTES", (long) Pin.HASH_BYTES,
                 "STATE_BYTES", (long) State.BYTES,
                 "TOTP_CODE_BYTES", (long) Totp.CODE_BYTES,
+                "HOTP_CODE_BYTES", (long) Hotp.CODE_BYTES,
                 "TOTP_URI_BYTES", (long) Totp.URI_BYTES,
                 "TOTP_QR_SVG_BYTES", (long) Totp.QR_SVG_BYTES,
                 "TOTP_SECRET_BYTES", (long) Totp.SECRET_BYTES,

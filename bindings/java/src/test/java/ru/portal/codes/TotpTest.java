@@ -118,6 +118,11 @@ class TotpTest {
             Hotp.verify(ctx, s20, SHA1, 6, "755224", now, hotpState);
             expectStatus(Status.ALREADY_USED, () -> Hotp.verify(ctx, s20, SHA1, 6, "755224", now + 1, hotpState));
             Hotp.verify(ctx, s20, SHA1, 6, Hotp.code(s20, SHA1, 6, 5), now + 2, hotpState);
+            // The counter of the accepted code (RFC 4226 appendix D: 9 is 520489).
+            assertEquals(9L, Hotp.verify(ctx, s20, SHA1, 6, "520489", now + 2, hotpState));
+            expectStatus(Status.ALREADY_USED, () -> Hotp.verify(ctx, s20, SHA1, 6, "520489", now + 2, hotpState));
+            assertEquals(0L, Hotp.verify(ctx, s20, SHA1, 6, "755224", now, State.create()));
+            assertEquals(9, Hotp.CODE_BYTES);
             // A HOTP blob is refused by TOTP.
             expectStatus(Status.CORRUPT_STATE,
                     () -> Totp.verify(ctx, s20, SHA1, 6, 30, "123456", now + 3, hotpState));
