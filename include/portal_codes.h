@@ -73,6 +73,17 @@
 #define PCODES_STATE_BYTES 64
 
 /**
+ * Buffer size for a TOTP code: up to 8 digits plus NUL.
+ */
+#define PCODES_TOTP_CODE_BYTES 9
+
+/**
+ * Buffer size for a HOTP code: up to 8 digits plus NUL (the same size as
+ * `PCODES_TOTP_CODE_BYTES`; use this one for `pcodes_hotp_code`).
+ */
+#define PCODES_HOTP_CODE_BYTES 9
+
+/**
  * The major version of the header: the SONAME is `libportal_codes.so.MAJOR`. Compare with
  * `pcodes_version()` to catch a header that does not match the library linked at run time.
  */
@@ -87,17 +98,6 @@
  * The patch version of the header.
  */
 #define PCODES_VERSION_PATCH 0
-
-/**
- * Buffer size for a TOTP code: up to 8 digits plus NUL.
- */
-#define PCODES_TOTP_CODE_BYTES 9
-
-/**
- * Buffer size for a HOTP code: up to 8 digits plus NUL (the same size as
- * `PCODES_TOTP_CODE_BYTES`; use this one for `pcodes_hotp_code`).
- */
-#define PCODES_HOTP_CODE_BYTES 9
 
 /**
  * Buffer size that holds any URI `pcodes_totp_uri` writes, plus NUL.
@@ -169,6 +169,11 @@ typedef struct {
  * Why a PIN was refused as weak (`pcodes_pin_check_reason`); 0 = not weak.
  */
 typedef int32_t pcodes_pin_weakness;
+
+/**
+ * The class of a status (`pcodes_status_class`): who has to act on it.
+ */
+typedef int32_t pcodes_class;
 
 /**
  * HMAC hash of an enrolment (`PCODES_ALGORITHM_*`). Any value may be passed; unknown ones are
@@ -254,7 +259,7 @@ typedef struct {
 #define PCODES_SETTING_PIN_ITERATIONS 7
 
 /**
- * Allowed PIN lengths, bit n = length n. Default (1<<4)|(1<<6) = 0x50; 0x10, 0x40 or 0x50.
+ * Allowed PIN lengths, bit n = length n (4, 6, or both). Default 0x50; 0x10, 0x40 or 0x50.
  */
 #define PCODES_SETTING_PIN_LENGTHS 8
 
@@ -344,87 +349,87 @@ typedef struct {
 #define PCODES_STATUS_NULL_ARGUMENT 100
 
 /**
- * Output buffer too small (nothing was written).
+ * An output buffer is too small (nothing written).
  */
 #define PCODES_STATUS_BUFFER_TOO_SMALL 101
 
 /**
- * Bad UTF-8, out-of-range setting or parameter.
+ * Bad UTF-8, a value out of range (also `now`), overlapping buffers, a context configured after its first use.
  */
 #define PCODES_STATUS_INVALID_ARGUMENT 102
 
 /**
- * Key shorter than 32 or longer than 64 bytes, or key id over 15.
+ * A master key not 32–64 bytes, or a key id over 15.
  */
 #define PCODES_STATUS_BAD_KEY 103
 
 /**
- * The code or hash names a key id this context does not hold.
+ * The code or hash names a key id the context does not hold.
  */
 #define PCODES_STATUS_UNKNOWN_KEY 104
 
 /**
- * State blob of wrong kind, version or length (left unchanged).
+ * A state blob of another flow, version or length, or with bytes its flow never writes (left unchanged).
  */
 #define PCODES_STATUS_CORRUPT_STATE 105
 
 /**
- * Child data lacks a required field (see `pcodes_child_check`).
+ * The child's data lacks a field (`pcodes_child_check` says which).
  */
 #define PCODES_STATUS_MISSING_FIELD 110
 
 /**
- * SNILS is not 11 digits or its control number is wrong.
+ * A SNILS that is not 11 digits, or has a wrong control number.
  */
 #define PCODES_STATUS_INVALID_SNILS 111
 
 /**
- * Not a real `YYYY-MM-DD` date, or in the future.
+ * A birth date that is not a real `YYYY-MM-DD`, or is in the future.
  */
 #define PCODES_STATUS_INVALID_BIRTH_DATE 112
 
 /**
- * PIN is not exactly an allowed number of ASCII digits.
+ * A PIN that is not an allowed number of ASCII digits.
  */
 #define PCODES_STATUS_PIN_FORMAT 120
 
 /**
- * PIN and its confirmation differ.
+ * PIN and confirmation differ.
  */
 #define PCODES_STATUS_PIN_MISMATCH 121
 
 /**
- * PIN is on the blocklist, a pattern, or the holder's birth date.
+ * A PIN on the blocklist, a pattern, or the birth date.
  */
 #define PCODES_STATUS_PIN_WEAK 122
 
 /**
- * Stored PIN hash string cannot be parsed.
+ * A stored PIN hash that cannot be parsed.
  */
 #define PCODES_STATUS_MALFORMED_HASH 123
 
 /**
- * The code fails its check symbol, length or alphabet: a typing error (not counted).
+ * A typing error (length, alphabet, check symbol); never counted.
  */
 #define PCODES_STATUS_MISTYPED 200
 
 /**
- * Well-formed but not the right code (or forged); counts as a failure.
+ * Well-formed but not the code; counted.
  */
 #define PCODES_STATUS_WRONG 201
 
 /**
- * The code's validity period has passed.
+ * The validity period is over.
  */
 #define PCODES_STATUS_EXPIRED 202
 
 /**
- * A newer code has been issued since this one.
+ * A newer code was issued.
  */
 #define PCODES_STATUS_SUPERSEDED 203
 
 /**
- * The code was already redeemed (for TOTP: this step was already accepted).
+ * The code (or TOTP step) was already accepted.
  */
 #define PCODES_STATUS_ALREADY_USED 204
 
@@ -434,32 +439,32 @@ typedef struct {
 #define PCODES_STATUS_DATA_CHANGED 205
 
 /**
- * Too many failures; temporarily locked (see `pcodes_state_retry_at`).
+ * Too many failures; see `pcodes_state_retry_at`.
  */
 #define PCODES_STATUS_LOCKED 206
 
 /**
- * Locked until reset through another channel (`pcodes_state_reset`).
+ * Locked until `pcodes_state_reset`.
  */
 #define PCODES_STATUS_BLOCKED 207
 
 /**
- * Resend cooldown or send limit; see `pcodes_state_retry_at`.
+ * Resend cooldown or hourly send limit; see `pcodes_state_retry_at`.
  */
 #define PCODES_STATUS_TOO_SOON 208
 
 /**
- * No code is outstanding for this state.
+ * Nothing is outstanding for this state.
  */
 #define PCODES_STATUS_NO_CHALLENGE 209
 
 /**
- * This code had its allowed wrong attempts; a new one must be requested.
+ * This code had its wrong tries; request a new one.
  */
 #define PCODES_STATUS_ATTEMPTS_EXHAUSTED 210
 
 /**
- * A bug was caught at the boundary.
+ * A bug caught at the boundary.
  */
 #define PCODES_STATUS_INTERNAL 900
 
@@ -467,6 +472,37 @@ typedef struct {
  * The operating system's randomness was unavailable.
  */
 #define PCODES_STATUS_RNG_FAILURE 901
+
+/**
+ * `PCODES_STATUS_OK`.
+ */
+#define PCODES_CLASS_OK 0
+
+/**
+ * The calling code passed something the function refuses: a bug to fix. Always comes with a
+ * developer detail (`pcodes_last_error_detail`).
+ */
+#define PCODES_CLASS_DEVELOPER_ERROR 1
+
+/**
+ * What a person typed (a PIN, a child's data) fails a check: ask them to correct it.
+ */
+#define PCODES_CLASS_DATA_CHECK 2
+
+/**
+ * A verdict about a code or PIN (`WRONG`, `EXPIRED`, `LOCKED`, ...): never has a detail.
+ */
+#define PCODES_CLASS_VERDICT 3
+
+/**
+ * Something failed inside the library or the system: try again later; report `INTERNAL`.
+ */
+#define PCODES_CLASS_INTERNAL 4
+
+/**
+ * A status value this library does not know (e.g. from a newer header).
+ */
+#define PCODES_CLASS_UNKNOWN -1
 
 /**
  * HMAC-SHA-1: the default, and the only algorithm every authenticator app supports.
@@ -535,6 +571,27 @@ pcodes_status pcodes_ctx_set(pcodes_ctx *ctx,
 pcodes_status pcodes_ctx_get(const pcodes_ctx *ctx,
                              pcodes_setting setting,
                              uint64_t *value_out);
+
+/**
+ * A setting's default and allowed range, read from the library (so that a binding need not copy
+ * the table): `*default_out` is what `pcodes_ctx_get` reads on a new context, `*min_out` and
+ * `*max_out` the smallest and largest value `pcodes_ctx_set` accepts (for a bitmask such as
+ * `PCODES_SETTING_PIN_LENGTHS` not every value in between). Needs no context.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting; outputs overlap; nothing
+ * written).
+ */
+pcodes_status pcodes_setting_info(pcodes_setting setting,
+                                  uint64_t *default_out,
+                                  uint64_t *min_out,
+                                  uint64_t *max_out);
+
+/**
+ * The setting's name, e.g. `"PCODES_SETTING_OTP_DIGITS"`; `"PCODES_SETTING_UNKNOWN"` for ids
+ * not in the table. Static storage; never NULL; never free it. Does not clear the developer
+ * detail.
+ */
+const char *pcodes_setting_name(pcodes_setting setting);
 
 /**
  * Frees a context; its key material is zeroized. NULL is fine. Freeing twice is undefined
@@ -795,10 +852,11 @@ pcodes_status pcodes_pin_verify_finish(const pcodes_ctx *ctx,
  * (`pcodes_pin_verify_finish` is this followed by apply.) Contract: call it only for an
  * attempt whose begin blob was stored; it reads no state, so it must never be exposed to
  * users any other way (it is an oracle for whoever holds the stored hash, who could compute
- * the same offline).
+ * the same offline). With `stored = NULL` (an unknown account) it does the same work as for a
+ * real account and sets `*match_out = false`, like `pcodes_pin_verify_finish`.
  *
- * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `MALFORMED_HASH`, `UNKNOWN_KEY`,
- * `PIN_FORMAT`.
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `PIN_FORMAT`, `MALFORMED_HASH`,
+ * `UNKNOWN_KEY`.
  */
 pcodes_status pcodes_pin_verify_compute(const pcodes_ctx *ctx,
                                         const char *account_id,
@@ -833,6 +891,11 @@ pcodes_status pcodes_pin_needs_rehash(const pcodes_ctx *ctx,
                                       bool *needs_out);
 
 /**
+ * `PCODES_STATE_BYTES` as a function (JNA cannot read macros).
+ */
+size_t pcodes_state_bytes(void);
+
+/**
  * When the holder of this state may try again, in unix seconds: 0 if not waiting (also for a
  * fresh all-zero blob), `UINT64_MAX` if blocked until `pcodes_state_reset`, otherwise the later
  * of the lock's end and the flow's own wait (for SMS codes: the earliest next send).
@@ -856,15 +919,19 @@ pcodes_status pcodes_state_reset(uint8_t *state,
                                  size_t state_len);
 
 /**
- * `PCODES_STATE_BYTES` as a function (JNA cannot read macros).
- */
-size_t pcodes_state_bytes(void);
-
-/**
  * The status's name, e.g. `"PCODES_STATUS_EXPIRED"`; `"PCODES_STATUS_UNKNOWN"` for values not in
  * the table. Static storage; never NULL; never free it.
  */
 const char *pcodes_status_name(pcodes_status status);
+
+/**
+ * The class of a status: `PCODES_CLASS_DEVELOPER_ERROR` (fix the calling code; a detail says
+ * what), `PCODES_CLASS_DATA_CHECK` (ask the person to correct what they typed),
+ * `PCODES_CLASS_VERDICT` (a verdict about a code or PIN), `PCODES_CLASS_INTERNAL`,
+ * `PCODES_CLASS_OK` for `PCODES_STATUS_OK`, and `PCODES_CLASS_UNKNOWN` for values not in the
+ * table. Does not clear the developer detail.
+ */
+pcodes_class pcodes_status_class(pcodes_status status);
 
 /**
  * A short, polite message for the person, telling what to do next. `lang` is `"ru"` (also
@@ -889,17 +956,6 @@ const char *pcodes_status_message(pcodes_status status,
  * never NULL; never free it.
  */
 const char *pcodes_last_error_detail(void);
-
-/**
- * The library version, `"MAJOR.MINOR.PATCH"` (`PCODES_VERSION_*` of the header it was built
- * with). Static storage; never NULL.
- */
-const char *pcodes_version(void);
-
-/**
- * The current time in unix seconds: the only function that reads the clock.
- */
-uint64_t pcodes_now(void);
 
 /**
  * `PCODES_TOTP_CODE_BYTES`.
@@ -1003,6 +1059,17 @@ pcodes_status pcodes_hotp_verify_counter(const pcodes_ctx *ctx,
                                          uint8_t *state,
                                          size_t state_len,
                                          uint64_t *counter_out);
+
+/**
+ * The library version, `"MAJOR.MINOR.PATCH"` (`PCODES_VERSION_*` of the header it was built
+ * with). Static storage; never NULL.
+ */
+const char *pcodes_version(void);
+
+/**
+ * The current time in unix seconds: the only function that reads the clock.
+ */
+uint64_t pcodes_now(void);
 
 /**
  * `PCODES_TOTP_URI_BYTES`.

@@ -306,10 +306,11 @@ pub unsafe extern "C" fn pcodes_pin_verify_finish(
 /// (`pcodes_pin_verify_finish` is this followed by apply.) Contract: call it only for an
 /// attempt whose begin blob was stored; it reads no state, so it must never be exposed to
 /// users any other way (it is an oracle for whoever holds the stored hash, who could compute
-/// the same offline).
+/// the same offline). With `stored = NULL` (an unknown account) it does the same work as for a
+/// real account and sets `*match_out = false`, like `pcodes_pin_verify_finish`.
 ///
-/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `MALFORMED_HASH`, `UNKNOWN_KEY`,
-/// `PIN_FORMAT`.
+/// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `PIN_FORMAT`, `MALFORMED_HASH`,
+/// `UNKNOWN_KEY`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_pin_verify_compute(
     ctx: *const pcodes_ctx,
@@ -322,7 +323,8 @@ pub unsafe extern "C" fn pcodes_pin_verify_compute(
         // SAFETY: forwarded caller contract.
         let (c, account, typed, hashed, [r0, r1, r2, r3]) =
             unsafe { verify_args(ctx, account_id, pin, stored) }?;
-        let hashed = hashed.ok_or_else(|| Error::NullArgument.because(arg!(stored).null))?;
+        // An unknown account (`stored = NULL`) does the dummy work and never matches, as in Rust.
+        let hashed = hashed.map_or(pin::Stored::UnknownAccount, pin::Stored::Hash);
         no_overlap!(writes: [match_out: region_of(match_out)], reads: [ctx: r0, account_id: r1, pin: r2, stored: r3])?;
         // SAFETY: caller passes a writable bool, disjoint from the inputs (checked above).
         let o = unsafe { out(match_out, arg!(match_out)) }?;
@@ -741,6 +743,53 @@ mod tests {
             );
             assert_eq!(pcodes_pin_verify_apply(true, 100, st.as_mut_ptr(), 63), PCODES_STATUS_CORRUPT_STATE);
             assert_eq!(pcodes_pin_verify_apply(true, 100, null_mut(), 64), PCODES_STATUS_NULL_ARGUMENT);
+            pcodes_ctx_free(c);
+        }
+    }
+
+    /// Issue 19 / 20: the lost-race protocol (begin, compute, apply) works for an unknown
+    /// account (`stored = NULL`) as in Rust: compute does the dummy work and reports no match,
+    /// apply answers `WRONG`, and the blob is the one-call verify's.
+    #[test]
+    fn compute_and_apply_for_an_unknown_account() {
+        let c = new_ctx(0x42, 2);
+        let (acct, pin) = (c"nobody".as_ptr(), c"385027".as_ptr());
+        // SAFETY: pointers to locals and a live context.
+        unsafe {
+            let mut two = [0u8; 64];
+            assert_eq!(
+                pcodes_pin_verify_begin(c, acct, pin, null(), 100, two.as_mut_ptr(), 64),
+                PCODES_STATUS_OK
+            );
+            let mut matched = true;
+            assert_eq!(pcodes_pin_verify_compute(c, acct, pin, null(), &raw mut matched), PCODES_STATUS_OK);
+            assert!(!matched);
+            assert_eq!(pcodes_pin_verify_apply(matched, 100, two.as_mut_ptr(), 64), PCODES_STATUS_WRONG);
+            let mut one = [0u8; 64];
+            assert_eq!(
+                pcodes_pin_verify(c, acct, pin, null(), 100, one.as_mut_ptr(), 64),
+                PCODES_STATUS_WRONG
+            );
+            assert_eq!(one, two, "the same blob as the one-call verify");
+            let mut rust = [0u8; 64];
+            let ctx = crate::ffi::ctx::ctx_ref(c).unwrap();
+            assert!(
+                !crate::pin::verify_compute(ctx, "nobody", "385027", crate::pin::Stored::UnknownAccount)
+                    .unwrap()
+                    .matched()
+            );
+            assert_eq!(
+                crate::pin::verify(
+                    ctx,
+                    "nobody",
+                    "385027",
+                    crate::pin::Stored::UnknownAccount,
+                    100,
+                    &mut rust
+                ),
+                Err(Error::Wrong)
+            );
+            assert_eq!(rust, one, "Rust and C agree");
             pcodes_ctx_free(c);
         }
     }

@@ -132,9 +132,10 @@ public final class Pin {
     /**
      * Phase 2a: runs PBKDF2 and compares, touching no state; record the result with
      * {@link #verifyApply}, which can be retried on a lost compare-and-swap without a second PBKDF2
-     * ({@code pcodes_pin_verify_compute}).
+     * ({@code pcodes_pin_verify_compute}). {@code stored == null} (an unknown account) does the
+     * same work and returns {@code false}.
      *
-     * @throws PortalCodesException MALFORMED_HASH, UNKNOWN_KEY, PIN_FORMAT
+     * @throws PortalCodesException PIN_FORMAT, MALFORMED_HASH, UNKNOWN_KEY
      */
     public static boolean verifyCompute(Context ctx, String accountId, String pin, String stored) {
         ByteByReference out = new ByteByReference();

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -121,6 +122,20 @@ class PinTest {
         assertTrue(Pin.verifyCompute(ctx, "account-1001", "385027", stored));
         Pin.verifyApply(true, now, good);
         expectStatus(Status.NO_CHALLENGE, () -> Pin.verifyApply(true, now, State.create()));
+    }
+
+    /** The lost-race protocol for an unknown account: the same answers and blob as one call. */
+    @Test
+    void twoPhasesForAnUnknownAccount() {
+        long now = 1_700_000_000L;
+        byte[] blob = State.create();
+        Pin.verifyBegin(ctx, "nobody", "385027", null, now, blob);
+        boolean matched = Pin.verifyCompute(ctx, "nobody", "385027", null);
+        assertFalse(matched);
+        expectStatus(Status.WRONG, () -> Pin.verifyApply(matched, now, blob));
+        byte[] one = State.create();
+        expectStatus(Status.WRONG, () -> Pin.verify(ctx, "nobody", "385027", null, now, one));
+        assertArrayEquals(one, blob);
     }
 
     @Test

@@ -1,0 +1,188 @@
+//! Blobs written by an earlier release stay readable (docs/upgrading.md): the real bytes in
+//! `tests/data/v1_blobs.txt` were written by release 6ed60a0 (state layout version 1; the
+//! file's header has the program and commands that made them). Each one must answer
+//! `retry_at` as that release did, keep its lock or block, verify, replay-protect and reset as
+//! it did before — and every write after the upgrade is the current layout.
+
+use std::collections::HashMap;
+
+use portal_codes::link::Child;
+use portal_codes::state::{self, Kind, State};
+use portal_codes::totp::{self, Algorithm, Params};
+use portal_codes::{Context, Error, STATE_BYTES, link, otp, pin};
+
+type Blob = [u8; STATE_BYTES];
+
+struct Line {
+    blob: Blob,
+    now: u64,
+    retry_at: u64,
+}
+
+/// The blobs (`name hex now=… retry_at=…`) and values (`name value`) of the data file.
+fn data() -> (HashMap<String, Line>, HashMap<String, String>) {
+    let text = include_str!("data/v1_blobs.txt");
+    let (mut blobs, mut values) = (HashMap::new(), HashMap::new());
+    for l in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
+        let mut w = l.split_whitespace();
+        let (name, first) = (w.next().unwrap().to_owned(), w.next().unwrap());
+        if first.len() != 2 * STATE_BYTES {
+            values.insert(name, first.to_owned());
+            continue;
+        }
+        let mut blob = [0u8; STATE_BYTES];
+        for (i, b) in blob.iter_mut().enumerate() {
+            *b = u8::from_str_radix(&first[2 * i..2 * i + 2], 16).unwrap();
+        }
+        let field = |k: &str| -> u64 {
+            l.split_whitespace().find_map(|f| f.strip_prefix(k)).unwrap().parse().unwrap()
+        };
+        blobs.insert(name, Line { blob, now: field("now="), retry_at: field("retry_at=") });
+    }
+    (blobs, values)
+}
+
+fn ctx() -> Context {
+    Context::new(&[0x42; 32], 2).unwrap()
+}
+
+fn version(b: &Blob) -> u8 {
+    b[1]
+}
+
+#[test]
+fn every_v1_blob_is_read_and_answers_retry_at_as_before() {
+    let (blobs, _) = data();
+    assert!(blobs.len() >= 15, "the data file lost its blobs");
+    for (name, l) in &blobs {
+        assert_eq!(version(&l.blob), 1, "{name}: written by the earlier release");
+        assert_eq!(state::retry_at(&l.blob, l.now), Ok(l.retry_at), "{name}");
+        let s = State::decode_any(&l.blob).unwrap_or_else(|e| panic!("{name}: {e}")).unwrap();
+        let mut b = l.blob;
+        state::reset(&mut b).unwrap();
+        assert!(
+            b == [0; STATE_BYTES] || version(&b) == state::VERSION,
+            "{name}: reset writes the current layout"
+        );
+        if let Some(after) = State::decode_any(&b).unwrap() {
+            assert_eq!((after.kind(), after.failures, after.locked_until), (s.kind(), 0, 0), "{name}");
+        }
+    }
+}
+
+#[test]
+fn pin_blobs_keep_their_failures_locks_and_credits() {
+    let (blobs, v) = data();
+    let (c, stored) = (ctx(), v["pin_hash"].as_str());
+    let b = |n: &str| (blobs[n].blob, blobs[n].now);
+
+    // One wrong PIN before the upgrade: the right one clears it, written as version 2 (fresh).
+    let (mut st, now) = b("pin_wrong1");
+    assert_eq!(State::decode(&st, Kind::Pin).unwrap().failures, 1);
+    assert_eq!(pin::verify(&c, "alice", "4826", stored, now + 10, &mut st), Ok(()));
+    assert_eq!(st, [0; STATE_BYTES]);
+
+    // Locked stays locked until its second; the next wrong PIN is the 6th failure.
+    let (mut st, now) = b("pin_locked");
+    assert_eq!(pin::verify(&c, "alice", "4826", stored, now + 899, &mut st), Err(Error::Locked));
+    assert_eq!(pin::verify(&c, "alice", "1357", stored, now + 900, &mut st), Err(Error::Wrong));
+    assert_eq!((version(&st), State::decode(&st, Kind::Pin).unwrap().failures), (state::VERSION, 6));
+
+    // Blocked stays blocked (the reproduction of issue 20: writing zeros unblocked it).
+    let (mut st, now) = b("pin_blocked");
+    assert_eq!(pin::verify(&c, "alice", "4826", stored, now + 86_400 * 365, &mut st), Err(Error::Blocked));
+    state::reset(&mut st).unwrap();
+    assert_eq!(pin::verify(&c, "alice", "4826", stored, now, &mut st), Ok(()));
+
+    // A begin stored before the upgrade is finished after it.
+    let (mut st, now) = b("pin_pending");
+    assert_eq!(pin::verify_finish(&c, "alice", "4826", stored, now, &mut st), Ok(()));
+    assert_eq!(st, [0; STATE_BYTES]);
+
+    // Version 1's reset kept a credit without its failure: the upgrade drops it (it was never
+    // paid for), so finish has nothing to consume.
+    let (mut st, now) = b("pin_pending_reset");
+    assert_eq!(State::decode(&st, Kind::Pin).unwrap().payload, [0; 40]);
+    assert_eq!(pin::verify_finish(&c, "alice", "4826", stored, now, &mut st), Err(Error::NoChallenge));
+}
+
+#[test]
+fn sms_blobs_keep_their_code_its_use_and_its_attempts() {
+    let (blobs, v) = data();
+    let c = ctx();
+    let code = v["otp_code"].as_str();
+
+    let mut st = blobs["otp_issued"].blob;
+    let now = blobs["otp_issued"].now;
+    assert_eq!(otp::verify(&c, "login", code, now + 30, &mut st), Ok(()));
+    assert_eq!(otp::verify(&c, "login", code, now + 31, &mut st), Err(Error::AlreadyUsed));
+    assert_eq!(version(&st), state::VERSION);
+
+    let mut st = blobs["otp_used"].blob;
+    assert_eq!(otp::verify(&c, "login", code, blobs["otp_used"].now + 1, &mut st), Err(Error::AlreadyUsed));
+
+    let l = &blobs["otp_wrong2"];
+    let mut st = l.blob;
+    let right = v["otp_code_wrong2"].as_str();
+    let wrong = if right == "000000" { "111111" } else { "000000" };
+    assert_eq!(otp::verify(&c, "login", wrong, l.now + 1, &mut st), Err(Error::Wrong));
+    assert_eq!(State::decode(&st, Kind::Otp).unwrap().failures, 3, "two before the upgrade, one after");
+    assert_eq!(otp::verify(&c, "login", right, l.now + 2, &mut st), Ok(()));
+
+    let l = &blobs["otp_resent"];
+    let mut st = l.blob;
+    assert_eq!(otp::verify(&c, "login", code, l.now + 1, &mut st), Err(Error::Superseded));
+    assert_eq!(otp::verify(&c, "login", &v["otp_code_resent"], l.now + 2, &mut st), Ok(()));
+    // The resend cooldown written by the earlier release still holds.
+    assert_eq!(otp::issue(&c, "login", l.now + 1, &mut st).map(|_| ()), Err(Error::TooSoon));
+}
+
+#[test]
+fn authenticator_blobs_keep_their_replay_protection() {
+    let (blobs, v) = data();
+    let c = ctx();
+    let secret: Vec<u8> = (0u8..20).collect();
+    let params = Params::new(Algorithm::Sha1, 6, 30).unwrap();
+    let l = &blobs["totp_accepted"];
+    let mut st = l.blob;
+    let r = totp::time::verify(&c, &secret, &params, &v["totp_code"], l.now, &mut st);
+    assert_eq!(r, Err(Error::AlreadyUsed), "a code accepted before the upgrade is not accepted again");
+    let l = &blobs["totp_locked"];
+    let mut st = l.blob;
+    let code = totp::time::code(&secret, &params, l.now).unwrap();
+    assert_eq!(totp::time::verify(&c, &secret, &params, code.as_str(), l.now, &mut st), Err(Error::Locked));
+
+    let l = &blobs["hotp_accepted"];
+    let mut st = l.blob;
+    let rfc = b"12345678901234567890";
+    let hotp = |code: &str, st: &mut Blob| totp::hotp::verify(&c, rfc, Algorithm::Sha1, 6, code, l.now, st);
+    assert_eq!(hotp(&v["hotp_code"], &mut st), Err(Error::AlreadyUsed), "counter 3 stays used");
+    // RFC 4226 appendix D: counter 4 is 338314.
+    assert_eq!(hotp("338314", &mut st), Ok(4));
+    assert_eq!(version(&st), state::VERSION);
+}
+
+#[test]
+fn link_blobs_keep_their_lock_and_drop_the_code() {
+    let (blobs, v) = data();
+    let c = ctx();
+    let kid = Child::new("Иванов Иван", "2015-03-01", "M", "112-233-445 95");
+    for name in ["link_issued", "link_redeemed"] {
+        let l = &blobs[name];
+        let mut st = l.blob;
+        // A version-1 code cannot be checked under version 2's tag: nothing is outstanding.
+        assert_eq!(
+            link::redeem(&c, &v["link_code"], &kid, l.now + 1, &mut st),
+            Err(Error::NoChallenge),
+            "{name}"
+        );
+    }
+    let l = &blobs["link_locked"];
+    let mut st = l.blob;
+    assert_eq!(link::redeem(&c, &v["link_code"], &kid, l.now + 1, &mut st), Err(Error::Locked));
+    assert_eq!(state::retry_at(&st, l.now), Ok(l.retry_at), "the lock is kept");
+    // A new code after the upgrade redeems, and the record's failures are still counted.
+    let code = link::issue(&c, 123_456_789, &kid, l.retry_at, &mut st).unwrap();
+    assert_eq!(State::decode(&st, Kind::Link).unwrap().failures, 5);
+    assert_eq!(link::redeem(&c, code.as_str(), &kid, l.retry_at + 1, &mut st), Ok(()));
+}
