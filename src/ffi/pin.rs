@@ -8,7 +8,6 @@ use super::{
     OutBuf, Region, boundary, opt_text, out, pcodes_status, region_of, region_of_opt_text, region_of_state,
     region_of_text, state_blob, text,
 };
-use crate::error::Error;
 use crate::pin;
 
 /// Buffer size for a stored PIN hash string, including the terminating NUL (the longest
@@ -752,7 +751,7 @@ mod tests {
     /// apply answers `WRONG`, and the blob is the one-call verify's.
     #[test]
     fn compute_and_apply_for_an_unknown_account() {
-        let c = new_ctx(0x42, 2);
+        let c = new_ctx(0x42, 2, None);
         let (acct, pin) = (c"nobody".as_ptr(), c"385027".as_ptr());
         // SAFETY: pointers to locals and a live context.
         unsafe {
