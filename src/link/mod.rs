@@ -268,6 +268,13 @@ impl state::Payload for Payload {
         Ok(s)
     }
 
+    /// Version 1's payload had no issue number, and its codes cannot be checked under version
+    /// 2's tag: the blob keeps its lockout header and reads as "nothing outstanding"
+    /// (docs/upgrading.md).
+    fn upgrade(_version: u8, _header: &State, _p: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
+        Self::decode(&[0; PAYLOAD_BYTES])
+    }
+
     fn encode(&self, p: &mut [u8]) {
         p[P_FLAGS] =
             self.second | if self.redeemed { F_REDEEMED } else { 0 } | if self.stale { F_STALE } else { 0 };
