@@ -131,7 +131,7 @@ pub(crate) fn run<P: Payload, T>(
     let (s, p) = state::read_flow::<P>(blob)?;
     let (verdict, s, p) = settle(&s, &p, gate, policy, now, decide)?;
     write(blob, &s, &p);
-    if verdict.as_ref().err().is_none_or(is_verdict) {
+    if verdict.as_ref().err().is_none_or(|e| is_verdict(*e)) {
         crate::diag::clear();
     }
     verdict
@@ -147,6 +147,6 @@ pub(crate) fn write<P: Payload>(blob: &mut [u8; STATE_BYTES], s: &State, p: &P) 
 }
 
 /// A verdict about the input (its class in `statuses!`): it never carries a developer detail.
-fn is_verdict(e: &Error) -> bool {
+fn is_verdict(e: Error) -> bool {
     e.class() == crate::error::StatusClass::Verdict
 }

@@ -243,19 +243,19 @@ fn matches(ctx: &Context, account_id: &str, pin: &str, target: &Target<'_>) -> b
 /// The PIN table of `docs/verdicts.md`, rows 1–3 (`begin`) after the lock: a refused admission
 /// changes nothing; an admitted attempt is counted and gets a pending credit (never more
 /// credits than counted failures).
+#[allow(clippy::trivially_copy_pass_by_ref)] // the one `decide(header, &payload, facts)` shape
 pub(crate) fn decide_begin(h: &State, p: &Payload, admitted: Result<()>) -> Outcome<Payload, ()> {
-    match admitted {
-        Err(e) => Outcome::unchanged(e, h, p),
-        Ok(()) => {
-            let pending = p.pending.saturating_add(1).min(h.failures.saturating_add(1));
-            Outcome::new(Ok(()), Count::Failure, h, Payload { pending })
-        }
+    if let Err(e) = admitted {
+        return Outcome::unchanged(e, h, p);
     }
+    let pending = p.pending.saturating_add(1).min(h.failures.saturating_add(1));
+    Outcome::new(Ok(()), Count::Failure, h, Payload { pending })
 }
 
 /// The PIN table, rows 4–8 (`finish` / `apply`): no credit → `NO_CHALLENGE`; a refused
 /// computation keeps the credit; otherwise the credit is consumed, and a match clears the
 /// failures, the lock and every other credit.
+#[allow(clippy::trivially_copy_pass_by_ref)] // the one `decide` shape
 pub(crate) fn decide_finish(h: &State, p: &Payload, matched: Result<bool>) -> Outcome<Payload, ()> {
     if p.pending == 0 {
         return Outcome::unchanged(Error::NoChallenge, h, p);
@@ -269,6 +269,7 @@ pub(crate) fn decide_finish(h: &State, p: &Payload, matched: Result<bool>) -> Ou
 
 /// The one-call form: `begin` then `finish` on the same state, composed in memory (so the blob
 /// is exactly the two-phase one), for an admitted attempt.
+#[allow(clippy::trivially_copy_pass_by_ref)] // the one `decide` shape
 pub(crate) fn decide_verify(h: &State, p: &Payload, matched: bool) -> Outcome<Payload, ()> {
     let begun = decide_begin(h, p, Ok(()));
     let done = decide_finish(h, &begun.next, Ok(matched));
