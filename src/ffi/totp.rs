@@ -53,7 +53,7 @@ unsafe fn write_code(
     const OUT: &Arg = arg!(out, out_len, "see PCODES_TOTP_CODE_BYTES");
     boundary(|| {
         // SAFETY: caller passes `secret_len` readable bytes.
-        let s = unsafe { bytes(secret, secret_len, arg!(secret)) }?;
+        let s = unsafe { bytes(secret, secret_len, arg!(secret, secret_len)) }?;
         let o = OutBuf::new(out, out_len, OUT)?;
         no_overlap!(writes: [out: o.region()], reads: [secret: region_of_bytes(s)])?;
         let code = make(s)?;
@@ -78,8 +78,9 @@ unsafe fn verify_code(
     boundary(|| {
         // SAFETY: caller passes a live context, `secret_len` readable bytes and a NUL-terminated
         // string (or NULLs).
-        let (c, s, code) =
-            unsafe { (ctx_ref(ctx)?, bytes(secret, secret_len, arg!(secret))?, text(code, arg!(code))?) };
+        let (c, s, code) = unsafe {
+            (ctx_ref(ctx)?, bytes(secret, secret_len, arg!(secret, secret_len))?, text(code, arg!(code))?)
+        };
         no_overlap!(
             writes: [state: region_of_state(state, state_len), drift_out: region_of(drift_out)],
             reads: [ctx: region_of(ctx), secret: region_of_bytes(s), code: region_of_text(code)],
