@@ -127,8 +127,9 @@
  * `pcodes_ctx_get`), `pcodes_ctx_add_key` and `pcodes_ctx_set` return
  * `PCODES_STATUS_INVALID_ARGUMENT` and change nothing; to rotate keys or change settings,
  * create a new context. A call that finds another thread inside `pcodes_ctx_add_key`,
- * `pcodes_ctx_set` or (before first use) `pcodes_ctx_get` on the same context also returns
- * `PCODES_STATUS_INVALID_ARGUMENT` instead of racing with it.
+ * `pcodes_ctx_set` on the same context (and a configuration call that finds another thread inside
+ * `pcodes_ctx_get`) also returns `PCODES_STATUS_INVALID_ARGUMENT` instead of racing with it. A
+ * `pcodes_ctx_get` never makes another call fail but a configuration call.
  */
 typedef struct pcodes_ctx pcodes_ctx;
 
@@ -354,7 +355,7 @@ typedef struct {
 #define PCODES_STATUS_BUFFER_TOO_SMALL 101
 
 /**
- * Bad UTF-8, a value out of range (also `now`), overlapping buffers, a context configured after its first use.
+ * Bad UTF-8, a value out of range (also `now`), a buffer length above `PTRDIFF_MAX`, overlapping buffers, a context configured after its first use.
  */
 #define PCODES_STATUS_INVALID_ARGUMENT 102
 
@@ -526,9 +527,11 @@ extern "C" {
 /**
  * Creates a context whose issuing key is `key` (32–64 bytes of a random master secret) with
  * id `key_id` (0–15). Settings start at their defaults. On success `*ctx_out` owns the
- * context (free it with `pcodes_ctx_free`); on failure `*ctx_out` is set to NULL.
+ * context (free it with `pcodes_ctx_free`); on failure `*ctx_out` is set to NULL, except for
+ * `INVALID_ARGUMENT`, when nothing is written (`ctx_out` may lie inside the caller's key).
  *
- * Returns `NULL_ARGUMENT`, `BAD_KEY`, `INVALID_ARGUMENT` (`ctx_out` overlaps `key`).
+ * Returns `NULL_ARGUMENT`, `BAD_KEY`, `INVALID_ARGUMENT` (`ctx_out` overlaps `key`; `key_len`
+ * above `PTRDIFF_MAX`).
  */
 pcodes_status pcodes_ctx_new(const uint8_t *key,
                              size_t key_len,
@@ -561,12 +564,12 @@ pcodes_status pcodes_ctx_set(pcodes_ctx *ctx,
                              uint64_t value);
 
 /**
- * Reads a setting into `*value_out`. Allowed at any time and does not count as a use: while
- * the context is being configured it has the context to itself for the read (like
- * `pcodes_ctx_set`), after the first use it is a plain read.
+ * Reads a setting into `*value_out`. Allowed at any time and does not count as a use; it never
+ * makes a concurrent use fail (a `pcodes_ctx_add_key` or `pcodes_ctx_set` that finds it inside
+ * is refused instead).
  *
  * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting; `value_out` overlaps the
- * context; another thread is configuring it).
+ * context; another thread is inside `pcodes_ctx_add_key` or `pcodes_ctx_set`).
  */
 pcodes_status pcodes_ctx_get(const pcodes_ctx *ctx,
                              pcodes_setting setting,
@@ -1108,7 +1111,9 @@ pcodes_status pcodes_totp_secret(const pcodes_ctx *ctx,
  * `otpauth://totp/Issuer:account?secret=…&issuer=…[&algorithm=…][&digits=…][&period=…]`, with
  * issuer and account percent-encoded (Cyrillic as UTF-8 escapes) and parameters equal to the
  * defaults (SHA1, 6, 30) omitted. `secret` is 10–64 bytes; `issuer` 1–64 and `account` 1–128
- * bytes of UTF-8 without `:` or control characters, the account not starting with a space. A
+ * bytes of UTF-8 without `:`, controls, format characters (bidi overrides, zero-width, BOM,
+ * tags), line/paragraph separators, private-use or unassigned code points (Unicode 14.0.0), the
+ * account not starting with a space. A
  * buffer of `PCODES_TOTP_URI_BYTES` always suffices.
  *
  * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `BUFFER_TOO_SMALL`.

@@ -126,7 +126,7 @@ statuses! {
     /// Bad UTF-8, an out-of-range setting or parameter.
     #[error("invalid argument")]
     InvalidArgument = 102 => PCODES_STATUS_INVALID_ARGUMENT, DeveloperError {
-        c: "bad UTF-8, a value out of range (also `now`), overlapping buffers, a context configured after its first use",
+        c: "bad UTF-8, a value out of range (also `now`), a buffer length above `PTRDIFF_MAX`, overlapping buffers, a context configured after its first use",
         en: "The request could not be processed. Please check what you entered and try again.",
         ru: "Не удалось обработать запрос. Пожалуйста, проверьте введённые данные и попробуйте ещё раз.",
     },

@@ -303,6 +303,7 @@ fn java_maven_build_and_junit() {
         &stdout,
         &[
             "portal-codes 0.1.0: sent 6 digits",
+            "next send -> in 60 s",
             "typo -> PCODES_STATUS_MISTYPED",
             "right code -> accepted",
             "bug -> PCODES_STATUS_INVALID_ARGUMENT, detail: now: must be 1 ..= 253402300799",

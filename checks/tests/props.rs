@@ -570,10 +570,11 @@ fn reference_base32(text: &str) -> Option<Vec<u8>> {
     Some(bits.chunks_exact(8).map(|b| b.iter().fold(0u8, |a, &x| (a << 1) | u8::from(x))).collect())
 }
 
-/// Characters valid in an issuer or account name: no `:` and no control character.
+/// Characters valid in an issuer or account name: no `:` and none that `uri::is_name_char`
+/// refuses (controls; since issue 20 also format, separator, private-use, unassigned).
 fn name(max: usize) -> impl Strategy<Value = String> {
     prop_oneof!["[A-Za-z0-9@. _+%&=?#/-]{1,30}", "[а-яА-ЯёЁ ]{1,20}", any::<String>(),]
-        .prop_map(|s| s.chars().filter(|&c| c != ':' && !c.is_control()).collect::<String>())
+        .prop_map(|s| s.chars().filter(|&c| c != ':' && uri::is_name_char(c)).collect::<String>())
         .prop_filter("1 to max bytes", move |s| !s.is_empty() && s.len() <= max)
 }
 
@@ -689,6 +690,37 @@ proptest! {
         prop_assert_eq!(e.params(), p);
         let mut small = vec![0u8; text.len().saturating_sub(room + 1)];
         prop_assert_eq!(uri::build(&secret, &issuer, account, &p, &mut small).err(), Some(Error::BufferTooSmall));
+    }
+
+    /// Issue 20: a valid name with one refused character inserted anywhere (a bidi override, a
+    /// zero-width character, U+2028, the BOM, a tag, private-use or unassigned) is refused by
+    /// `build` (as issuer and as account) and by `parse` (percent-encoded in the label).
+    #[test]
+    fn otpauth_names_with_a_refused_character_are_refused(
+        name in name(40),
+        at in any::<prop::sample::Index>(),
+        bad in prop_oneof![
+            Just('\u{202E}'), Just('\u{200B}'), Just('\u{200D}'), Just('\u{2028}'), Just('\u{2029}'),
+            Just('\u{FEFF}'), Just('\u{E0041}'), Just('\u{E000}'), Just('\u{F0000}'), Just('\u{0378}'),
+            any::<char>().prop_filter("refused", |&c| !uri::is_name_char(c)),
+        ],
+    ) {
+        let mut chars: Vec<char> = name.chars().collect();
+        chars.insert(at.index(chars.len() + 1), bad);
+        let bad_name: String = chars.into_iter().collect();
+        let mut buf = [0u8; uri::URI_BYTES];
+        let p = Params::default();
+        prop_assert_eq!(uri::build(&[1; 20], &bad_name, "alice", &p, &mut buf).err(), Some(Error::InvalidArgument));
+        prop_assert_eq!(uri::build(&[1; 20], "Portal", &bad_name, &p, &mut buf).err(), Some(Error::InvalidArgument));
+        let enc: String = bad_name.bytes().map(|b| format!("%{b:02X}")).collect();
+        let secret = "secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+        for uri_text in [
+            format!("otpauth://totp/{enc}:alice?{secret}"),
+            format!("otpauth://totp/Portal:{enc}?{secret}"),
+            format!("otpauth://totp/alice?{secret}&issuer={enc}"),
+        ] {
+            prop_assert_eq!(uri::parse(&uri_text).err(), Some(Error::InvalidArgument), "{}", uri_text);
+        }
     }
 
     #[test]

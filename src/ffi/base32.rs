@@ -24,8 +24,8 @@ pub unsafe extern "C" fn pcodes_base32_encode(
     boundary(|| {
         const OUT: &super::Arg = arg!(out, out_len, "needs ceil(8 * len / 5) + 1 bytes");
         // SAFETY: caller passes `len` readable bytes.
-        let d = unsafe { bytes(data, len, arg!(data)) }?;
-        no_overlap!(writes: [out: region_of_buf(out, out_len)], reads: [data: region_of_bytes(d)])?;
+        let d = unsafe { bytes(data, len, arg!(data, len)) }?;
+        no_overlap!(writes: [out: region_of_buf(out, out_len, OUT)?], reads: [data: region_of_bytes(d)])?;
         // SAFETY: caller passes `out_len` writable bytes, disjoint from `d` (checked above).
         let o = unsafe { bytes_mut(out, out_len, OUT) }?;
         let n = base32::encoded_len(len);
@@ -54,7 +54,7 @@ pub unsafe extern "C" fn pcodes_base32_decode(
         // SAFETY: caller passes a NUL-terminated string.
         let t = unsafe { text(text_in, arg!(text_in)) }?;
         no_overlap!(
-            writes: [out: region_of_buf(out, out_len), written_out: region_of(written_out)],
+            writes: [out: region_of_buf(out, out_len, OUT)?, written_out: region_of(written_out)],
             reads: [text_in: region_of_text(t)],
         )?;
         // SAFETY: caller passes `out_len` writable bytes and a writable size_t, disjoint from

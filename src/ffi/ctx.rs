@@ -2,13 +2,16 @@
 //!
 //! Configure, then share. A context has a phase: `CONFIGURING` from `pcodes_ctx_new` until the
 //! first call that uses it, `IN_USE` from then on, and `MUTATING` while one call has it to
-//! itself (`pcodes_ctx_add_key`, `pcodes_ctx_set`, or `pcodes_ctx_get` before first use).
-//! Every use goes through `ctx_ref`, which moves `CONFIGURING` to `IN_USE` once (and then
-//! costs one `Acquire` load); a mutation takes `CONFIGURING` to `MUTATING` and back, and is
-//! refused once the context is `IN_USE`. So `&mut Context` never exists while another thread may
-//! hold `&Context`, whatever the host does: the data race becomes `INVALID_ARGUMENT`.
+//! itself (`pcodes_ctx_add_key`, `pcodes_ctx_set`). Besides the phase, the same atomic counts the
+//! `pcodes_ctx_get` calls reading the context before its first use (`READER` each). Every use
+//! goes through `ctx_ref`, which sets `IN_USE` once (and then costs one `Acquire` load), readers
+//! or not; a mutation takes a `CONFIGURING` context without readers to `MUTATING` and back, and is
+//! refused once the context is `IN_USE` or while a reader is inside. So `&mut Context` never
+//! exists while another thread may hold `&Context`, whatever the host does: the data race becomes
+//! `INVALID_ARGUMENT` for the configuration call or the use that meets a configuration call in
+//! progress, and a read never makes a use fail (issue 20: `get` used to take `MUTATING` too).
 
-use core::sync::atomic::{AtomicU8, Ordering};
+use core::sync::atomic::{AtomicU32, Ordering};
 
 use core::ffi::c_char;
 
@@ -18,12 +21,16 @@ use crate::error::{Error, Result};
 use crate::policy::Setting;
 use std::boxed::Box;
 
-/// New; `pcodes_ctx_add_key` and `pcodes_ctx_set` allowed.
-const CONFIGURING: u8 = 0;
-/// Used by a flow (possibly on several threads): read-only for good.
-const IN_USE: u8 = 1;
-/// One call has the context to itself (a configuration call, or `pcodes_ctx_get` before use).
-const MUTATING: u8 = 2;
+/// New, no reader inside; `pcodes_ctx_add_key` and `pcodes_ctx_set` allowed.
+const CONFIGURING: u32 = 0;
+/// Used by a flow (possibly on several threads): read-only for good. A bit: readers that came
+/// in before it may still be counted.
+const IN_USE: u32 = 1;
+/// One configuration call has the context to itself (never with `IN_USE` or readers).
+const MUTATING: u32 = 2;
+/// One `pcodes_ctx_get` reading the context before its first use (the bits above `MUTATING`
+/// count them; `IN_USE` and `MUTATING` leave no room for 2^30 threads to overflow them).
+const READER: u32 = 4;
 
 /// Opaque context: keys and settings. Configure, then share: create it with `pcodes_ctx_new`,
 /// configure it with `pcodes_ctx_add_key`/`pcodes_ctx_set`, then use it from any number of
@@ -32,17 +39,18 @@ const MUTATING: u8 = 2;
 /// `pcodes_ctx_get`), `pcodes_ctx_add_key` and `pcodes_ctx_set` return
 /// `PCODES_STATUS_INVALID_ARGUMENT` and change nothing; to rotate keys or change settings,
 /// create a new context. A call that finds another thread inside `pcodes_ctx_add_key`,
-/// `pcodes_ctx_set` or (before first use) `pcodes_ctx_get` on the same context also returns
-/// `PCODES_STATUS_INVALID_ARGUMENT` instead of racing with it.
+/// `pcodes_ctx_set` on the same context (and a configuration call that finds another thread inside
+/// `pcodes_ctx_get`) also returns `PCODES_STATUS_INVALID_ARGUMENT` instead of racing with it. A
+/// `pcodes_ctx_get` never makes another call fail but a configuration call.
 pub struct pcodes_ctx {
     pub(crate) inner: Context,
-    /// `CONFIGURING`, `IN_USE` or `MUTATING`.
-    phase: AtomicU8,
+    /// `CONFIGURING`, `IN_USE` or `MUTATING`, plus `READER` per `pcodes_ctx_get` inside.
+    phase: AtomicU32,
 }
 
 /// While alive, the caller has the context to itself (`MUTATING`); dropping it (also when a
 /// panic unwinds to `boundary`) publishes the changes and makes it `CONFIGURING` again.
-struct Exclusive<'a>(&'a AtomicU8);
+struct Exclusive<'a>(&'a AtomicU32);
 
 impl Drop for Exclusive<'_> {
     fn drop(&mut self) {
@@ -51,11 +59,42 @@ impl Drop for Exclusive<'_> {
 }
 
 impl Exclusive<'_> {
-    /// Takes the context for this call: `CONFIGURING` -> `MUTATING`. `Err(phase)` (`IN_USE` or
-    /// `MUTATING`) if that is not its phase.
-    fn take(phase: &AtomicU8) -> core::result::Result<Exclusive<'_>, u8> {
+    /// Takes the context for this call: `CONFIGURING` (no reader) -> `MUTATING`. `Err(phase)`
+    /// (`IN_USE`, `MUTATING`, or readers inside) if that is not its phase.
+    fn take(phase: &AtomicU32) -> core::result::Result<Exclusive<'_>, u32> {
         phase.compare_exchange(CONFIGURING, MUTATING, Ordering::Acquire, Ordering::Acquire)?;
         Ok(Exclusive(phase))
+    }
+}
+
+/// One `pcodes_ctx_get` before first use: counted (`READER`) while alive, so that no
+/// configuration call starts; uses go ahead. Dropping it (also on a panic) counts it out.
+struct Reader<'a>(&'a AtomicU32);
+
+impl Drop for Reader<'_> {
+    fn drop(&mut self) {
+        // Release: the read happens before any later configuration call's Acquire.
+        self.0.fetch_sub(READER, Ordering::Release);
+    }
+}
+
+impl Reader<'_> {
+    /// Enters for a read: `Ok(None)` once `IN_USE` (nothing to count: no `&mut Context` is made
+    /// any more), `Ok(Some)` counted in before first use, `Err(busy)` while `MUTATING`.
+    fn enter(phase: &AtomicU32) -> Result<Option<Reader<'_>>> {
+        let mut now = phase.load(Ordering::Acquire);
+        loop {
+            if now & IN_USE != 0 {
+                return Ok(None);
+            }
+            if now & MUTATING != 0 {
+                return Err(busy());
+            }
+            match phase.compare_exchange_weak(now, now + READER, Ordering::Acquire, Ordering::Acquire) {
+                Ok(_) => return Ok(Some(Reader(phase))),
+                Err(seen) => now = seen,
+            }
+        }
     }
 }
 
@@ -64,7 +103,7 @@ impl Exclusive<'_> {
 /// # Safety
 /// `p` is a pointer from `pcodes_ctx_new` not yet freed.
 #[inline(always)]
-unsafe fn phase<'a>(p: *const pcodes_ctx) -> &'a AtomicU8 {
+unsafe fn phase<'a>(p: *const pcodes_ctx) -> &'a AtomicU32 {
     // SAFETY: live by the caller's contract; only the atomic field is borrowed, never the whole
     // struct, so this does not alias a `&mut Context` another thread may hold.
     unsafe { &(*p).phase }
@@ -146,13 +185,23 @@ pub(crate) unsafe fn ctx_ref<'a>(p: *const pcodes_ctx) -> Result<&'a Context> {
     Ok(unsafe { &(*p).inner })
 }
 
-/// `CONFIGURING` -> `IN_USE`; `IN_USE` (another thread was first) is fine; `MUTATING` is refused.
+/// Sets `IN_USE` (readers inside or not); `IN_USE` already (another thread was first, or readers
+/// are still counted) is fine; `MUTATING` is refused.
 #[cold]
 #[inline(never)]
-fn first_use(phase: &AtomicU8) -> Result<()> {
-    match phase.compare_exchange(CONFIGURING, IN_USE, Ordering::AcqRel, Ordering::Acquire) {
-        Ok(_) | Err(IN_USE) => Ok(()),
-        Err(_) => Err(busy()),
+fn first_use(phase: &AtomicU32) -> Result<()> {
+    let mut now = phase.load(Ordering::Acquire);
+    loop {
+        if now & IN_USE != 0 {
+            return Ok(());
+        }
+        if now & MUTATING != 0 {
+            return Err(busy());
+        }
+        match phase.compare_exchange_weak(now, now | IN_USE, Ordering::AcqRel, Ordering::Acquire) {
+            Ok(_) => return Ok(()),
+            Err(seen) => now = seen,
+        }
     }
 }
 
@@ -160,7 +209,7 @@ fn first_use(phase: &AtomicU8) -> Result<()> {
 #[cold]
 fn busy() -> Error {
     Error::InvalidArgument
-        .because(c"ctx: another thread is configuring it (pcodes_ctx_add_key, _set or _get)")
+        .because(c"ctx: another thread is configuring it (pcodes_ctx_add_key, _set) or reading it (_get)")
 }
 
 /// The setting for a C id.
@@ -178,22 +227,27 @@ fn setting(id: pcodes_setting) -> Result<Setting> {
 unsafe fn configure<R>(p: *mut pcodes_ctx, f: impl FnOnce(&mut Context) -> Result<R>) -> Result<R> {
     non_null(p, arg!(ctx))?;
     // SAFETY: non-NULL, and live by the caller's contract.
-    let _exclusive = Exclusive::take(unsafe { phase(p) }).map_err(|phase| match phase {
-        IN_USE => Error::InvalidArgument
-            .because(c"ctx: already used; configure a context before its first use, or create a new one"),
-        _ => busy(),
+    let _exclusive = Exclusive::take(unsafe { phase(p) }).map_err(|phase| {
+        if phase & IN_USE != 0 {
+            Error::InvalidArgument
+                .because(c"ctx: already used; configure a context before its first use, or create a new one")
+        } else {
+            busy()
+        }
     })?;
     // SAFETY: `MUTATING` is set by this call only, and no thread makes a reference to `inner`
-    // in that phase; earlier `&Context`s (from `pcodes_ctx_get`) ended before the Release we
-    // acquired. Only the `inner` field is borrowed, not the atomic other threads may read.
+    // in that phase; earlier `&Context`s (from `pcodes_ctx_get`) ended before the Release
+    // (`Reader::drop`) we acquired. Only the `inner` field is borrowed, not the atomic other threads may read.
     f(unsafe { &mut (*p).inner })
 }
 
 /// Creates a context whose issuing key is `key` (32–64 bytes of a random master secret) with
 /// id `key_id` (0–15). Settings start at their defaults. On success `*ctx_out` owns the
-/// context (free it with `pcodes_ctx_free`); on failure `*ctx_out` is set to NULL.
+/// context (free it with `pcodes_ctx_free`); on failure `*ctx_out` is set to NULL, except for
+/// `INVALID_ARGUMENT`, when nothing is written (`ctx_out` may lie inside the caller's key).
 ///
-/// Returns `NULL_ARGUMENT`, `BAD_KEY`, `INVALID_ARGUMENT` (`ctx_out` overlaps `key`).
+/// Returns `NULL_ARGUMENT`, `BAD_KEY`, `INVALID_ARGUMENT` (`ctx_out` overlaps `key`; `key_len`
+/// above `PTRDIFF_MAX`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_ctx_new(
     key: *const u8,
@@ -203,15 +257,21 @@ pub unsafe extern "C" fn pcodes_ctx_new(
 ) -> pcodes_status {
     boundary(|| {
         non_null(ctx_out, arg!(ctx_out))?;
-        // SAFETY: caller passes a writable pointer slot; no reference to it or to `key` is live.
-        unsafe { ctx_out.write(core::ptr::null_mut()) };
         // SAFETY: caller passes `key_len` readable bytes.
-        let k = unsafe { bytes(key, key_len, arg!(key)) }?;
-        no_overlap!(writes: [ctx_out: region_of(ctx_out)], reads: [key: region_of_bytes(k)])?;
-        let inner = Context::new(k, key_id)?;
+        let k = unsafe { bytes(key, key_len, arg!(key, key_len)) };
+        // A refusal of `ctx_out` itself writes nothing: it may overlap the caller's key.
+        match k {
+            Ok(k) => no_overlap!(writes: [ctx_out: region_of(ctx_out)], reads: [key: region_of_bytes(k)])?,
+            Err(e) if e == Error::InvalidArgument => return Err(e),
+            Err(_) => {}
+        }
+        // SAFETY: caller passes a writable pointer slot, disjoint from `key` (checked above; a
+        // NULL key is no memory); no reference to it is live.
+        unsafe { ctx_out.write(core::ptr::null_mut()) };
+        let inner = Context::new(k?, key_id)?;
         // SAFETY: as above; disjoint from `key` (checked above), which is no longer used.
         unsafe {
-            ctx_out.write(Box::into_raw(Box::new(pcodes_ctx { inner, phase: AtomicU8::new(CONFIGURING) })));
+            ctx_out.write(Box::into_raw(Box::new(pcodes_ctx { inner, phase: AtomicU32::new(CONFIGURING) })));
         };
         Ok(())
     })
@@ -234,7 +294,7 @@ pub unsafe extern "C" fn pcodes_ctx_add_key(
     boundary(|| {
         non_null(ctx, arg!(ctx))?;
         // SAFETY: caller passes `key_len` readable bytes.
-        let k = unsafe { bytes(key, key_len, arg!(key)) }?;
+        let k = unsafe { bytes(key, key_len, arg!(key, key_len)) }?;
         no_overlap!(writes: [ctx: region_of(ctx.cast_const())], reads: [key: region_of_bytes(k)])?;
         // SAFETY: caller passes a live context, disjoint from `key` (checked above).
         unsafe { configure(ctx, |c| c.add_key(k, key_id)) }
@@ -258,12 +318,12 @@ pub unsafe extern "C" fn pcodes_ctx_set(
     })
 }
 
-/// Reads a setting into `*value_out`. Allowed at any time and does not count as a use: while
-/// the context is being configured it has the context to itself for the read (like
-/// `pcodes_ctx_set`), after the first use it is a plain read.
+/// Reads a setting into `*value_out`. Allowed at any time and does not count as a use; it never
+/// makes a concurrent use fail (a `pcodes_ctx_add_key` or `pcodes_ctx_set` that finds it inside
+/// is refused instead).
 ///
 /// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (unknown setting; `value_out` overlaps the
-/// context; another thread is configuring it).
+/// context; another thread is inside `pcodes_ctx_add_key` or `pcodes_ctx_set`).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_ctx_get(
     ctx: *const pcodes_ctx,
@@ -278,13 +338,10 @@ pub unsafe extern "C" fn pcodes_ctx_get(
         let s = self::setting(setting)?;
         // SAFETY: non-NULL, and live by the caller's contract.
         let phase = unsafe { phase(ctx) };
-        let _exclusive = match Exclusive::take(phase) {
-            Ok(e) => Some(e),
-            Err(IN_USE) => None,
-            Err(_) => return Err(busy()),
-        };
-        // SAFETY: either this call has the context to itself (`MUTATING`, set above) or it is
-        // `IN_USE`, when no `&mut Context` is ever made; both synchronised by the Acquire above.
+        let _reader = Reader::enter(phase)?;
+        // SAFETY: either this call is counted as a reader (set above), when no configuration call
+        // starts, or the context is `IN_USE`, when no `&mut Context` is ever made; both
+        // synchronised with the last configuration call by the Acquire in `enter`.
         *o = unsafe { &(*ctx).inner }.get(s);
         Ok(())
     })
@@ -498,6 +555,105 @@ mod tests {
             assert_eq!(v, 8);
             pcodes_ctx_free(ctx);
             pcodes_ctx_free(core::ptr::null_mut());
+        }
+    }
+
+    /// Issue 20: `pcodes_ctx_new` refusing a `ctx_out` that overlaps the key writes nothing (it
+    /// used to write NULL first, zeroing 8 bytes of the caller's key); other failures still
+    /// leave `*ctx_out` NULL.
+    #[test]
+    fn ctx_new_writes_nothing_when_ctx_out_overlaps_the_key() {
+        let mut block = [0xa5u64; 8]; // 64 bytes, aligned for a pointer
+        let slots = block.as_mut_ptr();
+        let base = slots.cast::<u8>();
+        for at in [0, 8, 24] {
+            // SAFETY: key and slot lie inside `block`, live for the call; no reference to it is
+            // alive during the call.
+            let rc =
+                unsafe { pcodes_ctx_new(base, 32, 1, slots.wrapping_add(at / 8).cast::<*mut pcodes_ctx>()) };
+            assert_eq!(rc, PCODES_STATUS_INVALID_ARGUMENT, "ctx_out at {at}");
+            assert_eq!(crate::diag::last_error_detail().split_once(':').map(|p| p.0), Some("ctx_out"));
+            assert_eq!(block, [0xa5u64; 8], "ctx_out at {at}: the key was written");
+        }
+        let mut ctx: *mut pcodes_ctx = core::ptr::dangling_mut();
+        // SAFETY: a live 31-byte key and a live slot.
+        assert_eq!(unsafe { pcodes_ctx_new(base, 31, 1, &raw mut ctx) }, PCODES_STATUS_BAD_KEY);
+        assert!(ctx.is_null(), "BAD_KEY still sets NULL");
+        ctx = core::ptr::dangling_mut();
+        // SAFETY: a NULL key and a live slot.
+        assert_eq!(
+            unsafe { pcodes_ctx_new(core::ptr::null(), 32, 1, &raw mut ctx) },
+            PCODES_STATUS_NULL_ARGUMENT
+        );
+        assert!(ctx.is_null(), "NULL_ARGUMENT still sets NULL");
+    }
+
+    /// Issue 20: `pcodes_ctx_get` racing with the first use never makes that use fail (the read
+    /// used to take the context to itself, and a flow call meeting it answered
+    /// `INVALID_ARGUMENT` in about one round in seven). Many rounds, each a fresh context, one
+    /// thread reading while another makes the first use; later uses and reads never fail either.
+    #[test]
+    fn a_read_never_makes_the_first_use_fail() {
+        use core::sync::atomic::{AtomicBool, AtomicPtr};
+        use std::sync::Barrier;
+
+        let start = Barrier::new(2);
+        for round in 0..2000 {
+            let shared = AtomicPtr::new(crate::ffi::test_support::new_ctx(3, 1));
+            let used = AtomicBool::new(false);
+            std::thread::scope(|s| {
+                let reader = s.spawn(|| {
+                    let c = shared.load(Ordering::Relaxed);
+                    let mut v = 0u64;
+                    start.wait();
+                    let mut n = 0;
+                    while !used.load(Ordering::Acquire) || n < 8 {
+                        // SAFETY: the context outlives the scope; `v` is a live local.
+                        let rc = unsafe { pcodes_ctx_get(c, PCODES_SETTING_OTP_DIGITS, &raw mut v) };
+                        assert_eq!((rc, v), (PCODES_STATUS_OK, 6), "round {round}: a read failed");
+                        n += 1;
+                    }
+                });
+                let c = shared.load(Ordering::Relaxed);
+                let mut secret = [0u8; 20];
+                start.wait();
+                // SAFETY: the context outlives the scope; `secret` is a live local.
+                let rcs: [i32; 4] = core::array::from_fn(|_| unsafe {
+                    crate::ffi::enrol::pcodes_totp_secret(c, secret.as_mut_ptr(), 20)
+                });
+                used.store(true, Ordering::Release);
+                reader.join().unwrap();
+                assert_eq!(rcs, [PCODES_STATUS_OK; 4], "round {round}: a use failed beside a read");
+            });
+            let c = shared.load(Ordering::Relaxed);
+            // SAFETY: both threads are done; the context is freed once.
+            unsafe {
+                assert_eq!((*c).phase.load(Ordering::Relaxed), IN_USE, "round {round}: readers counted out");
+                assert_eq!(pcodes_ctx_set(c, PCODES_SETTING_OTP_DIGITS, 8), PCODES_STATUS_INVALID_ARGUMENT);
+                pcodes_ctx_free(c);
+            }
+        }
+    }
+
+    /// A configuration call that finds a reader inside (before first use) is refused and changes
+    /// nothing; once the reader is out it goes through.
+    #[test]
+    fn configuring_while_a_read_is_inside_is_refused() {
+        let ctx = crate::ffi::test_support::new_ctx(5, 1);
+        let key = [5u8; 32];
+        let mut v = 0u64;
+        // SAFETY: valid pointers to locals; the context is freed once. The count is set by hand
+        // to what another thread inside `pcodes_ctx_get` would have made it.
+        unsafe {
+            (*ctx).phase.store(READER, Ordering::Relaxed);
+            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 8), PCODES_STATUS_INVALID_ARGUMENT);
+            assert_eq!(pcodes_ctx_add_key(ctx, key.as_ptr(), 32, 2), PCODES_STATUS_INVALID_ARGUMENT);
+            assert_eq!(pcodes_ctx_get(ctx, PCODES_SETTING_OTP_DIGITS, &raw mut v), PCODES_STATUS_OK);
+            assert_eq!(v, 6, "unchanged");
+            assert_eq!((*ctx).phase.load(Ordering::Relaxed), READER, "the other reader is still counted");
+            (*ctx).phase.store(CONFIGURING, Ordering::Relaxed);
+            assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_OTP_DIGITS, 8), PCODES_STATUS_OK);
+            pcodes_ctx_free(ctx);
         }
     }
 

@@ -86,9 +86,9 @@ pub unsafe extern "C" fn pcodes_totp_secret(
     boundary(|| {
         // SAFETY: caller passes a live context or NULL.
         let _ = unsafe { ctx_ref(ctx) }?;
-        no_overlap!(writes: [secret_out: region_of_buf(secret_out, secret_len)], reads: [ctx: region_of(ctx)])?;
+        no_overlap!(writes: [secret_out: region_of_buf(secret_out, secret_len, arg!(secret_out, secret_len))?], reads: [ctx: region_of(ctx)])?;
         // SAFETY: caller passes `secret_len` writable bytes, disjoint from the context (checked above).
-        let o = unsafe { bytes_mut(secret_out, secret_len, arg!(secret_out)) }?;
+        let o = unsafe { bytes_mut(secret_out, secret_len, arg!(secret_out, secret_len)) }?;
         totp::secret(o)
     })
 }
@@ -97,7 +97,9 @@ pub unsafe extern "C" fn pcodes_totp_secret(
 /// `otpauth://totp/Issuer:account?secret=…&issuer=…[&algorithm=…][&digits=…][&period=…]`, with
 /// issuer and account percent-encoded (Cyrillic as UTF-8 escapes) and parameters equal to the
 /// defaults (SHA1, 6, 30) omitted. `secret` is 10–64 bytes; `issuer` 1–64 and `account` 1–128
-/// bytes of UTF-8 without `:` or control characters, the account not starting with a space. A
+/// bytes of UTF-8 without `:`, controls, format characters (bidi overrides, zero-width, BOM,
+/// tags), line/paragraph separators, private-use or unassigned code points (Unicode 14.0.0), the
+/// account not starting with a space. A
 /// buffer of `PCODES_TOTP_URI_BYTES` always suffices.
 ///
 /// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `BUFFER_TOO_SMALL`.
@@ -115,7 +117,7 @@ pub unsafe extern "C" fn pcodes_totp_uri(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes `secret_len` readable bytes.
-        let key = unsafe { bytes(secret, secret_len, arg!(secret)) }?;
+        let key = unsafe { bytes(secret, secret_len, arg!(secret, secret_len)) }?;
         // SAFETY: caller passes NUL-terminated strings.
         let (iss, acc) = unsafe { (text(issuer, arg!(issuer))?, text(account, arg!(account))?) };
         let o = OutBuf::new(out, out_len, arg!(out, out_len, "see PCODES_TOTP_URI_BYTES"))?;
@@ -192,7 +194,7 @@ pub unsafe extern "C" fn pcodes_totp_qr_svg(
         const OUT: &super::Arg = arg!(out, out_len, "see PCODES_TOTP_QR_SVG_BYTES");
         // SAFETY: caller passes a NUL-terminated string.
         let t = unsafe { text(text_in, arg!(text_in)) }?;
-        no_overlap!(writes: [out: region_of_buf(out, out_len)], reads: [text_in: region_of_text(t)])?;
+        no_overlap!(writes: [out: region_of_buf(out, out_len, OUT)?], reads: [text_in: region_of_text(t)])?;
         // SAFETY: caller passes `out_len` writable bytes, disjoint from `t` (checked above).
         let o = unsafe { bytes_mut(out, out_len, OUT) }?;
         let n = qr::svg_len(t)?;

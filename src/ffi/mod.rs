@@ -30,10 +30,11 @@ use crate::error::{Error, Result};
 use crate::state::STATE_BYTES;
 
 /// The developer details for one C argument (see `crate::diag`), made at compile time by
-/// `arg!(name)` (an input) or `arg!(name, name_len, "see PCODES_…_BYTES")` (an output and its
-/// length, with the size to use): `"name: NULL"`, `"name: not UTF-8"`,
-/// `"name_len: too small, see PCODES_…_BYTES"`. The name is the parameter's name in the header
-/// (a test checks every detail against the header).
+/// `arg!(name)` (a string or out-parameter), `arg!(name, name_len)` (a buffer and its length) or
+/// `arg!(name, name_len, "see PCODES_…_BYTES")` (an output and its length, with the size to
+/// use): `"name: NULL"`, `"name: not UTF-8"`, `"name_len: too small, see PCODES_…_BYTES"`,
+/// `"name_len: above PTRDIFF_MAX, …"`. The names are the parameters' names in the header (a
+/// test checks every detail against the header).
 pub(crate) struct Arg {
     /// `"<name>: NULL"`.
     pub(crate) null: &'static CStr,
@@ -41,22 +42,35 @@ pub(crate) struct Arg {
     pub(crate) utf8: &'static CStr,
     /// `"<name>_len: too small, …"` (outputs only).
     pub(crate) small: &'static CStr,
+    /// `"<name>_len: above PTRDIFF_MAX, …"` (buffers only).
+    pub(crate) long: &'static CStr,
 }
 
-/// `arg!(pin)`: the [`Arg`] of an input; `arg!(out, out_len, "see PCODES_TOTP_URI_BYTES")`: of
-/// an output whose size is `out_len`, telling the developer what size suffices.
+/// `arg!(pin)`: the [`Arg`] of a string or out-parameter; `arg!(key, key_len)`: of a buffer
+/// whose size is `key_len`; `arg!(out, out_len, "see PCODES_TOTP_URI_BYTES")`: of an output
+/// whose size is `out_len`, telling the developer what size suffices.
 macro_rules! arg {
     ($name:ident) => {
-        $crate::ffi::arg!(@ $name, concat!(stringify!($name), ": (not an output)\0"))
+        $crate::ffi::arg!(@ $name,
+            concat!(stringify!($name), ": (not an output)\0"),
+            concat!(stringify!($name), ": (no length)\0"))
+    };
+    ($name:ident, $len:ident) => {
+        $crate::ffi::arg!(@ $name,
+            concat!(stringify!($name), ": (not an output)\0"),
+            concat!(stringify!($len), ": above PTRDIFF_MAX, not the length of a buffer\0"))
     };
     ($name:ident, $len:ident, $see:literal) => {
-        $crate::ffi::arg!(@ $name, concat!(stringify!($len), ": too small, ", $see, "\0"))
+        $crate::ffi::arg!(@ $name,
+            concat!(stringify!($len), ": too small, ", $see, "\0"),
+            concat!(stringify!($len), ": above PTRDIFF_MAX, not the length of a buffer\0"))
     };
-    (@ $name:ident, $small:expr) => {{
+    (@ $name:ident, $small:expr, $long:expr) => {{
         const ARG: &$crate::ffi::Arg = &$crate::ffi::Arg {
             null: $crate::ffi::detail(concat!(stringify!($name), ": NULL\0")),
             utf8: $crate::ffi::detail(concat!(stringify!($name), ": not UTF-8\0")),
             small: $crate::ffi::detail($small),
+            long: $crate::ffi::detail($long),
         };
         ARG
     }};
@@ -275,16 +289,26 @@ pub(crate) const fn detail(s: &'static str) -> &'static CStr {
     }
 }
 
-/// The region of a caller's buffer `(p, len)` (an output, before it is checked for NULL).
+/// The region of a caller's buffer `(p, len)` (an output, before it is checked for NULL);
+/// `Err(InvalidArgument)`, naming the length, for a length above `isize::MAX` (see
+/// [`slice_len`]), so that such a length is refused as such rather than as an overlap.
 #[inline(always)]
-pub(crate) fn region_of_buf<T>(p: *mut T, len: usize) -> Region {
-    (p.cast_const().cast(), len)
+pub(crate) fn region_of_buf<T>(p: *mut T, len: usize, a: &Arg) -> Result<Region> {
+    slice_len(len, a)?;
+    Ok((p.cast_const().cast(), len))
 }
 
 /// `Err(NullArgument)`, with `a`'s detail, if `p` is NULL.
 #[inline(always)]
 pub(crate) fn non_null<T>(p: *const T, a: &Arg) -> Result<()> {
     if p.is_null() { Err(Error::NullArgument.because(a.null)) } else { Ok(()) }
+}
+
+/// `Err(InvalidArgument)`, with `a`'s detail naming the length, if `len` is above `isize::MAX`
+/// (C's `PTRDIFF_MAX`): no buffer is that long, and a Rust slice may not be (`from_raw_parts`).
+#[inline(always)]
+pub(crate) fn slice_len(len: usize, a: &Arg) -> Result<()> {
+    if isize::try_from(len).is_ok() { Ok(()) } else { Err(Error::InvalidArgument.because(a.long)) }
 }
 
 /// `Err(BufferTooSmall)`, with `a`'s detail, unless `needed` bytes fit in `len`.
@@ -326,7 +350,9 @@ pub(crate) unsafe fn opt_text<'a>(p: *const c_char, a: &Arg) -> Result<Option<&'
 /// `p` is NULL or valid for reads of `len` bytes for the call.
 pub(crate) unsafe fn bytes<'a>(p: *const u8, len: usize, a: &Arg) -> Result<&'a [u8]> {
     non_null(p, a)?;
-    // SAFETY: non-NULL and valid for `len` bytes by the caller's contract.
+    slice_len(len, a)?;
+    // SAFETY: non-NULL, valid for `len` bytes by the caller's contract, and `len` is at most
+    // `isize::MAX` (checked above), as `from_raw_parts` requires.
     Ok(unsafe { core::slice::from_raw_parts(p, len) })
 }
 
@@ -336,8 +362,9 @@ pub(crate) unsafe fn bytes<'a>(p: *const u8, len: usize, a: &Arg) -> Result<&'a 
 /// `p` is NULL or valid for writes of `len` bytes for the call, and not aliased.
 pub(crate) unsafe fn bytes_mut<'a, T: Byte>(p: *mut T, len: usize, a: &Arg) -> Result<&'a mut [u8]> {
     non_null(p, a)?;
+    slice_len(len, a)?;
     // SAFETY: non-NULL, valid for `len` bytes and unaliased by the caller's contract; `T` is
-    // one byte (`Byte`).
+    // one byte (`Byte`), and `len` is at most `isize::MAX` (checked above).
     Ok(unsafe { core::slice::from_raw_parts_mut(p.cast::<u8>(), len) })
 }
 
@@ -375,9 +402,11 @@ pub(crate) struct OutBuf {
 }
 
 impl OutBuf {
-    /// `Err(NullArgument)` for NULL; nothing is dereferenced.
+    /// `Err(NullArgument)` for NULL, `Err(InvalidArgument)` for a length above `isize::MAX`;
+    /// nothing is dereferenced.
     pub(crate) fn new<T: Byte>(p: *mut T, len: usize, arg: &'static Arg) -> Result<Self> {
         non_null(p, arg)?;
+        slice_len(len, arg)?;
         Ok(Self { p: p.cast(), len, arg })
     }
 
@@ -397,7 +426,8 @@ impl OutBuf {
     /// The pointer is valid for writes of `len` bytes and no other live reference covers them
     /// (the caller checked the no-overlap rule).
     pub(crate) unsafe fn put(self, s: &str) -> Result<()> {
-        // SAFETY: non-NULL (checked in `new`), valid and unaliased by this function's contract.
+        // SAFETY: non-NULL and at most `isize::MAX` bytes (checked in `new`), valid and unaliased
+        // by this function's contract.
         let o = unsafe { core::slice::from_raw_parts_mut(self.p, self.len) };
         put_text(o, s, self.arg)
     }
@@ -409,7 +439,7 @@ impl OutBuf {
 /// `p` is NULL or valid for reads and writes of `len` bytes, and not aliased.
 pub(crate) unsafe fn state_blob<'a>(p: *mut u8, len: usize) -> Result<&'a mut [u8; STATE_BYTES]> {
     // SAFETY: forwarded caller contract.
-    let s = unsafe { bytes_mut(p, len, arg!(state)) }?;
+    let s = unsafe { bytes_mut(p, len, arg!(state, state_len)) }?;
     s.try_into().map_err(|_| Error::CorruptState.because(c"state_len: must be PCODES_STATE_BYTES (64)"))
 }
 
@@ -546,7 +576,8 @@ mod tests {
             let slot = b.put(0, &key).cast::<u8>();
             let mut out_ctx = b.at(8).cast::<*mut pcodes_ctx>();
             assert_eq!(pcodes_ctx_new(slot, 32, 1, out_ctx), INVALID, "ctx_out inside the key");
-            assert!((*out_ctx).is_null(), "set to NULL on failure");
+            // Issue 20: a refusal writes nothing (it used to write NULL over 8 bytes of the key).
+            assert_eq!(b.bytes(0, 32), key, "the key is intact");
             out_ctx = b.at(32).cast();
             assert_eq!(pcodes_ctx_new(slot, 32, 1, out_ctx), OK, "touching the key is fine");
             pcodes_ctx_free(*out_ctx);
@@ -721,6 +752,106 @@ mod tests {
             assert_eq!(pcodes_state_retry_at(st, 64, NOW, &raw mut at), OK);
             assert_eq!(at, 0);
             let _ = cctx;
+            pcodes_ctx_free(ctx);
+        }
+    }
+
+    /// Issue 20: a length above `isize::MAX` (C's `PTRDIFF_MAX`) is no buffer's length, and Rust
+    /// may not make a slice of it: every (pointer, length) argument refuses it with
+    /// `INVALID_ARGUMENT` and a detail naming the length, before anything is read or written
+    /// (`pcodes_base32_encode(…, out_len = SIZE_MAX)` used to answer `OK`).
+    #[test]
+    #[allow(clippy::too_many_lines)]
+    fn lengths_above_isize_max_are_refused() {
+        use super::base32::*;
+        use super::ctx::*;
+        use super::enrol::*;
+        use super::link::*;
+        use super::otp::*;
+        use super::pin::*;
+        use super::state::*;
+        use super::status::PCODES_STATUS_INVALID_ARGUMENT as INVALID;
+        use super::totp::*;
+        use core::ptr::null_mut;
+
+        const NOW: u64 = 1_750_000_000;
+        let ctx = test_support::new_ctx(7, 1);
+        let key = [7u8; 32];
+        let secret = *b"12345678901234567890";
+        let sp = secret.as_ptr();
+        let child = pcodes_child {
+            full_name: c"Иванов Иван Иванович".as_ptr(),
+            birth_date: c"2015-03-08".as_ptr(),
+            sex: c"M".as_ptr(),
+            snils: c"112-233-445 95".as_ptr(),
+        };
+        let stored = c"$pbkdf2$x";
+        let (mut w, mut at, mut drift) = (0usize, 0u64, 0i32);
+        let cfg = test_support::new_ctx(7, 1);
+        let mut made = null_mut();
+        let (mut out, mut st) = ([0x55u8; 64], [0u8; 64]);
+        let (o, s) = (out.as_mut_ptr(), st.as_mut_ptr());
+        let oc = o.cast::<c_char>();
+        // `refused!(len_name, call)`: INVALID_ARGUMENT with the detail naming `len_name`.
+        macro_rules! refused {
+            ($len:literal, $call:expr) => {{
+                // SAFETY: every pointer is a live local of at least 20 bytes (64 for outputs and
+                // states); the huge lengths are refused before any of them is read or written.
+                let rc = unsafe { $call };
+                assert_eq!(rc, INVALID, "{}", stringify!($call));
+                let detail = crate::diag::last_error_detail();
+                assert_eq!(
+                    detail,
+                    concat!($len, ": above PTRDIFF_MAX, not the length of a buffer"),
+                    "{}",
+                    stringify!($call)
+                );
+            }};
+        }
+        for huge in [usize::MAX, isize::MAX.unsigned_abs() + 1] {
+            refused!("out_len", pcodes_base32_encode(sp, 20, oc, huge));
+            refused!("len", pcodes_base32_encode(sp, huge, oc, 64));
+            refused!("out_len", pcodes_base32_decode(c"MZXW6YTBOI".as_ptr(), o, huge, &raw mut w));
+            refused!("key_len", pcodes_ctx_new(key.as_ptr(), huge, 1, &raw mut made));
+            refused!("key_len", pcodes_ctx_add_key(cfg, key.as_ptr(), huge, 2));
+            refused!("secret_len", pcodes_totp_secret(ctx, o, huge));
+            refused!("secret_len", pcodes_totp_uri(sp, huge, c"P".as_ptr(), c"a".as_ptr(), 1, 6, 30, oc, 64));
+            refused!("out_len", pcodes_totp_uri(sp, 20, c"P".as_ptr(), c"a".as_ptr(), 1, 6, 30, oc, huge));
+            refused!("out_len", pcodes_totp_qr_svg(c"otpauth://totp/a".as_ptr(), oc, huge));
+            refused!("secret_len", pcodes_totp_code(sp, huge, 1, 6, 30, NOW, oc, 64));
+            refused!("out_len", pcodes_totp_code(sp, 20, 1, 6, 30, NOW, oc, huge));
+            refused!("secret_len", pcodes_hotp_code(sp, huge, 1, 6, 0, oc, 64));
+            refused!("out_len", pcodes_hotp_code(sp, 20, 1, 6, 0, oc, huge));
+            refused!(
+                "secret_len",
+                pcodes_totp_verify(ctx, sp, huge, 1, 6, 30, c"1".as_ptr(), NOW, s, 64, &raw mut drift)
+            );
+            refused!(
+                "state_len",
+                pcodes_totp_verify(ctx, sp, 20, 1, 6, 30, c"1".as_ptr(), NOW, s, huge, &raw mut drift)
+            );
+            refused!("secret_len", pcodes_hotp_verify(ctx, sp, huge, 1, 6, c"1".as_ptr(), NOW, s, 64));
+            refused!("state_len", pcodes_hotp_verify(ctx, sp, 20, 1, 6, c"1".as_ptr(), NOW, s, huge));
+            refused!("state_len", pcodes_otp_issue(ctx, c"login".as_ptr(), NOW, s, huge, oc, 64));
+            refused!("code_out_len", pcodes_otp_issue(ctx, c"login".as_ptr(), NOW, s, 64, oc, huge));
+            refused!("state_len", pcodes_otp_verify(ctx, c"login".as_ptr(), c"1".as_ptr(), NOW, s, huge));
+            refused!("state_len", pcodes_link_issue(ctx, 7, &raw const child, NOW, s, huge, oc, 64));
+            refused!("code_out_len", pcodes_link_issue(ctx, 7, &raw const child, NOW, s, 64, oc, huge));
+            refused!("state_len", pcodes_link_redeem(ctx, c"1".as_ptr(), &raw const child, NOW, s, huge));
+            refused!("out_len", pcodes_pin_hash(ctx, c"account-1".as_ptr(), c"385027".as_ptr(), oc, huge));
+            for f in [pcodes_pin_verify, pcodes_pin_verify_begin, pcodes_pin_verify_finish] {
+                refused!("state_len", f(ctx, c"a".as_ptr(), c"1".as_ptr(), stored.as_ptr(), NOW, s, huge));
+            }
+            refused!("state_len", pcodes_pin_verify_apply(true, NOW, s, huge));
+            refused!("state_len", pcodes_state_retry_at(s, huge, NOW, &raw mut at));
+            refused!("state_len", pcodes_state_reset(s, huge));
+        }
+        assert_eq!(out, [0x55; 64], "no output written");
+        assert_eq!(st, [0; 64], "no state written");
+        assert!(made.is_null(), "no context made");
+        // SAFETY: both contexts are live and freed once.
+        unsafe {
+            pcodes_ctx_free(cfg);
             pcodes_ctx_free(ctx);
         }
     }

@@ -47,7 +47,7 @@ pub unsafe extern "C" fn pcodes_otp_issue(
         // SAFETY: caller passes a live context (or NULL) and a NUL-terminated string (or NULL).
         let (ctx, purpose) = unsafe { (ctx_ref(ctx)?, text(purpose, arg!(purpose))?) };
         no_overlap!(
-            writes: [state: region_of_state(state, state_len), code_out: region_of_buf(code_out, code_out_len)],
+            writes: [state: region_of_state(state, state_len), code_out: region_of_buf(code_out, code_out_len, OUT)?],
             reads: [ctx: region_of(ctx), purpose: region_of_text(purpose)],
         )?;
         // SAFETY: caller passes a writable blob of `state_len` bytes and a writable buffer of

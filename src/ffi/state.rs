@@ -28,7 +28,7 @@ pub unsafe extern "C" fn pcodes_state_retry_at(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a readable blob of `state_len` bytes.
-        let st = unsafe { bytes(state, state_len, arg!(state)) }?;
+        let st = unsafe { bytes(state, state_len, arg!(state, state_len)) }?;
         no_overlap!(writes: [retry_at_out: region_of(retry_at_out)], reads: [state: region_of_bytes(st)])?;
         // SAFETY: caller passes a writable u64, disjoint from the blob (checked above).
         let o = unsafe { out(retry_at_out, arg!(retry_at_out)) }?;
@@ -46,7 +46,7 @@ pub unsafe extern "C" fn pcodes_state_retry_at(
 pub unsafe extern "C" fn pcodes_state_reset(state: *mut u8, state_len: usize) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes a writable blob of `state_len` bytes.
-        let st = unsafe { bytes_mut(state, state_len, arg!(state)) }?;
+        let st = unsafe { bytes_mut(state, state_len, arg!(state, state_len)) }?;
         crate::state::reset(st)
     })
 }

@@ -16,7 +16,7 @@ pub const PCODES_STATUS_OK: pcodes_status = 0;
 pub const PCODES_STATUS_NULL_ARGUMENT: pcodes_status = 100;
 /// An output buffer is too small (nothing written).
 pub const PCODES_STATUS_BUFFER_TOO_SMALL: pcodes_status = 101;
-/// Bad UTF-8, a value out of range (also `now`), overlapping buffers, a context configured after its first use.
+/// Bad UTF-8, a value out of range (also `now`), a buffer length above `PTRDIFF_MAX`, overlapping buffers, a context configured after its first use.
 pub const PCODES_STATUS_INVALID_ARGUMENT: pcodes_status = 102;
 /// A master key not 32–64 bytes, or a key id over 15.
 pub const PCODES_STATUS_BAD_KEY: pcodes_status = 103;

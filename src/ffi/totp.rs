@@ -62,7 +62,7 @@ unsafe fn write_code(
 ) -> pcodes_status {
     boundary(|| {
         // SAFETY: caller passes `secret_len` readable bytes.
-        let s = unsafe { bytes(secret, secret_len, arg!(secret)) }?;
+        let s = unsafe { bytes(secret, secret_len, arg!(secret, secret_len)) }?;
         let o = OutBuf::new(out, out_len, out_arg)?;
         no_overlap!(writes: [out: o.region()], reads: [secret: region_of_bytes(s)])?;
         let code = make(s)?;
@@ -94,8 +94,9 @@ unsafe fn verify_code<T>(
     boundary(|| {
         // SAFETY: caller passes a live context, `secret_len` readable bytes and a NUL-terminated
         // string (or NULLs).
-        let (c, s, code) =
-            unsafe { (ctx_ref(ctx)?, bytes(secret, secret_len, arg!(secret))?, text(code, arg!(code))?) };
+        let (c, s, code) = unsafe {
+            (ctx_ref(ctx)?, bytes(secret, secret_len, arg!(secret, secret_len))?, text(code, arg!(code))?)
+        };
         overlap((
             [region_of_state(state, state_len), region_of(value_out)],
             [region_of(ctx), region_of_bytes(s), region_of_text(code)],

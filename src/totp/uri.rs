@@ -15,6 +15,8 @@ use zeroize::{Zeroize, Zeroizing};
 use crate::base32;
 use crate::error::{Error, Result};
 
+mod chars;
+
 use super::{
     Algorithm, DEFAULT_DIGITS, DEFAULT_PERIOD, MAX_SECRET_BYTES, MIN_SECRET_BYTES, Params, check_digits,
     check_secret,
@@ -69,14 +71,40 @@ impl Out<'_> {
     }
 }
 
+/// The Unicode version whose character database [`is_name_char`] follows.
+pub const NAME_CHARS_UNICODE_VERSION: &str = chars::UNICODE_VERSION;
+
+/// Whether `c` may appear in an issuer or account name (apart from `:`, refused separately):
+/// not a control (Cc), format (Cf: bidi overrides such as U+202E, zero-width characters, the BOM
+/// U+FEFF, tag characters U+E0000–U+E007F), surrogate (Cs), private-use (Co) or unassigned (Cn)
+/// character, nor a line or paragraph separator (Zl U+2028, Zp U+2029), by the general
+/// categories of Unicode [`NAME_CHARS_UNICODE_VERSION`]. Such characters let a name show as
+/// another one in an authenticator app (issue 20). No allocation: a binary search in a table.
+#[must_use]
+pub fn is_name_char(c: char) -> bool {
+    let c = u32::from(c);
+    chars::REFUSED
+        .binary_search_by(|&(first, last)| {
+            if last < c {
+                core::cmp::Ordering::Less
+            } else if first > c {
+                core::cmp::Ordering::Greater
+            } else {
+                core::cmp::Ordering::Equal
+            }
+        })
+        .is_err()
+}
+
 /// The one rule for names, used by both [`build`] and [`parse`] (so that a URI this module
-/// reads has names it would also write): 1–`max` bytes of UTF-8 without `:` or control
-/// characters (U+0000–U+001F, U+007F–U+009F), an account also not starting with a space.
+/// reads has names it would also write): 1–`max` bytes of UTF-8 without `:` or any character
+/// [`is_name_char`] refuses (controls, format characters, separators, private-use and
+/// unassigned code points), an account also not starting with a space.
 fn check_name(s: &[u8], max: usize, is_account: bool) -> Result<()> {
     let s = core::str::from_utf8(s).map_err(|_| Error::InvalidArgument)?;
     if s.is_empty()
         || s.len() > max
-        || s.chars().any(|c| c == ':' || c.is_control())
+        || s.chars().any(|c| c == ':' || !is_name_char(c))
         || (is_account && s.starts_with(' '))
     {
         return Err(Error::InvalidArgument);
@@ -86,12 +114,12 @@ fn check_name(s: &[u8], max: usize, is_account: bool) -> Result<()> {
 
 fn check_issuer(s: &[u8]) -> Result<()> {
     check_name(s, MAX_ISSUER_BYTES, false)
-        .map_err(|e| e.because(c"issuer: must be 1 ..= 64 bytes of UTF-8 without ':' or control characters"))
+        .map_err(|e| e.because(c"issuer: must be 1 ..= 64 bytes of UTF-8 without ':' or control, format, separator, private-use or unassigned characters"))
 }
 
 fn check_account(s: &[u8]) -> Result<()> {
     check_name(s, MAX_ACCOUNT_BYTES, true).map_err(|e| {
-        e.because(c"account: must be 1 ..= 128 bytes of UTF-8 without ':' or control characters, not starting with a space")
+        e.because(c"account: must be 1 ..= 128 bytes of UTF-8 without ':' or control, format, separator, private-use or unassigned characters, not starting with a space")
     })
 }
 
@@ -103,8 +131,9 @@ fn bad(detail: &'static core::ffi::CStr) -> impl Fn(Error) -> Error {
 
 /// Writes the TOTP Key URI for an enrolment into `out`; returns it.
 ///
-/// `issuer` (1–64 bytes) and `account` (1–128 bytes) are UTF-8 without `:` or control
-/// characters, and `account` does not start with a space (readers, [`parse`] included, drop
+/// `issuer` (1–64 bytes) and `account` (1–128 bytes) are UTF-8 without `:` or the characters
+/// [`is_name_char`] refuses (controls, format characters such as U+202E, U+2028/U+2029,
+/// private-use and unassigned code points), and `account` does not start with a space (readers, [`parse`] included, drop
 /// spaces after the label's colon). A buffer of [`URI_BYTES`] is always large enough.
 ///
 /// # Errors
@@ -294,12 +323,13 @@ const PERIOD: &core::ffi::CStr = c"uri_text: period must be 1 ..= 3600";
 ///
 /// Issuer and account must satisfy the same rule as in [`build`] after percent-decoding (and,
 /// for the account, after dropping spaces that follow the label's colon): no `:` (a second
-/// colon in the label is refused) and no control character, so `%00` or `%0A` is refused.
+/// colon in the label is refused) and no character [`is_name_char`] refuses, so `%00`, `%0A` or
+/// `%E2%80%AE` (U+202E) is refused.
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for anything else: another scheme or type, bad percent-escapes or
 /// UTF-8, an issuer over 64 or an account over 128 bytes, an empty issuer or account, a name
-/// with `:` or a control character, a repeated parameter, a missing secret, out-of-range
+/// with `:` or a character [`is_name_char`] refuses, a repeated parameter, a missing secret, out-of-range
 /// values, or a label issuer that differs from the `issuer` parameter.
 #[allow(clippy::too_many_lines, clippy::many_single_char_names, clippy::cast_possible_truncation)] // lengths ≤ 128
 pub fn parse(uri: &str) -> Result<Enrolment> {
@@ -351,13 +381,13 @@ pub fn parse(uri: &str) -> Result<Enrolment> {
         None => (None, label),
     };
     check_account(account).map_err(bad(
-        c"uri_text: the label's account is empty, too long, or has ':' or a control character",
+        c"uri_text: the label's account is empty, too long, or has ':' or a refused character (control, format, separator, private-use, unassigned)",
     ))?;
     e.account[..account.len()].copy_from_slice(account);
     e.account_len = account.len() as u8;
     if let Some(p) = prefix {
         check_issuer(p).map_err(bad(
-            c"uri_text: the label's issuer is empty, too long, or has ':' or a control character",
+            c"uri_text: the label's issuer is empty, too long, or has ':' or a refused character (control, format, separator, private-use, unassigned)",
         ))?;
         e.issuer[..p.len()].copy_from_slice(p);
         e.issuer_len = p.len() as u8;
@@ -399,7 +429,7 @@ pub fn parse(uri: &str) -> Result<Enrolment> {
             dup(have_issuer)?;
             have_issuer = true;
             check_issuer(v)
-                .map_err(bad(c"uri_text: issuer is empty, too long, or has ':' or a control character"))?;
+                .map_err(bad(c"uri_text: issuer is empty, too long, or has ':' or a refused character (control, format, separator, private-use, unassigned)"))?;
             if prefix.is_some() {
                 if e.issuer() != core::str::from_utf8(v).ok() {
                     return Err(
@@ -616,6 +646,105 @@ mod tests {
         for bad in ["\u{0}", "\n", "\u{7f}", "\u{9f}", "a:b", ""] {
             assert!(build(&[0; 16], bad, "x", &p, &mut buf).is_err(), "{bad:?}");
         }
+    }
+
+    /// Issue 20: names could hold characters that make them show as other names (a bidi
+    /// override, zero-width characters, the BOM, tag characters), break lines (U+2028/U+2029), or
+    /// mean nothing yet (private-use, unassigned). `build` and `parse` refuse them all, as issuer
+    /// and as account, in the label and in the `issuer` parameter; other characters still pass.
+    #[test]
+    fn names_refuse_format_separator_private_use_and_unassigned_characters() {
+        let refused = [
+            '\u{202E}',
+            '\u{202D}',
+            '\u{202A}',
+            '\u{2066}',
+            '\u{2069}',
+            '\u{200E}',
+            '\u{061C}', // bidi
+            '\u{200B}',
+            '\u{200C}',
+            '\u{200D}',
+            '\u{2060}',
+            '\u{00AD}',
+            '\u{180E}', // zero-width
+            '\u{FEFF}', // BOM
+            '\u{E0001}',
+            '\u{E0041}',
+            '\u{E007F}', // tags
+            '\u{2028}',
+            '\u{2029}', // Zl, Zp
+            '\u{E000}',
+            '\u{F8FF}',
+            '\u{F0000}',
+            '\u{10FFFD}', // Co
+            '\u{0378}',
+            '\u{FFFE}',
+            '\u{FFFF}',
+            '\u{10FFFF}',
+            '\u{E0080}',
+            '\u{2FFFF}', // Cn
+            '\u{0}',
+            '\u{1B}',
+            '\u{85}', // Cc, as before
+        ];
+        let p = Params::default();
+        let mut buf = [0u8; URI_BYTES];
+        let secret = "secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ";
+        for c in refused {
+            assert!(!is_name_char(c), "U+{:04X}", u32::from(c));
+            let name = std::format!("Port{c}al");
+            assert_eq!(
+                build(&[1; 20], &name, "alice", &p, &mut buf).err(),
+                Some(Error::InvalidArgument),
+                "{name:?}"
+            );
+            assert_eq!(
+                build(&[1; 20], "Portal", &name, &p, &mut buf).err(),
+                Some(Error::InvalidArgument),
+                "{name:?}"
+            );
+            let n = enc(&name);
+            for uri in [
+                std::format!("otpauth://totp/{n}:alice?{secret}"),
+                std::format!("otpauth://totp/Portal:{n}?{secret}"),
+                std::format!("otpauth://totp/{n}?{secret}"),
+                std::format!("otpauth://totp/alice?{secret}&issuer={n}"),
+                std::format!("otpauth://hotp/{n}?{secret}&counter=1"),
+            ] {
+                assert_eq!(parse(&uri).map(|_| ()), Err(Error::InvalidArgument), "{uri}");
+            }
+        }
+        for ok in ['a', 'я', 'Ж', 'ё', ' ', '\u{A0}', '\u{2010}', '\u{2014}', '中', '😀', '\u{301}', '€', '№']
+        {
+            assert!(is_name_char(ok), "U+{:04X}", u32::from(ok));
+            let name = std::format!("Port{ok}al");
+            let uri = build(&[1; 20], &name, &name, &p, &mut buf).unwrap();
+            let uri = std::string::String::from(uri);
+            let e = parse(&uri).unwrap();
+            assert_eq!((e.issuer(), e.account()), (Some(name.as_str()), name.as_str()));
+        }
+    }
+
+    /// The table behind [`is_name_char`]: sorted, disjoint and non-adjacent ranges of code
+    /// points; it refuses every control character Rust knows (`char::is_control`, Cc) and the
+    /// surrogates; the cited Unicode version is the one the generator wrote.
+    #[test]
+    fn refused_table_is_well_formed() {
+        let t = chars::REFUSED;
+        assert!(t.len() > 600, "{}", t.len());
+        for w in t.windows(2) {
+            assert!(w[0].0 <= w[0].1 && w[0].1 + 1 < w[1].0, "{:X?} {:X?}", w[0], w[1]);
+        }
+        assert!(t[t.len() - 1].1 <= 0x10_FFFF);
+        assert!(t.iter().any(|&(a, b)| a <= 0xD800 && 0xDFFF <= b), "surrogates");
+        for c in (0..=0x10_FFFFu32).filter_map(char::from_u32) {
+            if c.is_control() {
+                assert!(!is_name_char(c), "U+{:04X}", u32::from(c));
+            }
+        }
+        assert_eq!(NAME_CHARS_UNICODE_VERSION, "14.0.0");
+        assert!((0..=0x10_FFFFu32).filter_map(char::from_u32).filter(|&c| is_name_char(c)).count() > 140_000);
     }
 
     /// `%00` and `%0A` were accepted by `parse` in the issuer and the account, in the label and

@@ -2,6 +2,7 @@ import ru.portal.codes.Context;
 import ru.portal.codes.Otp;
 import ru.portal.codes.PortalCodes;
 import ru.portal.codes.PortalCodesException;
+import ru.portal.codes.RetryAt;
 import ru.portal.codes.State;
 
 import java.security.SecureRandom;
@@ -23,6 +24,10 @@ public final class Quickstart {
             long now = PortalCodes.now();
             String code = Otp.issue(ctx, "login", now, state);
             System.out.println("portal-codes " + PortalCodes.version() + ": sent " + code.length() + " digits");
+            // When the person may ask for another code. Blocked has no time: check it first.
+            RetryAt next = State.retryAt(state, now);
+            System.out.println("next send -> " + (next.isBlocked() ? "blocked until State.reset"
+                    : next.allowsAt(now) ? "now" : "in " + (next.epochSecond() - now) + " s"));
             try {
                 Otp.verify(ctx, "login", code.substring(1), now + 10, state);
             } catch (PortalCodesException e) {

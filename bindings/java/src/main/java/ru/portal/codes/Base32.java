@@ -6,6 +6,8 @@ import static ru.portal.codes.PortalCodesException.check;
 import static ru.portal.codes.Texts.size;
 import static ru.portal.codes.Texts.text;
 
+import static ru.portal.codes.Texts.cstr;
+
 /** RFC 4648 base32, as authenticator apps show secrets for typing ({@code pcodes_base32_*}). */
 public final class Base32 {
     private Base32() {
@@ -29,7 +31,7 @@ public final class Base32 {
     public static byte[] decode(String text) {
         byte[] out = new byte[text.length() * 5 / 8 + 1];
         PortalCodesNative.SizeTByReference n = new PortalCodesNative.SizeTByReference();
-        check(N.pcodes_base32_decode(text, out, size(out.length), n));
+        check(N.pcodes_base32_decode(cstr(text, "text_in"), out, size(out.length), n));
         return Arrays.copyOf(out, (int) n.getValue());
     }
 }

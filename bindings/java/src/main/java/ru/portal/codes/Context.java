@@ -4,7 +4,10 @@ import com.sun.jna.Pointer;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.ToIntFunction;
 
@@ -24,13 +27,21 @@ import java.util.function.ToIntFunction;
  *       already in flight finishes normally;</li>
  *   <li>closing twice (or from two threads) is safe: only the first close counts.</li>
  * </ul>
- * A context that is never closed keeps its native memory until the process exits: use
- * try-with-resources, or keep one for the life of the application.
+ * A context that is never closed is freed (key material zeroized) by a {@link Cleaner} some time
+ * after it becomes unreachable; that is a safety net, not a schedule: close it (try-with-resources)
+ * or keep one for the life of the application.
  */
 public final class Context implements AutoCloseable {
     private static final PortalCodesNative N = PortalCodesNative.INSTANCE;
 
+    /** Frees contexts that were never closed, once unreachable. */
+    private static final Cleaner CLEANER = Cleaner.create();
+    /** How many native contexts the {@link Cleaner} freed (never closed): for the tests. */
+    static final AtomicLong FREED_UNCLOSED = new AtomicLong();
+
     private final Pointer ptr;
+    /** Frees the native context at most once: from {@link #release} or from the Cleaner. */
+    private final Cleaner.Cleanable free;
     /** Uses: 1 for the owner (dropped by close) plus 1 per call in flight; freed at 0. */
     private final AtomicInteger uses = new AtomicInteger(1);
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -45,6 +56,30 @@ public final class Context implements AutoCloseable {
         PointerByReference out = new PointerByReference();
         PortalCodesException.check(N.pcodes_ctx_new(key, new PortalCodesNative.SizeT(key.length), keyId, out));
         this.ptr = out.getValue();
+        this.free = CLEANER.register(this, new Free(ptr, uses));
+    }
+
+    /**
+     * The native free, shared by {@link #release} and the Cleaner; {@link Cleaner.Cleanable#clean}
+     * runs it at most once. It holds no reference to the {@code Context} (or the Cleaner would
+     * never see it unreachable).
+     */
+    private static final class Free implements Runnable {
+        private final Pointer ptr;
+        private final AtomicInteger uses;
+
+        Free(Pointer ptr, AtomicInteger uses) {
+            this.ptr = ptr;
+            this.uses = uses;
+        }
+
+        @Override
+        public void run() {
+            if (uses.get() != 0) {
+                FREED_UNCLOSED.incrementAndGet(); // run by the Cleaner: the owner's use was never dropped
+            }
+            N.pcodes_ctx_free(ptr);
+        }
     }
 
     /**
@@ -88,6 +123,7 @@ public final class Context implements AutoCloseable {
             PortalCodesException.check(call.applyAsInt(ptr));
         } finally {
             release();
+            Reference.reachabilityFence(this); // no Cleaner run while the native call is in flight
         }
     }
 
@@ -98,6 +134,7 @@ public final class Context implements AutoCloseable {
             return call.applyAsInt(ptr);
         } finally {
             release();
+            Reference.reachabilityFence(this); // no Cleaner run while the native call is in flight
         }
     }
 
@@ -115,7 +152,7 @@ public final class Context implements AutoCloseable {
 
     private void release() {
         if (uses.decrementAndGet() == 0) {
-            N.pcodes_ctx_free(ptr);
+            free.clean(); // pcodes_ctx_free, once; the Cleaner then has nothing left to do
         }
     }
 

@@ -6,6 +6,8 @@ import static ru.portal.codes.PortalCodesException.check;
 import static ru.portal.codes.Texts.size;
 import static ru.portal.codes.Texts.text;
 
+import static ru.portal.codes.Texts.cstr;
+
 /**
  * Counter-based codes, RFC 4226 HOTP ({@code pcodes_hotp_*}); the counter lives in the
  * enrolment's state blob. Enrolment URIs are {@link Totp#uri}/{@link Totp#uriParse}.
@@ -42,8 +44,8 @@ public final class Hotp {
     public static long verify(Context ctx, byte[] secret, Algorithm algorithm, int digits, String code, long now,
             byte[] state) {
         LongByReference counter = new LongByReference();
-        ctx.check(p -> N.pcodes_hotp_verify_counter(p, secret, size(secret.length), algorithm.id(), digits, code,
-                now, state, size(state.length), counter));
+        ctx.check(p -> N.pcodes_hotp_verify_counter(p, secret, size(secret.length), algorithm.id(), digits,
+                cstr(code, "code"), now, state, size(state.length), counter));
         return counter.getValue();
     }
 }

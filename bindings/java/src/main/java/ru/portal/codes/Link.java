@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 
 import static ru.portal.codes.PortalCodesException.check;
 
+import static ru.portal.codes.Texts.cstr;
+
 /**
  * Link codes: the code that attaches a child's record to a parent's account (see
  * {@code docs/link-code.md}). The portal {@linkplain #issue issues} a code, the parent types it,
@@ -39,16 +41,20 @@ public final class Link {
     public record Child(String fullName, String birthDate, String sex, String snils) {
         PortalCodesNative.pcodes_child toNative() {
             PortalCodesNative.pcodes_child c = new PortalCodesNative.pcodes_child();
-            c.full_name = fullName;
-            c.birth_date = birthDate;
-            c.sex = sex;
-            c.snils = snils;
+            c.full_name = cstr(fullName, "child: full_name");
+            c.birth_date = cstr(birthDate, "child: birth_date");
+            c.sex = cstr(sex, "child: sex");
+            c.snils = cstr(snils, "child: snils");
             return c;
         }
 
         @Override
         public String toString() {
-            return "Child(missing=" + childCheck(this) + ")";
+            try {
+                return "Child(missing=" + childCheck(this) + ")";
+            } catch (PortalCodesException e) {
+                return "Child(" + e.statusName() + ")";
+            }
         }
     }
 
@@ -92,7 +98,7 @@ public final class Link {
      */
     public static long parse(String code) {
         LongByReference out = new LongByReference();
-        check(N.pcodes_link_parse(code, out));
+        check(N.pcodes_link_parse(cstr(code, "code"), out));
         return out.getValue();
     }
 
@@ -105,6 +111,6 @@ public final class Link {
      */
     public static void redeem(Context ctx, String code, Child child, long now, byte[] state) {
         PortalCodesNative.pcodes_child c = child.toNative();
-        ctx.check(p -> N.pcodes_link_redeem(p, code, c, now, state, new PortalCodesNative.SizeT(state.length)));
+        ctx.check(p -> N.pcodes_link_redeem(p, cstr(code, "code"), c, now, state, new PortalCodesNative.SizeT(state.length)));
     }
 }

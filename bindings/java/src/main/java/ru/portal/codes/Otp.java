@@ -3,6 +3,8 @@ package ru.portal.codes;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
+import static ru.portal.codes.Texts.cstr;
+
 /**
  * One-time codes sent by SMS or e-mail ({@code pcodes_otp_*}). The state blob
  * ({@link State#create()}) belongs to one person's confirmation (a login, a phone change, ...);
@@ -33,7 +35,7 @@ public final class Otp {
     public static String issue(Context ctx, String purpose, long now, byte[] state) {
         byte[] buf = new byte[CODE_BYTES];
         try {
-            ctx.check(p -> N.pcodes_otp_issue(p, purpose, now, state, size(state), buf, size(buf)));
+            ctx.check(p -> N.pcodes_otp_issue(p, cstr(purpose, "purpose"), now, state, size(state), buf, size(buf)));
             int n = 0;
             while (buf[n] != 0) {
                 n++;
@@ -53,7 +55,7 @@ public final class Otp {
      *     CORRUPT_STATE, INVALID_ARGUMENT
      */
     public static void verify(Context ctx, String purpose, String code, long now, byte[] state) {
-        ctx.check(p -> N.pcodes_otp_verify(p, purpose, code, now, state, size(state)));
+        ctx.check(p -> N.pcodes_otp_verify(p, cstr(purpose, "purpose"), cstr(code, "code"), now, state, size(state)));
     }
 
     private static PortalCodesNative.SizeT size(byte[] b) {

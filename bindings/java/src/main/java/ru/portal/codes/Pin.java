@@ -5,6 +5,8 @@ import com.sun.jna.ptr.IntByReference;
 
 import java.nio.charset.StandardCharsets;
 
+import static ru.portal.codes.Texts.cstr;
+
 /**
  * PINs: policy check, peppered hash, verification with lockout, rehash after rotation.
  * See {@code docs/pin.md}. Every method but {@link #checkReason} throws {@link PortalCodesException}
@@ -66,16 +68,18 @@ public final class Pin {
      * @throws PortalCodesException PIN_FORMAT, PIN_MISMATCH, INVALID_BIRTH_DATE, PIN_WEAK
      */
     public static void check(Context ctx, String pin, String confirm, String birthDate) {
-        ctx.check(p -> N.pcodes_pin_check(p, pin, confirm, birthDate));
+        ctx.check(p -> N.pcodes_pin_check(p, cstr(pin, "pin"), cstr(confirm, "confirm"), cstr(birthDate, "birth_date")));
     }
 
     /**
      * Like {@link #check} but returns the verdict and, for a weak PIN, the reason, instead of
-     * throwing ({@code pcodes_pin_check_reason}). Only a misuse (a closed context) throws.
+     * throwing ({@code pcodes_pin_check_reason}). Only a misuse (a closed context, a string with
+     * U+0000) throws.
      */
     public static Review checkReason(Context ctx, String pin, String confirm, String birthDate) {
         IntByReference why = new IntByReference();
-        int rc = ctx.status(p -> N.pcodes_pin_check_reason(p, pin, confirm, birthDate, why));
+        int rc = ctx.status(p -> N.pcodes_pin_check_reason(p, cstr(pin, "pin"), cstr(confirm, "confirm"),
+                cstr(birthDate, "birth_date"), why));
         return new Review(Status.of(rc), Weakness.of(why.getValue()));
     }
 
@@ -87,7 +91,7 @@ public final class Pin {
      */
     public static String hash(Context ctx, String accountId, String pin) {
         byte[] out = new byte[HASH_BYTES];
-        ctx.check(p -> N.pcodes_pin_hash(p, accountId, pin, out, new PortalCodesNative.SizeT(out.length)));
+        ctx.check(p -> N.pcodes_pin_hash(p, cstr(accountId, "account_id"), cstr(pin, "pin"), out, new PortalCodesNative.SizeT(out.length)));
         int n = 0;
         while (out[n] != 0) {
             n++;
@@ -105,7 +109,7 @@ public final class Pin {
      *     CORRUPT_STATE
      */
     public static void verify(Context ctx, String accountId, String pin, String stored, long now, byte[] state) {
-        ctx.check(p -> N.pcodes_pin_verify(p, accountId, pin, stored, now, state, len(state)));
+        ctx.check(p -> N.pcodes_pin_verify(p, cstr(accountId, "account_id"), cstr(pin, "pin"), cstr(stored, "stored"), now, state, len(state)));
     }
 
     /**
@@ -116,7 +120,7 @@ public final class Pin {
      * @throws PortalCodesException LOCKED, BLOCKED, MALFORMED_HASH, UNKNOWN_KEY, PIN_FORMAT, CORRUPT_STATE
      */
     public static void verifyBegin(Context ctx, String accountId, String pin, String stored, long now, byte[] state) {
-        ctx.check(p -> N.pcodes_pin_verify_begin(p, accountId, pin, stored, now, state, len(state)));
+        ctx.check(p -> N.pcodes_pin_verify_begin(p, cstr(accountId, "account_id"), cstr(pin, "pin"), cstr(stored, "stored"), now, state, len(state)));
     }
 
     /**
@@ -126,7 +130,7 @@ public final class Pin {
      * @throws PortalCodesException WRONG, NO_CHALLENGE (no begin), MALFORMED_HASH, UNKNOWN_KEY
      */
     public static void verifyFinish(Context ctx, String accountId, String pin, String stored, long now, byte[] state) {
-        ctx.check(p -> N.pcodes_pin_verify_finish(p, accountId, pin, stored, now, state, len(state)));
+        ctx.check(p -> N.pcodes_pin_verify_finish(p, cstr(accountId, "account_id"), cstr(pin, "pin"), cstr(stored, "stored"), now, state, len(state)));
     }
 
     /**
@@ -139,7 +143,7 @@ public final class Pin {
      */
     public static boolean verifyCompute(Context ctx, String accountId, String pin, String stored) {
         ByteByReference out = new ByteByReference();
-        ctx.check(p -> N.pcodes_pin_verify_compute(p, accountId, pin, stored, out));
+        ctx.check(p -> N.pcodes_pin_verify_compute(p, cstr(accountId, "account_id"), cstr(pin, "pin"), cstr(stored, "stored"), out));
         return out.getValue() != 0;
     }
 
@@ -161,7 +165,7 @@ public final class Pin {
      */
     public static boolean needsRehash(Context ctx, String stored) {
         ByteByReference out = new ByteByReference();
-        ctx.check(p -> N.pcodes_pin_needs_rehash(p, stored, out));
+        ctx.check(p -> N.pcodes_pin_needs_rehash(p, cstr(stored, "stored"), out));
         return out.getValue() != 0;
     }
 

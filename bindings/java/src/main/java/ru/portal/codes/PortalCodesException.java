@@ -54,7 +54,7 @@ public class PortalCodesException extends RuntimeException {
 
     /** For the person: a short, polite message, {@code "ru"} for Russian, anything else English. */
     public String userMessage(String lang) {
-        return PortalCodesNative.INSTANCE.pcodes_status_message(code, lang);
+        return PortalCodesNative.INSTANCE.pcodes_status_message(code, Texts.cstr(lang, "lang"));
     }
 
     /**

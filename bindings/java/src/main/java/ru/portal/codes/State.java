@@ -25,15 +25,17 @@ public final class State {
     }
 
     /**
-     * When the holder of {@code state} may try again ({@code pcodes_state_retry_at}): 0 if not
-     * waiting, -1 (UINT64_MAX) if blocked until {@link #reset}.
+     * When the holder of {@code state} may try again ({@code pcodes_state_retry_at}), as a
+     * {@link RetryAt} that cannot be read as a time when the holder is blocked (the C value for
+     * BLOCKED is {@code UINT64_MAX}, which as a Java {@code long} is -1: "free" to a
+     * {@code retryAt > now} test).
      *
      * @throws PortalCodesException CORRUPT_STATE, INVALID_ARGUMENT (now)
      */
-    public static long retryAt(byte[] state, long now) {
+    public static RetryAt retryAt(byte[] state, long now) {
         LongByReference out = new LongByReference();
         check(N.pcodes_state_retry_at(state, new PortalCodesNative.SizeT(state.length), now, out));
-        return out.getValue();
+        return RetryAt.of(out.getValue());
     }
 
     /**

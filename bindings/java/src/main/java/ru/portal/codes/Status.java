@@ -65,7 +65,7 @@ public enum Status {
      * Russian, anything else English.
      */
     public String message(String lang) {
-        return PortalCodesNative.INSTANCE.pcodes_status_message(code, lang);
+        return PortalCodesNative.INSTANCE.pcodes_status_message(code, Texts.cstr(lang, "lang"));
     }
 
     /** The status for a C value; {@link #UNKNOWN} if this binding does not know it. */

@@ -8,6 +8,8 @@ import static ru.portal.codes.PortalCodesException.check;
 import static ru.portal.codes.Texts.size;
 import static ru.portal.codes.Texts.text;
 
+import static ru.portal.codes.Texts.cstr;
+
 /**
  * Authenticator apps, RFC 6238 TOTP ({@code pcodes_totp_*}): a new {@linkplain #secret secret},
  * the {@linkplain #uri otpauth URI} and its {@linkplain #qrSvg QR code} for the app, then
@@ -53,7 +55,7 @@ public final class Totp {
     public static String uri(byte[] secret, String issuer, String account, Algorithm algorithm, int digits,
             int period) {
         byte[] out = new byte[URI_BYTES];
-        check(N.pcodes_totp_uri(secret, size(secret.length), issuer, account, algorithm.id(), digits, period, out,
+        check(N.pcodes_totp_uri(secret, size(secret.length), cstr(issuer, "issuer"), cstr(account, "account"), algorithm.id(), digits, period, out,
                 size(out.length)));
         return text(out);
     }
@@ -89,7 +91,7 @@ public final class Totp {
     public static Enrolment uriParse(String uri) {
         PortalCodesNative.TotpEnrolment e = new PortalCodesNative.TotpEnrolment();
         try {
-            check(N.pcodes_totp_uri_parse(uri, e));
+            check(N.pcodes_totp_uri_parse(cstr(uri, "uri_text"), e));
             e.read();
             return new Enrolment(e.is_hotp != 0, Algorithm.of(e.algorithm), e.digits, e.period, e.counter,
                     Arrays.copyOf(e.secret, e.secret_len.intValue()), text(e.issuer), text(e.account));
@@ -105,6 +107,7 @@ public final class Totp {
      * @throws PortalCodesException INVALID_ARGUMENT
      */
     public static String qrSvg(String text) {
+        cstr(text, "text_in");
         byte[] out = new byte[16 * 1024];
         int rc = N.pcodes_totp_qr_svg(text, out, size(out.length));
         if (rc == Status.BUFFER_TOO_SMALL.code()) {
@@ -138,7 +141,7 @@ public final class Totp {
     public static int verify(Context ctx, byte[] secret, Algorithm algorithm, int digits, int period, String code,
             long now, byte[] state) {
         IntByReference drift = new IntByReference();
-        ctx.check(p -> N.pcodes_totp_verify(p, secret, size(secret.length), algorithm.id(), digits, period, code, now,
+        ctx.check(p -> N.pcodes_totp_verify(p, secret, size(secret.length), algorithm.id(), digits, period, cstr(code, "code"), now,
                 state, size(state.length), drift));
         return drift.getValue();
     }

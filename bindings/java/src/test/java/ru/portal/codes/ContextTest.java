@@ -12,6 +12,28 @@ import static ru.portal.codes.Fixtures.key;
 
 /** The context: keys, settings, first use, close (the threads are in {@link ContextThreadsTest}). */
 class ContextTest {
+    /**
+     * Issue 20: a context never closed kept its key material until the process exited. Now a
+     * Cleaner frees it once it is unreachable; closing (twice) still frees it once, by close.
+     */
+    @Test
+    void anUnclosedContextIsFreedByTheCleaner() throws InterruptedException {
+        long before = Context.FREED_UNCLOSED.get();
+        for (int i = 0; i < 20; i++) {
+            new Context(key(0x60 + i), 1).get(Setting.OTP_DIGITS); // never closed
+        }
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (Context.FREED_UNCLOSED.get() == before && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertTrue(Context.FREED_UNCLOSED.get() > before, "no unclosed context was freed");
+        Context closed = new Context(key(0x7f), 1);
+        closed.close();
+        closed.close();
+        assertThrows(IllegalStateException.class, () -> closed.get(Setting.OTP_DIGITS));
+    }
+
     @Test
     void refusesAShortKey() {
         expectStatus(Status.BAD_KEY, () -> new Context(new byte[31], 1).close());

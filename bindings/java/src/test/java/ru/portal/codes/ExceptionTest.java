@@ -23,6 +23,64 @@ class ExceptionTest {
         }
     }
 
+    /**
+     * Issue 20: JNA passes a String as a C string, so a U+0000 cut it there: a PIN hash made for
+     * "alice\0" verified as "alice". Every String argument now refuses U+0000 with
+     * INVALID_ARGUMENT, naming the argument, before C sees it.
+     */
+    @Test
+    void embeddedNulIsRefusedInEveryStringArgument() {
+        long now = 1_700_000_000L;
+        try (Context ctx = new Context(key(0x35), 1)) {
+            ctx.set(Setting.PIN_ITERATIONS, 10_000);
+            String stored = Pin.hash(ctx, "alice", "385027");
+            byte[] st = State.create();
+            byte[] secret = new byte[20];
+            Link.Child child = new Link.Child("Иванов Иван Иванович", "2015-03-08", "M", "112-233-445 95");
+            Link.Child badChild = new Link.Child("Иванов Иван\0Иванович", "2015-03-08", "M", "112-233-445 95");
+            String nul = "ali\0ce";
+            org.junit.jupiter.api.function.Executable[] calls = {
+                () -> Pin.hash(ctx, "alice\0", "385027"),
+                () -> Pin.hash(ctx, "alice", "385027\0"),
+                () -> Pin.verify(ctx, "alice\0", "385027", stored, now, st),
+                () -> Pin.verify(ctx, "alice", "385027", stored + "\0", now, st),
+                () -> Pin.verifyBegin(ctx, nul, "385027", stored, now, st),
+                () -> Pin.verifyFinish(ctx, "alice", "38\0", stored, now, st),
+                () -> Pin.verifyCompute(ctx, nul, "385027", stored),
+                () -> Pin.needsRehash(ctx, stored + "\0"),
+                () -> Pin.check(ctx, "385027\0", "385027", null),
+                () -> Pin.check(ctx, "385027", "385027\0", null),
+                () -> Pin.check(ctx, "385027", "385027", "1987-05-25\0"),
+                () -> Pin.checkReason(ctx, "385027", "385027", "1987-05-25\0"),
+                () -> Otp.issue(ctx, "login\0", now, st),
+                () -> Otp.verify(ctx, "login", "123456\0", now, st),
+                () -> Otp.verify(ctx, "log\0in", "123456", now, st),
+                () -> Link.issue(ctx, 7, badChild, now, st),
+                () -> Link.redeem(ctx, "ABCDE\0", child, now, st),
+                () -> Link.redeem(ctx, "ABCDE", badChild, now, st),
+                () -> Link.parse("ABCDE\0"),
+                () -> Link.childCheck(badChild),
+                () -> Totp.uri(secret, "Portal\0", "alice", Algorithm.SHA1, 6, 30),
+                () -> Totp.uri(secret, "Portal", nul, Algorithm.SHA1, 6, 30),
+                () -> Totp.uriParse("otpauth://totp/alice?secret=GEZDGNBVGY3TQOJQ\0"),
+                () -> Totp.qrSvg("otpauth://totp/a\0"),
+                () -> Totp.verify(ctx, secret, Algorithm.SHA1, 6, 30, "123456\0", now, State.create()),
+                () -> Hotp.verify(ctx, secret, Algorithm.SHA1, 6, "123456\0", now, State.create()),
+                () -> Base32.decode("MZXW6\0YTBOI"),
+                () -> Status.WRONG.message("ru\0"),
+            };
+            for (int i = 0; i < calls.length; i++) {
+                PortalCodesException e = expectStatus(Status.INVALID_ARGUMENT, calls[i]);
+                assertTrue(e.detail().contains(": contains U+0000"), i + ": " + e.detail());
+            }
+            assertEquals(new byte[64].length, st.length);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[64], st, "no state was written");
+            // The case of the report: a hash for "alice" does not verify "alice\0".
+            expectStatus(Status.INVALID_ARGUMENT, () -> Pin.verify(ctx, "alice\0", "385027", stored, now, State.create()));
+            Pin.verify(ctx, "alice", "385027", stored, now, State.create());
+        }
+    }
+
     @Test
     void wrongStateLengthNamesTheArgument() {
         try (Context ctx = new Context(key(0x32), 1)) {

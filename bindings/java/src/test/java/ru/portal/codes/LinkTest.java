@@ -71,7 +71,7 @@ class LinkTest {
             String typo = typo(code);
             expectStatus(Status.MISTYPED, () -> Link.parse(typo));
             expectStatus(Status.MISTYPED, () -> Link.redeem(ctx, typo, IVAN, NOW, state));
-            assertEquals(0, State.retryAt(state, NOW), "typos do not count");
+            assertEquals(0, State.retryAt(state, NOW).epochSecond(), "typos do not count");
 
             String wrong = Link.issue(ctx, RECORD, PETYA, NOW, State.create());
             expectStatus(Status.WRONG, () -> Link.redeem(ctx, wrong, IVAN, NOW, state));
@@ -101,7 +101,7 @@ class LinkTest {
                 expectStatus(Status.WRONG, () -> Link.redeem(ctx, wrong, IVAN, NOW, attacked));
             }
             expectStatus(Status.LOCKED, () -> Link.redeem(ctx, code, IVAN, NOW + 1, attacked));
-            assertEquals(NOW + 900, State.retryAt(attacked, NOW + 1));
+            assertEquals(NOW + 900, State.retryAt(attacked, NOW + 1).epochSecond());
 
             PortalCodesException e = expectStatus(Status.MISTYPED, () -> Link.redeem(ctx, typo, IVAN, NOW, state));
             assertEquals("Похоже, в коде опечатка.", e.userMessage("ru").substring(0, 24));

@@ -80,7 +80,7 @@ class PinTest {
             expectStatus(Status.WRONG, () -> Pin.verify(ctx, "account-1001", "000000", stored, t, state));
         }
         expectStatus(Status.LOCKED, () -> Pin.verify(ctx, "account-1001", "385027", stored, now + 5, state));
-        long retry = State.retryAt(state, now + 5);
+        long retry = State.retryAt(state, now + 5).epochSecond();
         assertEquals(now + 904, retry);
         Pin.verify(ctx, "account-1001", "385027", stored, retry, state);
     }
@@ -108,7 +108,7 @@ class PinTest {
         Pin.verifyBegin(ctx, "account-1001", "385027", stored, now, blob);
         // (the host stores blob with compare-and-swap here)
         Pin.verifyFinish(ctx, "account-1001", "385027", stored, now, blob);
-        assertEquals(0, State.retryAt(blob, now));
+        assertEquals(0, State.retryAt(blob, now).epochSecond());
 
         Pin.verifyBegin(ctx, "account-1001", "000001", stored, now, blob);
         boolean matched = Pin.verifyCompute(ctx, "account-1001", "000001", stored);
