@@ -784,7 +784,8 @@ pcodes_status pcodes_pin_hash(const pcodes_ctx *ctx,
  * `pcodes_pin_verify_begin` + `pcodes_pin_verify_finish` instead.
  *
  * Unknown account: pass `stored = NULL` and the blob the host keeps for the name that was
- * typed (e.g. a row keyed by the login name; required). The call does the same PBKDF2 work
+ * typed (e.g. a row keyed by the login name; required: the 0.1 form with `state = NULL` is
+ * deprecated and counts nothing). The call does the same PBKDF2 work
  * with the current settings, counts and locks in that blob exactly like a wrong PIN on a real
  * account and returns `WRONG` (or `LOCKED`/`BLOCKED`), so neither the status, the blob nor
  * the response time tells which accounts exist.
@@ -872,11 +873,15 @@ pcodes_status pcodes_pin_verify_compute(const pcodes_ctx *ctx,
  * pending-attempt credit (from `pcodes_pin_verify_begin`); a match clears the failures and any
  * lock. Cheap; on a lost compare-and-swap, re-read the blob and call it again.
  *
+ * `matched` is the byte `pcodes_pin_verify_compute` wrote: 0 (no match) or 1 (match); any other
+ * value is `INVALID_ARGUMENT` and changes nothing (a C `bool` of the previous header passes the
+ * same way, so compiled hosts keep working).
+ *
  * Returns `OK` (matched), `WRONG` (did not match; the failure counted in phase 1 stays),
- * `NULL_ARGUMENT`, `CORRUPT_STATE` (left unchanged), `NO_CHALLENGE` (no pending attempt; nothing
- * recorded).
+ * `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`matched` not 0 or 1), `CORRUPT_STATE` (left unchanged),
+ * `NO_CHALLENGE` (no pending attempt; nothing recorded).
  */
-pcodes_status pcodes_pin_verify_apply(bool matched,
+pcodes_status pcodes_pin_verify_apply(uint8_t matched,
                                       uint64_t now,
                                       uint8_t *state,
                                       size_t state_len);

@@ -375,6 +375,30 @@ fn c_hostile_covers_every_exported_function() {
     assert!(missing.is_empty(), "tests/c/hostile.c does not call {missing:?}");
 }
 
+/// A host compiled against the previous release's header (`tests/data/abi-6ed60a0/`) runs on this
+/// library's shared object without recompiling, and the previous header's promises hold
+/// (issue 20 §2: its unknown-account form with `state = NULL` answered `NULL_ARGUMENT`).
+#[test]
+fn c_program_built_against_the_previous_header() {
+    let dir = capi_target().join("c");
+    std::fs::create_dir_all(&dir).unwrap();
+    let exe = dir.join("abi_previous");
+    let out = Command::new("cc")
+        .args(["-std=c11", "-Wall", "-Wextra", "-Werror", "-pedantic", "-O1", "-g"])
+        .arg("-I")
+        .arg(root().join("tests/data/abi-6ed60a0"))
+        .arg(c_test("abi_previous"))
+        .arg("-L")
+        .arg(libs())
+        .args(["-lportal_codes", "-o"])
+        .arg(&exe)
+        .output()
+        .expect("run cc");
+    assert!(out.status.success(), "cc abi_previous.c:\n{}", String::from_utf8_lossy(&out.stderr));
+    let run = Command::new(&exe).env("LD_LIBRARY_PATH", libs()).output().expect("run abi_previous");
+    check_output("abi_previous", &run);
+}
+
 #[test]
 fn c_hostile() {
     let exe = compile_c(&c_test("hostile"), "hostile", &[]);

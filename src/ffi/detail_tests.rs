@@ -251,10 +251,10 @@ fn every_refusal_names_its_argument() {
     probe!(s, pcodes_pin_verify_compute(other, acct, pin, stored, &raw mut vb));
     probe!(s, pcodes_pin_verify_compute(cctx, acct, pin, stored, null_mut()));
     probe!(s, pcodes_pin_verify_compute(cctx, acct, pin, stored, hp.cast()));
-    probe!(s, pcodes_pin_verify_apply(true, NOW, null_mut(), 64));
-    probe!(s, pcodes_pin_verify_apply(true, NOW, pp, 63));
-    probe!(s, pcodes_pin_verify_apply(true, 0, pp, 64));
-    probe!(s, pcodes_pin_verify_apply(true, NOW, op, 64));
+    probe!(s, pcodes_pin_verify_apply(1, NOW, null_mut(), 64));
+    probe!(s, pcodes_pin_verify_apply(1, NOW, pp, 63));
+    probe!(s, pcodes_pin_verify_apply(1, 0, pp, 64));
+    probe!(s, pcodes_pin_verify_apply(1, NOW, op, 64));
     probe!(s, pcodes_pin_needs_rehash(null(), stored, &raw mut vb));
     probe!(s, pcodes_pin_needs_rehash(cctx, null(), &raw mut vb));
     probe!(s, pcodes_pin_needs_rehash(cctx, malformed, &raw mut vb));

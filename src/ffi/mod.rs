@@ -842,7 +842,7 @@ mod tests {
             for f in [pcodes_pin_verify, pcodes_pin_verify_begin, pcodes_pin_verify_finish] {
                 refused!("state_len", f(ctx, c"a".as_ptr(), c"1".as_ptr(), stored.as_ptr(), NOW, s, huge));
             }
-            refused!("state_len", pcodes_pin_verify_apply(true, NOW, s, huge));
+            refused!("state_len", pcodes_pin_verify_apply(1, NOW, s, huge));
             refused!("state_len", pcodes_state_retry_at(s, huge, NOW, &raw mut at));
             refused!("state_len", pcodes_state_reset(s, huge));
         }

@@ -203,6 +203,9 @@ unsafe fn verify_step(
             writes: [state: region_of_state(state, state_len)],
             reads: [ctx: r0, account_id: r1, pin: r2, stored: r3],
         )?;
+        if s.is_none() && state.is_null() {
+            return previous_header_unknown_account(step, c, a, p, now);
+        }
         let stored = s.map_or(pin::Stored::UnknownAccount, pin::Stored::Hash);
         // SAFETY: caller passes a readable and writable blob of `state_len` bytes, disjoint from
         // the inputs (checked above).
@@ -215,6 +218,25 @@ unsafe fn verify_step(
     })
 }
 
+/// **Deprecated** (kept until the next SONAME; docs/c-api.md, "Versions"): the 0.1 header let an
+/// unknown account (`stored = NULL`) pass `state = NULL`, "ignored". Such a call still answers as
+/// that release did: the same PBKDF2 work in a throw-away fresh blob, `WRONG` (`OK` for begin,
+/// `PIN_FORMAT` for a malformed PIN), nothing counted anywhere.
+fn previous_header_unknown_account(
+    step: Step,
+    c: &crate::Context,
+    account: &str,
+    typed: &str,
+    now: u64,
+) -> crate::Result<()> {
+    let mut scratch = [0u8; crate::state::STATE_BYTES];
+    let unknown = pin::Stored::UnknownAccount;
+    match step {
+        Step::Begin => pin::verify_begin(c, typed, unknown, now, &mut scratch),
+        Step::Whole | Step::Finish => pin::verify(c, account, typed, unknown, now, &mut scratch),
+    }
+}
+
 /// Verifies `pin` for `account_id` against `stored` in one call, counting a wrong PIN in the
 /// account's state blob (kind PIN) and clearing the count on success. The failure is recorded
 /// before PBKDF2 runs, in the blob written back; store it with compare-and-swap. For hosts
@@ -222,7 +244,8 @@ unsafe fn verify_step(
 /// `pcodes_pin_verify_begin` + `pcodes_pin_verify_finish` instead.
 ///
 /// Unknown account: pass `stored = NULL` and the blob the host keeps for the name that was
-/// typed (e.g. a row keyed by the login name; required). The call does the same PBKDF2 work
+/// typed (e.g. a row keyed by the login name; required: the 0.1 form with `state = NULL` is
+/// deprecated and counts nothing). The call does the same PBKDF2 work
 /// with the current settings, counts and locks in that blob exactly like a wrong PIN on a real
 /// account and returns `WRONG` (or `LOCKED`/`BLOCKED`), so neither the status, the blob nor
 /// the response time tells which accounts exist.
@@ -327,7 +350,7 @@ pub unsafe extern "C" fn pcodes_pin_verify_compute(
         no_overlap!(writes: [match_out: region_of(match_out)], reads: [ctx: r0, account_id: r1, pin: r2, stored: r3])?;
         // SAFETY: caller passes a writable bool, disjoint from the inputs (checked above).
         let o = unsafe { out(match_out, arg!(match_out)) }?;
-        *o = pin::verify_compute(c, account, typed, hashed)?.matched();
+        *o = pin::compute_match(c, account, typed, hashed)?;
         Ok(())
     })
 }
@@ -336,20 +359,35 @@ pub unsafe extern "C" fn pcodes_pin_verify_compute(
 /// pending-attempt credit (from `pcodes_pin_verify_begin`); a match clears the failures and any
 /// lock. Cheap; on a lost compare-and-swap, re-read the blob and call it again.
 ///
+/// `matched` is the byte `pcodes_pin_verify_compute` wrote: 0 (no match) or 1 (match); any other
+/// value is `INVALID_ARGUMENT` and changes nothing (a C `bool` of the previous header passes the
+/// same way, so compiled hosts keep working).
+///
 /// Returns `OK` (matched), `WRONG` (did not match; the failure counted in phase 1 stays),
-/// `NULL_ARGUMENT`, `CORRUPT_STATE` (left unchanged), `NO_CHALLENGE` (no pending attempt; nothing
-/// recorded).
+/// `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`matched` not 0 or 1), `CORRUPT_STATE` (left unchanged),
+/// `NO_CHALLENGE` (no pending attempt; nothing recorded).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_pin_verify_apply(
-    matched: bool,
+    matched: u8,
     now: u64,
     state: *mut u8,
     state_len: usize,
 ) -> pcodes_status {
     boundary(|| {
+        // Read as a byte, never as a Rust `bool`: a caller (JNA, ctypes) may pass any value, and
+        // only 0 and 1 mean something. Same size and calling convention as the C `bool` of the
+        // previous header, so compiled hosts keep working.
+        let matched = match matched {
+            0 => false,
+            1 => true,
+            _ => {
+                return Err(crate::Error::InvalidArgument
+                    .because(c"matched: must be 0 or 1 (what pcodes_pin_verify_compute wrote)"));
+            }
+        };
         // SAFETY: caller passes a readable and writable blob of `state_len` bytes.
         let st = unsafe { state_blob(state, state_len) }?;
-        pin::verify_apply(pin::PinVerdict::from_match(matched), now, st)
+        pin::apply_match(matched, now, st)
     })
 }
 
@@ -572,8 +610,10 @@ mod tests {
             assert_eq!(rc, PCODES_STATUS_WRONG);
             let rc = pcodes_pin_verify(c, c"x".as_ptr(), c"38".as_ptr(), null(), 100, u.as_mut_ptr(), 64);
             assert_eq!(rc, PCODES_STATUS_PIN_FORMAT);
+            // The 0.1 header's form (state NULL, "ignored"): deprecated, answers as 0.1 did and
+            // counts nothing (docs/c-api.md, "Versions").
             let rc = pcodes_pin_verify(c, c"x".as_ptr(), c"385027".as_ptr(), null(), 100, null_mut(), 0);
-            assert_eq!(rc, PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(rc, PCODES_STATUS_WRONG);
             let rc = pcodes_pin_verify(c, c"x".as_ptr(), c"385027".as_ptr(), null(), 0, u.as_mut_ptr(), 64);
             assert_eq!(rc, PCODES_STATUS_INVALID_ARGUMENT, "now = 0");
             // Blob problems.
@@ -708,7 +748,7 @@ mod tests {
         let begin = |p: &CStr, st: &mut [u8; 64]| step(pcodes_pin_verify_begin, c, sp, 100, p, st);
         // SAFETY: valid pointers to locals and literals; the context is freed at the end.
         unsafe {
-            assert_eq!(pcodes_pin_verify_apply(true, 100, st.as_mut_ptr(), 64), PCODES_STATUS_NO_CHALLENGE);
+            assert_eq!(pcodes_pin_verify_apply(1, 100, st.as_mut_ptr(), 64), PCODES_STATUS_NO_CHALLENGE);
             assert_eq!(begin(c"111111", &mut st), PCODES_STATUS_OK);
             assert_eq!(
                 pcodes_pin_verify_compute(c, c"acct".as_ptr(), c"111111".as_ptr(), sp, &raw mut matched),
@@ -717,11 +757,17 @@ mod tests {
             assert!(!matched);
             // A lost race: the verdict is applied to the re-read blob, no second PBKDF2.
             let snapshot = st;
-            assert_eq!(pcodes_pin_verify_apply(matched, 100, st.as_mut_ptr(), 64), PCODES_STATUS_WRONG);
-            st = snapshot;
-            assert_eq!(pcodes_pin_verify_apply(matched, 100, st.as_mut_ptr(), 64), PCODES_STATUS_WRONG);
             assert_eq!(
-                pcodes_pin_verify_apply(matched, 100, st.as_mut_ptr(), 64),
+                pcodes_pin_verify_apply(u8::from(matched), 100, st.as_mut_ptr(), 64),
+                PCODES_STATUS_WRONG
+            );
+            st = snapshot;
+            assert_eq!(
+                pcodes_pin_verify_apply(u8::from(matched), 100, st.as_mut_ptr(), 64),
+                PCODES_STATUS_WRONG
+            );
+            assert_eq!(
+                pcodes_pin_verify_apply(u8::from(matched), 100, st.as_mut_ptr(), 64),
                 PCODES_STATUS_NO_CHALLENGE
             );
             assert_eq!(begin(c"385027", &mut st), PCODES_STATUS_OK);
@@ -730,7 +776,10 @@ mod tests {
                 PCODES_STATUS_OK
             );
             assert!(matched);
-            assert_eq!(pcodes_pin_verify_apply(matched, 100, st.as_mut_ptr(), 64), PCODES_STATUS_OK);
+            assert_eq!(
+                pcodes_pin_verify_apply(u8::from(matched), 100, st.as_mut_ptr(), 64),
+                PCODES_STATUS_OK
+            );
             assert_eq!(crate::state::State::decode(&st, crate::state::Kind::Pin).unwrap().failures, 0);
             assert_eq!(
                 pcodes_pin_verify_compute(c, c"acct".as_ptr(), c"385027".as_ptr(), sp, null_mut()),
@@ -740,8 +789,8 @@ mod tests {
                 pcodes_pin_verify_compute(c, c"acct".as_ptr(), c"12".as_ptr(), sp, &raw mut matched),
                 PCODES_STATUS_PIN_FORMAT
             );
-            assert_eq!(pcodes_pin_verify_apply(true, 100, st.as_mut_ptr(), 63), PCODES_STATUS_CORRUPT_STATE);
-            assert_eq!(pcodes_pin_verify_apply(true, 100, null_mut(), 64), PCODES_STATUS_NULL_ARGUMENT);
+            assert_eq!(pcodes_pin_verify_apply(1, 100, st.as_mut_ptr(), 63), PCODES_STATUS_CORRUPT_STATE);
+            assert_eq!(pcodes_pin_verify_apply(1, 100, null_mut(), 64), PCODES_STATUS_NULL_ARGUMENT);
             pcodes_ctx_free(c);
         }
     }
@@ -763,7 +812,10 @@ mod tests {
             let mut matched = true;
             assert_eq!(pcodes_pin_verify_compute(c, acct, pin, null(), &raw mut matched), PCODES_STATUS_OK);
             assert!(!matched);
-            assert_eq!(pcodes_pin_verify_apply(matched, 100, two.as_mut_ptr(), 64), PCODES_STATUS_WRONG);
+            assert_eq!(
+                pcodes_pin_verify_apply(u8::from(matched), 100, two.as_mut_ptr(), 64),
+                PCODES_STATUS_WRONG
+            );
             let mut one = [0u8; 64];
             assert_eq!(
                 pcodes_pin_verify(c, acct, pin, null(), 100, one.as_mut_ptr(), 64),
@@ -772,11 +824,8 @@ mod tests {
             assert_eq!(one, two, "the same blob as the one-call verify");
             let mut rust = [0u8; 64];
             let ctx = crate::ffi::ctx::ctx_ref(c).unwrap();
-            assert!(
-                !crate::pin::verify_compute(ctx, "nobody", "385027", crate::pin::Stored::UnknownAccount)
-                    .unwrap()
-                    .matched()
-            );
+            let unknown = crate::pin::Stored::UnknownAccount;
+            assert_eq!(crate::pin::compute_match(ctx, "nobody", "385027", unknown), Ok(false));
             assert_eq!(
                 crate::pin::verify(
                     ctx,
@@ -789,6 +838,35 @@ mod tests {
                 Err(Error::Wrong)
             );
             assert_eq!(rust, one, "Rust and C agree");
+            pcodes_ctx_free(c);
+        }
+    }
+
+    /// Issue 20 §5: `matched` is read as a byte; 2 (what JNA or ctypes may pass for "true") is
+    /// `INVALID_ARGUMENT` with a detail and the blob is left as it was (it was a Rust `bool`:
+    /// undefined behaviour).
+    #[test]
+    fn apply_refuses_a_matched_byte_other_than_0_or_1() {
+        let c = new_ctx(0x42, 2, None);
+        // SAFETY: pointers to locals and a live context.
+        unsafe {
+            let mut st = [0u8; 64];
+            let (acct, pin) = (c"nobody".as_ptr(), c"385027".as_ptr());
+            assert_eq!(
+                pcodes_pin_verify_begin(c, acct, pin, null(), 100, st.as_mut_ptr(), 64),
+                PCODES_STATUS_OK
+            );
+            let before = st;
+            for bad in [2u8, 0x80, 0xFF] {
+                assert_eq!(
+                    pcodes_pin_verify_apply(bad, 100, st.as_mut_ptr(), 64),
+                    PCODES_STATUS_INVALID_ARGUMENT
+                );
+                assert_eq!(st, before, "nothing recorded");
+                let d = CStr::from_ptr(crate::ffi::status::pcodes_last_error_detail()).to_str().unwrap();
+                assert!(d.starts_with("matched: "), "{d}");
+            }
+            assert_eq!(pcodes_pin_verify_apply(0, 100, st.as_mut_ptr(), 64), PCODES_STATUS_WRONG);
             pcodes_ctx_free(c);
         }
     }

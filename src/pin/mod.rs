@@ -381,19 +381,6 @@ pub struct PinVerdict {
     ok: bool,
 }
 
-#[cfg(feature = "capi")]
-impl PinVerdict {
-    /// The C API's `bool` verdict (C cannot hold an opaque Rust value across two calls).
-    pub(crate) fn from_match(ok: bool) -> Self {
-        Self { ok }
-    }
-
-    /// For the C API.
-    pub(crate) fn matched(self) -> bool {
-        self.ok
-    }
-}
-
 impl core::fmt::Debug for PinVerdict {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.write_str("PinVerdict(..)")
@@ -417,8 +404,14 @@ pub fn verify_compute<'s>(
     pin: &str,
     stored: impl Into<Stored<'s>>,
 ) -> Result<PinVerdict> {
-    let target = admit(ctx, pin, stored.into())?;
-    Ok(PinVerdict { ok: matches(ctx, account_id, pin, &target) })
+    Ok(PinVerdict { ok: compute_match(ctx, account_id, pin, stored.into())? })
+}
+
+/// [`verify_compute`]'s work with the result as the `bool` the C ABI passes between its two
+/// calls (C cannot hold an opaque Rust value); Rust callers get the opaque [`PinVerdict`].
+pub(crate) fn compute_match(ctx: &Context, account_id: &str, pin: &str, stored: Stored<'_>) -> Result<bool> {
+    let target = admit(ctx, pin, stored)?;
+    Ok(matches(ctx, account_id, pin, &target))
 }
 
 /// Phase 2b: records a [`PinVerdict`] in the state blob (cheap; may be retried on a lost
@@ -430,9 +423,14 @@ pub fn verify_compute<'s>(
 /// [`Error::NoChallenge`] (no pending attempt: the verdict is not recorded), [`Error::Wrong`]
 /// for a verdict that did not match.
 pub fn verify_apply(verdict: PinVerdict, now: u64, state: &mut [u8; STATE_BYTES]) -> Result<()> {
+    apply_match(verdict.ok, now, state)
+}
+
+/// [`verify_apply`] for the C ABI's `matched` value (see [`compute_match`]).
+pub(crate) fn apply_match(matched: bool, now: u64, state: &mut [u8; STATE_BYTES]) -> Result<()> {
     crate::clock::check(now)?;
     flow::run(state, Gate::Open, &crate::policy::Policy::default(), now, |h, p: &Payload| {
-        Ok(decide_finish(h, p, Ok(verdict.ok)))
+        Ok(decide_finish(h, p, Ok(matched)))
     })
 }
 

@@ -1220,8 +1220,9 @@ static void test_pin(pcodes_ctx *ctx) {
     EXPECT(pcodes_pin_verify(ctx, "acc-1", NULL, PIN_HASH, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
     EXPECT(pcodes_pin_verify(ctx, "acc-1", "583196", PIN_HASH, NOW, NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
     for (int i = 0; i < 64; i++) CHECK(st[i] == 0);
-    /* Unknown account (stored NULL): the dummy work, always WRONG, state ignored. */
-    EXPECT(pcodes_pin_verify(ctx, "nobody", "583196", NULL, NOW, NULL, 0), PCODES_STATUS_NULL_ARGUMENT);
+    /* Unknown account (stored NULL) with state NULL: the 0.1 header's deprecated form, the dummy
+     * work, WRONG, nothing counted (docs/c-api.md, "Versions"). With a blob it counts and locks. */
+    EXPECT(pcodes_pin_verify(ctx, "nobody", "583196", NULL, NOW, NULL, 0), PCODES_STATUS_WRONG);
     uint8_t nobody[PCODES_STATE_BYTES] = {0};
     EXPECT(pcodes_pin_verify(ctx, "nobody", "583196", NULL, NOW, nobody, sizeof nobody), PCODES_STATUS_WRONG);
     EXPECT(pcodes_pin_verify_finish(ctx, "nobody", "583196", NULL, NOW, nobody, sizeof nobody),
@@ -1263,6 +1264,7 @@ static void test_pin(pcodes_ctx *ctx) {
     memset(st, 0, 64);
     EXPECT(pcodes_pin_verify_finish(ctx, "acc-1", "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_NO_CHALLENGE);
     EXPECT(pcodes_pin_verify_apply(true, NOW, st, 64), PCODES_STATUS_NO_CHALLENGE);
+    EXPECT(pcodes_pin_verify_apply(2, NOW, st, 64), PCODES_STATUS_INVALID_ARGUMENT); /* only 0 or 1 */
     EXPECT(pcodes_pin_verify_apply(true, NOW, NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
     EXPECT(pcodes_pin_verify_begin(NULL, "acc-1", "583196", PIN_HASH, NOW, st, 64), PCODES_STATUS_NULL_ARGUMENT);
     EXPECT(pcodes_pin_verify_begin(ctx, "acc-1", "583196", PIN_HASH, NOW, NULL, 64), PCODES_STATUS_NULL_ARGUMENT);

@@ -109,7 +109,7 @@ public final class Pin {
      *     CORRUPT_STATE
      */
     public static void verify(Context ctx, String accountId, String pin, String stored, long now, byte[] state) {
-        ctx.check(p -> N.pcodes_pin_verify(p, cstr(accountId, "account_id"), cstr(pin, "pin"), cstr(stored, "stored"), now, state, len(state)));
+        ctx.check(p -> N.pcodes_pin_verify(p, cstr(accountId, "account_id"), cstr(pin, "pin"), cstr(stored, "stored"), now, blob(state), len(state)));
     }
 
     /**
@@ -120,7 +120,7 @@ public final class Pin {
      * @throws PortalCodesException LOCKED, BLOCKED, MALFORMED_HASH, UNKNOWN_KEY, PIN_FORMAT, CORRUPT_STATE
      */
     public static void verifyBegin(Context ctx, String accountId, String pin, String stored, long now, byte[] state) {
-        ctx.check(p -> N.pcodes_pin_verify_begin(p, cstr(accountId, "account_id"), cstr(pin, "pin"), cstr(stored, "stored"), now, state, len(state)));
+        ctx.check(p -> N.pcodes_pin_verify_begin(p, cstr(accountId, "account_id"), cstr(pin, "pin"), cstr(stored, "stored"), now, blob(state), len(state)));
     }
 
     /**
@@ -130,7 +130,7 @@ public final class Pin {
      * @throws PortalCodesException WRONG, NO_CHALLENGE (no begin), MALFORMED_HASH, UNKNOWN_KEY
      */
     public static void verifyFinish(Context ctx, String accountId, String pin, String stored, long now, byte[] state) {
-        ctx.check(p -> N.pcodes_pin_verify_finish(p, cstr(accountId, "account_id"), cstr(pin, "pin"), cstr(stored, "stored"), now, state, len(state)));
+        ctx.check(p -> N.pcodes_pin_verify_finish(p, cstr(accountId, "account_id"), cstr(pin, "pin"), cstr(stored, "stored"), now, blob(state), len(state)));
     }
 
     /**
@@ -176,5 +176,17 @@ public final class Pin {
 
     private static PortalCodesNative.SizeT len(byte[] state) {
         return new PortalCodesNative.SizeT(state == null ? 0 : state.length);
+    }
+
+    /**
+     * The state blob of a verification, which is required: the C library's deprecated form for
+     * hosts built against its 0.1 header ({@code stored = NULL} with {@code state = NULL}, which
+     * counts nothing) is not offered in Java.
+     */
+    private static byte[] blob(byte[] state) {
+        if (state == null) {
+            throw new PortalCodesException(Status.NULL_ARGUMENT.code(), "state: NULL; pass the account's blob (for an unknown account, the blob kept for the typed name)");
+        }
+        return state;
     }
 }
