@@ -17,8 +17,10 @@
  *    A function taking (uint8_t *state, size_t state_len) writes the new state on return, also on
  *    failure (a failed attempt is recorded); a blob of the wrong kind, version or length is
  *    PCODES_STATUS_CORRUPT_STATE and is left unchanged. Store it with compare-and-swap
- *    (UPDATE ... SET state = new WHERE id = ? AND state = old) and treat PCODES_STATUS_OK as
- *    success only if that write succeeded.
+ *    (UPDATE ... SET state = new WHERE id = ? AND state = old). THE ONE RULE: a verdict counts
+ *    only once that write succeeded; if it changed no row, discard the status, whatever it was
+ *    (OK, WRONG, LOCKED, ...), re-read the row and repeat the call. PCODES_STATUS_ALREADY_USED
+ *    is never a success.
  *  - Nothing panics or aborts across the boundary (a caught bug is PCODES_STATUS_INTERNAL);
  *    nothing allocates memory the caller must free except pcodes_ctx (pcodes_ctx_free).
  *  - Every fixed size is a macro and a function (JNA cannot read macros).

@@ -142,7 +142,15 @@ fn check_otp_story(out: &str) {
         ],
     );
     assert_eq!(out.matches("-> PCODES_STATUS_WRONG").count(), 4, "{out}");
-    assert_eq!(out.matches("-> PCODES_STATUS_OK").count(), 2, "{out}");
+    assert_eq!(out.matches("-> PCODES_STATUS_OK").count(), 3, "{out}");
+    // The compare-and-swap rule: the answer of a lost write is discarded and the call redone.
+    expect(
+        out,
+        &[
+            "write lost, PCODES_STATUS_OK discarded: re-read and verify again",
+            "verify with compare-and-swap -> PCODES_STATUS_OK (its blob stored)",
+        ],
+    );
 }
 
 #[test]
@@ -305,7 +313,7 @@ fn java_maven_build_and_junit() {
             "portal-codes 0.1.0: sent 6 digits",
             "next send -> in 60 s",
             "typo -> PCODES_STATUS_MISTYPED",
-            "right code -> accepted",
+            "right code -> accepted (blob stored with compare-and-swap)",
             "bug -> PCODES_STATUS_INVALID_ARGUMENT, detail: now: must be 1 ..= 253402300799",
         ],
     );

@@ -24,12 +24,30 @@ head = f'kind={kind} version={version} failures={failures} locked_until={locked_
 if kind == 2:  # PIN: pending attempts u16, the rest zero
     assert p[2:] == bytes(38)
     print(head, f'pending={le(p[0:2])}')
-elif kind in (4, 5):  # TOTP: last step, HOTP: next counter; byte 8: bit 0 accepted, bit 1 spent
-    assert p[9:] == bytes(31)
-    print(head, f'value={le(p[0:8])} accepted={p[8] & 1} spent={p[8] >> 1 & 1}')
+elif kind in (4, 5):  # TOTP: last step, HOTP: next counter; byte 8: bit 0 accepted, bit 1 spent;
+    # bytes 9..17: the enrolment digest
+    assert p[17:] == bytes(23)
+    print(head, f'value={le(p[0:8])} accepted={p[8] & 1} spent={p[8] >> 1 & 1} enrolment={p[9:17].hex()}')
 else:
     sys.exit(f'kind {kind}')
 "#;
+
+/// The enrolment digest of docs/totp.md, computed by Python's hashlib from the formula:
+/// SHA-256("portal-codes/enrolment/v1" ‖ kind ‖ algorithm id ‖ digits ‖ period u32 BE ‖ secret)[..8].
+const ENROLMENT: &str = r#"
+import hashlib, sys
+kind, alg, digits, period = (int(x) for x in sys.argv[1:5])
+m = b'portal-codes/enrolment/v1' + bytes([kind, alg, digits]) + period.to_bytes(4, 'big') + bytes.fromhex(sys.argv[5])
+print(hashlib.sha256(m).digest()[:8].hex())
+"#;
+
+fn enrolment(kind: u8, alg: u8, digits: u8, period: u32, secret: &[u8]) -> String {
+    let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+    let args = [kind.to_string(), alg.to_string(), digits.to_string(), period.to_string(), hex];
+    let mut argv = vec!["-c", ENROLMENT];
+    argv.extend(args.iter().map(String::as_str));
+    python::run(&argv).unwrap().trim().to_string()
+}
 
 /// The reader's line for `blob`; `None` if python3 is missing and `PCODES_ALLOW_SKIP=1`.
 fn read(blob: &[u8; STATE_BYTES]) -> Option<String> {
@@ -76,19 +94,26 @@ fn totp_and_hotp_blobs() {
     totp::time::verify(&ctx, &secret, &params, code.as_str(), NOW, &mut st).unwrap();
     let Some(got) = read(&st) else { return };
     let step = NOW / 60;
+    let e = enrolment(4, 2, 8, 60, &secret);
     assert_eq!(
         got,
-        format!("kind=4 version=2 failures=0 locked_until=0 wait_until=0 value={step} accepted=1 spent=0")
+        format!(
+            "kind=4 version=2 failures=0 locked_until=0 wait_until=0 value={step} accepted=1 spent=0 enrolment={e}"
+        )
     );
     assert_eq!(totp::time::verify(&ctx, &secret, &params, "00000000", NOW, &mut st), Err(Error::Wrong));
-    let want =
-        format!("kind=4 version=2 failures=1 locked_until=0 wait_until=0 value={step} accepted=1 spent=0");
+    let want = format!(
+        "kind=4 version=2 failures=1 locked_until=0 wait_until=0 value={step} accepted=1 spent=0 enrolment={e}"
+    );
     assert_eq!(read(&st).unwrap(), want);
 
     let mut st = [0u8; STATE_BYTES];
     let code = totp::hotp::code(&secret, Algorithm::Sha1, 6, 3).unwrap();
     assert_eq!(totp::hotp::verify(&ctx, &secret, Algorithm::Sha1, 6, code.as_str(), NOW, &mut st), Ok(3));
-    let want = "kind=5 version=2 failures=0 locked_until=0 wait_until=0 value=4 accepted=1 spent=0";
+    let e = enrolment(5, 1, 6, 0, &secret);
+    let want = format!(
+        "kind=5 version=2 failures=0 locked_until=0 wait_until=0 value=4 accepted=1 spent=0 enrolment={e}"
+    );
     assert_eq!(read(&st).unwrap(), want);
 }
 
@@ -110,8 +135,9 @@ fn hotp_blob_at_the_end_of_the_counter_space() {
     );
     let Some(got) = read(&st) else { return };
     let want = format!(
-        "kind=5 version=2 failures=0 locked_until=0 wait_until=0 value={} accepted=1 spent=1",
-        u64::MAX
+        "kind=5 version=2 failures=0 locked_until=0 wait_until=0 value={} accepted=1 spent=1 enrolment={}",
+        u64::MAX,
+        enrolment(5, 1, 6, 0, &secret)
     );
     assert_eq!(got, want);
 }

@@ -381,3 +381,74 @@ fn pin_case(samples: usize) -> [Vec<f64>; 2] {
 fn pin_verify_time_does_not_depend_on_the_matching_tag_prefix_thorough() {
     assert_constant_time("pin::verify (thorough)", &pin_case(1_500));
 }
+
+// ---- unknown accounts against real ones (issue 20 §3): the two classes are a real account
+// and an unknown one (`Stored::UnknownAccount`), both answered alike.
+
+/// A malformed PIN (`12a4`): answered `PIN_FORMAT` before anything that depends on the account,
+/// so a real account (class 0, its stored string) and an unknown one (class 1) take the same
+/// time. (It was 0.78 µs against 0.16 µs: the stored string was parsed first.)
+fn malformed_pin_case(samples: usize) -> [Vec<f64>; 2] {
+    let mut ctx = ctx();
+    ctx.set(portal_codes::Setting::PinIterations, 10_000).unwrap();
+    let h = pin::hash_with_rng(&ctx, "acct-1", "4831", &mut ChaCha20Rng::seed_from_u64(7)).unwrap();
+    let stored = h.as_str().to_owned();
+    measure(
+        samples,
+        20,
+        &mut (0usize, [0u8; STATE_BYTES]),
+        |(class, st), c| {
+            *class = c;
+            *st = [0; STATE_BYTES];
+        },
+        |(class, st)| {
+            let target = if *class == 0 { pin::Stored::Hash(&stored) } else { pin::Stored::UnknownAccount };
+            let r = pin::verify(&ctx, "acct-1", black_box("12a4"), black_box(target), T0, st);
+            assert_eq!(black_box(r), Err(Error::PinFormat));
+        },
+    )
+}
+
+#[test]
+fn malformed_pin_takes_as_long_for_an_unknown_account() {
+    assert_constant_time("malformed PIN: real vs unknown", &malformed_pin_case(2_000));
+}
+
+#[test]
+#[ignore = "thorough: run in release with --ignored"]
+fn malformed_pin_takes_as_long_for_an_unknown_account_thorough() {
+    assert_constant_time("malformed PIN: real vs unknown (thorough)", &malformed_pin_case(20_000));
+}
+
+/// `PIN_ITERATIONS` raised from 10,000 to 30,000 after a real account's hash was stored: its
+/// verification (class 0) is padded to today's count and costs what an unknown account's
+/// (class 1) does. (It was 9.1 ms against 2.97 ms at 60,000 against 20,000.)
+fn raised_iterations_case(samples: usize) -> [Vec<f64>; 2] {
+    let mut old = ctx();
+    old.set(portal_codes::Setting::PinIterations, 10_000).unwrap();
+    let h = pin::hash_with_rng(&old, "acct-1", "4831", &mut ChaCha20Rng::seed_from_u64(7)).unwrap();
+    let stored = h.as_str().to_owned();
+    let mut ctx = ctx();
+    ctx.set(portal_codes::Setting::PinIterations, 30_000).unwrap();
+    assert_eq!(pin::needs_rehash(&ctx, &stored), Ok(true));
+    measure(
+        samples,
+        1,
+        &mut (0usize, [0u8; STATE_BYTES]),
+        |(class, st), c| {
+            *class = c;
+            *st = [0; STATE_BYTES];
+        },
+        |(class, st)| {
+            let target = if *class == 0 { pin::Stored::Hash(&stored) } else { pin::Stored::UnknownAccount };
+            let r = pin::verify(&ctx, "acct-1", black_box("9999"), black_box(target), T0, st);
+            assert_eq!(black_box(r), Err(Error::Wrong));
+        },
+    )
+}
+
+#[test]
+#[ignore = "thorough: run in release with --ignored (PBKDF2 in every call)"]
+fn raised_iterations_cost_the_same_for_an_unknown_account_thorough() {
+    assert_constant_time("PIN_ITERATIONS raised: real vs unknown (thorough)", &raised_iterations_case(400));
+}

@@ -27,6 +27,42 @@ static void verify(const char *purpose, const char *label, const char *code, uin
     CHECK_STATUS(rc, want);
 }
 
+/* The host's row and its compare-and-swap: in a portal, UPDATE accounts SET state = $new WHERE
+ * id = $1 AND state = $old, which changes one row or none. */
+static uint8_t row[PCODES_STATE_BYTES];
+static int row_cas(const uint8_t *old, const uint8_t *new_state) {
+    if (memcmp(row, old, sizeof row) != 0) return 0; /* another server wrote first */
+    memcpy(row, new_state, sizeof row);
+    return 1;
+}
+
+/* THE ONE RULE: a verdict counts only once the compare-and-swap that stores its blob succeeded.
+ * On a lost write the status is thrown away, whatever it was, and the call is made again on the
+ * row as it is now. `race` makes the first write lose (another server's attempt lands between
+ * our read and our write). */
+static pcodes_status verify_stored(const char *code, uint64_t at, int race) {
+    for (;;) {
+        uint8_t old[PCODES_STATE_BYTES], st[PCODES_STATE_BYTES];
+        memcpy(old, row, sizeof old);
+        memcpy(st, old, sizeof st);
+        pcodes_status rc = pcodes_otp_verify(ctx, "login", code, t0 + at, st, sizeof st);
+        if (race) { /* the other server's wrong try, stored first */
+            uint8_t other[PCODES_STATE_BYTES];
+            char wrong[PCODES_OTP_CODE_BYTES];
+            memcpy(other, row, sizeof other);
+            memcpy(wrong, code, sizeof wrong);
+            wrong[0] = (char)('0' + (wrong[0] - '0' + 1) % 10);
+            CHECK_STATUS(pcodes_otp_verify(ctx, "login", wrong, t0 + at, other, sizeof other),
+                         PCODES_STATUS_WRONG);
+            CHECK(row_cas(row, other));
+            race = 0;
+        }
+        if (row_cas(old, st)) return rc; /* stored: this status is the answer */
+        printf("t+%-4" PRIu64 " write lost, %s discarded: re-read and verify again\n", at,
+               pcodes_status_name(rc));
+    }
+}
+
 /* Issues at t0 + `at` into `code` and checks the status. */
 static void issue(const char *purpose, uint64_t at, uint8_t *state, char *code, pcodes_status want) {
     pcodes_status rc = pcodes_otp_issue(ctx, purpose, t0 + at, state, PCODES_STATE_BYTES, code,
@@ -95,6 +131,14 @@ int main(void) {
     issue("phone-change:+79990001122", 600, phone, code, PCODES_STATUS_OK);
     verify("login", "the phone-change code", code, 610, phone, PCODES_STATUS_WRONG);
     verify("phone-change:+79990001122", "the phone-change code", code, 611, phone, PCODES_STATUS_OK);
+
+    /* Compare-and-swap: the first write loses a race, so its answer is discarded and the call
+     * redone on the stored row; only the answer whose blob was stored is given to the person. */
+    char sms[PCODES_OTP_CODE_BYTES];
+    CHECK_STATUS(pcodes_otp_issue(ctx, "login", t0 + 700, row, sizeof row, sms, sizeof sms), PCODES_STATUS_OK);
+    pcodes_status stored = verify_stored(sms, 705, 1);
+    printf("t+705  verify with compare-and-swap -> %s (its blob stored)\n", pcodes_status_name(stored));
+    CHECK_STATUS(stored, PCODES_STATUS_OK);
 
     /* Bad calls change nothing. */
     uint8_t copy[PCODES_STATE_BYTES];

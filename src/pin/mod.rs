@@ -234,6 +234,7 @@ fn matches(ctx: &Context, account_id: &str, pin: &str, target: &Target<'_>) -> b
         }
     };
     let mut t = hash::tag(pepper, account_id, pin, &params, salt);
+    pad_iterations(ctx, pin, params.iterations);
     let (len_ok, real) = (len == params.length, matches!(target, Target::Real(..)));
     let ok = ct_eq(black_box(&t), want) & len_ok & real;
     zeroize::Zeroize::zeroize(&mut t);
@@ -275,6 +276,22 @@ pub(crate) fn decide_verify(h: &State, p: &Payload, matched: bool) -> Outcome<Pa
     let done = decide_finish(h, &begun.next, Ok(matched));
     let counted = if done.counted == Count::Success { Count::Success } else { Count::Failure };
     Outcome::new(done.verdict, counted, h, done.next)
+}
+
+/// Issue 20 §3: a hash stored under fewer iterations than today's `PIN_ITERATIONS` (written
+/// before the setting was raised, not yet rehashed) costs as much as one at today's count, as an
+/// unknown account's dummy does: the difference is run as PBKDF2 iterations whose result is
+/// thrown away. So every verification costs `max(stored, PIN_ITERATIONS)` iterations, and
+/// raising the setting never tells real accounts from unknown ones by time. (Lowering it makes
+/// real accounts with older, larger hashes the slower ones until they are rehashed: raise, never
+/// lower; see docs/pin.md.)
+fn pad_iterations(ctx: &Context, pin: &str, stored: u32) {
+    let missing = ctx.policy().pin_iterations.saturating_sub(stored);
+    if missing > 0 {
+        let mut waste = [0u8; 32];
+        pbkdf2::pbkdf2_hmac_sha256(pin.as_bytes(), &DUMMY_SALT, missing, &mut waste);
+        zeroize::Zeroize::zeroize(black_box(&mut waste));
+    }
 }
 
 const DUMMY_SALT: [u8; SALT_BYTES] = [0x5a; SALT_BYTES];

@@ -5,7 +5,10 @@ use crate::error::Result;
 use crate::flow::{self, Gate};
 use crate::state::STATE_BYTES;
 
-use super::{Algorithm, Code, HotpPayload, Keyed, check_digits, check_secret, decide, facts};
+use super::{
+    Algorithm, Code, HotpPayload, Keyed, check_digits, check_secret, decide, enrolment_digest, facts,
+    same_enrolment,
+};
 
 /// The HOTP code for `counter` (RFC 4226 §5.3).
 ///
@@ -78,7 +81,9 @@ pub fn verify(
     check_digits(digits)?;
     let policy = ctx.policy();
     flow::run(state, Gate::Lockout, policy, now, |h, p: &HotpPayload| {
-        let c = p.0;
+        let enrolment = enrolment_digest(crate::state::Kind::Hotp, algorithm, digits, 0, secret);
+        // A blob of another enrolment is read as fresh (see `decide`).
+        let c = if same_enrolment(p.0.enrolment, enrolment) { p.0 } else { super::Counter::default() };
         // With a previous acceptance, also look at the last accepted counter to tell a replay
         // (the codec guarantees `value ≥ 1` then). A spent blob computes nothing.
         let floor = if c.accepted { c.value.checked_sub(1) } else { None };
@@ -87,7 +92,7 @@ pub fn verify(
         #[allow(clippy::reversed_empty_ranges)] // deliberately empty: nothing to scan
         let window = if c.spent { 1..=0 } else { first..=c.value.saturating_add(ahead) };
         let keyed = || Keyed::new(algorithm, secret);
-        Ok(decide(h, p, facts(keyed, digits, code, window, floor)))
+        Ok(decide(h, p, facts(keyed, digits, code, window, floor), enrolment))
     })
 }
 

@@ -287,19 +287,23 @@ impl Keyed {
     }
 }
 
-/// The payload of a TOTP or HOTP blob: a step or counter (bytes 0..8, u64 LE) and flags
-/// (byte 8; bit 0 = a code was accepted, bit 1 = HOTP counter space spent). Bytes 9..40 are
-/// zero; without the accepted bit the value is zero and nothing is spent; a HOTP counter after
-/// an acceptance is at least 1.
+/// The payload of a TOTP or HOTP blob: a step or counter (bytes 0..8, u64 LE), flags (byte 8;
+/// bit 0 = a code was accepted, bit 1 = HOTP counter space spent) and the enrolment it belongs
+/// to (bytes 9..17, [`enrolment_digest`]; zero = not bound yet). Bytes 17..40 are zero; without
+/// the accepted bit the value and the enrolment are zero and nothing is spent; a HOTP counter
+/// after an acceptance is at least 1.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct Counter {
     pub(crate) value: u64,
     pub(crate) accepted: bool,
     pub(crate) spent: bool,
+    pub(crate) enrolment: [u8; ENROLMENT_BYTES],
 }
 
 const F_ACCEPTED: u8 = 1;
 const F_SPENT: u8 = 2;
+/// Bytes of the enrolment digest kept in a TOTP/HOTP blob.
+pub(crate) const ENROLMENT_BYTES: usize = 8;
 
 impl Counter {
     /// Decodes a payload; `hotp` allows the spent flag (TOTP stores a step only once one was
@@ -307,15 +311,17 @@ impl Counter {
     fn decode_bytes(b: &[u8; crate::state::PAYLOAD_BYTES], hotp: bool) -> Result<Self> {
         let mut w = [0u8; 8];
         w.copy_from_slice(&b[..8]);
-        let c = Self {
+        let mut c = Self {
             value: u64::from_le_bytes(w),
             accepted: b[8] & F_ACCEPTED != 0,
             spent: b[8] & F_SPENT != 0,
+            enrolment: [0; ENROLMENT_BYTES],
         };
+        c.enrolment.copy_from_slice(&b[9..9 + ENROLMENT_BYTES]);
         let known = if hotp { F_ACCEPTED | F_SPENT } else { F_ACCEPTED };
         let stray = b[8] & !known != 0
-            || b[9..].iter().any(|&x| x != 0)
-            || (!c.accepted && c.value != 0)
+            || b[9 + ENROLMENT_BYTES..].iter().any(|&x| x != 0)
+            || (!c.accepted && (c.value != 0 || c.enrolment != [0; ENROLMENT_BYTES]))
             // HOTP stores the counter after the accepted one, so never 0 once one was accepted.
             || (hotp && c.accepted && c.value == 0)
             || (c.spent && !(c.accepted && c.value == u64::MAX));
@@ -325,7 +331,41 @@ impl Counter {
     fn encode_bytes(&self, b: &mut [u8]) {
         b[..8].copy_from_slice(&self.value.to_le_bytes());
         b[8] = if self.accepted { F_ACCEPTED } else { 0 } | if self.spent { F_SPENT } else { 0 };
+        b[9..9 + ENROLMENT_BYTES].copy_from_slice(&self.enrolment);
     }
+}
+
+/// Whether a blob's stored enrolment is `current` (a blob not bound yet, zero, counts as the same:
+/// written before blobs were bound).
+pub(crate) fn same_enrolment(stored: [u8; ENROLMENT_BYTES], current: [u8; ENROLMENT_BYTES]) -> bool {
+    stored == [0; ENROLMENT_BYTES] || stored == current
+}
+
+/// Which enrolment a TOTP/HOTP blob belongs to (issue 20 §4): the first 8 bytes of
+/// `SHA-256("portal-codes/enrolment/v1" ‖ kind ‖ algorithm id ‖ digits ‖ period (u32 BE; 0 for
+/// HOTP) ‖ secret)`. A blob that accepted a code under another secret or other parameters is
+/// read as fresh: re-enrolling (a new secret, or the period changed from 30 s to 60 s) starts a
+/// new replay history instead of refusing the right code as already used. Unkeyed on purpose
+/// (a key rotation must not look like a re-enrolment); it reveals nothing usable about a secret
+/// of at least 80 random bits.
+pub(crate) fn enrolment_digest(
+    kind: crate::state::Kind,
+    algorithm: Algorithm,
+    digits: u32,
+    period: u32,
+    secret: &[u8],
+) -> [u8; ENROLMENT_BYTES] {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)] // ids 1–3, digits 6–8
+    let small = [kind as u8, algorithm as i32 as u8, digits as u8];
+    let full = crate::mac::hash::<crate::mac::Sha256>(&[
+        b"portal-codes/enrolment/v1",
+        &small,
+        &period.to_be_bytes(),
+        secret,
+    ]);
+    let mut d = [0u8; ENROLMENT_BYTES];
+    d.copy_from_slice(&full.as_ref()[..ENROLMENT_BYTES]);
+    d
 }
 
 /// The payload of a TOTP blob (`HOTP = false`: the last accepted step) or of a HOTP blob
@@ -451,12 +491,20 @@ pub(crate) fn facts(
 /// match is accepted (TOTP stores its step; HOTP the counter after it, or *spent* after
 /// `u64::MAX`); a match of a used value is `ALREADY_USED`, as is anything typed into a spent
 /// HOTP blob; anything else is `WRONG`, counted.
+///
+/// `enrolment` is the [`enrolment_digest`] of the secret and parameters typed against: a blob
+/// bound to another enrolment is read as fresh (its replay history belongs to another secret),
+/// and an accepted code binds the blob to this one.
 pub(crate) fn decide<const HOTP: bool>(
     h: &crate::state::State,
     p: &CounterPayload<HOTP>,
     f: Facts,
+    enrolment: [u8; ENROLMENT_BYTES],
 ) -> Outcome<CounterPayload<HOTP>, u64> {
-    let keep = |e| Outcome::unchanged(e, h, p);
+    let other = !same_enrolment(p.0.enrolment, enrolment);
+    let fresh = CounterPayload::default();
+    let p = if other { &fresh } else { p };
+    let keep = |e| Outcome::new(Err(e), Count::No, h, *p);
     let (found, at, used) = match f {
         Facts::Mistyped => return keep(Error::Mistyped),
         Facts::Scanned { found, at, used } => (found, at, used),
@@ -466,9 +514,9 @@ pub(crate) fn decide<const HOTP: bool>(
     }
     if found {
         let next = match (HOTP, at.checked_add(1)) {
-            (false, _) => Counter { value: at, accepted: true, spent: false },
-            (true, Some(n)) => Counter { value: n, accepted: true, spent: false },
-            (true, None) => Counter { value: u64::MAX, accepted: true, spent: true },
+            (false, _) => Counter { value: at, accepted: true, spent: false, enrolment },
+            (true, Some(n)) => Counter { value: n, accepted: true, spent: false, enrolment },
+            (true, None) => Counter { value: u64::MAX, accepted: true, spent: true, enrolment },
         };
         return Outcome::new(Ok(at), Count::Success, h, CounterPayload(next));
     }
@@ -576,7 +624,17 @@ mod tests {
         spent[8] = 3;
         assert!(ok(&spent, true) && !ok(&spent, false), "spent is HOTP's only");
         for hotp in [false, true] {
-            for at in 9..PAYLOAD_BYTES {
+            // Bytes 9..17 hold the enrolment digest of an accepted blob (issue 20 §4); a blob
+            // that accepted nothing has none.
+            for at in 9..17 {
+                let mut b = accepted;
+                b[at] = 1;
+                assert!(ok(&b, hotp), "enrolment byte {at}");
+                let mut b = [0u8; PAYLOAD_BYTES];
+                b[at] = 1;
+                assert!(!ok(&b, hotp), "an enrolment without an acceptance, byte {at}");
+            }
+            for at in 17..PAYLOAD_BYTES {
                 let mut b = accepted;
                 b[at] = 1;
                 assert!(!ok(&b, hotp), "stray byte {at}");

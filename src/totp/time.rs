@@ -5,7 +5,9 @@ use crate::error::{Error, Result};
 use crate::flow::{self, Gate};
 use crate::state::STATE_BYTES;
 
-use super::{Code, Keyed, Params, TotpPayload, check_secret, decide, facts};
+use super::{
+    Code, Keyed, Params, TotpPayload, check_secret, decide, enrolment_digest, facts, same_enrolment,
+};
 
 /// The time step of `now` (RFC 6238 §4.2, T0 = 0): `now / period`.
 #[must_use]
@@ -52,8 +54,12 @@ pub fn verify(
     let window = current.saturating_sub(w)..=current.saturating_add(w);
     let at = flow::run(state, Gate::Lockout, policy, now, |h, p: &TotpPayload| {
         let keyed = || Keyed::new(params.algorithm(), secret);
-        let f = facts(keyed, params.digits(), code, window, p.0.accepted.then_some(p.0.value));
-        Ok(decide(h, p, f))
+        let (alg, digits, period) = (params.algorithm(), params.digits(), params.period());
+        let enrolment = enrolment_digest(crate::state::Kind::Totp, alg, digits, period, secret);
+        // A blob of another enrolment has no step of this one: scan as fresh (see `decide`).
+        let floor = p.0.accepted.then_some(p.0.value).filter(|_| same_enrolment(p.0.enrolment, enrolment));
+        let f = facts(keyed, digits, code, window, floor);
+        Ok(decide(h, p, f, enrolment))
     })?;
     // |at − current| ≤ w ≤ 10.
     let drift =
@@ -219,5 +225,37 @@ mod tests {
         // 10-byte secrets (common in existing enrolments) work.
         let c = code(&[1; 10], &p, 100).unwrap();
         assert_eq!(verify(&ctx, &[1; 10], &p, c.as_str(), 100, &mut st), Ok(0));
+    }
+
+    /// Issue 20 §4: the blob is bound to its enrolment. After the period changed from 30 s to
+    /// 60 s (or a new secret), the right code used to be refused as already used (its step is
+    /// below the step stored under 30 s); now the blob is read as a new enrolment's, and the
+    /// lockout failures stay.
+    #[test]
+    fn a_changed_period_or_secret_is_a_new_enrolment() {
+        let ctx = ctx();
+        let secret = seed(Algorithm::Sha1);
+        let p30 = Params::new(Algorithm::Sha1, 6, 30).unwrap();
+        let p60 = Params::new(Algorithm::Sha1, 6, 60).unwrap();
+        let t = 1_750_000_000;
+        let mut st = [0u8; STATE_BYTES];
+        let c30 = code(secret, &p30, t).unwrap();
+        assert_eq!(verify(&ctx, secret, &p30, c30.as_str(), t, &mut st), Ok(0));
+        assert_eq!(verify(&ctx, secret, &p30, "000000", t, &mut st), Err(Error::Wrong));
+        for i in 0..50 {
+            let now = t + 120 * i;
+            let c60 = code(secret, &p60, now).unwrap();
+            assert_eq!(verify(&ctx, secret, &p60, c60.as_str(), now, &mut st), Ok(0), "login {i}");
+            assert_eq!(verify(&ctx, secret, &p60, c60.as_str(), now, &mut st), Err(Error::AlreadyUsed));
+        }
+        // Back to 30 s: a new enrolment again, and the replay protection holds within it.
+        let now = t + 120 * 50;
+        let c = code(secret, &p30, now).unwrap();
+        assert_eq!(verify(&ctx, secret, &p30, c.as_str(), now, &mut st), Ok(0));
+        assert_eq!(verify(&ctx, secret, &p30, c.as_str(), now, &mut st), Err(Error::AlreadyUsed));
+        // Another secret: the same.
+        let other = [0x5au8; 20];
+        let c = code(&other, &p30, now).unwrap();
+        assert_eq!(verify(&ctx, &other, &p30, c.as_str(), now, &mut st), Ok(0));
     }
 }

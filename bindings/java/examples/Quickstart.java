@@ -6,6 +6,7 @@ import ru.portal.codes.RetryAt;
 import ru.portal.codes.State;
 
 import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The binding in a few lines: an SMS code issued, mistyped, then accepted. Runs against the jar
@@ -33,10 +34,29 @@ public final class Quickstart {
             } catch (PortalCodesException e) {
                 System.out.println("typo -> " + e.statusName() + " (" + e.userMessage("en") + ")");
             }
-            Otp.verify(ctx, "login", code, now + 20, state);
-            System.out.println("right code -> accepted");
+            // The host's row, written with compare-and-swap (here an AtomicReference; in a portal
+            // UPDATE ... SET state = new WHERE id = ? AND state = old). A verdict counts only once
+            // its blob is stored: on a lost write, re-read and call again, whatever the answer was.
+            AtomicReference<byte[]> row = new AtomicReference<>(state);
+            String verdict;
+            while (true) {
+                byte[] old = row.get();
+                byte[] blob = old.clone();
+                String answer;
+                try {
+                    Otp.verify(ctx, "login", code, now + 20, blob);
+                    answer = "accepted";
+                } catch (PortalCodesException e) {
+                    answer = e.statusName();
+                }
+                if (row.compareAndSet(old, blob)) { // stored: now the answer counts
+                    verdict = answer;
+                    break;
+                }
+            }
+            System.out.println("right code -> " + verdict + " (blob stored with compare-and-swap)");
             try {
-                Otp.issue(ctx, "login", 0, state); // a developer's mistake: an unset clock
+                Otp.issue(ctx, "login", 0, row.get()); // a developer's mistake: an unset clock
             } catch (PortalCodesException e) {
                 // For the log: which argument and why; the person sees only userMessage().
                 System.out.println("bug -> " + e.statusName() + ", detail: " + e.detail());
