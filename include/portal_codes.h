@@ -599,7 +599,8 @@ pcodes_status pcodes_setting_info(pcodes_setting setting,
 const char *pcodes_setting_name(pcodes_setting setting);
 
 /**
- * Frees a context; its key material is zeroized. NULL is fine. Freeing twice is undefined
+ * Frees a context; its key material is zeroized. NULL is fine. Leaves the developer detail of
+ * the call before it (it returns no status). Freeing twice is undefined
  * behaviour, as with `free`.
  */
 void pcodes_ctx_free(pcodes_ctx *ctx);

@@ -399,11 +399,14 @@ pub extern "C" fn pcodes_setting_name(setting: pcodes_setting) -> *const c_char 
     name.as_ptr().cast()
 }
 
-/// Frees a context; its key material is zeroized. NULL is fine. Freeing twice is undefined
+/// Frees a context; its key material is zeroized. NULL is fine. Leaves the developer detail of
+/// the call before it (it returns no status). Freeing twice is undefined
 /// behaviour, as with `free`.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_ctx_free(ctx: *mut pcodes_ctx) {
-    let _ = boundary(|| {
+    // Returns no status, so it leaves the developer detail of the call before it alone (issue
+    // 20 §5: freeing a context between a failing call and reading its detail erased it).
+    let _ = catch_status(|| {
         if !ctx.is_null() {
             // SAFETY: a non-NULL pointer came from `Box::into_raw` in `pcodes_ctx_new` and is
             // freed once, by the caller's contract. Dropping zeroizes the derived keys.
@@ -804,6 +807,24 @@ mod tests {
                 assert_eq!(pcodes_ctx_add_key(ctx, key.as_ptr(), 32, 15), PCODES_STATUS_INVALID_ARGUMENT);
                 pcodes_ctx_free(ctx);
             }
+        }
+    }
+
+    /// Issue 20 §5: `pcodes_ctx_free` returns no status, so it must not erase the detail of the
+    /// failing call before it (a host that frees, then logs, would log nothing).
+    #[test]
+    fn free_keeps_the_detail_of_the_call_before() {
+        let c = crate::ffi::test_support::new_ctx(0x42, 1);
+        // SAFETY: a live context, freed once.
+        unsafe {
+            assert_eq!(pcodes_ctx_set(c, 9999, 1), crate::ffi::status::PCODES_STATUS_INVALID_ARGUMENT);
+            let before =
+                core::ffi::CStr::from_ptr(crate::ffi::status::pcodes_last_error_detail()).to_bytes().to_vec();
+            assert!(!before.is_empty());
+            pcodes_ctx_free(c);
+            let after =
+                core::ffi::CStr::from_ptr(crate::ffi::status::pcodes_last_error_detail()).to_bytes().to_vec();
+            assert_eq!(before, after);
         }
     }
 }

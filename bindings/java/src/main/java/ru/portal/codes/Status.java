@@ -24,6 +24,10 @@ public enum Status {
     WRONG(201),
     EXPIRED(202),
     SUPERSEDED(203),
+    /**
+     * The right code typed again (a double submit, or a replay): <b>never a success</b>. The proof was
+     * the first OK, whose blob was stored with compare-and-swap; refuse the operation here.
+     */
     ALREADY_USED(204),
     DATA_CHANGED(205),
     LOCKED(206),
