@@ -6,7 +6,7 @@ use crate::flow::{self, Gate};
 use crate::state::STATE_BYTES;
 
 use super::{
-    Code, Keyed, Params, TotpPayload, check_secret, decide, enrolment_digest, facts, same_enrolment,
+    Code, Facts, Keyed, Params, TotpPayload, check_secret, decide, enrolment_digest, facts, same_enrolment,
 };
 
 /// The time step of `now` (RFC 6238 §4.2, T0 = 0): `now / period`.
@@ -55,10 +55,20 @@ pub fn verify(
     let at = flow::run(state, Gate::Lockout, policy, now, |h, p: &TotpPayload| {
         let keyed = || Keyed::new(params.algorithm(), secret);
         let (alg, digits, period) = (params.algorithm(), params.digits(), params.period());
-        let enrolment = enrolment_digest(crate::state::Kind::Totp, alg, digits, period, secret);
-        // A blob of another enrolment has no step of this one: scan as fresh (see `decide`).
-        let floor = p.0.accepted.then_some(p.0.value).filter(|_| same_enrolment(p.0.enrolment, enrolment));
-        let f = facts(keyed, digits, code, window, floor);
+        let floor = p.0.accepted.then_some(p.0.value);
+        let mut f = facts(keyed, digits, code, window.clone(), floor);
+        // The enrolment only matters when a code of the window matched (to accept it, or to
+        // tell a replay): a wrong code costs no digest. The window does not depend on the blob,
+        // so a blob of another enrolment is rescanned as fresh (see `decide`) only then.
+        let matched = matches!(f, Facts::Scanned { found: true, .. } | Facts::Scanned { used: true, .. });
+        let enrolment = if matched {
+            enrolment_digest(crate::state::Kind::Totp, alg, digits, period, secret)
+        } else {
+            p.0.enrolment
+        };
+        if matched && floor.is_some() && !same_enrolment(p.0.enrolment, enrolment) {
+            f = facts(keyed, digits, code, window, None);
+        }
         Ok(decide(h, p, f, enrolment))
     })?;
     // |at − current| ≤ w ≤ 10.
