@@ -596,6 +596,37 @@ mod tests {
         let mut b = q.bytes();
         b[31] = 1; // an age beyond the count
         assert_eq!(Payload::decode(&b), Err(Error::CorruptState));
+        // Each half of the "no replaced code" rule on its own (mutation testing found them
+        // untested together only).
+        for (tag, age, key) in [([1, 0, 0, 0], 0, 0), ([0; 4], 7, 0), ([0; 4], 0, 4)] {
+            let mut q = sample();
+            (q.prev, q.prev_tag, q.prev_age, q.prev_key_id) = (false, tag, age, key);
+            assert_eq!(Payload::decode(&q.bytes()), Err(Error::CorruptState), "{tag:?} {age} {key}");
+        }
+        // Ages newest first: equal neighbours are two sends in one second, allowed.
+        let mut q = sample();
+        q.ages[1] = q.ages[0];
+        assert_eq!(Payload::decode(&q.bytes()).unwrap(), q);
+        // An earlier send before the epoch (an age older than the issue time) is refused; one
+        // exactly at it is not.
+        let mut q = sample();
+        q.issued_at = 3599;
+        assert_eq!(Payload::decode(&q.bytes()), Err(Error::CorruptState), "prev_age 65535 > issued_at");
+        q.prev_age = 3599;
+        assert_eq!(Payload::decode(&q.bytes()).unwrap(), q, "the oldest send at second 0");
+        q.issued_at = 3598;
+        assert_eq!(Payload::decode(&q.bytes()), Err(Error::CorruptState), "one second too old");
+    }
+
+    /// Fields a sample with equal bytes would hide: `used = false`, a `prev_age` whose two bytes
+    /// differ, each flag alone.
+    #[test]
+    fn payload_fields_round_trip_alone() {
+        for (used, prev_age) in [(false, 0x1234u16), (true, 0x00FF), (false, 0xFF00)] {
+            let mut q = sample();
+            (q.used, q.prev_age) = (used, prev_age);
+            assert_eq!(Payload::decode(&q.bytes()).unwrap(), q, "{used} {prev_age:#x}");
+        }
     }
 
     #[test]

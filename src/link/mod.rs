@@ -575,6 +575,12 @@ mod tests {
         assert!(<Payload as state::Payload>::decode(&raw).unwrap() == p);
         assert_eq!(raw[0], 0x3B | 0xC0, "second 59, redeemed, stale");
         assert_eq!(&raw[1..5], &[7, 0, 0, 0]);
+        // Every byte of the issue counter (a counter with four different bytes).
+        let big = Payload { counter: 0x0403_0201, ..p };
+        let mut b = [0u8; PAYLOAD_BYTES];
+        state::Payload::encode(&big, &mut b);
+        assert_eq!(&b[1..5], &[1, 2, 3, 4]);
+        assert!(<Payload as state::Payload>::decode(&b).unwrap() == big);
         let mut x = raw;
         x[0] = 60;
         assert_eq!(<Payload as state::Payload>::decode(&x).err(), Some(Error::CorruptState), "second 60");

@@ -228,17 +228,14 @@ fn payload_of<P: Payload>(s: &State, version: u8) -> Result<P> {
 /// # Errors
 /// [`Error::CorruptState`].
 pub(crate) fn read_flow<P: Payload>(blob: &[u8; STATE_BYTES]) -> Result<(State, P)> {
-    let Some((mut s, version)) = State::decode_header(blob)? else {
+    let Some((s, version)) = State::decode_header(blob)? else {
         return Ok((State::fresh(P::KIND), P::decode(&[0; PAYLOAD_BYTES])?));
     };
     if s.kind != P::KIND {
         return Err(other_kind());
     }
     let p = payload_of::<P>(&s, version)?;
-    if version != VERSION {
-        s.payload = [0; PAYLOAD_BYTES];
-        p.encode(&mut s.payload);
-    }
+    // `s.payload` keeps the stored bytes: flows read and write the payload as `P` only.
     Ok((s, p))
 }
 
