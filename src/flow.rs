@@ -17,10 +17,10 @@
 //! No flow calls `lockout::*` itself. The decisions are tested table-driven from the rows of
 //! `docs/verdicts.md` (`tests/verdict_rows.rs` reads that page).
 
+use crate::blob::{self, PAYLOAD_AT, Payload, STATE_BYTES, State};
 use crate::error::{Error, Result};
 use crate::lockout;
 use crate::policy::Policy;
-use crate::state::{self, PAYLOAD_AT, Payload, STATE_BYTES, State};
 
 #[cfg(test)]
 pub(crate) mod rows;
@@ -128,7 +128,7 @@ pub(crate) fn run<P: Payload, T>(
     now: u64,
     decide: impl FnOnce(&State, &P) -> Result<Outcome<P, T>>,
 ) -> Result<T> {
-    let (s, p) = state::read_flow::<P>(blob)?;
+    let (s, p) = blob::read_flow::<P>(blob)?;
     let (verdict, s, p) = settle(&s, &p, gate, policy, now, decide)?;
     write(blob, &s, &p);
     if verdict.as_ref().err().is_none_or(|e| is_verdict(*e)) {
@@ -143,39 +143,10 @@ pub(crate) fn write<P: Payload>(blob: &mut [u8; STATE_BYTES], s: &State, p: &P) 
     let payload = &mut blob[PAYLOAD_AT..];
     payload.fill(0);
     p.encode(payload);
-    state::canonicalize(blob);
+    blob::canonicalize(blob);
 }
 
 /// A verdict about the input (its class in `statuses!`): it never carries a developer detail.
 fn is_verdict(e: Error) -> bool {
     e.class() == crate::error::StatusClass::Verdict
-}
-
-#[cfg(all(test, feature = "std"))]
-mod tests {
-    use crate::Context;
-    use crate::diag::last_error_detail;
-    use crate::error::Error;
-    use crate::link::{self, Child};
-
-    /// A verdict leaves no developer detail behind in Rust either, even one a fact recorded
-    /// (a child whose sex no longer parses, seen by `link::redeem`), while a developer error
-    /// keeps its own (an unknown key id).
-    #[test]
-    fn verdicts_clear_the_detail_developer_errors_keep_it() {
-        let ctx = Context::new(&[0x42; 32], 1).unwrap();
-        let kid = Child::new("Иванов Иван", "2015-03-01", "M", "112-233-445 95");
-        let mut st = [0u8; crate::STATE_BYTES];
-        let code = link::issue(&ctx, 7, &kid, 1_750_000_000, &mut st).unwrap();
-        let odd = Child::new("Иванов Иван", "2015-03-01", "?", "112-233-445 95");
-        let r = link::redeem(&ctx, code.as_str(), &odd, 1_750_000_010, &mut st);
-        assert_eq!(r, Err(Error::DataChanged));
-        assert_eq!(last_error_detail(), "", "a verdict carries no detail");
-        let other = Context::new(&[0x42; 32], 9).unwrap();
-        let r = link::redeem(&other, code.as_str(), &kid, 1_750_000_020, &mut st);
-        assert_eq!(r, Err(Error::UnknownKey));
-        assert!(last_error_detail().starts_with("code: "), "{}", last_error_detail());
-        assert_eq!(link::redeem(&ctx, "0000", &kid, 1_750_000_030, &mut st), Err(Error::Mistyped));
-        assert_eq!(last_error_detail(), "");
-    }
 }

@@ -27,6 +27,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod base32;
+mod blob;
 pub mod clock;
 pub mod context;
 pub mod diag;

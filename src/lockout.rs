@@ -14,9 +14,9 @@
 //! gets `LOCKED`. A lock ends at `locked_until` exactly: at that second attempts are allowed
 //! again. Everything is a pure function of (state, policy, now).
 
+use crate::blob::{BLOCKED, State};
 use crate::error::{Error, Result};
 use crate::policy::Policy;
-use crate::state::{BLOCKED, State};
 
 /// Refuses the attempt if the state is locked at `now` or blocked.
 ///
@@ -58,8 +58,8 @@ pub fn record_success(state: &mut State) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::blob::Kind;
     use crate::policy::Setting;
-    use crate::state::Kind;
 
     fn fail(s: &mut State, p: &Policy, now: u64) -> Result<()> {
         check(s, now)?;

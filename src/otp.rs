@@ -14,7 +14,7 @@
 //! `wait_until`, reported by [`crate::retry_at`], tells when the next send is allowed).
 //!
 //! [`verify`] checks what the person typed and answers with the first row of the SMS table in
-//! `docs/verdicts.md` that applies (the one place the verdict order is written; [`decide`]
+//! `docs/verdicts.md` that applies (the one place the verdict order is written; `decide`
 //! is tested against its rows).
 //!
 //! The rule behind the order: **an answer that depends on what was typed is either counted
@@ -34,6 +34,7 @@
 
 use zeroize::Zeroize;
 
+use crate::blob::{self, Kind, PAYLOAD_BYTES, STATE_BYTES, State};
 use crate::context::Context;
 use crate::digits::Digits;
 use crate::error::{Error, Result};
@@ -42,7 +43,6 @@ use crate::keys::Purpose;
 use crate::mac::{self, HmacKey, Sha256};
 use crate::policy::Policy;
 use crate::rng::{self, CryptoRng};
-use crate::state::{self, Kind, PAYLOAD_BYTES, STATE_BYTES, State};
 
 /// Longest code, in digits (`OTP_DIGITS` ranges over 4–8).
 pub const MAX_DIGITS: usize = 8;
@@ -126,7 +126,7 @@ pub(crate) struct Payload {
     n_ages: u8,
 }
 
-impl state::Payload for Payload {
+impl blob::Payload for Payload {
     const KIND: Kind = Kind::Otp;
     const WAITS: bool = true;
 
@@ -513,7 +513,7 @@ mod rows;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::Payload as _;
+    use crate::blob::Payload as _;
 
     impl Payload {
         fn bytes(&self) -> [u8; PAYLOAD_BYTES] {

@@ -8,9 +8,9 @@ use std::string::{String, ToString};
 use std::vec::Vec;
 
 use super::{Count, Gate, Outcome, settle};
+use crate::blob::State;
 use crate::error::{Error, Result};
 use crate::policy::Policy;
-use crate::state::State;
 
 /// The page the tables are read from.
 const PAGE: &str = include_str!("../../docs/verdicts.md");
@@ -150,7 +150,7 @@ pub(crate) fn check(section: &str, status_col: usize, scenarios: &[(u32, &dyn Fn
 }
 
 /// A header of `kind` with `failures` counted and no lock.
-pub(crate) fn header(kind: crate::state::Kind, failures: u16) -> State {
+pub(crate) fn header(kind: crate::blob::Kind, failures: u16) -> State {
     let mut s = State::fresh(kind);
     s.failures = failures;
     s
@@ -160,7 +160,7 @@ pub(crate) fn header(kind: crate::state::Kind, failures: u16) -> State {
 pub(crate) fn locked(fresh: State, now: u64, blocked: bool) -> State {
     let mut s = fresh;
     s.failures = 5;
-    s.locked_until = if blocked { crate::state::BLOCKED } else { now + 60 };
+    s.locked_until = if blocked { crate::blob::BLOCKED } else { now + 60 };
     s
 }
 

@@ -38,7 +38,7 @@
 //!
 //! # Redeem verdicts
 //! The first row that applies of the link table in `docs/verdicts.md` (the one place the order
-//! is written; [`decide`] is tested against its rows): lock ([`Error::Locked`]/[`Error::Blocked`]), [`Error::NoChallenge`],
+//! is written; `decide` is tested against its rows): lock ([`Error::Locked`]/[`Error::Blocked`]), [`Error::NoChallenge`],
 //! [`Error::Mistyped`], [`Error::UnknownKey`], [`Error::Wrong`] (the only one counted as a
 //! failure), then for authentic codes [`Error::DataChanged`], [`Error::Superseded`],
 //! [`Error::AlreadyUsed`], [`Error::Expired`], `Ok`. Every verdict after `WRONG` is given only
@@ -50,6 +50,7 @@ mod name;
 
 use zeroize::Zeroize;
 
+use crate::blob::{self, Kind, PAYLOAD_BYTES, STATE_BYTES, State};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::flow::{self, Count, Gate, Outcome};
@@ -57,7 +58,6 @@ use crate::keys::Purpose;
 use crate::mac::{self, HmacKey, Sha256};
 use crate::policy::Policy;
 use crate::rng::CryptoRng;
-use crate::state::{self, Kind, PAYLOAD_BYTES, STATE_BYTES, State};
 
 pub use child::{Child, FIELD_BIRTH_DATE, FIELD_FULL_NAME, FIELD_SEX, FIELD_SNILS, FINGERPRINT_BYTES};
 pub use code::{DISPLAY_LEN, SYMBOLS};
@@ -240,7 +240,7 @@ const F_STALE: u8 = 0x80;
 const SECOND_MASK: u8 = 0x3F;
 const _: () = assert!(P_PREVIOUS_FP + FINGERPRINT_BYTES == PAYLOAD_BYTES);
 
-impl state::Payload for Payload {
+impl blob::Payload for Payload {
     const KIND: Kind = Kind::Link;
 
     fn decode(p: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
@@ -560,7 +560,7 @@ mod tests {
     #[test]
     fn payload_round_trip_and_corruption() {
         let mut raw = [0u8; PAYLOAD_BYTES];
-        let fresh = <Payload as state::Payload>::decode(&raw).unwrap();
+        let fresh = <Payload as blob::Payload>::decode(&raw).unwrap();
         assert!(!fresh.issued());
         let p = Payload {
             counter: 7,
@@ -571,31 +571,31 @@ mod tests {
             fp: [7; FINGERPRINT_BYTES],
             previous_fp: [8; FINGERPRINT_BYTES],
         };
-        state::Payload::encode(&p, &mut raw);
-        assert!(<Payload as state::Payload>::decode(&raw).unwrap() == p);
+        blob::Payload::encode(&p, &mut raw);
+        assert!(<Payload as blob::Payload>::decode(&raw).unwrap() == p);
         assert_eq!(raw[0], 0x3B | 0xC0, "second 59, redeemed, stale");
         assert_eq!(&raw[1..5], &[7, 0, 0, 0]);
         // Every byte of the issue counter (a counter with four different bytes).
         let big = Payload { counter: 0x0403_0201, ..p };
         let mut b = [0u8; PAYLOAD_BYTES];
-        state::Payload::encode(&big, &mut b);
+        blob::Payload::encode(&big, &mut b);
         assert_eq!(&b[1..5], &[1, 2, 3, 4]);
-        assert!(<Payload as state::Payload>::decode(&b).unwrap() == big);
+        assert!(<Payload as blob::Payload>::decode(&b).unwrap() == big);
         let mut x = raw;
         x[0] = 60;
-        assert_eq!(<Payload as state::Payload>::decode(&x).err(), Some(Error::CorruptState), "second 60");
+        assert_eq!(<Payload as blob::Payload>::decode(&x).err(), Some(Error::CorruptState), "second 60");
         let mut x = [0u8; PAYLOAD_BYTES];
         x[20] = 1;
         assert_eq!(
-            <Payload as state::Payload>::decode(&x).err(),
+            <Payload as blob::Payload>::decode(&x).err(),
             Some(Error::CorruptState),
             "data without an issue"
         );
         let mut first = p;
         first.counter = 1;
-        state::Payload::encode(&first, &mut raw);
+        blob::Payload::encode(&first, &mut raw);
         assert_eq!(
-            <Payload as state::Payload>::decode(&raw).err(),
+            <Payload as blob::Payload>::decode(&raw).err(),
             Some(Error::CorruptState),
             "previous data at issue 1"
         );

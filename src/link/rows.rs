@@ -3,10 +3,10 @@
 use std::vec;
 
 use super::{Facts, Match, Payload, decide};
+use crate::blob::Kind;
 use crate::flow::Gate;
 use crate::flow::rows;
 use crate::policy::Policy;
-use crate::state::Kind;
 
 const NOW: u64 = 1_700_000_000;
 
@@ -85,4 +85,34 @@ fn decide_follows_the_link_rows() {
             }),
         ],
     );
+}
+
+/// `flow::run` and the developer detail, seen through `link::redeem`.
+#[cfg(feature = "std")]
+mod detail {
+    use crate::Context;
+    use crate::diag::last_error_detail;
+    use crate::error::Error;
+    use crate::link::{self, Child};
+
+    /// A verdict leaves no developer detail behind in Rust either, even one a fact recorded
+    /// (a child whose sex no longer parses, seen by `link::redeem`), while a developer error
+    /// keeps its own (an unknown key id).
+    #[test]
+    fn verdicts_clear_the_detail_developer_errors_keep_it() {
+        let ctx = Context::new(&[0x42; 32], 1).unwrap();
+        let kid = Child::new("Иванов Иван", "2015-03-01", "M", "112-233-445 95");
+        let mut st = [0u8; crate::STATE_BYTES];
+        let code = link::issue(&ctx, 7, &kid, 1_750_000_000, &mut st).unwrap();
+        let odd = Child::new("Иванов Иван", "2015-03-01", "?", "112-233-445 95");
+        let r = link::redeem(&ctx, code.as_str(), &odd, 1_750_000_010, &mut st);
+        assert_eq!(r, Err(Error::DataChanged));
+        assert_eq!(last_error_detail(), "", "a verdict carries no detail");
+        let other = Context::new(&[0x42; 32], 9).unwrap();
+        let r = link::redeem(&other, code.as_str(), &kid, 1_750_000_020, &mut st);
+        assert_eq!(r, Err(Error::UnknownKey));
+        assert!(last_error_detail().starts_with("code: "), "{}", last_error_detail());
+        assert_eq!(link::redeem(&ctx, "0000", &kid, 1_750_000_030, &mut st), Err(Error::Mistyped));
+        assert_eq!(last_error_detail(), "");
+    }
 }

@@ -3,10 +3,10 @@
 use std::vec;
 
 use super::{Facts, Payload, decide};
+use crate::blob::Kind;
 use crate::flow::Gate;
 use crate::flow::rows::{self, Got};
 use crate::policy::Policy;
-use crate::state::Kind;
 
 const NOW: u64 = 1_700_000_000;
 

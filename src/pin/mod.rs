@@ -44,13 +44,13 @@ pub mod policy;
 
 use core::hint::black_box;
 
+use crate::blob::{Kind, STATE_BYTES, State};
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::flow::{self, Count, Gate, Outcome};
 use crate::mac::ct_eq;
 use crate::mac::{HmacKey, Sha256};
 use crate::rng::CryptoRng;
-use crate::state::{Kind, STATE_BYTES, State};
 
 pub use hash::{HASH_VERSION, HashParams, PIN_HASH_BYTES, PinHash, SALT_BYTES, params};
 pub use policy::{BirthDate, Weakness, check, check_reason, weakness};
@@ -155,10 +155,10 @@ pub(crate) struct Payload {
     pending: u16,
 }
 
-impl crate::state::Payload for Payload {
+impl crate::blob::Payload for Payload {
     const KIND: Kind = Kind::Pin;
 
-    fn decode(b: &[u8; crate::state::PAYLOAD_BYTES]) -> Result<Self> {
+    fn decode(b: &[u8; crate::blob::PAYLOAD_BYTES]) -> Result<Self> {
         if b[2..].iter().any(|&x| x != 0) {
             return Err(Error::CorruptState);
         }
@@ -180,7 +180,7 @@ impl crate::state::Payload for Payload {
 
     /// Version 1 wrote the same bytes but did not clear the credits on a reset: clamp them to
     /// the failures (each credit must have been paid for by one).
-    fn upgrade(_version: u8, header: &State, b: &[u8; crate::state::PAYLOAD_BYTES]) -> Result<Self> {
+    fn upgrade(_version: u8, header: &State, b: &[u8; crate::blob::PAYLOAD_BYTES]) -> Result<Self> {
         let p = Self::decode(b)?;
         Ok(Self { pending: p.pending.min(header.failures) })
     }
@@ -741,7 +741,7 @@ mod tests {
         // A blob claiming more credits than counted failures is corrupt.
         let mut forged = [0u8; STATE_BYTES];
         verify_begin(&c, "000001", h, T0, &mut forged).unwrap();
-        forged[crate::state::PAYLOAD_AT] = 2;
+        forged[crate::blob::PAYLOAD_AT] = 2;
         let copy = forged;
         assert_eq!(verify_finish(&c, "acct", "000002", h, T0, &mut forged), Err(Error::CorruptState));
         assert_eq!(forged, copy);

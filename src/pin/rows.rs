@@ -4,10 +4,10 @@
 use std::vec;
 
 use super::{Payload, decide_begin, decide_finish, decide_verify};
+use crate::blob::{Kind, STATE_BYTES};
 use crate::error::Error;
 use crate::flow::rows::{self, Got};
 use crate::flow::{Count, Gate};
-use crate::state::{Kind, STATE_BYTES};
 
 const NOW: u64 = 1_700_000_000;
 

@@ -4,8 +4,9 @@
 //!
 //! The library keeps no hidden state: a flow reads the blob, decides, and writes the new blob,
 //! also when it fails (a failed attempt is recorded). The host stores it with compare-and-swap
-//! (`UPDATE … SET state = $new WHERE id = $id AND state = $old`) and treats a success as a
-//! success only if that write went through, so any number of servers can share one record.
+//! (`UPDATE … SET state = $new WHERE id = $id AND state = $old`); **a verdict counts only once
+//! that write went through** (on a lost write, re-read and call again, whatever the status), so
+//! any number of servers can share one record.
 //!
 //! # Layout (version 2), all integers little-endian
 //!
@@ -20,62 +21,18 @@
 //! | 24..64 | payload | [`PAYLOAD_BYTES`] bytes owned by the flow (see each flow's docs) |
 //!
 //! All zeros is a valid fresh state for every flow. A blob of another kind, an unknown version,
-//! non-zero reserved bytes or the wrong length is [`Error::CorruptState`] and is never written.
+//! non-zero reserved bytes, payload bytes its flow never writes or the wrong length is
+//! [`Error::CorruptState`] and is never written. Blobs of earlier layouts are read
+//! (`docs/upgrading.md`).
 
+#[allow(unused_imports)] // `Error` names the statuses in the docs below
 use crate::error::{Error, Result};
 
-/// Size of every state blob.
-pub const STATE_BYTES: usize = 64;
-/// Current layout version: 2 since the link payload carries the issue number (issue 13).
-/// Blobs of version 1 are still read (see [`State::decode_any`] and `docs/upgrading.md`) and
-/// written back as version 2.
-pub const VERSION: u8 = 2;
-/// The oldest layout version this library reads.
-pub const OLDEST_VERSION: u8 = 1;
-/// Bytes of a blob that belong to the flow.
-pub const PAYLOAD_BYTES: usize = 40;
-pub(crate) const PAYLOAD_AT: usize = STATE_BYTES - PAYLOAD_BYTES;
+pub use crate::blob::{BLOCKED, Kind, OLDEST_VERSION, PAYLOAD_BYTES, STATE_BYTES, State, VERSION};
 
 mod kinds;
 
-pub use kinds::Kind;
-
-/// A decoded state blob.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct State {
-    kind: Kind,
-    /// Consecutive failures (see [`crate::lockout`]).
-    pub failures: u16,
-    /// Unix seconds until which the flow is locked; `u64::MAX` means blocked until reset.
-    pub locked_until: u64,
-    /// Flow-specific wait reported by [`retry_at`] (e.g. the earliest next SMS send).
-    pub wait_until: u64,
-    /// The flow's own bytes.
-    pub payload: [u8; PAYLOAD_BYTES],
-}
-
-/// `locked_until` value meaning "blocked until reset".
-pub const BLOCKED: u64 = u64::MAX;
-
-fn u64_at(b: &[u8], at: usize) -> u64 {
-    let mut w = [0u8; 8];
-    w.copy_from_slice(&b[at..at + 8]);
-    u64::from_le_bytes(w)
-}
-
 impl State {
-    /// A fresh state of `kind`.
-    #[must_use]
-    pub fn fresh(kind: Kind) -> Self {
-        Self { kind, failures: 0, locked_until: 0, wait_until: 0, payload: [0; PAYLOAD_BYTES] }
-    }
-
-    /// The flow this state belongs to.
-    #[must_use]
-    pub fn kind(&self) -> Kind {
-        self.kind
-    }
-
     /// Decodes a blob for the flow `kind` (the all-zero blob is a fresh state of that kind),
     /// checking its payload with that flow's codec.
     ///
@@ -83,8 +40,8 @@ impl State {
     /// As [`State::decode_any`], and [`Error::CorruptState`] for a blob of another kind.
     pub fn decode(bytes: &[u8], kind: Kind) -> Result<Self> {
         let s = Self::decode_any(bytes)?.unwrap_or_else(|| Self::fresh(kind));
-        if s.kind != kind {
-            return Err(other_kind());
+        if s.kind() != kind {
+            return Err(crate::blob::other_kind());
         }
         Ok(s)
     }
@@ -102,147 +59,6 @@ impl State {
         let Some((mut s, version)) = Self::decode_header(bytes)? else { return Ok(None) };
         kinds::validate(&mut s, version)?;
         Ok(Some(s))
-    }
-
-    /// The header and the raw payload bytes, with the layout version they were written in;
-    /// `Ok(None)` for the all-zero blob. The payload is not looked at.
-    fn decode_header(bytes: &[u8]) -> Result<Option<(Self, u8)>> {
-        if bytes.len() != STATE_BYTES {
-            return Err(Error::CorruptState.because(c"state_len: must be PCODES_STATE_BYTES (64)"));
-        }
-        if bytes.iter().all(|&b| b == 0) {
-            return Ok(None);
-        }
-        let kind = Kind::from_u8(bytes[0]).ok_or_else(|| {
-            Error::CorruptState.because(c"state: unknown kind byte (not a state blob, or damaged)")
-        })?;
-        let version = bytes[1];
-        if !(OLDEST_VERSION..=VERSION).contains(&version) {
-            return Err(Error::CorruptState
-                .because(c"state: unknown blob version (written by a later library version, or damaged)"));
-        }
-        if bytes[4..8] != [0; 4] {
-            return Err(Error::CorruptState.because(c"state: reserved bytes are not zero (damaged)"));
-        }
-        let mut payload = [0u8; PAYLOAD_BYTES];
-        payload.copy_from_slice(&bytes[PAYLOAD_AT..]);
-        let s = Self {
-            kind,
-            failures: u16::from_le_bytes([bytes[2], bytes[3]]),
-            locked_until: u64_at(bytes, 8),
-            wait_until: u64_at(bytes, 16),
-            payload,
-        };
-        Ok(Some((s, version)))
-    }
-
-    /// Encodes into a blob.
-    #[must_use]
-    pub fn encode(&self) -> [u8; STATE_BYTES] {
-        let mut b = [0u8; STATE_BYTES];
-        self.encode_header(&mut b);
-        b[PAYLOAD_AT..].copy_from_slice(&self.payload);
-        b
-    }
-
-    /// Writes the header (everything but the payload) into `b`, leaving `b[PAYLOAD_AT..]` for
-    /// the flow to write in place: no temporary payload is built and copied (a copy reads
-    /// bytes just written by narrower stores, which the CPU cannot forward from its store
-    /// buffer, so it waits for them to reach the cache).
-    pub(crate) fn encode_header(&self, b: &mut [u8; STATE_BYTES]) {
-        b[0] = self.kind as u8;
-        b[1] = VERSION;
-        b[2..4].copy_from_slice(&self.failures.to_le_bytes());
-        b[4..8].fill(0);
-        b[8..16].copy_from_slice(&self.locked_until.to_le_bytes());
-        b[16..24].copy_from_slice(&self.wait_until.to_le_bytes());
-    }
-
-    /// When the holder may try again: 0 if not waiting, `u64::MAX` if blocked until reset,
-    /// otherwise the later of the lock's end and the flow's own wait.
-    #[must_use]
-    pub fn retry_at(&self, now: u64) -> u64 {
-        let t = self.locked_until.max(self.wait_until);
-        if t > now { t } else { 0 }
-    }
-}
-
-fn other_kind() -> Error {
-    Error::CorruptState.because(c"state: a blob of another flow (its kind byte names a different flow)")
-}
-
-fn damaged(e: Error) -> Error {
-    e.because(c"state: payload bytes its flow never writes (damaged)")
-}
-
-/// A flow's part of the blob: its own codec for the [`PAYLOAD_BYTES`] payload bytes, and its
-/// entry in the registry of kinds (`src/state/kinds.rs`). `decode` refuses any bytes `encode`
-/// would not write ([`Error::CorruptState`]); the all-zero payload is the flow's fresh state.
-pub(crate) trait Payload: Sized {
-    /// The flow the payload belongs to.
-    const KIND: Kind;
-    /// Whether the flow uses the header's `wait_until` (only SMS codes do); a blob of a flow
-    /// that does not, with a non-zero `wait_until`, is damaged.
-    const WAITS: bool = false;
-    /// Decodes the payload bytes.
-    fn decode(b: &[u8; PAYLOAD_BYTES]) -> Result<Self>;
-    /// Writes the payload into `b` (exactly [`PAYLOAD_BYTES`] long, zeroed beforehand).
-    fn encode(&self, b: &mut [u8]);
-    /// Rules that tie the payload to the header (e.g. a PIN blob's pending attempts never
-    /// exceed its failures); none by default.
-    ///
-    /// # Errors
-    /// [`Error::CorruptState`] when the two disagree.
-    fn check(&self, _header: &State) -> Result<()> {
-        Ok(())
-    }
-    /// What [`reset`] does to the payload besides clearing the header's failures and lock:
-    /// by default the flow's data is kept.
-    fn reset(&mut self) {}
-    /// Reads the payload of a blob written in an earlier layout `version` (the header is
-    /// already read). By default the payload did not change: it is decoded as it is.
-    ///
-    /// # Errors
-    /// [`Error::CorruptState`] for bytes that release never wrote.
-    fn upgrade(version: u8, header: &State, b: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
-        let _ = (version, header);
-        Self::decode(b)
-    }
-}
-
-/// Decodes the payload of `s` (written in layout `version`) as the flow of `P`, upgrading an
-/// earlier layout, and checks it against the header.
-fn payload_of<P: Payload>(s: &State, version: u8) -> Result<P> {
-    if !P::WAITS && s.wait_until != 0 {
-        return Err(damaged(Error::CorruptState));
-    }
-    let p = if version == VERSION { P::decode(&s.payload) } else { P::upgrade(version, s, &s.payload) };
-    let p = p.map_err(damaged)?;
-    p.check(s).map_err(damaged)?;
-    Ok(p)
-}
-
-/// Decodes `blob` as the flow of `P`: header, payload and the rules between them, each byte
-/// looked at once.
-///
-/// # Errors
-/// [`Error::CorruptState`].
-pub(crate) fn read_flow<P: Payload>(blob: &[u8; STATE_BYTES]) -> Result<(State, P)> {
-    let Some((s, version)) = State::decode_header(blob)? else {
-        return Ok((State::fresh(P::KIND), P::decode(&[0; PAYLOAD_BYTES])?));
-    };
-    if s.kind != P::KIND {
-        return Err(other_kind());
-    }
-    let p = payload_of::<P>(&s, version)?;
-    // `s.payload` keeps the stored bytes: flows read and write the payload as `P` only.
-    Ok((s, p))
-}
-
-/// Writes a blob whose state equals the fresh one as all zeros, the one encoding of "fresh".
-pub(crate) fn canonicalize(blob: &mut [u8]) {
-    if blob[2..].iter().all(|&b| b == 0) {
-        blob[..2].fill(0);
     }
 }
 
@@ -270,7 +86,7 @@ pub fn reset(bytes: &mut [u8]) -> Result<()> {
         s.failures = 0;
         s.locked_until = 0;
         bytes.copy_from_slice(&s.encode());
-        canonicalize(bytes);
+        crate::blob::canonicalize(bytes);
     }
     Ok(())
 }

@@ -6,9 +6,9 @@
 //! 0.x release.
 
 use super::{Algorithm, Code, Params, hotp, time};
+use crate::blob::STATE_BYTES;
 use crate::context::Context;
 use crate::error::Result;
-use crate::state::STATE_BYTES;
 
 /// Old name of [`time::code`].
 ///

@@ -1,9 +1,10 @@
 //! RFC 4226 HOTP: counter-based codes.
 
+use crate::blob::STATE_BYTES;
 use crate::context::Context;
-use crate::error::Result;
+#[allow(unused_imports)] // `Error` names the statuses in the docs
+use crate::error::{Error, Result};
 use crate::flow::{self, Gate};
-use crate::state::STATE_BYTES;
 
 use super::{
     Algorithm, Code, HotpPayload, Keyed, check_digits, check_secret, decide, enrolment_digest, facts,
@@ -54,7 +55,7 @@ impl HotpKey {
     }
 }
 
-/// Verifies a HOTP code against the counter stored in `state` (a [`Kind::Hotp`](crate::state::Kind::Hotp) blob; all
+/// Verifies a HOTP code against the counter stored in `state` (a [`Kind::Hotp`](crate::blob::Kind::Hotp) blob; all
 /// zeros starts at counter 0) and returns the matched counter.
 ///
 /// The counters `next ..= next + HOTP_LOOK_AHEAD` are all computed (the secret is keyed once;
@@ -81,7 +82,7 @@ pub fn verify(
     check_digits(digits)?;
     let policy = ctx.policy();
     flow::run(state, Gate::Lockout, policy, now, |h, p: &HotpPayload| {
-        let enrolment = enrolment_digest(crate::state::Kind::Hotp, algorithm, digits, 0, secret);
+        let enrolment = enrolment_digest(crate::blob::Kind::Hotp, algorithm, digits, 0, secret);
         // A blob of another enrolment is read as fresh (see `decide`).
         let c = if same_enrolment(p.0.enrolment, enrolment) { p.0 } else { super::Counter::default() };
         // With a previous acceptance, also look at the last accepted counter to tell a replay
@@ -99,9 +100,9 @@ pub fn verify(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::blob::{Kind, State};
     use crate::error::Error;
     use crate::policy::Setting;
-    use crate::state::{Kind, State};
 
     const SECRET: &[u8] = b"12345678901234567890";
 

@@ -16,9 +16,9 @@
 //! until they are re-enrolled. Anything outside the range is [`Error::InvalidArgument`].
 //!
 //! # State blobs
-//! A TOTP blob ([`Kind::Totp`](crate::state::Kind::Totp)) stores the last accepted time step:
+//! A TOTP blob ([`Kind::Totp`](crate::blob::Kind::Totp)) stores the last accepted time step:
 //! payload bytes 0..8 the step (little-endian), byte 8 bit 0 set once a step was accepted. A
-//! HOTP blob ([`Kind::Hotp`](crate::state::Kind::Hotp)) stores the next expected counter in
+//! HOTP blob ([`Kind::Hotp`](crate::blob::Kind::Hotp)) stores the next expected counter in
 //! bytes 0..8, byte 8 bit 0 set once a counter was accepted, bit 1 set when the counter space is
 //! spent (after accepting counter `u64::MAX`). Payload bytes 9..40 are zero, a TOTP step is
 //! zero until one was accepted, and "spent" needs "accepted" and the counter `u64::MAX`; any
@@ -308,7 +308,7 @@ pub(crate) const ENROLMENT_BYTES: usize = 8;
 impl Counter {
     /// Decodes a payload; `hotp` allows the spent flag (TOTP stores a step only once one was
     /// accepted).
-    fn decode_bytes(b: &[u8; crate::state::PAYLOAD_BYTES], hotp: bool) -> Result<Self> {
+    fn decode_bytes(b: &[u8; crate::blob::PAYLOAD_BYTES], hotp: bool) -> Result<Self> {
         let mut w = [0u8; 8];
         w.copy_from_slice(&b[..8]);
         let mut c = Self {
@@ -349,7 +349,7 @@ pub(crate) fn same_enrolment(stored: [u8; ENROLMENT_BYTES], current: [u8; ENROLM
 /// (a key rotation must not look like a re-enrolment); it reveals nothing usable about a secret
 /// of at least 80 random bits.
 pub(crate) fn enrolment_digest(
-    kind: crate::state::Kind,
+    kind: crate::blob::Kind,
     algorithm: Algorithm,
     digits: u32,
     period: u32,
@@ -380,9 +380,9 @@ pub(crate) type TotpPayload = CounterPayload<false>;
 /// A HOTP blob's payload.
 pub(crate) type HotpPayload = CounterPayload<true>;
 
-impl<const HOTP: bool> crate::state::Payload for CounterPayload<HOTP> {
-    const KIND: crate::state::Kind = if HOTP { crate::state::Kind::Hotp } else { crate::state::Kind::Totp };
-    fn decode(b: &[u8; crate::state::PAYLOAD_BYTES]) -> Result<Self> {
+impl<const HOTP: bool> crate::blob::Payload for CounterPayload<HOTP> {
+    const KIND: crate::blob::Kind = if HOTP { crate::blob::Kind::Hotp } else { crate::blob::Kind::Totp };
+    fn decode(b: &[u8; crate::blob::PAYLOAD_BYTES]) -> Result<Self> {
         Counter::decode_bytes(b, HOTP).map(Self)
     }
     fn encode(&self, b: &mut [u8]) {
@@ -496,7 +496,7 @@ pub(crate) fn facts(
 /// bound to another enrolment is read as fresh (its replay history belongs to another secret),
 /// and an accepted code binds the blob to this one.
 pub(crate) fn decide<const HOTP: bool>(
-    h: &crate::state::State,
+    h: &crate::blob::State,
     p: &CounterPayload<HOTP>,
     f: Facts,
     enrolment: [u8; ENROLMENT_BYTES],
@@ -610,7 +610,7 @@ mod tests {
     /// accepted and carried along).
     #[test]
     fn payloads_refuse_stray_bytes() {
-        use crate::state::{PAYLOAD_BYTES, Payload as _};
+        use crate::blob::{PAYLOAD_BYTES, Payload as _};
         let ok = |b: &[u8; PAYLOAD_BYTES], hotp: bool| {
             if hotp { HotpPayload::decode(b).is_ok() } else { TotpPayload::decode(b).is_ok() }
         };

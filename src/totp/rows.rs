@@ -4,9 +4,9 @@
 use std::vec;
 
 use super::{Counter, CounterPayload, ENROLMENT_BYTES, Facts, decide};
+use crate::blob::Kind;
 use crate::flow::Gate;
 use crate::flow::rows;
-use crate::state::Kind;
 
 const NOW: u64 = 1_700_000_000;
 /// The enrolment every scenario types against.

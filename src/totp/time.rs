@@ -1,9 +1,9 @@
 //! RFC 6238 TOTP: time-based codes with a replay-protected verification window.
 
+use crate::blob::STATE_BYTES;
 use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::flow::{self, Gate};
-use crate::state::STATE_BYTES;
 
 use super::{
     Code, Facts, Keyed, Params, TotpPayload, check_secret, decide, enrolment_digest, facts, same_enrolment,
@@ -24,7 +24,7 @@ pub fn code(secret: &[u8], params: &Params, now: u64) -> Result<Code> {
     Ok(Keyed::new(params.algorithm(), secret).code(step(now, params), params.digits()))
 }
 
-/// Verifies a TOTP code typed by a person at unix time `now`, with `state` a [`Kind::Totp`](crate::state::Kind::Totp)
+/// Verifies a TOTP code typed by a person at unix time `now`, with `state` a [`Kind::Totp`](crate::blob::Kind::Totp)
 /// blob (all zeros for a new enrolment). Returns the drift: matched step − current step.
 ///
 /// Every step from `current − w` to `current + w` (w = `TOTP_WINDOW_STEPS`, clipped at 0 and
@@ -62,7 +62,7 @@ pub fn verify(
         // so a blob of another enrolment is rescanned as fresh (see `decide`) only then.
         let matched = matches!(f, Facts::Scanned { found: true, .. } | Facts::Scanned { used: true, .. });
         let enrolment = if matched {
-            enrolment_digest(crate::state::Kind::Totp, alg, digits, period, secret)
+            enrolment_digest(crate::blob::Kind::Totp, alg, digits, period, secret)
         } else {
             p.0.enrolment
         };
@@ -82,7 +82,7 @@ pub fn verify(
 /// # Errors
 /// [`Error::CorruptState`] if `state` is not a TOTP blob.
 pub fn last_step(state: &[u8; STATE_BYTES]) -> Result<Option<u64>> {
-    let (_, p) = crate::state::read_flow::<TotpPayload>(state)?;
+    let (_, p) = crate::blob::read_flow::<TotpPayload>(state)?;
     let c = p.0;
     Ok(c.accepted.then_some(c.value))
 }
@@ -91,9 +91,9 @@ pub fn last_step(state: &[u8; STATE_BYTES]) -> Result<Option<u64>> {
 mod tests {
     use super::super::Algorithm;
     use super::*;
+    use crate::blob::Kind;
+    use crate::blob::State;
     use crate::policy::Setting;
-    use crate::state::Kind;
-    use crate::state::State;
 
     /// RFC 6238 Appendix B seeds: the ASCII "1234567890" repeated to 20, 32 and 64 bytes.
     pub(crate) fn seed(alg: Algorithm) -> &'static [u8] {
