@@ -74,13 +74,16 @@ pub unsafe extern "C" fn pcodes_pin_check_reason(
     reason_out: *mut pcodes_pin_weakness,
 ) -> pcodes_status {
     boundary(|| {
+        // Converted last to first: each refusal records its detail, so the detail left is that of
+        // the first refused argument, the one whose status `checked` returns (issue 20 §5: it
+        // named the last one).
         // SAFETY: caller passes a live context and NUL-terminated strings (birth_date nullable).
-        let (c, p, cf, b) = unsafe {
+        let (b, cf, p, c) = unsafe {
             (
-                ctx_ref(ctx),
-                text(pin, arg!(pin)),
-                text(confirm, arg!(confirm)),
                 opt_text(birth_date, arg!(birth_date)),
+                text(confirm, arg!(confirm)),
+                text(pin, arg!(pin)),
+                ctx_ref(ctx),
             )
         };
         // Checked before any refusal of the inputs, so that `*reason_out` is written (NONE) on
@@ -867,6 +870,25 @@ mod tests {
                 assert!(d.starts_with("matched: "), "{d}");
             }
             assert_eq!(pcodes_pin_verify_apply(0, 100, st.as_mut_ptr(), 64), PCODES_STATUS_WRONG);
+            pcodes_ctx_free(c);
+        }
+    }
+
+    /// Issue 20 §5: with several bad arguments, the detail names the one whose status is
+    /// returned (the first), not the last one converted.
+    #[test]
+    fn check_reason_names_the_first_refused_argument() {
+        let c = new_ctx(0x42, 2, None);
+        let mut reason = 0;
+        // SAFETY: NULLs and pointers to locals.
+        unsafe {
+            let detail = || CStr::from_ptr(crate::ffi::status::pcodes_last_error_detail()).to_str().unwrap();
+            let rc = pcodes_pin_check_reason(null(), null(), null(), c"bad\xff".as_ptr(), &raw mut reason);
+            assert_eq!(rc, PCODES_STATUS_NULL_ARGUMENT);
+            assert!(detail().starts_with("ctx: "), "{}", detail());
+            let rc = pcodes_pin_check_reason(c, null(), null(), null(), &raw mut reason);
+            assert_eq!(rc, PCODES_STATUS_NULL_ARGUMENT);
+            assert!(detail().starts_with("pin: "), "{}", detail());
             pcodes_ctx_free(c);
         }
     }
