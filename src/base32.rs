@@ -212,6 +212,7 @@ pub const fn max_decoded_len(symbols: usize) -> usize {
 /// # Errors
 /// [`Error::BufferTooSmall`].
 pub fn encode<'o>(data: &[u8], out: &'o mut [u8]) -> Result<&'o str> {
+    crate::diag::clear(); // a call that succeeds leaves no detail behind
     RFC4648.encode(data, out)
 }
 
@@ -221,6 +222,7 @@ pub fn encode<'o>(data: &[u8], out: &'o mut [u8]) -> Result<&'o str> {
 /// # Errors
 /// [`Error::InvalidArgument`], [`Error::BufferTooSmall`].
 pub fn decode(text: &str, out: &mut [u8]) -> Result<usize> {
+    crate::diag::clear(); // a call that succeeds leaves no detail behind
     RFC4648.decode(text.as_bytes(), out)
 }
 

@@ -18,6 +18,7 @@ impl Context {
     /// # Errors
     /// [`Error::BadKey`](crate::Error::BadKey) for a bad key length or id.
     pub fn new(master: &[u8], key_id: u32) -> Result<Self> {
+        crate::diag::clear(); // a call that succeeds leaves no detail behind
         Ok(Self { keys: Keyring::new(master, key_id)?, policy: Policy::default() })
     }
 
@@ -27,6 +28,7 @@ impl Context {
     /// [`Error::BadKey`](crate::Error::BadKey) for a bad length or id;
     /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) if the id is taken.
     pub fn add_key(&mut self, master: &[u8], key_id: u32) -> Result<()> {
+        crate::diag::clear(); // a call that succeeds leaves no detail behind
         self.keys.add(master, key_id)
     }
 
@@ -35,6 +37,7 @@ impl Context {
     /// # Errors
     /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) if out of range.
     pub fn set(&mut self, setting: Setting, value: u64) -> Result<()> {
+        crate::diag::clear(); // a call that succeeds leaves no detail behind
         self.policy.set(setting, value)
     }
 

@@ -21,8 +21,8 @@
 //! [`StatusClass::Verdict`](crate::StatusClass) would carry. `src/ffi/detail_tests.rs` checks it.
 //!
 //! Every C function starts by clearing the detail, so after a C call it belongs to that call.
-//! A Rust call records a detail only when it fails with a developer error; read it right after
-//! the failing call.
+//! So does every Rust call that can record one (and a flow's verdict clears one its facts left):
+//! after a success or a verdict the detail is empty, after a developer error it is that error's.
 
 use core::ffi::CStr;
 
@@ -79,6 +79,36 @@ impl Error {
 #[cfg(all(test, feature = "std"))]
 mod tests {
     use super::*;
+
+    /// Issue 20 §5: in Rust the detail was never cleared, so after a success it still named an
+    /// earlier call's argument. Now every public call that can record one starts clean.
+    #[test]
+    fn a_success_leaves_no_stale_detail() {
+        let spoil = || {
+            let _ = crate::Context::new(&[1; 3], 1);
+            assert!(!last_error_detail().is_empty(), "the failing call recorded a detail");
+        };
+        let ctx = crate::Context::new(&[7; 32], 1).unwrap();
+        let checks: [(&str, &dyn Fn() -> bool); 8] = [
+            ("Context::new", &|| crate::Context::new(&[7; 32], 1).is_ok()),
+            ("base32::decode", &|| crate::base32::decode("MZXW6", &mut [0u8; 8]).is_ok()),
+            ("pin::check", &|| crate::pin::check(&ctx, "385027", "385027", None).is_ok()),
+            ("pin::params", &|| {
+                crate::pin::params("$pcodes-pin$v=1,k=1,i=10000,n=6$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").is_ok()
+            }),
+            ("totp::hotp::code", &|| {
+                crate::totp::hotp::code(&[1; 20], crate::totp::Algorithm::Sha1, 6, 1).is_ok()
+            }),
+            ("totp::Params::new", &|| crate::totp::Params::new(crate::totp::Algorithm::Sha1, 6, 30).is_ok()),
+            ("link::parse", &|| crate::link::parse("0").is_err()),
+            ("state::retry_at", &|| crate::state::retry_at(&[0; 64], 100).is_ok()),
+        ];
+        for (name, call) in checks {
+            spoil();
+            assert!(call(), "{name}");
+            assert_eq!(last_error_detail(), "", "{name} left the earlier detail");
+        }
+    }
 
     #[test]
     fn records_per_thread() {

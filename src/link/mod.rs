@@ -369,6 +369,7 @@ pub fn issue(
 /// # Errors
 /// [`Error::Mistyped`] if the text is not 25 symbols of the alphabet with a valid check symbol.
 pub fn parse(code: &str) -> Result<u64> {
+    crate::diag::clear(); // a call that succeeds leaves no detail behind
     decode(code).map(|d| d.record_id)
 }
 

@@ -269,6 +269,7 @@ pub(crate) fn format(p: &HashParams, salt: &[u8; SALT_BYTES], tag: &[u8; TAG_BYT
 /// # Errors
 /// [`Error::MalformedHash`] if it cannot be parsed.
 pub fn params(stored: &str) -> Result<HashParams> {
+    crate::diag::clear(); // a call that succeeds leaves no detail behind
     parse(stored).map(|p| p.params)
 }
 

@@ -71,6 +71,7 @@ pub fn hash_with_rng<R: CryptoRng + ?Sized>(
     pin: &str,
     rng: &mut R,
 ) -> Result<PinHash> {
+    crate::diag::clear(); // a call that succeeds leaves no detail behind
     check_hash_input(ctx, account_id, pin)?;
     let mut salt = [0u8; SALT_BYTES];
     rng.fill_bytes(&mut salt);
@@ -98,6 +99,7 @@ fn check_hash_input(ctx: &Context, account_id: &str, pin: &str) -> Result<()> {
 /// # Errors
 /// As [`hash_with_rng`]: [`Error::PinFormat`], [`Error::InvalidArgument`].
 pub fn hash_len(ctx: &Context, account_id: &str, pin: &str) -> Result<usize> {
+    crate::diag::clear(); // a call that succeeds leaves no detail behind
     check_hash_input(ctx, account_id, pin)?;
     Ok(hash::format(&new_params(ctx, pin), &[0; SALT_BYTES], &[0; 32]).as_str().len())
 }
@@ -421,6 +423,7 @@ pub fn verify_compute<'s>(
     pin: &str,
     stored: impl Into<Stored<'s>>,
 ) -> Result<PinVerdict> {
+    crate::diag::clear(); // a call that succeeds leaves no detail behind
     Ok(PinVerdict { ok: compute_match(ctx, account_id, pin, stored.into())? })
 }
 
@@ -458,6 +461,7 @@ pub(crate) fn apply_match(matched: bool, now: u64, state: &mut [u8; STATE_BYTES]
 /// # Errors
 /// [`Error::MalformedHash`] if the string cannot be parsed.
 pub fn needs_rehash(ctx: &Context, stored: &str) -> Result<bool> {
+    crate::diag::clear(); // a call that succeeds leaves no detail behind
     let p = hash::parse(stored)?.params;
     Ok(p.key_id != u32::from(ctx.keys().current_id())
         || p.iterations != ctx.policy().pin_iterations

@@ -317,6 +317,7 @@ pub fn check_weakness(
     confirm: &str,
     birth_date: Option<&str>,
 ) -> (Result<()>, Option<Weakness>) {
+    crate::diag::clear(); // a call that succeeds leaves no detail behind
     if !format_ok(pin, ctx.policy().pin_lengths) {
         return (Err(format_error()), None);
     }

@@ -56,6 +56,7 @@ impl State {
     /// [`Error::CorruptState`] for a wrong length, an unknown kind or version, non-zero reserved
     /// bytes, or header or payload bytes its flow never writes.
     pub fn decode_any(bytes: &[u8]) -> Result<Option<Self>> {
+        crate::diag::clear(); // a call that succeeds leaves no detail behind
         let Some((mut s, version)) = Self::decode_header(bytes)? else { return Ok(None) };
         kinds::validate(&mut s, version)?;
         Ok(Some(s))
@@ -69,6 +70,7 @@ impl State {
 /// [`Error::InvalidArgument`] for a `now` outside [`crate::clock`]'s range;
 /// [`Error::CorruptState`] for a blob that no flow would read (its payload is checked too).
 pub fn retry_at(bytes: &[u8], now: u64) -> Result<u64> {
+    crate::diag::clear(); // a call that succeeds leaves no detail behind
     crate::clock::check(now)?;
     Ok(State::decode_any(bytes)?.map_or(0, |s| s.retry_at(now)))
 }
@@ -81,6 +83,7 @@ pub fn retry_at(bytes: &[u8], now: u64) -> Result<u64> {
 /// # Errors
 /// [`Error::CorruptState`] (and the blob is left unchanged) if no flow would read it.
 pub fn reset(bytes: &mut [u8]) -> Result<()> {
+    crate::diag::clear(); // a call that succeeds leaves no detail behind
     if let Some(mut s) = State::decode_any(bytes)? {
         kinds::reset_payload(&mut s); // first: its rules still see the failures
         s.failures = 0;

@@ -16,6 +16,7 @@ use super::{
 /// # Errors
 /// [`Error::InvalidArgument`] for a secret outside 10–64 bytes or digits outside 6–8.
 pub fn code(secret: &[u8], algorithm: Algorithm, digits: u32, counter: u64) -> Result<Code> {
+    crate::diag::clear(); // a call that succeeds leaves no detail behind
     check_secret(secret)?;
     check_digits(digits)?;
     Ok(Keyed::new(algorithm, secret).code(counter, digits))
@@ -41,6 +42,7 @@ impl HotpKey {
     /// # Errors
     /// [`Error::InvalidArgument`] for a secret outside 10–64 bytes.
     pub fn new(secret: &[u8], algorithm: Algorithm) -> Result<Self> {
+        crate::diag::clear(); // a call that succeeds leaves no detail behind
         check_secret(secret)?;
         Ok(Self { keyed: Keyed::new(algorithm, secret) })
     }
@@ -50,6 +52,7 @@ impl HotpKey {
     /// # Errors
     /// [`Error::InvalidArgument`] for digits outside 6–8.
     pub fn code(&self, digits: u32, counter: u64) -> Result<Code> {
+        crate::diag::clear(); // a call that succeeds leaves no detail behind
         check_digits(digits)?;
         Ok(self.keyed.code(counter, digits))
     }

@@ -119,6 +119,7 @@ impl Params {
     /// # Errors
     /// [`Error::InvalidArgument`] unless `digits` is 6–8 and `period` is 1–3600.
     pub fn new(algorithm: Algorithm, digits: u32, period: u32) -> Result<Self> {
+        crate::diag::clear(); // a call that succeeds leaves no detail behind
         check_digits(digits)?;
         if !(1..=3600).contains(&period) {
             return Err(Error::InvalidArgument.because(c"period: must be 1 ..= 3600 seconds"));
@@ -531,6 +532,7 @@ pub(crate) fn decide<const HOTP: bool>(
 /// # Errors
 /// [`Error::InvalidArgument`] for a length outside 16–64 (nothing written).
 pub fn secret_with_rng<R: crate::rng::CryptoRng + ?Sized>(out: &mut [u8], rng: &mut R) -> Result<()> {
+    crate::diag::clear(); // a call that succeeds leaves no detail behind
     if !(MIN_NEW_SECRET_BYTES..=MAX_SECRET_BYTES).contains(&out.len()) {
         return Err(Error::InvalidArgument.because(c"secret_len: a new secret must be 16 ..= 64 bytes"));
     }

@@ -104,6 +104,7 @@ fn encode<'b>(text: &str, out: &'b mut [u8; BUF], tmp: &mut [u8; BUF]) -> Result
 /// # Errors
 /// [`Error::InvalidArgument`] for text over [`MAX_TEXT_BYTES`].
 pub fn svg_len(text: &str) -> Result<usize> {
+    crate::diag::clear(); // a call that succeeds leaves no detail behind
     let (mut out, mut tmp) = ([0u8; BUF], [0u8; BUF]);
     let qr = encode(text, &mut out, &mut tmp)?;
     let mut c = Count(0);
@@ -117,6 +118,7 @@ pub fn svg_len(text: &str) -> Result<usize> {
 /// [`Error::InvalidArgument`] for text over [`MAX_TEXT_BYTES`]; [`Error::BufferTooSmall`] if
 /// `out` is shorter than [`svg_len`] (then `out` is untouched). [`SVG_BYTES`] always suffices.
 pub fn svg<'o>(text: &str, out: &'o mut [u8]) -> Result<&'o str> {
+    crate::diag::clear(); // a call that succeeds leaves no detail behind
     let (mut qbuf, mut tmp) = ([0u8; BUF], [0u8; BUF]);
     let qr = encode(text, &mut qbuf, &mut tmp)?;
     let mut c = Count(0);

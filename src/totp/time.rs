@@ -20,6 +20,7 @@ pub fn step(now: u64, params: &Params) -> u64 {
 /// # Errors
 /// [`Error::InvalidArgument`] for a secret outside 10–64 bytes.
 pub fn code(secret: &[u8], params: &Params, now: u64) -> Result<Code> {
+    crate::diag::clear(); // a call that succeeds leaves no detail behind
     check_secret(secret)?;
     Ok(Keyed::new(params.algorithm(), secret).code(step(now, params), params.digits()))
 }

@@ -146,6 +146,7 @@ pub fn build<'o>(
     params: &Params,
     out: &'o mut [u8],
 ) -> Result<&'o str> {
+    crate::diag::clear(); // a call that succeeds leaves no detail behind
     check_secret(secret)?;
     check_issuer(issuer.as_bytes())?;
     check_account(account.as_bytes())?;
@@ -333,6 +334,7 @@ const PERIOD: &core::ffi::CStr = c"uri_text: period must be 1 ..= 3600";
 /// values, or a label issuer that differs from the `issuer` parameter.
 #[allow(clippy::too_many_lines, clippy::many_single_char_names, clippy::cast_possible_truncation)] // lengths ≤ 128
 pub fn parse(uri: &str) -> Result<Enrolment> {
+    crate::diag::clear(); // a call that succeeds leaves no detail behind
     let b = uri.as_bytes();
     let b = match b.iter().position(|&c| c == b'#') {
         Some(i) => &b[..i],
