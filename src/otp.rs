@@ -489,7 +489,8 @@ pub(crate) fn decide(h: &State, p: &Payload, f: Facts, policy: &Policy, now: u64
         Facts::UnknownKey => return keep(Error::UnknownKey),
         Facts::Compared { current, previous } => (current, previous),
     };
-    if now >= p.issued_at.saturating_add(policy.otp_ttl_seconds) {
+    let from_the_future = p.issued_at > now.saturating_add(crate::clock::MAX_CLOCK_SKEW);
+    if now >= p.issued_at.saturating_add(policy.otp_ttl_seconds) || from_the_future {
         return keep(Error::Expired);
     }
     if u32::from(p.attempts) >= policy.otp_max_attempts {

@@ -155,7 +155,7 @@ impl LinkModel {
                     Err(Error::DataChanged)
                 } else if self.used {
                     Err(Error::AlreadyUsed)
-                } else if now.saturating_sub(issued) >= 600 {
+                } else if now.saturating_sub(issued) >= 600 || issued > now + 300 {
                     Err(Error::Expired)
                 } else {
                     self.used = true;
@@ -314,7 +314,8 @@ impl OtpModel {
         if input.len() != code.len() || !input.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Error::Mistyped);
         }
-        if now >= self.issued + 300 {
+        // Expired, also when issued more than MAX_CLOCK_SKEW (300 s) after `now` (docs/verdicts.md).
+        if now >= self.issued + 300 || self.issued > now + 300 {
             return Err(Error::Expired);
         }
         if self.attempts >= 3 {

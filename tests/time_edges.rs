@@ -143,3 +143,21 @@ fn clocks_that_go_backwards() {
     assert_eq!(totp::time::verify(&c, &secret, &p, at.as_str(), T0, &mut ts), Ok(0));
     assert_eq!(totp::time::verify(&c, &secret, &p, at.as_str(), T0 - 30, &mut ts), Err(Error::AlreadyUsed));
 }
+
+/// Issue 20 §5: a server whose clock runs ahead must not give its codes a longer life than the
+/// tolerance allows. Within `MAX_CLOCK_SKEW` (300 s) a code issued "in the future" is valid (as
+/// before); beyond it, `EXPIRED` on the verifying server, so no code lives past TTL + 300 s.
+#[test]
+fn clock_skew_is_bounded() {
+    let c = ctx();
+    let mut r = rng();
+    let skew = portal_codes::clock::MAX_CLOCK_SKEW;
+    for (behind, want) in [(skew, Ok(())), (skew + 1, Err(Error::Expired))] {
+        let mut ls: Blob = [0; STATE_BYTES];
+        let code = link::issue_with_rng(&c, 7, &kid(), T0, &mut ls, &mut r).unwrap();
+        assert_eq!(link::redeem(&c, code.as_str(), &kid(), T0 - behind, &mut ls), want, "link, {behind} s");
+        let mut os: Blob = [0; STATE_BYTES];
+        let sms = otp::issue_with_rng(&c, "login", T0, &mut os, &mut r).unwrap();
+        assert_eq!(otp::verify(&c, "login", sms.as_str(), T0 - behind, &mut os), want, "SMS, {behind} s");
+    }
+}

@@ -492,7 +492,12 @@ pub(crate) fn decide(h: &State, p: &Payload, f: Facts, policy: &Policy, now: u64
         Match::Earlier => keep(Error::Superseded),
         Match::Latest if p.stale => keep(Error::DataChanged),
         Match::Latest if p.redeemed => keep(Error::AlreadyUsed),
-        Match::Latest if now.saturating_sub(issued) >= policy.link_ttl_seconds => keep(Error::Expired),
+        Match::Latest
+            if now.saturating_sub(issued) >= policy.link_ttl_seconds
+                || issued > now.saturating_add(crate::clock::MAX_CLOCK_SKEW) =>
+        {
+            keep(Error::Expired)
+        }
         Match::Latest => Outcome::new(Ok(()), Count::Success, h, Payload { redeemed: true, ..*p }),
     }
 }

@@ -76,7 +76,12 @@ fn decide_follows_the_link_rows() {
                 ]
             }),
             (11, &|| {
-                vec![run(&live, Facts::Found { found: Match::Latest, issued: NOW - policy.link_ttl_seconds })]
+                let skew = crate::clock::MAX_CLOCK_SKEW;
+                vec![
+                    run(&live, Facts::Found { found: Match::Latest, issued: NOW - policy.link_ttl_seconds }),
+                    // Issued by a clock more than MAX_CLOCK_SKEW ahead of this one.
+                    run(&live, Facts::Found { found: Match::Latest, issued: NOW + skew + 1 }),
+                ]
             }),
             (12, &|| {
                 let (g, s, next) = call(&live, found(Match::Latest));

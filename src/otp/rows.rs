@@ -33,7 +33,9 @@ fn decide_follows_the_sms_rows() {
             (4, &|| vec![run(&live, Facts::UnknownKey), run(&used, Facts::UnknownKey)]),
             (5, &|| {
                 let used_expired = Payload { used: true, ..expired.clone() };
-                any.iter().flat_map(|&f| [run(&expired, f), run(&used_expired, f)]).collect()
+                // Issued by a clock more than MAX_CLOCK_SKEW ahead of this one.
+                let future = Payload { issued_at: NOW + crate::clock::MAX_CLOCK_SKEW + 1, ..live.clone() };
+                any.iter().flat_map(|&f| [run(&expired, f), run(&used_expired, f), run(&future, f)]).collect()
             }),
             (6, &|| {
                 let used_exhausted = Payload { used: true, ..exhausted.clone() };
