@@ -15,7 +15,7 @@
 //!    back, also for a refused try (a counted failure must be stored).
 //!
 //! No flow calls `lockout::*` itself. The decisions are tested table-driven from the rows of
-//! `docs/verdicts.md` (`tests/verdict_rows.rs` reads that page).
+//! `docs/verdicts.md` (`src/flow/rows.rs` reads that page; each flow has its `rows.rs` of scenarios).
 
 use crate::blob::{self, PAYLOAD_AT, Payload, STATE_BYTES, State};
 use crate::error::{Error, Result};
