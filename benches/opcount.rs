@@ -29,6 +29,9 @@ fn main() {
     let mut tst = [0u8; STATE_BYTES];
     let tc = totp::time::code(&secret, &params, NOW - 60).unwrap();
     totp::time::verify(&ctx, &secret, &params, tc.as_str(), NOW - 60, &mut tst).unwrap();
+    let mut hst = [0u8; STATE_BYTES];
+    let hc = totp::hotp::code(&secret, Algorithm::Sha1, 6, 2).unwrap();
+    totp::hotp::verify(&ctx, &secret, Algorithm::Sha1, 6, hc.as_str(), NOW, &mut hst).unwrap();
     let stored = pin::hash_with_rng(&ctx, "acct", "385027", &mut ChaCha20Rng::seed_from_u64(4)).unwrap();
     for _ in 0..n {
         match op {
@@ -49,6 +52,18 @@ fn main() {
                 let _ =
                     black_box(totp::time::verify(&ctx, &secret, &params, black_box("000000"), NOW, &mut st));
             }
+            "hotp-wrong" => {
+                let mut st = hst;
+                let _ = black_box(totp::hotp::verify(
+                    &ctx,
+                    &secret,
+                    Algorithm::Sha1,
+                    6,
+                    black_box("000000"),
+                    NOW,
+                    &mut st,
+                ));
+            }
             "pin" => {
                 let mut st = [0u8; STATE_BYTES];
                 let _ =
@@ -59,7 +74,7 @@ fn main() {
                 let _ =
                     black_box(pin::verify(&ctx, "acct", black_box("12a4"), stored.as_str(), NOW, &mut st));
             }
-            _ => panic!("op: link, sms, sms-wrong, totp-wrong, pin-format or pin"),
+            _ => panic!("op: link, sms, sms-wrong, totp-wrong, hotp-wrong, pin-format or pin"),
         }
     }
 }

@@ -138,7 +138,7 @@ pub(crate) fn run<P: Payload, T>(
 }
 
 /// Encodes header and payload into `blob` in place (the all-zero blob for a fresh state).
-pub(crate) fn write<P: Payload>(blob: &mut [u8; STATE_BYTES], s: &State, p: &P) {
+fn write<P: Payload>(blob: &mut [u8; STATE_BYTES], s: &State, p: &P) {
     s.encode_header(blob);
     let payload = &mut blob[PAYLOAD_AT..];
     payload.fill(0);

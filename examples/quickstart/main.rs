@@ -35,6 +35,18 @@ fn main() -> Result<(), portal_codes::Error> {
     let mut blob = fresh;
     let e = portal_codes::otp::issue(&ctx, "login", 0, &mut blob).unwrap_err();
     println!("bug -> {e:?}, detail: {:?}", portal_codes::last_error_detail());
+    // Stored state outlives releases: a PIN blob written by the previous release (layout 1,
+    // locked after five wrong PINs at 1750000000, from tests/data/v1_blobs.txt) is still read,
+    // its lock kept; the next write is the current layout.
+    let mut old_blob = [0u8; portal_codes::STATE_BYTES];
+    old_blob[..16].copy_from_slice(&[2, 1, 5, 0, 0, 0, 0, 0, 0x04, 0xe5, 0x4e, 0x68, 0, 0, 0, 0]);
+    let locked_at = 1_750_000_000;
+    let (layout, wait) = (old_blob[1], state::retry_at(&old_blob, locked_at)? - locked_at);
+    state::reset(&mut old_blob)?; // the support desk unlocks it: written as the current layout
+    println!(
+        "a blob from the previous release (layout {layout}): still locked for {wait} s; reset -> {}",
+        if old_blob == [0; portal_codes::STATE_BYTES] { "fresh (all zeros)" } else { "rewritten" }
+    );
     link::run(&ctx)?;
     pin::run(&ctx)?;
     otp::run(&ctx)?;

@@ -66,5 +66,32 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
     println!("t+600s  SMS «{}» to confirm {phone}", c.as_str());
     show(610, "used to log in", otp::verify(ctx, login, c.as_str(), at(610), &mut other));
     show(611, "used for the phone change", otp::verify(ctx, phone, c.as_str(), at(611), &mut other));
+
+    // The one rule: a verdict counts only once the compare-and-swap that stores its blob
+    // succeeded. Two servers check the same code at once, each on its copy of the row.
+    let mut row = [0u8; STATE_BYTES];
+    let code = otp::issue(ctx, login, at(700), &mut row)?;
+    let (old, mut a, mut b) = (row, row, row);
+    let answer_a = otp::verify(ctx, login, code.as_str(), at(705), &mut a);
+    let answer_b = otp::verify(ctx, login, code.as_str(), at(705), &mut b);
+    let cas = |row: &mut [u8; STATE_BYTES], new: &[u8; STATE_BYTES]| {
+        *row == old && {
+            *row = *new;
+            true
+        }
+    };
+    println!("t+705s  two servers check the same code; A stores first: {}", cas(&mut row, &a));
+    show(705, "server A's answer (stored)", answer_a);
+    if !cas(&mut row, &b) {
+        println!(
+            "        server B's write lost: its answer ({answer_b:?}) is discarded, it re-reads the row"
+        );
+        let mut again = row;
+        show(
+            705,
+            "server B, again — never a success",
+            otp::verify(ctx, login, code.as_str(), at(705), &mut again),
+        );
+    }
     Ok(())
 }

@@ -57,6 +57,13 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
             .map_or("accepted?!", Error::name)
     );
 
+    // Re-enrolment: the person is moved to 60-second codes (same secret). The blob remembers
+    // which enrolment it belongs to, so the new app's first code is not refused as "already used".
+    let p60 = Params::new(Algorithm::Sha1, 6, 60)?;
+    let new_code = totp::time::code(&secret, &p60, later)?;
+    let r = totp::time::verify(ctx, &secret, &p60, new_code.as_str(), later, &mut state);
+    println!("re-enrolled with 60-second codes, first code: {}", r.map_or_else(|e| e.name(), |_| "accepted"));
+
     // Someone guesses: after LOCK_AFTER_FAILURES wrong codes (one already counted) the account locks.
     let mut t = later;
     loop {

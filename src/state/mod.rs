@@ -25,8 +25,9 @@
 //! [`Error::CorruptState`] and is never written. Blobs of earlier layouts are read
 //! (`docs/upgrading.md`).
 
-#[allow(unused_imports)] // `Error` names the statuses in the docs below
-use crate::error::{Error, Result};
+#[cfg(doc)]
+use crate::error::Error; // names the statuses in the docs
+use crate::error::Result;
 
 pub use crate::blob::{BLOCKED, Kind, OLDEST_VERSION, PAYLOAD_BYTES, STATE_BYTES, State, VERSION};
 
@@ -97,6 +98,7 @@ pub fn reset(bytes: &mut [u8]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::Error;
 
     /// A valid payload of `kind` (the registry's codecs refuse arbitrary bytes): a TOTP/HOTP
     /// counter, a PIN blob's pending credits, an SMS blob's wait; link and SMS payloads with

@@ -2,8 +2,9 @@
 
 use crate::blob::STATE_BYTES;
 use crate::context::Context;
-#[allow(unused_imports)] // `Error` names the statuses in the docs
-use crate::error::{Error, Result};
+#[cfg(doc)]
+use crate::error::Error; // names the statuses in the docs
+use crate::error::Result;
 use crate::flow::{self, Gate};
 
 use super::{

@@ -30,6 +30,7 @@ use zeroize::Zeroize;
 
 use crate::digits::Digits;
 use crate::error::{Error, Result};
+use crate::flow::{Count, Outcome};
 use crate::mac::{HmacKey, Sha1, Sha256, Sha512};
 
 pub mod hotp;
@@ -373,8 +374,6 @@ pub(crate) fn enrolment_digest(
 /// (`HOTP = true`: the next expected counter).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub(crate) struct CounterPayload<const HOTP: bool>(pub(crate) Counter);
-
-use crate::flow::{Count, Outcome};
 
 /// A TOTP blob's payload.
 pub(crate) type TotpPayload = CounterPayload<false>;
