@@ -23,8 +23,8 @@
 #
 # `make dist` writes $(DISTDIR)/portal_codes-VERSION-TRIPLE.tar.gz (TRIPLE: rustc's host) holding
 # one folder: include/, lib/ (both libraries, the symlinks, a relocatable pkgconfig/portal_codes.pc
-# whose prefix is ${pcfiledir}/../..), install.sh, README.md (packaging/README.md), CHANGELOG.md
-# and the licences. Also needs tar (GNU), gzip and objdump (binutils).
+# whose prefix is ${pcfiledir}/../..), install.sh, README.md (packaging/README.md), docs/ (c-api.md,
+# verdicts.md, upgrading.md), CHANGELOG.md and the licences. Also needs tar (GNU), gzip and objdump (binutils).
 
 PREFIX = /usr/local
 LIBDIR = $(PREFIX)/lib
@@ -130,6 +130,8 @@ TRIPLE = $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
 DISTDIR = $(CARGO_TARGET_DIR)/dist
 SOURCE_DATE_EPOCH ?= $(or $(shell git -C '$(top)' log -1 --format=%ct 2>/dev/null),$(shell date +%s))
 dist_name = portal_codes-$(VERSION)-$(TRIPLE)
+# The C team's reference pages (c-api.md links to the other two).
+dist_docs = c-api.md verdicts.md upgrading.md
 dist_tree = $(out)/dist/$(dist_name)
 
 dist: $(stamp)
@@ -144,6 +146,8 @@ dist: $(stamp)
 	$(call write_pc,$${pcfiledir}/../..,$${prefix}/lib,$${prefix}/include, -Wl$(comma)-rpath$(comma)$${libdir},$(dist_tree)/lib/pkgconfig/portal_codes.pc)
 	chmod 644 '$(dist_tree)/lib/pkgconfig/portal_codes.pc'
 	$(INSTALL) -m 644 '$(top)/CHANGELOG.md' '$(top)/LICENSE-MIT' '$(top)/LICENSE-APACHE' '$(dist_tree)/'
+	$(INSTALL) -d -m 755 '$(dist_tree)/docs'
+	$(INSTALL) -m 644 $(foreach d,$(dist_docs),'$(top)/docs/$(d)') '$(dist_tree)/docs/'
 	glibc=$$(objdump -T '$(out)/$(shared_full)' | sed -n 's/.*GLIBC_\([0-9][0-9.]*\).*/\1/p' \
 		| sort -t. -k1,1n -k2,2n -k3,3n | tail -n 1) && test -n "$$glibc" && \
 	for f in README.md install.sh; do \
@@ -154,7 +158,7 @@ dist: $(stamp)
 	chmod 644 '$(dist_tree)/README.md'
 	chmod 755 '$(dist_tree)/install.sh'
 	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime='@$(SOURCE_DATE_EPOCH)' \
-		-C '$(out)/dist' -cf - '$(dist_name)' | gzip -9n > '$(DISTDIR)/$(dist_name).tar.gz.tmp'
+		-C '$(out)/dist' -cf - '$(dist_name)' | gzip -n > '$(DISTDIR)/$(dist_name).tar.gz.tmp'
 	mv '$(DISTDIR)/$(dist_name).tar.gz.tmp' '$(DISTDIR)/$(dist_name).tar.gz'
 	@echo 'wrote $(DISTDIR)/$(dist_name).tar.gz'
 

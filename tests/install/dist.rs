@@ -77,6 +77,10 @@ fn release_tarball() {
         format!("-rw-r--r-- {name}/LICENSE-APACHE"),
         format!("-rw-r--r-- {name}/LICENSE-MIT"),
         format!("-rw-r--r-- {name}/README.md"),
+        format!("drwxr-xr-x {name}/docs/"),
+        format!("-rw-r--r-- {name}/docs/c-api.md"),
+        format!("-rw-r--r-- {name}/docs/upgrading.md"),
+        format!("-rw-r--r-- {name}/docs/verdicts.md"),
         format!("drwxr-xr-x {name}/include/"),
         format!("-rw-r--r-- {name}/include/portal_codes.h"),
         format!("-rwxr-xr-x {name}/install.sh"),
@@ -104,6 +108,9 @@ fn release_tarball() {
         ("CHANGELOG.md", root().join("CHANGELOG.md")),
         ("LICENSE-MIT", root().join("LICENSE-MIT")),
         ("LICENSE-APACHE", root().join("LICENSE-APACHE")),
+        ("docs/c-api.md", root().join("docs/c-api.md")),
+        ("docs/verdicts.md", root().join("docs/verdicts.md")),
+        ("docs/upgrading.md", root().join("docs/upgrading.md")),
         ("lib/libportal_codes.a", built_dir.join("libportal_codes.a")),
         (&format!("lib/{FULL}"), built_dir.join(FULL)),
     ] {
@@ -127,6 +134,19 @@ fn release_tarball() {
             "{file}"
         );
         assert!(!text.contains(root().to_str().unwrap()), "{file} names the build tree");
+    }
+    // The shipped pages link only to each other (a link into the source tree, `../src/…`, is
+    // the one kind allowed to leave the folder).
+    for page in ["README.md", "docs/c-api.md", "docs/verdicts.md", "docs/upgrading.md"] {
+        let text = std::fs::read_to_string(top.join(page)).unwrap();
+        let base = top.join(page).parent().unwrap().to_path_buf();
+        for link in text.split("](").skip(1).map(|r| &r[..r.find(')').unwrap()]) {
+            let file = link.split('#').next().unwrap();
+            if file.is_empty() || link.starts_with("http") || file.starts_with("../src/") {
+                continue;
+            }
+            assert!(base.join(file).is_file(), "{page} links to {link}, not in the tarball");
+        }
     }
     let glibc = newest_glibc(&lib.join(FULL));
     assert!(readme.contains(&format!("glibc {glibc} or later")), "README.md does not say glibc {glibc}");
