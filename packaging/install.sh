@@ -32,7 +32,7 @@ case $1 in
 *) echo "$0: PREFIX must be an absolute path (got '$1')" >&2; exit 2 ;;
 esac
 case $1 in
-*[!A-Za-z0-9/._+@%=:,-]*) echo "$0: PREFIX has a character pkg-config cannot carry ('$1')" >&2; exit 2 ;;
+*[!A-Za-z0-9/._+@-]*) echo "$0: PREFIX has a character a run path or pkg-config cannot carry ('$1')" >&2; exit 2 ;;
 esac
 prefix=$(printf '%s\n' "$1" | sed 's|/*$||')
 case ${RPATH:-auto} in

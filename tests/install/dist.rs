@@ -191,6 +191,10 @@ fn release_tarball() {
         }
         ok(&format!("install.sh {}", args.join(" ")), cmd.output().expect("run install.sh"));
     };
+    for bad in ["relative/prefix", "/opt/a,b", "/opt/a:b", "/opt/a b"] {
+        let out = Command::new(top.join("install.sh")).arg(bad).output().expect("run install.sh");
+        assert_eq!(out.status.code(), Some(2), "install.sh {bad:?} was not refused");
+    }
     let prefix = dir.join("prefix");
     let p = prefix.to_str().unwrap();
     install(&["--shared", p], None);
