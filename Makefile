@@ -24,7 +24,7 @@
 # `make dist` writes $(DISTDIR)/portal_codes-VERSION-TRIPLE.tar.gz (TRIPLE: rustc's host) holding
 # one folder: include/, lib/ (both libraries, the symlinks, a relocatable pkgconfig/portal_codes.pc
 # whose prefix is ${pcfiledir}/../..), install.sh, README.md (packaging/README.md), docs/ (c-api.md,
-# verdicts.md, upgrading.md), CHANGELOG.md and the licences. Also needs tar (GNU), gzip and objdump (binutils).
+# verdicts.md, upgrading.md), CHANGELOG.md and the licences. Also needs GNU tar, gzip and objdump.
 
 PREFIX = /usr/local
 LIBDIR = $(PREFIX)/lib
@@ -126,7 +126,8 @@ uninstall:
 
 # The release tarball (see the top of this file). Deterministic for one build: names sorted, owner
 # root, every mtime $(SOURCE_DATE_EPOCH) (default: the last commit's time), gzip without a name.
-TRIPLE = $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
+# (Asked once, and only when used.)
+TRIPLE = $(eval TRIPLE := $$(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p'))$(TRIPLE)
 DISTDIR = $(CARGO_TARGET_DIR)/dist
 SOURCE_DATE_EPOCH ?= $(or $(shell git -C '$(top)' log -1 --format=%ct 2>/dev/null),$(shell date +%s))
 dist_name = portal_codes-$(VERSION)-$(TRIPLE)
@@ -158,8 +159,9 @@ dist: $(stamp)
 	chmod 644 '$(dist_tree)/README.md'
 	chmod 755 '$(dist_tree)/install.sh'
 	tar --sort=name --owner=0 --group=0 --numeric-owner --mtime='@$(SOURCE_DATE_EPOCH)' \
-		-C '$(out)/dist' -cf - '$(dist_name)' | gzip -n > '$(DISTDIR)/$(dist_name).tar.gz.tmp'
-	mv '$(DISTDIR)/$(dist_name).tar.gz.tmp' '$(DISTDIR)/$(dist_name).tar.gz'
+		-C '$(out)/dist' -cf '$(out)/dist/$(dist_name).tar' '$(dist_name)'
+	gzip -n '$(out)/dist/$(dist_name).tar'
+	mv '$(out)/dist/$(dist_name).tar.gz' '$(DISTDIR)/$(dist_name).tar.gz'
 	@echo 'wrote $(DISTDIR)/$(dist_name).tar.gz'
 
 clean:
