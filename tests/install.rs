@@ -198,18 +198,35 @@ fn documented_block(doc: &str, marker: &str) -> String {
 }
 
 /// Runs documented commands with `sh -eu` in `cwd`, with only `PATH` and `HOME` in the
-/// environment (what the docs mention is set by the commands themselves); returns stdout.
+/// environment (what the docs mention is set by the commands themselves); returns stdout. `PATH`
+/// starts with a folder whose `cargo`, `rustc` and `rustup` only leave a mark and fail, so the
+/// commands are shown to need no Rust.
 fn run_documented(script: &str, home: &Path, cwd: &Path) -> String {
+    let shims = home.join(".no-rust");
+    let mark = home.join(".rust-was-called");
+    std::fs::create_dir_all(&shims).unwrap();
+    for tool in ["cargo", "rustc", "rustup"] {
+        let shim = shims.join(tool);
+        std::fs::write(&shim, format!("#!/bin/sh\necho {tool} >> '{}'\nexit 99\n", mark.display())).unwrap();
+        let mut perms = std::fs::metadata(&shim).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+        std::fs::set_permissions(&shim, perms).unwrap();
+    }
+    let mut path = std::ffi::OsString::from(&shims);
+    path.push(":");
+    path.push(std::env::var_os("PATH").expect("PATH"));
     let out = Command::new("sh")
         .arg("-euc")
         .arg(script)
         .env_clear()
-        .env("PATH", std::env::var_os("PATH").expect("PATH"))
+        .env("PATH", path)
         .env("HOME", home)
         .current_dir(cwd)
         .output()
         .expect("run sh");
-    ok(&format!("the documented commands\n{script}"), out)
+    let stdout = ok(&format!("the documented commands\n{script}"), out);
+    assert!(!mark.exists(), "the documented commands ran {}", std::fs::read_to_string(&mark).unwrap());
+    stdout
 }
 
 const APP_OUTPUT: &str = concat!("portal_codes ", env!("CARGO_PKG_VERSION"), ": ok");
