@@ -106,6 +106,8 @@ pub mod enrol;
 
 pub mod base32;
 
+pub mod pepper;
+
 #[cfg(test)]
 mod detail_tests;
 #[cfg(test)]
