@@ -230,7 +230,7 @@ pub(crate) enum Key<'c> {
 
 impl Key<'_> {
     /// `HMAC-SHA256(key, parts[0] ‖ parts[1] ‖ …)`; [`Error::PepperFailed`] if the device failed.
-    fn mac(self, parts: &[&[u8]]) -> Result<[u8; TAG_BYTES]> {
+    pub(crate) fn mac(self, parts: &[&[u8]]) -> Result<[u8; TAG_BYTES]> {
         match self {
             Key::Memory(k) => Ok(k.mac(parts)),
             #[cfg(feature = "alloc")]
@@ -312,6 +312,23 @@ pub(crate) fn pepper(ctx: &crate::Context, key_id: u32) -> Result<Key<'_>> {
     ctx.keys().get(Purpose::Pin, key_id).map(Key::Memory).map_err(|e| {
         e.because(c"stored: hashed under a key id this context does not hold (pcodes_ctx_add_key)")
     })
+}
+
+/// Issue 23 §2: when the current key is on the host's device but a hash was verified under an
+/// in-memory key (hashes not yet moved to the device by a rehash), one thrown-away device call,
+/// so that such a real account costs what an unknown account's dummy (which asks the device)
+/// does, and answers `PEPPER_FAILED` alike while the device is down.
+pub(crate) fn pad_device(ctx: &crate::Context, used: Key<'_>) -> Result<()> {
+    #[cfg(feature = "alloc")]
+    if let (Key::Memory(_), Ok(current @ Key::Device(..))) =
+        (used, pepper(ctx, ctx.keys().current_id().into()))
+    {
+        let mut t = current.mac(&[b"portal-codes/pin/v1/pad\0"])?;
+        t.zeroize();
+    }
+    #[cfg(not(feature = "alloc"))]
+    let _ = (ctx, used);
+    Ok(())
 }
 
 #[cfg(test)]

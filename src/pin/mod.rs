@@ -242,6 +242,7 @@ fn matches(ctx: &Context, account_id: &str, pin: &str, target: &Target<'_>) -> R
     };
     let mut t = hash::tag(pepper, account_id, pin, &params, salt)?;
     pad_iterations(ctx, pin, params.iterations);
+    hash::pad_device(ctx, pepper)?;
     let (len_ok, real) = (len == params.length, matches!(target, Target::Real(..)));
     let ok = ct_eq(black_box(&t), want) & len_ok & real;
     zeroize::Zeroize::zeroize(&mut t);

@@ -151,7 +151,8 @@ static void test_accessors(void) {
         PCODES_STATUS_WRONG,        PCODES_STATUS_EXPIRED,          PCODES_STATUS_SUPERSEDED,
         PCODES_STATUS_ALREADY_USED, PCODES_STATUS_DATA_CHANGED,     PCODES_STATUS_LOCKED,
         PCODES_STATUS_BLOCKED,      PCODES_STATUS_TOO_SOON,         PCODES_STATUS_NO_CHALLENGE,
-        PCODES_STATUS_ATTEMPTS_EXHAUSTED, PCODES_STATUS_INTERNAL,   PCODES_STATUS_RNG_FAILURE};
+        PCODES_STATUS_ATTEMPTS_EXHAUSTED, PCODES_STATUS_INTERNAL,   PCODES_STATUS_RNG_FAILURE,
+        PCODES_STATUS_PEPPER_FAILED};
     /* The header's statuses are exactly the values the library names and classifies. */
     size_t named = 0;
     for (int32_t v = -1; v <= 1000; v++) {
@@ -185,7 +186,7 @@ static void test_accessors(void) {
         CHECK(strcmp(pcodes_status_message(known[i], ""), en) == 0);
         for (size_t b = 0; b < N_BAD; b++) CHECK(strcmp(pcodes_status_message(known[i], BAD_UTF8[b]), en) == 0);
     }
-    static const int32_t unknown[] = {-1, 1, 99, 106, 199, 211, 899, 902, 1000, INT32_MIN, INT32_MAX};
+    static const int32_t unknown[] = {-1, 1, 99, 106, 199, 211, 899, 903, 1000, INT32_MIN, INT32_MAX};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         CHECK(strcmp(pcodes_status_name(unknown[i]), "PCODES_STATUS_UNKNOWN") == 0);
         CHECK(pcodes_status_message(unknown[i], "ru") != NULL && pcodes_status_message(unknown[i], NULL) != NULL);
@@ -1419,7 +1420,7 @@ static void test_pepper(void) {
     pcodes_ctx_free(c);
 
     /* Key ids the callback does not serve stay in memory: a hash made in memory under key 2 verifies
-       in a context whose device serves key 3 only, and the device is not asked. */
+       in a context whose device serves key 3 only (the current one). */
     pcodes_ctx *mem = pepper_ctx(2);
     EXPECT(pcodes_pin_hash(mem, "acc-1", "583196", h, PCODES_PIN_HASH_BYTES), PCODES_STATUS_OK);
     pcodes_ctx_free(mem);
@@ -1429,7 +1430,10 @@ static void test_pepper(void) {
     EXPECT(pcodes_pepper_set_callback(c, toy_device, &d2, 1u << 3), PCODES_STATUS_OK);
     memset(st, 0, sizeof st);
     EXPECT(pcodes_pin_verify(c, "acc-1", "583196", h, NOW, st, sizeof st), PCODES_STATUS_OK);
-    CHECK(d2.calls == 0);
+    CHECK(d2.calls == 1); /* not for the tag: one padding call, an unknown account's cost */
+    d2.fail = 1;
+    EXPECT(pcodes_pin_verify(c, "acc-1", "583196", h, NOW, st, sizeof st), PCODES_STATUS_PEPPER_FAILED);
+    d2.fail = 0;
     bool rehash = false;
     EXPECT(pcodes_pin_needs_rehash(c, h, &rehash), PCODES_STATUS_OK);
     CHECK(rehash);

@@ -182,6 +182,16 @@ public interface PortalCodesNative extends Library {
     int pcodes_base32_encode(byte[] data, SizeT len, byte[] out, SizeT outLen);
 
     int pcodes_base32_decode(String text, byte[] out, SizeT outLen, SizeTByReference writtenOut);
+
+    // ---- external pepper ----
+    /** C {@code pcodes_pepper_fn}: HMAC-SHA256 under pepper key {@code keyId} into 32 bytes at {@code macOut}; 0 = done. */
+    interface PepperFn extends com.sun.jna.Callback {
+        int invoke(Pointer user, int keyId, Pointer message, SizeT messageLen, Pointer macOut);
+    }
+
+    SizeT pcodes_pepper_mac_bytes();
+
+    int pcodes_pepper_set_callback(Pointer ctx, PepperFn callback, Pointer user, int keyIds);
     // ---- link ----
     /** C {@code pcodes_child}: four UTF-8 strings; NULL (null) or blank means missing. */
     @Structure.FieldOrder({"full_name", "birth_date", "sex", "snils"})
