@@ -28,6 +28,8 @@ command -v oathtool >/dev/null || apt_pkgs+=(oathtool)
 command -v rsvg-convert >/dev/null || apt_pkgs+=(librsvg2-bin)
 command -v zbarimg >/dev/null || apt_pkgs+=(zbar-tools)
 command -v valgrind >/dev/null || apt_pkgs+=(valgrind)
+# The PIN pepper in a PKCS#11 token (checks/tests/softhsm.rs initialises its own token).
+command -v softhsm2-util >/dev/null || apt_pkgs+=(softhsm2)
 command -v python3 >/dev/null || apt_pkgs+=(python3 python3-pip)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_pkgs+=(postgresql)
 if [ ${#apt_pkgs[@]} -gt 0 ]; then

@@ -88,17 +88,17 @@ impl External {
 /// wiped afterwards, and so is `out` on a failure.
 pub(crate) fn device_mac(device: &dyn Pepper, key_id: u32, parts: &[&[u8]]) -> Result<[u8; 32]> {
     let mut message = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
-    parts.iter().for_each(|p| message.extend_from_slice(p));
+    for p in parts {
+        message.extend_from_slice(p);
+    }
     let mut out = [0u8; 32];
     let r = device.mac(key_id, &message, &mut out);
     zeroize::Zeroize::zeroize(message.as_mut_slice());
-    match r {
-        Ok(()) => Ok(out),
-        Err(PepperError) => {
-            zeroize::Zeroize::zeroize(&mut out);
-            Err(Error::PepperFailed.because(c"pepper: the host's pepper (HSM, KMS) reported a failure"))
-        }
+    if r.is_err() {
+        zeroize::Zeroize::zeroize(&mut out);
+        return Err(Error::PepperFailed.because(c"pepper: the host's pepper (HSM, KMS) reported a failure"));
     }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -111,7 +111,6 @@ mod tests {
     use crate::rng::{ChaCha20Rng, SeedableRng};
     use core::sync::atomic::{AtomicU32, Ordering};
     use hmac::{KeyInit, Mac};
-    use std::string::String;
 
     const MASTER: [u8; 32] = [0x42; 32];
     const T0: u64 = 1_750_000_000;
@@ -294,7 +293,7 @@ mod tests {
         // A served id needs no master key: the device decides.
         let mut c2 = ctx(3);
         c2.set_pepper(soft(4, [8; 32]), &[3, 4]).unwrap();
-        let h4 = String::from(h_new.as_str().replace("k=2", "k=4"));
+        let h4 = h_new.as_str().replace("k=2", "k=4");
         assert_eq!(verify(&c2, "acct", "3861", h4.as_str(), T0, &mut st), Err(Error::Wrong));
         assert_eq!(
             hash_with_rng(&c2, "acct", "3861", &mut rng()).err(),
