@@ -230,6 +230,7 @@ pub(crate) enum Key<'c> {
 
 impl Key<'_> {
     /// `HMAC-SHA256(key, parts[0] ‖ parts[1] ‖ …)`; [`Error::PepperFailed`] if the device failed.
+    #[cfg_attr(not(feature = "alloc"), allow(clippy::unnecessary_wraps))] // a device can fail
     pub(crate) fn mac(self, parts: &[&[u8]]) -> Result<[u8; TAG_BYTES]> {
         match self {
             Key::Memory(k) => Ok(k.mac(parts)),
@@ -318,6 +319,7 @@ pub(crate) fn pepper(ctx: &crate::Context, key_id: u32) -> Result<Key<'_>> {
 /// in-memory key (hashes not yet moved to the device by a rehash), one thrown-away device call,
 /// so that such a real account costs what an unknown account's dummy (which asks the device)
 /// does, and answers `PEPPER_FAILED` alike while the device is down.
+#[cfg_attr(not(feature = "alloc"), allow(clippy::unnecessary_wraps))] // a device can fail
 pub(crate) fn pad_device(ctx: &crate::Context, used: Key<'_>) -> Result<()> {
     #[cfg(feature = "alloc")]
     if let (Key::Memory(_), Ok(current @ Key::Device(..))) =
