@@ -245,7 +245,7 @@ typedef struct {
  * uses the context, **concurrently** (it and `user` must be thread-safe, e.g. one PKCS#11 session
  * per thread or a session pool), once per `pcodes_pin_hash` and once per PIN verification
  * (unknown accounts too), never from `pcodes_pin_verify_begin`. It must return (no `longjmp`, no
- * C++ exception) and must not call the library with the same context's PIN functions.
+ * C++ exception across the library).
  */
 typedef int32_t (*pcodes_pepper_fn)(void *user,
                                     uint32_t key_id,

@@ -30,7 +30,7 @@ pub extern "C" fn pcodes_pepper_mac_bytes() -> usize {
 /// uses the context, **concurrently** (it and `user` must be thread-safe, e.g. one PKCS#11 session
 /// per thread or a session pool), once per `pcodes_pin_hash` and once per PIN verification
 /// (unknown accounts too), never from `pcodes_pin_verify_begin`. It must return (no `longjmp`, no
-/// C++ exception) and must not call the library with the same context's PIN functions.
+/// C++ exception across the library).
 pub type pcodes_pepper_fn = Option<
     unsafe extern "C" fn(
         user: *mut c_void,
