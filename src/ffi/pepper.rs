@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 /// Size of the MAC a pepper callback writes: HMAC-SHA256, 32 bytes.
 pub const PCODES_PEPPER_MAC_BYTES: usize = 32;
+const _: () = assert!(PCODES_PEPPER_MAC_BYTES == crate::pin::pepper::MAC_BYTES);
 
 /// `PCODES_PEPPER_MAC_BYTES` as a function (JNA cannot read macros).
 #[unsafe(no_mangle)]

@@ -223,7 +223,7 @@ mod tests {
             assert_eq!(pcodes_status_class(e.code()), e.class().code(), "{e:?}");
             assert_ne!(pcodes_status_class(e.code()), PCODES_CLASS_UNKNOWN);
         }
-        for unknown in [-1, 1, 99, 199, 211, 902, i32::MIN, i32::MAX] {
+        for unknown in [-1, 1, 99, 199, 211, 903, i32::MIN, i32::MAX] {
             assert_eq!(pcodes_status_class(unknown), PCODES_CLASS_UNKNOWN);
         }
         assert_eq!(pcodes_status_class(PCODES_STATUS_WRONG), PCODES_CLASS_VERDICT);

@@ -20,6 +20,9 @@ use alloc::vec::Vec;
 use crate::error::{Error, Result};
 use crate::keys::MAX_KEY_ID;
 
+/// Length of the MAC a [`Pepper`] writes (HMAC-SHA256).
+pub const MAC_BYTES: usize = 32;
+
 /// The failure a [`Pepper`] reports (device unreachable, key handle missing, session closed, …).
 /// It carries nothing: the library answers [`Error::PepperFailed`], which is never a verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -39,7 +42,12 @@ pub trait Pepper: Send + Sync {
     ///
     /// # Errors
     /// [`PepperError`] if the device could not compute it.
-    fn mac(&self, key_id: u32, message: &[u8], out: &mut [u8; 32]) -> core::result::Result<(), PepperError>;
+    fn mac(
+        &self,
+        key_id: u32,
+        message: &[u8],
+        out: &mut [u8; MAC_BYTES],
+    ) -> core::result::Result<(), PepperError>;
 }
 
 /// The external pepper of a context and the key ids it serves (bit `k` = key id `k`).
