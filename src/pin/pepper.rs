@@ -310,6 +310,30 @@ mod tests {
         );
     }
 
+    /// The device is called from every verifying thread at once (hence `Send + Sync`), one call
+    /// per verification, and every thread gets its own right answer.
+    #[test]
+    fn concurrent_verifications_share_the_device() {
+        let dev = soft(3, derived(&MASTER, 3));
+        let mut c = ctx(3);
+        c.set_pepper(dev.clone(), &[3]).unwrap();
+        let h = hash_with_rng(&c, "acct", "385027", &mut rng()).unwrap();
+        std::thread::scope(|s| {
+            for t in 0..4 {
+                let (c, h) = (&c, &h);
+                s.spawn(move || {
+                    for i in 0..3 {
+                        let mut st = [0u8; STATE_BYTES];
+                        let pin = if (t + i) % 2 == 0 { "385027" } else { "385028" };
+                        let want = if pin == "385027" { Ok(()) } else { Err(Error::Wrong) };
+                        assert_eq!(verify(c, "acct", pin, h.as_str(), T0, &mut st), want);
+                    }
+                });
+            }
+        });
+        assert_eq!(dev.calls.load(Ordering::Relaxed), 1 + 4 * 3);
+    }
+
     #[test]
     fn key_ids_are_checked() {
         let mut c = ctx(0);
