@@ -292,6 +292,14 @@ fn imported_key_gives_the_in_memory_hashes() {
     // sixth attempt meets the lock, before any work).
     assert_eq!(token.calls.load(Ordering::Relaxed), 4 * 3 + 5);
 
+    // What one device call costs (printed, for docs/pin.md's sizing note; not a pass criterion).
+    let mut out = [0u8; 32];
+    let start = std::time::Instant::now();
+    for _ in 0..200 {
+        token.mac(3, &[0x5a; 120], &mut out).unwrap();
+    }
+    println!("SoftHSM2 C_Sign(CKM_SHA256_HMAC) with a label lookup: {:?} per call", start.elapsed() / 200);
+
     #[cfg(feature = "capi")]
     through_the_c_callback(&token, &memory);
 }
