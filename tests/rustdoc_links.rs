@@ -65,9 +65,8 @@ fn destinations(text: &str) -> Vec<String> {
     let mut labels: Vec<String> = Vec::new();
     for line in without_code_spans(&prose).lines() {
         let t = line.trim_start();
-        if line.len() - t.len() <= 3
-            && let Some((label, dest)) = t.strip_prefix('[').and_then(|r| r.split_once("]:"))
-            && !label.contains(']')
+        let definition = t.strip_prefix('[').and_then(|r| r.split_once("]:"));
+        if let Some((label, dest)) = definition.filter(|(l, _)| line.len() - t.len() <= 3 && !l.contains(']'))
         {
             let label = label.to_lowercase();
             if !labels.contains(&label) {
@@ -119,9 +118,7 @@ fn front_page() -> String {
         if let Some(doc) = t.strip_prefix("//!") {
             page.push_str(doc.strip_prefix(' ').unwrap_or(doc));
             page.push('\n');
-        } else if t.starts_with("#![doc")
-            && let Some(file) = included(t)
-        {
+        } else if let Some(file) = included(t).filter(|_| t.starts_with("#![doc")) {
             page.push_str(&read(&src.join(file)));
             page.push('\n');
         }
@@ -141,10 +138,7 @@ fn guides() -> (Vec<(String, String)>, Vec<PathBuf>) {
         if let Some(args) = t.strip_prefix("guide!(").and_then(|a| a.strip_suffix(");")) {
             let (name, file) = args.split_once(',').expect("guide!(name, \"file\")");
             pages.push((name.trim().to_owned(), file.trim().trim_matches('"').to_owned()));
-        } else if t.starts_with("#[doc")
-            && !t.contains("concat!")
-            && let Some(file) = included(t)
-        {
+        } else if let Some(file) = included(t).filter(|_| t.starts_with("#[doc") && !t.contains("concat!")) {
             prefix.push(src.join(file));
         }
     }
