@@ -1,6 +1,8 @@
 //! Tests of [`super`]: every generated PIN passes `check`; a chi-square test over 10^6 seeded
 //! draws shows uniformity over the accepted set (and catches a sampler that is not uniform);
 //! the bounded loop; the refusals.
+// Counts of at most 10^6 and draw numbers of at most 64: exact in f64 and i32.
+#![allow(clippy::cast_precision_loss, clippy::cast_possible_wrap)]
 
 use super::*;
 use crate::pin::check;
