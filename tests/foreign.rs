@@ -120,6 +120,7 @@ fn c_pin_demo() {
             "-> PCODES_STATUS_PIN_MISMATCH",
             "verify right PIN -> PCODES_STATUS_OK",
             "after rotation: verify -> PCODES_STATUS_OK, needs rehash: yes",
+            "generated PIN: 6 digits, check -> PCODES_STATUS_OK, hashed and verified",
         ],
     );
 }
