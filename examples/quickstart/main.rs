@@ -7,6 +7,7 @@
 mod link;
 mod otp;
 mod pin;
+mod pin_generate;
 
 use portal_codes::{Context, Setting, state};
 
@@ -49,6 +50,7 @@ fn main() -> Result<(), portal_codes::Error> {
     );
     link::run(&ctx)?;
     pin::run(&ctx)?;
+    pin_generate::run(&ctx)?;
     otp::run(&ctx)?;
     totp::run(&ctx)?;
     Ok(())
