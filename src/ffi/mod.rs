@@ -1,7 +1,8 @@
 //! The C ABI (feature `capi`), described by `include/portal_codes.h`.
 //!
 //! One module per type family: `status`, `version`, `ctx`, `state`, one per flow (`link`, `otp`, `pin`,
-//! `totp`), `enrol` (authenticator-app enrolment) and `base32`. Every exported
+//! `totp`), `pin_generate` (PINs the portal issues, beside `pin` for size), `enrol`
+//! (authenticator-app enrolment) and `base32`. Every exported
 //! function body runs inside `boundary`, which catches panics (reported as
 //! `PCODES_STATUS_INTERNAL`) so that no unwinding ever crosses into C. Pointer arguments are
 //! turned into references only by the helpers below, each of which checks for NULL first; this
