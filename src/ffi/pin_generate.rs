@@ -46,7 +46,10 @@ pub unsafe extern "C" fn pcodes_pin_generate(
         // SAFETY: caller passes a live context and a NUL-terminated string or NULL.
         let (c, b) = unsafe { (ctx_ref(ctx)?, opt_text(birth_date, arg!(birth_date))?) };
         let o = OutBuf::new(out, out_len, arg!(out, out_len, "see PCODES_PIN_GENERATE_BYTES (7)"))?;
-        no_overlap!(writes: [out: o.region()], reads: [ctx: region_of(ctx), birth_date: region_of_opt_text(b)])?;
+        no_overlap!(
+            writes: [out: o.region()],
+            reads: [ctx: region_of(ctx), birth_date: region_of_opt_text(b)],
+        )?;
         o.room(PCODES_PIN_GENERATE_BYTES)?;
         let p = pin::generate(c, length, b)?;
         // SAFETY: caller passes `out_len` writable bytes, disjoint from the inputs (checked above).

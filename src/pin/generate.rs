@@ -13,17 +13,17 @@
 //!
 //! Conditioned on acceptance, a uniform candidate is uniform over the accepted set, so the
 //! result is exactly uniform over the PINs that `check(ctx, pin, pin, birth_date)` accepts. No
-//! PIN is ever adjusted into another ("the next acceptable PIN" would double the weight of the
-//! PINs after every refused one).
+//! PIN is ever adjusted into another ("the next acceptable PIN" would give the PIN after a run
+//! of refused ones their weight too).
 //!
 //! The loop makes at most [`GENERATE_MAX_DRAWS`] (64) draws. With the real blocklist and rules
 //! 8,938 of the 10,000 4-digit PINs (89.4 %) and 892,367 of the 1,000,000 6-digit PINs (89.2 %)
 //! are accepted, and a birth date removes at most 7 resp. 10 more (its forms), so at least 89.2 %
 //! whatever the birth date (`src/pin/generate_tests.rs::acceptance_rates_bound_the_loop`
 //! computes these figures). A working generator needs 1.12 draws on average and runs out of
-//! draws with probability below 2^-200 (`0.108^64`). Running out therefore means a broken generator: the call
-//! answers [`Error::RngFailure`] and writes nothing; it never loops forever and never returns a
-//! PIN from outside the uniform choice.
+//! draws with probability below 2^-200 (`0.108^64`). Running out therefore means a broken
+//! generator: the call answers [`Error::RngFailure`] and writes nothing; it never loops forever
+//! and never returns a PIN from outside the uniform choice.
 //!
 //! Every candidate and the raw draw are zeroized when dropped (the candidate lives in the same
 //! zeroize-on-drop digits as SMS codes). Details recorded for a refused argument are fixed
