@@ -120,6 +120,7 @@ fn c_pin_demo() {
             "-> PCODES_STATUS_PIN_MISMATCH",
             "verify right PIN -> PCODES_STATUS_OK",
             "after rotation: verify -> PCODES_STATUS_OK, needs rehash: yes",
+            "generated PIN: 6 digits, check -> PCODES_STATUS_OK, hashed and verified",
         ],
     );
 }
@@ -314,6 +315,7 @@ fn java_maven_build_and_junit() {
             "next send -> in 60 s",
             "typo -> PCODES_STATUS_MISTYPED",
             "right code -> accepted (blob stored with compare-and-swap)",
+            "generated PIN: 6 digits, hash $pcodes-pin$...",
             "bug -> PCODES_STATUS_INVALID_ARGUMENT, detail: now: must be 1 ..= 253402300799",
         ],
     );

@@ -12,6 +12,7 @@ mod cas;
 mod link;
 mod otp;
 mod pin;
+mod pin_generate;
 mod totp;
 mod tour;
 
@@ -105,6 +106,7 @@ fn main() -> Result<(), Error> {
 
     link::run(&ctx)?;
     pin::run(&ctx)?;
+    pin_generate::run(&ctx)?;
     otp::run(&ctx)?;
     cas::run(&ctx)?;
     totp::run(&ctx, &qr)?;

@@ -1312,6 +1312,63 @@ static void test_pin(pcodes_ctx *ctx) {
     free(huge);
 }
 
+/* ---- Generated PINs (pcodes_pin_generate) ---- */
+static void test_pin_generate(pcodes_ctx *ctx) {
+    CHECK(pcodes_pin_generate_bytes() == PCODES_PIN_GENERATE_BYTES && PCODES_PIN_GENERATE_BYTES == 7);
+    size_t n = PCODES_PIN_GENERATE_BYTES;
+    char *out = guarded(n);
+    EXPECT(pcodes_pin_generate(NULL, 6, NULL, out, n), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_generate(ctx, 6, NULL, NULL, n), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_generate(NULL, 6, NULL, NULL, 0), PCODES_STATUS_NULL_ARGUMENT);
+    static const uint32_t bad_length[] = {0, 1, 3, 5, 7, 8, 64, UINT32_MAX};
+    for (size_t i = 0; i < sizeof bad_length / sizeof bad_length[0]; i++)
+        EXPECT(pcodes_pin_generate(ctx, bad_length[i], NULL, out, n), PCODES_STATUS_INVALID_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++)
+        EXPECT(pcodes_pin_generate(ctx, 6, BAD_UTF8[b], out, n), PCODES_STATUS_INVALID_ARGUMENT);
+    char *huge = repeat('1', MB);
+    EXPECT(pcodes_pin_generate(ctx, 6, huge, out, n), PCODES_STATUS_INVALID_BIRTH_DATE);
+    EXPECT(pcodes_pin_generate(ctx, 4, "1990-02-30", out, n), PCODES_STATUS_INVALID_BIRTH_DATE);
+    EXPECT(pcodes_pin_generate(ctx, 4, "", out, n), PCODES_STATUS_INVALID_BIRTH_DATE);
+    /* out over the birth date: refused, nothing written. */
+    char over[16] = "1987-05-25";
+    EXPECT(pcodes_pin_generate(ctx, 4, over, over + 4, 7), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(strcmp(over, "1987-05-25") == 0);
+    CHECK(untouched(out, n));
+    free(out);
+    /* Too short a buffer (out_len < 7), whatever the length: untouched. */
+    for (size_t short_len = 0; short_len < PCODES_PIN_GENERATE_BYTES; short_len++) {
+        for (uint32_t len = 4; len <= 6; len += 2) {
+            out = guarded(short_len);
+            EXPECT(pcodes_pin_generate(ctx, len, NULL, out, short_len), PCODES_STATUS_BUFFER_TOO_SMALL);
+            CHECK(untouched(out, short_len));
+            free(out);
+        }
+    }
+    /* A length PIN_LENGTHS does not allow. */
+    pcodes_ctx *only6 = ctx_with(PCODES_SETTING_PIN_LENGTHS, 0x40);
+    out = guarded(n);
+    EXPECT(pcodes_pin_generate(only6, 4, NULL, out, n), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(untouched(out, n));
+    EXPECT(pcodes_pin_generate(only6, 6, NULL, out, n), PCODES_STATUS_OK);
+    CHECK(strlen(out) == 6);
+    free(out);
+    pcodes_ctx_free(only6);
+    /* Each generated PIN, in a buffer of exactly 7 bytes, passes pcodes_pin_check. */
+    static const char *const births[] = {NULL, "1987-05-25", "2000-01-01"};
+    for (size_t b = 0; b < 3; b++) {
+        for (uint32_t len = 4; len <= 6; len += 2) {
+            for (int i = 0; i < 200; i++) {
+                out = guarded(n);
+                EXPECT(pcodes_pin_generate(ctx, len, births[b], out, n), PCODES_STATUS_OK);
+                CHECK(strlen(out) == len && strspn(out, "0123456789") == len);
+                EXPECT(pcodes_pin_check(ctx, out, out, births[b]), PCODES_STATUS_OK);
+                free(out);
+            }
+        }
+    }
+    free(huge);
+}
+
 int main(void) {
     test_accessors();
     test_setting_info();
@@ -1328,6 +1385,7 @@ int main(void) {
     test_otp(ctx);
     test_totp(ctx);
     test_pin(ctx);
+    test_pin_generate(ctx);
     pcodes_ctx_free(ctx);
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -109,6 +109,10 @@ public interface PortalCodesNative extends Library {
 
     int pcodes_pin_needs_rehash(Pointer ctx, String stored, ByteByReference needsOut);
 
+    SizeT pcodes_pin_generate_bytes();
+
+    int pcodes_pin_generate(Pointer ctx, int length, String birthDate, byte[] out, SizeT outLen);
+
     // ---- otp ----
     SizeT pcodes_otp_code_bytes();
 
