@@ -357,7 +357,7 @@ static void corrupt(const uint8_t *base, int which, uint8_t out[64]) {
     memcpy(out, base, 64);
     switch (which) {
     case 0: out[1] = 0; break;           /* version 0 with a kind */
-    case 1: out[1] = 3; break;           /* a future version */
+    case 1: out[1] = 4; break;           /* a future version */
     case 2: out[1] = 0xFF; break;
     case 3: out[0] = 0; break;           /* kind 0 but not all zeros */
     case 4: out[0] = 6; break;           /* unknown kinds */
