@@ -361,7 +361,11 @@ fn rotation_between_issues_keeps_every_verdict() {
     assert_eq!(link::redeem(&rotated, new.as_str(), &ivan(), NOW + 62, &mut s), Ok(()));
     let mut s = issued;
     assert_eq!(link::redeem(&rotated, new.as_str(), &maria, NOW + 61, &mut s), Err(Error::DataChanged));
-    assert_eq!(link::redeem(&rotated, new.as_str(), &ivan(), NOW + 62, &mut s), Err(Error::DataChanged), "stale");
+    assert_eq!(
+        link::redeem(&rotated, new.as_str(), &ivan(), NOW + 62, &mut s),
+        Err(Error::DataChanged),
+        "stale"
+    );
     assert_eq!(failures(&s), 0);
 }
 

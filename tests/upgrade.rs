@@ -263,7 +263,11 @@ fn v2_link_blobs_keep_their_lock_and_drop_the_code() {
     ] {
         let l = &blobs[name];
         let mut st = l.blob;
-        assert_eq!(link::redeem(&c, &v[code], &kid, l.now + 1, &mut st), Err(Error::NoChallenge), "{name} {code}");
+        assert_eq!(
+            link::redeem(&c, &v[code], &kid, l.now + 1, &mut st),
+            Err(Error::NoChallenge),
+            "{name} {code}"
+        );
         assert_eq!(state::retry_at(&st, l.now + 1), Ok(0), "{name}: not counted");
         // A new code after the upgrade redeems; the unkeyed fingerprints are gone from the blob.
         let fresh = link::issue(&c, 123_456_789, &kid, l.now + 2, &mut st).unwrap();
@@ -282,7 +286,11 @@ fn v2_link_blobs_keep_their_lock_and_drop_the_code() {
     let code = link::issue(&c, 123_456_789, &ivan(), l.retry_at, &mut st).unwrap();
     assert_eq!(State::decode(&st, Kind::Link).unwrap().failures, 5);
     assert_eq!(link::redeem(&c, &v["link_wrong_code"], &ivan(), l.retry_at + 1, &mut st), Err(Error::Wrong));
-    assert_eq!(State::decode(&st, Kind::Link).unwrap().failures, 6, "counted on from the earlier release's 5");
+    assert_eq!(
+        State::decode(&st, Kind::Link).unwrap().failures,
+        6,
+        "counted on from the earlier release's 5"
+    );
     assert_eq!(link::redeem(&c, code.as_str(), &ivan(), l.retry_at + 2, &mut st), Ok(()));
 
     // Blocked stays blocked, a new code included, until reset.

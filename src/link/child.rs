@@ -128,7 +128,11 @@ impl<'a> Child<'a> {
     }
 
     /// [`Child::fingerprint`] under the link key `key` (the key whose id the code carries).
-    pub(crate) fn keyed_fingerprint(&self, key: &HmacKey<Sha256>, now: u64) -> Result<[u8; FINGERPRINT_BYTES]> {
+    pub(crate) fn keyed_fingerprint(
+        &self,
+        key: &HmacKey<Sha256>,
+        now: u64,
+    ) -> Result<[u8; FINGERPRINT_BYTES]> {
         let c = self.canonical(now)?;
         let mut h = key.start();
         let mut out = Sink::new(&mut h);
@@ -404,8 +408,9 @@ mod tests {
 
     #[test]
     fn cosmetic_differences_keep_the_fingerprint() {
-        let base =
-            child("Иванов Иван Иванович", "2015-03-08", "M", "112-233-445 95").fingerprint(&ctx(), NOW).unwrap();
+        let base = child("Иванов Иван Иванович", "2015-03-08", "M", "112-233-445 95")
+            .fingerprint(&ctx(), NOW)
+            .unwrap();
         for (name, date, sex, snils) in [
             ("  иванов   ИВАН\tиванович ", "2015-03-08", "m", "11223344595"),
             ("ИВАНОВ\u{a0}ИВАН\nИВАНОВИЧ", " 2015-03-08", "М", "112 233 445 95"),
