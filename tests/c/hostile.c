@@ -256,6 +256,7 @@ static void test_settings_keep_the_guess_limits(void) {
     CHECK(2 * hi + 1 <= 21);
     EXPECT(pcodes_setting_info(PCODES_SETTING_HOTP_LOOK_AHEAD, &d, &lo, &hi), PCODES_STATUS_OK);
     CHECK(hi + 1 <= 21);
+    if (hi > 20) hi = 20; /* codes[] below holds 21 (a library with a wider range has failed already) */
     /* At the largest look-ahead a fresh HOTP blob accepts counter `hi` and nothing past counter 20. */
     EXPECT(pcodes_ctx_set(c, PCODES_SETTING_HOTP_LOOK_AHEAD, hi), PCODES_STATUS_OK);
     char code[PCODES_HOTP_CODE_BYTES], codes[21][PCODES_HOTP_CODE_BYTES];
