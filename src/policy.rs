@@ -198,6 +198,7 @@ pub const WORST_RUN_PPM: u32 = 2_000;
 
 // `SPEC` is in id order from 1 (`Setting::spec` indexes it), and `PIN_LENGTHS_DEFAULT` is the
 // setting's default and its only bits.
+#[allow(clippy::int_plus_one)] // `x + 1 <= n`: x + 1 codes a guess, at most n
 const _: () = {
     let mut i = 0;
     while i < SPEC.len() {
@@ -343,6 +344,7 @@ mod tests {
     /// documented limits hold: at most `GUESSES_PER_RUN` guesses a run, `CODES_PER_GUESS` codes
     /// a guess.
     #[test]
+    #[allow(clippy::int_plus_one)] // `x + 1 <= n`: x + 1 codes a guess, at most n
     fn settings_cannot_empty_the_guess_limits() {
         let mut p = Policy::default();
         for (s, v) in [

@@ -122,7 +122,7 @@ fn setting_doc() -> String {
 
 /// Millionths as a percentage: `2000` -> `"0.2 %"`.
 fn percent(ppm: u64) -> String {
-    let s = format!("{:.4}", ppm as f64 / 10_000.0);
+    let s = format!("{}.{:04}", ppm / 10_000, ppm % 10_000);
     format!("{} %", s.trim_end_matches('0').trim_end_matches('.'))
 }
 
