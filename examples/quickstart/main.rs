@@ -35,7 +35,7 @@ fn main() -> Result<(), portal_codes::Error> {
     let mut blob = fresh;
     let e = portal_codes::otp::issue(&ctx, "login", 0, &mut blob).unwrap_err();
     println!("bug -> {e:?}, detail: {:?}", portal_codes::last_error_detail());
-    // Stored state outlives releases: a PIN blob written by the previous release (layout 1,
+    // Stored state outlives releases: a PIN blob written by an earlier release (layout 1,
     // locked after five wrong PINs at 1750000000, from tests/data/v1_blobs.txt) is still read,
     // its lock kept; the next write is the current layout.
     let mut old_blob = [0u8; portal_codes::STATE_BYTES];
@@ -44,7 +44,7 @@ fn main() -> Result<(), portal_codes::Error> {
     let (layout, wait) = (old_blob[1], state::retry_at(&old_blob, locked_at)? - locked_at);
     state::reset(&mut old_blob)?; // the support desk unlocks it: written as the current layout
     println!(
-        "a blob from the previous release (layout {layout}): still locked for {wait} s; reset -> {}",
+        "a blob from an earlier release (layout {layout}): still locked for {wait} s; reset -> {}",
         if old_blob == [0; portal_codes::STATE_BYTES] { "fresh (all zeros)" } else { "rewritten" }
     );
     link::run(&ctx)?;
