@@ -1,14 +1,19 @@
 //! `make install` into temporary prefixes, then a small C program built the way C teams build it:
 //! `cc app.c $(pkg-config --cflags --libs portal_codes)` against the shared library (found at run
-//! time through its SONAME, `libportal_codes.so.MAJOR`), and with `pkg-config --static` against
-//! the static library; plus `DESTDIR` and `make uninstall`.
+//! time through its SONAME, `libportal_codes.so.MAJOR`, in the run path the `.pc` file adds), and
+//! with `pkg-config --static` against the static library; plus `RPATH=no`, `DESTDIR` and `make
+//! uninstall`. `private_prefix_the_documented_way` runs docs/c-api.md's commands as written, and
+//! `dist::release_tarball` (tests/install/dist.rs) the release tarball's (`make dist`).
 //!
-//! Needs `make`, `pkg-config`, `cc` and `readelf` (Debian `make`, `pkg-config`, `gcc`,
-//! `binutils`); without them the tests fail, unless `PCODES_ALLOW_SKIP=1`,
+//! Needs `make`, `pkg-config`, `cc`, `readelf`, `objdump` and `tar` (Debian `make`, `pkg-config`, `gcc`,
+//! `binutils`, `tar`); without them the tests fail, unless `PCODES_ALLOW_SKIP=1`,
 //! where they say so loudly and pass. The Makefile builds in `target/capi` (the folder
 //! `tests/foreign.rs` uses, so the release dependencies are built once) and copies what it
 //! built to `target/capi/make`.
 #![cfg(feature = "capi")]
+
+#[path = "install/dist.rs"]
+mod dist;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -34,7 +39,13 @@ fn root() -> &'static Path {
 fn have_tools() -> bool {
     static HAVE: OnceLock<bool> = OnceLock::new();
     *HAVE.get_or_init(|| {
-        let tools = [("make", "make"), ("pkg-config", "pkg-config"), ("cc", "gcc"), ("readelf", "binutils")];
+        let tools = [
+            ("make", "make"),
+            ("pkg-config", "pkg-config"),
+            ("cc", "gcc"),
+            ("readelf", "binutils"),
+            ("tar", "tar"),
+        ];
         let missing: Vec<_> = tools
             .iter()
             .filter(|(tool, _)| {
@@ -166,6 +177,58 @@ fn dynamic_section(file: &Path) -> String {
     ok("readelf -d", Command::new("readelf").arg("-d").arg(file).output().expect("run readelf"))
 }
 
+/// The run path entries (`RUNPATH`, or the older `RPATH`) in a `readelf -d` listing.
+fn run_paths(dynamic: &str) -> Vec<String> {
+    dynamic
+        .lines()
+        .filter_map(|l| l.split_once("Library runpath: [").or_else(|| l.split_once("Library rpath: [")))
+        .flat_map(|(_, rest)| {
+            rest.trim_end().trim_end_matches(']').split(':').map(String::from).collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The shell commands of the ```` ```sh ```` block right after the line
+/// `<!-- run by tests/install.rs: <marker> -->` in `doc`.
+fn documented_block(doc: &str, marker: &str) -> String {
+    let tag = format!("<!-- run by tests/install.rs: {marker} -->\n");
+    let (_, after) = doc.split_once(&tag).unwrap_or_else(|| panic!("no `{}` in the document", tag.trim()));
+    let body = after.strip_prefix("```sh\n").unwrap_or_else(|| panic!("no ```sh block after {}", tag.trim()));
+    body[..body.find("```").expect("unterminated block")].to_string()
+}
+
+/// Runs documented commands with `sh -eu` in `cwd`, with only `PATH` and `HOME` in the
+/// environment (what the docs mention is set by the commands themselves); returns stdout. `PATH`
+/// starts with a folder whose `cargo`, `rustc` and `rustup` only leave a mark and fail, so the
+/// commands are shown to need no Rust.
+fn run_documented(script: &str, home: &Path, cwd: &Path) -> String {
+    let shims = home.join(".no-rust");
+    let mark = home.join(".rust-was-called");
+    std::fs::create_dir_all(&shims).unwrap();
+    for tool in ["cargo", "rustc", "rustup"] {
+        let shim = shims.join(tool);
+        std::fs::write(&shim, format!("#!/bin/sh\necho {tool} >> '{}'\nexit 99\n", mark.display())).unwrap();
+        let mut perms = std::fs::metadata(&shim).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+        std::fs::set_permissions(&shim, perms).unwrap();
+    }
+    let mut path = std::ffi::OsString::from(&shims);
+    path.push(":");
+    path.push(std::env::var_os("PATH").expect("PATH"));
+    let out = Command::new("sh")
+        .arg("-euc")
+        .arg(script)
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", home)
+        .current_dir(cwd)
+        .output()
+        .expect("run sh");
+    let stdout = ok(&format!("the documented commands\n{script}"), out);
+    assert!(!mark.exists(), "the documented commands ran {}", std::fs::read_to_string(&mark).unwrap());
+    stdout
+}
+
 const APP_OUTPUT: &str = concat!("portal_codes ", env!("CARGO_PKG_VERSION"), ": ok");
 
 #[test]
@@ -191,6 +254,7 @@ fn shared_library_through_its_soname() {
         [
             format!("-I{}", prefix.join("include").display()),
             format!("-L{}", lib.display()),
+            format!("-Wl,-rpath,{}", lib.display()),
             "-lportal_codes".into()
         ]
     );
@@ -200,11 +264,44 @@ fn shared_library_through_its_soname() {
         dynamic.contains(&format!("Shared library: [{SONAME}]")),
         "app does not need {SONAME}:\n{dynamic}"
     );
-    assert!(!dynamic.contains("RPATH") && !dynamic.contains("RUNPATH"), "app has a run path:\n{dynamic}");
+    assert_eq!(run_paths(&dynamic), [lib.display().to_string()], "{dynamic}");
+
+    // At run time only SONAME -> full name is needed: the `.so` symlink is for the linker; and
+    // the run path is enough, with nothing in the environment.
+    std::fs::remove_file(lib.join("libportal_codes.so")).unwrap();
+    let out = ok("app (shared)", Command::new(&exe).env_clear().output().expect("run app"));
+    assert_eq!(out.trim(), APP_OUTPUT);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `RPATH=no`: no run path in the `.pc` file or the program, which then needs `LD_LIBRARY_PATH`
+/// (or `ldconfig`), as docs/c-api.md says.
+#[test]
+fn no_run_path_with_rpath_no() {
+    if !have_tools() {
+        return;
+    }
+    let dir = scratch("norpath");
+    built();
+    let prefix = dir.join("prefix");
+    make(&["install", &format!("PREFIX={}", prefix.display()), "RPATH=no"]);
+    let lib = prefix.join("lib");
+    let flags = pkg_config(&prefix, &["--cflags", "--libs"]);
+    assert_eq!(
+        flags,
+        [
+            format!("-I{}", prefix.join("include").display()),
+            format!("-L{}", lib.display()),
+            "-lportal_codes".into()
+        ]
+    );
+    let exe = compile_app(&dir, "app_norpath", &flags);
+    let dynamic = dynamic_section(&exe);
+    assert!(run_paths(&dynamic).is_empty(), "app has a run path:\n{dynamic}");
 
     // Without a library path the loader looks for the SONAME and, unless a copy is installed
     // system-wide, does not find it.
-    let run = Command::new(&exe).env_remove("LD_LIBRARY_PATH").output().expect("run app");
+    let run = Command::new(&exe).env_clear().output().expect("run app");
     if run.status.success() {
         let _ = writeln!(
             std::io::stderr(),
@@ -214,11 +311,47 @@ fn shared_library_through_its_soname() {
         let err = String::from_utf8_lossy(&run.stderr);
         assert!(err.contains(SONAME), "expected the loader to miss {SONAME}:\n{err}");
     }
-
-    // At run time only SONAME -> full name is needed: the `.so` symlink is for the linker.
-    std::fs::remove_file(lib.join("libportal_codes.so")).unwrap();
-    let out = ok("app (shared)", Command::new(&exe).env("LD_LIBRARY_PATH", &lib).output().expect("run app"));
+    let out = ok(
+        "app (LD_LIBRARY_PATH)",
+        Command::new(&exe).env_clear().env("LD_LIBRARY_PATH", &lib).output().expect("run app"),
+    );
     assert_eq!(out.trim(), APP_OUTPUT);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The two blocks of docs/c-api.md, "Installing and linking", that take a C program from the
+/// source tree to a running program in a private prefix: the first is `make install PREFIX=…`
+/// (run here with the build folder the other tests use), the second runs as written in a shell
+/// whose environment holds only `PATH` and `HOME`. Also: the README shows the same compile command.
+#[test]
+fn private_prefix_the_documented_way() {
+    if !have_tools() {
+        return;
+    }
+    let dir = scratch("documented");
+    let home = dir.join("home");
+    let doc = std::fs::read_to_string(root().join("docs/c-api.md")).unwrap();
+    let install_block = documented_block(&doc, "private prefix, install");
+    let install_cmd = install_block.split('#').next().unwrap().trim();
+    assert_eq!(install_cmd, "make && make install PREFIX=$HOME/opt/portal_codes");
+    let prefix = home.join("opt/portal_codes");
+    built();
+    make(&["install", &format!("PREFIX={}", prefix.display())]);
+
+    let use_block = documented_block(&doc, "private prefix, use");
+    let project = home.join("project");
+    std::fs::create_dir_all(&project).unwrap();
+    std::fs::write(project.join("app.c"), APP).unwrap();
+    let out = run_documented(&use_block, &home, &project);
+    assert_eq!(out.trim(), APP_OUTPUT);
+    let dynamic = dynamic_section(&project.join("app"));
+    assert!(dynamic.contains(&format!("Shared library: [{SONAME}]")), "{dynamic}");
+    assert_eq!(run_paths(&dynamic), [prefix.join("lib").display().to_string()], "{dynamic}");
+
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let cc: Vec<_> = use_block.lines().filter(|l| l.starts_with("cc ")).collect();
+    assert_eq!(cc.len(), 1, "{use_block}");
+    assert!(readme.contains(cc[0]), "README.md does not show `{}`", cc[0]);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -264,6 +397,8 @@ fn destdir_and_uninstall() {
     assert!(pc.contains("\nincludedir=/usr/include\n"), "{pc}");
     assert!(pc.contains(concat!("\nVersion: ", env!("CARGO_PKG_VERSION"), "\n")), "{pc}");
     assert!(!pc.contains('@'), "unsubstituted template variable:\n{pc}");
+    // A folder the loader searches by itself: no run path.
+    assert!(pc.contains("\nLibs: -L${libdir} -lportal_codes\n"), "{pc}");
     assert!(stage.join("usr/include/portal_codes.h").is_file());
     assert!(stage.join("usr/lib/x86_64-linux-gnu").join(FULL).is_file());
 
@@ -273,14 +408,25 @@ fn destdir_and_uninstall() {
         "LIBDIR=/usr/lib/x86_64-linux-gnu",
         &format!("DESTDIR={}", stage.display()),
     ]);
+    assert!(files_under(&stage).is_empty(), "make uninstall left {:?}", files_under(&stage));
+
+    // /usr/local is not one of the loader's own folders: the run path is there.
+    make(&["install", "PREFIX=/usr/local", &format!("DESTDIR={}", stage.display())]);
+    let pc = std::fs::read_to_string(stage.join("usr/local/lib/pkgconfig/portal_codes.pc")).unwrap();
+    assert!(pc.contains("\nLibs: -L${libdir} -Wl,-rpath,${libdir} -lportal_codes\n"), "{pc}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Every file (or symlink) under `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut left = Vec::new();
-    let mut stack = vec![stage];
+    let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for e in std::fs::read_dir(d).unwrap() {
             let p = e.unwrap().path();
-            if p.is_dir() { stack.push(p) } else { left.push(p) }
+            if p.is_dir() && !p.is_symlink() { stack.push(p) } else { left.push(p) }
         }
     }
-    assert!(left.is_empty(), "make uninstall left {left:?}");
-    let _ = std::fs::remove_dir_all(&dir);
+    left.sort();
+    left
 }

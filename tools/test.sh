@@ -39,6 +39,7 @@ python3 -c 'import pyotp' 2>/dev/null || python3 -m pip install -q --disable-pip
 
 # Every external tool is required (the default: only PCODES_ALLOW_SKIP=1 lets a test skip).
 unset PCODES_ALLOW_SKIP
-# The library and `checks/` (property, header/ABI and PostgreSQL tests, the postgres_cas example).
+# The library and `checks/` (property, header/ABI and PostgreSQL tests; the postgres_cas example is
+# run and its output checked by checks/tests/postgres_cas_example.rs).
 cargo test --workspace --all-features
 cargo test --release --test model
