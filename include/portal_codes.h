@@ -273,7 +273,7 @@ typedef struct {
 #define PCODES_SETTING_PIN_LENGTHS 8
 
 /**
- * Consecutive failures that lock. Default 5, range 1–1000.
+ * Consecutive failures that lock. Default 5, range 1–20.
  */
 #define PCODES_SETTING_LOCK_AFTER_FAILURES 9
 
@@ -288,7 +288,7 @@ typedef struct {
 #define PCODES_SETTING_LOCK_REPEAT_SECONDS 11
 
 /**
- * Consecutive failures that block until `pcodes_state_reset`. Default 15, range 1–1000.
+ * Consecutive failures that block until `pcodes_state_reset`. Default 15, range 1–20.
  */
 #define PCODES_SETTING_BLOCK_AFTER_FAILURES 12
 
@@ -298,7 +298,7 @@ typedef struct {
 #define PCODES_SETTING_TOTP_WINDOW_STEPS 13
 
 /**
- * HOTP counters looked ahead. Default 10, range 0–1000.
+ * HOTP counters looked ahead. Default 10, range 0–20.
  */
 #define PCODES_SETTING_HOTP_LOOK_AHEAD 14
 

@@ -88,10 +88,10 @@ fn main() -> Result<(), Error> {
         "  its detail, for the log (never shown to the person): {:?}",
         portal_codes::last_error_detail()
     );
-    // Stored state outlives releases: a PIN blob written by the previous release (layout 1,
+    // Stored state outlives releases: a PIN blob written by an earlier release (layout 1,
     // locked after five wrong PINs at 1750000000, from tests/data/v1_blobs.txt) is still read,
     // its lock kept.
-    println!("Stored blobs outlive releases: a PIN blob written by the previous release (layout 1),");
+    println!("Stored blobs outlive releases: a PIN blob written by an earlier release (layout 1),");
     println!("locked after five wrong PINs at t = 1750000000:");
     let mut old_blob = [0u8; STATE_BYTES];
     old_blob[..16].copy_from_slice(&[2, 1, 5, 0, 0, 0, 0, 0, 0x04, 0xe5, 0x4e, 0x68, 0, 0, 0, 0]);

@@ -229,6 +229,55 @@ static void test_setting_info(void) {
     CHECK(lo <= d && d <= hi);
 }
 
+/* Issue 20 §5: settings that emptied the guess limits are refused when the context is configured
+ * (HOTP_LOOK_AHEAD = 1000 made 15 guesses worth ~1.5 %; BLOCK_AFTER_FAILURES = LOCK_AFTER_FAILURES
+ * = 1000 took the block away), and the documented limits (docs/security.md: at most 20 guesses a
+ * run, at most 21 codes a guess) hold at the largest values the library allows. */
+static void test_settings_keep_the_guess_limits(void) {
+    pcodes_ctx *c = NULL;
+    EXPECT(pcodes_ctx_new(MASTER, 32, 0, &c), PCODES_STATUS_OK);
+    if (!c) return;
+    static const pcodes_setting emptying[] = {PCODES_SETTING_HOTP_LOOK_AHEAD, PCODES_SETTING_BLOCK_AFTER_FAILURES,
+                                              PCODES_SETTING_LOCK_AFTER_FAILURES};
+    for (size_t i = 0; i < sizeof emptying / sizeof emptying[0]; i++) {
+        uint64_t before = 0, after = 1;
+        EXPECT(pcodes_ctx_get(c, emptying[i], &before), PCODES_STATUS_OK);
+        EXPECT(pcodes_ctx_set(c, emptying[i], 1000), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_ctx_set(c, emptying[i], 21), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_ctx_get(c, emptying[i], &after), PCODES_STATUS_OK);
+        CHECK(after == before);
+    }
+    uint64_t d, lo, hi;
+    EXPECT(pcodes_setting_info(PCODES_SETTING_BLOCK_AFTER_FAILURES, &d, &lo, &hi), PCODES_STATUS_OK);
+    CHECK(hi == 20);
+    EXPECT(pcodes_setting_info(PCODES_SETTING_LOCK_AFTER_FAILURES, &d, &lo, &hi), PCODES_STATUS_OK);
+    CHECK(hi <= 20);
+    EXPECT(pcodes_setting_info(PCODES_SETTING_TOTP_WINDOW_STEPS, &d, &lo, &hi), PCODES_STATUS_OK);
+    CHECK(2 * hi + 1 <= 21);
+    EXPECT(pcodes_setting_info(PCODES_SETTING_HOTP_LOOK_AHEAD, &d, &lo, &hi), PCODES_STATUS_OK);
+    CHECK(hi + 1 <= 21);
+    if (hi > 20) hi = 20; /* codes[] below holds 21 (a library with a wider range has failed already) */
+    /* At the largest look-ahead a fresh HOTP blob accepts counter `hi` and nothing past counter 20. */
+    EXPECT(pcodes_ctx_set(c, PCODES_SETTING_HOTP_LOOK_AHEAD, hi), PCODES_STATUS_OK);
+    char code[PCODES_HOTP_CODE_BYTES], codes[21][PCODES_HOTP_CODE_BYTES];
+    for (uint64_t k = 0; k < 21; k++)
+        EXPECT(pcodes_hotp_code(SECRET, 20, PCODES_ALGORITHM_SHA1, 6, k, codes[k], sizeof codes[k]), PCODES_STATUS_OK);
+    uint8_t st[64] = {0};
+    EXPECT(pcodes_hotp_verify(c, SECRET, 20, PCODES_ALGORITHM_SHA1, 6, codes[hi], NOW, st, sizeof st), PCODES_STATUS_OK);
+    int beyond = 0;
+    for (uint64_t k = 21; k < 60; k++) {
+        EXPECT(pcodes_hotp_code(SECRET, 20, PCODES_ALGORITHM_SHA1, 6, k, code, sizeof code), PCODES_STATUS_OK);
+        int in_window = 0;
+        for (int j = 0; j < 21; j++) in_window |= strcmp(code, codes[j]) == 0;
+        if (in_window) continue;
+        memset(st, 0, sizeof st);
+        EXPECT(pcodes_hotp_verify(c, SECRET, 20, PCODES_ALGORITHM_SHA1, 6, code, NOW, st, sizeof st), PCODES_STATUS_WRONG);
+        beyond++;
+    }
+    CHECK(beyond > 30);
+    pcodes_ctx_free(c);
+}
+
 static void test_ctx(void) {
     uint8_t key64[64];
     memset(key64, 7, sizeof key64);
@@ -357,7 +406,7 @@ static void corrupt(const uint8_t *base, int which, uint8_t out[64]) {
     memcpy(out, base, 64);
     switch (which) {
     case 0: out[1] = 0; break;           /* version 0 with a kind */
-    case 1: out[1] = 3; break;           /* a future version */
+    case 1: out[1] = 4; break;           /* a future version */
     case 2: out[1] = 0xFF; break;
     case 3: out[0] = 0; break;           /* kind 0 but not all zeros */
     case 4: out[0] = 6; break;           /* unknown kinds */
@@ -1372,6 +1421,7 @@ static void test_pin_generate(pcodes_ctx *ctx) {
 int main(void) {
     test_accessors();
     test_setting_info();
+    test_settings_keep_the_guess_limits();
     test_ctx();
     pcodes_ctx *ctx = NULL;
     EXPECT(pcodes_ctx_new(MASTER, 32, 0, &ctx), PCODES_STATUS_OK);
