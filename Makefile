@@ -6,6 +6,9 @@
 #                                         # linker takes the .so over the .a whenever both are
 #                                         # there, even with `pkg-config --static`
 #   make uninstall                        # same PREFIX/LIBDIR/INCLUDEDIR/DESTDIR as install
+#   make java-natives                     # the Java jar's libraries, glibc 2.17, x86-64 and aarch64:
+#                                         # target/make/jna/linux-{x86-64,aarch64}/ (bindings/java;
+#                                         # tools/java-natives.sh, which also needs python3 and PyPI)
 #
 # Installs $(INCLUDEDIR)/portal_codes.h, $(LIBDIR)/libportal_codes.a,
 # $(LIBDIR)/libportal_codes.so.MAJOR.MINOR.PATCH (SONAME libportal_codes.so.MAJOR) with the
@@ -46,7 +49,7 @@ stamp = $(out)/native-static-libs
 sources := $(top)/Makefile $(top)/Cargo.toml $(top)/Cargo.lock $(top)/README.md \
 	$(shell find '$(top)/src' -type f)
 
-.PHONY: all install install-static install-shared install-common uninstall clean
+.PHONY: all install install-static install-shared install-common uninstall clean java-natives
 .DELETE_ON_ERROR:
 
 all: $(stamp)
@@ -63,7 +66,7 @@ $(stamp): $(sources)
 	test "$$(cat '$(out)/cargo.status')" = 0
 	cp '$(CARGO_TARGET_DIR)/release/$(lib).a' '$(out)/$(lib).a'
 	cp '$(CARGO_TARGET_DIR)/release/$(lib).so' '$(out)/$(shared_full)'
-	cp '$(CARGO_TARGET_DIR)/release/$(lib).so' '$(out)/$(lib).so' # what bindings/java bundles
+	cp '$(CARGO_TARGET_DIR)/release/$(lib).so' '$(out)/$(lib).so'
 	sed -n 's/^.*native-static-libs: *//p' '$(out)/cargo.log' | sed 1q > '$(stamp).tmp'
 	@test -s '$(stamp).tmp' || { echo 'no native-static-libs line in $(out)/cargo.log' >&2; \
 		echo '(cargo did not rerun rustc? touch src/lib.rs and run make again)' >&2; exit 1; }
@@ -96,6 +99,10 @@ uninstall:
 	rm -f '$(DESTDIR)$(INCLUDEDIR)/portal_codes.h' '$(DESTDIR)$(PKGCONFIGDIR)/portal_codes.pc' \
 		'$(DESTDIR)$(LIBDIR)/$(lib).a' '$(DESTDIR)$(LIBDIR)/$(lib).so' \
 		'$(DESTDIR)$(LIBDIR)/$(soname)' '$(DESTDIR)$(LIBDIR)/$(shared_full)'
+
+# Not a file rule: cargo knows when to rebuild, and the script rechecks both libraries every time.
+java-natives:
+	CARGO_TARGET_DIR='$(CARGO_TARGET_DIR)' bash '$(top)/tools/java-natives.sh' '$(out)/jna'
 
 clean:
 	rm -rf '$(out)'
