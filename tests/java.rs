@@ -9,11 +9,12 @@
 //!    highest `GLIBC_` symbol version (`objdump -T`, at most 2.17), shared libraries needed;
 //! 4. the plain class-path route of `bindings/java/README.md` (`javac`, then `java`, with the jar
 //!    and `/usr/share/java/jna.jar`) runs exactly as written there, and JNA loads the library
-//!    from inside the jar.
+//!    from inside the jar;
+//! 5. the aarch64 library, out of the jar, runs C programs under qemu-user.
 //!
 //! Needs Maven and Debian's Java packages ([`JAVA_PACKAGES`]), `make`, binutils and a `python3`
 //! that makes virtual environments (Debian `python3-venv`), plus PyPI the first time; without
-//! them the tests fail, unless `PCODES_ALLOW_SKIP=1`, where they say so and pass. Everything is
+//! them (and Debian's `qemu-user` and `libc6-arm64-cross` for 5.) the tests fail, unless `PCODES_ALLOW_SKIP=1`, where they say so and pass. Everything is
 //! built in `target/capi` (shared with `tests/foreign.rs` and `tests/install.rs`).
 #![cfg(feature = "capi")]
 
@@ -199,6 +200,21 @@ fn max_glibc_reads_objdump() {
     assert_eq!(max_glibc("no versions"), None);
 }
 
+/// The jar's native libraries, checked to be exactly the two expected, taken out of the jar into
+/// `target/capi/<folder>` (which is returned).
+fn jar_natives(folder: &str) -> PathBuf {
+    let (jar, _) = maven();
+    let dir = capi_target().join(folder);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let listing = ok("jar tf", &Command::new("jar").arg("tf").arg(jar).output().expect("run jar"));
+    let mut natives: Vec<&str> = listing.lines().filter(|l| l.ends_with(".so")).collect();
+    natives.sort();
+    assert_eq!(natives, ["linux-aarch64/libportal_codes.so", "linux-x86-64/libportal_codes.so"], "{listing}");
+    ok("jar xf", &Command::new("jar").current_dir(&dir).arg("xf").arg(jar).args(&natives).output().unwrap());
+    dir
+}
+
 /// Each library inside the jar (taken out of the jar itself) is an ELF64 shared object for its
 /// folder's processor, needs glibc 2.17 at most by its symbol versions (`objdump -T`), and needs
 /// no shared library but glibc's and libgcc_s: nothing to install on a server with glibc 2.17 or
@@ -208,15 +224,7 @@ fn java_jar_libraries_need_glibc_2_17_at_most() {
     if !have_java() {
         return;
     }
-    let (jar, _) = maven();
-    let dir = capi_target().join("java-jar-contents");
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let listing = ok("jar tf", &Command::new("jar").arg("tf").arg(jar).output().expect("run jar"));
-    let mut natives: Vec<&str> = listing.lines().filter(|l| l.ends_with(".so")).collect();
-    natives.sort();
-    assert_eq!(natives, ["linux-aarch64/libportal_codes.so", "linux-x86-64/libportal_codes.so"], "{listing}");
-    ok("jar xf", &Command::new("jar").current_dir(&dir).arg("xf").arg(jar).args(&natives).output().unwrap());
+    let dir = jar_natives("java-jar-contents");
 
     for (so, machine) in [
         ("linux-x86-64/libportal_codes.so", "Advanced Micro Devices X86-64"),
@@ -319,4 +327,73 @@ fn java_classpath_route_as_documented() {
         )),
         "the library was not loaded from the jar:\n{stderr}"
     );
+}
+
+/// What running aarch64 programs here takes: (a file that must be there, its Debian package).
+const QEMU_PACKAGES: &[(&str, &str)] =
+    &[("/usr/bin/qemu-aarch64", "qemu-user"), ("/usr/aarch64-linux-gnu/lib/libc.so.6", "libc6-arm64-cross")];
+
+/// The jar's aarch64 library, run: no aarch64 JVM is at hand, so C programs are cross-compiled
+/// with the same Zig (`zig cc -target aarch64-linux-gnu.2.17`) against the library taken out of
+/// the jar, and run under qemu-user with Debian's aarch64 glibc: `tests/c/hostile.c` (every
+/// exported function, with hostile arguments) and `examples/c/otp_demo.c` (an SMS code's life,
+/// compare-and-swap included). What this does not run is JNA's own aarch64 loading; that JNA
+/// looks in `linux-aarch64/` there is `BundledLibraryTest`'s check against JNA's mapping.
+#[test]
+fn java_jar_aarch64_library_runs_under_qemu() {
+    if !have_java() {
+        return;
+    }
+    let missing: Vec<&str> =
+        QEMU_PACKAGES.iter().filter(|(path, _)| !Path::new(path).exists()).map(|&(_, p)| p).collect();
+    if !missing.is_empty() {
+        let packages = missing.join(" ");
+        let required = std::env::var("PCODES_ALLOW_SKIP").as_deref() != Ok("1");
+        assert!(
+            !required,
+            "required (PCODES_ALLOW_SKIP is not 1) but Debian packages are missing: {packages}"
+        );
+        eprintln!("skipped: running the aarch64 library (Debian packages missing: {packages})");
+        return;
+    }
+    let dir = jar_natives("java-aarch64").join("linux-aarch64");
+    let python = capi_target().join("zig-venv/bin/python3"); // made by tools/java-natives.sh
+    // (program, its least number of checks, lines it must print)
+    for (src, least, want) in [
+        ("tests/c/hostile.c", 1000, &[][..]),
+        (
+            "examples/c/otp_demo.c",
+            30,
+            &[
+                "-> PCODES_STATUS_MISTYPED",
+                "verify with compare-and-swap -> PCODES_STATUS_OK (its blob stored)",
+            ],
+        ),
+    ] {
+        let exe = dir.join(Path::new(src).file_stem().unwrap());
+        let cc = Command::new(&python)
+            .args(["-m", "ziglang", "cc", "-target", "aarch64-linux-gnu.2.17", "-std=c11", "-O1", "-I"])
+            .arg(root().join("include"))
+            .arg(root().join(src))
+            .arg("-L")
+            .arg(&dir)
+            .args(["-lportal_codes", "-o"])
+            .arg(&exe)
+            .output()
+            .expect("run zig cc");
+        ok(&format!("zig cc {src}"), &cc);
+        let run = Command::new("qemu-aarch64")
+            .args(["-L", "/usr/aarch64-linux-gnu", "-E"])
+            .arg(format!("LD_LIBRARY_PATH={}", dir.display()))
+            .arg(&exe)
+            .output()
+            .expect("run qemu-aarch64");
+        let stdout = ok(&format!("{src} under qemu-aarch64"), &run);
+        let passed = stdout.lines().rev().find_map(|l| l.strip_suffix(" passed, 0 failed"));
+        let passed: u32 =
+            passed.and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("{src}: no count:\n{stdout}"));
+        assert!(passed >= least, "{src}: only {passed} checks ran:\n{stdout}");
+        expect(&stdout, want);
+        println!("aarch64 {src}: {passed} passed, 0 failed");
+    }
 }

@@ -10,11 +10,14 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The binding in a few lines: an SMS code issued, mistyped, then accepted. Runs against the jar
- * alone (the native library is inside it):
+ * and JNA alone (the native library is inside the jar), in a folder holding the jar and this file:
  *
  * <pre>
- * java -cp target/portal-codes-0.1.0.jar:/usr/share/java/jna.jar examples/Quickstart.java
+ * javac -cp portal-codes-0.1.0.jar:/usr/share/java/jna.jar -d classes Quickstart.java
+ * java -cp portal-codes-0.1.0.jar:/usr/share/java/jna.jar:classes Quickstart
  * </pre>
+ *
+ * (bindings/java/README.md, "Without Maven"; tests/java.rs runs those commands from there.)
  */
 public final class Quickstart {
     public static void main(String[] args) {
