@@ -357,7 +357,7 @@ fn java_jar_aarch64_library_runs_under_qemu() {
         return;
     }
     let dir = jar_natives("java-aarch64").join("linux-aarch64");
-    let python = capi_target().join("zig-venv/bin/python3"); // made by tools/java-natives.sh
+    let python = root().join("target/zig-venv/bin/python3"); // made by tools/java-natives.sh
     // (program, its least number of checks, lines it must print)
     for (src, least, want) in [
         ("tests/c/hostile.c", 1000, &[][..]),

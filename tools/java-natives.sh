@@ -8,7 +8,8 @@
 # (JNA's resource folders for Linux on those processors.) Built with cargo-zigbuild, which links
 # with Zig against glibc 2.17's symbol versions (RHEL/CentOS 7 and everything newer), instead of
 # the build machine's glibc. Both tools come from PyPI, pinned, into a virtual environment this
-# script makes ($TARGET/zig-venv; Debian's own python3 refuses `pip install`); the aarch64 Rust
+# script makes (target/zig-venv in the repository, one per clone whatever CARGO_TARGET_DIR is:
+# 440 MB, mostly Zig's libc sources; Debian's own python3 refuses `pip install`); the aarch64 Rust
 # standard library comes from rustup. Then each library is checked: its ELF machine, the highest
 # GLIBC_ symbol version it needs (at most 2.17) and the shared libraries it needs (only glibc's
 # and libgcc_s). Usage: tools/java-natives.sh [OUT]   (OUT defaults to $TARGET/make/jna, where
@@ -17,7 +18,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 target=${CARGO_TARGET_DIR:-$top/target}
 out=${1:-$target/make/jna}
-venv=$target/zig-venv
+venv=$top/target/zig-venv
 glibc=2.17
 pins="ziglang==0.17.1 cargo-zigbuild==0.24.1"
 
