@@ -187,6 +187,7 @@ fn max_glibc(objdump: &str) -> Option<Vec<u32>> {
     objdump
         .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
         .filter_map(|w| w.strip_prefix("GLIBC_"))
+        .filter(|v| v.starts_with(|c: char| c.is_ascii_digit())) // not GLIBC_PRIVATE
         .map(|v| v.split('.').map(|n| n.parse::<u32>().unwrap_or_else(|_| panic!("version {v:?}"))).collect())
         .max()
 }
@@ -198,6 +199,7 @@ fn max_glibc_reads_objdump() {
                   0000000000000000  w   DF *UND*\t0000000000000000  GLIBC_2.34  __cxa_finalize\n";
     assert_eq!(max_glibc(sample), Some(vec![2, 34]));
     assert_eq!(max_glibc("no versions"), None);
+    assert_eq!(max_glibc("(GLIBC_PRIVATE) _dl_x\n(GLIBC_2.3.4) f"), Some(vec![2, 3, 4]));
 }
 
 /// The jar's native libraries, checked to be exactly the two expected, taken out of the jar into
@@ -247,6 +249,7 @@ fn java_jar_libraries_need_glibc_2_17_at_most() {
         let symbols = ok("objdump -T", &Command::new("objdump").arg("-T").arg(&path).output().unwrap());
         let max = max_glibc(&symbols).unwrap_or_else(|| panic!("{so}: no GLIBC_ version:\n{symbols}"));
         assert!(max <= vec![2, 17], "{so} needs GLIBC_{max:?}, above 2.17:\n{symbols}");
+        assert!(!symbols.contains("GLIBC_PRIVATE"), "{so} uses glibc's private symbols:\n{symbols}");
         // The functions a host calls are exported.
         assert!(symbols.contains(" pcodes_otp_verify\n"), "{so} does not export pcodes_otp_verify");
 
