@@ -31,7 +31,8 @@ if [ "$(cat "$venv/pins" 2>/dev/null)" != "$pins" ]; then
     python3 -m venv "$venv" ||
         die "python3 cannot make a virtual environment (Debian: apt-get install python3-venv)"
     # shellcheck disable=SC2086 # $pins is a list of requirements
-    "$venv/bin/pip" install -q --disable-pip-version-check $pins
+    "$venv/bin/pip" install -q --disable-pip-version-check $pins ||
+        die "pip could not install $pins (from PyPI) into $venv"
     echo "$pins" > "$venv/pins"
 fi
 # cargo-zigbuild runs `zig`, or else `python3 -m ziglang`: the environment's python3, first in PATH.
