@@ -27,7 +27,8 @@ public interface PortalCodesNative extends Library {
     /**
      * The loaded library. JNA looks for {@code libportal_codes.so} in {@code jna.library.path},
      * then the system's library folders, then on the class path under its platform folder
-     * ({@code linux-x86-64/}), where this jar carries it: nothing needs to be set.
+     * ({@code linux-x86-64/} or {@code linux-aarch64/}), where this jar carries it: nothing needs
+     * to be set.
      */
     PortalCodesNative INSTANCE = Native.load("portal_codes", PortalCodesNative.class,
             Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
