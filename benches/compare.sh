@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Before merging: instructions per operation of this checkout against a baseline commit, counted
-# by callgrind (repeatable whatever else the machine does), for link redeem, SMS verify (right and
+# by callgrind (repeatable whatever else the machine does), for link redeem and issue, SMS verify (right and
 # wrong), TOTP and HOTP verify (wrong), a malformed PIN and a PIN verify (10,000 iterations).
 #   bash benches/compare.sh [BASE_REV]     (default: the previous release, 6ed60a0)
 # Needs valgrind (tools/test.sh installs it). The baseline is built in a temporary worktree.
@@ -17,7 +17,7 @@ cp benches/opcount.rs "$wt/examples/opcount.rs"
 cargo build -q --release -p portal-codes-checks --example opcount
 ir() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }
 printf '%-12s %14s %14s %8s\n' op "$base" HEAD ratio
-for op in link sms sms-wrong totp-wrong hotp-wrong pin-format pin; do
+for op in link link-issue sms sms-wrong totp-wrong hotp-wrong pin-format pin; do
     n=2000; [ "$op" = pin ] && n=3
     per() { echo $(( ($(ir "$1" "$op" "$n") - $(ir "$1" "$op" 0)) / n )); }
     b=$(per "$wt/target/release/examples/opcount"); h=$(per target/release/examples/opcount)

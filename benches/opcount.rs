@@ -39,6 +39,17 @@ fn main() {
                 let mut st = issued;
                 let _ = black_box(link::redeem(&ctx, black_box(code.as_str()), &kid, NOW + 60, &mut st));
             }
+            "link-issue" => {
+                let mut st = issued;
+                let _ = black_box(link::issue_with_rng(
+                    &ctx,
+                    123_456,
+                    &kid,
+                    NOW + 60,
+                    &mut st,
+                    &mut ChaCha20Rng::seed_from_u64(5),
+                ));
+            }
             "sms" => {
                 let mut st = sent;
                 let _ = black_box(otp::verify(&ctx, "login", black_box(sms.as_str()), NOW + 10, &mut st));
@@ -74,7 +85,7 @@ fn main() {
                 let _ =
                     black_box(pin::verify(&ctx, "acct", black_box("12a4"), stored.as_str(), NOW, &mut st));
             }
-            _ => panic!("op: link, sms, sms-wrong, totp-wrong, hotp-wrong, pin-format or pin"),
+            _ => panic!("op: link, link-issue, sms, sms-wrong, totp-wrong, hotp-wrong, pin-format or pin"),
         }
     }
 }

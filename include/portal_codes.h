@@ -70,6 +70,12 @@
 #define PCODES_PIN_HASH_BYTES 128
 
 /**
+ * Buffer size for a generated PIN, including the terminating NUL: the longest PIN (6 digits)
+ * plus NUL. `pcodes_pin_generate` asks for at least this much whatever the length.
+ */
+#define PCODES_PIN_GENERATE_BYTES 7
+
+/**
  * Size of every state blob, in bytes.
  */
 #define PCODES_STATE_BYTES 64
@@ -294,7 +300,7 @@ typedef int32_t (*pcodes_pepper_fn)(void *user,
 #define PCODES_SETTING_PIN_LENGTHS 8
 
 /**
- * Consecutive failures that lock. Default 5, range 1–1000.
+ * Consecutive failures that lock. Default 5, range 1–20.
  */
 #define PCODES_SETTING_LOCK_AFTER_FAILURES 9
 
@@ -309,7 +315,7 @@ typedef int32_t (*pcodes_pepper_fn)(void *user,
 #define PCODES_SETTING_LOCK_REPEAT_SECONDS 11
 
 /**
- * Consecutive failures that block until `pcodes_state_reset`. Default 15, range 1–1000.
+ * Consecutive failures that block until `pcodes_state_reset`. Default 15, range 1–20.
  */
 #define PCODES_SETTING_BLOCK_AFTER_FAILURES 12
 
@@ -319,7 +325,7 @@ typedef int32_t (*pcodes_pepper_fn)(void *user,
 #define PCODES_SETTING_TOTP_WINDOW_STEPS 13
 
 /**
- * HOTP counters looked ahead. Default 10, range 0–1000.
+ * HOTP counters looked ahead. Default 10, range 0–20.
  */
 #define PCODES_SETTING_HOTP_LOOK_AHEAD 14
 
@@ -932,6 +938,35 @@ pcodes_status pcodes_pin_verify_apply(uint8_t matched,
 pcodes_status pcodes_pin_needs_rehash(const pcodes_ctx *ctx,
                                       const char *stored,
                                       bool *needs_out);
+
+/**
+ * `PCODES_PIN_GENERATE_BYTES` as a function (JNA cannot read macros).
+ */
+size_t pcodes_pin_generate_bytes(void);
+
+/**
+ * Writes a PIN of `length` digits (4 or 6, allowed by `PCODES_SETTING_PIN_LENGTHS`), drawn
+ * uniformly from the PINs that `pcodes_pin_check(ctx, pin, pin, birth_date)` accepts,
+ * NUL-terminated, into `out`: never on the blocklist, never a pattern, never derived from
+ * `birth_date` (`"YYYY-MM-DD"`, may be NULL) in any form the check refuses. For a "Get PIN"
+ * button: show it to the person (e.g. after an SMS confirmation), then hash it with
+ * `pcodes_pin_hash`. The PIN is a secret: clear `out` once it has been shown and hashed.
+ *
+ * Randomness: the library's generator (ChaCha20 seeded from the operating system, per thread),
+ * by rejection sampling (uniform digits without modulo bias, refused PINs drawn again), at most
+ * 64 draws; with a working generator about 89 % of draws are accepted, so running out (then
+ * `RNG_FAILURE`) means the generator is broken. `out_len` must be at least
+ * `PCODES_PIN_GENERATE_BYTES` (7) whatever the length; nothing is drawn or written on a refusal.
+ *
+ * Returns `OK`, `NULL_ARGUMENT` (`ctx`, `out`), `INVALID_ARGUMENT` (bad UTF-8 in `birth_date`,
+ * `out` overlapping an input, `length` not 4 or 6 or not allowed by `PIN_LENGTHS`),
+ * `BUFFER_TOO_SMALL`, `INVALID_BIRTH_DATE`, `RNG_FAILURE`.
+ */
+pcodes_status pcodes_pin_generate(const pcodes_ctx *ctx,
+                                  uint32_t length,
+                                  const char *birth_date,
+                                  char *out,
+                                  size_t out_len);
 
 /**
  * `PCODES_STATE_BYTES` as a function (JNA cannot read macros).

@@ -4,7 +4,7 @@
 //! flow's codec) on top: flows import this module, `state` imports the flows, and nothing
 //! imports back.
 //!
-//! # Layout (version 2), all integers little-endian
+//! # Layout (version 3), all integers little-endian
 //!
 //! | bytes  | field | meaning |
 //! |--------|-------|---------|
@@ -22,10 +22,10 @@ use crate::error::{Error, Result};
 
 /// Size of every state blob.
 pub const STATE_BYTES: usize = 64;
-/// Current layout version: 2 since the link payload carries the issue number (issue 13).
-/// Blobs of version 1 are still read (see [`State::decode_any`] and `docs/upgrading.md`) and
-/// written back as version 2.
-pub const VERSION: u8 = 2;
+/// Current layout version: 2 since the link payload carries the issue number (issue 13), 3
+/// since its child-data fingerprints are keyed (issue 20). Blobs of versions 1 and 2 are still
+/// read (see [`State::decode_any`] and `docs/upgrading.md`) and written back as version 3.
+pub const VERSION: u8 = 3;
 /// The oldest layout version this library reads.
 pub const OLDEST_VERSION: u8 = 1;
 /// Bytes of a blob that belong to the flow.

@@ -1,6 +1,10 @@
-#![doc = include_str!("../README.md")]
+// The crate's front page, written for Rust users (README.md is the repository's, for GitHub
+// readers: its Rust blocks are still compiled, by `ReadmeDoctests` below).
+#![doc = include_str!("lib.md")]
 #![no_std]
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// The front page links to items that only `std` has.
+#![cfg_attr(not(feature = "std"), allow(rustdoc::broken_intra_doc_links))]
 #![deny(unsafe_code)]
 #![warn(missing_docs, rust_2018_idioms, clippy::pedantic)]
 #![allow(
@@ -48,6 +52,15 @@ pub mod totp;
 #[cfg(feature = "capi")]
 #[allow(unsafe_code)]
 pub mod ffi;
+
+#[cfg(any(doc, doctest))]
+pub mod guide;
+
+/// The README's Rust examples, compiled and run as doctests (the README is the repository's page;
+/// the crate's front page is `src/lib.md`).
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
 
 pub use context::Context;
 #[cfg(feature = "std")]

@@ -148,10 +148,11 @@ settings! {
     PinLengths = 8 => PCODES_SETTING_PIN_LENGTHS,
         c: "allowed PIN lengths, bit n = length n (4, 6, or both)",
         pin_lengths: u32 = 0x50 in 0x10..=0x50, bits 0x50;
-    /// Consecutive failures that lock.
+    /// Consecutive failures that lock (at most [`GUESSES_PER_RUN`]: a larger value would never
+    /// lock before the block).
     LockAfterFailures = 9 => PCODES_SETTING_LOCK_AFTER_FAILURES,
         c: "consecutive failures that lock",
-        lock_after_failures: u32 = 5 in 1..=1_000;
+        lock_after_failures: u32 = 5 in 1..=20;
     /// First lock, seconds (the maximum is a week).
     LockFirstSeconds = 10 => PCODES_SETTING_LOCK_FIRST_SECONDS,
         c: "first lock, seconds",
@@ -160,25 +161,44 @@ settings! {
     LockRepeatSeconds = 11 => PCODES_SETTING_LOCK_REPEAT_SECONDS,
         c: "every later lock, seconds",
         lock_repeat_seconds: u64 = 1_800 in 1..=604_800;
-    /// Consecutive failures that block until reset.
+    /// Consecutive failures that block until reset: the number of guesses a run of failures
+    /// gets (at most [`GUESSES_PER_RUN`]).
     BlockAfterFailures = 12 => PCODES_SETTING_BLOCK_AFTER_FAILURES,
         c: "consecutive failures that block until `pcodes_state_reset`",
-        block_after_failures: u32 = 15 in 1..=1_000;
+        block_after_failures: u32 = 15 in 1..=20;
     /// TOTP steps accepted either side of the current one.
     TotpWindowSteps = 13 => PCODES_SETTING_TOTP_WINDOW_STEPS,
         c: "TOTP steps accepted either side of the current one",
         totp_window_steps: u32 = 1 in 0..=10;
-    /// HOTP counters looked ahead.
+    /// HOTP counters looked ahead (a guess matches any of `1 + HOTP_LOOK_AHEAD` codes, at most
+    /// [`CODES_PER_GUESS`], as many as the widest TOTP window).
     HotpLookAhead = 14 => PCODES_SETTING_HOTP_LOOK_AHEAD,
         c: "HOTP counters looked ahead",
-        hotp_look_ahead: u32 = 10 in 0..=1_000;
+        hotp_look_ahead: u32 = 10 in 0..=20;
 }
 
 /// Default allowed PIN lengths: 4 and 6.
 pub const PIN_LENGTHS_DEFAULT: u32 = (1 << 4) | (1 << 6);
 
+/// The guess limit every allowed setting keeps (issue 20 §5; `docs/security.md`, "Settings
+/// cannot empty the guess limits"): a run of consecutive failures gets at most this many counted
+/// guesses before the blob is blocked (the largest `BLOCK_AFTER_FAILURES`).
+pub const GUESSES_PER_RUN: u32 = 20;
+
+/// The most codes one authenticator-app guess can match: `2 × TOTP_WINDOW_STEPS + 1` and
+/// `HOTP_LOOK_AHEAD + 1` at their largest allowed values.
+pub const CODES_PER_GUESS: u32 = 21;
+
+/// The largest chance, in millionths, that one run of guesses succeeds at any allowed settings:
+/// [`GUESSES_PER_RUN`] guesses at a 4-digit PIN or SMS code (1 in 10⁴ each), the weakest secret
+/// the settings allow (0.2 %). An authenticator app at its widest window stays below it
+/// ([`GUESSES_PER_RUN`] × [`CODES_PER_GUESS`] in 10⁶: 0.042 %), a link code far below (2⁻⁴⁰ a
+/// guess).
+pub const WORST_RUN_PPM: u32 = 2_000;
+
 // `SPEC` is in id order from 1 (`Setting::spec` indexes it), and `PIN_LENGTHS_DEFAULT` is the
 // setting's default and its only bits.
+#[allow(clippy::int_plus_one)] // `x + 1 <= n`: x + 1 codes a guess, at most n
 const _: () = {
     let mut i = 0;
     while i < SPEC.len() {
@@ -187,6 +207,18 @@ const _: () = {
     }
     let pin = &SPEC[Setting::PinLengths as usize - 1];
     assert!(pin.default == PIN_LENGTHS_DEFAULT as u64 && pin.mask == PIN_LENGTHS_DEFAULT as u64);
+    // The guess limits hold at every allowed value (docs/security.md): no row may widen them.
+    assert!(SPEC[Setting::BlockAfterFailures as usize - 1].hi == GUESSES_PER_RUN as u64);
+    assert!(SPEC[Setting::LockAfterFailures as usize - 1].hi <= GUESSES_PER_RUN as u64);
+    assert!(2 * SPEC[Setting::TotpWindowSteps as usize - 1].hi + 1 <= CODES_PER_GUESS as u64);
+    assert!(SPEC[Setting::HotpLookAhead as usize - 1].hi + 1 <= CODES_PER_GUESS as u64);
+    // 4 digits (the shortest SMS code, the shortest PIN) give 10⁴ values: 100 ppm a guess.
+    assert!(
+        SPEC[Setting::OtpDigits as usize - 1].lo == 4 && SPEC[Setting::PinLengths as usize - 1].lo == 1 << 4
+    );
+    assert!(GUESSES_PER_RUN * 100 <= WORST_RUN_PPM);
+    // TOTP and HOTP codes have at least 6 digits (`totp::Params`): 1 ppm a code.
+    assert!(GUESSES_PER_RUN * CODES_PER_GUESS <= WORST_RUN_PPM);
 };
 
 impl Setting {
@@ -304,6 +336,40 @@ mod tests {
             p.set(s, hi).unwrap();
             assert_eq!(p.get(s), hi);
         }
+    }
+
+    /// Issue 20 §5: values that emptied the guess limits are refused loudly at configuration
+    /// (`HOTP_LOOK_AHEAD = 1000` made 15 guesses worth ~1.5 %; `BLOCK_AFTER_FAILURES =
+    /// LOCK_AFTER_FAILURES = 1000` took the block away), and at the largest allowed values the
+    /// documented limits hold: at most `GUESSES_PER_RUN` guesses a run, `CODES_PER_GUESS` codes
+    /// a guess.
+    #[test]
+    #[allow(clippy::int_plus_one)] // `x + 1 <= n`: x + 1 codes a guess, at most n
+    fn settings_cannot_empty_the_guess_limits() {
+        let mut p = Policy::default();
+        for (s, v) in [
+            (Setting::HotpLookAhead, 1000),
+            (Setting::HotpLookAhead, 21),
+            (Setting::BlockAfterFailures, 1000),
+            (Setting::BlockAfterFailures, 21),
+            (Setting::LockAfterFailures, 1000),
+            (Setting::LockAfterFailures, 21),
+        ] {
+            assert_eq!(p.set(s, v), Err(Error::InvalidArgument), "{s:?} = {v}");
+        }
+        assert_eq!(p, Policy::default());
+        let max = |s: Setting| s.range().1;
+        assert_eq!(max(Setting::BlockAfterFailures), u64::from(GUESSES_PER_RUN));
+        assert!(max(Setting::LockAfterFailures) <= u64::from(GUESSES_PER_RUN));
+        assert!(max(Setting::HotpLookAhead) + 1 <= u64::from(CODES_PER_GUESS));
+        assert!(2 * max(Setting::TotpWindowSteps) + 1 <= u64::from(CODES_PER_GUESS));
+        // The chance of one run at the extremes, in millionths: a 4-digit secret, and a
+        // 6-digit authenticator code matched against the widest window.
+        let run = max(Setting::BlockAfterFailures);
+        let shortest = 10u64.pow(u32::try_from(Setting::OtpDigits.range().0).unwrap());
+        assert!(run * 1_000_000 / shortest <= u64::from(WORST_RUN_PPM));
+        assert!(run * (max(Setting::HotpLookAhead) + 1) <= u64::from(WORST_RUN_PPM));
+        assert!(run * (2 * max(Setting::TotpWindowSteps) + 1) <= u64::from(WORST_RUN_PPM));
     }
 
     #[test]

@@ -69,17 +69,17 @@ fn pin_blob() {
     let mut st = [0u8; STATE_BYTES];
     pin::verify_begin(&ctx, "000000", stored.as_str(), NOW, &mut st).unwrap();
     let Some(got) = read(&st) else { return };
-    assert_eq!(got, "kind=2 version=2 failures=1 locked_until=0 wait_until=0 pending=1");
+    assert_eq!(got, "kind=2 version=3 failures=1 locked_until=0 wait_until=0 pending=1");
     pin::verify_begin(&ctx, "000000", stored.as_str(), NOW, &mut st).unwrap();
-    assert_eq!(read(&st).unwrap(), "kind=2 version=2 failures=2 locked_until=0 wait_until=0 pending=2");
+    assert_eq!(read(&st).unwrap(), "kind=2 version=3 failures=2 locked_until=0 wait_until=0 pending=2");
     assert_eq!(pin::verify_finish(&ctx, "acct", "000000", stored.as_str(), NOW, &mut st), Err(Error::Wrong));
-    assert_eq!(read(&st).unwrap(), "kind=2 version=2 failures=2 locked_until=0 wait_until=0 pending=1");
+    assert_eq!(read(&st).unwrap(), "kind=2 version=3 failures=2 locked_until=0 wait_until=0 pending=1");
     for _ in 0..2 {
         assert_eq!(pin::verify(&ctx, "acct", "000000", stored.as_str(), NOW, &mut st), Err(Error::Wrong));
     }
     // The fifth failure locks for LOCK_FIRST_SECONDS (900).
     pin::verify_begin(&ctx, "000000", stored.as_str(), NOW, &mut st).unwrap();
-    let want = format!("kind=2 version=2 failures=5 locked_until={} wait_until=0 pending=2", NOW + 900);
+    let want = format!("kind=2 version=3 failures=5 locked_until={} wait_until=0 pending=2", NOW + 900);
     assert_eq!(read(&st).unwrap(), want);
 }
 
@@ -98,12 +98,12 @@ fn totp_and_hotp_blobs() {
     assert_eq!(
         got,
         format!(
-            "kind=4 version=2 failures=0 locked_until=0 wait_until=0 value={step} accepted=1 spent=0 enrolment={e}"
+            "kind=4 version=3 failures=0 locked_until=0 wait_until=0 value={step} accepted=1 spent=0 enrolment={e}"
         )
     );
     assert_eq!(totp::time::verify(&ctx, &secret, &params, "00000000", NOW, &mut st), Err(Error::Wrong));
     let want = format!(
-        "kind=4 version=2 failures=1 locked_until=0 wait_until=0 value={step} accepted=1 spent=0 enrolment={e}"
+        "kind=4 version=3 failures=1 locked_until=0 wait_until=0 value={step} accepted=1 spent=0 enrolment={e}"
     );
     assert_eq!(read(&st).unwrap(), want);
 
@@ -112,18 +112,18 @@ fn totp_and_hotp_blobs() {
     assert_eq!(totp::hotp::verify(&ctx, &secret, Algorithm::Sha1, 6, code.as_str(), NOW, &mut st), Ok(3));
     let e = enrolment(5, 1, 6, 0, &secret);
     let want = format!(
-        "kind=5 version=2 failures=0 locked_until=0 wait_until=0 value=4 accepted=1 spent=0 enrolment={e}"
+        "kind=5 version=3 failures=0 locked_until=0 wait_until=0 value=4 accepted=1 spent=0 enrolment={e}"
     );
     assert_eq!(read(&st).unwrap(), want);
 }
 
-/// A HOTP blob written by hand from the tables (kind 5, version 2, next counter 2⁶⁴ − 2,
+/// A HOTP blob written by hand from the tables (kind 5, version 3, next counter 2⁶⁴ − 2,
 /// accepted), read by the library, and the spent flag it writes after accepting counter 2⁶⁴ − 1.
 #[test]
 fn hotp_blob_at_the_end_of_the_counter_space() {
     let ctx = ctx();
     let secret = [7u8; 20];
-    let hex = format!("0502{}feffffffffffffff01{}", "00".repeat(22), "00".repeat(31));
+    let hex = format!("0503{}feffffffffffffff01{}", "00".repeat(22), "00".repeat(31));
     let mut st = [0u8; STATE_BYTES];
     for (i, b) in st.iter_mut().enumerate() {
         *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).unwrap();
@@ -135,7 +135,7 @@ fn hotp_blob_at_the_end_of_the_counter_space() {
     );
     let Some(got) = read(&st) else { return };
     let want = format!(
-        "kind=5 version=2 failures=0 locked_until=0 wait_until=0 value={} accepted=1 spent=1 enrolment={}",
+        "kind=5 version=3 failures=0 locked_until=0 wait_until=0 value={} accepted=1 spent=1 enrolment={}",
         u64::MAX,
         enrolment(5, 1, 6, 0, &secret)
     );

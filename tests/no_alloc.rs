@@ -97,7 +97,7 @@ fn link_issue_parse_redeem() {
         .unwrap();
     assert_eq!(none("link::parse", || link::parse(code.as_str())), Ok(42));
     none("Child::validate", || kid.validate(NOW)).unwrap();
-    none("Child::fingerprint", || decomposed.fingerprint(NOW)).unwrap();
+    none("Child::fingerprint", || decomposed.fingerprint(&ctx, NOW)).unwrap();
     let mut wrong_st = st;
     let r = none("link::redeem (data changed)", || {
         link::redeem(&ctx, code.as_str(), &decomposed, NOW, &mut wrong_st)

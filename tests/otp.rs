@@ -395,7 +395,7 @@ fn layout_matches_an_independent_python_reading() {
 import sys, hmac, hashlib
 blob = bytes.fromhex(sys.argv[1]); master = bytes([0x42]) * 32
 purpose = sys.argv[2].encode(); cur, prev = sys.argv[3].encode(), sys.argv[4].encode()
-assert blob[0] == 3 and blob[1] == 2 and blob[4:8] == bytes(4)
+assert blob[0] == 3 and blob[1] == 3 and blob[4:8] == bytes(4)
 failures = int.from_bytes(blob[2:4], 'little')
 wait_until = int.from_bytes(blob[16:24], 'little')
 p = blob[24:]

@@ -1,8 +1,10 @@
 //! Blobs written by an earlier release stay readable (docs/upgrading.md): the real bytes in
-//! `tests/data/v1_blobs.txt` were written by release 6ed60a0 (state layout version 1; the
-//! file's header has the program and commands that made them). Each one must answer
-//! `retry_at` as that release did, keep its lock or block, verify, replay-protect and reset as
-//! it did before — and every write after the upgrade is the current layout.
+//! `tests/data/v1_blobs.txt` were written by release 6ed60a0 (state layout version 1), those in
+//! `tests/data/v2_blobs.txt` by 4a0bf34 (layout version 2); each file's header has the program
+//! and commands that made them. Each one must answer `retry_at` as that release did, keep its
+//! lock or block, verify, replay-protect and reset as it did before — and every write after the
+//! upgrade is the current layout. Link blobs keep their lockout header and read as "nothing
+//! outstanding" (both layouts changed the link payload).
 
 use std::collections::HashMap;
 
@@ -19,9 +21,17 @@ struct Line {
     retry_at: u64,
 }
 
-/// The blobs (`name hex now=… retry_at=…`) and values (`name value`) of the data file.
+/// The blobs (`name hex now=… retry_at=…`) and values (`name value`) of the v1 data file.
 fn data() -> (HashMap<String, Line>, HashMap<String, String>) {
-    let text = include_str!("data/v1_blobs.txt");
+    parse(include_str!("data/v1_blobs.txt"))
+}
+
+/// The same for the v2 data file.
+fn data_v2() -> (HashMap<String, Line>, HashMap<String, String>) {
+    parse(include_str!("data/v2_blobs.txt"))
+}
+
+fn parse(text: &str) -> (HashMap<String, Line>, HashMap<String, String>) {
     let (mut blobs, mut values) = (HashMap::new(), HashMap::new());
     for l in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
         let mut w = l.split_whitespace();
@@ -188,4 +198,146 @@ fn link_blobs_keep_their_lock_and_drop_the_code() {
     let code = link::issue(&c, 123_456_789, &kid, l.retry_at, &mut st).unwrap();
     assert_eq!(State::decode(&st, Kind::Link).unwrap().failures, 5);
     assert_eq!(link::redeem(&c, code.as_str(), &kid, l.retry_at + 1, &mut st), Ok(()));
+}
+
+/// The context of `tests/data/v2_blobs.txt`: key 2 current, key 1 verify-only.
+fn ctx_v2() -> Context {
+    let mut c = Context::new(&[0x42; 32], 2).unwrap();
+    c.set(portal_codes::Setting::PinIterations, 10_000).unwrap();
+    c.add_key(&[0x17; 32], 1).unwrap();
+    c
+}
+
+fn ivan() -> Child<'static> {
+    Child::new("Иванов Иван", "2015-03-01", "M", "112-233-445 95")
+}
+
+fn maria() -> Child<'static> {
+    Child::new("Иванова Мария", "2016-04-02", "F", "112-233-445 95")
+}
+
+/// Whether the 15 bytes `fp` appear anywhere in `b`.
+fn holds(b: &Blob, fp: &[u8]) -> bool {
+    b.windows(fp.len()).any(|w| w == fp)
+}
+
+#[test]
+fn every_v2_blob_is_read_and_answers_retry_at_as_before() {
+    let (blobs, _) = data_v2();
+    assert!(blobs.len() >= 12, "the data file lost its blobs");
+    for (name, l) in &blobs {
+        assert_eq!(version(&l.blob), 2, "{name}: written by the earlier release");
+        assert_eq!(state::retry_at(&l.blob, l.now), Ok(l.retry_at), "{name}");
+        let s = State::decode_any(&l.blob).unwrap_or_else(|e| panic!("{name}: {e}")).unwrap();
+        let mut b = l.blob;
+        state::reset(&mut b).unwrap();
+        assert!(
+            b == [0; STATE_BYTES] || version(&b) == state::VERSION,
+            "{name}: reset writes the current layout"
+        );
+        if let Some(after) = State::decode_any(&b).unwrap() {
+            assert_eq!((after.kind(), after.failures, after.locked_until), (s.kind(), 0, 0), "{name}");
+        }
+        if s.kind() == Kind::Link {
+            // The unkeyed fingerprint of layout 2 (bytes 10..25 of the payload) is not kept.
+            assert_eq!(s.payload, [0; 40], "{name}: nothing outstanding");
+            assert!(!holds(&b, &l.blob[34..49]), "{name}: reset drops the unkeyed fingerprint");
+        }
+    }
+}
+
+#[test]
+fn v2_link_blobs_keep_their_lock_and_drop_the_code() {
+    let (blobs, v) = data_v2();
+    let c = ctx_v2();
+    // Every code outstanding before the upgrade (latest, redeemed, stale, issue 2, issued under
+    // the verify-only key 1) answers NO_CHALLENGE, uncounted, whatever the data.
+    for (name, code, kid) in [
+        ("link_issued", "link_code", ivan()),
+        ("link_redeemed", "link_code", ivan()),
+        ("link_issued2", "link_code2", maria()),
+        ("link_issued2", "link_code", ivan()),
+        ("link_stale", "link_code", ivan()),
+        ("link_issued_key1", "link_code_key1", ivan()),
+        ("link_issued", "link_wrong_code", ivan()),
+    ] {
+        let l = &blobs[name];
+        let mut st = l.blob;
+        assert_eq!(
+            link::redeem(&c, &v[code], &kid, l.now + 1, &mut st),
+            Err(Error::NoChallenge),
+            "{name} {code}"
+        );
+        assert_eq!(state::retry_at(&st, l.now + 1), Ok(0), "{name}: not counted");
+        // A new code after the upgrade redeems; the unkeyed fingerprints are gone from the blob.
+        let fresh = link::issue(&c, 123_456_789, &kid, l.now + 2, &mut st).unwrap();
+        assert_eq!(version(&st), state::VERSION, "{name}");
+        for fp in [&l.blob[34..49], &l.blob[49..64]].into_iter().filter(|fp| fp.iter().any(|&x| x != 0)) {
+            assert!(!holds(&st, fp), "{name}: an unkeyed fingerprint of layout 2 is kept");
+        }
+        assert_eq!(link::redeem(&c, fresh.as_str(), &kid, l.now + 3, &mut st), Ok(()), "{name}");
+    }
+
+    // Locked stays locked until its second, with its 5 failures; then a new code redeems.
+    let l = &blobs["link_locked"];
+    let mut st = l.blob;
+    assert_eq!(link::redeem(&c, &v["link_code"], &ivan(), l.retry_at - 1, &mut st), Err(Error::Locked));
+    assert_eq!(state::retry_at(&st, l.now), Ok(l.retry_at), "the lock is kept");
+    let code = link::issue(&c, 123_456_789, &ivan(), l.retry_at, &mut st).unwrap();
+    assert_eq!(State::decode(&st, Kind::Link).unwrap().failures, 5);
+    assert_eq!(link::redeem(&c, &v["link_wrong_code"], &ivan(), l.retry_at + 1, &mut st), Err(Error::Wrong));
+    assert_eq!(
+        State::decode(&st, Kind::Link).unwrap().failures,
+        6,
+        "counted on from the earlier release's 5"
+    );
+    assert_eq!(link::redeem(&c, code.as_str(), &ivan(), l.retry_at + 2, &mut st), Ok(()));
+
+    // Blocked stays blocked, a new code included, until reset.
+    let l = &blobs["link_blocked"];
+    let mut st = l.blob;
+    let code = link::issue(&c, 123_456_789, &ivan(), l.now + 86_400, &mut st).unwrap();
+    assert_eq!(link::redeem(&c, code.as_str(), &ivan(), l.now + 86_401, &mut st), Err(Error::Blocked));
+    state::reset(&mut st).unwrap();
+    assert_eq!(link::redeem(&c, code.as_str(), &ivan(), l.now + 86_402, &mut st), Ok(()));
+}
+
+#[test]
+fn v2_pin_sms_and_authenticator_blobs_are_read_losslessly() {
+    let (blobs, v) = data_v2();
+    let c = ctx_v2();
+    let stored = v["pin_hash"].as_str();
+
+    let l = &blobs["pin_locked"];
+    let mut st = l.blob;
+    assert_eq!(pin::verify(&c, "alice", "4826", stored, l.retry_at - 1, &mut st), Err(Error::Locked));
+    assert_eq!(pin::verify(&c, "alice", "1357", stored, l.retry_at, &mut st), Err(Error::Wrong));
+    assert_eq!((version(&st), State::decode(&st, Kind::Pin).unwrap().failures), (state::VERSION, 6));
+
+    let l = &blobs["pin_pending"];
+    let mut st = l.blob;
+    assert_eq!(pin::verify_finish(&c, "alice", "4826", stored, l.now, &mut st), Ok(()));
+    assert_eq!(st, [0; STATE_BYTES]);
+
+    let l = &blobs["otp_issued"];
+    let mut st = l.blob;
+    assert_eq!(otp::issue(&c, "login", l.now + 1, &mut st).map(|_| ()), Err(Error::TooSoon), "cooldown kept");
+    assert_eq!(otp::verify(&c, "login", &v["otp_code"], l.now + 30, &mut st), Ok(()));
+    assert_eq!(otp::verify(&c, "login", &v["otp_code"], l.now + 31, &mut st), Err(Error::AlreadyUsed));
+    assert_eq!(version(&st), state::VERSION);
+
+    let secret: Vec<u8> = (0u8..20).collect();
+    let params = Params::new(Algorithm::Sha1, 6, 30).unwrap();
+    let l = &blobs["totp_accepted"];
+    let mut st = l.blob;
+    let r = totp::time::verify(&c, &secret, &params, &v["totp_code"], l.now, &mut st);
+    assert_eq!(r, Err(Error::AlreadyUsed), "a code accepted before the upgrade is not accepted again");
+
+    let l = &blobs["hotp_accepted"];
+    let mut st = l.blob;
+    let rfc = b"12345678901234567890";
+    let hotp = |code: &str, st: &mut Blob| totp::hotp::verify(&c, rfc, Algorithm::Sha1, 6, code, l.now, st);
+    assert_eq!(hotp("969429", &mut st), Err(Error::AlreadyUsed), "counter 3 stays used");
+    assert_eq!(hotp("338314", &mut st), Ok(4));
+    assert_eq!(version(&st), state::VERSION);
 }

@@ -24,6 +24,10 @@ repo=/usr/share/maven-repo
 [ -d $repo/org/apache/maven/plugins/maven-compiler-plugin/3.10.1 ] || apt_pkgs+=(libmaven-compiler-plugin-java)
 [ -d $repo/org/apache/maven/plugins/maven-jar-plugin/3.3.0 ] || apt_pkgs+=(libmaven-jar-plugin-java)
 [ -d $repo/org/apache/maven/plugins/maven-resources-plugin/3.3.0 ] || apt_pkgs+=(libmaven-resources-plugin-java)
+# The jar's native libraries (tools/java-natives.sh: a venv for Zig from PyPI) and the aarch64 one run.
+python3 -c 'import ensurepip, venv' 2>/dev/null || apt_pkgs+=(python3-venv)
+command -v qemu-aarch64 >/dev/null || apt_pkgs+=(qemu-user)
+[ -f /usr/aarch64-linux-gnu/lib/libc.so.6 ] || apt_pkgs+=(libc6-arm64-cross)
 command -v oathtool >/dev/null || apt_pkgs+=(oathtool)
 command -v rsvg-convert >/dev/null || apt_pkgs+=(librsvg2-bin)
 command -v zbarimg >/dev/null || apt_pkgs+=(zbar-tools)
@@ -41,6 +45,7 @@ python3 -c 'import pyotp' 2>/dev/null || python3 -m pip install -q --disable-pip
 
 # Every external tool is required (the default: only PCODES_ALLOW_SKIP=1 lets a test skip).
 unset PCODES_ALLOW_SKIP
-# The library and `checks/` (property, header/ABI and PostgreSQL tests, the postgres_cas example).
+# The library and `checks/` (property, header/ABI and PostgreSQL tests; the postgres_cas example is
+# run and its output checked by checks/tests/postgres_cas_example.rs).
 cargo test --workspace --all-features
 cargo test --release --test model

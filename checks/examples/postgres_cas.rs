@@ -3,7 +3,9 @@
 //! `cargo run -p portal-codes-checks --example postgres_cas` starts a throw-away PostgreSQL server (Debian package
 //! `postgresql`; on a Unix socket in a temporary directory, no TCP), issues an SMS code and a link
 //! code, and lets eight "servers" (threads, each with its own connection) try to use each code at
-//! the same moment. The compare-and-swap loop makes exactly one of them win.
+//! the same moment. The compare-and-swap loop makes exactly one of them win: one server is told
+//! `OK`, the seven others `ALREADY_USED` (never a success). `tests/postgres_cas_example.rs` runs
+//! this example inside the test command and checks that output.
 //!
 //! The whole protocol, for any flow:
 //!
@@ -28,6 +30,8 @@ use portal_codes::{Context, otp};
 /// One library call on a state blob, returning the verdict's name.
 type Call = Arc<dyn Fn(&mut [u8; 64]) -> String + Send + Sync>;
 
+/// Eight servers run `op` on row `id` at the same moment, each through the compare-and-swap loop;
+/// prints each one's stored verdict and a summary.
 fn race(server: &pg::Server, id: i64, op: Call) {
     let barrier = Arc::new(Barrier::new(8));
     let workers: Vec<_> = (0..8)
@@ -37,13 +41,19 @@ fn race(server: &pg::Server, id: i64, op: Call) {
             std::thread::spawn(move || {
                 barrier.wait();
                 let (verdict, lost) = pg::cas(&mut client, id, |blob| op(blob));
-                println!("  server {w}: {verdict:<28} (lost the race {lost} times)");
+                let tries = match lost {
+                    0 => "its first compare-and-swap stored it".to_owned(),
+                    n => format!("after {n} lost compare-and-swap(s), each followed by a new read"),
+                };
+                println!("  server {w}: {verdict:<28} ({tries})");
+                verdict
             })
         })
         .collect();
-    for w in workers {
-        w.join().expect("worker");
-    }
+    let verdicts: Vec<String> = workers.into_iter().map(|w| w.join().expect("worker")).collect();
+    let ok = verdicts.iter().filter(|v| *v == "OK").count();
+    let used = verdicts.iter().filter(|v| *v == "PCODES_STATUS_ALREADY_USED").count();
+    println!("  stored verdicts: {ok} OK, {used} ALREADY_USED, {} other", verdicts.len() - ok - used);
 }
 
 fn status(r: Result<(), portal_codes::Error>) -> String {
@@ -59,6 +69,8 @@ fn main() -> Result<(), portal_codes::Error> {
         return Ok(());
     };
     println!("PostgreSQL on {}", server.socket_dir().display());
+    println!("each server: SELECT the blob, call the library, UPDATE … WHERE state = <the blob read>;");
+    println!("a verdict is final only after that compare-and-swap succeeded (else: read again, call again)");
     let mut c = server.connect();
     pg::create_table(&mut c);
     let ctx = Arc::new(Context::new(&[0x42; 32], 1)?);

@@ -401,7 +401,7 @@ proptest! {
     fn child_data_takes_any_text(fields in child_fields(), now in time()) {
         let c = child(&fields);
         let v = c.validate(now);
-        let f = c.fingerprint(now);
+        let f = c.fingerprint(&Context::new(&[0x42; 32], 1).unwrap(), now);
         if let Err(e) = v {
             prop_assert!(CHILD_ERRORS.contains(&e), "{e:?}");
         }

@@ -2,7 +2,8 @@
  * PINs from C: policy refusals with their reasons, hash -> verify OK, wrong PIN -> WRONG, five
  * wrong -> LOCKED with the retry time, a hash copied to another account -> WRONG, the two-phase
  * verification a compare-and-swap host uses, an unknown account (stored = NULL), and a rotated
- * pepper key -> still verifies and needs a rehash. Every expectation is checked; the exit code is
+ * pepper key -> still verifies and needs a rehash, and a PIN the portal generates ("Get PIN").
+ * Every expectation is checked; the exit code is
  * the number of failures. 10,000 iterations for speed (production keeps 600,000).
  */
 #include <inttypes.h>
@@ -107,6 +108,25 @@ int main(void) {
     printf("eight parallel guesses: %d admitted before any hash ran, the rest LOCKED\n", admitted);
     CHECK_STATUS(pcodes_pin_verify_finish(ctx, "account-1001", "999999", stored, now, blob, sizeof blob),
                  PCODES_STATUS_WRONG);
+
+    /* "Get PIN": the portal draws a PIN the policy accepts for this holder, shows it once (after
+     * the SMS confirmation), stores only its hash, and clears it. */
+    char pin[PCODES_PIN_GENERATE_BYTES];
+    CHECK(pcodes_pin_generate_bytes() == sizeof pin);
+    CHECK_STATUS(pcodes_pin_generate(ctx, 5, birth, pin, sizeof pin), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(pcodes_pin_generate(ctx, 6, birth, pin, 6), PCODES_STATUS_BUFFER_TOO_SMALL);
+    rc = pcodes_pin_generate(ctx, 6, birth, pin, sizeof pin);
+    CHECK_STATUS(rc, PCODES_STATUS_OK);
+    CHECK(strlen(pin) == 6 && strspn(pin, "0123456789") == 6);
+    CHECK_STATUS(pcodes_pin_check(ctx, pin, pin, birth), PCODES_STATUS_OK);
+    char issued[PCODES_PIN_HASH_BYTES];
+    CHECK_STATUS(pcodes_pin_hash(ctx, "account-3003", pin, issued, sizeof issued), PCODES_STATUS_OK);
+    uint8_t fresh[PCODES_STATE_BYTES] = {0};
+    CHECK_STATUS(pcodes_pin_verify(ctx, "account-3003", pin, issued, now, fresh, sizeof fresh), PCODES_STATUS_OK);
+    printf("generated PIN: %zu digits, check -> %s, hashed and verified\n", strlen(pin),
+           pcodes_status_name(pcodes_pin_check(ctx, pin, pin, birth)));
+    /* The PIN is a secret: clear it once shown and hashed (a volatile write the compiler keeps). */
+    for (volatile char *v = pin; v < pin + sizeof pin; v++) *v = 0;
 
     /* Rotation: key 3 is now current, key 2 verify-only. */
     pcodes_ctx *rotated = make_ctx(0x99, 3);

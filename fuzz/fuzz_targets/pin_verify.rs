@@ -1,6 +1,7 @@
 //! PIN hash strings, PINs and state blobs: `pin::params`, `needs_rehash`, `verify_begin`,
 //! `verify_apply`, and the full `verify` when the string declares few iterations (so that one
-//! run stays fast); also the PIN policy check.
+//! run stays fast); also the PIN policy check, and generation: any length and birth date, and a
+//! generated PIN always passes the check.
 #![no_main]
 
 #[path = "common.rs"]
@@ -8,6 +9,7 @@ mod common;
 
 use common::{Blob, PIN_VERIFY_ERRORS, check, ctx};
 use libfuzzer_sys::fuzz_target;
+use portal_codes::rng::{ChaCha20Rng, SeedableRng};
 use portal_codes::state::Kind;
 use portal_codes::{Error, pin};
 
@@ -40,5 +42,12 @@ fuzz_target!(|input: (Blob, &str, &str, &str, Option<&str>, u64)| {
     let r = pin::check(&ctx, pin_text, stored, birth);
     if let Err(e) = r {
         assert!([Error::PinFormat, Error::PinMismatch, Error::InvalidBirthDate, Error::PinWeak].contains(&e));
+    }
+
+    #[allow(clippy::cast_possible_truncation)] // < 8
+    let length = (now % 8) as u32;
+    match pin::generate_with_rng(&ctx, length, birth, &mut ChaCha20Rng::seed_from_u64(now)) {
+        Ok(p) => assert_eq!(pin::check(&ctx, p.as_str(), p.as_str(), birth), Ok(())),
+        Err(e) => assert!([Error::InvalidArgument, Error::InvalidBirthDate].contains(&e), "{e:?}"),
     }
 });

@@ -133,17 +133,17 @@ pub const PCODES_SETTING_OTP_MAX_SENDS_PER_HOUR: pcodes_setting = 6;
 pub const PCODES_SETTING_PIN_ITERATIONS: pcodes_setting = 7;
 /// Allowed PIN lengths, bit n = length n (4, 6, or both). Default 0x50; 0x10, 0x40 or 0x50.
 pub const PCODES_SETTING_PIN_LENGTHS: pcodes_setting = 8;
-/// Consecutive failures that lock. Default 5, range 1–1000.
+/// Consecutive failures that lock. Default 5, range 1–20.
 pub const PCODES_SETTING_LOCK_AFTER_FAILURES: pcodes_setting = 9;
 /// First lock, seconds. Default 900, range 1–604800.
 pub const PCODES_SETTING_LOCK_FIRST_SECONDS: pcodes_setting = 10;
 /// Every later lock, seconds. Default 1800, range 1–604800.
 pub const PCODES_SETTING_LOCK_REPEAT_SECONDS: pcodes_setting = 11;
-/// Consecutive failures that block until `pcodes_state_reset`. Default 15, range 1–1000.
+/// Consecutive failures that block until `pcodes_state_reset`. Default 15, range 1–20.
 pub const PCODES_SETTING_BLOCK_AFTER_FAILURES: pcodes_setting = 12;
 /// TOTP steps accepted either side of the current one. Default 1, range 0–10.
 pub const PCODES_SETTING_TOTP_WINDOW_STEPS: pcodes_setting = 13;
-/// HOTP counters looked ahead. Default 10, range 0–1000.
+/// HOTP counters looked ahead. Default 10, range 0–20.
 pub const PCODES_SETTING_HOTP_LOOK_AHEAD: pcodes_setting = 14;
 const _: () = {
     assert!(PCODES_SETTING_LINK_TTL_SECONDS == Setting::LinkTtlSeconds as pcodes_setting);

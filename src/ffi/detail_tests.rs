@@ -16,6 +16,7 @@ use super::link::*;
 use super::otp::*;
 use super::pepper::*;
 use super::pin::*;
+use super::pin_generate::*;
 use super::state::*;
 use super::status::*;
 use super::test_support::{Scratch, detail_problem, header_functions, is_developer_error, new_ctx};
@@ -234,6 +235,17 @@ fn every_refusal_names_its_argument() {
     probe!(s, pcodes_pin_hash(cctx, acct, c"12".as_ptr(), hp, 128));
     probe!(s, pcodes_pin_hash(cctx, acct, pin, acct.cast_mut(), 128));
     assert_eq!(probe!(s, pcodes_pin_hash(cctx, acct, pin, hp, 128)), PCODES_STATUS_OK);
+    let mut g = [0u8; PCODES_PIN_GENERATE_BYTES];
+    let gp = g.as_mut_ptr().cast::<c_char>();
+    let birth = c"1987-05-25".as_ptr();
+    probe!(s, pcodes_pin_generate(null(), 6, birth, gp, 7));
+    probe!(s, pcodes_pin_generate(cctx, 6, bad, gp, 7));
+    probe!(s, pcodes_pin_generate(cctx, 6, birth, null_mut(), 7));
+    probe!(s, pcodes_pin_generate(cctx, 6, birth, gp, 6));
+    probe!(s, pcodes_pin_generate(cctx, 5, birth, gp, 7));
+    probe!(s, pcodes_pin_generate(cctx, 6, c"1987-02-30".as_ptr(), gp, 7)); // INVALID_BIRTH_DATE
+    probe!(s, pcodes_pin_generate(cctx, 6, birth, birth.cast_mut(), 7));
+    assert_eq!(probe!(s, pcodes_pin_generate(cctx, 6, birth, gp, 7)), PCODES_STATUS_OK);
     let stored = hp.cast_const();
     let malformed = c"$pcodes-pin$x".as_ptr();
     let mut pst = [0u8; 64];

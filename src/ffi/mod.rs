@@ -1,7 +1,8 @@
 //! The C ABI (feature `capi`), described by `include/portal_codes.h`.
 //!
 //! One module per type family: `status`, `version`, `ctx`, `state`, one per flow (`link`, `otp`, `pin`,
-//! `totp`), `enrol` (authenticator-app enrolment) and `base32`. Every exported
+//! `totp`), `pin_generate` (PINs the portal issues, beside `pin` for size), `enrol`
+//! (authenticator-app enrolment) and `base32`. Every exported
 //! function body runs inside `boundary`, which catches panics (reported as
 //! `PCODES_STATUS_INTERNAL`) so that no unwinding ever crosses into C. Pointer arguments are
 //! turned into references only by the helpers below, each of which checks for NULL first; this
@@ -97,6 +98,7 @@ pub mod ctx;
 pub mod link;
 pub mod otp;
 pub mod pin;
+pub mod pin_generate;
 pub mod state;
 pub mod status;
 pub mod totp;
@@ -370,10 +372,12 @@ pub(crate) unsafe fn bytes_mut<'a, T: Byte>(p: *mut T, len: usize, a: &Arg) -> R
     Ok(unsafe { core::slice::from_raw_parts_mut(p.cast::<u8>(), len) })
 }
 
-/// The one-byte element types of C buffers (`uint8_t`, `char`).
+/// The one-byte element types of C buffers (`uint8_t`, `char`). `c_char` is `i8` on x86-64 but
+/// `u8` on aarch64 Linux, so the impls name `i8` and `u8`, which cover it on both (an impl for
+/// `c_char` beside `u8` does not compile for aarch64).
 pub(crate) trait Byte {}
 impl Byte for u8 {}
-impl Byte for c_char {}
+impl Byte for i8 {}
 
 /// A required out-parameter.
 ///
@@ -558,6 +562,7 @@ mod tests {
         use super::link::*;
         use super::otp::*;
         use super::pin::*;
+        use super::pin_generate::*;
         use super::state::*;
         use super::status::{PCODES_STATUS_INVALID_ARGUMENT as INVALID, PCODES_STATUS_OK as OK};
         use super::totp::*;
@@ -747,6 +752,15 @@ mod tests {
             assert_eq!(pcodes_pin_verify_compute(ctx, acct, pin, stored, b.at(3).cast()), INVALID);
             assert_eq!(pcodes_pin_needs_rehash(ctx, stored, b.at(30).cast()), INVALID);
             assert_eq!(pcodes_pin_verify(ctx, acct, pin, stored, NOW, st, 64), OK);
+            let birth = b.put(400, b"1987-05-25\0");
+            assert_eq!(
+                pcodes_pin_generate(ctx, 4, birth, b.at(404).cast(), 7),
+                INVALID,
+                "out over the birth date"
+            );
+            assert_eq!(b.bytes(400, 11), b"1987-05-25\0", "the birth date was not overwritten");
+            assert_eq!(pcodes_pin_generate(ctx, 4, birth, ctx.cast(), 7), INVALID, "out over the context");
+            assert_eq!(pcodes_pin_generate(ctx, 4, birth, b.at(416).cast(), 7), OK);
 
             // State blobs.
             assert_eq!(pcodes_state_retry_at(st, 64, NOW, b.at(256 + 56).cast()), INVALID);
@@ -771,6 +785,7 @@ mod tests {
         use super::link::*;
         use super::otp::*;
         use super::pin::*;
+        use super::pin_generate::*;
         use super::state::*;
         use super::status::PCODES_STATUS_INVALID_ARGUMENT as INVALID;
         use super::totp::*;
@@ -841,6 +856,7 @@ mod tests {
             refused!("code_out_len", pcodes_link_issue(ctx, 7, &raw const child, NOW, s, 64, oc, huge));
             refused!("state_len", pcodes_link_redeem(ctx, c"1".as_ptr(), &raw const child, NOW, s, huge));
             refused!("out_len", pcodes_pin_hash(ctx, c"account-1".as_ptr(), c"385027".as_ptr(), oc, huge));
+            refused!("out_len", pcodes_pin_generate(ctx, 6, core::ptr::null(), oc, huge));
             for f in [pcodes_pin_verify, pcodes_pin_verify_begin, pcodes_pin_verify_finish] {
                 refused!("state_len", f(ctx, c"a".as_ptr(), c"1".as_ptr(), stored.as_ptr(), NOW, s, huge));
             }

@@ -1,7 +1,8 @@
 //! The C-side copies of the `statuses!` (`src/error.rs`) and `settings!` (`src/policy.rs`)
 //! tables, GENERATED from them: the literal `PCODES_STATUS_*` block of `src/ffi/status.rs` and
 //! `PCODES_SETTING_*` block of `src/ffi/ctx.rs` (cbindgen cannot expand macros, so the header
-//! needs literals), and the status and settings tables of `docs/c-api.md`.
+//! needs literals), the status and settings tables of `docs/c-api.md`, and the worst case of
+//! every setting at its extreme allowed values in `docs/security.md` (computed from the ranges).
 //!
 //! Each block sits between a `BEGIN GENERATED: <name>` and an `END GENERATED: <name>` line. The
 //! test fails when a block is not exactly what the tables give; refresh them with
@@ -119,6 +120,94 @@ fn setting_doc() -> String {
     out
 }
 
+/// Millionths as a percentage: `2000` -> `"0.2 %"`.
+fn percent(ppm: u64) -> String {
+    let s = format!("{}.{:04}", ppm / 10_000, ppm % 10_000);
+    format!("{} %", s.trim_end_matches('0').trim_end_matches('.'))
+}
+
+/// What each setting does to the guess limits at its extreme allowed values, computed from the
+/// ranges of `settings!` (for `docs/security.md`).
+fn worst_case(s: Setting) -> String {
+    use crate::policy::{CODES_PER_GUESS, GUESSES_PER_RUN};
+    let (lo, hi) = s.range();
+    let run = Setting::BlockAfterFailures.range().1;
+    debug_assert_eq!(run, u64::from(GUESSES_PER_RUN));
+    let still = format!("the run still ends after {run} counted guesses");
+    match s {
+        Setting::LinkTtlSeconds => format!(
+            "none on guessing (a wrong code is counted whatever its age: {run} guesses a run at 2⁻⁴⁰ each, under 2 × 10⁻¹¹); at {hi} s a code someone else saw stays usable {} h",
+            hi / 3600
+        ),
+        Setting::OtpTtlSeconds => format!(
+            "none on guessing (guesses are counted across codes); at {hi} s an intercepted code stays usable {} min",
+            hi / 60
+        ),
+        Setting::OtpDigits => {
+            let values = 10u64.pow(u32::try_from(lo).unwrap_or(u32::MAX).min(19));
+            format!(
+                "at {lo} digits a guess is right with chance 1 in {values}; {run} guesses a run: {} \
+                 (the worst case of all settings)",
+                percent(run * 1_000_000 / values)
+            )
+        }
+        Setting::OtpMaxAttempts => {
+            format!("at {hi}: {hi} wrong tries per code, each counted; {still}")
+        }
+        Setting::OtpResendSeconds => {
+            format!(
+                "at {lo}: a new code on every send allowed by `OTP_MAX_SENDS_PER_HOUR`; a new code does not clear the count, {still}"
+            )
+        }
+        Setting::OtpMaxSendsPerHour => {
+            format!("at {hi}: {hi} messages an hour (cost, nuisance); no extra guess")
+        }
+        Setting::PinIterations => format!(
+            "at {lo}: an offline guess costs {}× less than at the default, and is possible only with the master key (the pepper); online, {run} guesses a run",
+            Setting::PinIterations.default_value() / lo
+        ),
+        Setting::PinLengths => format!(
+            "4 digits only: 10⁴ PINs, fewer after the blocklist; {run} guesses a run: {} for a PIN drawn uniformly (the blocklist takes out the guessable ones)",
+            percent(run * 100)
+        ),
+        Setting::LockAfterFailures => {
+            format!("at {hi}: no lock before the block; {still}; at {lo}: a lock after every failure")
+        }
+        Setting::LockFirstSeconds | Setting::LockRepeatSeconds => {
+            format!("at {lo} s the guesses of a run come almost at once; {still}")
+        }
+        Setting::BlockAfterFailures => format!(
+            "at {hi}: {hi} counted guesses a run, then `BLOCKED` until `pcodes_state_reset` (a success of the holder, or a reset, starts a new run)"
+        ),
+        Setting::TotpWindowSteps => format!(
+            "at {hi}: a guess matches any of {} codes (≤ {CODES_PER_GUESS}); at 6 digits {run} guesses a run: {}",
+            2 * hi + 1,
+            percent(run * (2 * hi + 1))
+        ),
+        Setting::HotpLookAhead => format!(
+            "at {hi}: a guess matches any of {} counters (≤ {CODES_PER_GUESS}); at 6 digits {run} guesses a run: {} (at 1,000, before this bound: about 1.5 % with 15 guesses)",
+            hi + 1,
+            percent(run * (hi + 1))
+        ),
+    }
+}
+
+fn worst_doc() -> String {
+    let mut out = String::from(
+        "| setting (`PCODES_SETTING_…`) | allowed | worst case at the extreme allowed values |\n|---|---|---|\n",
+    );
+    for s in Setting::ALL {
+        let short = s.name().strip_prefix("PCODES_SETTING_").unwrap();
+        out += &format!(
+            "| `{short}` | {} | {} |
+",
+            allowed(s),
+            worst_case(s)
+        );
+    }
+    out
+}
+
 /// `text` with the lines between its `BEGIN GENERATED: name` and `END GENERATED: name` lines
 /// replaced by `block`.
 fn splice(text: &str, name: &str, block: &str) -> String {
@@ -143,10 +232,11 @@ fn splice(text: &str, name: &str, block: &str) -> String {
 #[test]
 fn generated_tables_are_up_to_date() {
     let root = env!("CARGO_MANIFEST_DIR");
-    let jobs: [(&str, &[(&str, String)]); 3] = [
+    let jobs: [(&str, &[(&str, String)]); 4] = [
         ("src/ffi/status.rs", &[("statuses", status_block())]),
         ("src/ffi/ctx.rs", &[("settings", setting_block())]),
         ("docs/c-api.md", &[("statuses", status_doc()), ("settings", setting_doc())]),
+        ("docs/security.md", &[("worst cases", worst_doc())]),
     ];
     let bless = std::env::var_os("PCODES_BLESS").is_some();
     let mut stale = Vec::new();
@@ -185,4 +275,14 @@ fn generated_text() {
     assert!(block.contains("/// SMS/e-mail code length. Default 6, range 4–8.\n"));
     assert!(status_block().contains("/// Success.\npub const PCODES_STATUS_OK: pcodes_status = 0;\n"));
     assert_eq!(class_name(StatusClass::DeveloperError), "DEVELOPER_ERROR");
+    assert_eq!(
+        (percent(2000), percent(420), percent(1)),
+        ("0.2 %".into(), "0.042 %".into(), "0.0001 %".into())
+    );
+    let doc = worst_doc();
+    assert!(doc.contains("| `BLOCK_AFTER_FAILURES` | 1–20 | at 20: 20 counted guesses a run,"), "{doc}");
+    assert!(
+        doc.contains("a guess matches any of 21 counters (≤ 21); at 6 digits 20 guesses a run: 0.042 %"),
+        "{doc}"
+    );
 }

@@ -1,7 +1,7 @@
 //! The child's data: which fields are missing, validation (SNILS control number, calendar
-//! date) and the canonical fingerprint that link codes are bound to.
+//! date) and the keyed canonical fingerprint that link codes are bound to.
 //!
-//! Canonicalisation is streamed into SHA-256 character by character, so nothing is allocated
+//! Canonicalisation is streamed into HMAC-SHA256 character by character, so nothing is allocated
 //! (the name's in `src/link/name.rs`). The rules are in `docs/link-code.md`; in short:
 //!
 //! - **full name**: leading and trailing whitespace removed, every inner run of whitespace
@@ -13,8 +13,10 @@
 //! - **SNILS**: the 11 digits; spaces and hyphens between them are ignored.
 
 use super::name::{Sink, hash_name, trim};
+use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::mac::{Hasher, Sha256};
+use crate::keys::Purpose;
+use crate::mac::{HmacKey, Sha256};
 
 /// Bit of [`Child::check`] for the full name (`PCODES_FIELD_FULL_NAME`).
 pub const FIELD_FULL_NAME: u32 = 1;
@@ -25,11 +27,13 @@ pub const FIELD_SEX: u32 = 4;
 /// Bit of [`Child::check`] for the SNILS (`PCODES_FIELD_SNILS`).
 pub const FIELD_SNILS: u32 = 8;
 
-/// Bytes of a child-data fingerprint (the first 15 bytes, 120 bits, of a SHA-256 digest).
+/// Bytes of a child-data fingerprint (the first 15 bytes, 120 bits, of an HMAC-SHA256).
 pub const FINGERPRINT_BYTES: usize = 15;
 
-/// Domain-separation prefix of the fingerprint hash.
-const FP_DOMAIN: &[u8] = b"portal-codes/child/v1\0";
+/// Domain-separation prefix of the fingerprint's HMAC input. (State layout version 2 and
+/// earlier stored an unkeyed SHA-256 of `"portal-codes/child/v1" 0x00 || …`: anyone who saw a
+/// blob could test guesses of the child's data against it, issue 20.)
+const FP_DOMAIN: &[u8] = b"portal-codes/child/v2\0";
 
 /// Earliest accepted birth year.
 pub const MIN_BIRTH_YEAR: u32 = 1900;
@@ -109,16 +113,28 @@ impl<'a> Child<'a> {
         self.canonical(now).map(|_| ())
     }
 
-    /// The fingerprint of the canonicalised data: the first 15 bytes of
-    /// `SHA-256("portal-codes/child/v1" 0x00 || name || 0x00 || date || sex || snils)`
+    /// The fingerprint of the canonicalised data under the context's current link key, as
+    /// [`crate::link::issue`] stores it: the first 15 bytes of
+    /// `HMAC-SHA256(link key, "portal-codes/child/v2" 0x00 || name || 0x00 || date || sex || snils)`
     /// (see the module docs and `docs/link-code.md`). Cosmetic differences (case, spaces,
-    /// SNILS punctuation) give the same fingerprint; any real change gives another.
+    /// SNILS punctuation) give the same fingerprint; any real change gives another. It is keyed,
+    /// so a fingerprint in a state blob (which is not a secret and may end up in logs) cannot be
+    /// checked against guesses of the child's data without the master key.
     ///
     /// # Errors
     /// As [`Child::validate`].
-    pub fn fingerprint(&self, now: u64) -> Result<[u8; FINGERPRINT_BYTES]> {
+    pub fn fingerprint(&self, ctx: &Context, now: u64) -> Result<[u8; FINGERPRINT_BYTES]> {
+        self.keyed_fingerprint(ctx.keys().current(Purpose::Link).1, now)
+    }
+
+    /// [`Child::fingerprint`] under the link key `key` (the key whose id the code carries).
+    pub(crate) fn keyed_fingerprint(
+        &self,
+        key: &HmacKey<Sha256>,
+        now: u64,
+    ) -> Result<[u8; FINGERPRINT_BYTES]> {
         let c = self.canonical(now)?;
-        let mut h = Hasher::<Sha256>::new();
+        let mut h = key.start();
         let mut out = Sink::new(&mut h);
         out.push(FP_DOMAIN);
         hash_name(&mut out, c.name);
@@ -127,7 +143,7 @@ impl<'a> Child<'a> {
         out.push(&[c.sex]);
         out.push(&c.snils);
         out.flush();
-        let d = h.finalize();
+        let d = key.finish(h);
         let mut fp = [0u8; FINGERPRINT_BYTES];
         fp.copy_from_slice(&d[..FINGERPRINT_BYTES]);
         Ok(fp)
@@ -278,6 +294,10 @@ mod tests {
         Child::new(name, date, sex, snils)
     }
 
+    fn ctx() -> Context {
+        Context::new(&[0x42; 32], 1).unwrap()
+    }
+
     #[test]
     fn missing_fields_are_reported_as_bits() {
         assert_eq!(Child::default().check(), Err(15));
@@ -388,14 +408,15 @@ mod tests {
 
     #[test]
     fn cosmetic_differences_keep_the_fingerprint() {
-        let base =
-            child("Иванов Иван Иванович", "2015-03-08", "M", "112-233-445 95").fingerprint(NOW).unwrap();
+        let base = child("Иванов Иван Иванович", "2015-03-08", "M", "112-233-445 95")
+            .fingerprint(&ctx(), NOW)
+            .unwrap();
         for (name, date, sex, snils) in [
             ("  иванов   ИВАН\tиванович ", "2015-03-08", "m", "11223344595"),
             ("ИВАНОВ\u{a0}ИВАН\nИВАНОВИЧ", " 2015-03-08", "М", "112 233 445 95"),
             ("Иванов Иван Иванович", "2015-03-08", "м", "112-233-44595"),
         ] {
-            assert_eq!(child(name, date, sex, snils).fingerprint(NOW).unwrap(), base, "{name}");
+            assert_eq!(child(name, date, sex, snils).fingerprint(&ctx(), NOW).unwrap(), base, "{name}");
         }
         let different = [
             child("Иванов Иван Петрович", "2015-03-08", "M", "112-233-445 95"),
@@ -407,13 +428,13 @@ mod tests {
             child("Иванов-Иван Иванович", "2015-03-08", "M", "112-233-445 95"),
         ];
         for c in different {
-            assert_ne!(c.fingerprint(NOW).unwrap(), base);
+            assert_ne!(c.fingerprint(&ctx(), NOW).unwrap(), base);
         }
     }
 
     #[test]
     fn yo_and_decomposed_letters() {
-        let fp = |n: &str| child(n, "2016-01-01", "F", "112-233-445 95").fingerprint(NOW).unwrap();
+        let fp = |n: &str| child(n, "2016-01-01", "F", "112-233-445 95").fingerprint(&ctx(), NOW).unwrap();
         let a = fp("Алёна Сергеевна Королёва");
         assert_eq!(a, fp("Алена Сергеевна Королева"));
         assert_eq!(a, fp("АЛЁНА СЕРГЕЕВНА КОРОЛЁВА"));
@@ -423,5 +444,30 @@ mod tests {
         assert_eq!(b, fp("йоханссон МАЙЯ"));
         assert_ne!(b, fp("Иоханссон Майя"), "й and и differ");
         assert_eq!(fp("Anna-Maria O'Neil"), fp("ANNA-MARIA o'neil"));
+    }
+
+    /// The fingerprint is an HMAC under the link key of the context's current key (issue 20):
+    /// not the unkeyed SHA-256 that layout version 2 stored, different under another master key
+    /// or key id, the same under the same key; and the same as `keyed_fingerprint` with that
+    /// key.
+    #[test]
+    fn fingerprint_is_keyed() {
+        let c = child("Иванов Иван", "2015-03-01", "M", "112-233-445 95");
+        let fp = c.fingerprint(&ctx(), NOW).unwrap();
+        let unkeyed = crate::mac::hash::<Sha256>(&[
+            b"portal-codes/child/v1\0",
+            "иванов иван".as_bytes(),
+            b"\0",
+            b"2015-03-01M11223344595",
+        ]);
+        assert_ne!(fp[..], unkeyed[..FINGERPRINT_BYTES]);
+        assert_eq!(fp, c.fingerprint(&ctx(), NOW).unwrap());
+        assert_ne!(fp, c.fingerprint(&Context::new(&[0x43; 32], 1).unwrap(), NOW).unwrap(), "master key");
+        assert_ne!(fp, c.fingerprint(&Context::new(&[0x42; 32], 2).unwrap(), NOW).unwrap(), "key id");
+        let mut rotated = Context::new(&[0x17; 32], 2).unwrap();
+        rotated.add_key(&[0x42; 32], 1).unwrap();
+        let old = rotated.keys().get(Purpose::Link, 1).unwrap();
+        assert_eq!(c.keyed_fingerprint(old, NOW).unwrap(), fp, "a verify-only key gives its own fingerprint");
+        assert_ne!(c.fingerprint(&rotated, NOW).unwrap(), fp, "the current key is used");
     }
 }

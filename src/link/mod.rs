@@ -20,11 +20,16 @@
 //!
 //! and a check symbol (see [`code`] for why it catches every single substitution and
 //! every adjacent transposition). The link key is the context's derived `Purpose::Link` key of
-//! the code's key id; the fingerprint is [`Child::fingerprint`]; the issue number counts the
+//! the code's key id; the fingerprint is [`Child::fingerprint`], keyed with that same link key
+//! (its own domain-separation string, `"portal-codes/child/v2"`); the issue number counts the
 //! record's issues (1, 2, …) and is kept in the state, so no later issue can recreate an
 //! earlier code.
 //!
-//! # State payload (40 bytes of the record's [state blob](crate::state))
+//! # State payload (40 bytes of the record's [state blob](crate::state); layout version 3)
+//!
+//! Each fingerprint is keyed with the link key of its own code's key id, so a blob reveals
+//! nothing checkable about the child's data without the master key; a redeem computes today's
+//! fingerprint under the key the typed code names, the one its issue used.
 //!
 //! | bytes | field |
 //! |---|---|
@@ -268,9 +273,9 @@ impl blob::Payload for Payload {
         Ok(s)
     }
 
-    /// Version 1's payload had no issue number, and its codes cannot be checked under version
-    /// 2's tag: the blob keeps its lockout header and reads as "nothing outstanding"
-    /// (docs/upgrading.md).
+    /// Version 1's payload had no issue number, and version 2's held unkeyed fingerprints (the
+    /// current ones are keyed): an earlier code cannot be checked under the current tag, so the
+    /// blob keeps its lockout header and reads as "nothing outstanding" (docs/upgrading.md).
     fn upgrade(_version: u8, _header: &State, _p: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
         Self::decode(&[0; PAYLOAD_BYTES])
     }
@@ -325,8 +330,8 @@ pub fn issue_with_rng<R: CryptoRng + ?Sized>(
             Error::InvalidArgument
                 .because(c"state: this record issued all the codes it can; start a new record")
         })?;
-        let fp = child.fingerprint(now)?;
         let (key_id, key) = ctx.keys().current(Purpose::Link);
+        let fp = child.keyed_fingerprint(key, now)?;
         let random = (rng.next_u32() & 0xfff) as u16;
         let h = head(key_id, record_id, minutes, random);
         let (mut t, id) = tag(key, &h, &fp, counter);
@@ -391,7 +396,8 @@ pub(crate) enum Match {
 
 fn find(key: &HmacKey<Sha256>, d: &Decoded, child: &Child<'_>, now: u64, p: &Payload) -> Match {
     let m = p.counter; // ≥ 1: checked by the caller
-    let now_fp = child.fingerprint(now).ok();
+    // Under the key the code names: the key its issue used for the data kept in the state.
+    let now_fp = child.keyed_fingerprint(key, now).ok();
     if let Some(fp) = &now_fp {
         let (latest, previous) =
             if m >= 2 { verify_pair(key, d, fp, m) } else { (verify(key, d, fp, m), false) };
@@ -545,10 +551,10 @@ mod tests {
                 });
             v.to_be_bytes()[6..].to_vec()
         };
-        assert_eq!(head(0, 1, 2_869_386, 0).to_vec(), published("00000-0002A-Y8H80-0N65R-DZDQP"));
+        assert_eq!(head(0, 1, 2_869_386, 0).to_vec(), published("00000-0002A-Y8H80-07N4M-RHSF4"));
         assert_eq!(
             head(3, 4_815_162_342, 3_156_480, 0x5a3).to_vec(),
-            published("608Z0-65YCC-1A01D-355PP-RXFS6")
+            published("608Z0-65YCC-1A01D-37V5S-DFRSS")
         );
     }
 

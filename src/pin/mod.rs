@@ -9,7 +9,9 @@
 //!   store the state blob with compare-and-swap and may run attempts in parallel);
 //! - [`Stored::UnknownAccount`] in place of the stored hash for unknown accounts: the same
 //!   work, state changes and time as a wrong PIN on a real account (C: `stored = NULL`);
-//! - [`needs_rehash`] after a successful verification: key rotated, iterations changed, old format.
+//! - [`needs_rehash`] after a successful verification: key rotated, iterations changed, old format;
+//! - [`generate()`] / [`generate_with_rng`] ("Get PIN"): a PIN drawn uniformly from those [`check`]
+//!   accepts for the holder (`src/pin/generate.rs` describes the bounded rejection sampling).
 //!
 //! # Lockout and the two-phase protocol
 //!
@@ -38,6 +40,7 @@
 //! Bytes 0–1 of the payload: pending attempt credits (u16, little-endian); the rest is zero.
 
 pub mod blocklist;
+mod generate;
 pub mod hash;
 pub mod pbkdf2;
 #[cfg(feature = "alloc")]
@@ -53,6 +56,9 @@ use crate::flow::{self, Count, Gate, Outcome};
 use crate::mac::ct_eq;
 use crate::rng::CryptoRng;
 
+#[cfg(feature = "std")]
+pub use generate::generate;
+pub use generate::{GENERATE_BYTES, GENERATE_MAX_DRAWS, GeneratedPin, generate_with_rng};
 pub use hash::{HASH_VERSION, HashParams, PIN_HASH_BYTES, PinHash, SALT_BYTES, params};
 #[cfg(feature = "alloc")]
 pub use pepper::{Pepper, PepperError};

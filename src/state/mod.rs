@@ -8,7 +8,7 @@
 //! that write went through** (on a lost write, re-read and call again, whatever the status), so
 //! any number of servers can share one record.
 //!
-//! # Layout (version 2), all integers little-endian
+//! # Layout (version 3), all integers little-endian
 //!
 //! | bytes  | field | meaning |
 //! |--------|-------|---------|
@@ -145,8 +145,8 @@ mod tests {
         long[..64].copy_from_slice(&b);
         assert_eq!(State::decode(&long, Kind::Link), Err(Error::CorruptState), "long");
         assert_eq!(State::decode(&[], Kind::Link), Err(Error::CorruptState), "empty");
-        // Version 1 is read (an earlier release's layout: `tests/upgrade.rs`); 0 and 3 are not.
-        for (at, v) in [(0, 0), (0, 6), (0, 255), (1, 0), (1, 3), (1, 255), (4, 1), (7, 1)] {
+        // Versions 1 and 2 are read (earlier releases' layouts: `tests/upgrade.rs`); 0 and 4 are not.
+        for (at, v) in [(0, 0), (0, 6), (0, 255), (1, 0), (1, 4), (1, 255), (4, 1), (7, 1)] {
             let mut x = b;
             x[at] = v;
             assert_eq!(State::decode(&x, Kind::Link), Err(Error::CorruptState), "byte {at}={v}");

@@ -230,6 +230,55 @@ static void test_setting_info(void) {
     CHECK(lo <= d && d <= hi);
 }
 
+/* Issue 20 §5: settings that emptied the guess limits are refused when the context is configured
+ * (HOTP_LOOK_AHEAD = 1000 made 15 guesses worth ~1.5 %; BLOCK_AFTER_FAILURES = LOCK_AFTER_FAILURES
+ * = 1000 took the block away), and the documented limits (docs/security.md: at most 20 guesses a
+ * run, at most 21 codes a guess) hold at the largest values the library allows. */
+static void test_settings_keep_the_guess_limits(void) {
+    pcodes_ctx *c = NULL;
+    EXPECT(pcodes_ctx_new(MASTER, 32, 0, &c), PCODES_STATUS_OK);
+    if (!c) return;
+    static const pcodes_setting emptying[] = {PCODES_SETTING_HOTP_LOOK_AHEAD, PCODES_SETTING_BLOCK_AFTER_FAILURES,
+                                              PCODES_SETTING_LOCK_AFTER_FAILURES};
+    for (size_t i = 0; i < sizeof emptying / sizeof emptying[0]; i++) {
+        uint64_t before = 0, after = 1;
+        EXPECT(pcodes_ctx_get(c, emptying[i], &before), PCODES_STATUS_OK);
+        EXPECT(pcodes_ctx_set(c, emptying[i], 1000), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_ctx_set(c, emptying[i], 21), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_ctx_get(c, emptying[i], &after), PCODES_STATUS_OK);
+        CHECK(after == before);
+    }
+    uint64_t d, lo, hi;
+    EXPECT(pcodes_setting_info(PCODES_SETTING_BLOCK_AFTER_FAILURES, &d, &lo, &hi), PCODES_STATUS_OK);
+    CHECK(hi == 20);
+    EXPECT(pcodes_setting_info(PCODES_SETTING_LOCK_AFTER_FAILURES, &d, &lo, &hi), PCODES_STATUS_OK);
+    CHECK(hi <= 20);
+    EXPECT(pcodes_setting_info(PCODES_SETTING_TOTP_WINDOW_STEPS, &d, &lo, &hi), PCODES_STATUS_OK);
+    CHECK(2 * hi + 1 <= 21);
+    EXPECT(pcodes_setting_info(PCODES_SETTING_HOTP_LOOK_AHEAD, &d, &lo, &hi), PCODES_STATUS_OK);
+    CHECK(hi + 1 <= 21);
+    if (hi > 20) hi = 20; /* codes[] below holds 21 (a library with a wider range has failed already) */
+    /* At the largest look-ahead a fresh HOTP blob accepts counter `hi` and nothing past counter 20. */
+    EXPECT(pcodes_ctx_set(c, PCODES_SETTING_HOTP_LOOK_AHEAD, hi), PCODES_STATUS_OK);
+    char code[PCODES_HOTP_CODE_BYTES], codes[21][PCODES_HOTP_CODE_BYTES];
+    for (uint64_t k = 0; k < 21; k++)
+        EXPECT(pcodes_hotp_code(SECRET, 20, PCODES_ALGORITHM_SHA1, 6, k, codes[k], sizeof codes[k]), PCODES_STATUS_OK);
+    uint8_t st[64] = {0};
+    EXPECT(pcodes_hotp_verify(c, SECRET, 20, PCODES_ALGORITHM_SHA1, 6, codes[hi], NOW, st, sizeof st), PCODES_STATUS_OK);
+    int beyond = 0;
+    for (uint64_t k = 21; k < 60; k++) {
+        EXPECT(pcodes_hotp_code(SECRET, 20, PCODES_ALGORITHM_SHA1, 6, k, code, sizeof code), PCODES_STATUS_OK);
+        int in_window = 0;
+        for (int j = 0; j < 21; j++) in_window |= strcmp(code, codes[j]) == 0;
+        if (in_window) continue;
+        memset(st, 0, sizeof st);
+        EXPECT(pcodes_hotp_verify(c, SECRET, 20, PCODES_ALGORITHM_SHA1, 6, code, NOW, st, sizeof st), PCODES_STATUS_WRONG);
+        beyond++;
+    }
+    CHECK(beyond > 30);
+    pcodes_ctx_free(c);
+}
+
 static void test_ctx(void) {
     uint8_t key64[64];
     memset(key64, 7, sizeof key64);
@@ -358,7 +407,7 @@ static void corrupt(const uint8_t *base, int which, uint8_t out[64]) {
     memcpy(out, base, 64);
     switch (which) {
     case 0: out[1] = 0; break;           /* version 0 with a kind */
-    case 1: out[1] = 3; break;           /* a future version */
+    case 1: out[1] = 4; break;           /* a future version */
     case 2: out[1] = 0xFF; break;
     case 3: out[0] = 0; break;           /* kind 0 but not all zeros */
     case 4: out[0] = 6; break;           /* unknown kinds */
@@ -1441,9 +1490,67 @@ static void test_pepper(void) {
     free(h);
 }
 
+/* ---- Generated PINs (pcodes_pin_generate) ---- */
+static void test_pin_generate(pcodes_ctx *ctx) {
+    CHECK(pcodes_pin_generate_bytes() == PCODES_PIN_GENERATE_BYTES && PCODES_PIN_GENERATE_BYTES == 7);
+    size_t n = PCODES_PIN_GENERATE_BYTES;
+    char *out = guarded(n);
+    EXPECT(pcodes_pin_generate(NULL, 6, NULL, out, n), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_generate(ctx, 6, NULL, NULL, n), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pin_generate(NULL, 6, NULL, NULL, 0), PCODES_STATUS_NULL_ARGUMENT);
+    static const uint32_t bad_length[] = {0, 1, 3, 5, 7, 8, 64, UINT32_MAX};
+    for (size_t i = 0; i < sizeof bad_length / sizeof bad_length[0]; i++)
+        EXPECT(pcodes_pin_generate(ctx, bad_length[i], NULL, out, n), PCODES_STATUS_INVALID_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++)
+        EXPECT(pcodes_pin_generate(ctx, 6, BAD_UTF8[b], out, n), PCODES_STATUS_INVALID_ARGUMENT);
+    char *huge = repeat('1', MB);
+    EXPECT(pcodes_pin_generate(ctx, 6, huge, out, n), PCODES_STATUS_INVALID_BIRTH_DATE);
+    EXPECT(pcodes_pin_generate(ctx, 4, "1990-02-30", out, n), PCODES_STATUS_INVALID_BIRTH_DATE);
+    EXPECT(pcodes_pin_generate(ctx, 4, "", out, n), PCODES_STATUS_INVALID_BIRTH_DATE);
+    /* out over the birth date: refused, nothing written. */
+    char over[16] = "1987-05-25";
+    EXPECT(pcodes_pin_generate(ctx, 4, over, over + 4, 7), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(strcmp(over, "1987-05-25") == 0);
+    CHECK(untouched(out, n));
+    free(out);
+    /* Too short a buffer (out_len < 7), whatever the length: untouched. */
+    for (size_t short_len = 0; short_len < PCODES_PIN_GENERATE_BYTES; short_len++) {
+        for (uint32_t len = 4; len <= 6; len += 2) {
+            out = guarded(short_len);
+            EXPECT(pcodes_pin_generate(ctx, len, NULL, out, short_len), PCODES_STATUS_BUFFER_TOO_SMALL);
+            CHECK(untouched(out, short_len));
+            free(out);
+        }
+    }
+    /* A length PIN_LENGTHS does not allow. */
+    pcodes_ctx *only6 = ctx_with(PCODES_SETTING_PIN_LENGTHS, 0x40);
+    out = guarded(n);
+    EXPECT(pcodes_pin_generate(only6, 4, NULL, out, n), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(untouched(out, n));
+    EXPECT(pcodes_pin_generate(only6, 6, NULL, out, n), PCODES_STATUS_OK);
+    CHECK(strlen(out) == 6);
+    free(out);
+    pcodes_ctx_free(only6);
+    /* Each generated PIN, in a buffer of exactly 7 bytes, passes pcodes_pin_check. */
+    static const char *const births[] = {NULL, "1987-05-25", "2000-01-01"};
+    for (size_t b = 0; b < 3; b++) {
+        for (uint32_t len = 4; len <= 6; len += 2) {
+            for (int i = 0; i < 200; i++) {
+                out = guarded(n);
+                EXPECT(pcodes_pin_generate(ctx, len, births[b], out, n), PCODES_STATUS_OK);
+                CHECK(strlen(out) == len && strspn(out, "0123456789") == len);
+                EXPECT(pcodes_pin_check(ctx, out, out, births[b]), PCODES_STATUS_OK);
+                free(out);
+            }
+        }
+    }
+    free(huge);
+}
+
 int main(void) {
     test_accessors();
     test_setting_info();
+    test_settings_keep_the_guess_limits();
     test_ctx();
     pcodes_ctx *ctx = NULL;
     EXPECT(pcodes_ctx_new(MASTER, 32, 0, &ctx), PCODES_STATUS_OK);
@@ -1458,6 +1565,7 @@ int main(void) {
     test_totp(ctx);
     test_pin(ctx);
     test_pepper();
+    test_pin_generate(ctx);
     pcodes_ctx_free(ctx);
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

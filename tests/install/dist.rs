@@ -140,7 +140,14 @@ fn release_tarball() {
     for page in ["README.md", "docs/c-api.md", "docs/verdicts.md", "docs/upgrading.md"] {
         let text = std::fs::read_to_string(top.join(page)).unwrap();
         let base = top.join(page).parent().unwrap().to_path_buf();
-        for link in text.split("](").skip(1).map(|r| &r[..r.find(')').unwrap()]) {
+        // Inline links, and reference-style definitions (`[verdicts.md]: verdicts.md`).
+        let inline = text.split("](").skip(1).map(|r| &r[..r.find(')').unwrap()]);
+        let defined = text
+            .lines()
+            .filter(|l| l.starts_with('['))
+            .filter_map(|l| l.split_once("]: "))
+            .map(|d| d.1.trim());
+        for link in inline.chain(defined) {
             let file = link.split('#').next().unwrap();
             if file.is_empty() || link.starts_with("http") || file.starts_with("../src/") {
                 continue;

@@ -1,5 +1,6 @@
 import ru.portal.codes.Context;
 import ru.portal.codes.Otp;
+import ru.portal.codes.Pin;
 import ru.portal.codes.PortalCodes;
 import ru.portal.codes.PortalCodesException;
 import ru.portal.codes.RetryAt;
@@ -9,12 +10,16 @@ import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The binding in a few lines: an SMS code issued, mistyped, then accepted. Runs against the jar
- * alone (the native library is inside it):
+ * The binding in a few lines: an SMS code issued, mistyped, then accepted; a PIN the portal
+ * generates ("Get PIN"). Runs against the jar and JNA alone (the native library is inside the
+ * jar), in a folder holding the jar and this file:
  *
  * <pre>
- * java -cp target/portal-codes-0.1.0.jar:/usr/share/java/jna.jar examples/Quickstart.java
+ * javac -cp portal-codes-0.1.0.jar:/usr/share/java/jna.jar -d classes Quickstart.java
+ * java -cp portal-codes-0.1.0.jar:/usr/share/java/jna.jar:classes Quickstart
  * </pre>
+ *
+ * (bindings/java/README.md, "Without Maven"; tests/java.rs runs those commands from there.)
  */
 public final class Quickstart {
     public static void main(String[] args) {
@@ -55,6 +60,12 @@ public final class Quickstart {
                 }
             }
             System.out.println("right code -> " + verdict + " (blob stored with compare-and-swap)");
+            // "Get PIN" (after the SMS confirmation above): a PIN the policy accepts for this holder,
+            // shown once; only its hash is stored.
+            String pin = Pin.generate(ctx, 6, "1987-05-25");
+            String stored = Pin.hash(ctx, "account-1001", pin);
+            Pin.check(ctx, pin, pin, "1987-05-25"); // always passes: generated from the accepted PINs
+            System.out.println("generated PIN: " + pin.length() + " digits, hash " + stored.substring(0, 12) + "...");
             try {
                 Otp.issue(ctx, "login", 0, row.get()); // a developer's mistake: an unset clock
             } catch (PortalCodesException e) {

@@ -55,6 +55,10 @@ fn exercise() -> u32 {
     if pin::verify(&ctx, "acct", "385027", stored.as_str(), now, &mut account).is_err() {
         return 9;
     }
+    let Ok(issued) = pin::generate_with_rng(&ctx, 6, Some("2015-03-08"), &mut rng) else { return 12 };
+    if pin::check(&ctx, issued.as_str(), issued.as_str(), Some("2015-03-08")).is_err() {
+        return 13;
+    }
     let secret = *b"12345678901234567890";
     let Ok(typed) = totp::time::code(&secret, &Params::default(), now) else { return 10 };
     let mut app = [0u8; 64];

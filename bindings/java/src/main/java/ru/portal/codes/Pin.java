@@ -4,11 +4,13 @@ import com.sun.jna.ptr.ByteByReference;
 import com.sun.jna.ptr.IntByReference;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import static ru.portal.codes.Texts.cstr;
 
 /**
- * PINs: policy check, peppered hash, verification with lockout, rehash after rotation.
+ * PINs: policy check, peppered hash, verification with lockout, rehash after rotation, and PINs
+ * the portal generates ({@link #generate}).
  * See {@code docs/pin.md}. Every method but {@link #checkReason} throws {@link PortalCodesException}
  * for a non-OK status.
  *
@@ -23,6 +25,9 @@ public final class Pin {
 
     /** Buffer size of a stored hash string including NUL ({@code PCODES_PIN_HASH_BYTES}). */
     public static final int HASH_BYTES = N.pcodes_pin_hash_bytes().intValue();
+
+    /** Buffer size of a generated PIN including NUL ({@code PCODES_PIN_GENERATE_BYTES}, 7). */
+    public static final int GENERATE_BYTES = N.pcodes_pin_generate_bytes().intValue();
 
     /** Why a PIN was refused as weak ({@code PCODES_PIN_WEAK_*}). */
     public enum Weakness {
@@ -81,6 +86,31 @@ public final class Pin {
         int rc = ctx.status(p -> N.pcodes_pin_check_reason(p, cstr(pin, "pin"), cstr(confirm, "confirm"),
                 cstr(birthDate, "birth_date"), why));
         return new Review(Status.of(rc), Weakness.of(why.getValue()));
+    }
+
+    /**
+     * A PIN of {@code length} digits (4 or 6, allowed by {@link Setting#PIN_LENGTHS}) for a "Get
+     * PIN" button, drawn uniformly from the PINs that {@code check(ctx, pin, pin, birthDate)}
+     * accepts: never on the blocklist, never a pattern, never derived from {@code birthDate}
+     * ("YYYY-MM-DD", may be null) ({@code pcodes_pin_generate}). Show it once, store only
+     * {@link #hash} of it. The native buffer is cleared before this returns; a Java
+     * {@code String} cannot be cleared, so drop the reference soon.
+     *
+     * @throws PortalCodesException INVALID_ARGUMENT (length), INVALID_BIRTH_DATE, RNG_FAILURE
+     */
+    public static String generate(Context ctx, int length, String birthDate) {
+        byte[] buf = new byte[GENERATE_BYTES];
+        try {
+            ctx.check(p -> N.pcodes_pin_generate(p, length, cstr(birthDate, "birth_date"), buf,
+                    new PortalCodesNative.SizeT(buf.length)));
+            int n = 0;
+            while (buf[n] != 0) {
+                n++;
+            }
+            return new String(buf, 0, n, StandardCharsets.US_ASCII);
+        } finally {
+            Arrays.fill(buf, (byte) 0);
+        }
     }
 
     /**

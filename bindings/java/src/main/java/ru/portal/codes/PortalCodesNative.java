@@ -27,7 +27,8 @@ public interface PortalCodesNative extends Library {
     /**
      * The loaded library. JNA looks for {@code libportal_codes.so} in {@code jna.library.path},
      * then the system's library folders, then on the class path under its platform folder
-     * ({@code linux-x86-64/}), where this jar carries it: nothing needs to be set.
+     * ({@code linux-x86-64/} or {@code linux-aarch64/}), where this jar carries it: nothing needs
+     * to be set.
      */
     PortalCodesNative INSTANCE = Native.load("portal_codes", PortalCodesNative.class,
             Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
@@ -108,6 +109,10 @@ public interface PortalCodesNative extends Library {
     int pcodes_pin_verify_apply(byte matched, long now, byte[] state, SizeT stateLen);
 
     int pcodes_pin_needs_rehash(Pointer ctx, String stored, ByteByReference needsOut);
+
+    SizeT pcodes_pin_generate_bytes();
+
+    int pcodes_pin_generate(Pointer ctx, int length, String birthDate, byte[] out, SizeT outLen);
 
     // ---- otp ----
     SizeT pcodes_otp_code_bytes();

@@ -34,6 +34,45 @@ class ContextTest {
         assertThrows(IllegalStateException.class, () -> closed.get(Setting.OTP_DIGITS));
     }
 
+    /**
+     * Issue 20 §5: values that emptied the guess limits are refused when the context is
+     * configured (HOTP_LOOK_AHEAD = 1000 made 15 guesses worth ~1.5 %; BLOCK_AFTER_FAILURES =
+     * LOCK_AFTER_FAILURES = 1000 took the block away), and at the largest allowed values the
+     * documented limits hold (docs/security.md: at most 20 guesses a run, 21 codes a guess).
+     */
+    @Test
+    void settingsCannotEmptyTheGuessLimits() {
+        try (Context ctx = new Context(key(0x12), 1)) {
+            for (Setting s : new Setting[] {Setting.HOTP_LOOK_AHEAD, Setting.BLOCK_AFTER_FAILURES,
+                    Setting.LOCK_AFTER_FAILURES}) {
+                expectStatus(Status.INVALID_ARGUMENT, () -> ctx.set(s, 1000));
+                expectStatus(Status.INVALID_ARGUMENT, () -> ctx.set(s, 21));
+                assertEquals(s.defaultValue(), ctx.get(s), "a refused set changes nothing: " + s);
+            }
+            assertEquals(20, Setting.BLOCK_AFTER_FAILURES.max());
+            assertTrue(Setting.LOCK_AFTER_FAILURES.max() <= 20);
+            assertTrue(2 * Setting.TOTP_WINDOW_STEPS.max() + 1 <= 21);
+            assertTrue(Setting.HOTP_LOOK_AHEAD.max() + 1 <= 21);
+            // At the largest look-ahead, the 21st counter past a fresh blob's is out of reach.
+            ctx.set(Setting.HOTP_LOOK_AHEAD, Setting.HOTP_LOOK_AHEAD.max());
+            byte[] secret = "12345678901234567890".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.util.Set<String> window = new java.util.HashSet<>();
+            for (long k = 0; k < 21; k++) {
+                window.add(Hotp.code(secret, Algorithm.SHA1, 6, k));
+            }
+            int beyond = 0;
+            for (long k = 21; k < 60; k++) {
+                String code = Hotp.code(secret, Algorithm.SHA1, 6, k);
+                if (!window.contains(code)) {
+                    expectStatus(Status.WRONG, () -> Hotp.verify(ctx, secret, Algorithm.SHA1, 6, code, 1_750_000_000L,
+                            new byte[State.BYTES]));
+                    beyond++;
+                }
+            }
+            assertTrue(beyond > 30, "counters checked: " + beyond);
+        }
+    }
+
     @Test
     void refusesAShortKey() {
         expectStatus(Status.BAD_KEY, () -> new Context(new byte[31], 1).close());

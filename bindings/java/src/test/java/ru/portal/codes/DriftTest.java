@@ -162,7 +162,8 @@ class DriftTest {
                 "TOTP_QR_SVG_BYTES", (long) Totp.QR_SVG_BYTES,
                 "TOTP_SECRET_BYTES", (long) Totp.SECRET_BYTES,
                 "TOTP_SECRET_MAX_BYTES", (long) Totp.SECRET_MAX_BYTES));
-        java.put("PEPPER_MAC_BYTES", (long) Pepper.MAC_BYTES); // Map.of takes ten pairs at most
+        java.put("PEPPER_MAC_BYTES", (long) Pepper.MAC_BYTES);
+        java.put("PIN_GENERATE_BYTES", (long) Pin.GENERATE_BYTES); // Map.of takes at most ten pairs
         Map<String, Long> header = new TreeMap<>();
         defines.forEach((k, v) -> {
             if (k.endsWith("_BYTES")) {

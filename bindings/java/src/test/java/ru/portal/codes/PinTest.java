@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static ru.portal.codes.Fixtures.expectStatus;
 import static ru.portal.codes.Fixtures.key;
@@ -15,7 +16,8 @@ import static ru.portal.codes.Fixtures.outcome;
 /**
  * PINs: policy refusals with reasons, hash then verify, wrong PIN, lockout with the retry time, a
  * copied hash, an unknown account (the dummy verification), two-phase verification, and a
- * rotated pepper key that still verifies and asks for a rehash. 10,000 iterations for speed.
+ * rotated pepper key that still verifies and asks for a rehash, and generated PINs. 10,000
+ * iterations for speed.
  */
 class PinTest {
     private static final String BIRTH = "1987-05-25";
@@ -154,5 +156,48 @@ class PinTest {
             expectStatus(Status.UNKNOWN_KEY, () -> Pin.verify(newOnly, "account-1001", "385027", stored, now,
                     State.create()));
         }
+    }
+
+    /** Generated PINs of both lengths, with and without a birth date, pass the check. */
+    @Test
+    void generatedPinsPassTheCheck() {
+        assertEquals(7, Pin.GENERATE_BYTES);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int length : new int[] {4, 6}) {
+            for (String birth : new String[] {null, BIRTH}) {
+                for (int i = 0; i < 300; i++) {
+                    String pin = Pin.generate(ctx, length, birth);
+                    assertEquals(length, pin.length(), pin);
+                    assertTrue(pin.chars().allMatch(c -> c >= '0' && c <= '9'), pin);
+                    assertEquals(Status.OK, Pin.checkReason(ctx, pin, pin, birth).status(), pin);
+                    seen.add(pin);
+                }
+            }
+        }
+        // 1,200 draws from about 8,900 + 892,000 PINs: nearly all distinct (not a constant).
+        assertTrue(seen.size() > 1_000, "only " + seen.size() + " distinct PINs");
+        String pin = Pin.generate(ctx, 6, BIRTH);
+        String h = Pin.hash(ctx, "account-3003", pin);
+        Pin.verify(ctx, "account-3003", pin, h, 1_700_000_000L, State.create());
+    }
+
+    @Test
+    void generateRefusals() {
+        for (int bad : new int[] {0, 3, 5, 7, -1}) {
+            PortalCodesException e = expectStatus(Status.INVALID_ARGUMENT, () -> Pin.generate(ctx, bad, null));
+            assertEquals("length: must be 4 or 6", e.detail());
+        }
+        expectStatus(Status.INVALID_BIRTH_DATE, () -> Pin.generate(ctx, 4, "1987-02-30"));
+        expectStatus(Status.INVALID_BIRTH_DATE, () -> Pin.generate(ctx, 6, ""));
+        expectStatus(Status.INVALID_ARGUMENT, () -> Pin.generate(ctx, 6, "1987-05-25\0"));
+        try (Context only6 = new Context(key(0x42), 2)) {
+            only6.set(Setting.PIN_LENGTHS, 1 << 6);
+            PortalCodesException e = expectStatus(Status.INVALID_ARGUMENT, () -> Pin.generate(only6, 4, null));
+            assertEquals("length: not allowed by PCODES_SETTING_PIN_LENGTHS", e.detail());
+            assertEquals(6, Pin.generate(only6, 6, null).length());
+        }
+        Context closed = new Context(key(0x42), 2);
+        closed.close();
+        assertThrows(IllegalStateException.class, () -> Pin.generate(closed, 4, null));
     }
 }
