@@ -69,7 +69,9 @@ fn hsm() -> Option<&'static Hsm> {
             println!("skipped: SoftHSM2 not installed");
             return None;
         };
-        let dir = std::env::temp_dir().join(format!("pcodes-softhsm-{}", std::process::id()));
+        // Under cargo's scratch folder for tests (inside target/), replaced on every run: nothing
+        // is left in /tmp.
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("softhsm");
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(dir.join("tokens")).unwrap();
         let conf = dir.join("softhsm2.conf");
