@@ -127,7 +127,8 @@ inside '
     for t in cc c++ make pkg-config valgrind java javac mvn psql softhsm2-util qemu-aarch64; do command -v $t >/dev/null || { echo "missing: $t" >&2; exit 1; }; done
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null
     [ -f /usr/share/java/jna.jar ]
-    [ -f /usr/aarch64-linux-gnu/lib/libc.so.6 ] && /usr/bin/python3 -c "import ensurepip, venv"
+    [ -f /usr/aarch64-linux-gnu/lib/libc.so.6 ]
+    /usr/bin/python3 -c "import ensurepip, venv"
     r=/usr/share/maven-repo
     for d in org/junit/jupiter/junit-jupiter-engine/debian org/apache/maven/plugins/maven-surefire-plugin/2.22.3 \
         org/apache/maven/plugins/maven-compiler-plugin/3.10.1 org/apache/maven/plugins/maven-jar-plugin/3.3.0 \
