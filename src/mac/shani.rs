@@ -15,6 +15,11 @@
 //! This module is the only place outside `src/ffi` where the crate allows `unsafe`: the
 //! intrinsics need it. Every `unsafe` block says why it is sound; the only ones with pointers
 //! are unaligned 16-byte loads and stores of whole `[u32; 8]` / `[u8; 64]` arrays.
+//!
+//! Miri implements the SHA-NI intrinsics but cannot ask the CPU: its `is_x86_feature_detected!`
+//! answers from the build's target features. So `cargo +nightly miri test --lib mac::shani`
+//! checks the portable path, and the same with `RUSTFLAGS="-C target-feature=+sha,+ssse3,+sse4.1"`
+//! checks the kernels (loads, stores and all) against the `sha2` crate.
 
 use super::HmacKey;
 use super::sha::{Algorithm, Sha256};
@@ -380,6 +385,21 @@ mod tests {
             has || std::env::var("PCODES_NO_SHANI").as_deref() == Ok("1"),
             "no SHA-NI on this CPU: the kernels are untested here (set PCODES_NO_SHANI=1 to accept)"
         );
+    }
+
+    /// Under Miri the CPU cannot be asked: `is_x86_feature_detected!` answers from the features
+    /// the build enables, so the default build runs the portable path and one with
+    /// `RUSTFLAGS="-C target-feature=+sha,+ssse3,+sse4.1"` the kernels (see the module).
+    #[cfg(miri)]
+    #[test]
+    fn miri_runs_the_path_it_was_built_for() {
+        let built = cfg!(all(
+            target_arch = "x86_64",
+            target_feature = "sha",
+            target_feature = "sse4.1",
+            target_feature = "ssse3"
+        ));
+        assert_eq!(available(), built);
     }
 
     fn check_pbkdf2<const L: usize>(rng: &mut ChaCha20Rng) {
