@@ -117,9 +117,9 @@ pub(crate) fn pbkdf2_rounds_portable<const L: usize>(
     zeroize::Zeroize::zeroize(&mut block[..32]);
 }
 
-// `as i32` reinterprets constant bits for `_mm_set_epi32`; the pointer casts feed unaligned
-// loads and stores (`loadu`/`storeu`), which have no alignment requirement.
-#[allow(clippy::cast_possible_wrap, clippy::cast_ptr_alignment)]
+// The pointer casts feed unaligned loads and stores (`loadu`/`storeu`), which have no alignment
+// requirement.
+#[allow(clippy::cast_ptr_alignment)]
 #[cfg(target_arch = "x86_64")]
 mod x86 {
     use super::State;
@@ -131,7 +131,7 @@ mod x86 {
 
     /// FIPS 180-4 §4.2.2, four constants per quad of rounds.
     #[allow(clippy::unreadable_literal)]
-    const K: [[u32; 4]; 16] = [
+    static K: [[u32; 4]; 16] = [
         [0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5],
         [0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5],
         [0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3],
@@ -158,8 +158,11 @@ mod x86 {
     /// The message schedule (W16..W63, plus the constants) is computed first, lane by lane,
     /// into an array on the stack; the rounds then keep only the lanes' states in registers.
     /// Interleaving the schedule into the rounds needs seven vector registers per lane, more
-    /// than the sixteen SHA-NI can use for three or four lanes: the spills then land on the
-    /// rounds' dependency chains (measured: 4 lanes at 2.4 × the time of one instead of 1.2 ×).
+    /// than the sixteen SHA-NI can use for three or four lanes, and the spills land on the
+    /// rounds' dependency chains. The gain measured on a busy machine was small (4 lanes at
+    /// about 2.0 × the time of one instead of 2.4 ×): on the CPU measured, the schedule's
+    /// `sha256msg1`/`sha256msg2` compete with the rounds for the SHA unit, which is what limits
+    /// the lanes now (benches/README.md, "Multi-lane PBKDF2").
     macro_rules! compress_lanes {
         ($L:expr, $abef:ident, $cdgh:ident, $m0:ident, $m1:ident, $m2:ident, $m3:ident) => {{
             let (save_abef, save_cdgh) = ($abef, $cdgh);
@@ -243,8 +246,9 @@ mod x86 {
     pub(super) unsafe fn compress<const L: usize>(states: &mut [State; L], blocks: &[[u8; 64]; L]) {
         // SAFETY: the caller guarantees the target features; every pointer is derived from a
         // reference to a whole array and stays inside it (two 16-byte halves of a 32-byte
-        // state, four 16-byte quarters of a 64-byte block); unaligned loads and stores are
-        // what `loadu`/`storeu` are for.
+        // state, four 16-byte quarters of a 64-byte block, the 16 rows of 16 bytes of `K`,
+        // indexed by a quad number below 16); unaligned loads and stores are what
+        // `loadu`/`storeu` are for.
         unsafe {
             let zero = _mm_set_epi32(0, 0, 0, 0);
             let bswap = _mm_set_epi64x(0x0c0d_0e0f_0809_0a0b, 0x0405_0607_0001_0203);
@@ -283,7 +287,8 @@ mod x86 {
         rounds: u32,
     ) {
         // SAFETY: as in `compress`: the caller guarantees the target features, and every
-        // pointer is a 16-byte half of a `[u32; 8]` the function was given a reference to.
+        // pointer is a 16-byte half of a `[u32; 8]` the function was given a reference to, or
+        // one of the 16 rows of `K` (quad number below 16).
         unsafe {
             let zero = _mm_set_epi32(0, 0, 0, 0);
             let (ilo, ihi) = load_state!(inner);
