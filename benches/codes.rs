@@ -100,6 +100,8 @@ fn pbkdf2_group(c: &mut Criterion) {
     g.bench_function("floor-20000-sha256", |b| floor::<Sha256>(b, 20_000));
     g.finish();
 
+    pbkdf2_lanes_group(c);
+
     // The whole PIN hash and verify at 10,000 iterations, for scale.
     let ctx = ctx();
     let mut g = c.benchmark_group("pin-hash-verify-10000");
@@ -305,6 +307,62 @@ fn sms_group(c: &mut Criterion) {
     });
     g.bench_function("floor-2-sha256", |b| floor::<Sha256>(b, 2));
     g.bench_function("floor-4-sha256", |b| floor::<Sha256>(b, 4));
+    g.finish();
+}
+
+/// Issue 23's figure of merit: PBKDF2-HMAC-SHA256 at 10,000 iterations with `dkLen = L × 32`
+/// (L = 1..4 independent blocks, interleaved on SHA-NI), beside today's single-lane loop (the
+/// `HmacKey::iterate` loop of earlier releases, written here with the public API), the
+/// `pbkdf2` crate (one block, and four for scale) and 20,000 dependent compressions.
+/// `benches/report.py` turns it into attacker work per defender core-time:
+/// `L × 2 × 10,000` compressions ÷ the time.
+fn pbkdf2_lanes_group(c: &mut Criterion) {
+    use portal_codes::mac::HmacKey;
+    let mut g = c.benchmark_group("pbkdf2-lanes-10000");
+    g.sample_size(20).measurement_time(Duration::from_secs(4));
+    let salt = [7u8; 16];
+    g.bench_function("single-lane-iterate", |b| {
+        b.iter(|| {
+            let key = HmacKey::<Sha256>::new(black_box(b"385027"));
+            let mut block = HmacKey::<Sha256>::digest_block();
+            let u = key.mac(&[&salt, &1u32.to_be_bytes()]);
+            let mut acc = u;
+            block[..32].copy_from_slice(&u);
+            for _ in 1..10_000 {
+                key.iterate(&mut block);
+                for (a, x) in acc.iter_mut().zip(&block[..32]) {
+                    *a ^= x;
+                }
+            }
+            acc
+        });
+    });
+    fn lanes<const N: usize>(b: &mut Bencher<'_>, salt: &[u8]) {
+        b.iter(|| {
+            let mut out = [0u8; N];
+            pin::pbkdf2::pbkdf2_hmac_sha256(black_box(b"385027"), salt, 10_000, &mut out);
+            out
+        });
+    }
+    g.bench_function("lanes-1", |b| lanes::<32>(b, &salt));
+    g.bench_function("lanes-2", |b| lanes::<64>(b, &salt));
+    g.bench_function("lanes-3", |b| lanes::<96>(b, &salt));
+    g.bench_function("lanes-4", |b| lanes::<128>(b, &salt));
+    g.bench_function("pbkdf2-crate-1", |b| {
+        b.iter(|| {
+            let mut out = [0u8; 32];
+            pbkdf2::pbkdf2_hmac::<sha2::Sha256>(black_box(b"385027"), &salt, 10_000, &mut out);
+            out
+        });
+    });
+    g.bench_function("pbkdf2-crate-4", |b| {
+        b.iter(|| {
+            let mut out = [0u8; 128];
+            pbkdf2::pbkdf2_hmac::<sha2::Sha256>(black_box(b"385027"), &salt, 10_000, &mut out);
+            out
+        });
+    });
+    g.bench_function("floor-20000-sha256", |b| floor::<Sha256>(b, 20_000));
     g.finish();
 }
 

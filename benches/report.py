@@ -99,6 +99,59 @@ def derived(times):
     add("link", "floor-4-sha256+draw", "floor-4-sha256", "chacha20-draw")
 
 
+LANES_GROUP = "pbkdf2-lanes-10000"
+LANES_ITERS = 10_000
+OWASP_ITERATIONS = 600_000
+# Issue 23: the best lane count's figure of merit against today's single lane and the crate.
+LANES_TARGETS = (("today's single lane", "single-lane-iterate", 3.0), ("`pbkdf2` 0.13", "pbkdf2-crate-1", 4.0))
+
+
+def lanes_table(times):
+    """Issue 23's figure of merit: attacker work per defender core-time, i.e. compressions an
+    attacker must do (L blocks × 2 per iteration) per nanosecond of the defender's core, and
+    verifications per core-second at OWASP-equivalent attacker work (600,000 single-lane
+    iterations' worth: 600,000 / L iterations of L lanes). Returns whether the targets are met."""
+    rows = [("today's single-lane loop (`HmacKey::iterate`)", "single-lane-iterate", 1),
+            ("`pbkdf2` 0.13, 32 bytes", "pbkdf2-crate-1", 1),
+            ("`pbkdf2` 0.13, 128 bytes (4 blocks, one after the other)", "pbkdf2-crate-4", 4),
+            ("compression floor (2 dependent compressions per iteration)", "floor-20000-sha256", 1)]
+    rows += [(f"portal-codes, L = {n} (dkLen = {32 * n})", f"lanes-{n}", n) for n in range(1, 5)]
+    print()
+    print("| implementation | L | per iteration | compressions / µs of core | × today's single lane "
+          "| × `pbkdf2` crate | verifications / core-s at 600,000 × 1-lane work |")
+    print("|---|---|---|---|---|---|---|")
+    fom = {}
+    for label, fn, lanes in rows:
+        t = times.get((LANES_GROUP, fn))
+        if t is None:
+            print(f"| {label} | {lanes} | – | – | – | – | **not measured** |")
+            continue
+        fom[fn] = lanes * 2 * LANES_ITERS / t * 1e3  # compressions per µs
+    base = fom.get("single-lane-iterate")
+    crate = fom.get("pbkdf2-crate-1")
+    for label, fn, lanes in rows:
+        if fn not in fom:
+            continue
+        per_iter = times[(LANES_GROUP, fn)] / LANES_ITERS
+        verif = 1e9 / (per_iter * OWASP_ITERATIONS / lanes)
+        x_base = f"{fom[fn] / base:.2f}" if base else "–"
+        x_crate = f"{fom[fn] / crate:.2f}" if crate else "–"
+        print(f"| {label} | {lanes} | {fmt_ns(per_iter)} | {fom[fn]:.1f} | {x_base} | {x_crate} | {verif:.1f} |")
+    ok = True
+    best = max((fom.get(f"lanes-{n}", 0), n) for n in range(1, 5))
+    for name, fn, limit in LANES_TARGETS:
+        if fn not in fom or best[0] == 0:
+            print(f"\nfigure of merit vs {name}: **not measured**")
+            ok = False
+            continue
+        ratio = best[0] / fom[fn]
+        good = ratio >= limit
+        ok &= good
+        print(f"\nfigure of merit, best L = {best[1]}, vs {name}: {ratio:.2f} × (target ≥ {limit:g} ×): "
+              + ("met" if good else "**not met**"))
+    return ok
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     root = pathlib.Path(args[0] if args else "target/criterion")
@@ -128,6 +181,7 @@ def main():
             lim = f"≤ {limit:g} ns" if den is None else f"≤ {limit:g} ×"
         r_txt = f"{ratio:.0f} ns" if den is None else f"{ratio:.3f}"
         print(f"| {op} | {what} | {fmt_ns(a / per)} | {b_txt} | {r_txt} | {lim} | {met} |")
+    ok_all &= lanes_table(times)
     if "--all" in sys.argv:
         print()
         print("| group | function | median |")

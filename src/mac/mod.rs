@@ -11,7 +11,9 @@
 //!
 //! Three files: `sha` (the [`Algorithm`] trait, [`Sha1`], [`Sha256`], [`Sha512`], [`Hasher`],
 //! [`hash`]), `hmac` ([`HmacKey`]: keying, one message, PBKDF2's [`HmacKey::iterate`]) and
-//! `lanes` (batches: [`HmacKey::mac_pair`], [`HmacKey::mac_blocks`]). Every item is used through
+//! `lanes` (batches: [`HmacKey::mac_pair`], [`HmacKey::mac_blocks`]), portable code. A fourth,
+//! `shani`, interleaves the SHA-256 compressions of up to four independent states on SHA-NI
+//! (multi-block PBKDF2), with the portable path as its fallback. Every item is used through
 //! this module (`crate::mac::…`).
 
 use subtle::ConstantTimeEq;
@@ -19,6 +21,9 @@ use subtle::ConstantTimeEq;
 mod hmac;
 mod lanes;
 mod sha;
+// The SHA-NI kernels: the one place outside `src/ffi` where `unsafe` is allowed (intrinsics).
+#[allow(unsafe_code)]
+pub(crate) mod shani;
 
 pub use self::hmac::HmacKey;
 pub use self::sha::{Algorithm, Hasher, Sha1, Sha256, Sha512, hash};
