@@ -29,7 +29,30 @@ enum Path {
     Portable,
 }
 
+/// Test builds only: the PBKDF2 work done on this thread (iterations × output blocks), so that
+/// unit tests compare the work of two paths exactly instead of their wall time (which a busy
+/// machine distorts; the timing itself is `tests/timing.rs`'s, in release).
+#[cfg(test)]
+pub(crate) mod work {
+    use core::cell::Cell;
+
+    std::thread_local!(static DONE: Cell<u64> = const { Cell::new(0) });
+
+    pub(crate) fn add(n: u64) {
+        DONE.with(|d| d.set(d.get() + n));
+    }
+
+    /// The work `f` did on this thread.
+    pub(crate) fn of(f: impl FnOnce()) -> u64 {
+        let before = DONE.with(Cell::get);
+        f();
+        DONE.with(Cell::get) - before
+    }
+}
+
 fn pbkdf2_with(password: &[u8], salt: &[u8], iterations: u32, out: &mut [u8], path: Path) {
+    #[cfg(test)]
+    work::add(u64::from(iterations.max(1)) * out.len().div_ceil(32) as u64);
     let key = HmacKey::<Sha256>::new(password);
     let mut first = 1u32;
     for group in out.chunks_mut(32 * MAX_LANES) {
