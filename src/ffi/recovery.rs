@@ -52,8 +52,8 @@ pub extern "C" fn pcodes_recovery_stored_bytes() -> usize {
 /// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty `account_id`, `count`
 /// out of range, overlapping buffers), `BUFFER_TOO_SMALL`, `CORRUPT_STATE` (state unchanged),
 /// `RNG_FAILURE`.
-#[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
+#[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_recovery_generate(
     ctx: *const pcodes_ctx,
     account_id: *const c_char,
@@ -113,8 +113,8 @@ pub unsafe extern "C" fn pcodes_recovery_generate(
 /// of range, overlapping buffers), `MALFORMED_HASH` (`stored` is not a recovery-code string),
 /// `UNKNOWN_KEY` (written under a key the context does not hold) and `CORRUPT_STATE`, all with
 /// the state unchanged.
-#[unsafe(no_mangle)]
 #[allow(clippy::too_many_arguments)]
+#[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_recovery_verify(
     ctx: *const pcodes_ctx,
     account_id: *const c_char,
