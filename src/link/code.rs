@@ -428,7 +428,7 @@ mod tests {
         let shown = display(0x0012_3456_789A_BCDE_F012_3456_789A_BCDE & ((1 << 120) - 1));
         let code = std::string::String::from_utf8(shown.to_vec()).unwrap();
         let same = |t: &str| {
-            assert_eq!(read_ascii_symbols(t.as_bytes(), SYMBOLS), read_symbol_chars(t, SYMBOLS), "{t:?}")
+            assert_eq!(read_ascii_symbols(t.as_bytes(), SYMBOLS), read_symbol_chars(t, SYMBOLS), "{t:?}");
         };
         same(&code);
         same(&code.to_lowercase());

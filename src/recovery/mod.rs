@@ -44,7 +44,8 @@ pub use stored::{FORMAT_VERSION, STORED_BYTES, StoredCodes};
 /// Codes in a set unless the host asks for another number.
 pub const DEFAULT_COUNT: u32 = 10;
 /// Most codes in a set (the blob keeps one bit per code).
-pub const MAX_COUNT: u32 = stored::MAX as u32;
+pub const MAX_COUNT: u32 = 16;
+const _: () = assert!(MAX_COUNT as usize == stored::MAX);
 /// Symbols in a code, the check symbol included.
 pub const CODE_SYMBOLS: usize = 12;
 /// Length of a code's display form `XXXX-XXXX-XXXX`.
@@ -53,7 +54,8 @@ pub const CODE_LEN: usize = CODE_SYMBOLS + CODE_SYMBOLS / GROUP - 1;
 pub const CODE_BYTES: usize = CODE_LEN + 1;
 const GROUP: usize = 4;
 /// Random bits in a code (11 symbols).
-const DATA_BITS: u32 = 5 * (CODE_SYMBOLS as u32 - 1);
+const DATA_BITS: u32 = 55;
+const _: () = assert!(DATA_BITS as usize == 5 * (CODE_SYMBOLS - 1));
 const DATA_MASK: u64 = (1 << DATA_BITS) - 1;
 
 /// One recovery code to show to the person. `Debug` hides it; its memory is zeroized on drop.
@@ -323,9 +325,11 @@ fn facts(pepper: &mac::HmacKey<mac::Sha256>, account_id: &str, set: &stored::Par
     Facts { set_id: set.set_id, count: set.count, matched }
 }
 
+#[allow(clippy::trivially_copy_pass_by_ref)]
 /// The slots whose tag equals `t`: every one of the [`MAX_COUNT`] slots is compared, in
 /// constant time, whatever the count, the match or the used codes.
 fn compare(t: &[u8; stored::TAG_BYTES], set: &stored::Parsed) -> u16 {
+    // `t` by reference: a secret tag is not copied onto the stack again.
     let mut m = 0u16;
     for (i, slot) in set.tags.iter().enumerate() {
         m |= u16::from(mac::ct_eq(t, slot)) << i;

@@ -93,7 +93,7 @@ fn typos_are_mistyped_and_not_counted() {
         }
     }
     assert_eq!(tried, 12 * 31);
-    for t in ["", "1234", &[&s.codes()[0].as_str()[..], "0"].concat(), "UUUU-UUUU-UUUU"] {
+    for t in ["", "1234", &[s.codes()[0].as_str(), "0"].concat(), "UUUU-UUUU-UUUU"] {
         assert_eq!(verify(&ctx, "acc", &stored, t, NOW, &mut st), Err(Error::Mistyped), "{t}");
     }
     assert_eq!(st, before);
@@ -212,6 +212,9 @@ fn refusals_leave_the_blob() {
     assert_eq!(verify(&rotated, "acc", &stored, &c, NOW, &mut st), Ok(1));
 }
 
+/// A change made to a payload.
+type Damage<'a> = &'a dyn Fn(&mut [u8; PAYLOAD_BYTES]);
+
 #[test]
 fn payload_codec() {
     let p = Payload { set_id: [1, 2, 3, 4, 5, 6, 7, 8], count: 16, used: 0x8001 };
@@ -220,7 +223,7 @@ fn payload_codec() {
     assert_eq!(&b[..11], &[1, 2, 3, 4, 5, 6, 7, 8, 16, 0x01, 0x80]);
     assert_eq!(Payload::decode(&b), Ok(p));
     assert_eq!(Payload::decode(&[0; PAYLOAD_BYTES]), Ok(Payload::NONE));
-    let bad: [&dyn Fn(&mut [u8; PAYLOAD_BYTES]); 6] = [
+    let bad: [Damage<'_>; 6] = [
         &|b| b[..8].fill(0),             // no set id, but a count
         &|b| b[8] = 0,                   // no codes
         &|b| b[8] = 17,                  // too many
