@@ -59,7 +59,11 @@ fn decide_follows_the_recovery_rows() {
                 let (g2, _, next2) = call(&next, facts(Some(0x200)));
                 assert_eq!(next2.used, 0x203);
                 assert_eq!((next.remaining(), next2.remaining()), (8, 7));
-                vec![g, g2]
+                // Two slots with one tag (only a forged string has them): the unused one is
+                // taken and the used one stays used, never released again.
+                let (g3, _, next3) = call(&set, facts(Some(0b11)));
+                assert_eq!(next3.used, 0b11, "a used code stays used");
+                vec![g, g2, g3]
             }),
         ],
     );
