@@ -106,8 +106,26 @@ pub(crate) fn b64_encode(data: &[u8], out: &mut Writer<'_>) {
     }
 }
 
+/// The value of each byte in [`B64`], 0xFF for the others (a table: a recovery string has
+/// ~170 base64 characters, and a search of the alphabet per character cost more than the HMAC).
+const B64_VALUES: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 64 {
+        #[allow(clippy::cast_possible_truncation)] // i < 64
+        {
+            t[B64[i] as usize] = i as u8;
+        }
+        i += 1;
+    }
+    t
+};
+
 fn b64_value(c: u8) -> Option<u32> {
-    B64.iter().position(|&x| x == c).map(|p| u32::try_from(p).unwrap_or(0))
+    match B64_VALUES[usize::from(c)] {
+        0xFF => None,
+        v => Some(u32::from(v)),
+    }
 }
 
 /// Decodes exactly `out.len()` bytes from unpadded canonical base64 (unused trailing bits zero).
