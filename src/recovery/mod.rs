@@ -262,7 +262,9 @@ pub fn generate(
 
 /// Checks `code` (as typed) against the account's set (`stored`, the string [`generate_with_rng`]
 /// returned, and `state`, its blob) at `now`. `Ok(n)`: accepted, the code is now used and `n`
-/// codes are left. See `docs/verdicts.md` for the order of the verdicts.
+/// codes are left. See `docs/verdicts.md` for the order of the verdicts. A verdict is final only
+/// after the compare-and-swap that stores `state` succeeded; on a lost write, re-read the row and
+/// call again, whatever the answer.
 ///
 /// # Errors
 /// - [`Error::InvalidArgument`] for an empty `account_id` or a `now` outside the clock's range,
