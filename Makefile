@@ -7,6 +7,9 @@
 #                                         # there, even with `pkg-config --static`
 #   make uninstall                        # same PREFIX/LIBDIR/INCLUDEDIR/DESTDIR as install
 #   make dist                             # release tarball for C teams (below); DISTDIR=
+#   make java-natives                     # the Java jar's libraries, glibc 2.17, x86-64 and aarch64:
+#                                         # target/make/jna/linux-{x86-64,aarch64}/ (bindings/java;
+#                                         # tools/java-natives.sh, which also needs python3 and PyPI)
 #
 # Installs $(INCLUDEDIR)/portal_codes.h, $(LIBDIR)/libportal_codes.a,
 # $(LIBDIR)/libportal_codes.so.MAJOR.MINOR.PATCH (SONAME libportal_codes.so.MAJOR) with the
@@ -71,7 +74,7 @@ stamp = $(out)/native-static-libs
 sources := $(top)/Makefile $(top)/Cargo.toml $(top)/Cargo.lock $(top)/README.md \
 	$(shell find '$(top)/src' -type f)
 
-.PHONY: all install install-static install-shared install-common uninstall dist clean
+.PHONY: all install install-static install-shared install-common uninstall dist clean java-natives
 .DELETE_ON_ERROR:
 
 all: $(stamp)
@@ -88,7 +91,7 @@ $(stamp): $(sources)
 	test "$$(cat '$(out)/cargo.status')" = 0
 	cp '$(CARGO_TARGET_DIR)/release/$(lib).a' '$(out)/$(lib).a'
 	cp '$(CARGO_TARGET_DIR)/release/$(lib).so' '$(out)/$(shared_full)'
-	cp '$(CARGO_TARGET_DIR)/release/$(lib).so' '$(out)/$(lib).so' # what bindings/java bundles
+	cp '$(CARGO_TARGET_DIR)/release/$(lib).so' '$(out)/$(lib).so'
 	sed -n 's/^.*native-static-libs: *//p' '$(out)/cargo.log' | sed 1q > '$(stamp).tmp'
 	@test -s '$(stamp).tmp' || { echo 'no native-static-libs line in $(out)/cargo.log' >&2; \
 		echo '(cargo did not rerun rustc? touch src/lib.rs and run make again)' >&2; exit 1; }
@@ -163,6 +166,9 @@ dist: $(stamp)
 	gzip -n '$(out)/dist/$(dist_name).tar'
 	mv '$(out)/dist/$(dist_name).tar.gz' '$(DISTDIR)/$(dist_name).tar.gz'
 	@echo 'wrote $(DISTDIR)/$(dist_name).tar.gz'
+# Not a file rule: cargo knows when to rebuild, and the script rechecks both libraries every time.
+java-natives:
+	CARGO_TARGET_DIR='$(CARGO_TARGET_DIR)' bash '$(top)/tools/java-natives.sh' '$(out)/jna'
 
 clean:
 	rm -rf '$(out)'

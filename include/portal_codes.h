@@ -150,6 +150,11 @@
 #define PCODES_TOTP_SECRET_MAX_BYTES 64
 
 /**
+ * Size of the MAC a pepper callback writes: HMAC-SHA256, 32 bytes.
+ */
+#define PCODES_PEPPER_MAC_BYTES 32
+
+/**
  * Opaque context: keys and settings. Configure, then share: create it with `pcodes_ctx_new`,
  * configure it with `pcodes_ctx_add_key`/`pcodes_ctx_set`, then use it from any number of
  * threads; free it with `pcodes_ctx_free` when no thread uses it any more. After the first call
@@ -253,6 +258,28 @@ typedef struct {
    */
   char account[129];
 } pcodes_totp_enrolment;
+
+/**
+ * The host's keyed step of PIN hashing: writes `HMAC-SHA256(pepper key key_id, message)`, 32
+ * bytes, to `mac_out` and returns 0; any other return value means the device failed (the
+ * library answers `PCODES_STATUS_PEPPER_FAILED` and ignores `mac_out`). Implement it with
+ * PKCS#11 `C_SignInit`/`C_Sign` and `CKM_SHA256_HMAC` under a `CKK_GENERIC_SECRET` key
+ * (`CKA_SIGN`, `CKA_SENSITIVE`, not `CKA_EXTRACTABLE`), a cloud KMS's HMAC call, or a certified
+ * provider; `key_id` (0–15) is the `k` of the hash string: map it to your key handle or label.
+ *
+ * `message` (`message_len` bytes, valid only during the call) holds no PIN: a domain label, the
+ * account id, the hash parameters, the salt and the PBKDF2 output (`docs/pin.md`). `user` is the
+ * pointer given to `pcodes_pepper_set_callback`. The callback is called from every thread that
+ * uses the context, **concurrently** (it and `user` must be thread-safe, e.g. one PKCS#11 session
+ * per thread or a session pool), once per `pcodes_pin_hash` and once per PIN verification
+ * (unknown accounts too), never from `pcodes_pin_verify_begin`. It must return (no `longjmp`, no
+ * C++ exception across the library).
+ */
+typedef int32_t (*pcodes_pepper_fn)(void *user,
+                                    uint32_t key_id,
+                                    const uint8_t *message,
+                                    size_t message_len,
+                                    uint8_t *mac_out);
 
 /**
  * Link-code validity, seconds. Default 600, range 60–86400.
@@ -503,6 +530,11 @@ typedef struct {
  * The operating system's randomness was unavailable.
  */
 #define PCODES_STATUS_RNG_FAILURE 901
+
+/**
+ * The host's pepper callback (HSM, KMS) failed; no verdict, not counted.
+ */
+#define PCODES_STATUS_PEPPER_FAILED 902
 
 /**
  * `PCODES_STATUS_OK`.
@@ -1317,6 +1349,35 @@ pcodes_status pcodes_base32_decode(const char *text_in,
                                    uint8_t *out,
                                    size_t out_len,
                                    size_t *written_out);
+
+/**
+ * `PCODES_PEPPER_MAC_BYTES` as a function (JNA cannot read macros).
+ */
+size_t pcodes_pepper_mac_bytes(void);
+
+/**
+ * Hands the keyed step of PIN hashing for the key ids in `key_ids` (a bitmask: bit k = key id
+ * k, bits 0–15) to the host's `callback` (see `pcodes_pepper_fn`), called with `user`; other key
+ * ids keep the in-memory pepper derived from their master key. New PIN hashes are made under the
+ * context's current key id, so include it to make them on the device; a stored hash naming a key
+ * id in `key_ids` verifies through the callback even if the context holds no master key with that
+ * id. Only before the context's first use (like `pcodes_ctx_set`); a second call replaces the
+ * first. `user` may be NULL and must stay valid until `pcodes_ctx_free`.
+ *
+ * One callback call per `pcodes_pin_hash` and per PIN verification (the dummy of an unknown
+ * account calls it too, with the current key id). When it fails, the PIN call returns
+ * `PCODES_STATUS_PEPPER_FAILED`: no verdict, no failure counted, the state blob unchanged (after
+ * `pcodes_pin_verify_begin` the pending attempt stays, so `pcodes_pin_verify_finish` can be
+ * called again once the device is back).
+ *
+ * Returns `NULL_ARGUMENT` (`ctx` or `callback`), `INVALID_ARGUMENT` (`key_ids` is 0; the
+ * context was already used, or another thread is configuring it; nothing changes), `BAD_KEY`
+ * (`key_ids` has a bit above 15).
+ */
+pcodes_status pcodes_pepper_set_callback(pcodes_ctx *ctx,
+                                         pcodes_pepper_fn callback,
+                                         void *user,
+                                         uint32_t key_ids);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -10,6 +10,9 @@ use crate::policy::{Policy, Setting};
 pub struct Context {
     keys: Keyring,
     policy: Policy,
+    /// The host's PIN pepper for some key ids ([`Context::set_pepper`]); `None`: all in memory.
+    #[cfg(feature = "alloc")]
+    pepper: Option<crate::pin::pepper::External>,
 }
 
 impl Context {
@@ -19,7 +22,12 @@ impl Context {
     /// [`Error::BadKey`](crate::Error::BadKey) for a bad key length or id.
     pub fn new(master: &[u8], key_id: u32) -> Result<Self> {
         crate::diag::clear(); // a call that succeeds leaves no detail behind
-        Ok(Self { keys: Keyring::new(master, key_id)?, policy: Policy::default() })
+        Ok(Self {
+            keys: Keyring::new(master, key_id)?,
+            policy: Policy::default(),
+            #[cfg(feature = "alloc")]
+            pepper: None,
+        })
     }
 
     /// Adds a verify-only key (rotation: codes and hashes made under it still verify).
@@ -57,6 +65,32 @@ impl Context {
     #[must_use]
     pub fn keys(&self) -> &Keyring {
         &self.keys
+    }
+
+    /// Hands the keyed step of PIN hashing for the key ids `key_ids` (0–15) to `pepper` (an HSM,
+    /// a KMS: see [`crate::pin::Pepper`]); other key ids keep the in-memory pepper derived from
+    /// their master key. A hash naming a served key id verifies through `pepper` whether or not
+    /// this context holds that master key; new hashes use the current key id, so to move new
+    /// hashes to the device, serve the current one. Replaces an earlier call's pepper.
+    ///
+    /// # Errors
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) for no key id,
+    /// [`Error::BadKey`](crate::Error::BadKey) for one over 15.
+    #[cfg(feature = "alloc")]
+    pub fn set_pepper(
+        &mut self,
+        pepper: alloc::sync::Arc<dyn crate::pin::Pepper>,
+        key_ids: &[u32],
+    ) -> Result<()> {
+        crate::diag::clear(); // a call that succeeds leaves no detail behind
+        self.pepper = Some(crate::pin::pepper::External::new(pepper, key_ids)?);
+        Ok(())
+    }
+
+    /// The host's pepper if it serves `key_id`.
+    #[cfg(feature = "alloc")]
+    pub(crate) fn pepper_for(&self, key_id: u32) -> Option<&dyn crate::pin::Pepper> {
+        self.pepper.as_ref().filter(|p| p.serves(key_id)).map(crate::pin::pepper::External::device)
     }
 }
 

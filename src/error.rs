@@ -291,6 +291,13 @@ statuses! {
         en: "Something went wrong on our side. Please try again later.",
         ru: "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже.",
     },
+    /// The host's external pepper (HSM, KMS: [`crate::pin::Pepper`]) failed; nothing was decided.
+    #[error("external pepper device failed")]
+    PepperFailed = 902 => PCODES_STATUS_PEPPER_FAILED, Internal {
+        c: "the host's pepper callback (HSM, KMS) failed; no verdict, not counted",
+        en: "Something went wrong on our side. Please try again later.",
+        ru: "Что-то пошло не так на нашей стороне. Пожалуйста, попробуйте позже.",
+    },
 }
 
 /// `Error::ALL` is in increasing status-code order (so no number is used twice).
@@ -419,7 +426,7 @@ mod tests {
     /// The contract's table, value by value.
     #[test]
     fn numeric_values_are_pinned() {
-        let expected: [(Error, i32); 26] = [
+        let expected: [(Error, i32); 27] = [
             (Error::NullArgument, 100),
             (Error::BufferTooSmall, 101),
             (Error::InvalidArgument, 102),
@@ -446,6 +453,7 @@ mod tests {
             (Error::AttemptsExhausted, 210),
             (Error::Internal, 900),
             (Error::RngFailure, 901),
+            (Error::PepperFailed, 902),
         ];
         for (e, v) in expected {
             assert_eq!(e.code(), v, "{e:?}");

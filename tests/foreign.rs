@@ -1,10 +1,8 @@
-//! The C programs in `examples/c` and `tests/c`, built against the real static library and run;
-//! the Java binding in `bindings/java`, built and tested by Maven against the real shared library.
+//! The C programs in `examples/c` and `tests/c`, built against the real static library and run
+//! (the Java binding is `tests/java.rs`).
 //!
 //! The libraries are built with the README's command into `target/capi`:
 //! `cargo rustc --lib --release --features capi --crate-type staticlib,cdylib`.
-//! Java needs Maven and Debian's Java packages (see [`JAVA_PACKAGES`]); without them the Java
-//! test fails, unless `PCODES_ALLOW_SKIP=1`, where it says so and passes.
 #![cfg(feature = "capi")]
 
 use std::path::{Path, PathBuf};
@@ -217,132 +215,6 @@ fn c_link_demo() {
     let out = run_c("link_demo");
     expect(&out, LINK_STORY);
     expect(&out, &["missing fields: 0x8"]);
-}
-
-// ---- The Java binding (bindings/java, issue 15) ----
-
-/// What the offline Maven build reads from Debian's local repository `/usr/share/maven-repo`:
-/// (a file or folder that must be there, the Debian package that installs it).
-const JAVA_PACKAGES: &[(&str, &str)] = &[
-    ("/usr/bin/mvn", "maven"),
-    ("/usr/bin/javac", "default-jdk-headless"),
-    ("/usr/share/java/jna.jar", "libjna-java"),
-    ("/usr/share/maven-repo/net/java/dev/jna/jna/debian", "libjna-java"),
-    ("/usr/share/maven-repo/org/junit/jupiter/junit-jupiter-engine/debian", "junit5"),
-    ("/usr/share/maven-repo/org/apache/maven/plugins/maven-surefire-plugin/2.22.3", "libsurefire-java"),
-    (
-        "/usr/share/maven-repo/org/apache/maven/plugins/maven-compiler-plugin/3.10.1",
-        "libmaven-compiler-plugin-java",
-    ),
-    ("/usr/share/maven-repo/org/apache/maven/plugins/maven-jar-plugin/3.3.0", "libmaven-jar-plugin-java"),
-    (
-        "/usr/share/maven-repo/org/apache/maven/plugins/maven-resources-plugin/3.3.0",
-        "libmaven-resources-plugin-java",
-    ),
-];
-
-/// The Java binding built as its README says, offline from Debian's packages:
-/// `mvn -o -Pdebian-offline -Dmaven.repo.local=/usr/share/maven-repo package`, with the shared
-/// library just built. That compiles it (warnings are errors), runs every JUnit 5 test (each call
-/// of the binding, the drift tests against `include/portal_codes.h`, close under concurrent
-/// calls) and makes the jar; then `examples/Quickstart.java` runs against the jar alone, from
-/// another folder, with no `jna.library.path`: JNA must find the library inside the jar.
-#[test]
-fn java_maven_build_and_junit() {
-    let mut missing: Vec<&str> = JAVA_PACKAGES
-        .iter()
-        .filter(|(path, _)| !Path::new(path).exists())
-        .map(|&(_, package)| package)
-        .collect();
-    missing.dedup();
-    if !missing.is_empty() {
-        let required = std::env::var("PCODES_ALLOW_SKIP").as_deref() != Ok("1");
-        let packages = missing.join(" ");
-        assert!(
-            !required,
-            "required (PCODES_ALLOW_SKIP is not 1) but Debian packages are missing: {packages}"
-        );
-        eprintln!("skipped: the Java binding's Maven build (Debian packages missing: {packages})");
-        return;
-    }
-    let lib = libs();
-    let project = root().join("bindings/java");
-    let version = env!("CARGO_PKG_VERSION");
-    // The project's own <version> is the pom's first one.
-    let pom = std::fs::read_to_string(project.join("pom.xml")).unwrap();
-    let pom_version = pom.split("<version>").nth(1).and_then(|v| v.split("</version>").next());
-    assert_eq!(pom_version, Some(version), "bindings/java/pom.xml's version must be Cargo.toml's");
-    let build = capi_target().join("java");
-    let _ = std::fs::remove_dir_all(&build); // Debian has no maven-clean-plugin
-    let out = Command::new("mvn")
-        .current_dir(&project)
-        .args(["-o", "-B", "-Pdebian-offline", "-Dmaven.repo.local=/usr/share/maven-repo"])
-        .arg(format!("-Dnative.dir={}", lib.display()))
-        .arg(format!("-Dbuild.dir={}", build.display()))
-        .arg("package")
-        .output()
-        .expect("run mvn");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "mvn package failed ({}):\n{stdout}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stderr)
-    );
-    // Surefire's summary: every test ran and passed.
-    let summary = stdout
-        .lines()
-        .filter_map(|l| l.split("Tests run: ").nth(1))
-        .next_back()
-        .unwrap_or_else(|| panic!("no test summary in:\n{stdout}"));
-    let ran: u32 = summary.split(',').next().unwrap().trim().parse().unwrap();
-    assert!(summary.contains("Failures: 0, Errors: 0, Skipped: 0"), "{summary}\n{stdout}");
-    assert!(ran >= 30, "only {ran} JUnit tests ran:\n{stdout}");
-    for class in [
-        "BundledLibraryTest",
-        "ContextTest",
-        "ContextThreadsTest",
-        "DriftTest",
-        "ExceptionTest",
-        "LinkTest",
-        "OtpTest",
-        "PinTest",
-        "StateTest",
-        "TotpTest",
-    ] {
-        assert!(stdout.contains(&format!("ru.portal.codes.{class}")), "{class} did not run:\n{stdout}");
-    }
-
-    let jar = build.join(format!("portal-codes-{version}.jar"));
-    let elsewhere = capi_target().join("java-run");
-    std::fs::create_dir_all(&elsewhere).unwrap();
-    let run = Command::new("java")
-        .current_dir(&elsewhere)
-        .env_remove("LD_LIBRARY_PATH")
-        .arg("-Djna.debug_load=true")
-        .arg("-cp")
-        .arg(format!("{}:/usr/share/java/jna.jar", jar.display()))
-        .arg(project.join("examples/Quickstart.java"))
-        .output()
-        .expect("run java");
-    let (stdout, stderr) = (String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
-    assert!(run.status.success(), "Quickstart.java failed:\n{stdout}\n{stderr}");
-    expect(
-        &stdout,
-        &[
-            "portal-codes 0.1.0: sent 6 digits",
-            "next send -> in 60 s",
-            "typo -> PCODES_STATUS_MISTYPED",
-            "right code -> accepted (blob stored with compare-and-swap)",
-            "generated PIN: 6 digits, hash $pcodes-pin$...",
-            "bug -> PCODES_STATUS_INVALID_ARGUMENT, detail: now: must be 1 ..= 253402300799",
-        ],
-    );
-    assert!(
-        stderr.contains("Found library resource at jar:")
-            && stderr.contains("!/linux-x86-64/libportal_codes.so"),
-        "the library was not loaded from the jar:\n{stderr}"
-    );
 }
 
 // ---- Hostile input, threads and fork through the C ABI (issue 8) ----

@@ -45,7 +45,7 @@ impl Lock {
         self.failures += 1;
         if self.failures >= 15 {
             self.until = u64::MAX;
-        } else if self.failures % 5 == 0 {
+        } else if self.failures.is_multiple_of(5) {
             self.until = now + if self.failures == 5 { 900 } else { 1800 };
         }
     }

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# The README's test command: installs what the tests need (Debian and PyPI packages), then runs
+# The README's test command: checks the Rust toolchain (tools/toolchain.sh), installs what the
+# tests need (Debian packages), then runs
 # every test — Rust, C, Java, PostgreSQL, the oathtool/pyotp/zbar/Python cross-checks — with none
 # of them allowed to skip, and the model-based tests with 10,000 sequences per flow (release).
-# Run from anywhere, as root or with sudo available.
+# Run from anywhere, as root or with sudo available. `--install-only` runs the install phase alone
+# (no Rust toolchain needed; tools/stock-check.sh runs it on a fresh Debian 12).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
+case "${1:-}" in
+    "") bash tools/toolchain.sh ;; # cargo and rustc >= rust-version, or the rustup hint, first
+    --install-only) ;;
+    *) echo "usage: bash tools/test.sh [--install-only]" >&2; exit 2 ;;
+esac
 
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
@@ -24,18 +31,31 @@ repo=/usr/share/maven-repo
 [ -d $repo/org/apache/maven/plugins/maven-compiler-plugin/3.10.1 ] || apt_pkgs+=(libmaven-compiler-plugin-java)
 [ -d $repo/org/apache/maven/plugins/maven-jar-plugin/3.3.0 ] || apt_pkgs+=(libmaven-jar-plugin-java)
 [ -d $repo/org/apache/maven/plugins/maven-resources-plugin/3.3.0 ] || apt_pkgs+=(libmaven-resources-plugin-java)
+# The jar's native libraries (tools/java-natives.sh: a venv for Zig from PyPI) and the aarch64 one run.
+python3 -c 'import ensurepip, venv' 2>/dev/null || apt_pkgs+=(python3-venv)
+command -v qemu-aarch64 >/dev/null || apt_pkgs+=(qemu-user)
+[ -f /usr/aarch64-linux-gnu/lib/libc.so.6 ] || apt_pkgs+=(libc6-arm64-cross)
 command -v oathtool >/dev/null || apt_pkgs+=(oathtool)
 command -v rsvg-convert >/dev/null || apt_pkgs+=(librsvg2-bin)
 command -v zbarimg >/dev/null || apt_pkgs+=(zbar-tools)
 command -v valgrind >/dev/null || apt_pkgs+=(valgrind)
-command -v python3 >/dev/null || apt_pkgs+=(python3 python3-pip)
+# The PIN pepper in a PKCS#11 token (checks/tests/softhsm.rs initialises its own token).
+command -v softhsm2-util >/dev/null || apt_pkgs+=(softhsm2)
+# pyotp from Debian (pip is refused on Debian's Python: externally-managed-environment), for
+# Debian's interpreter, which the tests run through PCODES_PYTHON (a python3 earlier on PATH,
+# e.g. pyenv's, does not see /usr/lib/python3/dist-packages).
+export PCODES_PYTHON="${PCODES_PYTHON:-/usr/bin/python3}"
+if ! "$PCODES_PYTHON" -c 'import pyotp' 2>/dev/null && [ "$PCODES_PYTHON" = /usr/bin/python3 ]; then
+    apt_pkgs+=(python3 python3-pyotp)
+fi
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_pkgs+=(postgresql)
 if [ ${#apt_pkgs[@]} -gt 0 ]; then
     echo "installing: ${apt_pkgs[*]}"
     $SUDO apt-get update -qq
     $SUDO apt-get install -y -qq --no-install-recommends "${apt_pkgs[@]}" >/dev/null
 fi
-python3 -c 'import pyotp' 2>/dev/null || python3 -m pip install -q --disable-pip-version-check pyotp
+"$PCODES_PYTHON" -c 'import pyotp' || { echo "pyotp is not importable by $PCODES_PYTHON" >&2; exit 1; }
+[ "${1:-}" != --install-only ] || { echo "install phase done (tests use PCODES_PYTHON=$PCODES_PYTHON)"; exit 0; }
 
 # Every external tool is required (the default: only PCODES_ALLOW_SKIP=1 lets a test skip).
 unset PCODES_ALLOW_SKIP

@@ -224,7 +224,10 @@ fn setting(id: pcodes_setting) -> Result<Setting> {
 ///
 /// # Safety
 /// `p` is NULL or a pointer from `pcodes_ctx_new` not yet freed.
-unsafe fn configure<R>(p: *mut pcodes_ctx, f: impl FnOnce(&mut Context) -> Result<R>) -> Result<R> {
+pub(crate) unsafe fn configure<R>(
+    p: *mut pcodes_ctx,
+    f: impl FnOnce(&mut Context) -> Result<R>,
+) -> Result<R> {
     non_null(p, arg!(ctx))?;
     // SAFETY: non-NULL, and live by the caller's contract.
     let _exclusive = Exclusive::take(unsafe { phase(p) }).map_err(|phase| {

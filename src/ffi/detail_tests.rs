@@ -14,6 +14,7 @@ use super::ctx::*;
 use super::enrol::*;
 use super::link::*;
 use super::otp::*;
+use super::pepper::*;
 use super::pin::*;
 use super::pin_generate::*;
 use super::recovery::*;
@@ -46,6 +47,11 @@ impl Seen {
             e.push(status);
         }
     }
+}
+
+/// A pepper callback for the probes (never called: they are all refused).
+unsafe extern "C" fn no_device(_: *mut core::ffi::c_void, _: u32, _: *const u8, _: usize, _: *mut u8) -> i32 {
+    -1
 }
 
 /// Calls a C function and checks the detail it left.
@@ -105,7 +111,12 @@ fn every_refusal_names_its_argument() {
     probe!(s, pcodes_setting_info(PCODES_SETTING_OTP_DIGITS, &raw mut v64, &raw mut lo, null_mut()));
     probe!(s, pcodes_setting_info(PCODES_SETTING_OTP_DIGITS, &raw mut v64, &raw mut lo, &raw mut lo));
     probe!(s, pcodes_setting_info(0, &raw mut v64, &raw mut lo, &raw mut hi));
+    probe!(s, pcodes_pepper_set_callback(null_mut(), Some(no_device), null_mut(), 1));
+    probe!(s, pcodes_pepper_set_callback(fresh, None, null_mut(), 1));
+    probe!(s, pcodes_pepper_set_callback(fresh, Some(no_device), null_mut(), 0));
+    probe!(s, pcodes_pepper_set_callback(fresh, Some(no_device), null_mut(), 1 << 16));
     probe!(s, pcodes_totp_secret(fresh, st.as_mut_ptr(), 20)); // first use
+    probe!(s, pcodes_pepper_set_callback(fresh, Some(no_device), null_mut(), 1));
     probe!(s, pcodes_ctx_set(fresh, PCODES_SETTING_OTP_DIGITS, 8));
     probe!(s, pcodes_ctx_add_key(fresh, key.as_ptr(), 32, 3));
     // SAFETY: made by `new_ctx`, freed once.

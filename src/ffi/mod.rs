@@ -109,6 +109,8 @@ pub mod enrol;
 
 pub mod base32;
 
+pub mod pepper;
+
 #[cfg(test)]
 mod detail_tests;
 #[cfg(test)]
@@ -371,10 +373,12 @@ pub(crate) unsafe fn bytes_mut<'a, T: Byte>(p: *mut T, len: usize, a: &Arg) -> R
     Ok(unsafe { core::slice::from_raw_parts_mut(p.cast::<u8>(), len) })
 }
 
-/// The one-byte element types of C buffers (`uint8_t`, `char`).
+/// The one-byte element types of C buffers (`uint8_t`, `char`). `c_char` is `i8` on x86-64 but
+/// `u8` on aarch64 Linux, so the impls name `i8` and `u8`, which cover it on both (an impl for
+/// `c_char` beside `u8` does not compile for aarch64).
 pub(crate) trait Byte {}
 impl Byte for u8 {}
-impl Byte for c_char {}
+impl Byte for i8 {}
 
 /// A required out-parameter.
 ///

@@ -64,6 +64,8 @@ pub const PCODES_STATUS_ATTEMPTS_EXHAUSTED: pcodes_status = 210;
 pub const PCODES_STATUS_INTERNAL: pcodes_status = 900;
 /// The operating system's randomness was unavailable.
 pub const PCODES_STATUS_RNG_FAILURE: pcodes_status = 901;
+/// The host's pepper callback (HSM, KMS) failed; no verdict, not counted.
+pub const PCODES_STATUS_PEPPER_FAILED: pcodes_status = 902;
 const _: () = {
     assert!(PCODES_STATUS_NULL_ARGUMENT == Error::NullArgument.code());
     assert!(PCODES_STATUS_BUFFER_TOO_SMALL == Error::BufferTooSmall.code());
@@ -91,7 +93,8 @@ const _: () = {
     assert!(PCODES_STATUS_ATTEMPTS_EXHAUSTED == Error::AttemptsExhausted.code());
     assert!(PCODES_STATUS_INTERNAL == Error::Internal.code());
     assert!(PCODES_STATUS_RNG_FAILURE == Error::RngFailure.code());
-    assert!(Error::ALL.len() == 26);
+    assert!(PCODES_STATUS_PEPPER_FAILED == Error::PepperFailed.code());
+    assert!(Error::ALL.len() == 27);
 };
 // END GENERATED: statuses
 
@@ -220,7 +223,7 @@ mod tests {
             assert_eq!(pcodes_status_class(e.code()), e.class().code(), "{e:?}");
             assert_ne!(pcodes_status_class(e.code()), PCODES_CLASS_UNKNOWN);
         }
-        for unknown in [-1, 1, 99, 199, 211, 902, i32::MIN, i32::MAX] {
+        for unknown in [-1, 1, 99, 199, 211, 903, i32::MIN, i32::MAX] {
             assert_eq!(pcodes_status_class(unknown), PCODES_CLASS_UNKNOWN);
         }
         assert_eq!(pcodes_status_class(PCODES_STATUS_WRONG), PCODES_CLASS_VERDICT);

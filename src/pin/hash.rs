@@ -11,7 +11,9 @@
 //! `dk = PBKDF2-HMAC-SHA256(PIN, salt, iterations, 32 bytes)`, then
 //! `tag = HMAC-SHA256(pepper[k], "portal-codes/pin/v1" ‖ 0x00 ‖ len(account id) as u32 BE ‖
 //! account id ‖ v ‖ k ‖ iterations as u32 BE ‖ n ‖ salt ‖ dk)` where `pepper[k]` is the
-//! [`Purpose::Pin`] key derived from master key `k`. Binding the account id and every parameter
+//! [`Purpose::Pin`] key derived from master key `k`, or, for the key ids the host gave to
+//! [`crate::Context::set_pepper`], a key on the host's device ([`super::Pepper`]; the message
+//! above is what it gets: it never contains the PIN). Binding the account id and every parameter
 //! means a string copied to another account, or edited (fewer iterations, other key id), no
 //! longer verifies. Parsing is strict (one canonical spelling: no leading zeros, no padding,
 //! no trailing bits), so every accepted string has exactly one meaning.
@@ -235,20 +237,48 @@ fn parse_inner(stored: &str) -> Option<Parsed> {
     Some(Parsed { params: p, salt, tag })
 }
 
+/// The pepper key of one hash: in memory (derived from master key `k`) or on the host's device
+/// ([`super::Pepper`], for the key ids [`crate::Context::set_pepper`] named).
+#[derive(Clone, Copy)]
+pub(crate) enum Key<'c> {
+    /// The derived [`Purpose::Pin`] key.
+    Memory(&'c HmacKey<Sha256>),
+    /// The host's device, with the key id to ask for.
+    #[cfg(feature = "alloc")]
+    Device(&'c dyn super::Pepper, u32),
+}
+
+impl Key<'_> {
+    /// `HMAC-SHA256(key, parts[0] ‖ parts[1] ‖ …)`; [`Error::PepperFailed`] if the device failed.
+    #[cfg_attr(not(feature = "alloc"), allow(clippy::unnecessary_wraps))] // a device can fail
+    pub(crate) fn mac(self, parts: &[&[u8]]) -> Result<[u8; TAG_BYTES]> {
+        match self {
+            Key::Memory(k) => Ok(k.mac(parts)),
+            #[cfg(feature = "alloc")]
+            Key::Device(device, key_id) => super::pepper::device_mac(device, key_id, parts),
+        }
+    }
+}
+
 /// The tag of `pin` under the given parameters (PBKDF2, then the keyed step).
+///
+/// # Errors
+/// [`Error::PepperFailed`] if the key is the host's device and it failed.
 pub(crate) fn tag(
-    pepper: &HmacKey<Sha256>,
+    pepper: Key<'_>,
     account_id: &str,
     pin: &str,
     p: &HashParams,
     salt: &[u8; SALT_BYTES],
-) -> [u8; TAG_BYTES] {
+) -> Result<[u8; TAG_BYTES]> {
     let mut dk = [0u8; 32];
     super::pbkdf2::pbkdf2_hmac_sha256(pin.as_bytes(), salt, p.iterations, &mut dk);
     let acc_len = u32::try_from(account_id.len()).unwrap_or(u32::MAX).to_be_bytes();
     // Version, key id and length are small (checked on parse and on hash).
     #[allow(clippy::cast_possible_truncation)]
     let small = [p.version as u8, p.key_id as u8, p.length as u8];
+    // The message holds no PIN: only the binding data and the PBKDF2 output (which a device
+    // sees; it is wiped here, and by `device_mac` in its copy).
     let t = pepper.mac(&[
         DOMAIN,
         &acc_len,
@@ -293,11 +323,34 @@ pub fn params(stored: &str) -> Result<HashParams> {
     parse(stored).map(|p| p.params)
 }
 
-/// The pepper key a hash names.
-pub(crate) fn pepper(ctx: &crate::Context, key_id: u32) -> Result<&HmacKey<Sha256>> {
-    ctx.keys().get(Purpose::Pin, key_id).map_err(|e| {
+/// The pepper key a hash names: the host's device if it serves `key_id`
+/// ([`crate::Context::set_pepper`]), else the in-memory key of master key `key_id`.
+pub(crate) fn pepper(ctx: &crate::Context, key_id: u32) -> Result<Key<'_>> {
+    #[cfg(feature = "alloc")]
+    if let Some(device) = ctx.pepper_for(key_id) {
+        return Ok(Key::Device(device, key_id));
+    }
+    ctx.keys().get(Purpose::Pin, key_id).map(Key::Memory).map_err(|e| {
         e.because(c"stored: hashed under a key id this context does not hold (pcodes_ctx_add_key)")
     })
+}
+
+/// Issue 23 §2: when the current key is on the host's device but a hash was verified under an
+/// in-memory key (hashes not yet moved to the device by a rehash), one thrown-away device call,
+/// so that such a real account costs what an unknown account's dummy (which asks the device)
+/// does, and answers `PEPPER_FAILED` alike while the device is down.
+#[cfg_attr(not(feature = "alloc"), allow(clippy::unnecessary_wraps))] // a device can fail
+pub(crate) fn pad_device(ctx: &crate::Context, used: Key<'_>) -> Result<()> {
+    #[cfg(feature = "alloc")]
+    if let (Key::Memory(_), Ok(current @ Key::Device(..))) =
+        (used, pepper(ctx, ctx.keys().current_id().into()))
+    {
+        let mut t = current.mac(&[b"portal-codes/pin/v1/pad\0"])?;
+        t.zeroize();
+    }
+    #[cfg(not(feature = "alloc"))]
+    let _ = (ctx, used);
+    Ok(())
 }
 
 #[cfg(test)]

@@ -43,6 +43,8 @@ pub mod blocklist;
 mod generate;
 pub mod hash;
 pub mod pbkdf2;
+#[cfg(feature = "alloc")]
+pub mod pepper;
 pub mod policy;
 
 use core::hint::black_box;
@@ -52,13 +54,14 @@ use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::flow::{self, Count, Gate, Outcome};
 use crate::mac::ct_eq;
-use crate::mac::{HmacKey, Sha256};
 use crate::rng::CryptoRng;
 
 #[cfg(feature = "std")]
 pub use generate::generate;
 pub use generate::{GENERATE_BYTES, GENERATE_MAX_DRAWS, GeneratedPin, generate_with_rng};
 pub use hash::{HASH_VERSION, HashParams, PIN_HASH_BYTES, PinHash, SALT_BYTES, params};
+#[cfg(feature = "alloc")]
+pub use pepper::{Pepper, PepperError};
 pub use policy::{BirthDate, Weakness, check, check_reason, weakness};
 
 /// Lengths a stored hash may declare and a PIN to verify may have (whatever `PIN_LENGTHS` now
@@ -81,9 +84,9 @@ pub fn hash_with_rng<R: CryptoRng + ?Sized>(
     check_hash_input(ctx, account_id, pin)?;
     let mut salt = [0u8; SALT_BYTES];
     rng.fill_bytes(&mut salt);
-    let (_, pepper) = ctx.keys().current(crate::keys::Purpose::Pin);
     let p = new_params(ctx, pin);
-    let tag = hash::tag(pepper, account_id, pin, &p, &salt);
+    let pepper = hash::pepper(ctx, p.key_id)?;
+    let tag = hash::tag(pepper, account_id, pin, &p, &salt)?;
     Ok(hash::format(&p, &salt, &tag))
 }
 
@@ -197,7 +200,7 @@ impl crate::blob::Payload for Payload {
 /// The hash to compare with: the parsed stored string and its pepper, or the dummy for an
 /// unknown account.
 enum Target<'c> {
-    Real(hash::Parsed, &'c HmacKey<Sha256>),
+    Real(hash::Parsed, hash::Key<'c>),
     Dummy,
 }
 
@@ -225,28 +228,31 @@ fn admit<'c>(ctx: &'c Context, pin: &str, stored: Stored<'_>) -> Result<Target<'
 
 /// The fact a verification computes: PBKDF2 + keyed step + constant-time comparison; for the
 /// dummy the same work with the current key and `PIN_ITERATIONS` against a fixed salt, never
-/// matching.
-fn matches(ctx: &Context, account_id: &str, pin: &str, target: &Target<'_>) -> bool {
+/// matching (with the host's pepper device, the dummy calls it too).
+///
+/// # Errors
+/// [`Error::PepperFailed`] if the host's pepper device failed: no verdict.
+fn matches(ctx: &Context, account_id: &str, pin: &str, target: &Target<'_>) -> Result<bool> {
     let len = u32::try_from(pin.len()).unwrap_or(0);
     let (pepper, params, salt, want) = match target {
         Target::Real(parsed, pepper) => (*pepper, parsed.params, &parsed.salt, &parsed.tag),
         Target::Dummy => {
-            let (key_id, pepper) = ctx.keys().current(crate::keys::Purpose::Pin);
             let p = HashParams {
                 version: HASH_VERSION,
-                key_id: key_id.into(),
+                key_id: ctx.keys().current_id().into(),
                 iterations: ctx.policy().pin_iterations,
                 length: len,
             };
-            (pepper, p, &DUMMY_SALT, &DUMMY_TAG)
+            (hash::pepper(ctx, p.key_id)?, p, &DUMMY_SALT, &DUMMY_TAG)
         }
     };
-    let mut t = hash::tag(pepper, account_id, pin, &params, salt);
+    let mut t = hash::tag(pepper, account_id, pin, &params, salt)?;
     pad_iterations(ctx, pin, params.iterations);
+    hash::pad_device(ctx, pepper)?;
     let (len_ok, real) = (len == params.length, matches!(target, Target::Real(..)));
     let ok = ct_eq(black_box(&t), want) & len_ok & real;
     zeroize::Zeroize::zeroize(&mut t);
-    ok
+    Ok(ok)
 }
 
 /// The PIN table of `docs/verdicts.md`, rows 1–3 (`begin`) after the lock: a refused admission
@@ -331,9 +337,10 @@ pub fn verify<'s>(
     crate::clock::check(now)?;
     let stored = stored.into();
     flow::run(state, Gate::Lockout, ctx.policy(), now, |h, p: &Payload| {
-        Ok(match admit(ctx, pin, stored) {
+        // A refused admission and a failed pepper device alike change nothing (rows 1–3).
+        Ok(match admit(ctx, pin, stored).and_then(|target| matches(ctx, account_id, pin, &target)) {
             Err(e) => decide_begin(h, p, Err(e)),
-            Ok(target) => decide_verify(h, p, matches(ctx, account_id, pin, &target)),
+            Ok(matched) => decide_verify(h, p, matched),
         })
     })
 }
@@ -392,7 +399,7 @@ pub fn verify_finish<'s>(
         let matched = if p.pending == 0 {
             Err(Error::NoChallenge)
         } else {
-            admit(ctx, pin, stored).map(|t| matches(ctx, account_id, pin, &t))
+            admit(ctx, pin, stored).and_then(|t| matches(ctx, account_id, pin, &t))
         };
         Ok(decide_finish(h, p, matched))
     })
@@ -437,7 +444,7 @@ pub fn verify_compute<'s>(
 /// calls (C cannot hold an opaque Rust value); Rust callers get the opaque [`PinVerdict`].
 pub(crate) fn compute_match(ctx: &Context, account_id: &str, pin: &str, stored: Stored<'_>) -> Result<bool> {
     let target = admit(ctx, pin, stored)?;
-    Ok(matches(ctx, account_id, pin, &target))
+    matches(ctx, account_id, pin, &target)
 }
 
 /// Phase 2b: records a [`PinVerdict`] in the state blob (cheap; may be retried on a lost

@@ -104,7 +104,7 @@ impl core::fmt::Debug for BirthDate {
 }
 
 const fn is_leap(y: u32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+    (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400)
 }
 
 const fn days_in_month(month: u32, leap: bool) -> u32 {
@@ -223,7 +223,7 @@ fn rule(d: &[u8]) -> Option<Weakness> {
         return Some(Weakness::KeypadLine);
     }
     // A period p of at most half the length: 1212, 121212, 123123.
-    if (2..=n / 2).any(|p| n % p == 0 && (p..n).all(|i| d[i] == d[i - p])) {
+    if (2..=n / 2).any(|p| n.is_multiple_of(p) && (p..n).all(|i| d[i] == d[i - p])) {
         return Some(Weakness::RepeatedHalves);
     }
     let two = |i: usize| u32::from(d[i]) * 10 + u32::from(d[i + 1]);

@@ -151,7 +151,8 @@ static void test_accessors(void) {
         PCODES_STATUS_WRONG,        PCODES_STATUS_EXPIRED,          PCODES_STATUS_SUPERSEDED,
         PCODES_STATUS_ALREADY_USED, PCODES_STATUS_DATA_CHANGED,     PCODES_STATUS_LOCKED,
         PCODES_STATUS_BLOCKED,      PCODES_STATUS_TOO_SOON,         PCODES_STATUS_NO_CHALLENGE,
-        PCODES_STATUS_ATTEMPTS_EXHAUSTED, PCODES_STATUS_INTERNAL,   PCODES_STATUS_RNG_FAILURE};
+        PCODES_STATUS_ATTEMPTS_EXHAUSTED, PCODES_STATUS_INTERNAL,   PCODES_STATUS_RNG_FAILURE,
+        PCODES_STATUS_PEPPER_FAILED};
     /* The header's statuses are exactly the values the library names and classifies. */
     size_t named = 0;
     for (int32_t v = -1; v <= 1000; v++) {
@@ -185,7 +186,7 @@ static void test_accessors(void) {
         CHECK(strcmp(pcodes_status_message(known[i], ""), en) == 0);
         for (size_t b = 0; b < N_BAD; b++) CHECK(strcmp(pcodes_status_message(known[i], BAD_UTF8[b]), en) == 0);
     }
-    static const int32_t unknown[] = {-1, 1, 99, 106, 199, 211, 899, 902, 1000, INT32_MIN, INT32_MAX};
+    static const int32_t unknown[] = {-1, 1, 99, 106, 199, 211, 899, 903, 1000, INT32_MIN, INT32_MAX};
     for (size_t i = 0; i < sizeof unknown / sizeof unknown[0]; i++) {
         CHECK(strcmp(pcodes_status_name(unknown[i]), "PCODES_STATUS_UNKNOWN") == 0);
         CHECK(pcodes_status_message(unknown[i], "ru") != NULL && pcodes_status_message(unknown[i], NULL) != NULL);
@@ -1382,6 +1383,134 @@ static void test_pin(pcodes_ctx *ctx) {
     free(huge);
 }
 
+/* ---- the external pepper (pcodes_pepper_*) ----
+ * C has no HMAC here, so the "device" below computes a stand-in keyed function (FNV-1a over the
+ * key and the message, spread to 32 bytes): enough to check what the library does around the
+ * callback. That the callback path gives the in-memory path's hashes with a real HMAC is shown by
+ * checks/tests/softhsm.rs (SoftHSM2 over PKCS#11) and the Java test (javax.crypto.Mac). */
+struct device {
+    uint8_t key;        /* the "key material" */
+    int fail;           /* nonzero: report a failure */
+    int calls;          /* calls seen */
+    uint32_t last_key_id;
+    size_t last_len;
+    int saw_pin;        /* the PIN appeared in a message */
+};
+
+static int32_t toy_device(void *user, uint32_t key_id, const uint8_t *message, size_t message_len,
+                          uint8_t *mac_out) {
+    struct device *d = user;
+    d->calls++;
+    d->last_key_id = key_id;
+    d->last_len = message_len;
+    for (size_t i = 0; i + 6 <= message_len; i++)
+        if (memcmp(message + i, "583196", 6) == 0) d->saw_pin = 1;
+    if (d->fail) {
+        memset(mac_out, 0, PCODES_PEPPER_MAC_BYTES); /* what a broken device may leave */
+        return -7;
+    }
+    uint64_t h = 1469598103934665603ULL ^ d->key ^ ((uint64_t)key_id << 8);
+    for (size_t i = 0; i < message_len; i++) h = (h ^ message[i]) * 1099511628211ULL;
+    for (size_t i = 0; i < PCODES_PEPPER_MAC_BYTES; i++) {
+        h = (h ^ i) * 1099511628211ULL;
+        mac_out[i] = (uint8_t)(h >> 56);
+    }
+    return 0;
+}
+
+static pcodes_ctx *pepper_ctx(uint32_t key_id) {
+    pcodes_ctx *c = NULL;
+    EXPECT(pcodes_ctx_new(MASTER, 32, key_id, &c), PCODES_STATUS_OK);
+    if (!c) exit(1);
+    EXPECT(pcodes_ctx_set(c, PCODES_SETTING_PIN_ITERATIONS, 10000), PCODES_STATUS_OK);
+    return c;
+}
+
+static void test_pepper(void) {
+    CHECK(pcodes_pepper_mac_bytes() == PCODES_PEPPER_MAC_BYTES && PCODES_PEPPER_MAC_BYTES == 32);
+    CHECK(pcodes_status_class(PCODES_STATUS_PEPPER_FAILED) == PCODES_CLASS_INTERNAL);
+    struct device d = {0x5c, 0, 0, 99, 0, 0};
+    pcodes_ctx *c = pepper_ctx(3);
+    /* Refusals: nothing changes. */
+    EXPECT(pcodes_pepper_set_callback(NULL, toy_device, &d, 1u << 3), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pepper_set_callback(c, NULL, &d, 1u << 3), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pepper_set_callback(NULL, NULL, NULL, 0), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_pepper_set_callback(c, toy_device, &d, 0), PCODES_STATUS_INVALID_ARGUMENT);
+    static const uint32_t bad_ids[] = {1u << 16, 1u << 31, 0xFFFFFFFFu, (1u << 3) | (1u << 20)};
+    for (size_t i = 0; i < sizeof bad_ids / sizeof bad_ids[0]; i++)
+        EXPECT(pcodes_pepper_set_callback(c, toy_device, &d, bad_ids[i]), PCODES_STATUS_BAD_KEY);
+    EXPECT(pcodes_pepper_set_callback(c, toy_device, &d, 1u << 3), PCODES_STATUS_OK);
+    CHECK(d.calls == 0);
+
+    /* Hash, verify right / wrong / unknown account: one device call each, key id 3, no PIN. */
+    char *h = guarded(PCODES_PIN_HASH_BYTES);
+    EXPECT(pcodes_pin_hash(c, "acc-1", "583196", h, PCODES_PIN_HASH_BYTES), PCODES_STATUS_OK);
+    CHECK(d.calls == 1 && d.last_key_id == 3 && d.last_len == 20 + 4 + 5 + 2 + 4 + 1 + 16 + 32);
+    uint8_t st[PCODES_STATE_BYTES] = {0};
+    EXPECT(pcodes_pin_verify(c, "acc-1", "583196", h, NOW, st, sizeof st), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_verify(c, "acc-1", "583197", h, NOW, st, sizeof st), PCODES_STATUS_WRONG);
+    EXPECT(pcodes_pin_verify(c, "nobody", "583196", NULL, NOW, st, sizeof st), PCODES_STATUS_WRONG);
+    CHECK(d.calls == 4 && d.last_key_id == 3 && d.saw_pin == 0);
+    /* A format error or a lock is answered before the device is asked. */
+    EXPECT(pcodes_pin_verify(c, "acc-1", "58319", h, NOW, st, sizeof st), PCODES_STATUS_PIN_FORMAT);
+    CHECK(d.calls == 4);
+    /* The context is in use: no more configuration. */
+    EXPECT(pcodes_pepper_set_callback(c, toy_device, &d, 1u << 3), PCODES_STATUS_INVALID_ARGUMENT);
+
+    /* Other key material on the device: the right PIN is wrong (the device decides). */
+    d.key = 0x5d;
+    EXPECT(pcodes_pin_verify(c, "acc-1", "583196", h, NOW, st, sizeof st), PCODES_STATUS_WRONG);
+    d.key = 0x5c;
+
+    /* A failing device: PEPPER_FAILED, no verdict, nothing counted, blob and output untouched. */
+    d.fail = 1;
+    uint8_t fresh[PCODES_STATE_BYTES] = {0};
+    char *h2 = guarded(PCODES_PIN_HASH_BYTES);
+    EXPECT(pcodes_pin_hash(c, "acc-1", "583196", h2, PCODES_PIN_HASH_BYTES), PCODES_STATUS_PEPPER_FAILED);
+    CHECK(untouched(h2, PCODES_PIN_HASH_BYTES));
+    const char *stored[] = {h, NULL};
+    for (size_t i = 0; i < 2; i++) {
+        memset(fresh, 0, sizeof fresh);
+        EXPECT(pcodes_pin_verify(c, "acc-1", "583196", stored[i], NOW, fresh, sizeof fresh), PCODES_STATUS_PEPPER_FAILED);
+        EXPECT(pcodes_pin_verify(c, "acc-1", "583197", stored[i], NOW, fresh, sizeof fresh), PCODES_STATUS_PEPPER_FAILED);
+        uint8_t zero[PCODES_STATE_BYTES] = {0};
+        CHECK(memcmp(fresh, zero, sizeof zero) == 0);
+        /* Two phases: the begun attempt keeps its credit; finish again once the device is back. */
+        EXPECT(pcodes_pin_verify_begin(c, "acc-1", "583196", stored[i], NOW, fresh, sizeof fresh), PCODES_STATUS_OK);
+        uint8_t begun[PCODES_STATE_BYTES];
+        memcpy(begun, fresh, sizeof begun);
+        EXPECT(pcodes_pin_verify_finish(c, "acc-1", "583196", stored[i], NOW, fresh, sizeof fresh), PCODES_STATUS_PEPPER_FAILED);
+        CHECK(memcmp(fresh, begun, sizeof begun) == 0);
+        d.fail = 0;
+        EXPECT(pcodes_pin_verify_finish(c, "acc-1", "583196", stored[i], NOW, fresh, sizeof fresh),
+               stored[i] ? PCODES_STATUS_OK : PCODES_STATUS_WRONG);
+        d.fail = 1;
+    }
+    free(h2);
+    pcodes_ctx_free(c);
+
+    /* Key ids the callback does not serve stay in memory: a hash made in memory under key 2 verifies
+       in a context whose device serves key 3 only (the current one). */
+    pcodes_ctx *mem = pepper_ctx(2);
+    EXPECT(pcodes_pin_hash(mem, "acc-1", "583196", h, PCODES_PIN_HASH_BYTES), PCODES_STATUS_OK);
+    pcodes_ctx_free(mem);
+    c = pepper_ctx(3);
+    EXPECT(pcodes_ctx_add_key(c, MASTER, 32, 2), PCODES_STATUS_OK);
+    struct device d2 = {0x5c, 0, 0, 99, 0, 0};
+    EXPECT(pcodes_pepper_set_callback(c, toy_device, &d2, 1u << 3), PCODES_STATUS_OK);
+    memset(st, 0, sizeof st);
+    EXPECT(pcodes_pin_verify(c, "acc-1", "583196", h, NOW, st, sizeof st), PCODES_STATUS_OK);
+    CHECK(d2.calls == 1); /* not for the tag: one padding call, an unknown account's cost */
+    d2.fail = 1;
+    EXPECT(pcodes_pin_verify(c, "acc-1", "583196", h, NOW, st, sizeof st), PCODES_STATUS_PEPPER_FAILED);
+    d2.fail = 0;
+    bool rehash = false;
+    EXPECT(pcodes_pin_needs_rehash(c, h, &rehash), PCODES_STATUS_OK);
+    CHECK(rehash);
+    pcodes_ctx_free(c);
+    free(h);
+}
+
 /* ---- Generated PINs (pcodes_pin_generate) ---- */
 static void test_pin_generate(pcodes_ctx *ctx) {
     CHECK(pcodes_pin_generate_bytes() == PCODES_PIN_GENERATE_BYTES && PCODES_PIN_GENERATE_BYTES == 7);
@@ -1536,6 +1665,7 @@ int main(void) {
     test_otp(ctx);
     test_totp(ctx);
     test_pin(ctx);
+    test_pepper();
     test_pin_generate(ctx);
     test_recovery(ctx);
     pcodes_ctx_free(ctx);

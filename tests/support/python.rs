@@ -1,10 +1,18 @@
 //! Runs the independent Python checkers (standard library only) for the integration tests.
 
-/// Runs `python3 <args>` and returns its standard output, asserting that it succeeded.
-/// `None` (after printing `skipped: …`) only when python3 is missing and `PCODES_ALLOW_SKIP=1`;
-/// otherwise a missing python3 fails the test.
+/// The interpreter the cross-checks run: `$PCODES_PYTHON` (tools/test.sh sets Debian's
+/// `/usr/bin/python3`, which sees Debian's `python3-pyotp`), else `python3` from PATH.
+#[allow(dead_code)] // not every test file that includes this module calls both functions
+pub fn interpreter() -> String {
+    std::env::var("PCODES_PYTHON").unwrap_or_else(|_| "python3".to_owned())
+}
+
+/// Runs `python3 <args>` (see [`interpreter`]) and returns its standard output, asserting that it
+/// succeeded. `None` (after printing `skipped: …`) only when python3 is missing and
+/// `PCODES_ALLOW_SKIP=1`; otherwise a missing python3 fails the test.
+#[allow(dead_code)]
 pub fn run(args: &[&str]) -> Option<String> {
-    let out = match std::process::Command::new("python3").args(args).output() {
+    let out = match std::process::Command::new(interpreter()).args(args).output() {
         Ok(o) => o,
         Err(e) => {
             assert!(std::env::var("PCODES_ALLOW_SKIP").as_deref() == Ok("1"), "python3 required: {e}");

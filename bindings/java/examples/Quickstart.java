@@ -11,12 +11,15 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The binding in a few lines: an SMS code issued, mistyped, then accepted; a PIN the portal
- * generates ("Get PIN"). Runs against the jar
- * alone (the native library is inside it):
+ * generates ("Get PIN"). Runs against the jar and JNA alone (the native library is inside the
+ * jar), in a folder holding the jar and this file:
  *
  * <pre>
- * java -cp target/portal-codes-0.1.0.jar:/usr/share/java/jna.jar examples/Quickstart.java
+ * javac -cp portal-codes-0.1.0.jar:/usr/share/java/jna.jar -d classes Quickstart.java
+ * java -cp portal-codes-0.1.0.jar:/usr/share/java/jna.jar:classes Quickstart
  * </pre>
+ *
+ * (bindings/java/README.md, "Without Maven"; tests/java.rs runs those commands from there.)
  */
 public final class Quickstart {
     public static void main(String[] args) {

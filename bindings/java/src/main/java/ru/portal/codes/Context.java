@@ -45,6 +45,8 @@ public final class Context implements AutoCloseable {
     /** Uses: 1 for the owner (dropped by close) plus 1 per call in flight; freed at 0. */
     private final AtomicInteger uses = new AtomicInteger(1);
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** The pepper callback the native context calls ({@link Pepper#setCallback}): kept reachable here. */
+    private volatile PortalCodesNative.PepperFn pepper;
 
     /**
      * A context issuing under {@code key} (32–64 random bytes) with id {@code keyId} (0–15)
@@ -101,6 +103,11 @@ public final class Context implements AutoCloseable {
     public Context set(Setting setting, long value) {
         check(p -> N.pcodes_ctx_set(p, setting.id(), value));
         return this;
+    }
+
+    /** Keeps {@code fn} reachable for as long as this context (JNA must not collect a live callback). */
+    void keepPepper(PortalCodesNative.PepperFn fn) {
+        pepper = fn;
     }
 
     /** Reads a setting ({@code pcodes_ctx_get}). */

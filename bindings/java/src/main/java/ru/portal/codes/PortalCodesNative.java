@@ -27,7 +27,8 @@ public interface PortalCodesNative extends Library {
     /**
      * The loaded library. JNA looks for {@code libportal_codes.so} in {@code jna.library.path},
      * then the system's library folders, then on the class path under its platform folder
-     * ({@code linux-x86-64/}), where this jar carries it: nothing needs to be set.
+     * ({@code linux-x86-64/} or {@code linux-aarch64/}), where this jar carries it: nothing needs
+     * to be set.
      */
     PortalCodesNative INSTANCE = Native.load("portal_codes", PortalCodesNative.class,
             Map.of(Library.OPTION_STRING_ENCODING, "UTF-8"));
@@ -199,6 +200,16 @@ public interface PortalCodesNative extends Library {
     int pcodes_base32_encode(byte[] data, SizeT len, byte[] out, SizeT outLen);
 
     int pcodes_base32_decode(String text, byte[] out, SizeT outLen, SizeTByReference writtenOut);
+
+    // ---- external pepper ----
+    /** C {@code pcodes_pepper_fn}: HMAC-SHA256 under pepper key {@code keyId} into 32 bytes at {@code macOut}; 0 = done. */
+    interface PepperFn extends com.sun.jna.Callback {
+        int invoke(Pointer user, int keyId, Pointer message, SizeT messageLen, Pointer macOut);
+    }
+
+    SizeT pcodes_pepper_mac_bytes();
+
+    int pcodes_pepper_set_callback(Pointer ctx, PepperFn callback, Pointer user, int keyIds);
     // ---- link ----
     /** C {@code pcodes_child}: four UTF-8 strings; NULL (null) or blank means missing. */
     @Structure.FieldOrder({"full_name", "birth_date", "sex", "snils"})

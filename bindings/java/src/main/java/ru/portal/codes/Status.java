@@ -37,6 +37,8 @@ public enum Status {
     ATTEMPTS_EXHAUSTED(210),
     INTERNAL(900),
     RNG_FAILURE(901),
+    /** The host's pepper device ({@link Pepper}) failed: no verdict, nothing counted; try again later. */
+    PEPPER_FAILED(902),
     /** A value this binding does not know (a newer library). */
     UNKNOWN(-1);
 

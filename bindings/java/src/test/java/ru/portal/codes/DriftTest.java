@@ -162,6 +162,7 @@ class DriftTest {
                 "TOTP_QR_SVG_BYTES", (long) Totp.QR_SVG_BYTES,
                 "TOTP_SECRET_BYTES", (long) Totp.SECRET_BYTES,
                 "TOTP_SECRET_MAX_BYTES", (long) Totp.SECRET_MAX_BYTES));
+        java.put("PEPPER_MAC_BYTES", (long) Pepper.MAC_BYTES);
         java.put("PIN_GENERATE_BYTES", (long) Pin.GENERATE_BYTES); // Map.of takes at most ten pairs
         java.put("RECOVERY_CODE_BYTES", (long) Recovery.CODE_BYTES);
         java.put("RECOVERY_STORED_BYTES", (long) Recovery.STORED_BYTES);
