@@ -1015,7 +1015,8 @@ size_t pcodes_recovery_stored_bytes(void);
  *
  * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty `account_id`, `count`
  * out of range, overlapping buffers), `BUFFER_TOO_SMALL`, `CORRUPT_STATE` (state unchanged),
- * `RNG_FAILURE`.
+ * `RNG_FAILURE`, `PEPPER_FAILED` (the tags use the PIN pepper: the callback of
+ * `pcodes_pepper_set_callback`, if it serves the current key id, failed; nothing written).
  */
 pcodes_status pcodes_recovery_generate(const pcodes_ctx *ctx,
                                        const char *account_id,
@@ -1041,8 +1042,9 @@ pcodes_status pcodes_recovery_generate(const pcodes_ctx *ctx,
  *
  * Also returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty `account_id`, `now` out
  * of range, overlapping buffers), `MALFORMED_HASH` (`stored` is not a recovery-code string),
- * `UNKNOWN_KEY` (written under a key the context does not hold) and `CORRUPT_STATE`, all with
- * the state unchanged.
+ * `UNKNOWN_KEY` (written under a key the context does not hold), `CORRUPT_STATE` and
+ * `PEPPER_FAILED` (the pepper callback serving the string's key id failed: no verdict, not
+ * counted), all with the state unchanged.
  */
 pcodes_status pcodes_recovery_verify(const pcodes_ctx *ctx,
                                      const char *account_id,

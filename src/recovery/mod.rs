@@ -24,6 +24,8 @@
 
 pub mod stored;
 
+#[cfg(all(test, feature = "alloc"))]
+mod pepper_tests;
 #[cfg(test)]
 mod rows;
 #[cfg(test)]
@@ -37,6 +39,7 @@ use crate::error::{Error, Result};
 use crate::flow::{self, Count, Gate, Outcome};
 use crate::link::code::{ALPHABET, check_value, read_short};
 use crate::mac;
+use crate::pin::hash::Key;
 use crate::rng::CryptoRng;
 
 pub use stored::{FORMAT_VERSION, STORED_BYTES, StoredCodes};
@@ -194,7 +197,8 @@ fn check_account(account_id: &str) -> Result<()> {
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for an empty `account_id` or a `count` outside 1–[`MAX_COUNT`];
-/// [`Error::CorruptState`] if `state` is not a recovery blob (all leave the state untouched).
+/// [`Error::CorruptState`] if `state` is not a recovery blob; [`Error::PepperFailed`] if the host's pepper device ([`crate::Context::set_pepper`]) failed
+/// (all leave the state untouched and return no codes).
 pub fn generate_with_rng<R: CryptoRng + ?Sized>(
     ctx: &Context,
     account_id: &str,
@@ -210,7 +214,8 @@ pub fn generate_with_rng<R: CryptoRng + ?Sized>(
         .ok_or_else(|| Error::InvalidArgument.because(c"count: must be 1 ..= 16"))?;
     // `now` only matters to a gated or counted call; generating is neither.
     flow::run(state, Gate::Open, ctx.policy(), 0, |h, _: &Payload| {
-        let set = draw(ctx, account_id, n, rng);
+        // A failed pepper device: no set, the blob unchanged.
+        let set = draw(ctx, account_id, n, rng)?;
         Ok(Outcome::new(Ok(set.0), Count::No, h, set.1))
     })
 }
@@ -221,8 +226,9 @@ fn draw<R: CryptoRng + ?Sized>(
     account_id: &str,
     n: u8,
     rng: &mut R,
-) -> (RecoverySet, Payload) {
-    let (key_id, pepper) = ctx.keys().current(crate::keys::Purpose::Pin);
+) -> Result<(RecoverySet, Payload)> {
+    let key_id = ctx.keys().current_id();
+    let pepper = stored::pepper(ctx, key_id)?;
     let mut p = stored::Parsed { key_id, count: n, set_id: [0; 8], tags: [[0; 8]; stored::MAX] };
     while p.set_id == [0; 8] {
         rng.fill_bytes(&mut p.set_id);
@@ -237,11 +243,17 @@ fn draw<R: CryptoRng + ?Sized>(
         }
         values[i] = v;
         codes[i] = display(v);
-        p.tags[i] = stored::tag(pepper, account_id, &p, v);
+        match stored::tag(pepper, account_id, &p, v) {
+            Ok(t) => p.tags[i] = t,
+            Err(e) => {
+                values.zeroize(); // (the codes drawn so far are zeroized on drop)
+                return Err(e);
+            }
+        }
     }
     values.zeroize();
     let next = Payload { set_id: p.set_id, count: n, used: 0 };
-    (RecoverySet { codes, count: n.into(), stored: stored::format(&p) }, next)
+    Ok((RecoverySet { codes, count: n.into(), stored: stored::format(&p) }, next))
 }
 
 /// [`generate_with_rng`] with the thread's OS-seeded generator.
@@ -273,6 +285,9 @@ pub fn generate(
 ///   [`Error::CorruptState`] if `state` is not a recovery blob (all leave the state untouched);
 /// - [`Error::Locked`], [`Error::Blocked`], [`Error::NoChallenge`], [`Error::Superseded`],
 ///   [`Error::Mistyped`], [`Error::AlreadyUsed`]: not counted;
+/// - [`Error::PepperFailed`] if the host's pepper device ([`crate::Context::set_pepper`]) failed
+///   (after the lock check, for an input with a valid check symbol): no verdict, not counted, the
+///   state untouched;
 /// - [`Error::Wrong`]: counted as a lockout failure.
 pub fn verify(
     ctx: &Context,
@@ -288,7 +303,8 @@ pub fn verify(
     let set = stored::parse(stored)?;
     let pepper = stored::pepper(ctx, set.key_id)?;
     flow::run(state, Gate::Lockout, ctx.policy(), now, |h, p: &Payload| {
-        Ok(decide(h, p, &facts(pepper, account_id, &set, code)))
+        // A failed pepper device is no verdict: not counted, the blob unchanged.
+        Ok(decide(h, p, &facts(pepper, account_id, &set, code)?))
     })
 }
 
@@ -313,18 +329,24 @@ pub(crate) struct Facts {
     matched: Option<u16>,
 }
 
-fn facts(pepper: &mac::HmacKey<mac::Sha256>, account_id: &str, set: &stored::Parsed, input: &str) -> Facts {
-    let matched = read_short(input, CODE_SYMBOLS).ok().map(|mut packed| {
-        #[allow(clippy::cast_possible_truncation)] // 55 bits
-        let mut data = (packed >> 5) as u64 & DATA_MASK;
-        packed.zeroize();
-        let mut t = stored::tag(pepper, account_id, set, data);
-        data.zeroize();
-        let m = compare(&t, set);
-        t.zeroize();
-        m
-    });
-    Facts { set_id: set.set_id, count: set.count, matched }
+/// # Errors
+/// [`Error::PepperFailed`] if the key is the host's device and it failed.
+fn facts(pepper: Key<'_>, account_id: &str, set: &stored::Parsed, input: &str) -> Result<Facts> {
+    let matched = match read_short(input, CODE_SYMBOLS) {
+        Err(_) => None,
+        Ok(mut packed) => {
+            #[allow(clippy::cast_possible_truncation)] // 55 bits
+            let mut data = (packed >> 5) as u64 & DATA_MASK;
+            packed.zeroize();
+            let t = stored::tag(pepper, account_id, set, data);
+            data.zeroize();
+            let mut t = t?;
+            let m = compare(&t, set);
+            t.zeroize();
+            Some(m)
+        }
+    };
+    Ok(Facts { set_id: set.set_id, count: set.count, matched })
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)]

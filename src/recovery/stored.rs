@@ -11,7 +11,9 @@
 //!
 //! `tag = HMAC-SHA256(pepper[k], "portal-codes/recovery/v1" ‖ 0x00 ‖ len(account id) as u32 BE
 //! ‖ account id ‖ v ‖ k ‖ n ‖ set id ‖ code)[..8]`, where `code` is the 55 data bits of the
-//! code as a u64 BE and `pepper[k]` is the PIN pepper ([`Purpose::Pin`]) of master key `k`:
+//! code as a u64 BE and `pepper[k]` is the PIN pepper of key id `k` (in memory, the
+//! `Purpose::Pin` key of master key `k`; or the host's device when
+//! [`crate::Context::set_pepper`] serves `k`, which then computes the full HMAC, truncated here):
 //! the stored credentials of an account share one pepper, and the domain string (not a prefix
 //! of the PIN hash's `portal-codes/pin/v1\0`, nor it of this) keeps the two apart. Without the
 //! pepper a database dump reveals nothing about a code; a tag copied to another account, or
@@ -19,9 +21,7 @@
 //! strict (one canonical spelling), so every accepted string has exactly one meaning.
 
 use crate::error::{Error, Result};
-use crate::keys::Purpose;
-use crate::mac::{HmacKey, Sha256};
-use crate::pin::hash::{Writer, b64_decode, b64_encode, parse_num};
+use crate::pin::hash::{Key, Writer, b64_decode, b64_encode, parse_num};
 
 /// Buffer size for a stored recovery-code string, including a C string's terminating NUL.
 pub const STORED_BYTES: usize = 256;
@@ -145,28 +145,34 @@ fn parse_inner(stored: &str) -> Option<Parsed> {
     Some(Parsed { key_id: u8::try_from(k).ok()?, count: u8::try_from(count).ok()?, set_id, tags })
 }
 
-/// The pepper key a string names.
+/// The pepper key a string names, routed as the PIN hash's ([`crate::pin::hash::pepper`]): the
+/// host's device if [`crate::Context::set_pepper`] serves `key_id`, else the in-memory key.
 ///
 /// # Errors
-/// [`Error::UnknownKey`] (with a developer detail) if the context does not hold it.
-pub(crate) fn pepper(ctx: &crate::Context, key_id: u8) -> Result<&HmacKey<Sha256>> {
-    ctx.keys().get(Purpose::Pin, key_id.into()).map_err(|e| {
+/// [`Error::UnknownKey`] (with a developer detail) if neither the device nor the context holds it.
+pub(crate) fn pepper(ctx: &crate::Context, key_id: u8) -> Result<Key<'_>> {
+    crate::pin::hash::pepper(ctx, key_id.into()).map_err(|e| {
         e.because(c"stored: written under a key id this context does not hold (pcodes_ctx_add_key)")
     })
 }
 
-/// The tag of the code whose 55 data bits are `code` in the set `p` of `account_id`.
-pub(crate) fn tag(pepper: &HmacKey<Sha256>, account_id: &str, p: &Parsed, code: u64) -> [u8; TAG_BYTES] {
+/// The tag of the code whose 55 data bits are `code` in the set `p` of `account_id`: the first
+/// [`TAG_BYTES`] of the full HMAC (in memory, or on the host's device: the same message).
+///
+/// # Errors
+/// [`Error::PepperFailed`] if the key is the host's device and it failed.
+pub(crate) fn tag(pepper: Key<'_>, account_id: &str, p: &Parsed, code: u64) -> Result<[u8; TAG_BYTES]> {
     let acc_len = u32::try_from(account_id.len()).unwrap_or(u32::MAX).to_be_bytes();
     #[allow(clippy::cast_possible_truncation)] // FORMAT_VERSION is 1
     let small = [FORMAT_VERSION as u8, p.key_id, p.count];
     let mut c = code.to_be_bytes();
-    let mut full = pepper.mac(&[DOMAIN, &acc_len, account_id.as_bytes(), &small, &p.set_id, &c]);
+    let full = pepper.mac(&[DOMAIN, &acc_len, account_id.as_bytes(), &small, &p.set_id, &c]);
+    zeroize::Zeroize::zeroize(&mut c);
+    let mut full = full?;
     let mut t = [0u8; TAG_BYTES];
     t.copy_from_slice(&full[..TAG_BYTES]);
     zeroize::Zeroize::zeroize(&mut full);
-    zeroize::Zeroize::zeroize(&mut c);
-    t
+    Ok(t)
 }
 
 #[cfg(test)]

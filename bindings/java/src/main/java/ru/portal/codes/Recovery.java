@@ -77,7 +77,7 @@ public final class Recovery {
      * cleared before this returns.
      *
      * @throws PortalCodesException INVALID_ARGUMENT (empty account id, count), CORRUPT_STATE,
-     *     RNG_FAILURE
+     *     RNG_FAILURE, PEPPER_FAILED (the {@link Pepper} device of the context failed)
      */
     public static Generated generate(Context ctx, String accountId, int count, byte[] state) {
         int slots = Math.max(1, Math.min(count, MAX_COUNT));
@@ -103,7 +103,8 @@ public final class Recovery {
      *
      * @throws PortalCodesException LOCKED, BLOCKED, NO_CHALLENGE, SUPERSEDED (string and blob of
      *     different sets), MISTYPED, WRONG (the only one counted), ALREADY_USED, MALFORMED_HASH,
-     *     UNKNOWN_KEY, CORRUPT_STATE, INVALID_ARGUMENT
+     *     UNKNOWN_KEY, CORRUPT_STATE, INVALID_ARGUMENT, PEPPER_FAILED (the {@link Pepper} device of
+     *     the context failed: no verdict, not counted, state unchanged)
      */
     public static int verify(Context ctx, String accountId, String stored, String code, long now, byte[] state) {
         IntByReference left = new IntByReference();
