@@ -50,7 +50,13 @@ impl Pepper for Soft {
 }
 
 fn soft(id: u32, key: [u8; 32]) -> Arc<Soft> {
-    Arc::new(Soft { id, key, calls: AtomicU32::new(0), fail: AtomicU32::new(0), last: Default::default() })
+    Arc::new(Soft {
+        id,
+        key,
+        calls: AtomicU32::new(0),
+        fail: AtomicU32::new(0),
+        last: std::sync::Mutex::default(),
+    })
 }
 
 fn calls(d: &Soft) -> u32 {
@@ -145,33 +151,36 @@ fn device_failure_is_pepper_failed_uncounted() {
 fn routing_by_key_id() {
     let old = Context::new(&MASTER, 1).unwrap();
     let mut st_old = [0u8; STATE_BYTES];
-    let s_old = make(&old, 3, &mut st_old).unwrap();
+    let old_set = make(&old, 3, &mut st_old).unwrap();
     let dev = soft(2, [8; 32]);
     let mut c = Context::new(&[9; 32], 2).unwrap();
     c.add_key(&MASTER, 1).unwrap();
     c.set_pepper(dev.clone(), &[2]).unwrap();
     assert_eq!(
-        verify(&c, "acc-1", s_old.stored().as_str(), s_old.codes()[0].as_str(), NOW, &mut st_old),
+        verify(&c, "acc-1", old_set.stored().as_str(), old_set.codes()[0].as_str(), NOW, &mut st_old),
         Ok(2)
     );
     assert_eq!(calls(&dev), 0, "key 1 is in memory");
     let mut st = [0u8; STATE_BYTES];
-    let s_new = make(&c, 3, &mut st).unwrap();
-    assert!(s_new.stored().as_str().contains("k=2,"));
+    let new_set = make(&c, 3, &mut st).unwrap();
+    assert!(new_set.stored().as_str().contains("k=2,"));
     assert_eq!(calls(&dev), 3);
     // Only the device holds key 2's pepper: a context with master key 2 computes other tags.
     let mut st_copy = st;
     let plain = Context::new(&[9; 32], 2).unwrap();
     assert_eq!(
-        verify(&plain, "acc-1", s_new.stored().as_str(), s_new.codes()[0].as_str(), NOW, &mut st_copy),
+        verify(&plain, "acc-1", new_set.stored().as_str(), new_set.codes()[0].as_str(), NOW, &mut st_copy),
         Err(Error::Wrong)
     );
     let mut served = Context::new(&[1; 32], 5).unwrap();
     served.set_pepper(dev.clone(), &[2]).unwrap();
     assert_eq!(
-        verify(&served, "acc-1", s_new.stored().as_str(), s_new.codes()[0].as_str(), NOW, &mut st),
+        verify(&served, "acc-1", new_set.stored().as_str(), new_set.codes()[0].as_str(), NOW, &mut st),
         Ok(2)
     );
-    let other = s_new.stored().as_str().replace("k=2,", "k=4,");
-    assert_eq!(verify(&c, "acc-1", &other, s_new.codes()[1].as_str(), NOW, &mut st), Err(Error::UnknownKey));
+    let other = new_set.stored().as_str().replace("k=2,", "k=4,");
+    assert_eq!(
+        verify(&c, "acc-1", &other, new_set.codes()[1].as_str(), NOW, &mut st),
+        Err(Error::UnknownKey)
+    );
 }
