@@ -197,8 +197,9 @@ fn check_account(account_id: &str) -> Result<()> {
 ///
 /// # Errors
 /// [`Error::InvalidArgument`] for an empty `account_id` or a `count` outside 1–[`MAX_COUNT`];
-/// [`Error::CorruptState`] if `state` is not a recovery blob; [`Error::PepperFailed`] if the host's pepper device ([`crate::Context::set_pepper`]) failed
-/// (all leave the state untouched and return no codes).
+/// [`Error::CorruptState`] if `state` is not a recovery blob; [`Error::PepperFailed`] if the
+/// host's pepper device ([`crate::Context::set_pepper`]) failed (all leave the state untouched
+/// and return no codes).
 pub fn generate_with_rng<R: CryptoRng + ?Sized>(
     ctx: &Context,
     account_id: &str,
