@@ -76,6 +76,28 @@
 #define PCODES_PIN_GENERATE_BYTES 7
 
 /**
+ * Buffer size for one recovery code, `XXXX-XXXX-XXXX` plus NUL: `pcodes_recovery_generate`
+ * writes code i at `codes_out + i * PCODES_RECOVERY_CODE_BYTES`.
+ */
+#define PCODES_RECOVERY_CODE_BYTES 15
+
+/**
+ * Buffer size for the stored recovery-code string, including the NUL (the longest is 214
+ * bytes).
+ */
+#define PCODES_RECOVERY_STORED_BYTES 256
+
+/**
+ * Codes in a set unless the host asks for another number.
+ */
+#define PCODES_RECOVERY_DEFAULT_COUNT 10
+
+/**
+ * Most codes in a set.
+ */
+#define PCODES_RECOVERY_MAX_COUNT 16
+
+/**
  * Size of every state blob, in bytes.
  */
 #define PCODES_STATE_BYTES 64
@@ -967,6 +989,81 @@ pcodes_status pcodes_pin_generate(const pcodes_ctx *ctx,
                                   const char *birth_date,
                                   char *out,
                                   size_t out_len);
+
+/**
+ * `PCODES_RECOVERY_CODE_BYTES` as a function (JNA cannot read macros).
+ */
+size_t pcodes_recovery_code_bytes(void);
+
+/**
+ * `PCODES_RECOVERY_STORED_BYTES` as a function (JNA cannot read macros).
+ */
+size_t pcodes_recovery_stored_bytes(void);
+
+/**
+ * Generates a set of `count` recovery codes (1 ..= `PCODES_RECOVERY_MAX_COUNT`, usually
+ * `PCODES_RECOVERY_DEFAULT_COUNT`) for `account_id` and records it in `state` (the account's
+ * recovery blob; all zeros for a first set). Code i (`XXXX-XXXX-XXXX`, NUL-terminated) is
+ * written at `codes_out + i * PCODES_RECOVERY_CODE_BYTES`: show them to the person once, then
+ * clear the buffer. `stored_out` gets the string to store for the account (only keyed,
+ * peppered, account-bound tags: no code can be read from it). Store `stored_out` and `state`
+ * in the same row with one compare-and-swap; the set replaces any earlier one, whose codes
+ * are dead from then on. Not an attempt: no lock refuses it, the failure count is kept.
+ *
+ * `codes_out_len` must be at least `count * PCODES_RECOVERY_CODE_BYTES` and `stored_out_len`
+ * at least `PCODES_RECOVERY_STORED_BYTES`; both are checked before anything is drawn.
+ *
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty `account_id`, `count`
+ * out of range, overlapping buffers), `BUFFER_TOO_SMALL`, `CORRUPT_STATE` (state unchanged),
+ * `RNG_FAILURE`, `PEPPER_FAILED` (the tags use the PIN pepper: the callback of
+ * `pcodes_pepper_set_callback`, if it serves the current key id, failed; nothing written).
+ */
+pcodes_status pcodes_recovery_generate(const pcodes_ctx *ctx,
+                                       const char *account_id,
+                                       uint32_t count,
+                                       uint8_t *state,
+                                       size_t state_len,
+                                       char *codes_out,
+                                       size_t codes_out_len,
+                                       char *stored_out,
+                                       size_t stored_out_len);
+
+/**
+ * Checks `code` as typed by the person (either case, dashes and spaces ignored) against the
+ * account's set: `stored` (the string `pcodes_recovery_generate` wrote) and `state` (its blob),
+ * at `now`, and records the attempt in `state`. On `OK` the code is now used and
+ * `*remaining_out` is the number of codes left (written only on `OK`). Verdicts, first that
+ * applies (docs/verdicts.md): `LOCKED`/`BLOCKED`; `NO_CHALLENGE` (no set in this blob);
+ * `SUPERSEDED` (blob and string of different sets: one of them is stale); `MISTYPED` (not 12
+ * symbols with a valid check symbol); `WRONG` (not a code of this set for this account:
+ * counted by the lockout); `ALREADY_USED` (a code used before: never `OK` twice); `OK`. Only
+ * `WRONG` counts. The verdict is final only after the compare-and-swap that stores `state`
+ * succeeded.
+ *
+ * Also returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty `account_id`, `now` out
+ * of range, overlapping buffers), `MALFORMED_HASH` (`stored` is not a recovery-code string),
+ * `UNKNOWN_KEY` (written under a key the context does not hold), `CORRUPT_STATE` and
+ * `PEPPER_FAILED` (the pepper callback serving the string's key id failed: no verdict, not
+ * counted), all with the state unchanged.
+ */
+pcodes_status pcodes_recovery_verify(const pcodes_ctx *ctx,
+                                     const char *account_id,
+                                     const char *stored,
+                                     const char *code,
+                                     uint64_t now,
+                                     uint8_t *state,
+                                     size_t state_len,
+                                     uint32_t *remaining_out);
+
+/**
+ * Writes to `*remaining_out` the number of codes of the set recorded in `state` that were not
+ * used yet (0 for a fresh blob).
+ *
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (overlapping buffers), `CORRUPT_STATE`.
+ */
+pcodes_status pcodes_recovery_remaining(const uint8_t *state,
+                                        size_t state_len,
+                                        uint32_t *remaining_out);
 
 /**
  * `PCODES_STATE_BYTES` as a function (JNA cannot read macros).

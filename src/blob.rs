@@ -48,12 +48,14 @@ pub enum Kind {
     Totp = 4,
     /// An authenticator app, counter-based (HOTP).
     Hotp = 5,
+    /// An account's recovery codes: the set id and the used codes (`crate::recovery`).
+    Recovery = 6,
 }
 
 impl Kind {
     /// Every kind, in the order of their stored values (for tests, fuzz targets and tools that
     /// must cover every flow).
-    pub const ALL: [Kind; 5] = [Kind::Link, Kind::Pin, Kind::Otp, Kind::Totp, Kind::Hotp];
+    pub const ALL: [Kind; 6] = [Kind::Link, Kind::Pin, Kind::Otp, Kind::Totp, Kind::Hotp, Kind::Recovery];
 
     /// The kind stored as `v` (byte 0 of a blob).
     #[must_use]

@@ -8,6 +8,7 @@
 //! | [`pin`] | PINs: the policy and blocklist, the hash string, the two-phase verification |
 //! | [`otp`] | SMS and e-mail one-time codes: expiry, attempts, resends, purposes |
 //! | [`totp`] | authenticator apps: HOTP, TOTP, `otpauth://` enrolment, QR codes |
+//! | [`recovery`] | recovery codes: the codes, the stored string, the blob, the host's part |
 //! | [`security`] | every security guarantee and the test that shows it |
 //! | [`upgrading`] | stored blobs and hash strings across releases |
 //! | [`c_api`] | the C ABI: conventions, statuses, settings, versions |
@@ -32,6 +33,7 @@ guide!(c_api, "c-api.md");
 guide!(link_code, "link-code.md");
 guide!(otp, "otp.md");
 guide!(pin, "pin.md");
+guide!(recovery, "recovery.md");
 guide!(security, "security.md");
 guide!(totp, "totp.md");
 guide!(upgrading, "upgrading.md");

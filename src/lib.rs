@@ -45,6 +45,7 @@ pub mod mac;
 pub mod otp;
 pub mod pin;
 pub mod policy;
+pub mod recovery;
 pub mod rng;
 pub mod state;
 pub mod totp;

@@ -157,6 +157,25 @@ fn c_otp_demo() {
     check_otp_story(&run_c("otp_demo"));
 }
 
+/// The life of a set of recovery codes, as the recovery demo tells it.
+const RECOVERY_STORY: &[&str] = &[
+    "generated 10 codes",
+    "verify code 4 (typed in lower case)   -> PCODES_STATUS_OK, 9 left",
+    "verify code 4 again                   -> PCODES_STATUS_ALREADY_USED",
+    "verify code 6 with a typo             -> PCODES_STATUS_MISTYPED",
+    "verify code 6 for account-2002        -> PCODES_STATUS_WRONG",
+    "(another server used the same code first)",
+    "verify code 7 (racing another server) -> PCODES_STATUS_ALREADY_USED",
+    "remaining -> 8",
+    "verify old code 1 (new set)           -> PCODES_STATUS_WRONG",
+    "verify old code 1 (old string)        -> PCODES_STATUS_SUPERSEDED",
+];
+
+#[test]
+fn c_recovery_demo() {
+    expect(&run_c("recovery_demo"), RECOVERY_STORY);
+}
+
 /// What the authenticator-app demo prints.
 const TOTP_STORY: &[&str] = &[
     "URI: otpauth://totp/%D0%93%D0%BE%D1%81%D1%83%D1%81%D0%BB%D1%83%D0%B3%D0%B8:ivan%40example.ru?secret=",

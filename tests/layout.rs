@@ -1,6 +1,7 @@
-//! The state blobs of the PIN, TOTP and HOTP flows read back by an independent reader in Python,
+//! The state blobs of the PIN, TOTP, HOTP and recovery-code flows read back by an independent reader in Python,
 //! written from the layout tables of the docs (`src/state/mod.rs` header; the payloads in
-//! `src/pin/mod.rs` and `src/totp/mod.rs`), not from the code's offsets: each blob comes from
+//! `src/pin/mod.rs`, `src/totp/mod.rs` and `src/recovery/mod.rs`; the recovery string in
+//! `src/recovery/stored.rs`), not from the code's offsets: each blob comes from
 //! real calls of the public API, and the fields Python reads must be what those calls mean.
 //! (Link blobs: `tests/link.rs`; SMS / e-mail blobs: `tests/otp.rs`.)
 
@@ -8,7 +9,7 @@
 mod python;
 
 use portal_codes::totp::{self, Algorithm, Params};
-use portal_codes::{Context, Error, STATE_BYTES, Setting, pin};
+use portal_codes::{Context, Error, STATE_BYTES, Setting, pin, recovery};
 
 const NOW: u64 = 1_750_000_000;
 
@@ -28,6 +29,9 @@ elif kind in (4, 5):  # TOTP: last step, HOTP: next counter; byte 8: bit 0 accep
     # bytes 9..17: the enrolment digest
     assert p[17:] == bytes(23)
     print(head, f'value={le(p[0:8])} accepted={p[8] & 1} spent={p[8] >> 1 & 1} enrolment={p[9:17].hex()}')
+elif kind == 6:  # recovery codes: set id, count, used bits u16; the rest zero
+    assert p[11:] == bytes(29)
+    print(head, f'set={p[0:8].hex()} count={p[8]} used={le(p[9:11]):#x}')
 else:
     sys.exit(f'kind {kind}')
 "#;
@@ -140,4 +144,59 @@ fn hotp_blob_at_the_end_of_the_counter_space() {
         enrolment(5, 1, 6, 0, &secret)
     );
     assert_eq!(got, want);
+}
+
+/// The recovery string and codes checked by Python from the formula of `src/recovery/stored.rs`:
+/// the pepper derived from the master key as `src/keys.rs` says, each code's 55 bits read from
+/// its Crockford symbols, each tag recomputed with `hmac`; the blob's set id is the string's.
+const RECOVERY: &str = r#"
+import base64, hashlib, hmac, sys
+master, account, stored, blob = bytes.fromhex(sys.argv[1]), sys.argv[2].encode(), sys.argv[3], bytes.fromhex(sys.argv[4])
+codes = sys.argv[5:]
+_, _, params, set_t, tags_t = stored.split('$')
+v, k, n = (int(f.split('=')[1]) for f in params.split(','))
+b64 = lambda t: base64.b64decode(t + '=' * (-len(t) % 4))
+set_id, tags = b64(set_t), b64(tags_t)
+assert (v, len(set_id), len(tags), len(codes)) == (1, 8, 8 * n, n)
+pepper = hmac.new(master, b'portal-codes/v1/pin-pepper\x00' + bytes([k]), hashlib.sha256).digest()
+A = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+for i, c in enumerate(codes):
+    s = c.replace('-', '')
+    assert len(s) == 12 and len(c) == 14 and c[4] == c[9] == '-'
+    value = 0
+    for ch in s[:11]:
+        value = value * 32 + A.index(ch)
+    m = b'portal-codes/recovery/v1\x00' + len(account).to_bytes(4, 'big') + account + bytes([v, k, n]) + set_id + value.to_bytes(8, 'big')
+    assert hmac.new(pepper, m, hashlib.sha256).digest()[:8] == tags[8 * i:8 * i + 8], i
+assert blob[24:32] == set_id and blob[32] == n
+print('ok', n, set_id.hex())
+"#;
+
+/// A recovery blob (set id, count, used codes) and its stored string, read by Python.
+#[test]
+fn recovery_blob_and_string() {
+    let ctx = Context::new(&[0x42; 32], 5).unwrap();
+    let mut st = [0u8; STATE_BYTES];
+    let set = recovery::generate(&ctx, "acct-7", 10, &mut st).unwrap();
+    let stored = set.stored().as_str();
+    let codes: Vec<&str> = set.codes().iter().map(|c| c.as_str()).collect();
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let mut argv = vec!["-c", RECOVERY];
+    let (master, blob) = (hex(&[0x42; 32]), hex(&st));
+    argv.extend([master.as_str(), "acct-7", stored, blob.as_str()]);
+    argv.extend(&codes);
+    let Some(out) = python::run(&argv) else { return };
+    let set_hex = hex(&st[24..32]);
+    assert_eq!(out.trim(), format!("ok 10 {set_hex}"));
+    assert_eq!(
+        read(&st).unwrap(),
+        format!("kind=6 version=3 failures=0 locked_until=0 wait_until=0 set={set_hex} count=10 used=0x0")
+    );
+    assert_eq!(recovery::verify(&ctx, "acct-7", stored, codes[9], NOW, &mut st), Ok(9));
+    assert_eq!(recovery::verify(&ctx, "acct-7", stored, codes[0], NOW, &mut st), Ok(8));
+    assert_eq!(recovery::verify(&ctx, "acct-7", stored, "0000-0000-0000", NOW, &mut st), Err(Error::Wrong));
+    assert_eq!(
+        read(&st).unwrap(),
+        format!("kind=6 version=3 failures=1 locked_until=0 wait_until=0 set={set_hex} count=10 used=0x201")
+    );
 }

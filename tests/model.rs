@@ -1,4 +1,5 @@
-//! Model-based tests: for link codes, SMS/e-mail codes, PINs, TOTP and HOTP, a small reference model
+//! Model-based tests: for link codes, SMS/e-mail codes, PINs, TOTP, HOTP and recovery codes
+//! (the last in `tests/model/recovery.rs`), a small reference model
 //! written from the tables of `docs/verdicts.md` (not from the code) is driven with the same
 //! random call sequences as the real API — issue, resend, verify, redeem, reset, data change,
 //! key rotation, time jumps forwards and backwards — and every status, the lockout counters and
@@ -672,3 +673,8 @@ fn hotp_follows_the_model() {
     }
     assert_eq!(free_answers, 0, "answers to non-matching codes that were not counted");
 }
+
+// ---------------------------------------------------------------- recovery codes
+
+#[path = "model/recovery.rs"]
+mod recovery_model;

@@ -30,7 +30,7 @@ use std::time::Instant;
 use portal_codes::link::{self, Child};
 use portal_codes::rng::{ChaCha20Rng, SeedableRng};
 use portal_codes::totp::{self, Params};
-use portal_codes::{Context, Error, STATE_BYTES, mac, otp, pin};
+use portal_codes::{Context, Error, STATE_BYTES, mac, otp, pin, recovery};
 
 /// dudect's threshold for a leak.
 const T_MAX: f64 = 10.0;
@@ -451,4 +451,53 @@ fn raised_iterations_case(samples: usize) -> [Vec<f64>; 2] {
 #[ignore = "thorough: run in release with --ignored (PBKDF2 in every call)"]
 fn raised_iterations_cost_the_same_for_an_unknown_account_thorough() {
     assert_constant_time("PIN_ITERATIONS raised: real vs unknown (thorough)", &raised_iterations_case(400));
+}
+
+/// Recovery codes: the time of an accepted code must not depend on which code of the set it is
+/// (`first_or_last`: the first vs the last of 16) or on how many others were used before
+/// (otherwise: none vs all 15 others). One tag is computed and every slot compared.
+fn recovery_case(samples: usize, first_or_last: bool) -> [Vec<f64>; 2] {
+    let ctx = ctx();
+    let mut fresh = [0u8; STATE_BYTES];
+    let set = recovery::generate_with_rng(&ctx, "acct-1", 16, &mut fresh, &mut ChaCha20Rng::seed_from_u64(7))
+        .unwrap();
+    let stored = set.stored().as_str().to_owned();
+    let codes: Vec<String> = set.codes().iter().map(|c| c.as_str().to_owned()).collect();
+    let mut spent = fresh;
+    for c in &codes[1..] {
+        recovery::verify(&ctx, "acct-1", &stored, c, T0, &mut spent).unwrap();
+    }
+    let (blobs, inputs, left) = if first_or_last {
+        ([fresh, fresh], [codes[0].clone(), codes[15].clone()], [15, 15])
+    } else {
+        ([fresh, spent], [codes[0].clone(), codes[0].clone()], [15, 0])
+    };
+    measure(
+        samples,
+        1,
+        &mut (String::with_capacity(64), [0u8; STATE_BYTES], 0usize),
+        |(input, st, class), c| {
+            *st = blobs[c];
+            *class = c;
+            input.clear();
+            input.push_str(&inputs[c]);
+        },
+        |(input, st, class)| {
+            let r = recovery::verify(&ctx, "acct-1", &stored, black_box(input), T0, st);
+            assert_eq!(black_box(r), Ok(left[*class]));
+        },
+    )
+}
+
+#[test]
+fn recovery_verify_time_does_not_depend_on_which_code_or_how_many_used() {
+    assert_constant_time("recovery::verify: first vs last code", &recovery_case(3_000, true));
+    assert_constant_time("recovery::verify: none vs 15 used", &recovery_case(3_000, false));
+}
+
+#[test]
+#[ignore = "thorough: run in release with --ignored"]
+fn recovery_verify_time_does_not_depend_on_which_code_or_how_many_used_thorough() {
+    assert_constant_time("recovery::verify: first vs last code (thorough)", &recovery_case(30_000, true));
+    assert_constant_time("recovery::verify: none vs 15 used (thorough)", &recovery_case(30_000, false));
 }

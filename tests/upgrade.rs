@@ -1,6 +1,7 @@
 //! Blobs written by an earlier release stay readable (docs/upgrading.md): the real bytes in
 //! `tests/data/v1_blobs.txt` were written by release 6ed60a0 (state layout version 1), those in
-//! `tests/data/v2_blobs.txt` by 4a0bf34 (layout version 2); each file's header has the program
+//! `tests/data/v2_blobs.txt` by 4a0bf34 (layout version 2), the recovery blobs and string in
+//! `tests/data/v3_recovery_blobs.txt` by 75e3a8a (layout 3, string v=1); each file's header has the program
 //! and commands that made them. Each one must answer `retry_at` as that release did, keep its
 //! lock or block, verify, replay-protect and reset as it did before — and every write after the
 //! upgrade is the current layout. Link blobs keep their lockout header and read as "nothing
@@ -340,4 +341,45 @@ fn v2_pin_sms_and_authenticator_blobs_are_read_losslessly() {
     assert_eq!(hotp("969429", &mut st), Err(Error::AlreadyUsed), "counter 3 stays used");
     assert_eq!(hotp("338314", &mut st), Ok(4));
     assert_eq!(version(&st), state::VERSION);
+}
+
+/// The recovery blobs and string of `tests/data/v3_recovery_blobs.txt` (written by the release
+/// that introduced recovery codes) are still read, answer `retry_at` as they did, and verify,
+/// count and lock as they did: a later layout or string version must keep this test passing.
+#[test]
+fn v3_recovery_blobs_and_string_still_verify_count_and_lock() {
+    use portal_codes::recovery;
+    let (blobs, values) = parse(include_str!("data/v3_recovery_blobs.txt"));
+    assert_eq!(blobs.len(), 3);
+    for (name, l) in &blobs {
+        assert_eq!(portal_codes::retry_at(&l.blob, l.now), Ok(l.retry_at), "{name}");
+    }
+    let ctx = ctx_v2(); // the same keys: current 2, older 1
+    let stored = values["recovery_stored"].as_str();
+    let code = |i: usize| values[&format!("recovery_code{i}")].clone();
+    let line = |n: &str| &blobs[n];
+
+    let g = line("recovery_generated");
+    assert_eq!(recovery::remaining(&g.blob), Ok(4));
+    for i in 0..4 {
+        let mut b = g.blob;
+        assert_eq!(recovery::verify(&ctx, "account-1", stored, &code(i), g.now, &mut b), Ok(3), "code {i}");
+        assert_eq!(
+            recovery::verify(&ctx, "account-2", stored, &code(i), g.now, &mut g.blob.clone()),
+            Err(Error::Wrong)
+        );
+    }
+
+    let u = line("recovery_one_used");
+    assert_eq!(recovery::remaining(&u.blob), Ok(3));
+    let mut b = u.blob;
+    assert_eq!(recovery::verify(&ctx, "account-1", stored, &code(1), u.now, &mut b), Err(Error::AlreadyUsed));
+    assert_eq!(b, u.blob, "ALREADY_USED changes nothing");
+    assert_eq!(recovery::verify(&ctx, "account-1", stored, &code(3), u.now, &mut b), Ok(2));
+
+    let k = line("recovery_locked");
+    let mut b = k.blob;
+    assert_eq!(recovery::verify(&ctx, "account-1", stored, &code(0), k.now, &mut b), Err(Error::Locked));
+    assert_eq!(recovery::verify(&ctx, "account-1", stored, &code(0), k.retry_at, &mut b), Ok(2));
+    assert_eq!(recovery::remaining(&b), Ok(2));
 }

@@ -1,5 +1,6 @@
-//! Exactly-once under concurrency with a real PostgreSQL: 32 workers, each with its own
-//! connection, hammer one row's state blob through compare-and-swap.
+//! Exactly-once under concurrency with a real PostgreSQL (link, SMS, TOTP, PIN and recovery
+//! codes): 32 workers, each with its own connection, hammer one row's state blob through
+//! compare-and-swap.
 //!
 //! Fails when PostgreSQL is not installed, unless `PCODES_ALLOW_SKIP=1` (then it skips, saying so).
 
@@ -174,4 +175,66 @@ fn wrong_pins_lock_after_exactly_five_and_waste_no_hashes() {
     assert_eq!(s.failures, 5);
     assert_eq!(s.locked_until, now + 900);
     assert_eq!(portal_codes::retry_at(&blob, now), Ok(now + 900));
+}
+
+/// Recovery codes (issue 22 §1): all workers submit codes of one set at once, two workers per
+/// code: each code is accepted exactly once (the other submission of it is `ALREADY_USED`), the
+/// counts of codes left are each reported once, and nothing is counted as a failure.
+#[test]
+fn recovery_codes_are_accepted_exactly_once() {
+    use portal_codes::recovery;
+    let Some(server) = pg::Server::start() else { return };
+    let mut c = server.connect();
+    pg::create_table(&mut c);
+    pg::insert_fresh(&mut c, 8);
+    let ctx = Arc::new(Context::new(&[8; 32], 0).unwrap());
+    let now = 1_800_000_000;
+    let (set, _) = pg::cas(&mut c, 8, |blob| recovery::generate(&ctx, "account-8", 16, blob).unwrap());
+    let stored = set.stored().as_str().to_owned();
+    let codes: Vec<String> = set.codes().iter().map(|c| c.as_str().to_owned()).collect();
+    let verdicts = race(&server, 8, move |w, blob| {
+        recovery::verify(&ctx, "account-8", &stored, &codes[w / 2], now, blob).map(|left| (w / 2, left))
+    });
+    let mut accepted: Vec<usize> =
+        verdicts.iter().filter_map(|v| v.as_ref().ok().map(|&(code, _)| code)).collect();
+    accepted.sort_unstable();
+    assert_eq!(accepted, (0..16).collect::<Vec<_>>(), "each code once: {verdicts:?}");
+    let mut left: Vec<u32> = verdicts.iter().filter_map(|v| v.as_ref().ok().map(|&(_, n)| n)).collect();
+    left.sort_unstable();
+    assert_eq!(left, (0..16).collect::<Vec<_>>(), "each count of codes left reported once");
+    assert_eq!(verdicts.iter().filter(|v| **v == Err(Error::AlreadyUsed)).count(), 16, "{verdicts:?}");
+    let blob = pg::load(&mut c, 8);
+    assert_eq!(recovery::remaining(&blob), Ok(0));
+    assert_eq!(State::decode(&blob, Kind::Recovery).unwrap().failures, 0);
+}
+
+/// Wrong recovery codes from all workers at once: exactly `LOCK_AFTER_FAILURES` are answered
+/// `WRONG` and counted, every other attempt is `LOCKED`, and the right code waits for the lock.
+#[test]
+fn wrong_recovery_codes_lock_after_exactly_five() {
+    use portal_codes::recovery;
+    let Some(server) = pg::Server::start() else { return };
+    let mut c = server.connect();
+    pg::create_table(&mut c);
+    pg::insert_fresh(&mut c, 9);
+    let ctx = Arc::new(Context::new(&[9; 32], 0).unwrap());
+    let now = 1_800_000_000;
+    let (set, _) = pg::cas(&mut c, 9, |blob| recovery::generate(&ctx, "account-9", 10, blob).unwrap());
+    let stored = set.stored().as_str().to_owned();
+    let right = set.codes()[0].as_str().to_owned();
+    let ctx2 = Arc::clone(&ctx);
+    let stored2 = stored.clone();
+    // Another account's code of the same shape: well-formed, not in this set.
+    let verdicts =
+        race(&server, 9, move |_, blob| recovery::verify(&ctx2, "account-10", &stored2, &right, now, blob));
+    assert_eq!(verdicts.iter().filter(|v| **v == Err(Error::Wrong)).count(), 5, "{verdicts:?}");
+    assert_eq!(verdicts.iter().filter(|v| **v == Err(Error::Locked)).count(), WORKERS - 5);
+    let blob = pg::load(&mut c, 9);
+    let s = State::decode(&blob, Kind::Recovery).unwrap();
+    assert_eq!((s.failures, s.locked_until), (5, now + 900));
+    assert_eq!(recovery::remaining(&blob), Ok(10));
+    let (r, _) = pg::cas(&mut c, 9, |blob| {
+        recovery::verify(&ctx, "account-9", &stored, set.codes()[0].as_str(), now + 900, blob)
+    });
+    assert_eq!(r, Ok(9));
 }

@@ -13,6 +13,7 @@ mod link;
 mod otp;
 mod pin;
 mod pin_generate;
+mod recovery;
 mod totp;
 mod tour;
 
@@ -107,6 +108,7 @@ fn main() -> Result<(), Error> {
     link::run(&ctx)?;
     pin::run(&ctx)?;
     pin_generate::run(&ctx)?;
+    recovery::run(&ctx)?;
     otp::run(&ctx)?;
     cas::run(&ctx)?;
     totp::run(&ctx, &qr)?;

@@ -17,6 +17,7 @@ use super::otp::*;
 use super::pepper::*;
 use super::pin::*;
 use super::pin_generate::*;
+use super::recovery::*;
 use super::state::*;
 use super::status::*;
 use super::test_support::{Scratch, detail_problem, header_functions, is_developer_error, new_ctx};
@@ -416,6 +417,67 @@ fn every_refusal_names_its_argument() {
     probe!(s, pcodes_base32_decode(t, st.as_mut_ptr(), 5, &raw mut vsz));
     probe!(s, pcodes_base32_decode(t, b.at(4), 6, &raw mut vsz));
     probe!(s, pcodes_base32_decode(t, st.as_mut_ptr(), 6, st.as_mut_ptr().cast()));
+
+    // Recovery codes.
+    let mut rst = [0u8; 64];
+    let rp = rst.as_mut_ptr();
+    let mut codes = [0u8; 16 * PCODES_RECOVERY_CODE_BYTES];
+    let cp = codes.as_mut_ptr().cast::<c_char>();
+    let mut rs = [0u8; PCODES_RECOVERY_STORED_BYTES];
+    let rsp = rs.as_mut_ptr().cast::<c_char>();
+    let acct = c"account-1".as_ptr();
+    probe!(s, pcodes_recovery_generate(null(), acct, 10, rp, 64, cp, 150, rsp, 256));
+    probe!(s, pcodes_recovery_generate(cctx, null(), 10, rp, 64, cp, 150, rsp, 256));
+    probe!(s, pcodes_recovery_generate(cctx, bad, 10, rp, 64, cp, 150, rsp, 256));
+    probe!(s, pcodes_recovery_generate(cctx, c"".as_ptr(), 10, rp, 64, cp, 150, rsp, 256));
+    probe!(s, pcodes_recovery_generate(cctx, acct, 0, rp, 64, cp, 150, rsp, 256));
+    probe!(s, pcodes_recovery_generate(cctx, acct, 17, rp, 64, cp, 240, rsp, 256));
+    probe!(s, pcodes_recovery_generate(cctx, acct, 10, null_mut(), 64, cp, 150, rsp, 256));
+    probe!(s, pcodes_recovery_generate(cctx, acct, 10, rp, 63, cp, 150, rsp, 256));
+    probe!(s, pcodes_recovery_generate(cctx, acct, 10, rp, 64, null_mut(), 150, rsp, 256));
+    probe!(s, pcodes_recovery_generate(cctx, acct, 10, rp, 64, cp, 149, rsp, 256));
+    probe!(s, pcodes_recovery_generate(cctx, acct, 10, rp, 64, cp, usize::MAX, rsp, 256));
+    probe!(s, pcodes_recovery_generate(cctx, acct, 10, rp, 64, cp, 150, null_mut(), 256));
+    probe!(s, pcodes_recovery_generate(cctx, acct, 10, rp, 64, cp, 150, rsp, 255));
+    probe!(s, pcodes_recovery_generate(cctx, acct, 10, rp, 64, cp, 150, cp, 256));
+    probe!(s, pcodes_recovery_generate(cctx, acct, 10, rp, 64, rp.cast(), 150, rsp, 256));
+    probe!(s, pcodes_recovery_generate(cctx, acct, 10, junk.as_mut_ptr(), 64, cp, 150, rsp, 256));
+    assert_eq!(
+        probe!(s, pcodes_recovery_generate(cctx, acct, 10, rp, 64, cp, 150, rsp, 256)),
+        PCODES_STATUS_OK
+    );
+    let (rstored, rcode) = (rsp.cast_const(), cp.cast_const());
+    let malformed = c"$pcodes-recovery$x".as_ptr();
+    probe!(s, pcodes_recovery_verify(null(), acct, rstored, rcode, NOW, rp, 64, &raw mut v32));
+    probe!(s, pcodes_recovery_verify(cctx, null(), rstored, rcode, NOW, rp, 64, &raw mut v32));
+    probe!(s, pcodes_recovery_verify(cctx, bad, rstored, rcode, NOW, rp, 64, &raw mut v32));
+    probe!(s, pcodes_recovery_verify(cctx, c"".as_ptr(), rstored, rcode, NOW, rp, 64, &raw mut v32));
+    probe!(s, pcodes_recovery_verify(cctx, acct, null(), rcode, NOW, rp, 64, &raw mut v32));
+    probe!(s, pcodes_recovery_verify(cctx, acct, bad, rcode, NOW, rp, 64, &raw mut v32));
+    probe!(s, pcodes_recovery_verify(cctx, acct, malformed, rcode, NOW, rp, 64, &raw mut v32));
+    probe!(s, pcodes_recovery_verify(other, acct, rstored, rcode, NOW, rp, 64, &raw mut v32));
+    probe!(s, pcodes_recovery_verify(cctx, acct, rstored, null(), NOW, rp, 64, &raw mut v32));
+    probe!(s, pcodes_recovery_verify(cctx, acct, rstored, bad, NOW, rp, 64, &raw mut v32));
+    probe!(s, pcodes_recovery_verify(cctx, acct, rstored, rcode, 0, rp, 64, &raw mut v32));
+    probe!(s, pcodes_recovery_verify(cctx, acct, rstored, rcode, NOW, null_mut(), 64, &raw mut v32));
+    probe!(s, pcodes_recovery_verify(cctx, acct, rstored, rcode, NOW, rp, 65, &raw mut v32));
+    probe!(s, pcodes_recovery_verify(cctx, acct, rstored, rcode, NOW, rp, 64, null_mut()));
+    probe!(s, pcodes_recovery_verify(cctx, acct, rstored, rcode, NOW, rp, 64, rp.cast()));
+    probe!(s, pcodes_recovery_verify(cctx, acct, rstored, rcode, NOW, cp.cast(), 64, &raw mut v32));
+    probe!(
+        s,
+        pcodes_recovery_verify(cctx, acct, rstored, c"0000-0000-0000".as_ptr(), NOW, rp, 64, &raw mut v32)
+    );
+    assert_eq!(
+        probe!(s, pcodes_recovery_verify(cctx, acct, rstored, rcode, NOW, rp, 64, &raw mut v32)),
+        PCODES_STATUS_OK
+    );
+    probe!(s, pcodes_recovery_verify(cctx, acct, rstored, rcode, NOW, rp, 64, &raw mut v32)); // ALREADY_USED
+    probe!(s, pcodes_recovery_remaining(null(), 64, &raw mut v32));
+    probe!(s, pcodes_recovery_remaining(rp, 63, &raw mut v32));
+    probe!(s, pcodes_recovery_remaining(rp, 64, null_mut()));
+    probe!(s, pcodes_recovery_remaining(rp, 64, rp.cast()));
+    probe!(s, pcodes_recovery_remaining(junk.as_ptr(), 64, &raw mut v32));
 
     // SAFETY: made by `new_ctx`, freed once.
     unsafe {

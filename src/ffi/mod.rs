@@ -1,7 +1,7 @@
 //! The C ABI (feature `capi`), described by `include/portal_codes.h`.
 //!
 //! One module per type family: `status`, `version`, `ctx`, `state`, one per flow (`link`, `otp`, `pin`,
-//! `totp`), `pin_generate` (PINs the portal issues, beside `pin` for size), `enrol`
+//! `totp`, `recovery`), `pin_generate` (PINs the portal issues, beside `pin` for size), `enrol`
 //! (authenticator-app enrolment) and `base32`. Every exported
 //! function body runs inside `boundary`, which catches panics (reported as
 //! `PCODES_STATUS_INTERNAL`) so that no unwinding ever crosses into C. Pointer arguments are
@@ -99,6 +99,7 @@ pub mod link;
 pub mod otp;
 pub mod pin;
 pub mod pin_generate;
+pub mod recovery;
 pub mod state;
 pub mod status;
 pub mod totp;
@@ -563,6 +564,7 @@ mod tests {
         use super::otp::*;
         use super::pin::*;
         use super::pin_generate::*;
+        use super::recovery::*;
         use super::state::*;
         use super::status::{PCODES_STATUS_INVALID_ARGUMENT as INVALID, PCODES_STATUS_OK as OK};
         use super::totp::*;
@@ -762,6 +764,44 @@ mod tests {
             assert_eq!(pcodes_pin_generate(ctx, 4, birth, ctx.cast(), 7), INVALID, "out over the context");
             assert_eq!(pcodes_pin_generate(ctx, 4, birth, b.at(416).cast(), 7), OK);
 
+            // Recovery codes: the codes over the account id, the string over the codes, the
+            // state over the string; the remaining count over the state.
+            let mut r = Scratch::new(640);
+            let racct = r.put(0, b"account-1\0");
+            let (rst, codes, stored) =
+                (r.at(16).cast::<u8>(), r.at(80).cast::<c_char>(), r.at(320).cast::<c_char>());
+            let (rcodes, rstored) = (codes.cast_const(), stored.cast_const());
+            assert_eq!(
+                pcodes_recovery_generate(ctx, racct, 2, rst, 64, r.at(4).cast(), 30, stored, 256),
+                INVALID
+            );
+            assert_eq!(
+                pcodes_recovery_generate(ctx, racct, 2, rst, 64, codes, 30, r.at(100).cast(), 256),
+                INVALID
+            );
+            assert_eq!(
+                pcodes_recovery_generate(ctx, racct, 2, r.at(300).cast(), 64, codes, 30, stored, 256),
+                INVALID
+            );
+            assert_eq!(r.bytes(0, 10), b"account-1\0", "the account id was not overwritten");
+            assert_eq!(pcodes_recovery_generate(ctx, racct, 2, rst, 64, codes, 30, stored, 256), OK);
+            let mut left = 0u32;
+            assert_eq!(
+                pcodes_recovery_verify(ctx, racct, rstored, rcodes, NOW, r.at(330).cast(), 64, &raw mut left),
+                INVALID
+            );
+            assert_eq!(
+                pcodes_recovery_verify(ctx, racct, rstored, rcodes, NOW, rst, 64, r.at(84).cast()),
+                INVALID
+            );
+            assert_eq!(
+                pcodes_recovery_verify(ctx, racct, rstored, rcodes, NOW, rst, 64, rst.add(8).cast()),
+                INVALID
+            );
+            assert_eq!(pcodes_recovery_remaining(rst, 64, rst.add(4).cast()), INVALID);
+            assert_eq!(pcodes_recovery_verify(ctx, racct, rstored, rcodes, NOW, rst, 64, &raw mut left), OK);
+            assert_eq!(left, 1);
+
             // State blobs.
             assert_eq!(pcodes_state_retry_at(st, 64, NOW, b.at(256 + 56).cast()), INVALID);
             let mut at = 5u64;
@@ -786,6 +826,7 @@ mod tests {
         use super::otp::*;
         use super::pin::*;
         use super::pin_generate::*;
+        use super::recovery::*;
         use super::state::*;
         use super::status::PCODES_STATUS_INVALID_ARGUMENT as INVALID;
         use super::totp::*;
@@ -803,7 +844,8 @@ mod tests {
             snils: c"112-233-445 95".as_ptr(),
         };
         let stored = c"$pbkdf2$x";
-        let (mut w, mut at, mut drift) = (0usize, 0u64, 0i32);
+        let (mut w, mut at, mut drift, mut left) = (0usize, 0u64, 0i32, 0u32);
+        let mut rs = [0x55u8; 256];
         let cfg = test_support::new_ctx(7, 1);
         let mut made = null_mut();
         let (mut out, mut st) = ([0x55u8; 64], [0u8; 64]);
@@ -857,6 +899,12 @@ mod tests {
             refused!("state_len", pcodes_link_redeem(ctx, c"1".as_ptr(), &raw const child, NOW, s, huge));
             refused!("out_len", pcodes_pin_hash(ctx, c"account-1".as_ptr(), c"385027".as_ptr(), oc, huge));
             refused!("out_len", pcodes_pin_generate(ctx, 6, core::ptr::null(), oc, huge));
+            let (a, sb) = (c"account-1".as_ptr(), rs.as_mut_ptr().cast::<c_char>());
+            refused!("state_len", pcodes_recovery_generate(ctx, a, 2, s, huge, oc, 30, sb, 256));
+            refused!("codes_out_len", pcodes_recovery_generate(ctx, a, 2, s, 64, oc, huge, sb, 256));
+            refused!("stored_out_len", pcodes_recovery_generate(ctx, a, 2, s, 64, oc, 30, sb, huge));
+            refused!("state_len", pcodes_recovery_verify(ctx, a, a, a, NOW, s, huge, &raw mut left));
+            refused!("state_len", pcodes_recovery_remaining(s, huge, &raw mut left));
             for f in [pcodes_pin_verify, pcodes_pin_verify_begin, pcodes_pin_verify_finish] {
                 refused!("state_len", f(ctx, c"a".as_ptr(), c"1".as_ptr(), stored.as_ptr(), NOW, s, huge));
             }
@@ -866,6 +914,7 @@ mod tests {
         }
         assert_eq!(out, [0x55; 64], "no output written");
         assert_eq!(st, [0; 64], "no state written");
+        assert_eq!(rs, [0x55; 256], "no recovery string written");
         assert!(made.is_null(), "no context made");
         // SAFETY: both contexts are live and freed once.
         unsafe {

@@ -198,4 +198,58 @@ mod tests {
             pcodes_ctx_free(ctx);
         }
     }
+    /// Recovery codes need no C change: their tags go through the context's callback (the PIN
+    /// pepper), and a failing callback is `PEPPER_FAILED` with nothing written and nothing counted.
+    #[test]
+    fn recovery_codes_go_through_the_callback() {
+        use crate::ffi::recovery::{pcodes_recovery_generate, pcodes_recovery_verify};
+        let mut key = [9u8; 32];
+        let user = (&raw mut key).cast::<c_void>();
+        let acct = c"acct".as_ptr();
+        let (mut codes, mut stored, mut st) = ([0u8; 2 * 15], [0u8; 256], [0u8; 64]);
+        let mut left = 0u32;
+        // SAFETY: live contexts; the callbacks and the key outlive them; buffers as sized.
+        unsafe {
+            let ctx = fast_ctx();
+            assert_eq!(pcodes_pepper_set_callback(ctx, Some(soft), user, 1 << 2), PCODES_STATUS_OK);
+            let generate = |c, st: &mut [u8; 64], codes: &mut [u8; 30], stored: &mut [u8; 256]| {
+                pcodes_recovery_generate(
+                    c,
+                    acct,
+                    2,
+                    st.as_mut_ptr(),
+                    64,
+                    codes.as_mut_ptr().cast(),
+                    30,
+                    stored.as_mut_ptr().cast(),
+                    256,
+                )
+            };
+            assert_eq!(generate(ctx, &mut st, &mut codes, &mut stored), PCODES_STATUS_OK);
+            let (sp, cp) = (stored.as_ptr().cast(), codes.as_ptr().cast());
+            let mut st2 = st;
+            assert_eq!(
+                pcodes_recovery_verify(ctx, acct, sp, cp, NOW, st2.as_mut_ptr(), 64, &raw mut left),
+                PCODES_STATUS_OK
+            );
+            assert_eq!(left, 1);
+            // Another key on the "device": the same code is wrong.
+            *user.cast::<[u8; 32]>() = [8; 32];
+            let mut st3 = st;
+            let s = pcodes_recovery_verify(ctx, acct, sp, cp, NOW, st3.as_mut_ptr(), 64, &raw mut left);
+            assert_eq!(s, PCODES_STATUS_WRONG);
+            pcodes_ctx_free(ctx);
+
+            let ctx = fast_ctx();
+            assert_eq!(pcodes_pepper_set_callback(ctx, Some(broken), null_mut(), 1 << 2), PCODES_STATUS_OK);
+            let before = st;
+            let s = pcodes_recovery_verify(ctx, acct, sp, cp, NOW, st.as_mut_ptr(), 64, &raw mut left);
+            assert_eq!(s, PCODES_STATUS_PEPPER_FAILED);
+            assert_eq!(st, before, "not counted");
+            let (mut c2, mut s2) = ([7u8; 30], [7u8; 256]);
+            assert_eq!(generate(ctx, &mut st, &mut c2, &mut s2), PCODES_STATUS_PEPPER_FAILED);
+            assert_eq!((c2, s2, st), ([7u8; 30], [7u8; 256], before), "nothing written");
+            pcodes_ctx_free(ctx);
+        }
+    }
 }

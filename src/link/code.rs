@@ -189,7 +189,19 @@ fn is_separator(c: char) -> bool {
 /// [`Error::Mistyped`] for a character outside the alphabet, a length other than 25 symbols,
 /// or a failed check symbol.
 pub(crate) fn read_symbols(text: &str) -> Result<u128> {
-    if text.is_ascii() { read_ascii_symbols(text.as_bytes()) } else { read_symbol_chars(text) }
+    read_short(text, SYMBOLS)
+}
+
+/// Reads a typed code of `want` ≤ 25 symbols (the last one its check symbol), [`pack`]ed as if
+/// 25 − `want` zero symbols came first: a shorter code is a link code whose leading symbols
+/// are 0, so its check symbol is the same check with the weights α²⁵⁻ʷᵃⁿᵗ … α²⁴, which keep
+/// every property above (recovery codes, `crate::recovery`, use 12).
+///
+/// # Errors
+/// As [`read_symbols`], for a length other than `want` symbols.
+pub(crate) fn read_short(text: &str, want: usize) -> Result<u128> {
+    debug_assert!((1..=SYMBOLS).contains(&want));
+    if text.is_ascii() { read_ascii_symbols(text.as_bytes(), want) } else { read_symbol_chars(text, want) }
 }
 
 /// The packed symbols if their check symbol holds.
@@ -221,8 +233,8 @@ const ASCII_CLASSES: [u8; 128] = {
 
 /// [`read_symbols`] for ASCII text: one table look-up per byte and no branch on its result
 /// (the symbols are secret; which positions hold separators is not).
-fn read_ascii_symbols(bytes: &[u8]) -> Result<u128> {
-    // Slot SYMBOLS absorbs the writes past the 25th symbol (that text is rejected anyway).
+fn read_ascii_symbols(bytes: &[u8], want: usize) -> Result<u128> {
+    // Slot `want` absorbs the writes past the last symbol (that text is rejected anyway).
     let mut v = [0u8; SYMBOLS + 1];
     let mut n = 0usize;
     let mut bad = 0u8;
@@ -230,13 +242,13 @@ fn read_ascii_symbols(bytes: &[u8]) -> Result<u128> {
         let c = ASCII_CLASSES[usize::from(b & 0x7f)];
         bad |= u8::from(c == NOT_A_SYMBOL);
         // A separator is written too, but then overwritten by the next symbol (or rejected).
-        v[n.min(SYMBOLS)] = c;
+        v[n.min(want)] = c;
         n += usize::from(c < 32);
     }
     let mut out = [0u8; SYMBOLS];
-    out.copy_from_slice(&v[..SYMBOLS]);
+    out[SYMBOLS - want..].copy_from_slice(&v[..want]);
     v.zeroize();
-    if bad != 0 || n != SYMBOLS {
+    if bad != 0 || n != want {
         out.zeroize();
         return Err(Error::Mistyped);
     }
@@ -244,21 +256,23 @@ fn read_ascii_symbols(bytes: &[u8]) -> Result<u128> {
 }
 
 /// [`read_symbols`] a character at a time (Cyrillic look-alikes, Unicode dashes and spaces).
-fn read_symbol_chars(text: &str) -> Result<u128> {
+fn read_symbol_chars(text: &str, want: usize) -> Result<u128> {
     let mut v = [0u8; SYMBOLS];
+    let first = SYMBOLS - want;
     let mut n = 0;
     for c in text.chars() {
         if is_separator(c) {
             continue;
         }
         let s = symbol_value(c).ok_or(Error::Mistyped)?;
-        if n == SYMBOLS {
+        if n == want {
+            v.zeroize();
             return Err(Error::Mistyped);
         }
-        v[n] = s;
+        v[first + n] = s;
         n += 1;
     }
-    if n != SYMBOLS {
+    if n != want {
         v.zeroize();
         return Err(Error::Mistyped);
     }
@@ -413,7 +427,9 @@ mod tests {
     fn ascii_path_agrees_with_the_char_path() {
         let shown = display(0x0012_3456_789A_BCDE_F012_3456_789A_BCDE & ((1 << 120) - 1));
         let code = std::string::String::from_utf8(shown.to_vec()).unwrap();
-        let same = |t: &str| assert_eq!(read_ascii_symbols(t.as_bytes()), read_symbol_chars(t), "{t:?}");
+        let same = |t: &str| {
+            assert_eq!(read_ascii_symbols(t.as_bytes(), SYMBOLS), read_symbol_chars(t, SYMBOLS), "{t:?}");
+        };
         same(&code);
         same(&code.to_lowercase());
         same(&code.replace('-', ""));

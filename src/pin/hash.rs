@@ -97,7 +97,8 @@ impl AsRef<str> for PinHash {
 
 const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-fn b64_encode(data: &[u8], out: &mut Writer<'_>) {
+/// Standard base64 without padding (shared with the recovery-code string, `crate::recovery`).
+pub(crate) fn b64_encode(data: &[u8], out: &mut Writer<'_>) {
     for chunk in data.chunks(3) {
         let b = [chunk[0], chunk.get(1).copied().unwrap_or(0), chunk.get(2).copied().unwrap_or(0)];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
@@ -107,12 +108,30 @@ fn b64_encode(data: &[u8], out: &mut Writer<'_>) {
     }
 }
 
+/// The value of each byte in [`B64`], 0xFF for the others (a table: a recovery string has
+/// ~170 base64 characters, and a search of the alphabet per character cost more than the HMAC).
+const B64_VALUES: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 64 {
+        #[allow(clippy::cast_possible_truncation)] // i < 64
+        {
+            t[B64[i] as usize] = i as u8;
+        }
+        i += 1;
+    }
+    t
+};
+
 fn b64_value(c: u8) -> Option<u32> {
-    B64.iter().position(|&x| x == c).map(|p| u32::try_from(p).unwrap_or(0))
+    match B64_VALUES[usize::from(c)] {
+        0xFF => None,
+        v => Some(u32::from(v)),
+    }
 }
 
 /// Decodes exactly `out.len()` bytes from unpadded canonical base64 (unused trailing bits zero).
-fn b64_decode(text: &[u8], out: &mut [u8]) -> Option<()> {
+pub(crate) fn b64_decode(text: &[u8], out: &mut [u8]) -> Option<()> {
     if text.len() != (out.len() * 4).div_ceil(3) {
         return None;
     }
@@ -131,23 +150,24 @@ fn b64_decode(text: &[u8], out: &mut [u8]) -> Option<()> {
     Some(())
 }
 
-struct Writer<'a> {
-    buf: &'a mut [u8; PIN_HASH_BYTES],
-    len: usize,
+/// Writes ASCII into a fixed buffer, keeping its last byte for a C string's NUL.
+pub(crate) struct Writer<'a> {
+    pub(crate) buf: &'a mut [u8],
+    pub(crate) len: usize,
 }
 
 impl Writer<'_> {
-    fn byte(&mut self, b: u8) {
-        // The longest string is 102 bytes; never past the buffer.
-        if self.len < PIN_HASH_BYTES - 1 {
+    pub(crate) fn byte(&mut self, b: u8) {
+        // The longest string fits its buffer (102 of 128 bytes for a PIN hash); never past it.
+        if self.len + 1 < self.buf.len() {
             self.buf[self.len] = b;
             self.len += 1;
         }
     }
-    fn str(&mut self, s: &str) {
+    pub(crate) fn str(&mut self, s: &str) {
         s.bytes().for_each(|b| self.byte(b));
     }
-    fn num(&mut self, mut v: u32) {
+    pub(crate) fn num(&mut self, mut v: u32) {
         let mut d = [0u8; 10];
         let mut i = d.len();
         loop {
@@ -167,7 +187,7 @@ impl Writer<'_> {
 }
 
 /// Parses a non-negative decimal without leading zeros, at most 8 digits.
-fn parse_num(s: &str) -> Option<u32> {
+pub(crate) fn parse_num(s: &str) -> Option<u32> {
     let b = s.as_bytes();
     if b.is_empty() || b.len() > 8 || (b.len() > 1 && b[0] == b'0') || !b.iter().all(u8::is_ascii_digit) {
         return None;

@@ -19,6 +19,7 @@ fn codec(kind: Kind) -> Codec {
         Kind::Otp => revisit::<crate::otp::Payload>,
         Kind::Totp => revisit::<crate::totp::TotpPayload>,
         Kind::Hotp => revisit::<crate::totp::HotpPayload>,
+        Kind::Recovery => revisit::<crate::recovery::Payload>,
     }
 }
 
@@ -71,6 +72,7 @@ mod tests {
             crate::otp::Payload::KIND,
             crate::totp::TotpPayload::KIND,
             crate::totp::HotpPayload::KIND,
+            crate::recovery::Payload::KIND,
         ];
         assert_eq!(kinds, Kind::ALL);
     }

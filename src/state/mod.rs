@@ -113,6 +113,11 @@ mod tests {
             }
             Kind::Pin => s.payload[0] = 2, // two pending credits
             Kind::Otp => s.wait_until = 1200,
+            Kind::Recovery => {
+                s.payload[0] = 7; // set id
+                s.payload[8] = 10; // codes
+                s.payload[9] = 0b101; // codes 0 and 2 used: a reset keeps them used
+            }
             _ => {}
         }
         s

@@ -377,10 +377,13 @@ static void test_ctx(void) {
 /* ---- state blobs ---- */
 
 /* Valid blobs of each kind, made through the library. */
-static uint8_t LINK_ST[64], OTP_ST[64], TOTP_ST[64], HOTP_ST[64], PIN_ST[64];
-#define N_KINDS 5
-static const uint8_t *const KIND_ST[N_KINDS] = {LINK_ST, OTP_ST, TOTP_ST, HOTP_ST, PIN_ST};
-enum { K_LINK, K_OTP, K_TOTP, K_HOTP, K_PIN };
+static uint8_t LINK_ST[64], OTP_ST[64], TOTP_ST[64], HOTP_ST[64], PIN_ST[64], REC_ST[64];
+#define N_KINDS 6
+static const uint8_t *const KIND_ST[N_KINDS] = {LINK_ST, OTP_ST, TOTP_ST, HOTP_ST, PIN_ST, REC_ST};
+enum { K_LINK, K_OTP, K_TOTP, K_HOTP, K_PIN, K_REC };
+/* The recovery set of account "acc-1" in REC_ST: its stored string and codes. */
+static char REC_STORED[PCODES_RECOVERY_STORED_BYTES];
+static char REC_CODES[4 * PCODES_RECOVERY_CODE_BYTES];
 static char PIN_HASH[PCODES_PIN_HASH_BYTES]; /* "583196" for account "acc-1" */
 
 static void make_states(const pcodes_ctx *ctx) {
@@ -398,6 +401,9 @@ static void make_states(const pcodes_ctx *ctx) {
     EXPECT(pcodes_hotp_verify(ctx, SECRET, 20, PCODES_ALGORITHM_SHA1, 6, t, NOW, HOTP_ST, 64), PCODES_STATUS_OK);
     EXPECT(pcodes_pin_hash(ctx, "acc-1", "583196", PIN_HASH, sizeof PIN_HASH), PCODES_STATUS_OK);
     EXPECT(pcodes_pin_verify(ctx, "acc-1", "583197", PIN_HASH, NOW, PIN_ST, 64), PCODES_STATUS_WRONG);
+    EXPECT(pcodes_recovery_generate(ctx, "acc-1", 4, REC_ST, 64, REC_CODES, sizeof REC_CODES, REC_STORED,
+                                    sizeof REC_STORED),
+           PCODES_STATUS_OK);
     for (int k = 0; k < N_KINDS; k++) CHECK(KIND_ST[k][0] != 0 && KIND_ST[k][1] != 0);
 }
 
@@ -410,7 +416,7 @@ static void corrupt(const uint8_t *base, int which, uint8_t out[64]) {
     case 1: out[1] = 4; break;           /* a future version */
     case 2: out[1] = 0xFF; break;
     case 3: out[0] = 0; break;           /* kind 0 but not all zeros */
-    case 4: out[0] = 6; break;           /* unknown kinds */
+    case 4: out[0] = 7; break;           /* unknown kinds */
     case 5: out[0] = 0xFF; break;
     case 6: out[5] ^= 1; break;          /* reserved bytes not zero */
     default: memset(out, 0, 64); out[63] = 1; break; /* "fresh" but with a stray payload byte */
@@ -507,6 +513,18 @@ static pcodes_status call_pin_apply(const pcodes_ctx *c, uint8_t *st, size_t len
     (void)c, (void)out, (void)out_len;
     return pcodes_pin_verify_apply(true, NOW, st, len);
 }
+static pcodes_status call_recovery_generate(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    char stored[PCODES_RECOVERY_STORED_BYTES];
+    return pcodes_recovery_generate(c, "acc-1", 2, st, len, out, out_len, stored, sizeof stored);
+}
+static pcodes_status call_recovery_verify(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    (void)out_len;
+    return pcodes_recovery_verify(c, "acc-1", REC_STORED, REC_CODES, NOW, st, len, (uint32_t *)(void *)out);
+}
+static pcodes_status call_recovery_remaining(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
+    (void)c, (void)out_len;
+    return pcodes_recovery_remaining(st, len, (uint32_t *)(void *)out);
+}
 static pcodes_status call_retry_at(const pcodes_ctx *c, uint8_t *st, size_t len, char *out, size_t out_len) {
     (void)c, (void)out_len;
     return pcodes_state_retry_at(st, len, NOW, (uint64_t *)(void *)out);
@@ -527,6 +545,9 @@ static void test_states(const pcodes_ctx *ctx) {
     refuse_bad_states("pin_verify_begin", ctx, K_PIN, call_pin_begin, 0);
     refuse_bad_states("pin_verify_finish", ctx, K_PIN, call_pin_finish, 0);
     refuse_bad_states("pin_verify_apply", ctx, K_PIN, call_pin_apply, 0);
+    refuse_bad_states("recovery_generate", ctx, K_REC, call_recovery_generate, 2 * PCODES_RECOVERY_CODE_BYTES);
+    refuse_bad_states("recovery_verify", ctx, K_REC, call_recovery_verify, sizeof(uint32_t));
+    refuse_bad_states("recovery_remaining", ctx, K_REC, call_recovery_remaining, sizeof(uint32_t));
 
     /* The generic helpers accept every valid kind, refuse corrupt blobs and wrong lengths. */
     uint8_t st[64];
@@ -1547,6 +1568,86 @@ static void test_pin_generate(pcodes_ctx *ctx) {
     free(huge);
 }
 
+/* ---- Recovery codes (pcodes_recovery_*) ---- */
+static void test_recovery(pcodes_ctx *ctx) {
+    CHECK(pcodes_recovery_code_bytes() == PCODES_RECOVERY_CODE_BYTES && PCODES_RECOVERY_CODE_BYTES == 15);
+    CHECK(pcodes_recovery_stored_bytes() == PCODES_RECOVERY_STORED_BYTES && PCODES_RECOVERY_STORED_BYTES == 256);
+    CHECK(PCODES_RECOVERY_DEFAULT_COUNT == 10 && PCODES_RECOVERY_MAX_COUNT == 16);
+    size_t cn = 3 * PCODES_RECOVERY_CODE_BYTES, sn = PCODES_RECOVERY_STORED_BYTES;
+    char *codes = guarded(cn), *stored = guarded(sn);
+    uint8_t st[64] = {0};
+    uint32_t left = 77;
+    /* NULLs, bad UTF-8, empty and 1 MB account ids, counts out of range: nothing written. */
+    EXPECT(pcodes_recovery_generate(NULL, "a", 3, st, 64, codes, cn, stored, sn), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_recovery_generate(ctx, NULL, 3, st, 64, codes, cn, stored, sn), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_recovery_generate(ctx, "a", 3, NULL, 64, codes, cn, stored, sn), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_recovery_generate(ctx, "a", 3, st, 64, NULL, cn, stored, sn), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_recovery_generate(ctx, "a", 3, st, 64, codes, cn, NULL, sn), PCODES_STATUS_NULL_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++)
+        EXPECT(pcodes_recovery_generate(ctx, BAD_UTF8[b], 3, st, 64, codes, cn, stored, sn),
+               PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_recovery_generate(ctx, "", 3, st, 64, codes, cn, stored, sn), PCODES_STATUS_INVALID_ARGUMENT);
+    static const uint32_t bad_count[] = {0, 17, 64, UINT32_MAX};
+    for (size_t i = 0; i < sizeof bad_count / sizeof bad_count[0]; i++)
+        EXPECT(pcodes_recovery_generate(ctx, "a", bad_count[i], st, 64, codes, cn, stored, sn),
+               PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_recovery_generate(ctx, "a", 3, st, 64, codes, cn - 1, stored, sn), PCODES_STATUS_BUFFER_TOO_SMALL);
+    EXPECT(pcodes_recovery_generate(ctx, "a", 3, st, 64, codes, cn, stored, sn - 1), PCODES_STATUS_BUFFER_TOO_SMALL);
+    EXPECT(pcodes_recovery_generate(ctx, "a", 3, st, 64, codes, cn, codes + 1, sn), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_recovery_generate(ctx, "a", 3, st, 64, codes, 0, stored, 0), PCODES_STATUS_BUFFER_TOO_SMALL);
+    CHECK(untouched(codes, cn) && untouched(stored, sn));
+    for (int i = 0; i < 64; i++) CHECK(st[i] == 0);
+    char *huge = repeat('a', MB);
+    EXPECT(pcodes_recovery_generate(ctx, huge, 3, st, 64, codes, cn, stored, sn), PCODES_STATUS_OK);
+    CHECK(strlen(stored) < sn && strncmp(stored, "$pcodes-recovery$v=1,k=0,n=3$", 29) == 0);
+    for (int i = 0; i < 3; i++) CHECK(strlen(codes + i * PCODES_RECOVERY_CODE_BYTES) == 14);
+    /* Verify: NULLs, bad UTF-8, hostile stored strings and codes; the state untouched by refusals. */
+    uint8_t want[64];
+    memcpy(want, st, 64);
+    EXPECT(pcodes_recovery_verify(NULL, huge, stored, codes, NOW, st, 64, &left), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_recovery_verify(ctx, NULL, stored, codes, NOW, st, 64, &left), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_recovery_verify(ctx, huge, NULL, codes, NOW, st, 64, &left), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_recovery_verify(ctx, huge, stored, NULL, NOW, st, 64, &left), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_recovery_verify(ctx, huge, stored, codes, NOW, st, 64, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++) {
+        EXPECT(pcodes_recovery_verify(ctx, BAD_UTF8[b], stored, codes, NOW, st, 64, &left),
+               PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_recovery_verify(ctx, huge, BAD_UTF8[b], codes, NOW, st, 64, &left),
+               PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_recovery_verify(ctx, huge, stored, BAD_UTF8[b], NOW, st, 64, &left),
+               PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    EXPECT(pcodes_recovery_verify(ctx, "", stored, codes, NOW, st, 64, &left), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_recovery_verify(ctx, huge, stored, codes, 0, st, 64, &left), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_recovery_verify(ctx, huge, huge, codes, NOW, st, 64, &left), PCODES_STATUS_MALFORMED_HASH);
+    EXPECT(pcodes_recovery_verify(ctx, huge, "", codes, NOW, st, 64, &left), PCODES_STATUS_MALFORMED_HASH);
+    EXPECT(pcodes_recovery_verify(ctx, huge, PIN_HASH, codes, NOW, st, 64, &left), PCODES_STATUS_MALFORMED_HASH);
+    EXPECT(pcodes_recovery_verify(ctx, huge, stored, codes, NOW, st, 64, (uint32_t *)(void *)st),
+           PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(memcmp(st, want, 64) == 0 && left == 77);
+    /* Verdicts on hostile codes: none counted, nothing changed. */
+    EXPECT(pcodes_recovery_verify(ctx, huge, stored, huge, NOW, st, 64, &left), PCODES_STATUS_MISTYPED);
+    EXPECT(pcodes_recovery_verify(ctx, huge, stored, "", NOW, st, 64, &left), PCODES_STATUS_MISTYPED);
+    EXPECT(pcodes_recovery_verify(ctx, huge, stored, "\xd0\x90" "BCD-EFGH-JKM", NOW, st, 64, &left),
+           PCODES_STATUS_MISTYPED);
+    CHECK(memcmp(st, want, 64) == 0 && left == 77);
+    /* Another account: WRONG, counted; the account: OK once, then ALREADY_USED. */
+    EXPECT(pcodes_recovery_verify(ctx, "b", stored, codes, NOW, st, 64, &left), PCODES_STATUS_WRONG);
+    CHECK(st[2] == 1 && left == 77);
+    EXPECT(pcodes_recovery_verify(ctx, huge, stored, codes, NOW, st, 64, &left), PCODES_STATUS_OK);
+    CHECK(left == 2 && st[2] == 0);
+    EXPECT(pcodes_recovery_verify(ctx, huge, stored, codes, NOW, st, 64, &left), PCODES_STATUS_ALREADY_USED);
+    EXPECT(pcodes_recovery_remaining(st, 64, &left), PCODES_STATUS_OK);
+    CHECK(left == 2);
+    EXPECT(pcodes_recovery_remaining(NULL, 64, &left), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_recovery_remaining(st, 64, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    /* The set of REC_ST (another set): SUPERSEDED before the code is looked at. */
+    EXPECT(pcodes_recovery_verify(ctx, huge, REC_STORED, codes, NOW, st, 64, &left), PCODES_STATUS_SUPERSEDED);
+    free(huge);
+    free(codes);
+    free(stored);
+}
+
 int main(void) {
     test_accessors();
     test_setting_info();
@@ -1566,6 +1667,7 @@ int main(void) {
     test_pin(ctx);
     test_pepper();
     test_pin_generate(ctx);
+    test_recovery(ctx);
     pcodes_ctx_free(ctx);
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -68,3 +68,19 @@ pub const PIN_VERIFY_ERRORS: &[Error] = &[
 
 pub const CHILD_ERRORS: &[Error] =
     &[Error::MissingField, Error::InvalidBirthDate, Error::InvalidArgument, Error::InvalidSnils];
+
+pub const RECOVERY_VERIFY_ERRORS: &[Error] = &[
+    Error::InvalidArgument,
+    Error::CorruptState,
+    Error::MalformedHash,
+    Error::UnknownKey,
+    Error::Locked,
+    Error::Blocked,
+    Error::NoChallenge,
+    Error::Superseded,
+    Error::Mistyped,
+    Error::Wrong,
+    Error::AlreadyUsed,
+];
+
+pub const RECOVERY_GENERATE_ERRORS: &[Error] = &[Error::InvalidArgument, Error::CorruptState];

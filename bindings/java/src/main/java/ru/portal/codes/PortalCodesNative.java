@@ -114,6 +114,19 @@ public interface PortalCodesNative extends Library {
 
     int pcodes_pin_generate(Pointer ctx, int length, String birthDate, byte[] out, SizeT outLen);
 
+    // ---- recovery ----
+    SizeT pcodes_recovery_code_bytes();
+
+    SizeT pcodes_recovery_stored_bytes();
+
+    int pcodes_recovery_generate(Pointer ctx, String accountId, int count, byte[] state, SizeT stateLen,
+            byte[] codesOut, SizeT codesOutLen, byte[] storedOut, SizeT storedOutLen);
+
+    int pcodes_recovery_verify(Pointer ctx, String accountId, String stored, String code, long now,
+            byte[] state, SizeT stateLen, IntByReference remainingOut);
+
+    int pcodes_recovery_remaining(byte[] state, SizeT stateLen, IntByReference remainingOut);
+
     // ---- otp ----
     SizeT pcodes_otp_code_bytes();
 

@@ -164,6 +164,8 @@ class DriftTest {
                 "TOTP_SECRET_MAX_BYTES", (long) Totp.SECRET_MAX_BYTES));
         java.put("PEPPER_MAC_BYTES", (long) Pepper.MAC_BYTES);
         java.put("PIN_GENERATE_BYTES", (long) Pin.GENERATE_BYTES); // Map.of takes at most ten pairs
+        java.put("RECOVERY_CODE_BYTES", (long) Recovery.CODE_BYTES);
+        java.put("RECOVERY_STORED_BYTES", (long) Recovery.STORED_BYTES);
         Map<String, Long> header = new TreeMap<>();
         defines.forEach((k, v) -> {
             if (k.endsWith("_BYTES")) {
@@ -171,6 +173,13 @@ class DriftTest {
             }
         });
         assertEquals(header, java);
+    }
+
+    @Test
+    void recoveryCountsMatchTheHeader() {
+        assertEquals(withPrefix("PCODES_RECOVERY_"), Map.of("CODE_BYTES", (long) Recovery.CODE_BYTES,
+                "STORED_BYTES", (long) Recovery.STORED_BYTES, "DEFAULT_COUNT", (long) Recovery.DEFAULT_COUNT,
+                "MAX_COUNT", (long) Recovery.MAX_COUNT));
     }
 
     @Test
