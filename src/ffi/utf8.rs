@@ -41,7 +41,7 @@ fn ascii_or_two_byte(b: &[u8]) -> bool {
         i += 8;
     }
     if pending != 0 {
-        if !b.get(i).is_some_and(|&y| y & 0xc0 == 0x80) {
+        if b.get(i).is_none_or(|&y| y & 0xc0 != 0x80) {
             return false;
         }
         i += 1;
