@@ -109,6 +109,7 @@ impl State {
 
     /// The header and the raw payload bytes, with the layout version they were written in;
     /// `Ok(None)` for the all-zero blob. The payload is not looked at.
+    #[inline(always)]
     pub(crate) fn decode_header(bytes: &[u8]) -> Result<Option<(Self, u8)>> {
         if bytes.len() != STATE_BYTES {
             return Err(Error::CorruptState.because(c"state_len: must be PCODES_STATE_BYTES (64)"));
@@ -215,6 +216,7 @@ pub(crate) trait Payload: Sized {
 
 /// Decodes the payload of `s` (written in layout `version`) as the flow of `P`, upgrading an
 /// earlier layout, and checks it against the header.
+#[inline(always)]
 pub(crate) fn payload_of<P: Payload>(s: &State, version: u8) -> Result<P> {
     if !P::WAITS && s.wait_until != 0 {
         return Err(damaged(Error::CorruptState));
@@ -230,6 +232,7 @@ pub(crate) fn payload_of<P: Payload>(s: &State, version: u8) -> Result<P> {
 ///
 /// # Errors
 /// [`Error::CorruptState`].
+#[inline(always)]
 pub(crate) fn read_flow<P: Payload>(blob: &[u8; STATE_BYTES]) -> Result<(State, P)> {
     let Some((s, version)) = State::decode_header(blob)? else {
         return Ok((State::fresh(P::KIND), P::decode(&[0; PAYLOAD_BYTES])?));
@@ -243,6 +246,7 @@ pub(crate) fn read_flow<P: Payload>(blob: &[u8; STATE_BYTES]) -> Result<(State, 
 }
 
 /// Writes a blob whose state equals the fresh one as all zeros, the one encoding of "fresh".
+#[inline(always)]
 pub(crate) fn canonicalize(blob: &mut [u8]) {
     if blob[2..].iter().all(|&b| b == 0) {
         blob[..2].fill(0);

@@ -92,6 +92,7 @@ impl<P, T> Outcome<P, T> {
 ///
 /// # Errors
 /// [`Error::Locked`] / [`Error::Blocked`] from the gate; whatever `decide` refuses.
+#[inline(always)]
 pub(crate) fn settle<P, T>(
     header: &State,
     payload: &P,
@@ -121,6 +122,7 @@ pub(crate) fn settle<P, T>(
 ///
 /// # Errors
 /// [`Error::CorruptState`]; then as [`settle`] (blob untouched); then the verdict.
+#[inline(always)]
 pub(crate) fn run<P: Payload, T>(
     blob: &mut [u8; STATE_BYTES],
     gate: Gate,
@@ -138,6 +140,7 @@ pub(crate) fn run<P: Payload, T>(
 }
 
 /// Encodes header and payload into `blob` in place (the all-zero blob for a fresh state).
+#[inline(always)]
 fn write<P: Payload>(blob: &mut [u8; STATE_BYTES], s: &State, p: &P) {
     s.encode_header(blob);
     let payload = &mut blob[PAYLOAD_AT..];

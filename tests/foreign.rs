@@ -351,7 +351,7 @@ fn c_threads() {
 /// futex synchronisation. `-fsanitize=thread` is not used: ThreadSanitizer sees only the
 /// accesses of instrumented code, i.e. the C test itself, so with the uninstrumented Rust
 /// library it could not find a race inside the library, which is the point of this test.
-/// Helgrind cannot model atomics; `threads.c` explains how it keeps the library's two lazy
+/// Helgrind cannot model atomics; `threads.c` explains how it keeps the library's three lazy
 /// atomic caches out of the picture. Few rounds: helgrind is slow.
 #[test]
 fn c_threads_helgrind() {

@@ -103,6 +103,7 @@ pub mod recovery;
 pub mod state;
 pub mod status;
 pub mod totp;
+mod utf8;
 pub mod version;
 
 pub mod enrol;
@@ -332,7 +333,7 @@ pub(crate) unsafe fn text<'a>(p: *const c_char, a: &Arg) -> Result<&'a str> {
     // SAFETY: non-NULL and NUL-terminated by the caller's contract; the length is found by the
     // C library's `strlen` and the slice ends before the NUL.
     let bytes = unsafe { CStr::from_ptr(p) }.to_bytes();
-    core::str::from_utf8(bytes).map_err(|_| Error::InvalidArgument.because(a.utf8))
+    utf8::str_of(bytes).ok_or_else(|| Error::InvalidArgument.because(a.utf8))
 }
 
 /// An optional string argument: NULL is `None`.

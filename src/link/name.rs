@@ -20,10 +20,12 @@ pub(super) struct Sink<'h> {
 }
 
 impl<'h> Sink<'h> {
+    #[inline(always)]
     pub(super) fn new(h: &'h mut Hasher<Sha256>) -> Self {
         Self { h, buf: [0; 64], len: 0 }
     }
 
+    #[inline(always)]
     pub(super) fn push(&mut self, bytes: &[u8]) {
         if self.len + bytes.len() > self.buf.len() {
             self.h.update(&self.buf[..self.len]);
@@ -33,14 +35,18 @@ impl<'h> Sink<'h> {
         self.len += bytes.len();
     }
 
-    /// One or two bytes of canonical text (the fast paths of [`hash_name`]).
-    fn push_small(&mut self, bytes: [u8; 2], n: usize) {
-        if self.len + 2 > self.buf.len() {
+    /// One or two bytes of canonical text (the fast paths of [`hash_name`]), with the sink's
+    /// length kept by the caller in `len` (stored back into the sink before a flush).
+    #[inline(always)]
+    fn put_small(&mut self, len: &mut usize, bytes: [u8; 2], n: usize) {
+        if *len + 2 > self.buf.len() {
+            self.len = *len;
             self.flush();
+            *len = 0;
         }
-        if let Some(dst) = self.buf.get_mut(self.len..self.len + 2) {
+        if let Some(dst) = self.buf.get_mut(*len..*len + 2) {
             dst.copy_from_slice(&bytes);
-            self.len += n;
+            *len += n;
         }
     }
 
@@ -51,6 +57,7 @@ impl<'h> Sink<'h> {
         self.len += c.encode_utf8(&mut self.buf[self.len..]).len();
     }
 
+    #[inline(always)]
     pub(super) fn flush(&mut self) {
         self.h.update(&self.buf[..self.len]);
         self.len = 0;
@@ -92,10 +99,14 @@ fn cyrillic_lower(x: u8, y: u8) -> Option<[u8; 2]> {
 /// Streams the canonical form of a (trimmed) name into `out`: ASCII and the basic Cyrillic
 /// letters a byte or two at a time, everything else (and any letter followed by a combining
 /// mark, U+0300–U+033F) by [`hash_name_chars`].
+#[inline(always)]
 pub(super) fn hash_name(out: &mut Sink<'_>, name: &str) {
     let b = name.as_bytes();
     let mut i = 0;
     let mut space = false;
+    // The sink's length in a local (a register) through the fast paths: updating `out.len` in
+    // memory for every character made a store-to-load chain that showed in `perf` (issue 23).
+    let mut len = out.len;
     while let Some(&x) = b.get(i) {
         let next = b.get(i + 1).copied();
         if x < 0x80 {
@@ -104,10 +115,10 @@ pub(super) fn hash_name(out: &mut Sink<'_>, name: &str) {
                 space = true;
             } else {
                 if space {
-                    out.push_small([b' ', 0], 1);
+                    out.put_small(&mut len, [b' ', 0], 1);
                     space = false;
                 }
-                out.push_small([x.to_ascii_lowercase(), 0], 1);
+                out.put_small(&mut len, [x.to_ascii_lowercase(), 0], 1);
             }
             i += 1;
             continue;
@@ -117,18 +128,21 @@ pub(super) fn hash_name(out: &mut Sink<'_>, name: &str) {
             && let Some(l) = cyrillic_lower(x, y)
         {
             if space {
-                out.push_small([b' ', 0], 1);
+                out.put_small(&mut len, [b' ', 0], 1);
                 space = false;
             }
-            out.push_small(l, 2);
+            out.put_small(&mut len, l, 2);
             i += 2;
             continue;
         }
         // One character (and a combining mark after it) the general way.
         let rest = name.get(i..).unwrap_or_default();
+        out.len = len;
         let taken = hash_name_chars(out, rest, &mut space, true);
+        len = out.len;
         i += taken;
     }
+    out.len = len;
 }
 
 /// The general form of [`hash_name`] over `name`, with the pending-space flag `space`; if `one`,

@@ -25,7 +25,7 @@
 //! other payload is [`Error::CorruptState`]. One blob belongs to one enrolment: when the
 //! secret or the period changes, start from a fresh (all-zero) blob.
 
-use subtle::{ConstantTimeEq, ConstantTimeGreater};
+use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
 use crate::digits::Digits;
@@ -442,10 +442,10 @@ pub(crate) fn scan(
             let c = next.wrapping_add(i as u64);
             let eq = v.ct_eq(&input);
             v.zeroize();
-            let fresh = match floor {
-                Some(f) => c.ct_gt(&f),
-                None => subtle::Choice::from(1),
-            };
+            // Which candidates lie after the floor is public (the steps follow from `now`, the
+            // floor is in the blob): only `eq`, whether the typed code matched, is secret, so
+            // this is a plain comparison (subtle's `ct_gt` cost ~30 instructions a candidate).
+            let fresh = subtle::Choice::from(u8::from(floor.is_none_or(|f| c > f)));
             let take = eq & fresh & !found;
             at = subtle::ConditionallySelectable::conditional_select(&at, &c, take);
             found |= eq & fresh;

@@ -130,9 +130,10 @@ int main(int argc, char **argv) {
     if (pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10000) != PCODES_STATUS_OK) return 2;
     CTX = ctx; /* configured; from here on only shared read-only */
 
-    /* Warm-up before any thread starts. The library has two process-wide lazy caches, both set
-     * with atomics on first use: the CPU-feature flags of the sha1/sha2 crates (is SHA-NI there?)
-     * and getrandom's resolved getrandom(2) entry point. Concurrent first use is race-free in the
+    /* Warm-up before any thread starts. The library has three process-wide lazy caches, all set
+     * with atomics on first use: the CPU-feature flags of the sha1/sha2 crates (is SHA-NI there?),
+     * std's feature cache behind the SHA-NI PBKDF2 kernels (src/mac/shani.rs) and getrandom's
+     * resolved getrandom(2) entry point. Concurrent first use is race-free in the
      * C11/Rust memory model, but helgrind models only pthread and futex-based synchronisation,
      * not atomic instructions, and would report them. Touching them here orders them before
      * pthread_create, which helgrind does understand; every access it still checks is to the
@@ -143,6 +144,8 @@ int main(int argc, char **argv) {
         for (pcodes_algorithm a = PCODES_ALGORITHM_SHA1; a <= PCODES_ALGORITHM_SHA512; a++)
             if (pcodes_totp_code(key, 20, a, 6, 30, NOW, t, sizeof t) != PCODES_STATUS_OK) return 2;
         if (pcodes_totp_secret(ctx, s, sizeof s) != PCODES_STATUS_OK) return 2;
+        char h[PCODES_PIN_HASH_BYTES];
+        if (pcodes_pin_hash(ctx, "warm-up", "583196", h, sizeof h) != PCODES_STATUS_OK) return 2;
     }
     /* That was the context's first use (its phase is now IN_USE, also ordered before
      * pthread_create): from here on it is read-only, and configuring it is refused. */
