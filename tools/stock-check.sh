@@ -136,7 +136,8 @@ inside '
     printf "int main(void){return 0;}\n" >/tmp/t.c && cc -Wall -Werror -o /tmp/t /tmp/t.c && valgrind -q --error-exitcode=1 /tmp/t
     printf "class T{public static void main(String[] a){System.out.println(com.sun.jna.Platform.ARCH);}}\n" >/tmp/T.java
     javac -cp /usr/share/java/jna.jar -d /tmp /tmp/T.java && java -cp /usr/share/java/jna.jar:/tmp T >/dev/null
-    mvn -B -v | head -n1 | sed "s/\x1b\[[0-9;]*m//g"
+    mvn -B -v >/tmp/mvn-version.txt # whole output first: mvn fails on a pipe closed early (head)
+    head -n1 /tmp/mvn-version.txt | sed "s/\x1b\[[0-9;]*m//g"
     echo "all tools present (pyotp $("$py" -c "import importlib.metadata as m; print(m.version(\"pyotp\"))") for $py)"
 ' 2>&1 | sed 's/^/    | /'
 
