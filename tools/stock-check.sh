@@ -133,9 +133,12 @@ inside '
     for d in org/junit/jupiter/junit-jupiter-engine/debian org/apache/maven/plugins/maven-surefire-plugin/2.22.3 \
         org/apache/maven/plugins/maven-compiler-plugin/3.10.1 org/apache/maven/plugins/maven-jar-plugin/3.3.0 \
         org/apache/maven/plugins/maven-resources-plugin/3.3.0; do [ -d $r/$d ] || { echo "missing: $r/$d" >&2; exit 1; }; done
-    printf "int main(void){return 0;}\n" >/tmp/t.c && cc -Wall -Werror -o /tmp/t /tmp/t.c && valgrind -q --error-exitcode=1 /tmp/t
+    printf "int main(void){return 0;}\n" >/tmp/t.c
+    cc -Wall -Werror -o /tmp/t /tmp/t.c
+    valgrind -q --error-exitcode=1 /tmp/t
     printf "class T{public static void main(String[] a){System.out.println(com.sun.jna.Platform.ARCH);}}\n" >/tmp/T.java
-    javac -cp /usr/share/java/jna.jar -d /tmp /tmp/T.java && java -cp /usr/share/java/jna.jar:/tmp T >/dev/null
+    javac -cp /usr/share/java/jna.jar -d /tmp /tmp/T.java
+    java -cp /usr/share/java/jna.jar:/tmp T >/dev/null
     mvn -B -v >/tmp/mvn-version.txt # whole output first: mvn fails on a pipe closed early (head)
     head -n1 /tmp/mvn-version.txt | sed "s/\x1b\[[0-9;]*m//g"
     echo "all tools present (pyotp $("$py" -c "import importlib.metadata as m; print(m.version(\"pyotp\"))") for $py)"
