@@ -61,23 +61,31 @@ fn version(b: &Blob) -> u8 {
     b[1]
 }
 
+/// The checks every earlier-release blob passes: it carries its release's layout version, answers
+/// `retry_at` as it did, decodes, and `reset` writes the current layout (or zeros) with the kind
+/// kept and the failures and lock cleared. Returns the decoded state and the reset blob.
+fn read_and_reset_as_before(name: &str, l: &Line, layout: u8) -> (State, Blob) {
+    assert_eq!(version(&l.blob), layout, "{name}: written by the earlier release");
+    assert_eq!(state::retry_at(&l.blob, l.now), Ok(l.retry_at), "{name}");
+    let s = State::decode_any(&l.blob).unwrap_or_else(|e| panic!("{name}: {e}")).unwrap();
+    let mut b = l.blob;
+    state::reset(&mut b).unwrap();
+    assert!(
+        b == [0; STATE_BYTES] || version(&b) == state::VERSION,
+        "{name}: reset writes the current layout"
+    );
+    if let Some(after) = State::decode_any(&b).unwrap() {
+        assert_eq!((after.kind(), after.failures, after.locked_until), (s.kind(), 0, 0), "{name}");
+    }
+    (s, b)
+}
+
 #[test]
 fn every_v1_blob_is_read_and_answers_retry_at_as_before() {
     let (blobs, _) = data();
     assert!(blobs.len() >= 15, "the data file lost its blobs");
     for (name, l) in &blobs {
-        assert_eq!(version(&l.blob), 1, "{name}: written by the earlier release");
-        assert_eq!(state::retry_at(&l.blob, l.now), Ok(l.retry_at), "{name}");
-        let s = State::decode_any(&l.blob).unwrap_or_else(|e| panic!("{name}: {e}")).unwrap();
-        let mut b = l.blob;
-        state::reset(&mut b).unwrap();
-        assert!(
-            b == [0; STATE_BYTES] || version(&b) == state::VERSION,
-            "{name}: reset writes the current layout"
-        );
-        if let Some(after) = State::decode_any(&b).unwrap() {
-            assert_eq!((after.kind(), after.failures, after.locked_until), (s.kind(), 0, 0), "{name}");
-        }
+        read_and_reset_as_before(name, l, 1);
     }
 }
 
@@ -227,18 +235,7 @@ fn every_v2_blob_is_read_and_answers_retry_at_as_before() {
     let (blobs, _) = data_v2();
     assert!(blobs.len() >= 12, "the data file lost its blobs");
     for (name, l) in &blobs {
-        assert_eq!(version(&l.blob), 2, "{name}: written by the earlier release");
-        assert_eq!(state::retry_at(&l.blob, l.now), Ok(l.retry_at), "{name}");
-        let s = State::decode_any(&l.blob).unwrap_or_else(|e| panic!("{name}: {e}")).unwrap();
-        let mut b = l.blob;
-        state::reset(&mut b).unwrap();
-        assert!(
-            b == [0; STATE_BYTES] || version(&b) == state::VERSION,
-            "{name}: reset writes the current layout"
-        );
-        if let Some(after) = State::decode_any(&b).unwrap() {
-            assert_eq!((after.kind(), after.failures, after.locked_until), (s.kind(), 0, 0), "{name}");
-        }
+        let (s, b) = read_and_reset_as_before(name, l, 2);
         if s.kind() == Kind::Link {
             // The unkeyed fingerprint of layout 2 (bytes 10..25 of the payload) is not kept.
             assert_eq!(s.payload, [0; 40], "{name}: nothing outstanding");
