@@ -185,18 +185,7 @@ mod tests {
                 hex(s)
             );
         }
-        let run = std::process::Command::new("python3").arg("-c").arg(&script).output();
-        let out = match run {
-            Ok(o) if o.status.success() => String::from_utf8(o.stdout).unwrap(),
-            other => {
-                assert!(
-                    std::env::var("PCODES_ALLOW_SKIP").as_deref() == Ok("1"),
-                    "python3 required (set PCODES_ALLOW_SKIP=1 to skip): {other:?}"
-                );
-                std::println!("skipped: python3 not installed");
-                return;
-            }
-        };
+        let Some(out) = python_stdin(&script, "") else { return };
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), cases.len());
         for ((p, s, i, o), want) in cases.iter().zip(lines) {
@@ -244,14 +233,7 @@ mod tests {
         let script = script
             .replace("bytes.fromhex(p)", "bytes.fromhex(p.strip('-'))")
             .replace("bytes.fromhex(s)", "bytes.fromhex(s.strip('-'))");
-        let Some(out) = python_stdin(&script, &input) else {
-            assert!(
-                std::env::var("PCODES_ALLOW_SKIP").as_deref() == Ok("1"),
-                "python3 required (set PCODES_ALLOW_SKIP=1 to skip)"
-            );
-            std::println!("skipped: python3 not installed");
-            return;
-        };
+        let Some(out) = python_stdin(&script, &input) else { return };
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), cases.len());
         for ((p, s, i, o), want) in cases.iter().zip(lines) {
@@ -268,17 +250,28 @@ mod tests {
         }
     }
 
-    /// Runs `python3 -c script` with `input` on its standard input; `None` if python3 cannot be
-    /// run (a script that fails is a test failure).
+    /// Runs `python3 -c script` with `input` on its standard input (a script that fails is a
+    /// test failure). python3 is required: if it cannot be run the test fails, unless
+    /// `PCODES_ALLOW_SKIP=1`, which prints `skipped: …` and gives `None`.
     fn python_stdin(script: &str, input: &str) -> Option<String> {
         use std::io::Write;
-        let mut child = std::process::Command::new("python3")
+        let spawned = std::process::Command::new("python3")
             .arg("-c")
             .arg(script)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
-            .spawn()
-            .ok()?;
+            .spawn();
+        let mut child = match spawned {
+            Ok(c) => c,
+            Err(e) => {
+                assert!(
+                    std::env::var("PCODES_ALLOW_SKIP").as_deref() == Ok("1"),
+                    "python3 required (set PCODES_ALLOW_SKIP=1 to skip): {e}"
+                );
+                std::println!("skipped: python3 not installed");
+                return None;
+            }
+        };
         // Written from another thread: python3 answers line by line, and both pipes are finite.
         let mut stdin = child.stdin.take().unwrap();
         let input = String::from(input);
