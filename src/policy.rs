@@ -139,10 +139,12 @@ settings! {
     OtpMaxSendsPerHour = 6 => PCODES_SETTING_OTP_MAX_SENDS_PER_HOUR,
         c: "sends allowed per rolling hour",
         otp_max_sends_per_hour: u32 = 5 in 1..=10;
-    /// PBKDF2 iterations for new PIN hashes. The default is the OWASP Password Storage Cheat
-    /// Sheet's for PBKDF2-HMAC-SHA256 (2023).
+    /// PBKDF2 iterations for new PIN hashes, counted as single-lane PBKDF2-HMAC-SHA256
+    /// iterations (the attacker's work per guess): a hash with `PIN_LANES` = L computes each of
+    /// its L blocks with `⌈PIN_ITERATIONS / L⌉` iterations (`docs/pin.md`). The default is the
+    /// OWASP Password Storage Cheat Sheet's for PBKDF2-HMAC-SHA256 (2023).
     PinIterations = 7 => PCODES_SETTING_PIN_ITERATIONS,
-        c: "PBKDF2 iterations for new PIN hashes",
+        c: "PBKDF2 iterations for new PIN hashes (single-lane: each of the `PIN_LANES` blocks runs ⌈value / lanes⌉)",
         pin_iterations: u32 = 600_000 in 10_000..=10_000_000;
     /// Allowed PIN lengths, bit n = length n: 4, 6 or both ([`PIN_LENGTHS_DEFAULT`]).
     PinLengths = 8 => PCODES_SETTING_PIN_LENGTHS,
@@ -175,6 +177,13 @@ settings! {
     HotpLookAhead = 14 => PCODES_SETTING_HOTP_LOOK_AHEAD,
         c: "HOTP counters looked ahead",
         hotp_look_ahead: u32 = 10 in 0..=20;
+    /// PBKDF2 blocks (lanes) of new PIN hashes (`v=2`, `l=`): `dkLen = lanes × 32`, computed
+    /// interleaved on SHA-NI for about the time of one, all of them under the pepper's HMAC; the
+    /// attacker's work stays `PIN_ITERATIONS` (each lane runs `⌈PIN_ITERATIONS / lanes⌉`).
+    /// Chosen by measurement (`benches/README.md`, "Multi-lane PBKDF2").
+    PinLanes = 15 => PCODES_SETTING_PIN_LANES,
+        c: "PBKDF2 blocks (lanes) of new PIN hashes, computed together; the attacker's work stays `PIN_ITERATIONS`",
+        pin_lanes: u32 = 2 in 1..=4;
 }
 
 /// Default allowed PIN lengths: 4 and 6.

@@ -129,7 +129,7 @@ pub const PCODES_SETTING_OTP_MAX_ATTEMPTS: pcodes_setting = 4;
 pub const PCODES_SETTING_OTP_RESEND_SECONDS: pcodes_setting = 5;
 /// Sends allowed per rolling hour. Default 5, range 1–10.
 pub const PCODES_SETTING_OTP_MAX_SENDS_PER_HOUR: pcodes_setting = 6;
-/// PBKDF2 iterations for new PIN hashes. Default 600000, range 10000–10000000.
+/// PBKDF2 iterations for new PIN hashes (single-lane: each of the `PIN_LANES` blocks runs ⌈value / lanes⌉). Default 600000, range 10000–10000000.
 pub const PCODES_SETTING_PIN_ITERATIONS: pcodes_setting = 7;
 /// Allowed PIN lengths, bit n = length n (4, 6, or both). Default 0x50; 0x10, 0x40 or 0x50.
 pub const PCODES_SETTING_PIN_LENGTHS: pcodes_setting = 8;
@@ -145,6 +145,8 @@ pub const PCODES_SETTING_BLOCK_AFTER_FAILURES: pcodes_setting = 12;
 pub const PCODES_SETTING_TOTP_WINDOW_STEPS: pcodes_setting = 13;
 /// HOTP counters looked ahead. Default 10, range 0–20.
 pub const PCODES_SETTING_HOTP_LOOK_AHEAD: pcodes_setting = 14;
+/// PBKDF2 blocks (lanes) of new PIN hashes, computed together; the attacker's work stays `PIN_ITERATIONS`. Default 2, range 1–4.
+pub const PCODES_SETTING_PIN_LANES: pcodes_setting = 15;
 const _: () = {
     assert!(PCODES_SETTING_LINK_TTL_SECONDS == Setting::LinkTtlSeconds as pcodes_setting);
     assert!(PCODES_SETTING_OTP_TTL_SECONDS == Setting::OtpTtlSeconds as pcodes_setting);
@@ -160,7 +162,8 @@ const _: () = {
     assert!(PCODES_SETTING_BLOCK_AFTER_FAILURES == Setting::BlockAfterFailures as pcodes_setting);
     assert!(PCODES_SETTING_TOTP_WINDOW_STEPS == Setting::TotpWindowSteps as pcodes_setting);
     assert!(PCODES_SETTING_HOTP_LOOK_AHEAD == Setting::HotpLookAhead as pcodes_setting);
-    assert!(Setting::ALL.len() == 14);
+    assert!(PCODES_SETTING_PIN_LANES == Setting::PinLanes as pcodes_setting);
+    assert!(Setting::ALL.len() == 15);
 };
 // END GENERATED: settings
 

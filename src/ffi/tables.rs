@@ -166,6 +166,9 @@ fn worst_case(s: Setting) -> String {
             "at {lo}: an offline guess costs {}× less than at the default, and is possible only with the master key (the pepper); online, {run} guesses a run",
             Setting::PinIterations.default_value() / lo
         ),
+        Setting::PinLanes => format!(
+            "none on guessing: every lane count keeps the attacker's work at `PIN_ITERATIONS`; at {lo}: the server spends single-lane PBKDF2's time, as for `v=1` hashes"
+        ),
         Setting::PinLengths => format!(
             "4 digits only: 10⁴ PINs, fewer after the blocklist; {run} guesses a run: {} for a PIN drawn uniformly (the blocklist takes out the guessable ones)",
             percent(run * 100)

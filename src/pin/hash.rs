@@ -1,16 +1,23 @@
 //! The stored PIN hash string: format, parsing, and the keyed step.
 //!
 //! ```text
-//! $pcodes-pin$v=1,k=<key id>,i=<iterations>,n=<PIN length>$<salt>$<tag>
+//! $pcodes-pin$v=2,k=<key id>,l=<lanes>,i=<iterations>,n=<PIN length>$<salt>$<tag>
+//! $pcodes-pin$v=1,k=<key id>,i=<iterations>,n=<PIN length>$<salt>$<tag>     (read only)
 //! ```
 //!
 //! `salt` (16 bytes) and `tag` (32 bytes) are in standard base64 without padding (as in PHC
-//! strings): 22 and 43 characters. The longest string (key id 15, 10,000,000 iterations) is 102
-//! bytes, so it always fits [`PIN_HASH_BYTES`] (128, including a C string's NUL).
+//! strings): 22 and 43 characters. The longest string (`v=2`, key id 15, one lane, 10,000,000
+//! iterations) is 106 bytes, so it always fits [`PIN_HASH_BYTES`] (128, including a C string's
+//! NUL).
 //!
-//! `dk = PBKDF2-HMAC-SHA256(PIN, salt, iterations, 32 bytes)`, then
+//! `v=2` (written since issue 23): `dk = PBKDF2-HMAC-SHA256(PIN, salt, i, l × 32 bytes)`, the
+//! blocks `T1 … Tl` computed together (`crate::mac::shani`), then
+//! `tag = HMAC-SHA256(pepper[k], "portal-codes/pin/v2" ‖ 0x00 ‖ len(account id) as u32 BE ‖
+//! account id ‖ v ‖ k ‖ l ‖ i as u32 BE ‖ n ‖ salt ‖ T1 ‖ … ‖ Tl)`: every block is under the
+//! keyed step, so a guess costs `l × i` iterations (`docs/pin.md`, "Lanes").
+//! `v=1` (every earlier release; one lane): `dk = PBKDF2-HMAC-SHA256(PIN, salt, i, 32 bytes)`,
 //! `tag = HMAC-SHA256(pepper[k], "portal-codes/pin/v1" ‖ 0x00 ‖ len(account id) as u32 BE ‖
-//! account id ‖ v ‖ k ‖ iterations as u32 BE ‖ n ‖ salt ‖ dk)` where `pepper[k]` is the
+//! account id ‖ v ‖ k ‖ i as u32 BE ‖ n ‖ salt ‖ dk)`. In both, `pepper[k]` is the
 //! [`Purpose::Pin`] key derived from master key `k`, or, for the key ids the host gave to
 //! [`crate::Context::set_pepper`], a key on the host's device ([`super::Pepper`]; the message
 //! above is what it gets: it never contains the PIN). Binding the account id and every parameter
@@ -27,15 +34,19 @@ use crate::policy::Setting;
 
 /// Buffer size for a stored PIN hash string, including a C string's terminating NUL.
 pub const PIN_HASH_BYTES: usize = 128;
-/// The format version written by this library.
-pub const HASH_VERSION: u32 = 1;
+/// The format version written by this library (`v=1` strings, one lane, are still read).
+pub const HASH_VERSION: u32 = 2;
+/// The most PBKDF2 blocks (lanes, `l=`) a `v=2` hash has (the `PIN_LANES` setting's maximum).
+pub const MAX_LANES: u32 = 4;
 /// Salt length in bytes.
 pub const SALT_BYTES: usize = 16;
 const TAG_BYTES: usize = 32;
 const PREFIX: &str = "$pcodes-pin$";
 const SALT_B64: usize = 22;
 const TAG_B64: usize = 43;
-const DOMAIN: &[u8] = b"portal-codes/pin/v1\0";
+const DOMAIN_V1: &[u8] = b"portal-codes/pin/v1\0";
+const DOMAIN_V2: &[u8] = b"portal-codes/pin/v2\0";
+const _: () = assert!(MAX_LANES as usize == crate::mac::shani::MAX_LANES);
 
 /// The parameters a stored hash string declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -45,7 +56,9 @@ pub struct HashParams {
     pub version: u32,
     /// Master key id of the pepper (`k`).
     pub key_id: u32,
-    /// PBKDF2 iterations (`i`).
+    /// PBKDF2 blocks computed together (`l`, 1–[`MAX_LANES`]; 1 for `v=1`).
+    pub lanes: u32,
+    /// PBKDF2 iterations of each block (`i`); the work per guess is `lanes × iterations`.
     pub iterations: u32,
     /// PIN length (`n`).
     pub length: u32,
@@ -211,19 +224,20 @@ fn parse_inner(stored: &str) -> Option<Parsed> {
     }
     let mut fields = params.split(',');
     let mut field = |name: &str| fields.next()?.strip_prefix(name).and_then(parse_num);
-    let p = HashParams {
-        version: field("v=")?,
-        key_id: field("k=")?,
-        iterations: field("i=")?,
-        length: field("n=")?,
+    let (version, key_id) = (field("v=")?, field("k=")?);
+    // `v=1` has no `l=` (one lane); `v=2` has it between `k=` and `i=`.
+    let lanes = match version {
+        1 => 1,
+        2 => field("l=")?,
+        _ => return None,
     };
+    let p = HashParams { version, key_id, lanes, iterations: field("i=")?, length: field("n=")? };
     if fields.next().is_some() {
         return None;
     }
-    let (lo, hi) = Setting::PinIterations.range();
-    if p.version != HASH_VERSION
-        || p.key_id > crate::keys::MAX_KEY_ID
-        || !(lo..=hi).contains(&u64::from(p.iterations))
+    if p.key_id > crate::keys::MAX_KEY_ID
+        || !(1..=MAX_LANES).contains(&p.lanes)
+        || !iterations_range(p.lanes).contains(&p.iterations)
         || !(p.length == 4 || p.length == 6)
         || salt_t.len() != SALT_B64
         || tag_t.len() != TAG_B64
@@ -235,6 +249,22 @@ fn parse_inner(stored: &str) -> Option<Parsed> {
     b64_decode(salt_t.as_bytes(), &mut salt)?;
     b64_decode(tag_t.as_bytes(), &mut tag)?;
     Some(Parsed { params: p, salt, tag })
+}
+
+/// The iterations per lane a hash of `lanes` lanes may declare: those `PIN_ITERATIONS` values
+/// in its range give (`⌈PIN_ITERATIONS / lanes⌉`), so that an edited string can neither make
+/// the server spin nor claim less work per guess than the setting's floor.
+pub(crate) fn iterations_range(lanes: u32) -> core::ops::RangeInclusive<u32> {
+    let (lo, hi) = Setting::PinIterations.range();
+    let per_lane = |v: u64| u32::try_from(v.div_ceil(u64::from(lanes.max(1)))).unwrap_or(u32::MAX);
+    per_lane(lo)..=per_lane(hi)
+}
+
+/// The iterations of each lane for `PIN_ITERATIONS` = `work` and `lanes` lanes: `⌈work / lanes⌉`,
+/// so that `lanes × iterations ≥ work`.
+#[must_use]
+pub(crate) fn lane_iterations(work: u32, lanes: u32) -> u32 {
+    work.div_ceil(lanes.max(1))
 }
 
 /// The pepper key of one hash: in memory (derived from master key `k`) or on the host's device
@@ -271,23 +301,32 @@ pub(crate) fn tag(
     p: &HashParams,
     salt: &[u8; SALT_BYTES],
 ) -> Result<[u8; TAG_BYTES]> {
-    let mut dk = [0u8; 32];
-    super::pbkdf2::pbkdf2_hmac_sha256(pin.as_bytes(), salt, p.iterations, &mut dk);
+    // `v=1` is one lane; `v=2` declares 1..=MAX_LANES (both checked on parse and on hash).
+    let lanes = if p.version == 1 { 1 } else { p.lanes.clamp(1, MAX_LANES) as usize };
+    let mut dk = [0u8; 32 * MAX_LANES as usize];
+    let dk_len = 32 * lanes;
+    super::pbkdf2::pbkdf2_hmac_sha256(pin.as_bytes(), salt, p.iterations, &mut dk[..dk_len]);
     let acc_len = u32::try_from(account_id.len()).unwrap_or(u32::MAX).to_be_bytes();
-    // Version, key id and length are small (checked on parse and on hash).
+    // Version, key id, lanes and length are small (checked on parse and on hash).
     #[allow(clippy::cast_possible_truncation)]
-    let small = [p.version as u8, p.key_id as u8, p.length as u8];
-    // The message holds no PIN: only the binding data and the PBKDF2 output (which a device
-    // sees; it is wiped here, and by `device_mac` in its copy).
+    let small = [p.version as u8, p.key_id as u8, lanes as u8, p.length as u8];
+    // `v=2` binds the lane count after the key id; `v=1` has none.
+    let (domain, head, n) = if p.version == 1 {
+        (DOMAIN_V1, &small[..2], &small[3..])
+    } else {
+        (DOMAIN_V2, &small[..3], &small[3..])
+    };
+    // The message holds no PIN: only the binding data and every block of the PBKDF2 output
+    // (which a device sees; it is wiped here, and by `device_mac` in its copy).
     let t = pepper.mac(&[
-        DOMAIN,
+        domain,
         &acc_len,
         account_id.as_bytes(),
-        &small[..2],
+        head,
         &p.iterations.to_be_bytes(),
-        &small[2..],
+        n,
         salt,
-        &dk,
+        &dk[..dk_len],
     ]);
     dk.zeroize();
     t
@@ -302,6 +341,10 @@ pub(crate) fn format(p: &HashParams, salt: &[u8; SALT_BYTES], tag: &[u8; TAG_BYT
     w.num(p.version);
     w.str(",k=");
     w.num(p.key_id);
+    if p.version >= 2 {
+        w.str(",l=");
+        w.num(p.lanes);
+    }
     w.str(",i=");
     w.num(p.iterations);
     w.str(",n=");
@@ -362,9 +405,15 @@ mod tests {
     fn base64_round_trip_and_strictness() {
         let salt: [u8; 16] = core::array::from_fn(|i| (i * 17 + 3) as u8);
         let tag: [u8; 32] = core::array::from_fn(|i| (255 - i * 5) as u8);
-        let p = HashParams { version: 1, key_id: 15, iterations: 10_000_000, length: 6 };
+        let p = HashParams { version: 1, key_id: 15, lanes: 1, iterations: 10_000_000, length: 6 };
         let h = format(&p, &salt, &tag);
         assert_eq!(h.as_str().len(), 102);
+        // The longest string of all: `v=2`, one lane, the most iterations.
+        let p2 = HashParams { version: 2, key_id: 15, lanes: 1, iterations: 10_000_000, length: 6 };
+        let h2 = format(&p2, &salt, &tag);
+        assert_eq!(h2.as_str().len(), 106);
+        assert!(h2.as_str().len() < PIN_HASH_BYTES);
+        assert_eq!(parse(h2.as_str()).unwrap().params, p2);
         let back = parse(h.as_str()).unwrap();
         assert_eq!((back.params, back.salt, back.tag), (p, salt, tag));
         // Independent base64: Python-compatible standard alphabet, padding stripped.
@@ -379,8 +428,11 @@ mod tests {
 
     #[test]
     fn malformed_strings() {
-        let good =
-            format(&HashParams { version: 1, key_id: 2, iterations: 10_000, length: 4 }, &[1; 16], &[2; 32]);
+        let good = format(
+            &HashParams { version: 1, key_id: 2, lanes: 1, iterations: 10_000, length: 4 },
+            &[1; 16],
+            &[2; 32],
+        );
         let g = good.as_str();
         assert!(parse(g).is_ok());
         let edits = [
@@ -406,5 +458,56 @@ mod tests {
         for e in &edits {
             assert_eq!(parse(e).err(), Some(Error::MalformedHash), "{e:?}");
         }
+    }
+
+    /// `v=2`: `l=` between `k=` and `i=`, 1–4 lanes, and per-lane iterations in the range that
+    /// `PIN_ITERATIONS` gives (`⌈10,000 / l⌉ ..= ⌈10,000,000 / l⌉`); everything else refused.
+    #[test]
+    fn v2_strings() {
+        for (lanes, lo, hi) in
+            [(1, 10_000, 10_000_000), (2, 5_000, 5_000_000), (3, 3_334, 3_333_334), (4, 2_500, 2_500_000)]
+        {
+            assert_eq!(iterations_range(lanes), lo..=hi);
+            for i in [lo, hi] {
+                let p = HashParams { version: 2, key_id: 3, lanes, iterations: i, length: 6 };
+                let h = format(&p, &[1; 16], &[2; 32]);
+                assert!(
+                    h.as_str().starts_with(&std::format!("$pcodes-pin$v=2,k=3,l={lanes},i={i},n=6$")),
+                    "{h}"
+                );
+                assert_eq!(parse(h.as_str()).unwrap().params, p);
+            }
+            for i in [lo - 1, hi + 1] {
+                let p = HashParams { version: 2, key_id: 3, lanes, iterations: i, length: 6 };
+                assert_eq!(
+                    parse(format(&p, &[1; 16], &[2; 32]).as_str()).err(),
+                    Some(Error::MalformedHash),
+                    "{i}"
+                );
+            }
+        }
+        let good = format(
+            &HashParams { version: 2, key_id: 2, lanes: 2, iterations: 300_000, length: 4 },
+            &[1; 16],
+            &[2; 32],
+        );
+        let g = good.as_str();
+        assert_eq!(parse(g).unwrap().params.lanes, 2);
+        let edits = [
+            g.replace(",l=2", ""),
+            g.replace("l=2", "l=0"),
+            g.replace("l=2", "l=5"),
+            g.replace("l=2", "l=02"),
+            g.replace("l=2,i=300000", "i=300000,l=2"),
+            g.replace("v=2", "v=1"),
+            g.replace("v=2", "v=3"),
+            g.replace(",l=2", ",l=2,l=2"),
+        ];
+        for e in &edits {
+            assert_eq!(parse(e).err(), Some(Error::MalformedHash), "{e:?}");
+        }
+        // A `v=1` string with an `l=` field is not `v=1`.
+        let v1 = g.replace("v=2", "v=1").replace(",l=2", ",l=1");
+        assert_eq!(parse(&v1).err(), Some(Error::MalformedHash));
     }
 }

@@ -109,12 +109,12 @@ fn blocks<const L: usize>(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::string::String;
     use std::vec::Vec;
 
-    fn hex(b: &[u8]) -> String {
+    pub(crate) fn hex(b: &[u8]) -> String {
         b.iter().map(|x| std::format!("{x:02x}")).collect()
     }
 
@@ -253,7 +253,7 @@ mod tests {
     /// Runs `python3 -c script` with `input` on its standard input (a script that fails is a
     /// test failure). python3 is required: if it cannot be run the test fails, unless
     /// `PCODES_ALLOW_SKIP=1`, which prints `skipped: …` and gives `None`.
-    fn python_stdin(script: &str, input: &str) -> Option<String> {
+    pub(crate) fn python_stdin(script: &str, input: &str) -> Option<String> {
         use std::io::Write;
         let spawned = std::process::Command::new("python3")
             .arg("-c")

@@ -243,9 +243,11 @@ mod tests {
     }
 
     /// The unknown account's dummy calls the device too (same work as a real account), under the
-    /// current key id; the message never contains the PIN.
+    /// current key id; the message never contains the PIN. It holds every one of the `PIN_LANES`
+    /// PBKDF2 blocks (issue 23: all of them under the keyed step), byte for byte what the `pbkdf2`
+    /// crate computes with `dkLen = lanes × 32`.
     #[test]
-    fn dummy_calls_the_device_and_the_message_holds_no_pin() {
+    fn dummy_calls_the_device_and_the_message_holds_every_block_and_no_pin() {
         struct Spy(std::sync::Mutex<std::vec::Vec<(u32, std::vec::Vec<u8>)>>);
         impl Pepper for Spy {
             fn mac(&self, k: u32, m: &[u8], out: &mut [u8; 32]) -> core::result::Result<(), PepperError> {
@@ -254,18 +256,30 @@ mod tests {
                 Ok(())
             }
         }
-        let spy = Arc::new(Spy(std::sync::Mutex::default()));
-        let mut c = ctx(5);
-        c.set_pepper(spy.clone(), &[5]).unwrap();
-        let mut st = [0u8; STATE_BYTES];
-        assert_eq!(verify(&c, "nobody", "918273", Stored::UnknownAccount, T0, &mut st), Err(Error::Wrong));
-        let calls = spy.0.lock().unwrap();
-        assert_eq!(calls.len(), 1);
-        let (k, m) = &calls[0];
-        assert_eq!(*k, 5);
-        assert!(m.starts_with(b"portal-codes/pin/v1\x00\x00\x00\x00\x06nobody"));
-        assert_eq!(m.len(), 20 + 4 + 6 + 2 + 4 + 1 + 16 + 32);
-        assert!(!m.windows(6).any(|w| w == b"918273"), "the PIN never reaches the device");
+        for lanes in 1..=4u8 {
+            let spy = Arc::new(Spy(std::sync::Mutex::default()));
+            let mut c = ctx(5);
+            c.set(Setting::PinLanes, lanes.into()).unwrap();
+            c.set_pepper(spy.clone(), &[5]).unwrap();
+            let mut st = [0u8; STATE_BYTES];
+            assert_eq!(verify(&c, "nobody", "918273", Stored::UnknownAccount, T0, &mut st), Err(Error::Wrong));
+            let calls = spy.0.lock().unwrap();
+            assert_eq!(calls.len(), 1);
+            let (k, m) = &calls[0];
+            assert_eq!(*k, 5);
+            let per_lane = 10_000u32.div_ceil(lanes.into());
+            let mut want = std::vec::Vec::from(&b"portal-codes/pin/v2\x00\x00\x00\x00\x06nobody"[..]);
+            want.extend_from_slice(&[2, 5, lanes]);
+            want.extend_from_slice(&per_lane.to_be_bytes());
+            want.push(6);
+            want.extend_from_slice(&[0x5a; 16]); // the dummy's salt
+            let mut dk = std::vec![0u8; 32 * usize::from(lanes)];
+            pbkdf2::pbkdf2_hmac::<sha2::Sha256>(b"918273", &[0x5a; 16], per_lane, &mut dk);
+            want.extend_from_slice(&dk);
+            assert_eq!(m.len(), 20 + 4 + 6 + 3 + 4 + 1 + 16 + 32 * usize::from(lanes));
+            assert_eq!(*m, want, "lanes {lanes}");
+            assert!(!m.windows(6).any(|w| w == b"918273"), "the PIN never reaches the device");
+        }
     }
 
     /// Key ids not served by the device stay in memory (migration: old hashes under the old key

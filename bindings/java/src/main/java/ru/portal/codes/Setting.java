@@ -21,7 +21,7 @@ public enum Setting {
     OTP_RESEND_SECONDS(5),
     /** Sends allowed per rolling hour. */
     OTP_MAX_SENDS_PER_HOUR(6),
-    /** PBKDF2 iterations for new PIN hashes. */
+    /** PBKDF2 iterations for new PIN hashes, single-lane equivalents (see {@link #PIN_LANES}). */
     PIN_ITERATIONS(7),
     /**
      * Allowed PIN lengths, bit n = length n: {@code 0x10} (4 digits), {@code 0x40} (6) or
@@ -39,7 +39,12 @@ public enum Setting {
     /** TOTP steps accepted either side of the current one. */
     TOTP_WINDOW_STEPS(13),
     /** HOTP counters looked ahead. */
-    HOTP_LOOK_AHEAD(14);
+    HOTP_LOOK_AHEAD(14),
+    /**
+     * PBKDF2 blocks (lanes) of new PIN hashes: each runs {@code ceil(PIN_ITERATIONS / lanes)}
+     * iterations, all computed together, so the attacker's work stays {@link #PIN_ITERATIONS}.
+     */
+    PIN_LANES(15);
 
     private final int id;
     /** {default, min, max}, read from the library on first use. */
