@@ -183,7 +183,7 @@ settings! {
     /// Chosen by measurement (`benches/README.md`, "Multi-lane PBKDF2").
     PinLanes = 15 => PCODES_SETTING_PIN_LANES,
         c: "PBKDF2 blocks (lanes) of new PIN hashes, computed together; the attacker's work stays `PIN_ITERATIONS`",
-        pin_lanes: u32 = 2 in 1..=4;
+        pin_lanes: u32 = 3 in 1..=4;
 }
 
 /// Default allowed PIN lengths: 4 and 6.
@@ -317,6 +317,7 @@ mod tests {
             (12, 15),
             (13, 1),
             (14, 10),
+            (15, 3),
         ];
         let p = Policy::default();
         for (id, d) in expected {
@@ -325,7 +326,7 @@ mod tests {
             assert_eq!(p.get(s), d, "{s:?}");
         }
         assert_eq!(Setting::from_id(0), None);
-        assert_eq!(Setting::from_id(15), None);
+        assert_eq!(Setting::from_id(16), None);
         assert_eq!(Setting::from_id(-1), None);
     }
 

@@ -380,3 +380,29 @@ fn v3_recovery_blobs_and_string_still_verify_count_and_lock() {
     assert_eq!(recovery::verify(&ctx, "account-1", stored, &code(0), k.retry_at, &mut b), Ok(2));
     assert_eq!(recovery::remaining(&b), Ok(2));
 }
+
+/// Issue 23: the `v=1` PIN hash strings of 6ed60a0 (600,000 iterations) and 4a0bf34 (10,000)
+/// still verify (right PIN `Ok`, wrong `WRONG`, another account `WRONG`) under today's default
+/// lanes, answer `needs_rehash`, and the rehash is a `v=2` string that verifies and needs none.
+#[test]
+fn earlier_releases_pin_hashes_verify_and_ask_for_a_rehash() {
+    for (stored, c) in [(data().1["pin_hash"].clone(), ctx()), (data_v2().1["pin_hash"].clone(), ctx_v2())] {
+        assert!(stored.starts_with("$pcodes-pin$v=1,k=2,"), "{stored}");
+        assert_eq!(pin::params(&stored).map(|p| (p.version, p.lanes)), Ok((1, 1)));
+        let mut st = [0u8; STATE_BYTES];
+        assert_eq!(pin::verify(&c, "alice", "4826", stored.as_str(), 1_750_000_000, &mut st), Ok(()));
+        assert_eq!(
+            pin::verify(&c, "alice", "1357", stored.as_str(), 1_750_000_000, &mut st),
+            Err(Error::Wrong)
+        );
+        assert_eq!(
+            pin::verify(&c, "bob", "4826", stored.as_str(), 1_750_000_000, &mut st),
+            Err(Error::Wrong)
+        );
+        assert_eq!(pin::needs_rehash(&c, &stored), Ok(true));
+        let fresh = pin::hash(&c, "alice", "4826").unwrap();
+        assert!(fresh.as_str().starts_with("$pcodes-pin$v=2,k=2,l=3,"), "{fresh}");
+        assert_eq!(pin::needs_rehash(&c, fresh.as_str()), Ok(false));
+        assert_eq!(pin::verify(&c, "alice", "4826", fresh.as_str(), 1_750_000_000, &mut st), Ok(()));
+    }
+}

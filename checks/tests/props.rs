@@ -887,7 +887,8 @@ fn real_hash() -> &'static str {
 }
 
 /// Stored strings: hostile text, and the real hash with one character substituted (which keeps
-/// the iteration count at five digits, so no case costs more than 10x the real one).
+/// the iteration count at four digits and the lanes at most 4, so no case costs more than 10x
+/// the real one).
 fn stored_hash() -> impl Strategy<Value = String> {
     prop_oneof![
         4 => hostile(),
@@ -1006,7 +1007,9 @@ proptest! {
         let ctx = pin_ctx();
         let h = pin::hash_with_rng(&ctx, &account, &pin, &mut rng(seed)).unwrap();
         let p = pin::params(h.as_str()).unwrap();
-        prop_assert_eq!((p.iterations, p.length as usize, p.key_id), (10_000, pin.len(), 3));
+        // The default three lanes of ⌈10,000 / 3⌉ iterations (a `v=2` string).
+        prop_assert_eq!((p.version, p.lanes, p.iterations), (2, 3, 3_334));
+        prop_assert_eq!((p.length as usize, p.key_id), (pin.len(), 3));
         prop_assert_eq!(pin::needs_rehash(&ctx, h.as_str()), Ok(false));
         let mut st = [0u8; STATE_BYTES];
         prop_assert_eq!(pin::verify(&ctx, &account, &pin, h.as_str(), T0, &mut st), Ok(()));

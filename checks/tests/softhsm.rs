@@ -212,7 +212,7 @@ fn generated_non_extractable_key_hashes_and_verifies() {
     c.set_pepper(token.clone(), &[7]).unwrap();
 
     let h = pin::hash_with_rng(&c, "user@example.org", "385027", &mut rng(1)).unwrap();
-    assert!(h.as_str().starts_with("$pcodes-pin$v=1,k=7,i=10000,n=6$"), "{h}");
+    assert!(h.as_str().starts_with("$pcodes-pin$v=2,k=7,l=3,i=3334,n=6$"), "{h}");
     assert_eq!(token.calls.load(Ordering::Relaxed), 1);
     let mut st = [0u8; 64];
     assert_eq!(pin::verify(&c, "user@example.org", "385027", h.as_str(), T0, &mut st), Ok(()));

@@ -60,7 +60,7 @@ int main(void) {
     char tiny[40];
     CHECK_STATUS(pcodes_pin_hash(ctx, "account-1001", "385027", tiny, sizeof tiny), PCODES_STATUS_BUFFER_TOO_SMALL);
     CHECK_STATUS(pcodes_pin_hash(ctx, "account-1001", "385027", stored, sizeof stored), PCODES_STATUS_OK);
-    CHECK(strncmp(stored, "$pcodes-pin$v=1,k=2,i=10000,n=6$", 32) == 0);
+    CHECK(strncmp(stored, "$pcodes-pin$v=2,k=2,l=3,i=3334,n=6$", 35) == 0);
     printf("stored hash: %s\n", stored);
 
     uint8_t state[PCODES_STATE_BYTES] = {0};

@@ -145,7 +145,7 @@ pub const PCODES_SETTING_BLOCK_AFTER_FAILURES: pcodes_setting = 12;
 pub const PCODES_SETTING_TOTP_WINDOW_STEPS: pcodes_setting = 13;
 /// HOTP counters looked ahead. Default 10, range 0–20.
 pub const PCODES_SETTING_HOTP_LOOK_AHEAD: pcodes_setting = 14;
-/// PBKDF2 blocks (lanes) of new PIN hashes, computed together; the attacker's work stays `PIN_ITERATIONS`. Default 2, range 1–4.
+/// PBKDF2 blocks (lanes) of new PIN hashes, computed together; the attacker's work stays `PIN_ITERATIONS`. Default 3, range 1–4.
 pub const PCODES_SETTING_PIN_LANES: pcodes_setting = 15;
 const _: () = {
     assert!(PCODES_SETTING_LINK_TTL_SECONDS == Setting::LinkTtlSeconds as pcodes_setting);

@@ -120,10 +120,12 @@ pub extern "C" fn pcodes_pin_weakness_name(reason: pcodes_pin_weakness) -> *cons
     s.as_ptr().cast()
 }
 
-/// Hashes `pin` for `account_id` (non-empty) with a fresh salt, the current PIN pepper key and
-/// `PIN_ITERATIONS`, writing the self-describing string
-/// `$pcodes-pin$v=1,k=<key id>,i=<iterations>,n=<length>$<salt>$<tag>` (at most
-/// `PCODES_PIN_HASH_BYTES` including NUL) into `out`. Call `pcodes_pin_check` first when the
+/// Hashes `pin` for `account_id` (non-empty) with a fresh salt, the current PIN pepper key,
+/// `PIN_LANES` lanes and `PIN_ITERATIONS` (each lane ⌈`PIN_ITERATIONS` / lanes⌉ iterations),
+/// writing the self-describing string
+/// `$pcodes-pin$v=2,k=<key id>,l=<lanes>,i=<iterations>,n=<length>$<salt>$<tag>` (at most
+/// `PCODES_PIN_HASH_BYTES` including NUL) into `out`; the verify functions also read the `v=1`
+/// strings of earlier releases. Call `pcodes_pin_check` first when the
 /// PIN is being chosen. The buffer size is checked before the (slow) hashing.
 ///
 /// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty account id, `out`
@@ -396,7 +398,8 @@ pub unsafe extern "C" fn pcodes_pin_verify_apply(
 
 /// Sets `*needs_out` to true when `stored` should be replaced by a new `pcodes_pin_hash` of the
 /// PIN just verified: its key id is not the current one (including a key this context no
-/// longer holds), its iterations differ from `PIN_ITERATIONS`, or its format version is old.
+/// longer holds), its lanes differ from `PIN_LANES` or its iterations from what
+/// `PIN_ITERATIONS` gives each lane, or its format version is old (every `v=1` string).
 ///
 /// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, `needs_out` overlapping an
 /// input), `MALFORMED_HASH`.

@@ -73,7 +73,7 @@ fn lanes_and_iterations_follow_the_settings() {
     assert_eq!(c.get(Setting::PinIterations), 600_000);
     assert_eq!(
         hash_len(&c, "a", "3861").unwrap(),
-        "$pcodes-pin$v=2,k=2,l=2,i=300000,n=4$".len() + 22 + 1 + 43
+        "$pcodes-pin$v=2,k=2,l=3,i=200000,n=4$".len() + 22 + 1 + 43
     );
 }
 

@@ -548,7 +548,7 @@ mod tests {
     fn hash_then_verify_wrong_and_lockout() {
         let c = ctx();
         let h = hash_with_rng(&c, "acct-1", "385027", &mut rng()).unwrap();
-        assert!(h.as_str().starts_with("$pcodes-pin$v=2,k=2,l=2,i=5000,n=6$"), "{h}");
+        assert!(h.as_str().starts_with("$pcodes-pin$v=2,k=2,l=3,i=3334,n=6$"), "{h}");
         assert!(h.as_str().len() < PIN_HASH_BYTES);
         let mut st = [0u8; STATE_BYTES];
         assert_eq!(verify(&c, "acct-1", "385027", h.as_str(), T0, &mut st), Ok(()));
@@ -576,14 +576,14 @@ mod tests {
         let h = hash_with_rng(&c, "acct-1", "3861", &mut rng()).unwrap();
         let mut st = [0u8; STATE_BYTES];
         assert_eq!(verify(&c, "acct-2", "3861", h.as_str(), T0, &mut st), Err(Error::Wrong), "copied");
-        let edited = h.as_str().replace("i=5000", "i=5001");
+        let edited = h.as_str().replace("i=3334", "i=3335");
         assert_eq!(
             verify(&c, "acct-1", "3861", edited.as_str(), T0, &mut st),
             Err(Error::Wrong),
             "iterations"
         );
         // Fewer lanes with the same work, or more: the lane count is under the tag too.
-        for relanes in [h.as_str().replace("l=2,i=5000", "l=1,i=10000"), h.as_str().replace("l=2", "l=3")] {
+        for relanes in [h.as_str().replace("l=3,i=3334", "l=1,i=10000"), h.as_str().replace("l=3", "l=4")] {
             let mut s2 = [0u8; STATE_BYTES];
             assert_eq!(
                 verify(&c, "acct-1", "3861", relanes.as_str(), T0, &mut s2),
@@ -789,7 +789,7 @@ mod tests {
         let c = Context::new(&KEY2, 2).unwrap();
         let h = hash_with_rng(&c, "acct", "3861", &mut rng()).unwrap();
         let p = params(h.as_str()).unwrap();
-        assert_eq!((p.lanes, p.iterations), (2, 300_000));
+        assert_eq!((p.lanes, p.iterations), (3, 200_000));
         let mut st = [0u8; STATE_BYTES];
         assert_eq!(verify(&c, "acct", "3861", h.as_str(), T0, &mut st), Ok(()));
         assert_eq!(needs_rehash(&c, h.as_str()), Ok(false));

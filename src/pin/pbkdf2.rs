@@ -195,8 +195,8 @@ pub(crate) mod tests {
         }
     }
 
-    /// Issue 23: multi-block outputs (`dkLen = L × 32` for L = 1..4, and longer ones that take
-    /// several groups of lanes, and truncated last blocks) for 1,000 random inputs, against
+    /// Issue 23: multi-block outputs (`dkLen = L × 32` for L = 1..4, 1,000 random inputs each,
+    /// and 1,000 more of 1..200 bytes: several groups of lanes, truncated last blocks), against
     /// Python's `hashlib.pbkdf2_hmac` and the `pbkdf2` crate, through the dispatched path (the
     /// SHA-NI kernels on this machine, see `mac::shani`) and the portable one. python3 is
     /// required unless `PCODES_ALLOW_SKIP=1`.
@@ -207,7 +207,7 @@ pub(crate) mod tests {
         #[allow(clippy::cast_possible_truncation)]
         let mut rng = ChaCha20Rng::seed_from_u64(seed as u64);
         let mut cases: Vec<(Vec<u8>, Vec<u8>, u32, usize)> = Vec::new();
-        for n in 0..1000 {
+        for n in 0..5000 {
             let mut p = std::vec![0u8; rng.next_u32() as usize % 100];
             let mut s = std::vec![0u8; rng.next_u32() as usize % 60];
             rng.fill_bytes(&mut p);
@@ -233,6 +233,9 @@ pub(crate) mod tests {
         let script = script
             .replace("bytes.fromhex(p)", "bytes.fromhex(p.strip('-'))")
             .replace("bytes.fromhex(s)", "bytes.fromhex(s.strip('-'))");
+        for lanes in 1..=4 {
+            assert!(cases.iter().filter(|c| c.3 == 32 * lanes).count() >= 1000, "{lanes} lanes");
+        }
         let Some(out) = python_stdin(&script, &input) else { return };
         let lines: Vec<&str> = out.lines().collect();
         assert_eq!(lines.len(), cases.len());

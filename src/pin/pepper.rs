@@ -262,7 +262,10 @@ mod tests {
             c.set(Setting::PinLanes, lanes.into()).unwrap();
             c.set_pepper(spy.clone(), &[5]).unwrap();
             let mut st = [0u8; STATE_BYTES];
-            assert_eq!(verify(&c, "nobody", "918273", Stored::UnknownAccount, T0, &mut st), Err(Error::Wrong));
+            assert_eq!(
+                verify(&c, "nobody", "918273", Stored::UnknownAccount, T0, &mut st),
+                Err(Error::Wrong)
+            );
             let calls = spy.0.lock().unwrap();
             assert_eq!(calls.len(), 1);
             let (k, m) = &calls[0];

@@ -114,8 +114,8 @@ public final class Pin {
     }
 
     /**
-     * Hashes {@code pin} for {@code accountId} under the current pepper key and iterations
-     * ({@code pcodes_pin_hash}).
+     * Hashes {@code pin} for {@code accountId} under the current pepper key, lanes and iterations
+     * ({@code pcodes_pin_hash}): a {@code v=2} string.
      *
      * @throws PortalCodesException PIN_FORMAT, INVALID_ARGUMENT, RNG_FAILURE
      */

@@ -66,7 +66,7 @@ class PinTest {
 
     @Test
     void hashFormat() {
-        assertTrue(stored.startsWith("$pcodes-pin$v=1,k=2,i=10000,n=6$"), stored);
+        assertTrue(stored.startsWith("$pcodes-pin$v=2,k=2,l=3,i=3334,n=6$"), stored);
         assertTrue(stored.length() < Pin.HASH_BYTES);
         expectStatus(Status.PIN_FORMAT, () -> Pin.hash(ctx, "account-1001", "12a4"));
     }
@@ -138,6 +138,35 @@ class PinTest {
         byte[] one = State.create();
         expectStatus(Status.WRONG, () -> Pin.verify(ctx, "nobody", "385027", null, now, one));
         assertArrayEquals(one, blob);
+    }
+
+    /**
+     * Issue 23: {@code v=2} strings with {@link Setting#PIN_LANES} lanes of
+     * ceil(PIN_ITERATIONS / lanes) iterations each verify and need no rehash until the lanes
+     * change; a {@code v=1} string an earlier release wrote ({@code tests/data/v2_blobs.txt})
+     * still verifies and asks for a rehash.
+     */
+    @Test
+    void lanesAndEarlierReleasesStrings() {
+        long now = 1_700_000_000L;
+        for (int lanes = 1; lanes <= 4; lanes++) {
+            try (Context c = new Context(key(0x42), 2)) {
+                c.set(Setting.PIN_ITERATIONS, 10_000);
+                c.set(Setting.PIN_LANES, lanes);
+                String h = Pin.hash(c, "account-1001", "385027");
+                int perLane = (10_000 + lanes - 1) / lanes;
+                assertTrue(h.startsWith("$pcodes-pin$v=2,k=2,l=" + lanes + ",i=" + perLane + ",n=6$"), h);
+                Pin.verify(c, "account-1001", "385027", h, now, State.create());
+                expectStatus(Status.WRONG, () -> Pin.verify(c, "account-1001", "385028", h, now, State.create()));
+                assertFalse(Pin.needsRehash(c, h));
+                assertEquals(lanes != 3, Pin.needsRehash(ctx, h), h);
+                Pin.verify(ctx, "account-1001", "385027", h, now, State.create());
+            }
+        }
+        String v1 = "$pcodes-pin$v=1,k=2,i=10000,n=4$Aj83IDokdsQlZqYcxVw8qA$LI28S25RwgVa/3WCEUArh6Ac1KpZEhdUrZCMpf2c+74";
+        Pin.verify(ctx, "alice", "4826", v1, now, State.create());
+        expectStatus(Status.WRONG, () -> Pin.verify(ctx, "alice", "1357", v1, now, State.create()));
+        assertTrue(Pin.needsRehash(ctx, v1));
     }
 
     @Test
