@@ -268,8 +268,9 @@ typedef struct {
  * provider; `key_id` (0–15) is the `k` of the hash string: map it to your key handle or label.
  *
  * `message` (`message_len` bytes, valid only during the call) holds no PIN: a domain label, the
- * account id, the hash parameters, the salt and the PBKDF2 output (`docs/pin.md`). `user` is the
- * pointer given to `pcodes_pepper_set_callback`. The callback is called from every thread that
+ * account id, the hash parameters, the salt and the PBKDF2 output, all `l` blocks of it for a
+ * `v=2` hash (`docs/pin.md`; the signature is the one of `v=1`, only the message is longer).
+ * `user` is the pointer given to `pcodes_pepper_set_callback`. The callback is called from every thread that
  * uses the context, **concurrently** (it and `user` must be thread-safe, e.g. one PKCS#11 session
  * per thread or a session pool), once per `pcodes_pin_hash` and once per PIN verification
  * (unknown accounts too), never from `pcodes_pin_verify_begin`. It must return (no `longjmp`, no
@@ -312,7 +313,7 @@ typedef int32_t (*pcodes_pepper_fn)(void *user,
 #define PCODES_SETTING_OTP_MAX_SENDS_PER_HOUR 6
 
 /**
- * PBKDF2 iterations for new PIN hashes. Default 600000, range 10000–10000000.
+ * PBKDF2 iterations for new PIN hashes (single-lane: each of the `PIN_LANES` blocks runs ⌈value / lanes⌉). Default 600000, range 10000–10000000.
  */
 #define PCODES_SETTING_PIN_ITERATIONS 7
 
@@ -350,6 +351,11 @@ typedef int32_t (*pcodes_pepper_fn)(void *user,
  * HOTP counters looked ahead. Default 10, range 0–20.
  */
 #define PCODES_SETTING_HOTP_LOOK_AHEAD 14
+
+/**
+ * PBKDF2 blocks (lanes) of new PIN hashes, computed together; the attacker's work stays `PIN_ITERATIONS`. Default 3, range 1–4.
+ */
+#define PCODES_SETTING_PIN_LANES 15
 
 /**
  * Not refused as weak.
@@ -824,10 +830,12 @@ pcodes_status pcodes_pin_check_reason(const pcodes_ctx *ctx,
 const char *pcodes_pin_weakness_name(pcodes_pin_weakness reason);
 
 /**
- * Hashes `pin` for `account_id` (non-empty) with a fresh salt, the current PIN pepper key and
- * `PIN_ITERATIONS`, writing the self-describing string
- * `$pcodes-pin$v=1,k=<key id>,i=<iterations>,n=<length>$<salt>$<tag>` (at most
- * `PCODES_PIN_HASH_BYTES` including NUL) into `out`. Call `pcodes_pin_check` first when the
+ * Hashes `pin` for `account_id` (non-empty) with a fresh salt, the current PIN pepper key,
+ * `PIN_LANES` lanes and `PIN_ITERATIONS` (each lane ⌈`PIN_ITERATIONS` / lanes⌉ iterations),
+ * writing the self-describing string
+ * `$pcodes-pin$v=2,k=<key id>,l=<lanes>,i=<iterations>,n=<length>$<salt>$<tag>` (at most
+ * `PCODES_PIN_HASH_BYTES` including NUL) into `out`; the verify functions also read the `v=1`
+ * strings of earlier releases. Call `pcodes_pin_check` first when the
  * PIN is being chosen. The buffer size is checked before the (slow) hashing.
  *
  * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty account id, `out`
@@ -952,7 +960,8 @@ pcodes_status pcodes_pin_verify_apply(uint8_t matched,
 /**
  * Sets `*needs_out` to true when `stored` should be replaced by a new `pcodes_pin_hash` of the
  * PIN just verified: its key id is not the current one (including a key this context no
- * longer holds), its iterations differ from `PIN_ITERATIONS`, or its format version is old.
+ * longer holds), its lanes differ from `PIN_LANES` or its iterations from what
+ * `PIN_ITERATIONS` gives each lane, or its format version is old (every `v=1` string).
  *
  * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, `needs_out` overlapping an
  * input), `MALFORMED_HASH`.

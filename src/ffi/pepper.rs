@@ -26,9 +26,9 @@ pub extern "C" fn pcodes_pepper_mac_bytes() -> usize {
 /// provider; `key_id` (0–15) is the `k` of the hash string: map it to your key handle or label.
 ///
 /// `message` (`message_len` bytes, valid only during the call) holds no PIN: a domain label, the
-/// account id, the hash parameters, the salt and the PBKDF2 output, all its `l` blocks for a
-/// `v=2` hash (`docs/pin.md`; the signature is unchanged since `v=1`, only the message grew). `user` is the
-/// pointer given to `pcodes_pepper_set_callback`. The callback is called from every thread that
+/// account id, the hash parameters, the salt and the PBKDF2 output, all `l` blocks of it for a
+/// `v=2` hash (`docs/pin.md`; the signature is the one of `v=1`, only the message is longer).
+/// `user` is the pointer given to `pcodes_pepper_set_callback`. The callback is called from every thread that
 /// uses the context, **concurrently** (it and `user` must be thread-safe, e.g. one PKCS#11 session
 /// per thread or a session pool), once per `pcodes_pin_hash` and once per PIN verification
 /// (unknown accounts too), never from `pcodes_pin_verify_begin`. It must return (no `longjmp`, no
