@@ -324,7 +324,7 @@ static void test_ctx(void) {
     EXPECT(pcodes_ctx_add_key(c, key64, 64, 1), PCODES_STATUS_INVALID_ARGUMENT);
 
     uint64_t v = 0xDEADBEEF;
-    static const pcodes_setting bad_setting[] = {0, 15, 16, 100, -1, -14, INT32_MIN, INT32_MAX};
+    static const pcodes_setting bad_setting[] = {0, 16, 17, 100, -1, -14, INT32_MIN, INT32_MAX};
     for (size_t i = 0; i < sizeof bad_setting / sizeof bad_setting[0]; i++) {
         EXPECT(pcodes_ctx_set(c, bad_setting[i], 1), PCODES_STATUS_INVALID_ARGUMENT);
         EXPECT(pcodes_ctx_set(c, bad_setting[i], 0), PCODES_STATUS_INVALID_ARGUMENT);
@@ -1373,10 +1373,20 @@ static void test_pin(pcodes_ctx *ctx) {
     EXPECT(pcodes_pin_needs_rehash(ctx, PIN_HASH, &nr), PCODES_STATUS_OK);
     CHECK(nr == false);
     EXPECT(pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10001), PCODES_STATUS_INVALID_ARGUMENT);
+    /* 10,001 gives each of the default 3 lanes 3,334 iterations, as 10,000 does: the same hash. */
     pcodes_ctx *c10001 = ctx_with(PCODES_SETTING_PIN_ITERATIONS, 10001);
     EXPECT(pcodes_pin_needs_rehash(c10001, PIN_HASH, &nr), PCODES_STATUS_OK);
-    CHECK(nr == true);
+    CHECK(nr == false);
     pcodes_ctx_free(c10001);
+    pcodes_ctx *c10003 = ctx_with(PCODES_SETTING_PIN_ITERATIONS, 10003);
+    EXPECT(pcodes_pin_needs_rehash(c10003, PIN_HASH, &nr), PCODES_STATUS_OK);
+    CHECK(nr == true);
+    pcodes_ctx_free(c10003);
+    pcodes_ctx *c2lanes = ctx_with(PCODES_SETTING_PIN_LANES, 2);
+    EXPECT(pcodes_ctx_set(c2lanes, PCODES_SETTING_PIN_ITERATIONS, 10000), PCODES_STATUS_OK);
+    EXPECT(pcodes_pin_needs_rehash(c2lanes, PIN_HASH, &nr), PCODES_STATUS_OK);
+    CHECK(nr == true);
+    pcodes_ctx_free(c2lanes);
     free(other_key);
     free(mbhash);
     free(mbacc);
@@ -1445,7 +1455,8 @@ static void test_pepper(void) {
     /* Hash, verify right / wrong / unknown account: one device call each, key id 3, no PIN. */
     char *h = guarded(PCODES_PIN_HASH_BYTES);
     EXPECT(pcodes_pin_hash(c, "acc-1", "583196", h, PCODES_PIN_HASH_BYTES), PCODES_STATUS_OK);
-    CHECK(d.calls == 1 && d.last_key_id == 3 && d.last_len == 20 + 4 + 5 + 2 + 4 + 1 + 16 + 32);
+    /* v=2 at the default 3 lanes: domain, account, v k l, i, n, salt, and all 3 PBKDF2 blocks. */
+    CHECK(d.calls == 1 && d.last_key_id == 3 && d.last_len == 20 + 4 + 5 + 3 + 4 + 1 + 16 + 3 * 32);
     uint8_t st[PCODES_STATE_BYTES] = {0};
     EXPECT(pcodes_pin_verify(c, "acc-1", "583196", h, NOW, st, sizeof st), PCODES_STATUS_OK);
     EXPECT(pcodes_pin_verify(c, "acc-1", "583197", h, NOW, st, sizeof st), PCODES_STATUS_WRONG);
