@@ -1387,6 +1387,31 @@ static void test_pin(pcodes_ctx *ctx) {
     EXPECT(pcodes_pin_needs_rehash(c2lanes, PIN_HASH, &nr), PCODES_STATUS_OK);
     CHECK(nr == true);
     pcodes_ctx_free(c2lanes);
+    /* A v=1 string written by release 4a0bf34 (tests/data/v2_blobs.txt: master 0x42 x 32, key id
+     * 2, account "alice", PIN "4826"): still verifies, and asks for a rehash, which is v=2. */
+    {
+        static const char v1[] =
+            "$pcodes-pin$v=1,k=2,i=10000,n=4$Aj83IDokdsQlZqYcxVw8qA$LI28S25RwgVa/3WCEUArh6Ac1KpZEhdUrZCMpf2c+74";
+        uint8_t m42[32];
+        memset(m42, 0x42, sizeof m42);
+        pcodes_ctx *c42 = NULL;
+        EXPECT(pcodes_ctx_new(m42, 32, 2, &c42), PCODES_STATUS_OK);
+        if (!c42) exit(1);
+        EXPECT(pcodes_ctx_set(c42, PCODES_SETTING_PIN_ITERATIONS, 10000), PCODES_STATUS_OK);
+        uint8_t s1[PCODES_STATE_BYTES] = {0};
+        EXPECT(pcodes_pin_verify(c42, "alice", "4826", v1, NOW, s1, sizeof s1), PCODES_STATUS_OK);
+        EXPECT(pcodes_pin_verify(c42, "alice", "1357", v1, NOW, s1, sizeof s1), PCODES_STATUS_WRONG);
+        nr = false;
+        EXPECT(pcodes_pin_needs_rehash(c42, v1, &nr), PCODES_STATUS_OK);
+        CHECK(nr == true);
+        char v2[PCODES_PIN_HASH_BYTES];
+        EXPECT(pcodes_pin_hash(c42, "alice", "4826", v2, sizeof v2), PCODES_STATUS_OK);
+        CHECK(strncmp(v2, "$pcodes-pin$v=2,k=2,l=3,i=3334,n=4$", 35) == 0);
+        EXPECT(pcodes_pin_needs_rehash(c42, v2, &nr), PCODES_STATUS_OK);
+        CHECK(nr == false);
+        EXPECT(pcodes_pin_verify(c42, "alice", "4826", v2, NOW, s1, sizeof s1), PCODES_STATUS_OK);
+        pcodes_ctx_free(c42);
+    }
     free(other_key);
     free(mbhash);
     free(mbacc);
