@@ -508,7 +508,7 @@ mod tests {
             assert!(s.name().starts_with("PCODES_SETTING_"));
         }
         assert_eq!(name(PCODES_SETTING_OTP_DIGITS), "PCODES_SETTING_OTP_DIGITS");
-        for id in [0, 15, -1, i32::MIN, i32::MAX] {
+        for id in [0, 16, -1, i32::MIN, i32::MAX] {
             assert_eq!(info(id), (PCODES_STATUS_INVALID_ARGUMENT, 7, 7, 7), "id {id}");
             assert_eq!(name(id), "PCODES_SETTING_UNKNOWN");
         }
