@@ -149,6 +149,13 @@ if [ $full -eq 1 ]; then
     # The README's line fetches https://sh.rustup.rs, which serves rustup-init.sh from
     # static.rust-lang.org. Where that name does not resolve (this CI's network), the same script
     # is fetched from static.rust-lang.org directly, and the run says so.
+    # This CI reaches HTTPS through an egress proxy whose CA the host trusts: the root gets the
+    # host's local CAs (as a company's own image would), said in the log; nothing else is copied.
+    if ls /usr/local/share/ca-certificates/*.crt >/dev/null 2>&1; then
+        cp /usr/local/share/ca-certificates/*.crt "$root/usr/local/share/ca-certificates/"
+        say "   the host's local CAs added to the root: $(cd /usr/local/share/ca-certificates && echo *.crt)"
+        inside 'update-ca-certificates >/dev/null'
+    fi
     set +e
     inside '
         url=https://sh.rustup.rs
