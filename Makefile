@@ -128,11 +128,12 @@ uninstall:
 		'$(DESTDIR)$(LIBDIR)/$(soname)' '$(DESTDIR)$(LIBDIR)/$(shared_full)'
 
 # The release tarball (see the top of this file). Deterministic for one build: names sorted, owner
-# root, every mtime $(SOURCE_DATE_EPOCH) (default: the last commit's time), gzip without a name.
+# root, every mtime $(SOURCE_DATE_EPOCH) (default: the last commit's time; in a copy without git,
+# such as an unpacked source archive, Cargo.toml's mtime), gzip without a name.
 # (Asked once, and only when used.)
 TRIPLE = $(eval TRIPLE := $$(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p'))$(TRIPLE)
 DISTDIR = $(CARGO_TARGET_DIR)/dist
-SOURCE_DATE_EPOCH ?= $(or $(shell git -C '$(top)' log -1 --format=%ct 2>/dev/null),$(shell date +%s))
+SOURCE_DATE_EPOCH ?= $(or $(shell git -C '$(top)' log -1 --format=%ct 2>/dev/null),$(shell date -r '$(top)/Cargo.toml' +%s))
 dist_name = portal_codes-$(VERSION)-$(TRIPLE)
 # The C team's reference pages (c-api.md links to the other two).
 dist_docs = c-api.md verdicts.md upgrading.md
