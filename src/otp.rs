@@ -71,7 +71,8 @@ const P_SENDS: usize = P_PREV_AGE + 2; // 26
 const SENDS_BYTES: usize = PAYLOAD_BYTES - P_SENDS; // 14 = ceil(9 * 12 / 8)
 const F_USED: u8 = 1;
 const F_PREV: u8 = 2;
-const F_KNOWN: u8 = F_USED | F_PREV | 0xF0;
+const F_REVOKED: u8 = 4;
+const F_KNOWN: u8 = F_USED | F_PREV | F_REVOKED | 0xF0;
 
 const _: () = assert!(SENDS_BYTES * 8 >= MAX_EARLIER_SENDS * 12);
 const _: () = assert!(HOUR < 1 << 12);
@@ -113,6 +114,9 @@ pub(crate) struct Payload {
     digits: u8,
     used: bool,
     prev: bool,
+    /// `state::revoke` killed the code (and the one it replaced): only the send history is
+    /// left (then `used`, `prev`, the key ids, the attempts and the tags are zero).
+    revoked: bool,
     key_id: u8,
     prev_key_id: u8,
     attempts: u8,
@@ -147,6 +151,7 @@ impl blob::Payload for Payload {
         p.digits = digits;
         p.used = flags & F_USED != 0;
         p.prev = flags & F_PREV != 0;
+        p.revoked = flags & F_REVOKED != 0;
         p.n_ages = n_ages;
         p.key_id = b[P_KEYS] & 0x0F;
         p.prev_key_id = b[P_KEYS] >> 4;
@@ -175,6 +180,8 @@ impl blob::Payload for Payload {
         if b[PAYLOAD_BYTES - 1] >> 4 != 0
             || (!p.prev && (p.prev_tag != [0; 4] || p.prev_age != 0 || p.prev_key_id != 0))
             || u64::from(oldest.max(p.prev_age)) > p.issued_at
+            || (p.revoked
+                && (p.used || p.prev || p.key_id != 0 || p.attempts != 0 || p.tag != [0; TAG_BYTES]))
         {
             return Err(Error::CorruptState);
         }
@@ -187,8 +194,10 @@ impl blob::Payload for Payload {
             return;
         }
         b[P_DIGITS] = self.digits;
-        b[P_FLAGS] =
-            (self.n_ages << 4) | if self.used { F_USED } else { 0 } | if self.prev { F_PREV } else { 0 };
+        b[P_FLAGS] = (self.n_ages << 4)
+            | if self.used { F_USED } else { 0 }
+            | if self.prev { F_PREV } else { 0 }
+            | if self.revoked { F_REVOKED } else { 0 };
         b[P_KEYS] = (self.prev_key_id << 4) | (self.key_id & 0x0F);
         b[P_ATTEMPTS] = self.attempts;
         b[P_ISSUED..P_TAG].copy_from_slice(&self.issued_at.to_le_bytes());
@@ -207,6 +216,25 @@ impl blob::Payload for Payload {
             }
         }
     }
+
+    /// The outstanding code and the one it replaced die; the send history (the issue time and
+    /// the earlier sends) stays, so the resend cooldown and the hourly limit still hold.
+    fn revoke(&mut self, what: u32) {
+        if what & crate::state::REVOKE_CODES != 0 && self.digits != 0 {
+            *self = Self {
+                revoked: true,
+                used: false,
+                prev: false,
+                key_id: 0,
+                prev_key_id: 0,
+                attempts: 0,
+                tag: [0; TAG_BYTES],
+                prev_tag: [0; PREV_TAG_BYTES],
+                prev_age: 0,
+                ..self.clone()
+            };
+        }
+    }
 }
 
 impl Payload {
@@ -215,6 +243,7 @@ impl Payload {
             digits: 0,
             used: false,
             prev: false,
+            revoked: false,
             key_id: 0,
             prev_key_id: 0,
             attempts: 0,
@@ -347,7 +376,9 @@ fn draw<R: CryptoRng + ?Sized>(
     let mut next = Payload::none();
     if p.digits != 0 {
         let age = now - p.issued_at; // now >= issued_at: next_send() is never before it
-        if let Ok(age16) = u16::try_from(age) {
+        if let Ok(age16) = u16::try_from(age)
+            && !p.revoked
+        {
             next.prev = true;
             next.prev_age = age16;
             next.prev_key_id = p.key_id;
@@ -431,7 +462,8 @@ fn parse(input: &str, n: usize, out: &mut [u8; MAX_DIGITS]) -> Result<()> {
 /// chosen ([`crate::flow`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Facts {
-    /// Nothing issued (nothing to compare with), or not the code's number of digits.
+    /// Nothing issued or the code revoked (nothing to compare with), or not the code's number
+    /// of digits.
     Mistyped,
     /// The code was issued under a key the context no longer holds.
     UnknownKey,
@@ -442,7 +474,7 @@ pub(crate) enum Facts {
 fn facts(ctx: &Context, purpose: &str, input: &str, p: &Payload) -> Facts {
     let n = usize::from(p.digits);
     let mut buf = [0u8; MAX_DIGITS];
-    let f = if n == 0 || parse(input, n, &mut buf).is_err() {
+    let f = if n == 0 || p.revoked || parse(input, n, &mut buf).is_err() {
         Facts::Mistyped
     } else {
         compare(ctx, purpose, &buf[..n], p)
@@ -481,7 +513,7 @@ fn compare(ctx: &Context, purpose: &str, code: &[u8], p: &Payload) -> Facts {
 /// and the time.
 pub(crate) fn decide(h: &State, p: &Payload, f: Facts, policy: &Policy, now: u64) -> Outcome<Payload, ()> {
     let keep = |e| Outcome::unchanged(e, h, p);
-    if p.digits == 0 {
+    if p.digits == 0 || p.revoked {
         return keep(Error::NoChallenge);
     }
     let (current, previous) = match f {
@@ -628,6 +660,32 @@ mod tests {
             (q.used, q.prev_age) = (used, prev_age);
             assert_eq!(Payload::decode(&q.bytes()).unwrap(), q, "{used} {prev_age:#x}");
         }
+    }
+
+    /// A revoked payload keeps the digits, the issue time and the send history, and nothing
+    /// else; the codec refuses a revoked payload that still holds anything of a code.
+    #[test]
+    fn revoked_payload_round_trip_and_corruption() {
+        let mut p = sample();
+        p.revoke(crate::state::REVOKE_RECOVERY);
+        assert_eq!(p, sample(), "the recovery flag leaves SMS codes alone");
+        p.revoke(crate::state::REVOKE_CODES);
+        let b = p.bytes();
+        assert_eq!(b[1], 0x94, "9 earlier sends, revoked, nothing else");
+        assert_eq!((b[0], &b[4..12], &b[26..]), (6, &sample().bytes()[4..12], &sample().bytes()[26..]));
+        assert_eq!(&b[2..4], &[0, 0], "key ids and attempts");
+        assert_eq!(&b[12..26], &[0; 14], "tags and the replaced code's age");
+        assert_eq!(Payload::decode(&b).unwrap(), p);
+        for (at, v) in
+            [(1, 0x95), (1, 0x96), (2, 0x01), (2, 0x10), (3, 1), (12, 1), (19, 1), (20, 1), (24, 1)]
+        {
+            let mut x = b;
+            x[at] = v;
+            assert_eq!(Payload::decode(&x), Err(Error::CorruptState), "byte {at} = {v:#x}");
+        }
+        let mut none = Payload::none();
+        none.revoke(crate::state::REVOKE_CODES);
+        assert_eq!(none, Payload::none(), "nothing issued: nothing to revoke");
     }
 
     #[test]

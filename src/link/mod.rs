@@ -33,7 +33,7 @@
 //!
 //! | bytes | field |
 //! |---|---|
-//! | 0 | bits 0–5: second (0–59) within its minute of the latest issue; bit 6: redeemed; bit 7: stale (a redeem saw the data changed) |
+//! | 0 | bits 0–5: second (0–59) within its minute of the latest issue; bit 6: redeemed; bit 7: stale (a redeem saw the data changed); or 63 (`0x3F`): revoked (`state::revoke`: no code outstanding; then bytes 5..10 and 25..40 are zero) |
 //! | 1..5 | issue number of the latest code (u32 LE); 0 = nothing issued, and then all 40 bytes are 0 |
 //! | 5..10 | issue id of the latest code: bytes 5..10 of the HMAC whose bytes 0..5 are the tag (it binds every field of the code and the issue number, but reveals nothing about the tag) |
 //! | 10..25 | child fingerprint at the latest issue |
@@ -229,6 +229,10 @@ pub(crate) struct Payload {
     redeemed: bool,
     /// A redeem found the latest code's data changed: it is dead for good.
     stale: bool,
+    /// `state::revoke` killed the latest code: nothing is outstanding, but the issue number
+    /// and the data at that issue stay (the next issue numbers on, and its previous data is
+    /// this one's).
+    revoked: bool,
     id: [u8; ID_BYTES],
     fp: [u8; FINGERPRINT_BYTES],
     previous_fp: [u8; FINGERPRINT_BYTES],
@@ -243,6 +247,8 @@ const P_PREVIOUS_FP: usize = P_FP + FINGERPRINT_BYTES; // 25
 const F_REDEEMED: u8 = 0x40;
 const F_STALE: u8 = 0x80;
 const SECOND_MASK: u8 = 0x3F;
+/// Byte 0 of a revoked record (a "second" no issue writes).
+const REVOKED: u8 = 0x3F;
 const _: () = assert!(P_PREVIOUS_FP + FINGERPRINT_BYTES == PAYLOAD_BYTES);
 
 impl blob::Payload for Payload {
@@ -250,11 +256,13 @@ impl blob::Payload for Payload {
 
     fn decode(p: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
         let flags = p[P_FLAGS];
+        let revoked = flags == REVOKED;
         let mut s = Self {
             counter: u32::from_le_bytes([p[P_COUNTER], p[P_COUNTER + 1], p[P_COUNTER + 2], p[P_COUNTER + 3]]),
-            second: flags & SECOND_MASK,
+            second: if revoked { 0 } else { flags & SECOND_MASK },
             redeemed: flags & F_REDEEMED != 0,
             stale: flags & F_STALE != 0,
+            revoked,
             id: [0; ID_BYTES],
             fp: [0; FINGERPRINT_BYTES],
             previous_fp: [0; FINGERPRINT_BYTES],
@@ -264,6 +272,8 @@ impl blob::Payload for Payload {
         s.previous_fp.copy_from_slice(&p[P_PREVIOUS_FP..]);
         let stray = if s.counter == 0 {
             *p != [0; PAYLOAD_BYTES]
+        } else if revoked {
+            s.id != [0; ID_BYTES] || s.previous_fp != [0; FINGERPRINT_BYTES]
         } else {
             s.second > 59 || (s.counter == 1 && s.previous_fp != [0; FINGERPRINT_BYTES])
         };
@@ -281,18 +291,37 @@ impl blob::Payload for Payload {
     }
 
     fn encode(&self, p: &mut [u8]) {
-        p[P_FLAGS] =
-            self.second | if self.redeemed { F_REDEEMED } else { 0 } | if self.stale { F_STALE } else { 0 };
+        p[P_FLAGS] = if self.revoked {
+            REVOKED
+        } else {
+            self.second | if self.redeemed { F_REDEEMED } else { 0 } | if self.stale { F_STALE } else { 0 }
+        };
         p[P_COUNTER..P_ID].copy_from_slice(&self.counter.to_le_bytes());
         p[P_ID..P_FP].copy_from_slice(&self.id);
         p[P_FP..P_PREVIOUS_FP].copy_from_slice(&self.fp);
         p[P_PREVIOUS_FP..PAYLOAD_BYTES].copy_from_slice(&self.previous_fp);
     }
+
+    /// The latest code dies; the issue number and the data at that issue stay.
+    fn revoke(&mut self, what: u32) {
+        if what & crate::state::REVOKE_CODES != 0 && self.counter != 0 {
+            *self = Self {
+                second: 0,
+                redeemed: false,
+                stale: false,
+                revoked: true,
+                id: [0; ID_BYTES],
+                previous_fp: [0; FINGERPRINT_BYTES],
+                ..*self
+            };
+        }
+    }
 }
 
 impl Payload {
+    /// Whether a code is outstanding (issued and not revoked; it may be used or stale).
     fn issued(&self) -> bool {
-        self.counter != 0
+        self.counter != 0 && !self.revoked
     }
 }
 
@@ -344,9 +373,10 @@ pub fn issue_with_rng<R: CryptoRng + ?Sized>(
             second,
             redeemed: false,
             stale: false,
+            revoked: false,
             id,
             fp,
-            previous_fp: if p.issued() { p.fp } else { [0; FINGERPRINT_BYTES] },
+            previous_fp: if p.counter != 0 { p.fp } else { [0; FINGERPRINT_BYTES] },
         };
         Ok(Outcome::new(Ok(code), Count::No, header, next))
     })
@@ -579,6 +609,7 @@ mod tests {
             second: 59,
             redeemed: true,
             stale: true,
+            revoked: false,
             id: [1, 2, 3, 4, 5],
             fp: [7; FINGERPRINT_BYTES],
             previous_fp: [8; FINGERPRINT_BYTES],
@@ -603,6 +634,32 @@ mod tests {
             Some(Error::CorruptState),
             "data without an issue"
         );
+        // Revoked: byte 0 is 0x3F, the issue number and the latest data stay, the issue id and
+        // the previous data go; anything else with byte 0 = 0x3F is refused.
+        let mut r = p;
+        blob::Payload::revoke(&mut r, crate::state::REVOKE_RECOVERY);
+        assert!(r == p, "the recovery flag leaves link codes alone");
+        blob::Payload::revoke(&mut r, crate::state::REVOKE_CODES);
+        let mut rb = [0u8; PAYLOAD_BYTES];
+        blob::Payload::encode(&r, &mut rb);
+        assert_eq!(
+            (rb[0], &rb[1..5], &rb[5..10], &rb[10..25]),
+            (0x3F, &[7, 0, 0, 0][..], &[0; 5][..], &[7; 15][..])
+        );
+        assert_eq!(&rb[25..], &[0; 15]);
+        assert!(<Payload as blob::Payload>::decode(&rb).unwrap() == r && !r.issued());
+        for (at, v) in [(0, 0x7F), (0, 0xBF), (0, 0xFF), (5, 1), (9, 1), (25, 1), (39, 1)] {
+            let mut x = rb;
+            x[at] = v;
+            assert_eq!(
+                <Payload as blob::Payload>::decode(&x).err(),
+                Some(Error::CorruptState),
+                "byte {at} = {v:#x}"
+            );
+        }
+        let mut fresh = <Payload as blob::Payload>::decode(&[0; PAYLOAD_BYTES]).unwrap();
+        blob::Payload::revoke(&mut fresh, crate::state::REVOKE_CODES);
+        assert!(!fresh.revoked && fresh.counter == 0, "nothing issued: nothing to revoke");
         let mut first = p;
         first.counter = 1;
         blob::Payload::encode(&first, &mut raw);
