@@ -69,8 +69,19 @@ impl Events {
 pub fn events(ctx: &Context, old: &[u8], new: &[u8], now: u64) -> Result<Events> {
     crate::diag::clear(); // a call that succeeds leaves no detail behind
     crate::clock::check(now)?;
-    let o = State::decode_any(old)?;
-    let n = State::decode_any(new)?;
+    // The details name the blob (the decoder's own say `state`, which this call has two of).
+    if old.len() != crate::blob::STATE_BYTES {
+        return Err(Error::CorruptState.because(c"old_state_len: must be PCODES_STATE_BYTES (64)"));
+    }
+    if new.len() != crate::blob::STATE_BYTES {
+        return Err(Error::CorruptState.because(c"new_state_len: must be PCODES_STATE_BYTES (64)"));
+    }
+    let o = State::decode_any(old).map_err(|e| {
+        e.because(c"old_state: not a blob any flow reads (unknown kind or version, or damaged)")
+    })?;
+    let n = State::decode_any(new).map_err(|e| {
+        e.because(c"new_state: not a blob any flow reads (unknown kind or version, or damaged)")
+    })?;
     let (o, n) = match (o, n) {
         (None, None) => return Ok(Events::default()),
         (Some(o), Some(n)) if o.kind() != n.kind() => {
