@@ -21,10 +21,13 @@ pub(super) enum Rule {
     Revoke(u32),
 }
 
+/// A recovery set's id and its codes left (`Payload::recovery_left`).
+type SetLeft = Option<([u8; 8], u32)>;
+
 /// One kind's row: its codec, with a rule, and what its payload says about a recovery set.
 struct Row {
     revisit: fn(&mut State, u8, Rule) -> Result<()>,
-    recovery_left: fn(&State) -> Option<([u8; 8], u32)>,
+    recovery_left: fn(&State) -> SetLeft,
 }
 
 /// The registry: one row per kind.
@@ -56,7 +59,7 @@ pub(super) fn apply(s: &mut State, rule: Rule) {
 }
 
 /// The recovery set the (valid, current-layout) payload of `s` records, and its codes left.
-pub(super) fn recovery_left(s: &State) -> Option<([u8; 8], u32)> {
+pub(super) fn recovery_left(s: &State) -> SetLeft {
     (row(s.kind()).recovery_left)(s)
 }
 
@@ -77,7 +80,7 @@ fn revisit<P: Payload>(s: &mut State, version: u8, rule: Rule) -> Result<()> {
     Ok(())
 }
 
-fn left_of<P: Payload>(s: &State) -> Option<([u8; 8], u32)> {
+fn left_of<P: Payload>(s: &State) -> SetLeft {
     payload_of::<P>(s, VERSION).ok()?.recovery_left()
 }
 

@@ -97,11 +97,11 @@ mod tests {
             let mut s = State::fresh(kind);
             s.failures = 4;
             s.locked_until = 1234;
-            if kind != Kind::Pin {
-                s.payload[0] = 9;
-                s.payload[8] = 1;
+            if kind == Kind::Pin {
+                s.payload[0] = 2; // pending attempts
             } else {
-                s.payload[0] = 2;
+                s.payload[0] = 9; // counter
+                s.payload[8] = 1; // accepted
             }
             let b = s.encode();
             for what in 1..=3 {
