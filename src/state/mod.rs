@@ -8,6 +8,11 @@
 //! that write went through** (on a lost write, re-read and call again, whatever the status), so
 //! any number of servers can share one record.
 //!
+//! Account-wide, over blobs of every flow: [`revoke`] kills every outstanding code (after a
+//! password reset, a recovery or a phone-number change; the counters stay), and [`events`] tells
+//! what a call did to the protection (a failure counted, a lock, a block, a clear, a recovery
+//! code used), for notices. See `docs/revoke.md`.
+//!
 //! # Layout (version 3), all integers little-endian
 //!
 //! | bytes  | field | meaning |
