@@ -9,6 +9,7 @@
 //! | [`otp`] | SMS and e-mail one-time codes: expiry, attempts, resends, purposes |
 //! | [`totp`] | authenticator apps: HOTP, TOTP, `otpauth://` enrolment, QR codes |
 //! | [`recovery`] | recovery codes: the codes, the stored string, the blob, the host's part |
+//! | [`revoke`] | killing every outstanding code of an account at once, and the events a call caused |
 //! | [`security`] | every security guarantee and the test that shows it |
 //! | [`upgrading`] | stored blobs and hash strings across releases |
 //! | [`c_api`] | the C ABI: conventions, statuses, settings, versions |
@@ -34,6 +35,7 @@ guide!(link_code, "link-code.md");
 guide!(otp, "otp.md");
 guide!(pin, "pin.md");
 guide!(recovery, "recovery.md");
+guide!(revoke, "revoke.md");
 guide!(security, "security.md");
 guide!(totp, "totp.md");
 guide!(upgrading, "upgrading.md");
