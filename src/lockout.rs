@@ -258,4 +258,128 @@ mod tests {
         assert_eq!(s.failures, u16::MAX);
         assert_eq!(s.locked_until, BLOCKED);
     }
+
+    /// What the flow runner does for a wrong attempt: the gate, the fade, the count.
+    fn attempt(s: &mut State, p: &Policy, now: u64) -> Result<()> {
+        check(s, now)?;
+        fade(s, p, now);
+        record_failure(s, p, now);
+        Ok(())
+    }
+
+    /// Issue 22 §2: a run fades at exactly `FAILURE_RESET_SECONDS` after its last failure — one
+    /// second earlier the next failure continues it; a lock that outlasts the fade still
+    /// holds; an unknown last failure (layouts 1–3) and a block never fade; 0 = never.
+    #[test]
+    fn a_run_fades_at_its_boundary_second() {
+        let p = Policy::default();
+        let r = p.failure_reset_seconds;
+        let t0 = 1_700_000_000;
+        let mut s = State::fresh(Kind::Pin);
+        for i in 0..4 {
+            attempt(&mut s, &p, t0 + i).unwrap();
+        }
+        let last = t0 + 3;
+        assert!(!faded(&s, &p, last + r - 1) && faded(&s, &p, last + r));
+        let mut early = s.clone();
+        attempt(&mut early, &p, last + r - 1).unwrap();
+        assert_eq!((early.failures, early.locked_until), (5, last + r - 1 + 900));
+        let mut at = s.clone();
+        attempt(&mut at, &p, last + r).unwrap();
+        assert_eq!((at.failures, at.locked_until, at.last_failure), (1, 0, last + r));
+
+        // A lock longer than the fade: refused until it ends, then the run has faded.
+        let mut q = Policy::default();
+        q.set(Setting::FailureResetSeconds, 60).unwrap();
+        let mut s = State::fresh(Kind::Otp);
+        for _ in 0..5 {
+            attempt(&mut s, &q, t0).unwrap();
+        }
+        assert_eq!(attempt(&mut s, &q, t0 + 899), Err(Error::Locked));
+        attempt(&mut s, &q, t0 + 900).unwrap();
+        assert_eq!((s.failures, s.locked_until), (1, 0), "faded, and the ended lock cleared");
+
+        // Unknown time (an upgraded run without a lock): continues, then fades from then on.
+        let mut s = State::fresh(Kind::Totp);
+        s.failures = 4;
+        assert!(!faded(&s, &p, u64::MAX));
+        attempt(&mut s, &p, t0 + 10 * r).unwrap();
+        assert_eq!((s.failures, s.locked_until), (5, t0 + 10 * r + 900));
+
+        // A block never fades; 0 = never.
+        let mut s = State::fresh(Kind::Link);
+        s.failures = 15;
+        s.locked_until = BLOCKED;
+        s.last_failure = t0;
+        assert!(!faded(&s, &p, t0 + 100 * r));
+        let mut never = Policy::default();
+        never.set(Setting::FailureResetSeconds, 0).unwrap();
+        let mut s = State::fresh(Kind::Hotp);
+        attempt(&mut s, &never, t0).unwrap();
+        assert!(!faded(&s, &never, u64::MAX));
+    }
+
+    /// The budget at its boundary seconds: `BUDGET_GUESSES` charges lock until one period after
+    /// the budget's clock; whole periods drain from that clock, so a charge between does not
+    /// lose the part-period already run (the owner's daily `begin`s would otherwise stop the
+    /// drain).
+    #[test]
+    fn the_budget_at_its_boundary_seconds() {
+        let mut p = Policy::default();
+        p.set(Setting::FailureResetSeconds, 1).unwrap();
+        let (cap, d) = (u64::from(p.budget_guesses), p.budget_drain_seconds);
+        let t0 = 1_700_000_000;
+        let mut s = State::fresh(Kind::Pin);
+        for i in 0..cap - 1 {
+            attempt(&mut s, &p, t0 + 2 * i).unwrap();
+            assert_eq!(s.locked_until, 0, "charge {i}");
+        }
+        assert_eq!((u64::from(s.budget), s.budget_at), (cap - 1, t0));
+        attempt(&mut s, &p, t0 + 2 * cap).unwrap();
+        assert_eq!((u64::from(s.budget), s.locked_until), (cap, t0 + d), "full: locked one period");
+        assert_eq!(drained(&s, &p, t0 + d - 1), (u8::try_from(cap).unwrap(), t0));
+        assert_eq!(attempt(&mut s, &p, t0 + d - 1), Err(Error::Locked));
+        attempt(&mut s, &p, t0 + d).unwrap();
+        assert_eq!((s.budget_at, s.locked_until), (t0 + d, t0 + 2 * d));
+
+        // No part-period lost: a charge half-way keeps the clock.
+        let mut s = State::fresh(Kind::Pin);
+        attempt(&mut s, &p, t0).unwrap();
+        attempt(&mut s, &p, t0 + d / 2).unwrap();
+        assert_eq!((s.budget, s.budget_at), (2, t0));
+        attempt(&mut s, &p, t0 + d).unwrap();
+        assert_eq!((s.budget, s.budget_at), (2, t0 + d), "one drained at exactly t0 + d");
+        // Empty after as many periods as charges: the clock restarts at the next charge.
+        attempt(&mut s, &p, t0 + 3 * d).unwrap();
+        assert_eq!((s.budget, s.budget_at), (1, t0 + 3 * d));
+    }
+
+    #[test]
+    fn a_success_keeps_the_budget_and_a_charged_success_gives_its_charge_back() {
+        let p = Policy::default();
+        let mut s = State::fresh(Kind::Pin);
+        for i in 0..3 {
+            attempt(&mut s, &p, 100 + i).unwrap();
+        }
+        let mut plain = s.clone();
+        record_success(&mut plain, false);
+        assert_eq!((plain.failures, plain.locked_until, plain.budget, plain.budget_at), (0, 0, 3, 100));
+        let mut charged = s.clone();
+        record_success(&mut charged, true);
+        assert_eq!(charged.budget, 2, "the success's own charge (PIN `begin`) comes back");
+        let mut one = State::fresh(Kind::Pin);
+        attempt(&mut one, &p, 100).unwrap();
+        record_success(&mut one, true);
+        assert_eq!(one, State::fresh(Kind::Pin), "nothing left: fresh");
+
+        // A success at capacity (the `begin` that filled it) clears the budget's lock with the charge.
+        let mut q = Policy::default();
+        q.set(Setting::BudgetGuesses, 2).unwrap();
+        let mut s = State::fresh(Kind::Pin);
+        attempt(&mut s, &q, 100).unwrap();
+        attempt(&mut s, &q, 200).unwrap();
+        assert_eq!(s.locked_until, 100 + q.budget_drain_seconds);
+        record_success(&mut s, true);
+        assert_eq!((s.budget, s.locked_until), (1, 0));
+    }
 }
