@@ -90,6 +90,9 @@ pub fn drained(state: &State, policy: &Policy, now: u64) -> (u8, u64) {
 pub fn record_failure(state: &mut State, policy: &Policy, now: u64) {
     state.failures = state.failures.saturating_add(1);
     let (level, at) = drained(state, policy, now);
+    // A failure stamped before the budget's clock (servers whose clocks differ) moves the clock
+    // back to it: the clock is never after the last failure (layout 4 stores it before it).
+    let at = at.min(now);
     state.budget = level.saturating_add(1);
     state.budget_at = at;
     state.last_failure = now;

@@ -24,11 +24,36 @@ fn sequences() -> u64 {
     if cfg!(debug_assertions) { 500 } else { 10_000 }
 }
 
-/// The lockout rows of `docs/verdicts.md` with the default policy (5 / 900 s / 1800 s / 15).
+/// `FAILURE_RESET_SECONDS`, `BUDGET_GUESSES` and `BUDGET_DRAIN_SECONDS` of every context here
+/// ([`with_policy`]): a run fades within the sequences' time steps, the budget fills within a
+/// sequence, and one guess drains in the rare multi-day steps (6 days: the least allowed).
+const FADE: u64 = 3_000;
+const CAP: u64 = 8;
+const DRAIN: u64 = 518_400;
+
+/// `ctx` with the model's lockout settings.
+fn with_policy(mut ctx: Context) -> Context {
+    ctx.set(Setting::FailureResetSeconds, FADE).unwrap();
+    ctx.set(Setting::BudgetGuesses, CAP).unwrap();
+    ctx.set(Setting::BudgetDrainSeconds, DRAIN).unwrap();
+    ctx
+}
+
+/// The lockout rows of `docs/verdicts.md` and `src/lockout.rs`'s docs with the default locks
+/// (5 / 900 s / 1800 s / 15) and the model's fade and budget: a run fades `FADE` seconds after
+/// its last failure (never when blocked, never while its time is unknown); every counted
+/// failure charges the budget, one guess drains every `DRAIN` seconds in whole periods from the
+/// budget's clock, a full budget locks until one has drained; a success clears the run, not
+/// the budget, except its own charge when it was charged before (a PIN's begin).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct Lock {
     failures: u32,
     until: u64,
+    /// The latest counted failure (0: none since the last clear).
+    last: u64,
+    /// Guesses charged, as of `clock`.
+    budget: u64,
+    clock: u64,
 }
 
 impl Lock {
@@ -41,16 +66,59 @@ impl Lock {
             Ok(())
         }
     }
+    /// The run as an attempt at `now` sees it.
+    fn faded(&self, now: u64) -> u32 {
+        let gone = self.until != u64::MAX && self.last != 0 && now >= self.last + FADE;
+        if gone { 0 } else { self.failures }
+    }
     fn fail(&mut self, now: u64) {
-        self.failures += 1;
+        SEEN.with(|s| {
+            let mut s = s.get();
+            s.fades += u64::from(self.failures != 0 && self.faded(now) == 0);
+            s.drains += u64::from(self.budget != 0 && now >= self.clock + DRAIN);
+            s.budget_locks += u64::from(self.budget + 1 >= CAP);
+            SEEN.set(s);
+        });
+        self.failures = self.faded(now) + 1;
+        let periods = now.saturating_sub(self.clock) / DRAIN;
+        if self.budget > periods {
+            self.budget -= periods;
+            self.clock += periods * DRAIN;
+        } else {
+            (self.budget, self.clock) = (0, now);
+        }
+        self.clock = self.clock.min(now); // a clock behind the budget's moves it back
+
+        self.budget += 1;
+        self.last = now;
+        if self.until == u64::MAX {
+            return;
+        }
+        let mut until = if self.until > now { self.until } else { 0 };
         if self.failures >= 15 {
             self.until = u64::MAX;
-        } else if self.failures.is_multiple_of(5) {
-            self.until = now + if self.failures == 5 { 900 } else { 1800 };
+            return;
         }
+        if self.failures.is_multiple_of(5) {
+            until = until.max(now + if self.failures == 5 { 900 } else { 1800 });
+        }
+        if self.budget >= CAP {
+            until = until.max(self.clock + (self.budget - CAP + 1) * DRAIN);
+        }
+        self.until = until;
     }
     fn success(&mut self) {
-        *self = Lock::default();
+        self.clear(false);
+    }
+    /// A success that gives back its own earlier charge (`refund`), or not.
+    fn clear(&mut self, refund: bool) {
+        (self.failures, self.until) = (0, 0);
+        if refund {
+            self.budget -= 1;
+        }
+        if self.budget == 0 {
+            (self.last, self.clock) = (0, 0);
+        }
     }
     fn retry_at(&self, wait: u64, now: u64) -> u64 {
         let t = self.until.max(wait);
@@ -58,27 +126,55 @@ impl Lock {
     }
 }
 
+/// What this thread's sequences went through: the model's rules must all have been exercised.
+#[derive(Debug, Clone, Copy, Default)]
+struct Seen {
+    fades: u64,
+    drains: u64,
+    budget_locks: u64,
+}
+
+thread_local! {
+    static SEEN: std::cell::Cell<Seen> = const { std::cell::Cell::new(Seen { fades: 0, drains: 0, budget_locks: 0 }) };
+}
+
+/// At the end of a flow's test: its sequences faded runs, drained and filled budgets.
+fn assert_rules_exercised(flow: &str) {
+    let s = SEEN.with(std::cell::Cell::get);
+    assert!(s.fades > 0 && s.drains > 0 && s.budget_locks > 0, "{flow}: {s:?}");
+}
+
 /// Checks the real blob's counters and `retry_at` against the model.
 fn same_counters(real: &Blob, kind: Kind, lock: &Lock, wait: u64, now: u64, what: &str) {
     let s = State::decode(real, kind).unwrap();
     assert_eq!(u32::from(s.failures), lock.failures, "{what}: failures");
+    assert_eq!(u64::from(s.budget), lock.budget, "{what}: budget");
     assert_eq!(retry_at(real, now), Ok(lock.retry_at(wait, now)), "{what}: retry_at");
+}
+
+/// Whether the call that turned `before` into `after` counted a failure: the run grew, or (a
+/// faded run starts again at 1) the last failure moved.
+fn counted(before: &State, after: &Blob, kind: Kind) -> bool {
+    let a = State::decode(after, kind).unwrap();
+    a.failures > before.failures || a.last_failure != before.last_failure
 }
 
 /// A time step: mostly forwards (seconds to an hour), sometimes backwards by up to two minutes
 /// (servers whose clocks differ).
 fn step(r: &mut ChaCha20Rng, now: u64) -> u64 {
-    match r.next_u32() % 10 {
-        0 => now - u64::from(r.next_u32() % 120),
-        1..=5 => now + u64::from(r.next_u32() % 60),
-        6..=8 => now + u64::from(r.next_u32() % 700),
-        _ => now + u64::from(r.next_u32() % 4000),
+    match r.next_u32() % 40 {
+        0..=3 => now - u64::from(r.next_u32() % 120),
+        4..=23 => now + u64::from(r.next_u32() % 60),
+        24..=35 => now + u64::from(r.next_u32() % 700),
+        36..=38 => now + u64::from(r.next_u32() % 4000),
+        // Days: runs fade, budget guesses drain.
+        _ => now + u64::from(r.next_u32() % (3 * DRAIN as u32)),
     }
 }
 
 /// A rotated context: current key `key_id`, still holding `first` (id 1) and ids 2 .. key_id.
 fn rotated(first: &[u8; 32], key_id: u32) -> Context {
-    let mut next = Context::new(&[key_id as u8; 32], key_id).unwrap();
+    let mut next = with_policy(Context::new(&[key_id as u8; 32], key_id).unwrap());
     next.add_key(first, 1).unwrap();
     for k in 2..key_id {
         next.add_key(&[k as u8; 32], k).unwrap();
@@ -185,7 +281,7 @@ fn link_codes_follow_the_model() {
     let mut free_answers = 0u64;
     for seq in 0..sequences() {
         let mut r = ChaCha20Rng::seed_from_u64(seq);
-        let mut ctx = Context::new(&key, 1).unwrap();
+        let mut ctx = with_policy(Context::new(&key, 1).unwrap());
         let foreign = Context::new(&[7; 32], 9).unwrap();
         let mut key_id = 1;
         let mut real: Blob = [0; STATE_BYTES];
@@ -241,11 +337,11 @@ fn link_codes_follow_the_model() {
                             (LinkInput::Issue(i), codes[i].clone())
                         }
                     };
-                    let before = State::decode(&real, Kind::Link).unwrap().failures;
+                    let before = State::decode(&real, Kind::Link).unwrap();
                     let got = link::redeem(&ctx, &text, &child(data), now, &mut real);
                     let want = model.redeem(&input, data, now);
                     assert_eq!(got, want, "{what}: redeem");
-                    let counted = State::decode(&real, Kind::Link).unwrap().failures > before;
+                    let counted = counted(&before, &real, Kind::Link);
                     let authentic = matches!(input, LinkInput::Issue(i) if i + 2 >= codes.len());
                     free_answers += free_answer(&got, authentic, counted, LINK_INDEPENDENT);
                 }
@@ -254,6 +350,7 @@ fn link_codes_follow_the_model() {
         }
     }
     assert_eq!(free_answers, 0, "answers to non-authentic codes that were not counted");
+    assert_rules_exercised("link");
 }
 
 /// A well-formed random code (valid check symbol, key id 1) that no issue produced.
@@ -345,12 +442,14 @@ fn sms_codes_follow_the_model() {
     let mut free_answers = 0u64;
     for seq in 0..sequences() {
         let mut r = ChaCha20Rng::seed_from_u64(1 << 32 | seq);
-        let mut ctx = Context::new(&[0x42; 32], 1).unwrap();
+        let mut ctx = with_policy(Context::new(&[0x42; 32], 1).unwrap());
         let mut key_id = 1;
         let mut real: Blob = [0; STATE_BYTES];
         let mut model = OtpModel::default();
         let mut now = T0 + u64::from(r.next_u32() % 1000);
-        for call in 0..(8 + r.next_u32() % 32) {
+        // Every tenth sequence is long: enough wrong codes across codes to fill the budget.
+        let calls = (8 + r.next_u32() % 32) * if seq % 10 == 0 { 5 } else { 1 };
+        for call in 0..calls {
             now = step(&mut r, now);
             let what = format!("sequence {seq}, call {call}");
             match r.next_u32() % 10 {
@@ -375,11 +474,11 @@ fn sms_codes_follow_the_model() {
                         (4, _, Some(p)) => (p.clone(), "login"),
                         _ => (format!("{:06}", r.next_u32() % 1_000_000), "login"),
                     };
-                    let before = State::decode(&real, Kind::Otp).unwrap().failures;
+                    let before = State::decode(&real, Kind::Otp).unwrap();
                     let got = otp::verify(&ctx, purpose, &input, now, &mut real);
                     let right_purpose = purpose == "login";
                     assert_eq!(got, model.verify(&input, right_purpose, now), "{what}: verify {input}");
-                    let counted = State::decode(&real, Kind::Otp).unwrap().failures > before;
+                    let counted = counted(&before, &real, Kind::Otp);
                     let authentic = right_purpose
                         && (model.code.as_deref() == Some(&input)
                             || model.previous.as_deref() == Some(&input));
@@ -390,6 +489,7 @@ fn sms_codes_follow_the_model() {
         }
     }
     assert_eq!(free_answers, 0, "answers to wrong codes that were not counted");
+    assert_rules_exercised("sms");
 }
 
 // ---------------------------------------------------------------- PINs
@@ -407,7 +507,8 @@ impl PinModel {
             return Err(Error::PinFormat);
         }
         self.lock.fail(now);
-        self.pending += 1;
+        // Never more credits than counted failures (a faded run's credits fade with it).
+        self.pending = (self.pending + 1).min(self.lock.failures);
         Ok(())
     }
 
@@ -417,7 +518,7 @@ impl PinModel {
         }
         self.pending -= 1;
         if right {
-            self.lock.success();
+            self.lock.clear(true); // its begin charged the budget
             self.pending = 0;
             Ok(())
         } else {
@@ -428,7 +529,7 @@ impl PinModel {
 
 #[test]
 fn pins_follow_the_model_and_unknown_accounts_look_the_same() {
-    let mut ctx = Context::new(&[0x42; 32], 1).unwrap();
+    let mut ctx = with_policy(Context::new(&[0x42; 32], 1).unwrap());
     ctx.set(Setting::PinIterations, 10_000).unwrap();
     let stored = pin::hash(&ctx, "acct", "385027").unwrap();
     let stored = stored.as_str();
@@ -452,7 +553,7 @@ fn pins_follow_the_model_and_unknown_accounts_look_the_same() {
                 _ => "385028",
             };
             let format_ok = typed != "38x0";
-            let before = State::decode(&real, Kind::Pin).unwrap().failures;
+            let before = State::decode(&real, Kind::Pin).unwrap();
             let (got, got_unknown, want, want_unknown) = match r.next_u32() % 16 {
                 0..=5 => (
                     pin::verify_begin(&ctx, typed, stored, now, &mut real),
@@ -520,13 +621,14 @@ fn pins_follow_the_model_and_unknown_accounts_look_the_same() {
             same_counters(&unknown, Kind::Pin, &model_unknown.lock, 0, now, &what);
             // An answer that tells right from wrong (OK / WRONG from finish or apply) must have
             // been paid for: never more such answers than counted failures since the last clear.
-            let counted = State::decode(&real, Kind::Pin).unwrap().failures > before;
+            let counted = counted(&before, &real, Kind::Pin);
             if matches!(got, Err(Error::Wrong)) && !counted && model.lock.failures == 0 {
                 free_answers += 1;
             }
         }
     }
     assert_eq!(free_answers, 0, "WRONG answers not paid for by a counted failure");
+    assert_rules_exercised("pins");
 }
 
 // ---------------------------------------------------------------- TOTP and HOTP
@@ -562,7 +664,7 @@ impl TotpModel {
 
 #[test]
 fn totp_follows_the_model() {
-    let ctx = Context::new(&[0x42; 32], 1).unwrap();
+    let ctx = with_policy(Context::new(&[0x42; 32], 1).unwrap());
     let p = Params::default();
     let mut free_answers = 0u64;
     for seq in 0..sequences() {
@@ -572,9 +674,10 @@ fn totp_follows_the_model() {
         let mut model = TotpModel::default();
         let mut now = T0 + u64::from(r.next_u32() % 1000);
         for call in 0..(6 + r.next_u32() % 30) {
-            now = match r.next_u32() % 4 {
-                0 => now - u64::from(r.next_u32() % 90),
-                _ => now + u64::from(r.next_u32() % 120),
+            now = match r.next_u32() % 40 {
+                0..=9 => now - u64::from(r.next_u32() % 90),
+                10..=38 => now + u64::from(r.next_u32() % 120),
+                _ => now + u64::from(r.next_u32() % (3 * DRAIN as u32)), // days: fade, drain
             };
             let what = format!("sequence {seq}, call {call}");
             if r.next_u32() % 12 == 0 {
@@ -594,17 +697,18 @@ fn totp_follows_the_model() {
             let matches: Vec<u64> = (current - 1..=current + 1)
                 .filter(|&s| totp::time::code(&secret, &p, s * 30).unwrap().as_str() == input)
                 .collect();
-            let before = State::decode(&real, Kind::Totp).unwrap().failures;
+            let before = State::decode(&real, Kind::Totp).unwrap();
             let got = totp::time::verify(&ctx, &secret, &p, &input, now, &mut real);
             let want = model.verify(input.len() != 6, &matches, current, now);
             assert_eq!(got, want, "{what}: totp {input}");
-            let counted = State::decode(&real, Kind::Totp).unwrap().failures > before;
+            let counted = counted(&before, &real, Kind::Totp);
             free_answers += free_answer(&got, !matches.is_empty(), counted, APP_INDEPENDENT);
             same_counters(&real, Kind::Totp, &model.lock, 0, now, &what);
             assert_eq!(totp::time::last_step(&real), Ok(model.accepted), "{what}: last step");
         }
     }
     assert_eq!(free_answers, 0, "answers to non-matching codes that were not counted");
+    assert_rules_exercised("totp");
 }
 
 #[derive(Default)]
@@ -638,7 +742,7 @@ impl HotpModel {
 
 #[test]
 fn hotp_follows_the_model() {
-    let ctx = Context::new(&[0x42; 32], 1).unwrap();
+    let ctx = with_policy(Context::new(&[0x42; 32], 1).unwrap());
     let mut free_answers = 0u64;
     for seq in 0..sequences() {
         let mut r = ChaCha20Rng::seed_from_u64(4 << 32 | seq);
@@ -648,7 +752,7 @@ fn hotp_follows_the_model() {
         let mut model = HotpModel::default();
         let mut now = T0;
         for call in 0..(6 + r.next_u32() % 30) {
-            now += u64::from(r.next_u32() % 400);
+            now += u64::from(r.next_u32() % if r.next_u32() % 40 == 0 { 3 * DRAIN as u32 } else { 400 });
             let what = format!("sequence {seq}, call {call}");
             if r.next_u32() % 12 == 0 {
                 portal_codes::reset(&mut real).unwrap();
@@ -662,16 +766,17 @@ fn hotp_follows_the_model() {
             };
             let lo = model.next.saturating_sub(1);
             let matches: Vec<u64> = (lo..=model.next + 10).filter(|&k| code(k) == input).collect();
-            let before = State::decode(&real, Kind::Hotp).unwrap().failures;
+            let before = State::decode(&real, Kind::Hotp).unwrap();
             let got = totp::hotp::verify(&ctx, &secret, Algorithm::Sha1, 6, &input, now, &mut real);
             let want = model.verify(input.len() != 6, &matches, now);
             assert_eq!(got, want, "{what}: hotp {input}");
-            let counted = State::decode(&real, Kind::Hotp).unwrap().failures > before;
+            let counted = counted(&before, &real, Kind::Hotp);
             free_answers += free_answer(&got, !matches.is_empty(), counted, APP_INDEPENDENT);
             same_counters(&real, Kind::Hotp, &model.lock, 0, now, &what);
         }
     }
     assert_eq!(free_answers, 0, "answers to non-matching codes that were not counted");
+    assert_rules_exercised("hotp");
 }
 
 // ---------------------------------------------------------------- recovery codes
