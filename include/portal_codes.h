@@ -352,6 +352,21 @@ typedef int32_t (*pcodes_pepper_fn)(void *user,
 #define PCODES_SETTING_HOTP_LOOK_AHEAD 14
 
 /**
+ * Seconds after which a run of failures fades (0 = never). Default 86400, range 0–31536000.
+ */
+#define PCODES_SETTING_FAILURE_RESET_SECONDS 15
+
+/**
+ * Capacity of the guess budget a success does not renew. Default 36, range 2–36.
+ */
+#define PCODES_SETTING_BUDGET_GUESSES 16
+
+/**
+ * Seconds in which one guess drains from the budget. Default 518400, range 518400–15552000.
+ */
+#define PCODES_SETTING_BUDGET_DRAIN_SECONDS 17
+
+/**
  * Not refused as weak.
  */
 #define PCODES_PIN_WEAK_NONE 0
