@@ -39,7 +39,13 @@ public enum Setting {
     /** TOTP steps accepted either side of the current one. */
     TOTP_WINDOW_STEPS(13),
     /** HOTP counters looked ahead. */
-    HOTP_LOOK_AHEAD(14);
+    HOTP_LOOK_AHEAD(14),
+    /** Seconds after which a run of failures fades (0 = never). */
+    FAILURE_RESET_SECONDS(15),
+    /** Capacity of the guess budget a success does not renew. */
+    BUDGET_GUESSES(16),
+    /** Seconds in which one guess drains from the budget. */
+    BUDGET_DRAIN_SECONDS(17);
 
     private final int id;
     /** {default, min, max}, read from the library on first use. */
