@@ -8,15 +8,17 @@
 //! that write went through** (on a lost write, re-read and call again, whatever the status), so
 //! any number of servers can share one record.
 //!
-//! # Layout (version 3), all integers little-endian
+//! # Layout (version 4), all integers little-endian
 //!
 //! | bytes  | field | meaning |
 //! |--------|-------|---------|
 //! | 0      | kind  | [`Kind`]; 0 only in the all-zero fresh blob |
 //! | 1      | version | [`VERSION`] (0 only in the fresh blob) |
-//! | 2..4   | failures | consecutive failures counted by the [lockout engine](crate::lockout) |
-//! | 4..8   | reserved | zero |
-//! | 8..16  | locked_until | unix seconds until which the flow is locked; `u64::MAX` = blocked |
+//! | 2..4   | failures | the run of failures counted by the [lockout engine](crate::lockout) (it fades) |
+//! | 4      | budget | guesses charged to the long-horizon budget (a success does not clear it) |
+//! | 5..8   | lock | u24: `locked_until − last_failure`; 0 = none, `0xFFFFFF` = blocked |
+//! | 8..13  | last_failure | u40: unix seconds of the latest counted failure; 0 = unknown |
+//! | 13..16 | budget_lag | u24: `last_failure − budget_at`, the budget's clock (0 when `budget` is 0) |
 //! | 16..24 | wait_until | flow-specific wait (for SMS codes: earliest next send), 0 = none |
 //! | 24..64 | payload | [`PAYLOAD_BYTES`] bytes owned by the flow (see each flow's docs) |
 //!
@@ -76,8 +78,8 @@ pub fn retry_at(bytes: &[u8], now: u64) -> Result<u64> {
     Ok(State::decode_any(bytes)?.map_or(0, |s| s.retry_at(now)))
 }
 
-/// Clears the failure count and any lock, including a block (for the support desk or another
-/// channel that has re-established who the person is). The flow's own data is kept, except
+/// Clears the run of failures, any lock, including a block, and the guess budget (for the
+/// support desk or another channel that has re-established who the person is). The flow's own data is kept, except
 /// what its registry entry says those failures paid for (a PIN blob's pending attempts of the
 /// two-phase protocol). A blob of an earlier release is written in the current layout.
 ///
