@@ -84,7 +84,7 @@ pub struct State {
     /// `FAILURE_RESET_SECONDS` or more before `now` no longer counts ([`crate::lockout::fade`]).
     pub failures: u16,
     /// Unix seconds until which the flow is locked; `u64::MAX` means blocked until reset.
-    /// Stored relative to `last_failure` (at most [`MAX_LOCK_SECONDS`] after it).
+    /// Stored relative to `last_failure` (at most `MAX_LOCK_SECONDS` = 194 days after it).
     pub locked_until: u64,
     /// Unix seconds of the latest counted failure; 0 = unknown (a run written by a release
     /// before layout 4 without a lock: it fades only after its next failure).
@@ -93,7 +93,7 @@ pub struct State {
     /// one drains every `BUDGET_DRAIN_SECONDS`; a success does not clear it, [`crate::state::reset`] does).
     pub budget: u8,
     /// The budget's clock: unix seconds from which whole drain periods are counted (0 when
-    /// `budget` is 0; at most [`MAX_BUDGET_LAG`] before `last_failure`).
+    /// `budget` is 0; less than one drain period before `last_failure`).
     pub budget_at: u64,
     /// Flow-specific wait reported by [`crate::state::retry_at`] (e.g. the earliest next SMS send).
     pub wait_until: u64,

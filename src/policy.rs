@@ -252,7 +252,9 @@ const _: () = {
     let drain = &SPEC[Setting::BudgetDrainSeconds as usize - 1];
     assert!(budget.hi + YEAR_SECONDS.div_ceil(drain.lo) <= GUESSES_PER_YEAR as u64);
     assert!(budget.lo >= 2);
-    assert!(drain.hi <= crate::blob::MAX_LOCK_SECONDS && drain.hi <= crate::blob::MAX_BUDGET_LAG);
+    // (`MAX_LOCK_SECONDS` < `MAX_BUDGET_LAG`: a drain period fits the budget's lag too.)
+    assert!(drain.hi <= crate::blob::MAX_LOCK_SECONDS);
+    assert!(crate::blob::MAX_LOCK_SECONDS < crate::blob::MAX_BUDGET_LAG);
     assert!(SPEC[Setting::LockRepeatSeconds as usize - 1].hi <= crate::blob::MAX_LOCK_SECONDS);
     assert!(SPEC[Setting::LockFirstSeconds as usize - 1].hi <= crate::blob::MAX_LOCK_SECONDS);
 };
