@@ -120,13 +120,18 @@ fn u64_at(b: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(w)
 }
 
-/// The little-endian unsigned integer in `b` (at most 8 bytes).
-fn uint(b: &[u8]) -> u64 {
-    b.iter().rev().fold(0, |acc, &x| (acc << 8) | u64::from(x))
+/// The little-endian unsigned integer in the `N` bytes at `at` (`N` ≤ 8).
+#[inline(always)]
+fn uint<const N: usize>(b: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w[..N].copy_from_slice(&b[at..at + N]);
+    u64::from_le_bytes(w)
 }
 
-fn put_uint(b: &mut [u8], v: u64) {
-    b.copy_from_slice(&v.to_le_bytes()[..b.len()]);
+/// Writes the low `N` bytes of `v` at `at`, little-endian.
+#[inline(always)]
+fn put_uint<const N: usize>(b: &mut [u8], at: usize, v: u64) {
+    b[at..at + N].copy_from_slice(&v.to_le_bytes()[..N]);
 }
 
 impl State {
@@ -182,8 +187,8 @@ impl State {
             s.set_lock_of_earlier_layout(u64_at(bytes, 8));
             return Ok(Some((s, version)));
         }
-        let (budget, lock, lag) = (bytes[4], uint(&bytes[5..8]), uint(&bytes[13..16]));
-        s.last_failure = uint(&bytes[8..13]);
+        let (budget, lock, lag) = (bytes[4], uint::<3>(bytes, 5), uint::<3>(bytes, 13));
+        s.last_failure = uint::<5>(bytes, 8);
         let stray_lock = lock != 0 && lock != u64::from(LOCK_BLOCKED) && s.last_failure == 0;
         if (budget == 0 && lag != 0) || lag > s.last_failure || stray_lock {
             return Err(
@@ -219,10 +224,10 @@ impl State {
         b[2..4].copy_from_slice(&self.failures.to_le_bytes());
         let (last, lock) = self.stored_lock();
         b[4] = self.budget;
-        put_uint(&mut b[5..8], lock);
-        put_uint(&mut b[8..13], last);
+        put_uint::<3>(b, 5, lock);
+        put_uint::<5>(b, 8, last);
         let lag = if self.budget == 0 { 0 } else { last.saturating_sub(self.budget_at).min(MAX_BUDGET_LAG) };
-        put_uint(&mut b[13..16], lag);
+        put_uint::<3>(b, 13, lag);
         b[16..24].copy_from_slice(&self.wait_until.to_le_bytes());
     }
 
@@ -249,10 +254,12 @@ impl State {
     /// `last_failure = locked_until − 1` and a one-second lock after it, so it ends at exactly
     /// the same second and its run fades later than the real one would, never earlier; a block
     /// stays a block; a run without a lock gets `last_failure = 0` (unknown: it fades only after
-    /// its next failure). The budget starts empty.
+    /// its next failure). The budget starts empty. (A lock that ended at second 1 has ended for
+    /// every `now` and reads as none; one beyond layout 4's u40 clock, past the year 36812, as
+    /// ending there.)
     fn set_lock_of_earlier_layout(&mut self, locked_until: u64) {
-        self.locked_until = locked_until;
-        if locked_until != 0 && locked_until != BLOCKED {
+        self.locked_until = if locked_until == 1 { 0 } else { locked_until };
+        if self.locked_until != 0 && locked_until != BLOCKED {
             let until = locked_until.min(MAX_STORED_TIME + 1);
             self.last_failure = until - 1;
             self.locked_until = until;

@@ -121,13 +121,20 @@ pub(crate) fn settle<P, T>(
 ) -> Result<(Result<T>, State, P)> {
     // An attempt sees its run as it counts now (a faded run as none); a call already admitted
     // (`Gate::Open`) sees it as stored. A try that is not counted stores the header as it was.
-    let mut view = header.clone();
     if gate == Gate::Lockout {
         lockout::check(header, now)?;
-        lockout::fade(&mut view, policy, now);
     }
-    let o = decide(&view, payload)?;
-    let mut s = if o.counted == Count::No { header.clone() } else { view };
+    let faded_view;
+    let view = if gate == Gate::Lockout && lockout::faded(header, policy, now) {
+        let mut v = header.clone();
+        lockout::fade(&mut v, policy, now);
+        faded_view = v;
+        &faded_view
+    } else {
+        header
+    };
+    let o = decide(view, payload)?;
+    let mut s = if o.counted == Count::No { header.clone() } else { view.clone() };
     match o.counted {
         Count::No => {}
         Count::Failure => lockout::record_failure(&mut s, policy, now),
