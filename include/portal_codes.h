@@ -425,6 +425,21 @@ typedef int32_t (*pcodes_pepper_fn)(void *user,
 #define PCODES_SETTING_PIN_LANES 15
 
 /**
+ * Seconds after which a run of failures fades (0 = never). Default 86400, range 0–31536000.
+ */
+#define PCODES_SETTING_FAILURE_RESET_SECONDS 16
+
+/**
+ * Capacity of the guess budget a success does not renew. Default 36, range 2–36.
+ */
+#define PCODES_SETTING_BUDGET_GUESSES 17
+
+/**
+ * Seconds in which one guess drains from the budget. Default 518400, range 518400–15552000.
+ */
+#define PCODES_SETTING_BUDGET_DRAIN_SECONDS 18
+
+/**
  * Not refused as weak.
  */
 #define PCODES_PIN_WEAK_NONE 0
@@ -1160,9 +1175,9 @@ pcodes_status pcodes_state_retry_at(const uint8_t *state,
                                     uint64_t *retry_at_out);
 
 /**
- * Clears the failure count and any lock, including `BLOCKED` (for a support desk or another
- * channel that has re-established who the person is). The flow's own data is kept. A fresh
- * blob stays all zeros.
+ * Clears the failure count and any lock, including `BLOCKED`, and the guess budget of
+ * `PCODES_SETTING_BUDGET_GUESSES` (for a support desk or another channel that has
+ * re-established who the person is). The flow's own data is kept. A fresh blob stays all zeros.
  *
  * Returns `NULL_ARGUMENT`, `CORRUPT_STATE` (blob left unchanged).
  */

@@ -4,28 +4,33 @@
 //! flow's codec) on top: flows import this module, `state` imports the flows, and nothing
 //! imports back.
 //!
-//! # Layout (version 3), all integers little-endian
+//! # Layout (version 4), all integers little-endian
 //!
 //! | bytes  | field | meaning |
 //! |--------|-------|---------|
 //! | 0      | kind  | [`Kind`]; 0 only in the all-zero fresh blob |
 //! | 1      | version | [`VERSION`] (0 only in the fresh blob) |
-//! | 2..4   | failures | consecutive failures counted by the [lockout engine](crate::lockout) |
-//! | 4..8   | reserved | zero |
-//! | 8..16  | locked_until | unix seconds until which the flow is locked; `u64::MAX` = blocked |
+//! | 2..4   | failures | the run of failures counted by the [lockout engine](crate::lockout) (it fades) |
+//! | 4      | budget | guesses charged to the long-horizon budget at `budget_at` |
+//! | 5..8   | lock | u24: `locked_until − last_failure`; 0 = no lock, `0xFFFFFF` = blocked |
+//! | 8..13  | last_failure | u40: unix seconds of the latest counted failure; 0 = unknown |
+//! | 13..16 | budget_lag | u24: `last_failure − budget_at` (0 when `budget` is 0) |
 //! | 16..24 | wait_until | flow-specific wait (for SMS codes: earliest next send), 0 = none |
 //! | 24..64 | payload | [`PAYLOAD_BYTES`] bytes owned by the flow (see each flow's docs) |
 //!
-//! All zeros is a valid fresh state for every flow.
+//! All zeros is a valid fresh state for every flow. Layouts 1–3 had `failures` at 2..4, four
+//! zero bytes, and an absolute `locked_until` (u64) at 8..16; they are read as
+//! [`State::decode_header`] says (`docs/upgrading.md`).
 
 use crate::error::{Error, Result};
 
 /// Size of every state blob.
 pub const STATE_BYTES: usize = 64;
 /// Current layout version: 2 since the link payload carries the issue number (issue 13), 3
-/// since its child-data fingerprints are keyed (issue 20). Blobs of versions 1 and 2 are still
-/// read (see [`State::decode_any`] and `docs/upgrading.md`) and written back as version 3.
-pub const VERSION: u8 = 3;
+/// since its child-data fingerprints are keyed (issue 20), 4 since failures fade and a
+/// long-horizon guess budget is kept (issue 22 §2). Blobs of versions 1–3 are still read (see
+/// [`State::decode_any`] and `docs/upgrading.md`) and written back as version 4.
+pub const VERSION: u8 = 4;
 /// The oldest layout version this library reads.
 pub const OLDEST_VERSION: u8 = 1;
 /// Bytes of a blob that belong to the flow.
@@ -75,10 +80,21 @@ impl Kind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct State {
     kind: Kind,
-    /// Consecutive failures (see [`crate::lockout`]).
+    /// The run of failures as stored (see [`crate::lockout`]): a run whose last failure is
+    /// `FAILURE_RESET_SECONDS` or more before `now` no longer counts ([`crate::lockout::fade`]).
     pub failures: u16,
     /// Unix seconds until which the flow is locked; `u64::MAX` means blocked until reset.
+    /// Stored relative to `last_failure` (at most `MAX_LOCK_SECONDS` = 194 days after it).
     pub locked_until: u64,
+    /// Unix seconds of the latest counted failure; 0 = unknown (a run written by a release
+    /// before layout 4 without a lock: it fades only after its next failure).
+    pub last_failure: u64,
+    /// Guesses charged to the long-horizon budget as of `budget_at` (one per counted failure,
+    /// one drains every `BUDGET_DRAIN_SECONDS`; a success does not clear it, [`crate::state::reset`] does).
+    pub budget: u8,
+    /// The budget's clock: unix seconds from which whole drain periods are counted (0 when
+    /// `budget` is 0; less than one drain period before `last_failure`).
+    pub budget_at: u64,
     /// Flow-specific wait reported by [`crate::state::retry_at`] (e.g. the earliest next SMS send).
     pub wait_until: u64,
     /// The flow's own bytes.
@@ -88,17 +104,50 @@ pub struct State {
 /// `locked_until` value meaning "blocked until reset".
 pub const BLOCKED: u64 = u64::MAX;
 
+/// The longest lock layout 4 stores (`lock` is a u24 after `last_failure`, `0xFFFFFF` = blocked):
+/// 194 days; every lock the policy can set is shorter (a week, or one `BUDGET_DRAIN_SECONDS` of
+/// at most 180 days).
+pub const MAX_LOCK_SECONDS: u64 = 0xFF_FFFE;
+/// The largest `last_failure − budget_at` layout 4 stores (u24): less than one drain period.
+pub const MAX_BUDGET_LAG: u64 = 0xFF_FFFF;
+/// The largest `last_failure` layout 4 stores (u40), beyond `clock::MAX_NOW`.
+const MAX_STORED_TIME: u64 = (1 << 40) - 1;
+const LOCK_BLOCKED: u32 = 0xFF_FFFF;
+
 fn u64_at(b: &[u8], at: usize) -> u64 {
     let mut w = [0u8; 8];
     w.copy_from_slice(&b[at..at + 8]);
     u64::from_le_bytes(w)
 }
 
+/// The little-endian unsigned integer in the `N` bytes at `at` (`N` ≤ 8).
+#[inline(always)]
+fn uint<const N: usize>(b: &[u8], at: usize) -> u64 {
+    let mut w = [0u8; 8];
+    w[..N].copy_from_slice(&b[at..at + N]);
+    u64::from_le_bytes(w)
+}
+
+/// Writes the low `N` bytes of `v` at `at`, little-endian.
+#[inline(always)]
+fn put_uint<const N: usize>(b: &mut [u8], at: usize, v: u64) {
+    b[at..at + N].copy_from_slice(&v.to_le_bytes()[..N]);
+}
+
 impl State {
     /// A fresh state of `kind`.
     #[must_use]
     pub fn fresh(kind: Kind) -> Self {
-        Self { kind, failures: 0, locked_until: 0, wait_until: 0, payload: [0; PAYLOAD_BYTES] }
+        Self {
+            kind,
+            failures: 0,
+            locked_until: 0,
+            last_failure: 0,
+            budget: 0,
+            budget_at: 0,
+            wait_until: 0,
+            payload: [0; PAYLOAD_BYTES],
+        }
     }
 
     /// The flow this state belongs to.
@@ -125,17 +174,33 @@ impl State {
             return Err(Error::CorruptState
                 .because(c"state: unknown blob version (written by a later library version, or damaged)"));
         }
-        if bytes[4..8] != [0; 4] {
-            return Err(Error::CorruptState.because(c"state: reserved bytes are not zero (damaged)"));
-        }
         let mut payload = [0u8; PAYLOAD_BYTES];
         payload.copy_from_slice(&bytes[PAYLOAD_AT..]);
-        let s = Self {
-            kind,
-            failures: u16::from_le_bytes([bytes[2], bytes[3]]),
-            locked_until: u64_at(bytes, 8),
-            wait_until: u64_at(bytes, 16),
-            payload,
+        let mut s = Self::fresh(kind);
+        s.failures = u16::from_le_bytes([bytes[2], bytes[3]]);
+        s.wait_until = u64_at(bytes, 16);
+        s.payload = payload;
+        if version < 4 {
+            if bytes[4..8] != [0; 4] {
+                return Err(Error::CorruptState.because(c"state: reserved bytes are not zero (damaged)"));
+            }
+            s.set_lock_of_earlier_layout(u64_at(bytes, 8));
+            return Ok(Some((s, version)));
+        }
+        let (budget, lock, lag) = (bytes[4], uint::<3>(bytes, 5), uint::<3>(bytes, 13));
+        s.last_failure = uint::<5>(bytes, 8);
+        let stray_lock = lock != 0 && lock != u64::from(LOCK_BLOCKED) && s.last_failure == 0;
+        if (budget == 0 && lag != 0) || lag > s.last_failure || stray_lock {
+            return Err(
+                Error::CorruptState.because(c"state: lockout header bytes no release writes (damaged)")
+            );
+        }
+        s.budget = budget;
+        s.budget_at = if budget == 0 { 0 } else { s.last_failure - lag };
+        s.locked_until = match lock {
+            0 => 0,
+            l if l == u64::from(LOCK_BLOCKED) => BLOCKED,
+            l => s.last_failure + l,
         };
         Ok(Some((s, version)))
     }
@@ -157,9 +222,48 @@ impl State {
         b[0] = self.kind as u8;
         b[1] = VERSION;
         b[2..4].copy_from_slice(&self.failures.to_le_bytes());
-        b[4..8].fill(0);
-        b[8..16].copy_from_slice(&self.locked_until.to_le_bytes());
+        let (last, lock) = self.stored_lock();
+        b[4] = self.budget;
+        put_uint::<3>(b, 5, lock);
+        put_uint::<5>(b, 8, last);
+        let lag = if self.budget == 0 { 0 } else { last.saturating_sub(self.budget_at).min(MAX_BUDGET_LAG) };
+        put_uint::<3>(b, 13, lag);
         b[16..24].copy_from_slice(&self.wait_until.to_le_bytes());
+    }
+
+    /// `last_failure` and `lock` as layout 4 stores them. The lockout engine only writes locks
+    /// it can store; a hand-made state whose lock cannot be told relative to `last_failure` is
+    /// stored as the upgrade of an earlier layout's lock is (`last_failure` the second before
+    /// the lock ends), so the lock ends at the same second.
+    fn stored_lock(&self) -> (u64, u64) {
+        let last = self.last_failure.min(MAX_STORED_TIME);
+        match self.locked_until {
+            // A lock that ends at second 1 (or before the last failure) has ended for every `now`.
+            0 | 1 => (last, 0),
+            BLOCKED => (last, u64::from(LOCK_BLOCKED)),
+            until if last != 0 && until <= last => (last, 0),
+            until if last != 0 && until - last <= MAX_LOCK_SECONDS => (last, until - last),
+            until => {
+                let last = (until - 1).min(MAX_STORED_TIME);
+                (last, (until - last).min(MAX_LOCK_SECONDS))
+            }
+        }
+    }
+
+    /// Reads the absolute `locked_until` of layouts 1–3 (issue 22 §2): a lock becomes
+    /// `last_failure = locked_until − 1` and a one-second lock after it, so it ends at exactly
+    /// the same second and its run fades later than the real one would, never earlier; a block
+    /// stays a block; a run without a lock gets `last_failure = 0` (unknown: it fades only after
+    /// its next failure). The budget starts empty. (A lock that ended at second 1 has ended for
+    /// every `now` and reads as none; one beyond layout 4's u40 clock, past the year 36812, as
+    /// ending there.)
+    fn set_lock_of_earlier_layout(&mut self, locked_until: u64) {
+        self.locked_until = if locked_until == 1 { 0 } else { locked_until };
+        if self.locked_until != 0 && locked_until != BLOCKED {
+            let until = locked_until.min(MAX_STORED_TIME + 1);
+            self.last_failure = until - 1;
+            self.locked_until = until;
+        }
     }
 
     /// When the holder may try again: 0 if not waiting, `u64::MAX` if blocked until reset,

@@ -11,7 +11,8 @@
 //! 4. the flow's pure `decide(header, payload, facts, policy, now) -> Outcome` picks the row of
 //!    its table: the verdict, whether the try is [`Count`]ed, and the next payload;
 //! 5. [`settle`] records the count in the header (the only place that calls
-//!    [`lockout::record_failure`] / [`lockout::record_success`]), and [`run`] writes the blob
+//!    [`lockout::fade`], [`lockout::record_failure`] and [`lockout::record_success`]: a faded
+//!    run, the budget), and [`run`] writes the blob
 //!    back, also for a refused try (a counted failure must be stored).
 //!
 //! No flow calls `lockout::*` itself. The decisions are tested table-driven from the rows of
@@ -32,8 +33,25 @@ pub(crate) enum Count {
     No,
     /// One failure: may lock or block ([`lockout::record_failure`]).
     Failure,
-    /// A success: failures and any lock are cleared ([`lockout::record_success`]).
+    /// A success: the run and any lock are cleared, the budget stays ([`lockout::record_success`]).
     Success,
+    /// The success of an attempt already counted as a failure (a PIN's `finish`/`apply` after
+    /// `begin`): as `Success`, and that failure's budget charge is given back.
+    Refunded,
+    /// `Failure` and then `Refunded` on the same blob: a PIN's one-call `verify` that matched
+    /// (the blob exactly `begin` + `finish`).
+    CountedRefunded,
+}
+
+impl Count {
+    /// The table's "counted" column this count is shown as (`—` for every kind of success).
+    #[cfg(test)]
+    pub(crate) fn column(self) -> Count {
+        match self {
+            Count::Refunded | Count::CountedRefunded => Count::Success,
+            c => c,
+        }
+    }
 }
 
 /// Whether the lockout refuses the call before any fact is computed.
@@ -101,15 +119,31 @@ pub(crate) fn settle<P, T>(
     now: u64,
     decide: impl FnOnce(&State, &P) -> Result<Outcome<P, T>>,
 ) -> Result<(Result<T>, State, P)> {
+    // An attempt sees its run as it counts now (a faded run as none); a call already admitted
+    // (`Gate::Open`) sees it as stored. A try that is not counted stores the header as it was.
     if gate == Gate::Lockout {
         lockout::check(header, now)?;
     }
-    let o = decide(header, payload)?;
-    let mut s = header.clone();
+    let faded_view;
+    let view = if gate == Gate::Lockout && lockout::faded(header, policy, now) {
+        let mut v = header.clone();
+        lockout::fade(&mut v, policy, now);
+        faded_view = v;
+        &faded_view
+    } else {
+        header
+    };
+    let o = decide(view, payload)?;
+    let mut s = if o.counted == Count::No { header.clone() } else { view.clone() };
     match o.counted {
         Count::No => {}
         Count::Failure => lockout::record_failure(&mut s, policy, now),
-        Count::Success => lockout::record_success(&mut s),
+        Count::Success => lockout::record_success(&mut s, false),
+        Count::Refunded => lockout::record_success(&mut s, true),
+        Count::CountedRefunded => {
+            lockout::record_failure(&mut s, policy, now);
+            lockout::record_success(&mut s, true);
+        }
     }
     s.wait_until = o.wait_until;
     Ok((o.verdict, s, o.next))

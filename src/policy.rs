@@ -184,6 +184,24 @@ settings! {
     PinLanes = 15 => PCODES_SETTING_PIN_LANES,
         c: "PBKDF2 blocks (lanes) of new PIN hashes, computed together; the attacker's work stays `PIN_ITERATIONS`",
         pin_lanes: u32 = 3 in 1..=4;
+    /// Seconds after which a run of failures with no new failure no longer counts (issue 22
+    /// §2): the next failure starts a new run. 0 = never; at most a year. A block never fades
+    /// (only `state::reset` clears it); the budget ([`Setting::BudgetGuesses`]) is not affected.
+    FailureResetSeconds = 16 => PCODES_SETTING_FAILURE_RESET_SECONDS,
+        c: "seconds after which a run of failures fades (0 = never)",
+        failure_reset_seconds: u64 = 86_400 in 0..=31_536_000;
+    /// Capacity of the long-horizon guess budget that a success does not renew: counted
+    /// failures beyond it are refused (`LOCKED`) until one has drained. With
+    /// [`Setting::BudgetDrainSeconds`] it keeps at most [`GUESSES_PER_YEAR`] counted failures in
+    /// any 365 days; at least 2, so that an owner whose failures are one drain period apart is
+    /// never refused.
+    BudgetGuesses = 17 => PCODES_SETTING_BUDGET_GUESSES,
+        c: "capacity of the guess budget a success does not renew",
+        budget_guesses: u32 = 36 in 2..=36;
+    /// Seconds in which one charged guess drains from the budget (6 to 180 days).
+    BudgetDrainSeconds = 18 => PCODES_SETTING_BUDGET_DRAIN_SECONDS,
+        c: "seconds in which one guess drains from the budget",
+        budget_drain_seconds: u64 = 518_400 in 518_400..=15_552_000;
 }
 
 /// Default allowed PIN lengths: 4 and 6.
@@ -204,6 +222,15 @@ pub const CODES_PER_GUESS: u32 = 21;
 /// ([`GUESSES_PER_RUN`] × [`CODES_PER_GUESS`] in 10⁶: 0.042 %), a link code far below (2⁻⁴⁰ a
 /// guess).
 pub const WORST_RUN_PPM: u32 = 2_000;
+
+/// The guess limit per year every allowed setting keeps (issue 22 §2; `docs/security.md`,
+/// "Failures that fade, and a budget a success does not renew"): at most this many counted
+/// failures in any 365 days, whatever the successes between them — `BUDGET_GUESSES + ⌈365 d /
+/// BUDGET_DRAIN_SECONDS⌉` (97 at the defaults and at the extremes), 1 % of a 4-digit PIN's values.
+pub const GUESSES_PER_YEAR: u32 = 100;
+
+/// Seconds in a year of 365 days (the window of [`GUESSES_PER_YEAR`]).
+pub const YEAR_SECONDS: u64 = 365 * 86_400;
 
 // `SPEC` is in id order from 1 (`Setting::spec` indexes it), and `PIN_LENGTHS_DEFAULT` is the
 // setting's default and its only bits.
@@ -228,6 +255,17 @@ const _: () = {
     assert!(GUESSES_PER_RUN * 100 <= WORST_RUN_PPM);
     // TOTP and HOTP codes have at least 6 digits (`totp::Params`): 1 ppm a code.
     assert!(GUESSES_PER_RUN * CODES_PER_GUESS <= WORST_RUN_PPM);
+    // The budget's yearly bound at the largest capacity and the fastest drain (issue 22 §2),
+    // and every lock it sets fits layout 4's u24 (`blob::MAX_LOCK_SECONDS`).
+    let budget = &SPEC[Setting::BudgetGuesses as usize - 1];
+    let drain = &SPEC[Setting::BudgetDrainSeconds as usize - 1];
+    assert!(budget.hi + YEAR_SECONDS.div_ceil(drain.lo) <= GUESSES_PER_YEAR as u64);
+    assert!(budget.lo >= 2);
+    // (`MAX_LOCK_SECONDS` < `MAX_BUDGET_LAG`: a drain period fits the budget's lag too.)
+    assert!(drain.hi <= crate::blob::MAX_LOCK_SECONDS);
+    assert!(crate::blob::MAX_LOCK_SECONDS < crate::blob::MAX_BUDGET_LAG);
+    assert!(SPEC[Setting::LockRepeatSeconds as usize - 1].hi <= crate::blob::MAX_LOCK_SECONDS);
+    assert!(SPEC[Setting::LockFirstSeconds as usize - 1].hi <= crate::blob::MAX_LOCK_SECONDS);
 };
 
 impl Setting {
@@ -318,6 +356,9 @@ mod tests {
             (13, 1),
             (14, 10),
             (15, 3),
+            (16, 86_400),
+            (17, 36),
+            (18, 518_400),
         ];
         let p = Policy::default();
         for (id, d) in expected {
@@ -326,7 +367,7 @@ mod tests {
             assert_eq!(p.get(s), d, "{s:?}");
         }
         assert_eq!(Setting::from_id(0), None);
-        assert_eq!(Setting::from_id(16), None);
+        assert_eq!(Setting::from_id(19), None);
         assert_eq!(Setting::from_id(-1), None);
     }
 

@@ -388,6 +388,15 @@ fn c_revoke_and_events() {
     );
 }
 
+/// Failures that fade and the guess budget through the C ABI (issue 22 §2): the settings, a
+/// fade at its boundary second, a budget a success does not renew (`tests/c/budget.c`).
+#[test]
+fn c_budget() {
+    let exe = compile_c(&c_test("budget"), "budget", &[]);
+    let out = run_checked("budget", &mut Command::new(&exe));
+    assert!(out.contains(" passed, 0 failed"), "{out}");
+}
+
 /// Parent and child of a `fork()` never hand out the same random values (the thread-local
 /// generator reseeds when the process id changes; see `src/rng.rs`).
 #[test]

@@ -167,6 +167,7 @@ fn java_maven_build_and_junit() {
     assert!(summary.contains("Failures: 0, Errors: 0, Skipped: 0"), "{summary}\n{stdout}");
     assert!(ran >= 30, "only {ran} JUnit tests ran:\n{stdout}");
     for class in [
+        "BudgetTest",
         "BundledLibraryTest",
         "ContextTest",
         "ContextThreadsTest",

@@ -18,10 +18,16 @@ const READER: &str = r#"
 import sys
 blob = bytes.fromhex(sys.argv[1])
 le = lambda b: int.from_bytes(b, 'little')
-assert len(blob) == 64 and blob[4:8] == bytes(4), 'length, reserved'
+assert len(blob) == 64 and blob[1] == 4, 'length, layout 4'
 kind, version, failures = blob[0], blob[1], le(blob[2:4])
-locked_until, wait_until, p = le(blob[8:16]), le(blob[16:24]), blob[24:]
+# Layout 4: budget u8, lock u24 after the last failure (0xFFFFFF blocked), last failure u40, the
+# budget's clock u24 before the last failure.
+budget, lock, last, lag = blob[4], le(blob[5:8]), le(blob[8:13]), le(blob[13:16])
+assert budget != 0 or lag == 0, 'a clock without a budget'
+locked_until = 0 if lock == 0 else 2**64 - 1 if lock == 0xFFFFFF else last + lock
+wait_until, p = le(blob[16:24]), blob[24:]
 head = f'kind={kind} version={version} failures={failures} locked_until={locked_until} wait_until={wait_until}'
+head += f' budget={budget} last_failure={last}'
 if kind == 2:  # PIN: pending attempts u16, the rest zero
     assert p[2:] == bytes(38)
     print(head, f'pending={le(p[0:2])}')
@@ -73,17 +79,29 @@ fn pin_blob() {
     let mut st = [0u8; STATE_BYTES];
     pin::verify_begin(&ctx, "000000", stored.as_str(), NOW, &mut st).unwrap();
     let Some(got) = read(&st) else { return };
-    assert_eq!(got, "kind=2 version=3 failures=1 locked_until=0 wait_until=0 pending=1");
+    assert_eq!(
+        got,
+        "kind=2 version=4 failures=1 locked_until=0 wait_until=0 budget=1 last_failure=1750000000 pending=1"
+    );
     pin::verify_begin(&ctx, "000000", stored.as_str(), NOW, &mut st).unwrap();
-    assert_eq!(read(&st).unwrap(), "kind=2 version=3 failures=2 locked_until=0 wait_until=0 pending=2");
+    assert_eq!(
+        read(&st).unwrap(),
+        "kind=2 version=4 failures=2 locked_until=0 wait_until=0 budget=2 last_failure=1750000000 pending=2"
+    );
     assert_eq!(pin::verify_finish(&ctx, "acct", "000000", stored.as_str(), NOW, &mut st), Err(Error::Wrong));
-    assert_eq!(read(&st).unwrap(), "kind=2 version=3 failures=2 locked_until=0 wait_until=0 pending=1");
+    assert_eq!(
+        read(&st).unwrap(),
+        "kind=2 version=4 failures=2 locked_until=0 wait_until=0 budget=2 last_failure=1750000000 pending=1"
+    );
     for _ in 0..2 {
         assert_eq!(pin::verify(&ctx, "acct", "000000", stored.as_str(), NOW, &mut st), Err(Error::Wrong));
     }
     // The fifth failure locks for LOCK_FIRST_SECONDS (900).
     pin::verify_begin(&ctx, "000000", stored.as_str(), NOW, &mut st).unwrap();
-    let want = format!("kind=2 version=3 failures=5 locked_until={} wait_until=0 pending=2", NOW + 900);
+    let want = format!(
+        "kind=2 version=4 failures=5 locked_until={} wait_until=0 budget=5 last_failure=1750000000 pending=2",
+        NOW + 900
+    );
     assert_eq!(read(&st).unwrap(), want);
 }
 
@@ -102,12 +120,12 @@ fn totp_and_hotp_blobs() {
     assert_eq!(
         got,
         format!(
-            "kind=4 version=3 failures=0 locked_until=0 wait_until=0 value={step} accepted=1 spent=0 enrolment={e}"
+            "kind=4 version=4 failures=0 locked_until=0 wait_until=0 budget=0 last_failure=0 value={step} accepted=1 spent=0 enrolment={e}"
         )
     );
     assert_eq!(totp::time::verify(&ctx, &secret, &params, "00000000", NOW, &mut st), Err(Error::Wrong));
     let want = format!(
-        "kind=4 version=3 failures=1 locked_until=0 wait_until=0 value={step} accepted=1 spent=0 enrolment={e}"
+        "kind=4 version=4 failures=1 locked_until=0 wait_until=0 budget=1 last_failure=1750000000 value={step} accepted=1 spent=0 enrolment={e}"
     );
     assert_eq!(read(&st).unwrap(), want);
 
@@ -116,7 +134,7 @@ fn totp_and_hotp_blobs() {
     assert_eq!(totp::hotp::verify(&ctx, &secret, Algorithm::Sha1, 6, code.as_str(), NOW, &mut st), Ok(3));
     let e = enrolment(5, 1, 6, 0, &secret);
     let want = format!(
-        "kind=5 version=3 failures=0 locked_until=0 wait_until=0 value=4 accepted=1 spent=0 enrolment={e}"
+        "kind=5 version=4 failures=0 locked_until=0 wait_until=0 budget=0 last_failure=0 value=4 accepted=1 spent=0 enrolment={e}"
     );
     assert_eq!(read(&st).unwrap(), want);
 }
@@ -139,7 +157,7 @@ fn hotp_blob_at_the_end_of_the_counter_space() {
     );
     let Some(got) = read(&st) else { return };
     let want = format!(
-        "kind=5 version=3 failures=0 locked_until=0 wait_until=0 value={} accepted=1 spent=1 enrolment={}",
+        "kind=5 version=4 failures=0 locked_until=0 wait_until=0 budget=0 last_failure=0 value={} accepted=1 spent=1 enrolment={}",
         u64::MAX,
         enrolment(5, 1, 6, 0, &secret)
     );
@@ -190,13 +208,17 @@ fn recovery_blob_and_string() {
     assert_eq!(out.trim(), format!("ok 10 {set_hex}"));
     assert_eq!(
         read(&st).unwrap(),
-        format!("kind=6 version=3 failures=0 locked_until=0 wait_until=0 set={set_hex} count=10 used=0x0")
+        format!(
+            "kind=6 version=4 failures=0 locked_until=0 wait_until=0 budget=0 last_failure=0 set={set_hex} count=10 used=0x0"
+        )
     );
     assert_eq!(recovery::verify(&ctx, "acct-7", stored, codes[9], NOW, &mut st), Ok(9));
     assert_eq!(recovery::verify(&ctx, "acct-7", stored, codes[0], NOW, &mut st), Ok(8));
     assert_eq!(recovery::verify(&ctx, "acct-7", stored, "0000-0000-0000", NOW, &mut st), Err(Error::Wrong));
     assert_eq!(
         read(&st).unwrap(),
-        format!("kind=6 version=3 failures=1 locked_until=0 wait_until=0 set={set_hex} count=10 used=0x201")
+        format!(
+            "kind=6 version=4 failures=1 locked_until=0 wait_until=0 budget=1 last_failure=1750000000 set={set_hex} count=10 used=0x201"
+        )
     );
 }

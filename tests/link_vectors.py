@@ -83,7 +83,7 @@ def code(master, key_id, record, fp, now, random, counter=1):
 
 
 def state(args):
-    """The blob after an issue: header (kind 1 = link, version 3, no failures, no lock), then the
+    """The blob after an issue: header (kind 1 = link, layout version 4, no failures, no lock, no budget), then the
     40-byte payload: flags (second of the minute, bit 6 redeemed, bit 7 stale), issue number
     (u32 LE), issue id (bytes 5..10 of the tag's HMAC), fingerprint, previous fingerprint."""
     master, key_id, record, now = bytes.fromhex(args[0]), int(args[1]), int(args[2]), int(args[3])
@@ -93,7 +93,7 @@ def state(args):
     _, mac = head_and_mac(master, key_id, record, fp, now, random, issue)
     bits = (now % 60) | (0x40 if "redeemed" in flags else 0) | (0x80 if "stale" in flags else 0)
     payload = bytes([bits]) + issue.to_bytes(4, "little") + mac[5:10] + fp + prev
-    header = bytes([1, 3]) + (0).to_bytes(2, "little") + bytes(4) + (0).to_bytes(8, "little") * 2
+    header = bytes([1, 4]) + (0).to_bytes(2, "little") + bytes(4) + (0).to_bytes(8, "little") * 2
     blob = header + payload
     assert len(payload) == 40 and len(blob) == 64
     print(blob.hex())

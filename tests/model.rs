@@ -24,61 +24,41 @@ fn sequences() -> u64 {
     if cfg!(debug_assertions) { 500 } else { 10_000 }
 }
 
-/// The lockout rows of `docs/verdicts.md` with the default policy (5 / 900 s / 1800 s / 15).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct Lock {
-    failures: u32,
-    until: u64,
-}
-
-impl Lock {
-    fn check(&self, now: u64) -> Result<(), Error> {
-        if self.until == u64::MAX {
-            Err(Error::Blocked)
-        } else if now < self.until {
-            Err(Error::Locked)
-        } else {
-            Ok(())
-        }
-    }
-    fn fail(&mut self, now: u64) {
-        self.failures += 1;
-        if self.failures >= 15 {
-            self.until = u64::MAX;
-        } else if self.failures.is_multiple_of(5) {
-            self.until = now + if self.failures == 5 { 900 } else { 1800 };
-        }
-    }
-    fn success(&mut self) {
-        *self = Lock::default();
-    }
-    fn retry_at(&self, wait: u64, now: u64) -> u64 {
-        let t = self.until.max(wait);
-        if t > now { t } else { 0 }
-    }
-}
+#[path = "model/lockout.rs"]
+mod lockout_model;
+use lockout_model::*;
 
 /// Checks the real blob's counters and `retry_at` against the model.
 fn same_counters(real: &Blob, kind: Kind, lock: &Lock, wait: u64, now: u64, what: &str) {
     let s = State::decode(real, kind).unwrap();
     assert_eq!(u32::from(s.failures), lock.failures, "{what}: failures");
+    assert_eq!(u64::from(s.budget), lock.budget, "{what}: budget");
     assert_eq!(retry_at(real, now), Ok(lock.retry_at(wait, now)), "{what}: retry_at");
+}
+
+/// Whether the call that turned `before` into `after` counted a failure: the run grew, or (a
+/// faded run starts again at 1) the last failure moved.
+fn counted(before: &State, after: &Blob, kind: Kind) -> bool {
+    let a = State::decode(after, kind).unwrap();
+    a.failures > before.failures || a.last_failure != before.last_failure
 }
 
 /// A time step: mostly forwards (seconds to an hour), sometimes backwards by up to two minutes
 /// (servers whose clocks differ).
 fn step(r: &mut ChaCha20Rng, now: u64) -> u64 {
-    match r.next_u32() % 10 {
-        0 => now - u64::from(r.next_u32() % 120),
-        1..=5 => now + u64::from(r.next_u32() % 60),
-        6..=8 => now + u64::from(r.next_u32() % 700),
-        _ => now + u64::from(r.next_u32() % 4000),
+    match r.next_u32() % 40 {
+        0..=3 => now - u64::from(r.next_u32() % 120),
+        4..=23 => now + u64::from(r.next_u32() % 60),
+        24..=35 => now + u64::from(r.next_u32() % 700),
+        36..=38 => now + u64::from(r.next_u32() % 4000),
+        // Days: runs fade, budget guesses drain.
+        _ => now + u64::from(r.next_u32() % (3 * DRAIN as u32)),
     }
 }
 
 /// A rotated context: current key `key_id`, still holding `first` (id 1) and ids 2 .. key_id.
 fn rotated(first: &[u8; 32], key_id: u32) -> Context {
-    let mut next = Context::new(&[key_id as u8; 32], key_id).unwrap();
+    let mut next = with_policy(Context::new(&[key_id as u8; 32], key_id).unwrap());
     next.add_key(first, 1).unwrap();
     for k in 2..key_id {
         next.add_key(&[k as u8; 32], k).unwrap();
@@ -187,7 +167,7 @@ fn link_codes_follow_the_model() {
     let mut free_answers = 0u64;
     for seq in 0..sequences() {
         let mut r = ChaCha20Rng::seed_from_u64(seq);
-        let mut ctx = Context::new(&key, 1).unwrap();
+        let mut ctx = with_policy(Context::new(&key, 1).unwrap());
         let foreign = Context::new(&[7; 32], 9).unwrap();
         let mut key_id = 1;
         let mut real: Blob = [0; STATE_BYTES];
@@ -250,11 +230,11 @@ fn link_codes_follow_the_model() {
                             (LinkInput::Issue(i), codes[i].clone())
                         }
                     };
-                    let before = State::decode(&real, Kind::Link).unwrap().failures;
+                    let before = State::decode(&real, Kind::Link).unwrap();
                     let got = link::redeem(&ctx, &text, &child(data), now, &mut real);
                     let want = model.redeem(&input, data, now);
                     assert_eq!(got, want, "{what}: redeem");
-                    let counted = State::decode(&real, Kind::Link).unwrap().failures > before;
+                    let counted = counted(&before, &real, Kind::Link);
                     let authentic = matches!(input, LinkInput::Issue(i) if i + 2 >= codes.len());
                     free_answers += free_answer(&got, authentic, counted, LINK_INDEPENDENT);
                 }
@@ -263,6 +243,7 @@ fn link_codes_follow_the_model() {
         }
     }
     assert_eq!(free_answers, 0, "answers to non-authentic codes that were not counted");
+    assert_rules_exercised("link");
 }
 
 /// A well-formed random code (valid check symbol, key id 1) that no issue produced.
@@ -357,12 +338,14 @@ fn sms_codes_follow_the_model() {
     let mut free_answers = 0u64;
     for seq in 0..sequences() {
         let mut r = ChaCha20Rng::seed_from_u64(1 << 32 | seq);
-        let mut ctx = Context::new(&[0x42; 32], 1).unwrap();
+        let mut ctx = with_policy(Context::new(&[0x42; 32], 1).unwrap());
         let mut key_id = 1;
         let mut real: Blob = [0; STATE_BYTES];
         let mut model = OtpModel::default();
         let mut now = T0 + u64::from(r.next_u32() % 1000);
-        for call in 0..(8 + r.next_u32() % 32) {
+        // Every tenth sequence is long: enough wrong codes across codes to fill the budget.
+        let calls = (8 + r.next_u32() % 32) * if seq % 10 == 0 { 5 } else { 1 };
+        for call in 0..calls {
             now = step(&mut r, now);
             let what = format!("sequence {seq}, call {call}");
             match r.next_u32() % 10 {
@@ -393,11 +376,11 @@ fn sms_codes_follow_the_model() {
                         (4, _, Some(p)) => (p.clone(), "login"),
                         _ => (format!("{:06}", r.next_u32() % 1_000_000), "login"),
                     };
-                    let before = State::decode(&real, Kind::Otp).unwrap().failures;
+                    let before = State::decode(&real, Kind::Otp).unwrap();
                     let got = otp::verify(&ctx, purpose, &input, now, &mut real);
                     let right_purpose = purpose == "login";
                     assert_eq!(got, model.verify(&input, right_purpose, now), "{what}: verify {input}");
-                    let counted = State::decode(&real, Kind::Otp).unwrap().failures > before;
+                    let counted = counted(&before, &real, Kind::Otp);
                     let authentic = right_purpose
                         && (model.code.as_deref() == Some(&input)
                             || model.previous.as_deref() == Some(&input));
@@ -408,6 +391,7 @@ fn sms_codes_follow_the_model() {
         }
     }
     assert_eq!(free_answers, 0, "answers to wrong codes that were not counted");
+    assert_rules_exercised("sms");
 }
 
 // ---------------------------------------------------------------- PINs
@@ -425,7 +409,8 @@ impl PinModel {
             return Err(Error::PinFormat);
         }
         self.lock.fail(now);
-        self.pending += 1;
+        // Never more credits than counted failures (a faded run's credits fade with it).
+        self.pending = (self.pending + 1).min(self.lock.failures);
         Ok(())
     }
 
@@ -435,7 +420,7 @@ impl PinModel {
         }
         self.pending -= 1;
         if right {
-            self.lock.success();
+            self.lock.clear(true); // its begin charged the budget
             self.pending = 0;
             Ok(())
         } else {
@@ -446,7 +431,7 @@ impl PinModel {
 
 #[test]
 fn pins_follow_the_model_and_unknown_accounts_look_the_same() {
-    let mut ctx = Context::new(&[0x42; 32], 1).unwrap();
+    let mut ctx = with_policy(Context::new(&[0x42; 32], 1).unwrap());
     ctx.set(Setting::PinIterations, 10_000).unwrap();
     let stored = pin::hash(&ctx, "acct", "385027").unwrap();
     let stored = stored.as_str();
@@ -470,7 +455,7 @@ fn pins_follow_the_model_and_unknown_accounts_look_the_same() {
                 _ => "385028",
             };
             let format_ok = typed != "38x0";
-            let before = State::decode(&real, Kind::Pin).unwrap().failures;
+            let before = State::decode(&real, Kind::Pin).unwrap();
             let (got, got_unknown, want, want_unknown) = match r.next_u32() % 16 {
                 0..=5 => (
                     pin::verify_begin(&ctx, typed, stored, now, &mut real),
@@ -538,13 +523,14 @@ fn pins_follow_the_model_and_unknown_accounts_look_the_same() {
             same_counters(&unknown, Kind::Pin, &model_unknown.lock, 0, now, &what);
             // An answer that tells right from wrong (OK / WRONG from finish or apply) must have
             // been paid for: never more such answers than counted failures since the last clear.
-            let counted = State::decode(&real, Kind::Pin).unwrap().failures > before;
+            let counted = counted(&before, &real, Kind::Pin);
             if matches!(got, Err(Error::Wrong)) && !counted && model.lock.failures == 0 {
                 free_answers += 1;
             }
         }
     }
     assert_eq!(free_answers, 0, "WRONG answers not paid for by a counted failure");
+    assert_rules_exercised("pins");
 }
 
 // ---------------------------------------------------------------- TOTP and HOTP
@@ -580,7 +566,7 @@ impl TotpModel {
 
 #[test]
 fn totp_follows_the_model() {
-    let ctx = Context::new(&[0x42; 32], 1).unwrap();
+    let ctx = with_policy(Context::new(&[0x42; 32], 1).unwrap());
     let p = Params::default();
     let mut free_answers = 0u64;
     for seq in 0..sequences() {
@@ -590,9 +576,10 @@ fn totp_follows_the_model() {
         let mut model = TotpModel::default();
         let mut now = T0 + u64::from(r.next_u32() % 1000);
         for call in 0..(6 + r.next_u32() % 30) {
-            now = match r.next_u32() % 4 {
-                0 => now - u64::from(r.next_u32() % 90),
-                _ => now + u64::from(r.next_u32() % 120),
+            now = match r.next_u32() % 40 {
+                0..=9 => now - u64::from(r.next_u32() % 90),
+                10..=38 => now + u64::from(r.next_u32() % 120),
+                _ => now + u64::from(r.next_u32() % (3 * DRAIN as u32)), // days: fade, drain
             };
             let what = format!("sequence {seq}, call {call}");
             if r.next_u32() % 12 == 0 {
@@ -612,17 +599,18 @@ fn totp_follows_the_model() {
             let matches: Vec<u64> = (current - 1..=current + 1)
                 .filter(|&s| totp::time::code(&secret, &p, s * 30).unwrap().as_str() == input)
                 .collect();
-            let before = State::decode(&real, Kind::Totp).unwrap().failures;
+            let before = State::decode(&real, Kind::Totp).unwrap();
             let got = totp::time::verify(&ctx, &secret, &p, &input, now, &mut real);
             let want = model.verify(input.len() != 6, &matches, current, now);
             assert_eq!(got, want, "{what}: totp {input}");
-            let counted = State::decode(&real, Kind::Totp).unwrap().failures > before;
+            let counted = counted(&before, &real, Kind::Totp);
             free_answers += free_answer(&got, !matches.is_empty(), counted, APP_INDEPENDENT);
             same_counters(&real, Kind::Totp, &model.lock, 0, now, &what);
             assert_eq!(totp::time::last_step(&real), Ok(model.accepted), "{what}: last step");
         }
     }
     assert_eq!(free_answers, 0, "answers to non-matching codes that were not counted");
+    assert_rules_exercised("totp");
 }
 
 #[derive(Default)]
@@ -656,7 +644,7 @@ impl HotpModel {
 
 #[test]
 fn hotp_follows_the_model() {
-    let ctx = Context::new(&[0x42; 32], 1).unwrap();
+    let ctx = with_policy(Context::new(&[0x42; 32], 1).unwrap());
     let mut free_answers = 0u64;
     for seq in 0..sequences() {
         let mut r = ChaCha20Rng::seed_from_u64(4 << 32 | seq);
@@ -666,7 +654,7 @@ fn hotp_follows_the_model() {
         let mut model = HotpModel::default();
         let mut now = T0;
         for call in 0..(6 + r.next_u32() % 30) {
-            now += u64::from(r.next_u32() % 400);
+            now += u64::from(r.next_u32() % if r.next_u32() % 40 == 0 { 3 * DRAIN as u32 } else { 400 });
             let what = format!("sequence {seq}, call {call}");
             if r.next_u32() % 12 == 0 {
                 portal_codes::reset(&mut real).unwrap();
@@ -680,16 +668,17 @@ fn hotp_follows_the_model() {
             };
             let lo = model.next.saturating_sub(1);
             let matches: Vec<u64> = (lo..=model.next + 10).filter(|&k| code(k) == input).collect();
-            let before = State::decode(&real, Kind::Hotp).unwrap().failures;
+            let before = State::decode(&real, Kind::Hotp).unwrap();
             let got = totp::hotp::verify(&ctx, &secret, Algorithm::Sha1, 6, &input, now, &mut real);
             let want = model.verify(input.len() != 6, &matches, now);
             assert_eq!(got, want, "{what}: hotp {input}");
-            let counted = State::decode(&real, Kind::Hotp).unwrap().failures > before;
+            let counted = counted(&before, &real, Kind::Hotp);
             free_answers += free_answer(&got, !matches.is_empty(), counted, APP_INDEPENDENT);
             same_counters(&real, Kind::Hotp, &model.lock, 0, now, &what);
         }
     }
     assert_eq!(free_answers, 0, "answers to non-matching codes that were not counted");
+    assert_rules_exercised("hotp");
 }
 
 // ---------------------------------------------------------------- recovery codes

@@ -395,8 +395,12 @@ fn layout_matches_an_independent_python_reading() {
 import sys, hmac, hashlib
 blob = bytes.fromhex(sys.argv[1]); master = bytes([0x42]) * 32
 purpose = sys.argv[2].encode(); cur, prev = sys.argv[3].encode(), sys.argv[4].encode()
-assert blob[0] == 3 and blob[1] == 3 and blob[4:8] == bytes(4)
+assert blob[0] == 3 and blob[1] == 4
 failures = int.from_bytes(blob[2:4], 'little')
+# Layout 4: one guess charged to the budget at the last failure, no lock, the budget's clock at it.
+budget, lock = blob[4], int.from_bytes(blob[5:8], 'little')
+last, lag = int.from_bytes(blob[8:13], 'little'), int.from_bytes(blob[13:16], 'little')
+assert (budget, lock, lag) == (1, 0, 0) and last == int(sys.argv[5]), (budget, lock, last, lag)
 wait_until = int.from_bytes(blob[16:24], 'little')
 p = blob[24:]
 digits, flags, keys, attempts = p[0], p[1], p[2], p[3]
@@ -414,7 +418,8 @@ ages = [(bits >> (12 * i)) & 0xFFF for i in range(n)]
 assert bits >> (12 * n) == 0
 print(digits, flags & 1, keys & 15, keys >> 4, attempts, issued, prev_age, ",".join(map(str, ages)), failures, wait_until)
 "#;
-    let got = python::run(&["-c", script, &hex, "phone-change:+79990001122", &codes[3], &codes[2]])
+    let last = (T0 + 3501).to_string();
+    let got = python::run(&["-c", script, &hex, "phone-change:+79990001122", &codes[3], &codes[2], &last])
         .expect("python3 was found above");
     // Sends at +3500 (issue), +999, +61, +0: ages 2501, 3439, 3500; the one at +0 is also kept.
     let want = format!("6 0 2 2 1 {} 2501 2501,3439,3500 1 {}\n", T0 + 3500, T0 + 3500 + 60);

@@ -371,7 +371,8 @@ fn v3_recovery_blobs_and_string_still_verify_count_and_lock() {
     assert_eq!(recovery::remaining(&u.blob), Ok(3));
     let mut b = u.blob;
     assert_eq!(recovery::verify(&ctx, "account-1", stored, &code(1), u.now, &mut b), Err(Error::AlreadyUsed));
-    assert_eq!(b, u.blob, "ALREADY_USED changes nothing");
+    // ALREADY_USED changes nothing: the same state (written in the current layout since layout 4).
+    assert_eq!(State::decode_any(&b), State::decode_any(&u.blob), "ALREADY_USED changes nothing");
     assert_eq!(recovery::verify(&ctx, "account-1", stored, &code(3), u.now, &mut b), Ok(2));
 
     let k = line("recovery_locked");
@@ -405,4 +406,100 @@ fn earlier_releases_pin_hashes_verify_and_ask_for_a_rehash() {
         assert_eq!(pin::needs_rehash(&c, fresh.as_str()), Ok(false));
         assert_eq!(pin::verify(&c, "alice", "4826", fresh.as_str(), 1_750_000_000, &mut st), Ok(()));
     }
+}
+
+/// The blobs of `tests/data/v3_blobs.txt`, written by 72bc010 (layout 3, the last before the
+/// lockout header changed): each answers `retry_at` as it did and resets; a lock ends at exactly
+/// its second and its run fades no earlier than `FAILURE_RESET_SECONDS` after the lock's last
+/// second; a run without a lock fades only after its next failure; a block stays; codes
+/// outstanding or used before the upgrade stay so; the budget starts empty.
+#[test]
+fn v3_blobs_keep_their_locks_blocks_and_runs() {
+    let (blobs, v) = parse(include_str!("data/v3_blobs.txt"));
+    assert!(blobs.len() >= 16, "the data file lost its blobs");
+    for (name, l) in &blobs {
+        let (s, _) = read_and_reset_as_before(name, l, 3);
+        assert_eq!(s.budget, 0, "{name}: the budget starts empty");
+    }
+    let c = ctx_v2();
+    let stored = v["pin_hash"].as_str();
+    let fade = portal_codes::Setting::FailureResetSeconds.default_value();
+    let pin = |p: &str, t: u64, st: &mut Blob| pin::verify(&c, "alice", p, stored, t, st);
+    let failures = |st: &Blob| State::decode(st, Kind::Pin).unwrap().failures;
+
+    // A lock: ends at its second; the run goes on, and fades a day after the lock's last second.
+    let l = &blobs["pin_locked2"];
+    let s = State::decode(&l.blob, Kind::Pin).unwrap();
+    assert_eq!((s.failures, s.locked_until, s.last_failure), (10, l.retry_at, l.retry_at - 1));
+    let mut st = l.blob;
+    assert_eq!(pin("4826", l.retry_at - 1, &mut st), Err(Error::Locked));
+    assert_eq!(pin("1357", l.retry_at, &mut st), Err(Error::Wrong));
+    assert_eq!((version(&st), failures(&st)), (state::VERSION, 11));
+    let mut st = l.blob;
+    assert_eq!(pin("1357", l.retry_at - 1 + fade - 1, &mut st), Err(Error::Wrong));
+    assert_eq!(failures(&st), 11, "one second before the fade");
+    let mut st = l.blob;
+    assert_eq!(pin("1357", l.retry_at - 1 + fade, &mut st), Err(Error::Wrong));
+    assert_eq!(failures(&st), 1, "faded: a new run");
+
+    // A run without a lock: its time is unknown, so it goes on a year later, then fades.
+    let l = &blobs["pin_wrong3"];
+    let mut st = l.blob;
+    let later = l.now + 365 * 86_400;
+    assert_eq!(pin("1357", later, &mut st), Err(Error::Wrong));
+    assert_eq!(failures(&st), 4);
+    assert_eq!(pin("1357", later + fade, &mut st), Err(Error::Wrong));
+    assert_eq!(failures(&st), 1);
+
+    // A block stays a block, years later; the first lock of pin_locked ends at its second.
+    let mut st = blobs["pin_blocked"].blob;
+    assert_eq!(pin("4826", l.now + 10 * 365 * 86_400, &mut st), Err(Error::Blocked));
+    let l = &blobs["pin_locked"];
+    let mut st = l.blob;
+    assert_eq!(pin("4826", l.retry_at - 1, &mut st), Err(Error::Locked));
+    assert_eq!(pin("4826", l.retry_at, &mut st), Ok(()));
+    assert_eq!(st, [0; STATE_BYTES], "the success clears the run; nothing charged");
+
+    // A begin stored before the upgrade is finished after it.
+    let l = &blobs["pin_pending"];
+    let mut st = l.blob;
+    assert_eq!(pin::verify_finish(&c, "alice", "4826", stored, l.now, &mut st), Ok(()));
+    assert_eq!(st, [0; STATE_BYTES]);
+
+    // SMS: the outstanding code, its wait and its counted try are kept.
+    let l = &blobs["otp_wrong1"];
+    let mut st = l.blob;
+    assert_eq!(State::decode(&st, Kind::Otp).unwrap().failures, 1);
+    assert_eq!(otp::issue(&c, "login", l.now + 1, &mut st).map(|_| ()), Err(Error::TooSoon), "cooldown kept");
+    assert_eq!(otp::verify(&c, "login", &v["otp_code"], l.now + 30, &mut st), Ok(()));
+    assert_eq!(version(&st), state::VERSION);
+
+    // Link: layout 3's payload is the current one, so the outstanding code still redeems.
+    let l = &blobs["link_issued"];
+    let mut st = l.blob;
+    assert_eq!(link::redeem(&c, &v["link_code"], &ivan(), l.now + 60, &mut st), Ok(()));
+    let l = &blobs["link_locked"];
+    let mut st = l.blob;
+    assert_eq!(link::redeem(&c, &v["link_code"], &ivan(), l.retry_at - 1, &mut st), Err(Error::Locked));
+    // At the lock's end the code (issued at T0, 10 minutes) has expired: answered, not counted.
+    assert_eq!(link::redeem(&c, &v["link_code"], &ivan(), l.retry_at, &mut st), Err(Error::Expired));
+    assert_eq!(State::decode(&st, Kind::Link).unwrap().failures, 5);
+    let mut st = blobs["link_blocked"].blob;
+    assert_eq!(link::redeem(&c, &v["link_code"], &ivan(), l.now, &mut st), Err(Error::Blocked));
+
+    // Authenticator apps: replay protection and counted failures kept.
+    let secret: Vec<u8> = (0u8..20).collect();
+    let params = Params::new(Algorithm::Sha1, 6, 30).unwrap();
+    let l = &blobs["totp_accepted"];
+    let r = totp::time::verify(&c, &secret, &params, &v["totp_code"], l.now, &mut l.blob.clone());
+    assert_eq!(r, Err(Error::AlreadyUsed));
+    assert_eq!(State::decode(&blobs["totp_wrong2"].blob, Kind::Totp).unwrap().failures, 2);
+    let l = &blobs["hotp_accepted"];
+    let mut st = l.blob;
+    let rfc = b"12345678901234567890";
+    assert_eq!(
+        totp::hotp::verify(&c, rfc, Algorithm::Sha1, 6, "969429", l.now, &mut st),
+        Err(Error::AlreadyUsed)
+    );
+    assert_eq!(totp::hotp::verify(&c, rfc, Algorithm::Sha1, 6, "338314", l.now, &mut st), Ok(4));
 }

@@ -746,6 +746,22 @@ proptest! {
 proptest! {
     #![proptest_config(config(512))]
 
+    /// Layout 4's lockout header (bytes 2..16: failures, budget, lock, last failure, the
+    /// budget's clock): any bytes that decode are written back as exactly those bytes, and a lock
+    /// ends at its decoded second (issue 22 §2: the header is relative to the last failure).
+    #[test]
+    fn layout_4_headers_round_trip(header in vec(any::<u8>(), 14), now in valid_time()) {
+        let mut b = [0u8; STATE_BYTES];
+        b[0] = Kind::Hotp as u8;
+        b[1] = portal_codes::state::VERSION;
+        b[2..16].copy_from_slice(&header);
+        if let Ok(Some(s)) = State::decode_any(&b) {
+            prop_assert_eq!(s.encode(), b);
+            let t = s.locked_until;
+            prop_assert_eq!(portal_codes::retry_at(&b, now), Ok(if t > now { t } else { 0 }));
+        }
+    }
+
     /// retry_at and reset on any bytes of any length: CORRUPT_STATE exactly when no kind can
     /// decode them (then untouched); reset clears failures and lock and keeps everything else.
     #[test]
@@ -780,6 +796,8 @@ proptest! {
                 match State::decode_any(&b).unwrap() {
                     Some(after) => {
                         prop_assert_eq!((after.kind(), after.failures, after.locked_until), (s.kind(), 0, 0));
+                        // Layout 4: the guess budget and the last failure go too.
+                        prop_assert_eq!((after.budget, after.budget_at, after.last_failure), (0, 0, 0));
                         prop_assert_eq!((after.wait_until, after.payload), (s.wait_until, payload));
                     }
                     None => prop_assert!(s.wait_until == 0 && payload == [0; 40]),

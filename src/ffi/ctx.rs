@@ -147,6 +147,12 @@ pub const PCODES_SETTING_TOTP_WINDOW_STEPS: pcodes_setting = 13;
 pub const PCODES_SETTING_HOTP_LOOK_AHEAD: pcodes_setting = 14;
 /// PBKDF2 blocks (lanes) of new PIN hashes, computed together; the attacker's work stays `PIN_ITERATIONS`. Default 3, range 1–4.
 pub const PCODES_SETTING_PIN_LANES: pcodes_setting = 15;
+/// Seconds after which a run of failures fades (0 = never). Default 86400, range 0–31536000.
+pub const PCODES_SETTING_FAILURE_RESET_SECONDS: pcodes_setting = 16;
+/// Capacity of the guess budget a success does not renew. Default 36, range 2–36.
+pub const PCODES_SETTING_BUDGET_GUESSES: pcodes_setting = 17;
+/// Seconds in which one guess drains from the budget. Default 518400, range 518400–15552000.
+pub const PCODES_SETTING_BUDGET_DRAIN_SECONDS: pcodes_setting = 18;
 const _: () = {
     assert!(PCODES_SETTING_LINK_TTL_SECONDS == Setting::LinkTtlSeconds as pcodes_setting);
     assert!(PCODES_SETTING_OTP_TTL_SECONDS == Setting::OtpTtlSeconds as pcodes_setting);
@@ -163,7 +169,10 @@ const _: () = {
     assert!(PCODES_SETTING_TOTP_WINDOW_STEPS == Setting::TotpWindowSteps as pcodes_setting);
     assert!(PCODES_SETTING_HOTP_LOOK_AHEAD == Setting::HotpLookAhead as pcodes_setting);
     assert!(PCODES_SETTING_PIN_LANES == Setting::PinLanes as pcodes_setting);
-    assert!(Setting::ALL.len() == 15);
+    assert!(PCODES_SETTING_FAILURE_RESET_SECONDS == Setting::FailureResetSeconds as pcodes_setting);
+    assert!(PCODES_SETTING_BUDGET_GUESSES == Setting::BudgetGuesses as pcodes_setting);
+    assert!(PCODES_SETTING_BUDGET_DRAIN_SECONDS == Setting::BudgetDrainSeconds as pcodes_setting);
+    assert!(Setting::ALL.len() == 18);
 };
 // END GENERATED: settings
 
@@ -508,7 +517,7 @@ mod tests {
             assert!(s.name().starts_with("PCODES_SETTING_"));
         }
         assert_eq!(name(PCODES_SETTING_OTP_DIGITS), "PCODES_SETTING_OTP_DIGITS");
-        for id in [0, 16, -1, i32::MIN, i32::MAX] {
+        for id in [0, 19, -1, i32::MIN, i32::MAX] {
             assert_eq!(info(id), (PCODES_STATUS_INVALID_ARGUMENT, 7, 7, 7), "id {id}");
             assert_eq!(name(id), "PCODES_SETTING_UNKNOWN");
         }

@@ -38,9 +38,9 @@ pub unsafe extern "C" fn pcodes_state_retry_at(
     })
 }
 
-/// Clears the failure count and any lock, including `BLOCKED` (for a support desk or another
-/// channel that has re-established who the person is). The flow's own data is kept. A fresh
-/// blob stays all zeros.
+/// Clears the failure count and any lock, including `BLOCKED`, and the guess budget of
+/// `PCODES_SETTING_BUDGET_GUESSES` (for a support desk or another channel that has
+/// re-established who the person is). The flow's own data is kept. A fresh blob stays all zeros.
 ///
 /// Returns `NULL_ARGUMENT`, `CORRUPT_STATE` (blob left unchanged).
 #[unsafe(no_mangle)]

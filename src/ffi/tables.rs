@@ -192,7 +192,30 @@ fn worst_case(s: Setting) -> String {
             hi + 1,
             percent(run * (hi + 1))
         ),
+        Setting::FailureResetSeconds => format!(
+            "at 1 s a run fades as soon as its lock ends, so locks never add up to a block; at 0 (never) or {hi} s occasional typos add up to `BLOCKED`; either way {}",
+            year_bound()
+        ),
+        Setting::BudgetGuesses | Setting::BudgetDrainSeconds => format!(
+            "at capacity {} and one guess drained every {} days: {}; at capacity {} an owner whose failures are one drain period apart is still never refused",
+            Setting::BudgetGuesses.range().1,
+            Setting::BudgetDrainSeconds.range().0 / 86_400,
+            year_bound(),
+            Setting::BudgetGuesses.range().0
+        ),
     }
+}
+
+/// The budget's yearly bound at the extreme allowed values (issue 22 §2).
+fn year_bound() -> String {
+    use crate::policy::{GUESSES_PER_YEAR, YEAR_SECONDS};
+    let c = Setting::BudgetGuesses.range().1;
+    let per_year = c + YEAR_SECONDS.div_ceil(Setting::BudgetDrainSeconds.range().0);
+    debug_assert!(per_year <= u64::from(GUESSES_PER_YEAR));
+    format!(
+        "at most {per_year} counted guesses in any 365 days (≤ {GUESSES_PER_YEAR}): {} of a 4-digit PIN's values",
+        percent(per_year * 100)
+    )
 }
 
 fn worst_doc() -> String {

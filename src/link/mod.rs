@@ -286,8 +286,9 @@ impl blob::Payload for Payload {
     /// Version 1's payload had no issue number, and version 2's held unkeyed fingerprints (the
     /// current ones are keyed): an earlier code cannot be checked under the current tag, so the
     /// blob keeps its lockout header and reads as "nothing outstanding" (docs/upgrading.md).
-    fn upgrade(_version: u8, _header: &State, _p: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
-        Self::decode(&[0; PAYLOAD_BYTES])
+    /// Version 3's payload is the current one (layout 4 changed the header only).
+    fn upgrade(version: u8, _header: &State, p: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
+        if version >= 3 { Self::decode(p) } else { Self::decode(&[0; PAYLOAD_BYTES]) }
     }
 
     fn encode(&self, p: &mut [u8]) {

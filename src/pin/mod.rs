@@ -282,7 +282,8 @@ pub(crate) fn decide_finish(h: &State, p: &Payload, matched: Result<bool>) -> Ou
     }
     match matched {
         Err(e) => Outcome::unchanged(e, h, p),
-        Ok(true) => Outcome::new(Ok(()), Count::Success, h, Payload { pending: 0 }),
+        // This attempt was charged by `begin`: its success gives the budget charge back.
+        Ok(true) => Outcome::new(Ok(()), Count::Refunded, h, Payload { pending: 0 }),
         Ok(false) => Outcome::new(Err(Error::Wrong), Count::No, h, Payload { pending: p.pending - 1 }),
     }
 }
@@ -293,7 +294,7 @@ pub(crate) fn decide_finish(h: &State, p: &Payload, matched: Result<bool>) -> Ou
 pub(crate) fn decide_verify(h: &State, p: &Payload, matched: bool) -> Outcome<Payload, ()> {
     let begun = decide_begin(h, p, Ok(()));
     let done = decide_finish(h, &begun.next, Ok(matched));
-    let counted = if done.counted == Count::Success { Count::Success } else { Count::Failure };
+    let counted = if done.counted == Count::Refunded { Count::CountedRefunded } else { Count::Failure };
     Outcome::new(done.verdict, counted, h, done.next)
 }
 
@@ -759,7 +760,13 @@ mod tests {
             verify_begin(&c, "000001", h, T0, &mut st).unwrap();
         }
         assert_eq!(verify(&c, "acct", "385027", h, T0, &mut st), Ok(()));
-        assert_eq!(st, [0u8; STATE_BYTES], "success clears failures and credits");
+        let s = State::decode(&st, Kind::Pin).unwrap();
+        // The success gives back its own budget charge, not those of the abandoned begins.
+        assert_eq!(
+            (s.failures, s.locked_until, s.payload, s.budget),
+            (0, 0, [0; 40], 3),
+            "success clears failures and credits"
+        );
         assert_eq!(verify_finish(&c, "acct", "000002", h, T0, &mut st), Err(Error::NoChallenge));
         // Abandoned begins, then a support-desk reset.
         for _ in 0..3 {

@@ -191,9 +191,10 @@ impl blob::Payload for Payload {
         (self.count != 0).then(|| (self.set_id, self.remaining()))
     }
 
-    /// No release before layout 3 wrote a recovery blob.
-    fn upgrade(_version: u8, _header: &State, _b: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
-        Err(Error::CorruptState)
+    /// No release before layout 3 wrote a recovery blob; layout 3's payload is the current one
+    /// (layout 4 changed the header only).
+    fn upgrade(version: u8, _header: &State, b: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
+        if version >= 3 { Self::decode(b) } else { Err(Error::CorruptState) }
     }
 }
 

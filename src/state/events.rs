@@ -34,7 +34,8 @@ pub struct Events {
     /// `EVENT_*` bits; 0 = nothing happened to the protection.
     pub flags: u32,
     /// With [`EVENT_FAILURE_COUNTED`]: how many more counted failures bring the next lock or
-    /// block (the one that reaches it included); 0 once blocked.
+    /// block (the one that reaches it included), from the run's thresholds or the guess budget
+    /// (`BUDGET_GUESSES`), whichever is nearer; 0 once blocked or the budget is full.
     pub failures_left: u32,
     /// With [`EVENT_LOCK_STARTED`]: unix seconds at which the lock ends (attempts are allowed
     /// again from that second).
@@ -97,12 +98,19 @@ pub fn events(ctx: &Context, old: &[u8], new: &[u8], now: u64) -> Result<Events>
     Ok(between(&o, &n, ctx.policy(), now))
 }
 
-/// [`events`] on decoded states of one kind.
+/// [`events`] on decoded states of one kind. The old state is read as the lockout saw it at
+/// `now`: a run that had faded counted as none (so its restart at 1 is a counted failure, and a
+/// success after it clears nothing).
 fn between(o: &State, n: &State, policy: &Policy, now: u64) -> Events {
+    let mut faded = o.clone();
+    crate::lockout::fade(&mut faded, policy, now);
+    let o = &faded;
     let mut e = Events::default();
     if counted(o, n) {
         e.flags |= EVENT_FAILURE_COUNTED;
-        e.failures_left = failures_left(policy, n.failures);
+        // The run's next threshold, or the long-horizon budget's, whichever comes first.
+        let budget_left = policy.budget_guesses.saturating_sub(u32::from(crate::lockout::drained(n, policy, now).0));
+        e.failures_left = failures_left(policy, n.failures).min(budget_left);
     }
     if n.locked_until == BLOCKED {
         if o.locked_until != BLOCKED {
@@ -183,6 +191,45 @@ mod tests {
         assert_eq!(between(&s(0, 0), &s(0, 0), &p, 100), Events::default());
         // A lock that is already over at `now` is not reported as starting.
         assert_eq!(between(&s(4, 0), &s(5, 100), &p, 100).flags, EVENT_FAILURE_COUNTED);
+    }
+
+    /// The old blob is read as the lockout saw it at `now` (issue 22 §2 with §4): a run that
+    /// had faded restarts as a counted failure and a success after it clears nothing; the
+    /// budget bounds `failures_left`.
+    #[test]
+    fn faded_runs_and_the_budget() {
+        let p = Policy::default();
+        let day = p.failure_reset_seconds;
+        let mut old = State::fresh(Kind::Pin);
+        crate::lockout::record_failure(&mut old, &p, 1_000);
+        assert_eq!(old.failures, 1);
+        let mut new = old.clone();
+        crate::lockout::fade(&mut new, &p, 1_000 + day);
+        crate::lockout::record_failure(&mut new, &p, 1_000 + day);
+        assert_eq!(new.failures, 1, "a new run of one");
+        let e = between(&old, &new, &p, 1_000 + day);
+        assert_eq!((e.flags, e.failures_left), (EVENT_FAILURE_COUNTED, 4));
+        let e = between(&old, &new, &p, 1_000 + day - 1);
+        assert_eq!(e.flags, 0, "one second before the fade the same count is no new failure");
+        let mut ok = old.clone();
+        crate::lockout::record_success(&mut ok, false);
+        assert_eq!(between(&old, &ok, &p, 1_000 + day).flags, 0, "nothing left to clear");
+        assert_eq!(between(&old, &ok, &p, 1_000 + day - 1).flags, EVENT_CLEARED);
+
+        // Failures spread so that no run reaches a lock, each fading: the budget's left comes first.
+        let mut s = State::fresh(Kind::Pin);
+        let mut t = 10_000;
+        let mut last = Events::default();
+        for _ in 0..p.budget_guesses {
+            let before = s.clone();
+            crate::lockout::fade(&mut s, &p, t);
+            crate::lockout::record_failure(&mut s, &p, t);
+            last = between(&before, &s, &p, t);
+            t += day; // a fade apart, far less than a drain period
+        }
+        assert!(last.has(EVENT_FAILURE_COUNTED));
+        assert_eq!(last.failures_left, 0, "the budget is full: {last:?}");
+        assert!(last.has(EVENT_LOCK_STARTED), "{last:?}");
     }
 
     #[test]

@@ -13,15 +13,17 @@
 //! what a call did to the protection (a failure counted, a lock, a block, a clear, a recovery
 //! code used), for notices. See `docs/revoke.md`.
 //!
-//! # Layout (version 3), all integers little-endian
+//! # Layout (version 4), all integers little-endian
 //!
 //! | bytes  | field | meaning |
 //! |--------|-------|---------|
 //! | 0      | kind  | [`Kind`]; 0 only in the all-zero fresh blob |
 //! | 1      | version | [`VERSION`] (0 only in the fresh blob) |
-//! | 2..4   | failures | consecutive failures counted by the [lockout engine](crate::lockout) |
-//! | 4..8   | reserved | zero |
-//! | 8..16  | locked_until | unix seconds until which the flow is locked; `u64::MAX` = blocked |
+//! | 2..4   | failures | the run of failures counted by the [lockout engine](crate::lockout) (it fades) |
+//! | 4      | budget | guesses charged to the long-horizon budget (a success does not clear it) |
+//! | 5..8   | lock | u24: `locked_until − last_failure`; 0 = none, `0xFFFFFF` = blocked |
+//! | 8..13  | last_failure | u40: unix seconds of the latest counted failure; 0 = unknown |
+//! | 13..16 | budget_lag | u24: `last_failure − budget_at`, the budget's clock (0 when `budget` is 0) |
 //! | 16..24 | wait_until | flow-specific wait (for SMS codes: earliest next send), 0 = none |
 //! | 24..64 | payload | [`PAYLOAD_BYTES`] bytes owned by the flow (see each flow's docs) |
 //!
@@ -89,8 +91,8 @@ pub fn retry_at(bytes: &[u8], now: u64) -> Result<u64> {
     Ok(State::decode_any(bytes)?.map_or(0, |s| s.retry_at(now)))
 }
 
-/// Clears the failure count and any lock, including a block (for the support desk or another
-/// channel that has re-established who the person is). The flow's own data is kept, except
+/// Clears the run of failures, any lock, including a block, and the guess budget (for the
+/// support desk or another channel that has re-established who the person is). The flow's own data is kept, except
 /// what its registry entry says those failures paid for (a PIN blob's pending attempts of the
 /// two-phase protocol). A blob of an earlier release is written in the current layout.
 ///
@@ -100,8 +102,10 @@ pub fn reset(bytes: &mut [u8]) -> Result<()> {
     crate::diag::clear(); // a call that succeeds leaves no detail behind
     if let Some(mut s) = State::decode_any(bytes)? {
         kinds::apply(&mut s, kinds::Rule::Reset); // first: its rules still see the failures
-        s.failures = 0;
-        s.locked_until = 0;
+        // The run, any lock or block, and the budget (the person has been re-identified).
+        let (payload, wait_until) = (s.payload, s.wait_until);
+        s = State::fresh(s.kind());
+        (s.payload, s.wait_until) = (payload, wait_until);
         bytes.copy_from_slice(&s.encode());
         crate::blob::canonicalize(bytes);
     }
@@ -112,6 +116,16 @@ pub fn reset(bytes: &mut [u8]) -> Result<()> {
 mod tests {
     use super::*;
     use crate::error::Error;
+
+    /// Bytes from hex digits (spaces ignored).
+    macro_rules! hex {
+        ($s:literal) => {{
+            let s: std::vec::Vec<u8> = $s.bytes().filter(|b| *b != b' ').collect();
+            (0..s.len() / 2)
+                .map(|i| u8::from_str_radix(core::str::from_utf8(&s[2 * i..2 * i + 2]).unwrap(), 16).unwrap())
+                .collect::<std::vec::Vec<u8>>()
+        }};
+    }
 
     /// A valid payload of `kind` (the registry's codecs refuse arbitrary bytes): a TOTP/HOTP
     /// counter, a PIN blob's pending credits, an SMS blob's wait; link and SMS payloads with
@@ -143,11 +157,25 @@ mod tests {
         assert_eq!(s, State::fresh(Kind::Otp));
         let mut s2 = s.clone();
         s2.failures = 513;
+        s2.last_failure = 1_699_999_100;
         s2.locked_until = 1_700_000_000;
+        s2.budget = 7;
+        s2.budget_at = 1_699_999_000;
         s2.wait_until = 42;
         let b = s2.encode();
         assert_eq!((b[0], b[1]), (3, VERSION));
+        assert_eq!(b[2..24], hex!("0102 07 840300 7ced536500 640000 2a00000000000000"));
         assert_eq!(State::decode(&b, Kind::Otp).unwrap(), s2);
+        // Blocked, and a lock far from the last failure (a hand-made state): the lock ends at
+        // the same second, `last_failure` becomes the second before it.
+        let mut s4 = s2.clone();
+        s4.locked_until = BLOCKED;
+        assert_eq!(State::decode(&s4.encode(), Kind::Otp).unwrap(), s4);
+        s4.locked_until = 1_800_000_000;
+        s4.budget = 0;
+        s4.budget_at = 0;
+        let back = State::decode(&s4.encode(), Kind::Otp).unwrap();
+        assert_eq!((back.locked_until, back.last_failure), (1_800_000_000, 1_799_999_999));
         let mut s3 = State::fresh(Kind::Hotp);
         s3.payload[..8].copy_from_slice(&0x0102_0304_0506_0708u64.to_le_bytes());
         s3.payload[8] = 1;
@@ -163,8 +191,10 @@ mod tests {
         long[..64].copy_from_slice(&b);
         assert_eq!(State::decode(&long, Kind::Link), Err(Error::CorruptState), "long");
         assert_eq!(State::decode(&[], Kind::Link), Err(Error::CorruptState), "empty");
-        // Versions 1 and 2 are read (earlier releases' layouts: `tests/upgrade.rs`); 0 and 4 are not.
-        for (at, v) in [(0, 0), (0, 6), (0, 255), (1, 0), (1, 4), (1, 255), (4, 1), (7, 1)] {
+        // Versions 1–3 are read (earlier releases' layouts: `tests/upgrade.rs`); 0 and 5 are not.
+        // Layout 4: a budget clock without a budget (byte 13), a lock without a last failure
+        // (byte 7) are never written.
+        for (at, v) in [(0, 0), (0, 6), (0, 255), (1, 0), (1, 5), (1, 255), (13, 1), (7, 1)] {
             let mut x = b;
             x[at] = v;
             assert_eq!(State::decode(&x, Kind::Link), Err(Error::CorruptState), "byte {at}={v}");

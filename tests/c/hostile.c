@@ -204,6 +204,7 @@ static const pcodes_setting SETTINGS[] = {
     PCODES_SETTING_PIN_ITERATIONS,      PCODES_SETTING_PIN_LENGTHS,         PCODES_SETTING_LOCK_AFTER_FAILURES,
     PCODES_SETTING_LOCK_FIRST_SECONDS,  PCODES_SETTING_LOCK_REPEAT_SECONDS, PCODES_SETTING_BLOCK_AFTER_FAILURES,
     PCODES_SETTING_TOTP_WINDOW_STEPS,   PCODES_SETTING_HOTP_LOOK_AHEAD,     PCODES_SETTING_PIN_LANES,
+    PCODES_SETTING_FAILURE_RESET_SECONDS, PCODES_SETTING_BUDGET_GUESSES,    PCODES_SETTING_BUDGET_DRAIN_SECONDS,
 };
 #define N_SETTINGS (sizeof SETTINGS / sizeof SETTINGS[0])
 
@@ -324,7 +325,7 @@ static void test_ctx(void) {
     EXPECT(pcodes_ctx_add_key(c, key64, 64, 1), PCODES_STATUS_INVALID_ARGUMENT);
 
     uint64_t v = 0xDEADBEEF;
-    static const pcodes_setting bad_setting[] = {0, 16, 17, 100, -1, -14, INT32_MIN, INT32_MAX};
+    static const pcodes_setting bad_setting[] = {0, 19, 20, 100, -1, -14, INT32_MIN, INT32_MAX};
     for (size_t i = 0; i < sizeof bad_setting / sizeof bad_setting[0]; i++) {
         EXPECT(pcodes_ctx_set(c, bad_setting[i], 1), PCODES_STATUS_INVALID_ARGUMENT);
         EXPECT(pcodes_ctx_set(c, bad_setting[i], 0), PCODES_STATUS_INVALID_ARGUMENT);
@@ -413,12 +414,12 @@ static void corrupt(const uint8_t *base, int which, uint8_t out[64]) {
     memcpy(out, base, 64);
     switch (which) {
     case 0: out[1] = 0; break;           /* version 0 with a kind */
-    case 1: out[1] = 4; break;           /* a future version */
+    case 1: out[1] = 5; break;           /* a future version */
     case 2: out[1] = 0xFF; break;
     case 3: out[0] = 0; break;           /* kind 0 but not all zeros */
     case 4: out[0] = 7; break;           /* unknown kinds */
     case 5: out[0] = 0xFF; break;
-    case 6: out[5] ^= 1; break;          /* reserved bytes not zero */
+    case 6: memset(out + 8, 0, 5); out[13] = 1; break; /* budget clock after the last failure */
     default: memset(out, 0, 64); out[63] = 1; break; /* "fresh" but with a stray payload byte */
     }
 }

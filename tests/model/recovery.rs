@@ -99,7 +99,7 @@ fn recovery_codes_follow_the_model() {
     let mut oks = 0u64;
     for seq in 0..sequences() {
         let mut r = ChaCha20Rng::seed_from_u64(5 << 32 | seq);
-        let mut ctx = Context::new(&[0x42; 32], 1).unwrap();
+        let mut ctx = with_policy(Context::new(&[0x42; 32], 1).unwrap());
         let mut key_id = 1;
         let mut real: Blob = [0; STATE_BYTES];
         let mut model = RecoveryModel::default();
@@ -179,7 +179,7 @@ fn recovery_codes_follow_the_model() {
                     }
                     let right_account = r.next_u32() % 8 != 0;
                     let account = if right_account { "alice" } else { "bob" };
-                    let before = State::decode(&real, Kind::Recovery).unwrap().failures;
+                    let before = State::decode(&real, Kind::Recovery).unwrap();
                     let got = recovery::verify(&ctx, account, &sets[si].stored, &input, now, &mut real);
                     let want = model.verify(&sets[si], right_account, &input, now);
                     assert_eq!(
@@ -188,7 +188,7 @@ fn recovery_codes_follow_the_model() {
                         model.blob_set
                     );
                     oks += u64::from(got.is_ok());
-                    let counted = State::decode(&real, Kind::Recovery).unwrap().failures > before;
+                    let counted = counted(&before, &real, Kind::Recovery);
                     let typed = input.replace('-', "").to_ascii_uppercase();
                     let authentic =
                         right_account && sets[si].codes.iter().any(|c| c.replace('-', "") == typed);
@@ -204,6 +204,7 @@ fn recovery_codes_follow_the_model() {
         }
     }
     assert_eq!(free_answers, 0, "answers to non-codes that were not counted");
+    assert_rules_exercised("recovery");
     assert!(oks > sequences(), "the sequences reach OK ({oks})");
 }
 

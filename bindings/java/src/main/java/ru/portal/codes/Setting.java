@@ -44,7 +44,13 @@ public enum Setting {
      * PBKDF2 blocks (lanes) of new PIN hashes: each runs {@code ceil(PIN_ITERATIONS / lanes)}
      * iterations, all computed together, so the attacker's work stays {@link #PIN_ITERATIONS}.
      */
-    PIN_LANES(15);
+    PIN_LANES(15),
+    /** Seconds after which a run of failures fades (0 = never). */
+    FAILURE_RESET_SECONDS(16),
+    /** Capacity of the guess budget a success does not renew. */
+    BUDGET_GUESSES(17),
+    /** Seconds in which one guess drains from the budget. */
+    BUDGET_DRAIN_SECONDS(18);
 
     private final int id;
     /** {default, min, max}, read from the library on first use. */
