@@ -109,7 +109,8 @@ fn between(o: &State, n: &State, policy: &Policy, now: u64) -> Events {
     if counted(o, n) {
         e.flags |= EVENT_FAILURE_COUNTED;
         // The run's next threshold, or the long-horizon budget's, whichever comes first.
-        let budget_left = policy.budget_guesses.saturating_sub(u32::from(crate::lockout::drained(n, policy, now).0));
+        let budget_left =
+            policy.budget_guesses.saturating_sub(u32::from(crate::lockout::drained(n, policy, now).0));
         e.failures_left = failures_left(policy, n.failures).min(budget_left);
     }
     if n.locked_until == BLOCKED {
@@ -219,17 +220,24 @@ mod tests {
         // Failures spread so that no run reaches a lock, each fading: the budget's left comes first.
         let mut s = State::fresh(Kind::Pin);
         let mut t = 10_000;
-        let mut last = Events::default();
-        for _ in 0..p.budget_guesses {
+        let (mut first, mut prev, mut n) = (None, 0, 0);
+        let last = loop {
             let before = s.clone();
             crate::lockout::fade(&mut s, &p, t);
             crate::lockout::record_failure(&mut s, &p, t);
-            last = between(&before, &s, &p, t);
-            t += day; // a fade apart, far less than a drain period
-        }
-        assert!(last.has(EVENT_FAILURE_COUNTED));
+            let e = between(&before, &s, &p, t);
+            assert!(e.has(EVENT_FAILURE_COUNTED), "{e:?}");
+            if e.has(EVENT_LOCK_STARTED) || n > 200 {
+                break e;
+            }
+            first.get_or_insert(e.failures_left);
+            (prev, n) = (e.failures_left, n + 1);
+            t += day; // a fade apart, less than a drain period
+        };
+        assert!(last.has(EVENT_LOCK_STARTED), "the budget locks: {last:?}");
         assert_eq!(last.failures_left, 0, "the budget is full: {last:?}");
-        assert!(last.has(EVENT_LOCK_STARTED), "{last:?}");
+        assert_eq!(prev, 1, "the one before said one more");
+        assert_eq!(first, Some(4), "a run of one, the budget far");
     }
 
     #[test]
