@@ -175,6 +175,11 @@ settings! {
     HotpLookAhead = 14 => PCODES_SETTING_HOTP_LOOK_AHEAD,
         c: "HOTP counters looked ahead",
         hotp_look_ahead: u32 = 10 in 0..=20;
+    /// How long a device token stays valid after it was issued, seconds (`crate::device`;
+    /// default 90 days, at most 400).
+    DeviceTrustSeconds = 15 => PCODES_SETTING_DEVICE_TRUST_SECONDS,
+        c: "device-token validity, seconds",
+        device_trust_seconds: u64 = 7_776_000 in 3_600..=34_560_000;
 }
 
 /// Default allowed PIN lengths: 4 and 6.
@@ -308,6 +313,7 @@ mod tests {
             (12, 15),
             (13, 1),
             (14, 10),
+            (15, 7_776_000),
         ];
         let p = Policy::default();
         for (id, d) in expected {
@@ -316,7 +322,7 @@ mod tests {
             assert_eq!(p.get(s), d, "{s:?}");
         }
         assert_eq!(Setting::from_id(0), None);
-        assert_eq!(Setting::from_id(15), None);
+        assert_eq!(Setting::from_id(16), None);
         assert_eq!(Setting::from_id(-1), None);
     }
 

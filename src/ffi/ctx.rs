@@ -145,6 +145,8 @@ pub const PCODES_SETTING_BLOCK_AFTER_FAILURES: pcodes_setting = 12;
 pub const PCODES_SETTING_TOTP_WINDOW_STEPS: pcodes_setting = 13;
 /// HOTP counters looked ahead. Default 10, range 0–20.
 pub const PCODES_SETTING_HOTP_LOOK_AHEAD: pcodes_setting = 14;
+/// Device-token validity, seconds. Default 7776000, range 3600–34560000.
+pub const PCODES_SETTING_DEVICE_TRUST_SECONDS: pcodes_setting = 15;
 const _: () = {
     assert!(PCODES_SETTING_LINK_TTL_SECONDS == Setting::LinkTtlSeconds as pcodes_setting);
     assert!(PCODES_SETTING_OTP_TTL_SECONDS == Setting::OtpTtlSeconds as pcodes_setting);
@@ -160,7 +162,8 @@ const _: () = {
     assert!(PCODES_SETTING_BLOCK_AFTER_FAILURES == Setting::BlockAfterFailures as pcodes_setting);
     assert!(PCODES_SETTING_TOTP_WINDOW_STEPS == Setting::TotpWindowSteps as pcodes_setting);
     assert!(PCODES_SETTING_HOTP_LOOK_AHEAD == Setting::HotpLookAhead as pcodes_setting);
-    assert!(Setting::ALL.len() == 14);
+    assert!(PCODES_SETTING_DEVICE_TRUST_SECONDS == Setting::DeviceTrustSeconds as pcodes_setting);
+    assert!(Setting::ALL.len() == 15);
 };
 // END GENERATED: settings
 
@@ -505,7 +508,7 @@ mod tests {
             assert!(s.name().starts_with("PCODES_SETTING_"));
         }
         assert_eq!(name(PCODES_SETTING_OTP_DIGITS), "PCODES_SETTING_OTP_DIGITS");
-        for id in [0, 15, -1, i32::MIN, i32::MAX] {
+        for id in [0, 16, -1, i32::MIN, i32::MAX] {
             assert_eq!(info(id), (PCODES_STATUS_INVALID_ARGUMENT, 7, 7, 7), "id {id}");
             assert_eq!(name(id), "PCODES_SETTING_UNKNOWN");
         }

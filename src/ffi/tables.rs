@@ -189,6 +189,10 @@ fn worst_case(s: Setting) -> String {
             hi + 1,
             percent(run * (hi + 1))
         ),
+        Setting::DeviceTrustSeconds => format!(
+            "at {hi} s a stolen device token works {} days unless `pcodes_device_revoke_all` ran; its guesses are the trusted lane's own run ({run} at most, then `BLOCKED`), no extra guess without a token",
+            hi / 86_400
+        ),
     }
 }
 

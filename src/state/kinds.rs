@@ -20,6 +20,7 @@ fn codec(kind: Kind) -> Codec {
         Kind::Totp => revisit::<crate::totp::TotpPayload>,
         Kind::Hotp => revisit::<crate::totp::HotpPayload>,
         Kind::Recovery => revisit::<crate::recovery::Payload>,
+        Kind::Device => revisit::<crate::device::Payload>,
     }
 }
 
@@ -73,6 +74,7 @@ mod tests {
             crate::totp::TotpPayload::KIND,
             crate::totp::HotpPayload::KIND,
             crate::recovery::Payload::KIND,
+            crate::device::Payload::KIND,
         ];
         assert_eq!(kinds, Kind::ALL);
     }

@@ -118,6 +118,7 @@ mod tests {
                 s.payload[8] = 10; // codes
                 s.payload[9] = 0b101; // codes 0 and 2 used: a reset keeps them used
             }
+            Kind::Device => s.payload[0] = 4, // device generation 4: a reset keeps it
             _ => {}
         }
         s
