@@ -441,7 +441,7 @@ mod tests {
     /// The contract's table, value by value.
     #[test]
     fn numeric_values_are_pinned() {
-        let expected: [(Error, i32); 27] = [
+        let expected: [(Error, i32); 29] = [
             (Error::NullArgument, 100),
             (Error::BufferTooSmall, 101),
             (Error::InvalidArgument, 102),
