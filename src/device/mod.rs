@@ -256,6 +256,10 @@ fn be_u64(b: &[u8]) -> u64 {
 fn verify_token(ctx: &Context, account_id: &str, token: &str, now: u64, generation: u64) -> Result<Trusted> {
     let raw = parse(token).ok_or(Error::DeviceUntrusted)?;
     let key_id = raw[1];
+    if !ctx.keys().contains(key_id.into()) {
+        return Err(Error::UnknownKey
+            .because(c"token: names a key id this context does not hold (pcodes_ctx_add_key)"));
+    }
     let want = mac(ctx, key_id, account_id, &raw[..SIGNED_BYTES])?;
     if !ct_eq(&want, &raw[SIGNED_BYTES..]) {
         return Err(Error::DeviceUntrusted);
