@@ -39,7 +39,9 @@ public enum Setting {
     /** TOTP steps accepted either side of the current one. */
     TOTP_WINDOW_STEPS(13),
     /** HOTP counters looked ahead. */
-    HOTP_LOOK_AHEAD(14);
+    HOTP_LOOK_AHEAD(14),
+    /** Device-token validity, seconds ({@link Device}). */
+    DEVICE_TRUST_SECONDS(15);
 
     private final int id;
     /** {default, min, max}, read from the library on first use. */

@@ -166,6 +166,7 @@ class DriftTest {
         java.put("PIN_GENERATE_BYTES", (long) Pin.GENERATE_BYTES); // Map.of takes at most ten pairs
         java.put("RECOVERY_CODE_BYTES", (long) Recovery.CODE_BYTES);
         java.put("RECOVERY_STORED_BYTES", (long) Recovery.STORED_BYTES);
+        java.put("DEVICE_TOKEN_BYTES", (long) Device.TOKEN_BYTES);
         Map<String, Long> header = new TreeMap<>();
         defines.forEach((k, v) -> {
             if (k.endsWith("_BYTES")) {
