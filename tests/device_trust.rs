@@ -34,7 +34,7 @@ fn simulate(trusted: bool) -> Run {
     let token = device::issue(&c, "owner", START, &dev).unwrap();
     let end = START + DAYS * 86_400;
     let mut run = Run { attacker: 0, owner: 0, owner_ok: 0, worst_wait: 0 };
-    let mut owner = |now: u64, pin_st: &mut [u8; STATE_BYTES], dev: &mut [u8; STATE_BYTES], run: &mut Run| {
+    let owner = |now: u64, pin_st: &mut [u8; STATE_BYTES], dev: &mut [u8; STATE_BYTES], run: &mut Run| {
         run.owner += 1;
         let (r, blob) = if trusted {
             (device::pin_verify(&c, "owner", "385027", h, token.as_str(), now, dev), *dev)
