@@ -380,3 +380,42 @@ fn v3_recovery_blobs_and_string_still_verify_count_and_lock() {
     assert_eq!(recovery::verify(&ctx, "account-1", stored, &code(0), k.retry_at, &mut b), Ok(2));
     assert_eq!(recovery::remaining(&b), Ok(2));
 }
+
+/// Device blobs and a token written by the release that added device trust (layout 3,
+/// `tests/data/v3_device_blobs.txt`): the generation is kept, the token still checks, the
+/// trusted lane's lock and block hold and end as they did.
+#[test]
+fn v3_device_blobs_and_token_still_check_lock_and_block() {
+    use portal_codes::device;
+    let (blobs, values) = parse(include_str!("data/v3_device_blobs.txt"));
+    assert_eq!(blobs.len(), 3);
+    for (name, l) in &blobs {
+        assert_eq!(portal_codes::retry_at(&l.blob, l.now), Ok(l.retry_at), "{name}");
+        assert_eq!(device::generation(&l.blob), Ok(2), "{name}");
+    }
+    let ctx = ctx_v2(); // the same keys: current 2, older 1
+    let token = values["device_token"].as_str();
+    let stored = pin::hash(&ctx, "account-1", "385027").unwrap();
+    let stored = stored.as_str();
+
+    let g = &blobs["device_generation2"];
+    assert!(device::check(&ctx, "account-1", token, g.now, &g.blob).is_ok());
+    assert_eq!(device::check(&ctx, "account-2", token, g.now, &g.blob), Err(Error::DeviceUntrusted));
+    let mut b = g.blob;
+    assert_eq!(device::pin_verify(&ctx, "account-1", "385027", stored, token, g.now, &mut b), Ok(()));
+    device::revoke_all(&mut b).unwrap();
+    assert_eq!(device::check(&ctx, "account-1", token, g.now, &b), Err(Error::DeviceRevoked));
+
+    let k = &blobs["device_locked"];
+    let mut b = k.blob;
+    assert_eq!(device::pin_verify(&ctx, "account-1", "385027", stored, token, k.now, &mut b), Err(Error::Locked));
+    assert_eq!(device::pin_verify(&ctx, "account-1", "385027", stored, token, k.retry_at, &mut b), Ok(()));
+    assert_eq!(portal_codes::retry_at(&b, k.retry_at), Ok(0));
+
+    let x = &blobs["device_blocked"];
+    let mut b = x.blob;
+    assert_eq!(device::pin_verify(&ctx, "account-1", "385027", stored, token, x.now, &mut b), Err(Error::Blocked));
+    portal_codes::reset(&mut b).unwrap();
+    assert_eq!(device::generation(&b), Ok(2), "a reset keeps the generation");
+    assert_eq!(device::pin_verify(&ctx, "account-1", "385027", stored, token, x.now, &mut b), Ok(()));
+}
