@@ -408,13 +408,19 @@ fn v3_device_blobs_and_token_still_check_lock_and_block() {
 
     let k = &blobs["device_locked"];
     let mut b = k.blob;
-    assert_eq!(device::pin_verify(&ctx, "account-1", "385027", stored, token, k.now, &mut b), Err(Error::Locked));
+    assert_eq!(
+        device::pin_verify(&ctx, "account-1", "385027", stored, token, k.now, &mut b),
+        Err(Error::Locked)
+    );
     assert_eq!(device::pin_verify(&ctx, "account-1", "385027", stored, token, k.retry_at, &mut b), Ok(()));
     assert_eq!(portal_codes::retry_at(&b, k.retry_at), Ok(0));
 
     let x = &blobs["device_blocked"];
     let mut b = x.blob;
-    assert_eq!(device::pin_verify(&ctx, "account-1", "385027", stored, token, x.now, &mut b), Err(Error::Blocked));
+    assert_eq!(
+        device::pin_verify(&ctx, "account-1", "385027", stored, token, x.now, &mut b),
+        Err(Error::Blocked)
+    );
     portal_codes::reset(&mut b).unwrap();
     assert_eq!(device::generation(&b), Ok(2), "a reset keeps the generation");
     assert_eq!(device::pin_verify(&ctx, "account-1", "385027", stored, token, x.now, &mut b), Ok(()));
