@@ -41,7 +41,7 @@ fn round_trip() {
     ChaCha20Rng::from_seed([5; 32]).fill_bytes(&mut want_id);
     assert_eq!(got.device_id, want_id, "the device id is the generator's");
     // Two tokens: different device ids, both valid.
-    let other = issue(&c, ACCOUNT, NOW, &st).unwrap();
+    let other = issue_with_rng(&c, ACCOUNT, NOW, &st, &mut ChaCha20Rng::from_seed([6; 32])).unwrap();
     assert_ne!(other.as_str(), t.as_str());
     assert_ne!(check(&c, ACCOUNT, other.as_str(), NOW, &st).unwrap().device_id, want_id);
     // Issuing reads the blob and writes nothing; a fresh blob has generation 0.
@@ -197,7 +197,10 @@ fn blobs_of_other_flows_are_refused_and_left() {
     let mut pin = State::fresh(Kind::Pin).encode();
     pin[2] = 1;
     let copy = pin;
-    assert_eq!(issue(&c, ACCOUNT, NOW, &pin).err(), Some(Error::CorruptState));
+    assert_eq!(
+        issue_with_rng(&c, ACCOUNT, NOW, &pin, &mut ChaCha20Rng::from_seed([6; 32])).err(),
+        Some(Error::CorruptState)
+    );
     assert_eq!(generation(&pin), Err(Error::CorruptState));
     assert_eq!(revoke_all(&mut pin), Err(Error::CorruptState));
     let t = token(&c, ACCOUNT, NOW, &[0; STATE_BYTES]);
@@ -207,8 +210,14 @@ fn blobs_of_other_flows_are_refused_and_left() {
     stray[63] = 1;
     assert_eq!(Payload::decode(&[0; PAYLOAD_BYTES]), Ok(Payload { generation: 0 }));
     assert_eq!(check(&c, ACCOUNT, t.as_str(), NOW, &stray), Err(Error::CorruptState));
-    assert_eq!(issue(&c, "", NOW, &[0; STATE_BYTES]).err(), Some(Error::InvalidArgument));
-    assert_eq!(issue(&c, ACCOUNT, 0, &[0; STATE_BYTES]).err(), Some(Error::InvalidArgument));
+    assert_eq!(
+        issue_with_rng(&c, "", NOW, &[0; STATE_BYTES], &mut ChaCha20Rng::from_seed([6; 32])).err(),
+        Some(Error::InvalidArgument)
+    );
+    assert_eq!(
+        issue_with_rng(&c, ACCOUNT, 0, &[0; STATE_BYTES], &mut ChaCha20Rng::from_seed([6; 32])).err(),
+        Some(Error::InvalidArgument)
+    );
 }
 
 /// The two lanes: a guessing run without a token blocks the PIN blob and leaves the trusted lane
