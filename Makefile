@@ -27,7 +27,7 @@
 # `make dist` writes $(DISTDIR)/portal_codes-VERSION-TRIPLE.tar.gz (TRIPLE: rustc's host) holding
 # one folder: include/, lib/ (both libraries, the symlinks, a relocatable pkgconfig/portal_codes.pc
 # whose prefix is ${pcfiledir}/../..), install.sh, README.md (packaging/README.md), docs/ (c-api.md,
-# verdicts.md, upgrading.md), CHANGELOG.md and the licences. Also needs GNU tar, gzip and objdump.
+# verdicts.md, upgrading.md, revoke.md), CHANGELOG.md and the licences. Also needs GNU tar, gzip and objdump.
 
 PREFIX = /usr/local
 LIBDIR = $(PREFIX)/lib
@@ -128,14 +128,15 @@ uninstall:
 		'$(DESTDIR)$(LIBDIR)/$(soname)' '$(DESTDIR)$(LIBDIR)/$(shared_full)'
 
 # The release tarball (see the top of this file). Deterministic for one build: names sorted, owner
-# root, every mtime $(SOURCE_DATE_EPOCH) (default: the last commit's time), gzip without a name.
+# root, every mtime $(SOURCE_DATE_EPOCH) (default: the last commit's time; in a copy without git,
+# such as an unpacked source archive, Cargo.toml's mtime), gzip without a name.
 # (Asked once, and only when used.)
 TRIPLE = $(eval TRIPLE := $$(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p'))$(TRIPLE)
 DISTDIR = $(CARGO_TARGET_DIR)/dist
-SOURCE_DATE_EPOCH ?= $(or $(shell git -C '$(top)' log -1 --format=%ct 2>/dev/null),$(shell date +%s))
+SOURCE_DATE_EPOCH ?= $(or $(shell git -C '$(top)' log -1 --format=%ct 2>/dev/null),$(shell date -r '$(top)/Cargo.toml' +%s))
 dist_name = portal_codes-$(VERSION)-$(TRIPLE)
-# The C team's reference pages (c-api.md links to the other two).
-dist_docs = c-api.md verdicts.md upgrading.md
+# The C team's reference pages (c-api.md links to the other three).
+dist_docs = c-api.md verdicts.md upgrading.md revoke.md
 dist_tree = $(out)/dist/$(dist_name)
 
 dist: $(stamp)

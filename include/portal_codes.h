@@ -103,6 +103,45 @@
 #define PCODES_STATE_BYTES 64
 
 /**
+ * `pcodes_state_revoke` flag: outstanding SMS/e-mail codes (with the code each replaced) and
+ * link codes die.
+ */
+#define PCODES_REVOKE_CODES 1
+
+/**
+ * `pcodes_state_revoke` flag: the account's recovery-code set dies.
+ */
+#define PCODES_REVOKE_RECOVERY 2
+
+/**
+ * `pcodes_events.flags` bit: a failure was counted (`failures_left` tells how many more bring
+ * the next lock or block).
+ */
+#define PCODES_EVENT_FAILURE_COUNTED 1
+
+/**
+ * `pcodes_events.flags` bit: a lock started (`locked_until` tells until when).
+ */
+#define PCODES_EVENT_LOCK_STARTED 2
+
+/**
+ * `pcodes_events.flags` bit: the blob became blocked (until `pcodes_state_reset`).
+ */
+#define PCODES_EVENT_BLOCKED 4
+
+/**
+ * `pcodes_events.flags` bit: counted failures, a lock or a block were cleared (by a success or
+ * `pcodes_state_reset`).
+ */
+#define PCODES_EVENT_CLEARED 8
+
+/**
+ * `pcodes_events.flags` bit: a recovery code was used (`recovery_left` tells how many are left).
+ * Bit value 32 is reserved for "a new device was trusted" (not built yet).
+ */
+#define PCODES_EVENT_RECOVERY_USED 16
+
+/**
  * Buffer size for a TOTP code: up to 8 digits plus NUL.
  */
 #define PCODES_TOTP_CODE_BYTES 9
@@ -210,6 +249,34 @@ typedef struct {
  * Why a PIN was refused as weak (`pcodes_pin_check_reason`); 0 = not weak.
  */
 typedef int32_t pcodes_pin_weakness;
+
+/**
+ * What a call did to a flow's protection (`pcodes_state_events`). Each number is meaningful
+ * only with its flag, and 0 without it.
+ */
+typedef struct {
+  /**
+   * `PCODES_EVENT_*` bits; 0 = nothing happened to the protection.
+   */
+  uint32_t flags;
+  /**
+   * With `PCODES_EVENT_FAILURE_COUNTED`: counted failures that bring the next lock or block
+   * (the one that reaches it included); 0 once blocked.
+   */
+  uint32_t failures_left;
+  /**
+   * With `PCODES_EVENT_LOCK_STARTED`: unix seconds at which the lock ends.
+   */
+  uint64_t locked_until;
+  /**
+   * With `PCODES_EVENT_RECOVERY_USED`: codes of the set left unused.
+   */
+  uint32_t recovery_left;
+  /**
+   * Zero.
+   */
+  uint32_t reserved;
+} pcodes_events;
 
 /**
  * The class of a status (`pcodes_status_class`): who has to act on it.
@@ -1112,6 +1179,46 @@ pcodes_status pcodes_state_retry_at(const uint8_t *state,
  */
 pcodes_status pcodes_state_reset(uint8_t *state,
                                  size_t state_len);
+
+/**
+ * Kills, in one blob of any kind, what `what` names (`PCODES_REVOKE_CODES`,
+ * `PCODES_REVOKE_RECOVERY`, or both): afterwards the flow answers `NO_CHALLENGE` (not counted)
+ * to every code it had outstanding, until it issues again. The failures, lock, block, the SMS
+ * resend cooldown and send history, the TOTP/HOTP replay counters and the link issue number
+ * are kept; PIN, TOTP and HOTP blobs, and the fresh blob, stay as they are. After a password
+ * reset, a recovery or a phone-number change, apply it to every blob of the account and store
+ * them all in one transaction with compare-and-swap: the revocation counts only once every
+ * one of those writes succeeded (docs/revoke.md).
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`what` is 0 or has another bit; bit value 4 is
+ * reserved for trusted devices, not built yet), `CORRUPT_STATE` (the blob is left unchanged).
+ */
+pcodes_status pcodes_state_revoke(uint8_t *state,
+                                  size_t state_len,
+                                  uint32_t what);
+
+/**
+ * Writes to `*events_out` what the call that turned the blob `old_state` into `new_state` at
+ * `now` (that call's `now`, with that call's context `ctx`, whose lockout settings give
+ * `failures_left`) did to the flow's protection: a failure counted, a lock started, a block,
+ * a clear, a recovery code used. Both blobs are of the same flow; either may be the all-zero
+ * fresh blob. It reads only the blobs' headers and payloads (no key, no code); compute it from
+ * the blob the call read and the blob whose compare-and-swap succeeded (an event is real only
+ * once that write went through). For a PIN verified in two phases, pass the blob before
+ * `pcodes_pin_verify_begin` and the one after `_finish` / `_apply` (`begin` counts every
+ * attempt in advance). docs/revoke.md has the table of events and the notices a portal sends.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`now` out of range, blobs of two different
+ * flows, `events_out` overlapping an input), `CORRUPT_STATE` (either blob); `*events_out` is
+ * written only on `OK`.
+ */
+pcodes_status pcodes_state_events(const pcodes_ctx *ctx,
+                                  const uint8_t *old_state,
+                                  size_t old_state_len,
+                                  const uint8_t *new_state,
+                                  size_t new_state_len,
+                                  uint64_t now,
+                                  pcodes_events *events_out);
 
 /**
  * The status's name, e.g. `"PCODES_STATUS_EXPIRED"`; `"PCODES_STATUS_UNKNOWN"` for values not in

@@ -207,6 +207,17 @@ pub(crate) trait Payload: Sized {
     /// What [`reset`] does to the payload besides clearing the header's failures and lock:
     /// by default the flow's data is kept.
     fn reset(&mut self) {}
+    /// What `state::revoke` does to the payload for the flags `what` (`state::REVOKE_*`, already
+    /// checked): every outstanding code the flags name dies, so that the flow answers
+    /// `NO_CHALLENGE` until it issues again; by default nothing (the flow holds no code).
+    fn revoke(&mut self, what: u32) {
+        let _ = what;
+    }
+    /// The recovery set this payload records (its id) and the codes of it left, if it records
+    /// one (`state::events` compares two blobs with it); `None` for every other flow.
+    fn recovery_left(&self) -> Option<([u8; 8], u32)> {
+        None
+    }
     /// Reads the payload of a blob written in an earlier layout `version` (the header is
     /// already read). By default the payload did not change: it is decoded as it is.
     ///

@@ -10,6 +10,7 @@
 //! | [`totp`] | authenticator apps: HOTP, TOTP, `otpauth://` enrolment, QR codes |
 //! | [`recovery`] | recovery codes: the codes, the stored string, the blob, the host's part |
 //! | [`device_trust`] | device tokens and the trusted lane: lockouts that do not lock the owner out |
+//! | [`revoke`] | killing every outstanding code of an account at once, and the events a call caused |
 //! | [`security`] | every security guarantee and the test that shows it |
 //! | [`upgrading`] | stored blobs and hash strings across releases |
 //! | [`c_api`] | the C ABI: conventions, statuses, settings, versions |
@@ -36,6 +37,7 @@ guide!(link_code, "link-code.md");
 guide!(otp, "otp.md");
 guide!(pin, "pin.md");
 guide!(recovery, "recovery.md");
+guide!(revoke, "revoke.md");
 guide!(security, "security.md");
 guide!(totp, "totp.md");
 guide!(upgrading, "upgrading.md");

@@ -71,7 +71,8 @@ const P_SENDS: usize = P_PREV_AGE + 2; // 26
 const SENDS_BYTES: usize = PAYLOAD_BYTES - P_SENDS; // 14 = ceil(9 * 12 / 8)
 const F_USED: u8 = 1;
 const F_PREV: u8 = 2;
-const F_KNOWN: u8 = F_USED | F_PREV | 0xF0;
+const F_REVOKED: u8 = 4;
+const F_KNOWN: u8 = F_USED | F_PREV | F_REVOKED | 0xF0;
 
 const _: () = assert!(SENDS_BYTES * 8 >= MAX_EARLIER_SENDS * 12);
 const _: () = assert!(HOUR < 1 << 12);
@@ -113,6 +114,9 @@ pub(crate) struct Payload {
     digits: u8,
     used: bool,
     prev: bool,
+    /// `state::revoke` killed the code (and the one it replaced): only the send history is
+    /// left (then `used`, `prev`, the key ids, the attempts and the tags are zero).
+    revoked: bool,
     key_id: u8,
     prev_key_id: u8,
     attempts: u8,
@@ -147,6 +151,7 @@ impl blob::Payload for Payload {
         p.digits = digits;
         p.used = flags & F_USED != 0;
         p.prev = flags & F_PREV != 0;
+        p.revoked = flags & F_REVOKED != 0;
         p.n_ages = n_ages;
         p.key_id = b[P_KEYS] & 0x0F;
         p.prev_key_id = b[P_KEYS] >> 4;
@@ -175,6 +180,8 @@ impl blob::Payload for Payload {
         if b[PAYLOAD_BYTES - 1] >> 4 != 0
             || (!p.prev && (p.prev_tag != [0; 4] || p.prev_age != 0 || p.prev_key_id != 0))
             || u64::from(oldest.max(p.prev_age)) > p.issued_at
+            || (p.revoked
+                && (p.used || p.prev || p.key_id != 0 || p.attempts != 0 || p.tag != [0; TAG_BYTES]))
         {
             return Err(Error::CorruptState);
         }
@@ -187,8 +194,10 @@ impl blob::Payload for Payload {
             return;
         }
         b[P_DIGITS] = self.digits;
-        b[P_FLAGS] =
-            (self.n_ages << 4) | if self.used { F_USED } else { 0 } | if self.prev { F_PREV } else { 0 };
+        b[P_FLAGS] = (self.n_ages << 4)
+            | if self.used { F_USED } else { 0 }
+            | if self.prev { F_PREV } else { 0 }
+            | if self.revoked { F_REVOKED } else { 0 };
         b[P_KEYS] = (self.prev_key_id << 4) | (self.key_id & 0x0F);
         b[P_ATTEMPTS] = self.attempts;
         b[P_ISSUED..P_TAG].copy_from_slice(&self.issued_at.to_le_bytes());
@@ -207,6 +216,25 @@ impl blob::Payload for Payload {
             }
         }
     }
+
+    /// The outstanding code and the one it replaced die; the send history (the issue time and
+    /// the earlier sends) stays, so the resend cooldown and the hourly limit still hold.
+    fn revoke(&mut self, what: u32) {
+        if what & crate::state::REVOKE_CODES != 0 && self.digits != 0 {
+            *self = Self {
+                revoked: true,
+                used: false,
+                prev: false,
+                key_id: 0,
+                prev_key_id: 0,
+                attempts: 0,
+                tag: [0; TAG_BYTES],
+                prev_tag: [0; PREV_TAG_BYTES],
+                prev_age: 0,
+                ..self.clone()
+            };
+        }
+    }
 }
 
 impl Payload {
@@ -215,6 +243,7 @@ impl Payload {
             digits: 0,
             used: false,
             prev: false,
+            revoked: false,
             key_id: 0,
             prev_key_id: 0,
             attempts: 0,
@@ -347,7 +376,9 @@ fn draw<R: CryptoRng + ?Sized>(
     let mut next = Payload::none();
     if p.digits != 0 {
         let age = now - p.issued_at; // now >= issued_at: next_send() is never before it
-        if let Ok(age16) = u16::try_from(age) {
+        if let Ok(age16) = u16::try_from(age)
+            && !p.revoked
+        {
             next.prev = true;
             next.prev_age = age16;
             next.prev_key_id = p.key_id;
@@ -431,7 +462,8 @@ fn parse(input: &str, n: usize, out: &mut [u8; MAX_DIGITS]) -> Result<()> {
 /// chosen ([`crate::flow`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Facts {
-    /// Nothing issued (nothing to compare with), or not the code's number of digits.
+    /// Nothing issued or the code revoked (nothing to compare with), or not the code's number
+    /// of digits.
     Mistyped,
     /// The code was issued under a key the context no longer holds.
     UnknownKey,
@@ -442,7 +474,7 @@ pub(crate) enum Facts {
 fn facts(ctx: &Context, purpose: &str, input: &str, p: &Payload) -> Facts {
     let n = usize::from(p.digits);
     let mut buf = [0u8; MAX_DIGITS];
-    let f = if n == 0 || parse(input, n, &mut buf).is_err() {
+    let f = if n == 0 || p.revoked || parse(input, n, &mut buf).is_err() {
         Facts::Mistyped
     } else {
         compare(ctx, purpose, &buf[..n], p)
@@ -481,7 +513,7 @@ fn compare(ctx: &Context, purpose: &str, code: &[u8], p: &Payload) -> Facts {
 /// and the time.
 pub(crate) fn decide(h: &State, p: &Payload, f: Facts, policy: &Policy, now: u64) -> Outcome<Payload, ()> {
     let keep = |e| Outcome::unchanged(e, h, p);
-    if p.digits == 0 {
+    if p.digits == 0 || p.revoked {
         return keep(Error::NoChallenge);
     }
     let (current, previous) = match f {
@@ -512,157 +544,4 @@ pub(crate) fn decide(h: &State, p: &Payload, f: Facts, policy: &Policy, now: u64
 mod rows;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::blob::Payload as _;
-
-    impl Payload {
-        fn bytes(&self) -> [u8; PAYLOAD_BYTES] {
-            let mut b = [0u8; PAYLOAD_BYTES];
-            self.encode(&mut b);
-            b
-        }
-    }
-    use crate::rng::{ChaCha20Rng, SeedableRng};
-
-    fn sample() -> Payload {
-        let mut p = Payload::none();
-        p.digits = 6;
-        p.used = true;
-        p.prev = true;
-        p.key_id = 3;
-        p.prev_key_id = 15;
-        p.attempts = 2;
-        p.issued_at = 0x0102_0304_0506_0708;
-        p.tag = [0xAA; 8];
-        p.prev_tag = [0xBB; 4];
-        p.prev_age = 65_535;
-        p.n_ages = 9;
-        p.ages = [1, 2, 300, 301, 1000, 2048, 3000, 3598, 3599];
-        p
-    }
-
-    #[test]
-    fn payload_round_trip_and_layout() {
-        let p = sample();
-        let b = p.bytes();
-        assert_eq!(Payload::decode(&b).unwrap(), p);
-        assert_eq!(b[0], 6);
-        assert_eq!(b[1], 0x93, "9 earlier sends, prev, used");
-        assert_eq!(b[2], 0xF3);
-        assert_eq!(&b[4..12], &0x0102_0304_0506_0708u64.to_le_bytes());
-        // First two 12-bit ages 1 and 2 packed little-endian: 0x001, 0x002 -> 01 20 00.
-        assert_eq!(&b[26..29], &[0x01, 0x20, 0x00]);
-        // The last age (3599 = 0xE0F) sits in bits 96..108.
-        assert_eq!(&b[38..40], &[0x0F, 0x0E]);
-        for n in 0..=9u8 {
-            let mut q = sample();
-            q.n_ages = n;
-            for a in &mut q.ages[usize::from(n)..] {
-                *a = 0;
-            }
-            assert_eq!(Payload::decode(&q.bytes()).unwrap(), q, "{n}");
-        }
-        assert_eq!(Payload::decode(&[0; 40]).unwrap(), Payload::none());
-        assert_eq!(Payload::none().bytes(), [0; 40]);
-    }
-
-    #[test]
-    fn corrupt_payloads_are_refused() {
-        let good = sample().bytes();
-        let cases: &[(usize, u8)] = &[
-            (0, 3),     // digits below 4
-            (0, 9),     // digits above 8
-            (1, 0xA0),  // 10 earlier sends
-            (1, 0x94),  // unknown flag
-            (39, 0x1E), // spare bits
-            (38, 0x11), // last age 0xE11 = 3601 >= HOUR
-        ];
-        for &(at, v) in cases {
-            let mut b = good;
-            b[at] = v;
-            assert_eq!(Payload::decode(&b), Err(Error::CorruptState), "byte {at} = {v:#x}");
-        }
-        let mut b = [0u8; 40];
-        b[5] = 1;
-        assert_eq!(Payload::decode(&b), Err(Error::CorruptState), "nothing issued but data");
-        let mut q = sample();
-        q.prev = false;
-        assert_eq!(Payload::decode(&q.bytes()), Err(Error::CorruptState), "prev tag without flag");
-        let mut q = sample();
-        q.ages.swap(0, 1);
-        assert_eq!(Payload::decode(&q.bytes()), Err(Error::CorruptState), "ages out of order");
-        let mut q = sample();
-        q.n_ages = 3;
-        let mut b = q.bytes();
-        b[31] = 1; // an age beyond the count
-        assert_eq!(Payload::decode(&b), Err(Error::CorruptState));
-        // Each half of the "no replaced code" rule on its own (mutation testing found them
-        // untested together only).
-        for (tag, age, key) in [([1, 0, 0, 0], 0, 0), ([0; 4], 7, 0), ([0; 4], 0, 4)] {
-            let mut q = sample();
-            (q.prev, q.prev_tag, q.prev_age, q.prev_key_id) = (false, tag, age, key);
-            assert_eq!(Payload::decode(&q.bytes()), Err(Error::CorruptState), "{tag:?} {age} {key}");
-        }
-        // Ages newest first: equal neighbours are two sends in one second, allowed.
-        let mut q = sample();
-        q.ages[1] = q.ages[0];
-        assert_eq!(Payload::decode(&q.bytes()).unwrap(), q);
-        // An earlier send before the epoch (an age older than the issue time) is refused; one
-        // exactly at it is not.
-        let mut q = sample();
-        q.issued_at = 3599;
-        assert_eq!(Payload::decode(&q.bytes()), Err(Error::CorruptState), "prev_age 65535 > issued_at");
-        q.prev_age = 3599;
-        assert_eq!(Payload::decode(&q.bytes()).unwrap(), q, "the oldest send at second 0");
-        q.issued_at = 3598;
-        assert_eq!(Payload::decode(&q.bytes()), Err(Error::CorruptState), "one second too old");
-    }
-
-    /// Fields a sample with equal bytes would hide: `used = false`, a `prev_age` whose two bytes
-    /// differ, each flag alone.
-    #[test]
-    fn payload_fields_round_trip_alone() {
-        for (used, prev_age) in [(false, 0x1234u16), (true, 0x00FF), (false, 0xFF00)] {
-            let mut q = sample();
-            (q.used, q.prev_age) = (used, prev_age);
-            assert_eq!(Payload::decode(&q.bytes()).unwrap(), q, "{used} {prev_age:#x}");
-        }
-    }
-
-    #[test]
-    fn parse_ignores_spaces_only() {
-        let mut b = [0u8; MAX_DIGITS];
-        assert_eq!(parse("123456", 6, &mut b), Ok(()));
-        assert_eq!(&b[..6], b"123456");
-        assert_eq!(parse(" 123 456 ", 6, &mut b), Ok(()));
-        for bad in
-            ["12345", "1234567", "12345a", "", "      ", "123-456", "12345\u{663}", "１23456", "123\t456"]
-        {
-            assert_eq!(parse(bad, 6, &mut b), Err(Error::Mistyped), "{bad:?}");
-        }
-    }
-
-    /// `code_len` is the length of what `issue` writes, for every `OTP_DIGITS`.
-    #[test]
-    fn code_len_is_the_issued_length() {
-        for digits in 4..=8u32 {
-            let mut ctx = Context::new(&[5; 32], 0).unwrap();
-            ctx.set(crate::policy::Setting::OtpDigits, digits.into()).unwrap();
-            let mut st = [0u8; STATE_BYTES];
-            let mut rng = ChaCha20Rng::from_seed([2; 32]);
-            let c = issue_with_rng(&ctx, "login", 1000, &mut st, &mut rng).unwrap();
-            assert_eq!((code_len(&ctx), c.len()), (digits as usize, digits as usize));
-        }
-    }
-
-    #[test]
-    fn code_debug_hides_digits() {
-        let ctx = Context::new(&[5; 32], 0).unwrap();
-        let mut st = [0u8; STATE_BYTES];
-        let c = issue_with_rng(&ctx, "login", 1000, &mut st, &mut ChaCha20Rng::from_seed([1; 32])).unwrap();
-        let dbg = std::format!("{c:?}");
-        assert_eq!(dbg, "OtpCode(6 digits)");
-        assert!(!c.is_empty() && c.len() == 6);
-    }
-}
+mod tests;

@@ -366,6 +366,28 @@ fn c_threads_helgrind() {
     assert!(out.contains("8 threads x 5 rounds"), "{out}");
 }
 
+/// Revocation across every flow's blob in one transaction (a lost compare-and-swap redone) and
+/// the events a host turns into notices (issue 22 §4, §5), from C.
+#[test]
+fn c_revoke_and_events() {
+    let exe = compile_c(&c_test("revoke"), "revoke", &[]);
+    let out = run_checked("revoke", &mut Command::new(&exe));
+    expect(
+        &out,
+        &[
+            "revoked: sms changed, link changed, recovery changed, pin same, totp same",
+            "sms      code after the revocation -> PCODES_STATUS_NO_CHALLENGE",
+            "link     code after the revocation -> PCODES_STATUS_NO_CHALLENGE",
+            "recovery code after the revocation -> PCODES_STATUS_NO_CHALLENGE",
+            "failure  5: someone is trying your PIN; locked for 900 s, 5 more before the next lock",
+            "failure 10: someone is trying your PIN; locked for 1800 s, 5 more before the next lock",
+            "failure 15: blocked until the support desk resets it (0 left)",
+            "support desk reset -> events CLEARED",
+            "recovery code used -> 2 left",
+        ],
+    );
+}
+
 /// Parent and child of a `fork()` never hand out the same random values (the thread-local
 /// generator reseeds when the process id changes; see `src/rng.rs`).
 #[test]

@@ -566,3 +566,38 @@ fn state_layout_matches_python() {
     link::redeem(&ctx, code.as_str(), &maria, now + 1, &mut st).unwrap();
     assert_eq!(hex(&st), python(args("1", "redeemed", &[])).unwrap(), "redeemed");
 }
+
+/// The revoked link blob as docs/link-code.md describes it, read by Python from the documented
+/// layout alone: byte 0 is `0x3F`, the issue number and the latest fingerprint are the ones the
+/// blob held before, the issue id and the previous fingerprint are gone; the header is kept.
+#[test]
+fn revoked_layout_matches_an_independent_python_reading() {
+    if python::run(&["-c", "pass"]).is_none() {
+        return;
+    }
+    let ctx = ctx();
+    let mut r = rng();
+    let mut st = [0u8; STATE_BYTES];
+    link::issue_with_rng(&ctx, RECORD, &ivan(), NOW, &mut st, &mut r).unwrap();
+    let code = link::issue_with_rng(&ctx, RECORD, &ivan(), NOW + 1, &mut st, &mut r).unwrap();
+    let mut forged = code.as_str().replace('-', "")[..24].to_string();
+    let last = forged.pop().unwrap();
+    forged.push(if last == 'Z' { 'Y' } else { 'Z' });
+    assert_eq!(link::redeem(&ctx, &well_formed(&forged), &ivan(), NOW + 2, &mut st), Err(Error::Wrong));
+    let before = st;
+    portal_codes::state::revoke(&mut st, portal_codes::state::REVOKE_CODES).unwrap();
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let script = r#"
+import sys
+old, new = bytes.fromhex(sys.argv[1]), bytes.fromhex(sys.argv[2])
+assert new[:24] == old[:24], 'header kept'
+p, q = old[24:], new[24:]
+assert q[0] == 0x3F and p[0] != 0x3F
+assert q[1:5] == p[1:5] and q[10:25] == p[10:25], 'issue number and latest data kept'
+assert q[5:10] == bytes(5) and q[25:40] == bytes(15) and p[25:40] != bytes(15)
+print(int.from_bytes(q[1:5], 'little'), int.from_bytes(new[2:4], 'little'))
+"#;
+    let got = python::run(&["-c", script, &hex(&before), &hex(&st)]).expect("python3 was found above");
+    assert_eq!(got, "2 1\n", "issue 2, one failure");
+    assert_eq!(link::redeem(&ctx, code.as_str(), &ivan(), NOW + 3, &mut st), Err(Error::NoChallenge));
+}

@@ -1,7 +1,7 @@
 //! Model-based tests: for link codes, SMS/e-mail codes, PINs, TOTP, HOTP and recovery codes
 //! (the last in `tests/model/recovery.rs`) and device trust (`tests/model/device.rs`), a small reference model
 //! written from the tables of `docs/verdicts.md` (not from the code) is driven with the same
-//! random call sequences as the real API — issue, resend, verify, redeem, reset, data change,
+//! random call sequences as the real API — issue, resend, verify, redeem, reset, revoke, data change,
 //! key rotation, time jumps forwards and backwards — and every status, the lockout counters and
 //! `retry_at` must agree after every call. Each flow also counts the answers an attacker got
 //! for a *non-authentic* input without it being counted, which the docs bound at zero.
@@ -122,6 +122,8 @@ struct LinkModel {
     issues: Vec<(usize, u64)>,
     used: bool,
     stale: bool,
+    /// `state::revoke` killed the latest code ("fresh or revoked": `NO_CHALLENGE`).
+    revoked: bool,
     lock: Lock,
 }
 
@@ -137,7 +139,7 @@ impl LinkModel {
     fn redeem(&mut self, input: &LinkInput, data: usize, now: u64) -> Result<(), Error> {
         self.lock.check(now)?;
         let n = self.issues.len();
-        if n == 0 {
+        if n == 0 || self.revoked {
             return Err(Error::NoChallenge);
         }
         let i = match input {
@@ -203,6 +205,13 @@ fn link_codes_follow_the_model() {
                     model.issues.push((data, now));
                     model.used = false;
                     model.stale = false;
+                    model.revoked = false;
+                }
+                11 => {
+                    // A password reset (docs/revoke.md): codes die, counters stay.
+                    let what = 1 + r.next_u32() % 3;
+                    portal_codes::state::revoke(&mut real, what).unwrap();
+                    model.revoked |= what & 1 != 0 && !model.issues.is_empty();
                 }
                 3 => data ^= 1,
                 4 => {
@@ -279,6 +288,8 @@ struct OtpModel {
     issued: u64,
     attempts: u32,
     used: bool,
+    /// `state::revoke` killed the code and the one it replaced; the sends still count.
+    revoked: bool,
     sends: Vec<u64>,
     wait: u64,
     lock: Lock,
@@ -299,7 +310,8 @@ impl OtpModel {
             return Err(Error::TooSoon);
         }
         // The replaced code is remembered for SUPERSEDED while its age fits 16 bits.
-        self.previous = if now - self.issued <= 65_535 { self.code.take() } else { None };
+        self.previous = if now - self.issued <= 65_535 && !self.revoked { self.code.take() } else { None };
+        self.revoked = false;
         self.code = Some(code.to_owned());
         self.issued = now;
         self.attempts = 0;
@@ -311,7 +323,7 @@ impl OtpModel {
 
     fn verify(&mut self, input: &str, right_purpose: bool, now: u64) -> Result<(), Error> {
         self.lock.check(now)?;
-        let Some(code) = &self.code else { return Err(Error::NoChallenge) };
+        let Some(code) = self.code.as_ref().filter(|_| !self.revoked) else { return Err(Error::NoChallenge) };
         if input.len() != code.len() || !input.bytes().all(|b| b.is_ascii_digit()) {
             return Err(Error::Mistyped);
         }
@@ -366,6 +378,12 @@ fn sms_codes_follow_the_model() {
                 4 if key_id < 15 => {
                     key_id += 1;
                     ctx = rotated(&[0x42; 32], key_id);
+                }
+                9 => {
+                    // A password reset (docs/revoke.md): codes die, counters and sends stay.
+                    let what = 1 + r.next_u32() % 3;
+                    portal_codes::state::revoke(&mut real, what).unwrap();
+                    model.revoked |= what & 1 != 0 && model.code.is_some();
                 }
                 _ => {
                     let (input, purpose) = match (r.next_u32() % 8, &model.code, &model.previous) {

@@ -421,6 +421,46 @@ print(digits, flags & 1, keys & 15, keys >> 4, attempts, issued, prev_age, ",".j
     assert_eq!(got, want);
 }
 
+/// The revoked SMS blob as docs/otp.md describes it (flags bit 2 `REVOKED`), read by Python
+/// from the documented layout alone: no code and no tag left, the issue time, the earlier sends,
+/// the failures and the resend wait kept.
+#[test]
+fn revoked_layout_matches_an_independent_python_reading() {
+    if !python_ok() {
+        return;
+    }
+    let ctx = ctx();
+    let mut r = rng(8);
+    let mut st: Blob = [0; STATE_BYTES];
+    let mut codes = Vec::new();
+    for t in [T0, T0 + 61, T0 + 999] {
+        codes.push(issue(&ctx, "login", t, &mut st, &mut r));
+    }
+    let wrong = other_than(&codes.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(otp::verify(&ctx, "login", &wrong, T0 + 1000, &mut st), Err(Error::Wrong));
+    portal_codes::state::revoke(&mut st, portal_codes::state::REVOKE_CODES).unwrap();
+    let hex: String = st.iter().map(|b| format!("{b:02x}")).collect();
+    let script = r#"
+import sys
+blob = bytes.fromhex(sys.argv[1])
+assert blob[0] == 3, 'an SMS blob'
+p = blob[24:]
+digits, flags = p[0], p[1]
+assert flags & 0x0F == 4, 'only REVOKED among the low flags'
+assert p[2:4] == bytes(2), 'no key ids, no attempts'
+assert p[12:26] == bytes(14), 'no tags, no replaced code'
+bits = int.from_bytes(p[26:40], 'little')
+n = flags >> 4
+ages = [(bits >> (12 * i)) & 0xFFF for i in range(n)]
+print(digits, int.from_bytes(p[4:12], 'little'), ",".join(map(str, ages)),
+      int.from_bytes(blob[2:4], 'little'), int.from_bytes(blob[16:24], 'little'))
+"#;
+    let got = python::run(&["-c", script, &hex]).expect("python3 was found above");
+    // Sends at +999 (the issue time), +61 and +0: ages 938 and 999; one failure; next send at +1059.
+    assert_eq!(got, format!("6 {} 938,999 1 {}\n", T0 + 999, T0 + 999 + 60));
+    assert_eq!(otp::verify(&ctx, "login", &codes[2], T0 + 1001, &mut st), Err(Error::NoChallenge));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Statistics.
 //

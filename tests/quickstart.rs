@@ -65,6 +65,7 @@ fn the_quickstart_is_a_guided_tour_and_writes_its_qr_code_where_asked() {
         "== The one rule: compare-and-swap ==",
         "== Authenticator app (TOTP) ==",
         "== Hardware token (HOTP) ==",
+        "== Revoke every outstanding code; events for notices ==",
     ];
     let at: Vec<usize> =
         sections.iter().map(|s| out.find(s).unwrap_or_else(|| panic!("no {s:?} in:\n{out}"))).collect();
@@ -89,6 +90,11 @@ fn the_quickstart_is_a_guided_tour_and_writes_its_qr_code_where_asked() {
     assert!(out.contains("a developer error"), "the deliberate INVALID_ARGUMENT is not explained:\n{out}");
     assert!(out.contains("missing: SNILS (expected"), "{out}");
     assert!(out.contains("→ Error::DataChanged (expected: a code dies with the data"), "{out}");
+    assert!(
+        out.contains("otp::verify(the SMS code sent before the reset) → Error::NoChallenge (expected"),
+        "{out}"
+    );
+    assert!(out.contains("state::events → FAILURE_COUNTED, 4 left: notice «Кто-то пытается"), "{out}");
 
     // The SMS timeline in time order, from the first SMS to the expiry.
     let times = sms_times(&out);

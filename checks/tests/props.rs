@@ -792,6 +792,45 @@ proptest! {
         }
     }
 
+    /// revoke and events on any bytes: CORRUPT_STATE exactly when no kind can decode them (the
+    /// blob then untouched); otherwise the kind and the header (failures, lock, wait) are kept,
+    /// the result decodes, revoking again changes nothing, and the pair shows no event.
+    #[test]
+    fn revoke_and_events_take_any_bytes(
+        bytes in prop_oneof![blob().prop_map(|b| b.to_vec()), vec(any::<u8>(), 0..130)],
+        what in 1u32..=3,
+        now in valid_time(),
+    ) {
+        use portal_codes::state::{events, revoke};
+        let ctx = Context::new(&[0x42; 32], 1).unwrap();
+        let decoded = State::decode_any(&bytes);
+        let mut b = bytes.clone();
+        let r = revoke(&mut b, what);
+        match decoded {
+            Err(e) => {
+                prop_assert_eq!((e, r), (Error::CorruptState, Err(Error::CorruptState)));
+                prop_assert_eq!(&b, &bytes);
+                let fresh = [0u8; STATE_BYTES];
+                prop_assert!(events(&ctx, &bytes, &fresh, now).is_err());
+                prop_assert!(events(&ctx, &fresh, &bytes, now).is_err());
+            }
+            Ok(before) => {
+                prop_assert_eq!(r, Ok(()));
+                let after = State::decode_any(&b).unwrap();
+                let header = |s: &Option<State>| s.as_ref().map(|s| (s.kind(), s.failures, s.locked_until, s.wait_until));
+                match (&before, &after) {
+                    (Some(_), Some(_)) => prop_assert_eq!(header(&before), header(&after)),
+                    (Some(s), None) => prop_assert!(s.failures == 0 && s.locked_until == 0 && s.wait_until == 0),
+                    (None, a) => prop_assert!(a.is_none()),
+                }
+                let once = b.clone();
+                prop_assert_eq!(revoke(&mut b, what), Ok(()));
+                prop_assert_eq!(&b, &once, "revoking twice is revoking once");
+                prop_assert_eq!(events(&ctx, &bytes, &b, now).map(|e| e.flags), Ok(0));
+            }
+        }
+    }
+
     /// A blob decodes for at most one kind, and the kind-specific readers agree with it.
     #[test]
     fn state_decode_is_exclusive(st in blob()) {

@@ -15,6 +15,7 @@ mod otp;
 mod pin;
 mod pin_generate;
 mod recovery;
+mod revoke;
 mod totp;
 mod tour;
 
@@ -114,6 +115,7 @@ fn main() -> Result<(), Error> {
     otp::run(&ctx)?;
     cas::run(&ctx)?;
     totp::run(&ctx, &qr)?;
+    revoke::run(&ctx)?;
 
     println!("\nThat is every flow. Next: `cargo doc --open` (the crate's front page and its guides).");
     Ok(())

@@ -1,5 +1,5 @@
-//! Any bytes as a state blob: `State::decode` for every kind, `retry_at`, `reset`,
-//! `totp::time::last_step`, and every flow given otherwise valid arguments.
+//! Any bytes as a state blob: `State::decode` for every kind, `retry_at`, `reset`, `revoke`,
+//! `events`, `totp::time::last_step`, and every flow given otherwise valid arguments.
 #![no_main]
 
 #[path = "common.rs"]
@@ -49,6 +49,38 @@ fuzz_target!(|input: (&[u8], u64)| {
         Err(e) => {
             assert_eq!(e, Error::CorruptState);
             assert_eq!(b, bytes);
+        }
+    }
+    // Revocation: refused exactly when no flow reads the blob (then untouched); otherwise the
+    // header is kept, the result is valid and revoking again changes nothing.
+    for what in 1..=3 {
+        let mut b = bytes.to_vec();
+        match portal_codes::state::revoke(&mut b, what) {
+            Ok(()) => {
+                let after = State::decode_any(&b).expect("revoke writes a valid blob");
+                if let (Ok(Some(s)), Some(a)) = (&any, &after) {
+                    assert_eq!(
+                        (a.kind(), a.failures, a.locked_until, a.wait_until),
+                        (s.kind(), s.failures, s.locked_until, s.wait_until)
+                    );
+                }
+                let once = b.clone();
+                portal_codes::state::revoke(&mut b, what).unwrap();
+                assert_eq!(b, once, "revoking twice is revoking once");
+                // No event: a revocation kills codes, not counts.
+                let e = portal_codes::state::events(
+                    &ctx(),
+                    bytes,
+                    &b,
+                    now.clamp(1, portal_codes::clock::MAX_NOW),
+                );
+                assert_eq!(e.map(|e| e.flags), Ok(0));
+            }
+            Err(e) => {
+                assert_eq!(e, Error::CorruptState);
+                assert!(any.is_err());
+                assert_eq!(b, bytes);
+            }
         }
     }
     let Ok(before) = <Blob>::try_from(bytes) else { return };

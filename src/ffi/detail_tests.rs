@@ -133,6 +133,31 @@ fn every_refusal_names_its_argument() {
     probe!(s, pcodes_state_reset(stp, 65));
     let mut junk = [0xEEu8; 64];
     probe!(s, pcodes_state_reset(junk.as_mut_ptr(), 64));
+    probe!(s, pcodes_state_revoke(null_mut(), 64, PCODES_REVOKE_CODES));
+    probe!(s, pcodes_state_revoke(stp, 65, PCODES_REVOKE_CODES));
+    probe!(s, pcodes_state_revoke(stp, 64, 0));
+    probe!(s, pcodes_state_revoke(stp, 64, 4));
+    probe!(s, pcodes_state_revoke(stp, 64, 8));
+    probe!(s, pcodes_state_revoke(junk.as_mut_ptr(), 64, PCODES_REVOKE_CODES));
+    let mut ev = pcodes_events::default();
+    let evp = &raw mut ev;
+    let zero = [0u8; 64];
+    let (z, j) = (zero.as_ptr(), junk.as_ptr());
+    let mut pin_blob = [0u8; 64];
+    pin_blob[..4].copy_from_slice(&[2, 3, 1, 0]); // a PIN blob with one failure
+    let mut otp_blob = pin_blob;
+    otp_blob[0] = 3;
+    probe!(s, pcodes_state_events(null(), z, 64, z, 64, NOW, evp));
+    probe!(s, pcodes_state_events(cctx, null(), 64, z, 64, NOW, evp));
+    probe!(s, pcodes_state_events(cctx, z, 64, null(), 64, NOW, evp));
+    probe!(s, pcodes_state_events(cctx, z, 64, z, 64, NOW, null_mut()));
+    probe!(s, pcodes_state_events(cctx, z, 63, z, 64, NOW, evp));
+    probe!(s, pcodes_state_events(cctx, z, 64, z, 65, NOW, evp));
+    probe!(s, pcodes_state_events(cctx, j, 64, z, 64, NOW, evp));
+    probe!(s, pcodes_state_events(cctx, z, 64, j, 64, NOW, evp));
+    probe!(s, pcodes_state_events(cctx, z, 64, z, 64, 0, evp));
+    probe!(s, pcodes_state_events(cctx, pin_blob.as_ptr(), 64, otp_blob.as_ptr(), 64, NOW, evp));
+    probe!(s, pcodes_state_events(cctx, z, 64, z, 64, NOW, z.cast_mut().cast()));
 
     // SMS / e-mail codes.
     let p = c"login".as_ptr();

@@ -844,6 +844,26 @@ mod tests {
             let mut at = 5u64;
             assert_eq!(pcodes_state_retry_at(st, 64, NOW, &raw mut at), OK);
             assert_eq!(at, 0);
+            let (old, new) = ([0u8; 64], [0u8; 64]);
+            let ev = b.at(256 + 32).cast::<pcodes_events>();
+            assert_eq!(
+                pcodes_state_events(cctx, st, 64, new.as_ptr(), 64, NOW, ev),
+                INVALID,
+                "events in old"
+            );
+            assert_eq!(
+                pcodes_state_events(cctx, old.as_ptr(), 64, st, 64, NOW, ev),
+                INVALID,
+                "events in new"
+            );
+            assert_eq!(
+                pcodes_state_events(cctx, old.as_ptr(), 64, new.as_ptr(), 64, NOW, ctx.cast()),
+                INVALID,
+                "events in the context"
+            );
+            let mut e = pcodes_events { flags: 7, ..pcodes_events::default() };
+            assert_eq!(pcodes_state_events(cctx, old.as_ptr(), 64, new.as_ptr(), 64, NOW, &raw mut e), OK);
+            assert_eq!(e, pcodes_events::default());
             let _ = cctx;
             pcodes_ctx_free(ctx);
         }
@@ -954,6 +974,10 @@ mod tests {
             refused!("state_len", pcodes_pin_verify_apply(1, NOW, s, huge));
             refused!("state_len", pcodes_state_retry_at(s, huge, NOW, &raw mut at));
             refused!("state_len", pcodes_state_reset(s, huge));
+            refused!("state_len", pcodes_state_revoke(s, huge, PCODES_REVOKE_CODES));
+            let mut ev = pcodes_events::default();
+            refused!("old_state_len", pcodes_state_events(ctx, s, huge, s, 64, NOW, &raw mut ev));
+            refused!("new_state_len", pcodes_state_events(ctx, s, 64, s, huge, NOW, &raw mut ev));
         }
         assert_eq!(out, [0x55; 64], "no output written");
         assert_eq!(st, [0; 64], "no state written");

@@ -33,7 +33,7 @@
 //!
 //! | bytes | field |
 //! |---|---|
-//! | 0 | bits 0–5: second (0–59) within its minute of the latest issue; bit 6: redeemed; bit 7: stale (a redeem saw the data changed) |
+//! | 0 | bits 0–5: second (0–59) within its minute of the latest issue; bit 6: redeemed; bit 7: stale (a redeem saw the data changed); or 63 (`0x3F`): revoked (`state::revoke`: no code outstanding; then bytes 5..10 and 25..40 are zero) |
 //! | 1..5 | issue number of the latest code (u32 LE); 0 = nothing issued, and then all 40 bytes are 0 |
 //! | 5..10 | issue id of the latest code: bytes 5..10 of the HMAC whose bytes 0..5 are the tag (it binds every field of the code and the issue number, but reveals nothing about the tag) |
 //! | 10..25 | child fingerprint at the latest issue |
@@ -229,6 +229,10 @@ pub(crate) struct Payload {
     redeemed: bool,
     /// A redeem found the latest code's data changed: it is dead for good.
     stale: bool,
+    /// `state::revoke` killed the latest code: nothing is outstanding, but the issue number
+    /// and the data at that issue stay (the next issue numbers on, and its previous data is
+    /// this one's).
+    revoked: bool,
     id: [u8; ID_BYTES],
     fp: [u8; FINGERPRINT_BYTES],
     previous_fp: [u8; FINGERPRINT_BYTES],
@@ -243,6 +247,8 @@ const P_PREVIOUS_FP: usize = P_FP + FINGERPRINT_BYTES; // 25
 const F_REDEEMED: u8 = 0x40;
 const F_STALE: u8 = 0x80;
 const SECOND_MASK: u8 = 0x3F;
+/// Byte 0 of a revoked record (a "second" no issue writes).
+const REVOKED: u8 = 0x3F;
 const _: () = assert!(P_PREVIOUS_FP + FINGERPRINT_BYTES == PAYLOAD_BYTES);
 
 impl blob::Payload for Payload {
@@ -250,11 +256,13 @@ impl blob::Payload for Payload {
 
     fn decode(p: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
         let flags = p[P_FLAGS];
+        let revoked = flags == REVOKED;
         let mut s = Self {
             counter: u32::from_le_bytes([p[P_COUNTER], p[P_COUNTER + 1], p[P_COUNTER + 2], p[P_COUNTER + 3]]),
-            second: flags & SECOND_MASK,
+            second: if revoked { 0 } else { flags & SECOND_MASK },
             redeemed: flags & F_REDEEMED != 0,
             stale: flags & F_STALE != 0,
+            revoked,
             id: [0; ID_BYTES],
             fp: [0; FINGERPRINT_BYTES],
             previous_fp: [0; FINGERPRINT_BYTES],
@@ -264,6 +272,8 @@ impl blob::Payload for Payload {
         s.previous_fp.copy_from_slice(&p[P_PREVIOUS_FP..]);
         let stray = if s.counter == 0 {
             *p != [0; PAYLOAD_BYTES]
+        } else if revoked {
+            s.id != [0; ID_BYTES] || s.previous_fp != [0; FINGERPRINT_BYTES]
         } else {
             s.second > 59 || (s.counter == 1 && s.previous_fp != [0; FINGERPRINT_BYTES])
         };
@@ -281,18 +291,37 @@ impl blob::Payload for Payload {
     }
 
     fn encode(&self, p: &mut [u8]) {
-        p[P_FLAGS] =
-            self.second | if self.redeemed { F_REDEEMED } else { 0 } | if self.stale { F_STALE } else { 0 };
+        p[P_FLAGS] = if self.revoked {
+            REVOKED
+        } else {
+            self.second | if self.redeemed { F_REDEEMED } else { 0 } | if self.stale { F_STALE } else { 0 }
+        };
         p[P_COUNTER..P_ID].copy_from_slice(&self.counter.to_le_bytes());
         p[P_ID..P_FP].copy_from_slice(&self.id);
         p[P_FP..P_PREVIOUS_FP].copy_from_slice(&self.fp);
         p[P_PREVIOUS_FP..PAYLOAD_BYTES].copy_from_slice(&self.previous_fp);
     }
+
+    /// The latest code dies; the issue number and the data at that issue stay.
+    fn revoke(&mut self, what: u32) {
+        if what & crate::state::REVOKE_CODES != 0 && self.counter != 0 {
+            *self = Self {
+                second: 0,
+                redeemed: false,
+                stale: false,
+                revoked: true,
+                id: [0; ID_BYTES],
+                previous_fp: [0; FINGERPRINT_BYTES],
+                ..*self
+            };
+        }
+    }
 }
 
 impl Payload {
+    /// Whether a code is outstanding (issued and not revoked; it may be used or stale).
     fn issued(&self) -> bool {
-        self.counter != 0
+        self.counter != 0 && !self.revoked
     }
 }
 
@@ -344,9 +373,10 @@ pub fn issue_with_rng<R: CryptoRng + ?Sized>(
             second,
             redeemed: false,
             stale: false,
+            revoked: false,
             id,
             fp,
-            previous_fp: if p.issued() { p.fp } else { [0; FINGERPRINT_BYTES] },
+            previous_fp: if p.counter != 0 { p.fp } else { [0; FINGERPRINT_BYTES] },
         };
         Ok(Outcome::new(Ok(code), Count::No, header, next))
     })
@@ -512,104 +542,4 @@ pub(crate) fn decide(h: &State, p: &Payload, f: Facts, policy: &Policy, now: u64
 mod rows;
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The head is the fields of the module docs' table, most significant first, at their
-    /// widths (4, 40, 24 and 12 bits: whole hex digits, so the expected bytes are the fields
-    /// written as 1, 10, 6 and 3 hex digits one after the other); and the same bytes as the
-    /// first two published vectors of `docs/link-code.md` (tests/link.rs checks their codes).
-    #[test]
-    fn head_packs_fields() {
-        let by_widths = |k: u8, r: u64, m: u32, x: u16| {
-            let s = std::format!("{k:01x}{r:010x}{m:06x}{x:03x}");
-            let b: std::vec::Vec<u8> =
-                (0..20).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect();
-            b
-        };
-        assert_eq!(head(0xF, MAX_RECORD_ID, MAX_MINUTES, 0xfff), [0xff; 10]);
-        assert_eq!(head(0, 0, 0, 0), [0; 10]);
-        assert_eq!(head(1, 2, 3, 4), [0x10, 0, 0, 0, 0, 0x20, 0, 0, 0x30, 0x04]);
-        let mut x = 7u64;
-        for _ in 0..1000 {
-            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            let (k, r, m, rnd) = (
-                (x >> 60) as u8,
-                (x >> 20) & MAX_RECORD_ID,
-                (x as u32) & MAX_MINUTES,
-                (x >> 7) as u16 & 0xfff,
-            );
-            assert_eq!(head(k, r, m, rnd).to_vec(), by_widths(k, r, m, rnd), "{k} {r} {m} {rnd}");
-        }
-        // The first 16 symbols (80 bits) of the published vectors 1 and 3 of `docs/link-code.md`,
-        // read with Crockford's alphabet written out here: key 0, record 1, 1750000000 (minute
-        // 2_869_386 since EPOCH), random 0; key 3, record 4815162342, 1767225600, random 0x5a3.
-        let published = |code: &str| {
-            let v =
-                code.chars().filter(|&c| c != '-').take(16).fold(0u128, |a, c| {
-                    (a << 5) | "0123456789ABCDEFGHJKMNPQRSTVWXYZ".find(c).unwrap() as u128
-                });
-            v.to_be_bytes()[6..].to_vec()
-        };
-        assert_eq!(head(0, 1, 2_869_386, 0).to_vec(), published("00000-0002A-Y8H80-07N4M-RHSF4"));
-        assert_eq!(
-            head(3, 4_815_162_342, 3_156_480, 0x5a3).to_vec(),
-            published("608Z0-65YCC-1A01D-37V5S-DFRSS")
-        );
-    }
-
-    #[test]
-    fn decode_inverts_display() {
-        let h = head(9, 123_456_789_012, 2_000_000, 0xabc);
-        let t = [1, 2, 3, 4, 5];
-        let c = display(&h, t);
-        let d = decode(c.as_str()).unwrap();
-        assert_eq!((d.key_id, d.record_id, d.minutes), (9, 123_456_789_012, 2_000_000));
-        assert_eq!((d.head, d.tag), (h, t));
-        assert_eq!(std::format!("{c:?}"), "LinkCode(..)");
-    }
-
-    #[test]
-    fn payload_round_trip_and_corruption() {
-        let mut raw = [0u8; PAYLOAD_BYTES];
-        let fresh = <Payload as blob::Payload>::decode(&raw).unwrap();
-        assert!(!fresh.issued());
-        let p = Payload {
-            counter: 7,
-            second: 59,
-            redeemed: true,
-            stale: true,
-            id: [1, 2, 3, 4, 5],
-            fp: [7; FINGERPRINT_BYTES],
-            previous_fp: [8; FINGERPRINT_BYTES],
-        };
-        blob::Payload::encode(&p, &mut raw);
-        assert!(<Payload as blob::Payload>::decode(&raw).unwrap() == p);
-        assert_eq!(raw[0], 0x3B | 0xC0, "second 59, redeemed, stale");
-        assert_eq!(&raw[1..5], &[7, 0, 0, 0]);
-        // Every byte of the issue counter (a counter with four different bytes).
-        let big = Payload { counter: 0x0403_0201, ..p };
-        let mut b = [0u8; PAYLOAD_BYTES];
-        blob::Payload::encode(&big, &mut b);
-        assert_eq!(&b[1..5], &[1, 2, 3, 4]);
-        assert!(<Payload as blob::Payload>::decode(&b).unwrap() == big);
-        let mut x = raw;
-        x[0] = 60;
-        assert_eq!(<Payload as blob::Payload>::decode(&x).err(), Some(Error::CorruptState), "second 60");
-        let mut x = [0u8; PAYLOAD_BYTES];
-        x[20] = 1;
-        assert_eq!(
-            <Payload as blob::Payload>::decode(&x).err(),
-            Some(Error::CorruptState),
-            "data without an issue"
-        );
-        let mut first = p;
-        first.counter = 1;
-        blob::Payload::encode(&first, &mut raw);
-        assert_eq!(
-            <Payload as blob::Payload>::decode(&raw).err(),
-            Some(Error::CorruptState),
-            "previous data at issue 1"
-        );
-    }
-}
+mod tests;

@@ -19,6 +19,7 @@ fn decide_follows_the_link_rows() {
         second: 0,
         redeemed: false,
         stale: false,
+        revoked: false,
         id: [0; 5],
         fp: [0; 15],
         previous_fp: [0; 15],
@@ -37,7 +38,10 @@ fn decide_follows_the_link_rows() {
         &[
             (1, &|| rows::gate_rows(&h, &live, NOW, |h, p| decide(h, p, found(Match::Latest), &policy, NOW))),
             (2, &|| {
-                [Facts::Mistyped, Facts::UnknownKey, found(Match::Latest)].map(|f| run(&fresh, f)).to_vec()
+                // Revoked (`state::revoke`): the issue number and data stay, nothing is outstanding.
+                let revoked = Payload { counter: 3, revoked: true, fp: [2; 15], ..fresh };
+                let facts = [Facts::Mistyped, Facts::UnknownKey, found(Match::Latest), found(Match::Nothing)];
+                facts.iter().flat_map(|&f| [run(&fresh, f), run(&revoked, f)]).collect()
             }),
             (3, &|| states.iter().map(|p| run(p, Facts::Mistyped)).collect()),
             (4, &|| states.iter().map(|p| run(p, Facts::UnknownKey)).collect()),

@@ -28,7 +28,16 @@ fn decide_follows_the_sms_rows() {
         2,
         &[
             (1, &|| rows::gate_rows(&h, &live, NOW, |h, p| decide(h, p, cmp(true, false), &policy, NOW))),
-            (2, &|| any.iter().chain(&[Facts::Mistyped]).map(|&f| run(&Payload::none(), f)).collect()),
+            (2, &|| {
+                // Revoked (`state::revoke`): only the send history is left.
+                let revoked = Payload { revoked: true, tag: [0; 8], ..live.clone() };
+                let states = [Payload::none(), revoked];
+                any.iter()
+                    .chain(&[Facts::Mistyped])
+                    .flat_map(|&f| states.iter().map(move |p| (p, f)))
+                    .map(|(p, f)| run(p, f))
+                    .collect()
+            }),
             (3, &|| vec![run(&live, Facts::Mistyped), run(&used, Facts::Mistyped)]),
             (4, &|| vec![run(&live, Facts::UnknownKey), run(&used, Facts::UnknownKey)]),
             (5, &|| {

@@ -180,6 +180,17 @@ impl blob::Payload for Payload {
         b[9..11].copy_from_slice(&self.used.to_le_bytes());
     }
 
+    /// The set dies: the blob reads as one into which no set was generated.
+    fn revoke(&mut self, what: u32) {
+        if what & crate::state::REVOKE_RECOVERY != 0 {
+            *self = Self::NONE;
+        }
+    }
+
+    fn recovery_left(&self) -> Option<([u8; 8], u32)> {
+        (self.count != 0).then(|| (self.set_id, self.remaining()))
+    }
+
     /// No release before layout 3 wrote a recovery blob.
     fn upgrade(_version: u8, _header: &State, _b: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
         Err(Error::CorruptState)

@@ -8,6 +8,11 @@
 //! that write went through** (on a lost write, re-read and call again, whatever the status), so
 //! any number of servers can share one record.
 //!
+//! Account-wide, over blobs of every flow: [`revoke`] kills every outstanding code (after a
+//! password reset, a recovery or a phone-number change; the counters stay), and [`events`] tells
+//! what a call did to the protection (a failure counted, a lock, a block, a clear, a recovery
+//! code used), for notices. See `docs/revoke.md`.
+//!
 //! # Layout (version 3), all integers little-endian
 //!
 //! | bytes  | field | meaning |
@@ -31,7 +36,15 @@ use crate::error::Result;
 
 pub use crate::blob::{BLOCKED, Kind, OLDEST_VERSION, PAYLOAD_BYTES, STATE_BYTES, State, VERSION};
 
+mod events;
 mod kinds;
+mod revoke;
+
+pub use events::{
+    EVENT_BLOCKED, EVENT_CLEARED, EVENT_FAILURE_COUNTED, EVENT_LOCK_STARTED, EVENT_RECOVERY_USED, Events,
+    events,
+};
+pub use revoke::{REVOKE_CODES, REVOKE_RECOVERY, revoke};
 
 impl State {
     /// Decodes a blob for the flow `kind` (the all-zero blob is a fresh state of that kind),
@@ -86,7 +99,7 @@ pub fn retry_at(bytes: &[u8], now: u64) -> Result<u64> {
 pub fn reset(bytes: &mut [u8]) -> Result<()> {
     crate::diag::clear(); // a call that succeeds leaves no detail behind
     if let Some(mut s) = State::decode_any(bytes)? {
-        kinds::reset_payload(&mut s); // first: its rules still see the failures
+        kinds::apply(&mut s, kinds::Rule::Reset); // first: its rules still see the failures
         s.failures = 0;
         s.locked_until = 0;
         bytes.copy_from_slice(&s.encode());

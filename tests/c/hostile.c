@@ -567,6 +567,50 @@ static void test_states(const pcodes_ctx *ctx) {
             CHECK(memcmp(st, want, 64) == 0);
         }
     }
+    /* Revocation and events: every valid kind is accepted, every corrupt blob refused and left
+       as it was, the events output written only on OK. */
+    pcodes_events ev;
+    for (int k = 0; k < N_KINDS; k++) {
+        memcpy(st, KIND_ST[k], 64);
+        memset(&ev, SENTINEL, sizeof ev);
+        EXPECT(pcodes_state_events(ctx, KIND_ST[k], 64, st, 64, NOW, &ev), PCODES_STATUS_OK);
+        CHECK(ev.flags == 0 && ev.failures_left == 0 && ev.locked_until == 0 && ev.recovery_left == 0);
+        EXPECT(pcodes_state_revoke(st, 64, PCODES_REVOKE_CODES | PCODES_REVOKE_RECOVERY), PCODES_STATUS_OK);
+        EXPECT(pcodes_state_events(ctx, KIND_ST[k], 64, st, 64, NOW, &ev), PCODES_STATUS_OK);
+        CHECK(ev.flags == 0);
+        for (int w = 0; w < N_CORRUPT; w++) {
+            uint8_t want[64];
+            corrupt(KIND_ST[k], w, want);
+            memcpy(st, want, 64);
+            EXPECT(pcodes_state_revoke(st, 64, PCODES_REVOKE_CODES), PCODES_STATUS_CORRUPT_STATE);
+            CHECK(memcmp(st, want, 64) == 0);
+            memset(&ev, SENTINEL, sizeof ev);
+            EXPECT(pcodes_state_events(ctx, KIND_ST[k], 64, st, 64, NOW, &ev), PCODES_STATUS_CORRUPT_STATE);
+            EXPECT(pcodes_state_events(ctx, st, 64, KIND_ST[k], 64, NOW, &ev), PCODES_STATUS_CORRUPT_STATE);
+            CHECK(untouched(&ev, sizeof ev));
+        }
+    }
+    memcpy(st, KIND_ST[0], 64);
+    EXPECT(pcodes_state_events(ctx, KIND_ST[1], 64, st, 64, NOW, &ev), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(strncmp(pcodes_last_error_detail(), "new_state: ", 11) == 0);
+    for (uint32_t what = 0; what < 64; what++) {
+        if (what >= 1 && what <= 3) continue;
+        EXPECT(pcodes_state_revoke(st, 64, what), PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    EXPECT(pcodes_state_revoke(st, 64, UINT32_MAX), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(memcmp(st, KIND_ST[0], 64) == 0);
+    EXPECT(pcodes_state_revoke(NULL, 64, PCODES_REVOKE_CODES), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_state_revoke(st, 63, PCODES_REVOKE_CODES), PCODES_STATUS_CORRUPT_STATE);
+    EXPECT(pcodes_state_events(NULL, st, 64, st, 64, NOW, &ev), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_state_events(ctx, NULL, 64, st, 64, NOW, &ev), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_state_events(ctx, st, 64, NULL, 64, NOW, &ev), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_state_events(ctx, st, 64, st, 64, NOW, NULL), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_state_events(ctx, st, 65, st, 64, NOW, &ev), PCODES_STATUS_CORRUPT_STATE);
+    EXPECT(pcodes_state_events(ctx, st, 64, st, 0, NOW, &ev), PCODES_STATUS_CORRUPT_STATE);
+    EXPECT(pcodes_state_events(ctx, st, 64, st, 64, 0, &ev), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_state_events(ctx, st, 64, st, 64, NOW, (pcodes_events *)(void *)st), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(memcmp(st, KIND_ST[0], 64) == 0);
+
     memset(st, 0, 64);
     EXPECT(pcodes_state_retry_at(st, 64, NOW, &at), PCODES_STATUS_OK);
     CHECK(at == 0);

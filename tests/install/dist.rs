@@ -79,6 +79,7 @@ fn release_tarball() {
         format!("-rw-r--r-- {name}/README.md"),
         format!("drwxr-xr-x {name}/docs/"),
         format!("-rw-r--r-- {name}/docs/c-api.md"),
+        format!("-rw-r--r-- {name}/docs/revoke.md"),
         format!("-rw-r--r-- {name}/docs/upgrading.md"),
         format!("-rw-r--r-- {name}/docs/verdicts.md"),
         format!("drwxr-xr-x {name}/include/"),
@@ -111,6 +112,7 @@ fn release_tarball() {
         ("docs/c-api.md", root().join("docs/c-api.md")),
         ("docs/verdicts.md", root().join("docs/verdicts.md")),
         ("docs/upgrading.md", root().join("docs/upgrading.md")),
+        ("docs/revoke.md", root().join("docs/revoke.md")),
         ("lib/libportal_codes.a", built_dir.join("libportal_codes.a")),
         (&format!("lib/{FULL}"), built_dir.join(FULL)),
     ] {

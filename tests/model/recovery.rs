@@ -2,7 +2,7 @@
 //! `docs/verdicts.md` as a reference model, with its own GF(32) check symbol, driven like the
 //! other flows: generate (regenerate), verify with codes of the current and older sets, under
 //! the current and older stored strings, for the account and for another one, typos, guesses,
-//! reset, key rotation and time steps.
+//! reset, revocation, key rotation and time steps.
 
 use super::*;
 use portal_codes::recovery;
@@ -126,6 +126,15 @@ fn recovery_codes_follow_the_model() {
                 3 if key_id < 15 => {
                     key_id += 1;
                     ctx = rotated(&[0x42; 32], key_id);
+                }
+                4 => {
+                    // A revocation (docs/revoke.md): the set dies only with REVOKE_RECOVERY.
+                    let what = 1 + r.next_u32() % 3;
+                    portal_codes::state::revoke(&mut real, what).unwrap();
+                    if what & 2 != 0 {
+                        model.blob_set = None;
+                        model.used.clear();
+                    }
                 }
                 _ if sets.is_empty() => {
                     // No string yet: any string of another row refuses (fresh blob).
