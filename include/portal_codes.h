@@ -114,6 +114,13 @@
 #define PCODES_REVOKE_RECOVERY 2
 
 /**
+ * `pcodes_state_revoke` flag: every trusted device of the account (a device blob's generation
+ * goes up by one, as `pcodes_device_revoke_all` does; each call kills the tokens issued before
+ * it).
+ */
+#define PCODES_REVOKE_DEVICES 4
+
+/**
  * `pcodes_events.flags` bit: a failure was counted (`failures_left` tells how many more bring
  * the next lock or block).
  */
@@ -1190,8 +1197,11 @@ pcodes_status pcodes_state_reset(uint8_t *state,
  * them all in one transaction with compare-and-swap: the revocation counts only once every
  * one of those writes succeeded (docs/revoke.md).
  *
- * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`what` is 0 or has another bit; bit value 4 is
- * reserved for trusted devices, not built yet), `CORRUPT_STATE` (the blob is left unchanged).
+ * With `PCODES_REVOKE_DEVICES`, a device blob's generation goes up by one: every device token
+ * issued before is `DEVICE_REVOKED` from then on.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`what` is 0 or has a bit other than the three
+ * flags), `CORRUPT_STATE` (the blob is left unchanged).
  */
 pcodes_status pcodes_state_revoke(uint8_t *state,
                                   size_t state_len,

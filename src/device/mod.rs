@@ -147,6 +147,13 @@ impl crate::blob::Payload for Payload {
     fn encode(&self, b: &mut [u8]) {
         b[..8].copy_from_slice(&self.generation.to_le_bytes());
     }
+
+    /// `state::revoke` with `REVOKE_DEVICES`: what [`revoke_all`] does.
+    fn revoke(&mut self, what: u32) {
+        if what & crate::state::REVOKE_DEVICES != 0 {
+            self.generation = self.generation.saturating_add(1);
+        }
+    }
 }
 
 /// The policy of the trusted lane: the context's, with `BLOCK_AFTER_FAILURES` lowered to

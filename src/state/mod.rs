@@ -44,7 +44,7 @@ pub use events::{
     EVENT_BLOCKED, EVENT_CLEARED, EVENT_FAILURE_COUNTED, EVENT_LOCK_STARTED, EVENT_RECOVERY_USED, Events,
     events,
 };
-pub use revoke::{REVOKE_CODES, REVOKE_RECOVERY, revoke};
+pub use revoke::{REVOKE_CODES, REVOKE_DEVICES, REVOKE_RECOVERY, revoke};
 
 impl State {
     /// Decodes a blob for the flow `kind` (the all-zero blob is a fresh state of that kind),
