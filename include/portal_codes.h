@@ -114,6 +114,13 @@
 #define PCODES_REVOKE_RECOVERY 2
 
 /**
+ * `pcodes_state_revoke` flag: every trusted device of the account (a device blob's generation
+ * goes up by one, as `pcodes_device_revoke_all` does; each call kills the tokens issued before
+ * it).
+ */
+#define PCODES_REVOKE_DEVICES 4
+
+/**
  * `pcodes_events.flags` bit: a failure was counted (`failures_left` tells how many more bring
  * the next lock or block).
  */
@@ -192,6 +199,11 @@
  * Size of the MAC a pepper callback writes: HMAC-SHA256, 32 bytes.
  */
 #define PCODES_PEPPER_MAC_BYTES 32
+
+/**
+ * Buffer size for a device token: 80 upper-case base32 symbols plus NUL.
+ */
+#define PCODES_DEVICE_TOKEN_BYTES 81
 
 /**
  * Opaque context: keys and settings. Configure, then share: create it with `pcodes_ctx_new`,
@@ -440,6 +452,11 @@ typedef int32_t (*pcodes_pepper_fn)(void *user,
 #define PCODES_SETTING_BUDGET_DRAIN_SECONDS 18
 
 /**
+ * Device-token validity, seconds. Default 7776000, range 3600–34560000.
+ */
+#define PCODES_SETTING_DEVICE_TRUST_SECONDS 19
+
+/**
  * Not refused as weak.
  */
 #define PCODES_PIN_WEAK_NONE 0
@@ -608,6 +625,16 @@ typedef int32_t (*pcodes_pepper_fn)(void *user,
  * This code had its wrong tries; request a new one.
  */
 #define PCODES_STATUS_ATTEMPTS_EXHAUSTED 210
+
+/**
+ * The device token is malformed, forged, or for another account; not counted.
+ */
+#define PCODES_STATUS_DEVICE_UNTRUSTED 220
+
+/**
+ * The account's trusted devices were revoked after this token was issued; not counted.
+ */
+#define PCODES_STATUS_DEVICE_REVOKED 221
 
 /**
  * A bug caught at the boundary.
@@ -1194,8 +1221,11 @@ pcodes_status pcodes_state_reset(uint8_t *state,
  * them all in one transaction with compare-and-swap: the revocation counts only once every
  * one of those writes succeeded (docs/revoke.md).
  *
- * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`what` is 0 or has another bit; bit value 4 is
- * reserved for trusted devices, not built yet), `CORRUPT_STATE` (the blob is left unchanged).
+ * With `PCODES_REVOKE_DEVICES`, a device blob's generation goes up by one: every device token
+ * issued before is `DEVICE_REVOKED` from then on.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`what` is 0 or has a bit other than the three
+ * flags), `CORRUPT_STATE` (the blob is left unchanged).
  */
 pcodes_status pcodes_state_revoke(uint8_t *state,
                                   size_t state_len,
@@ -1511,6 +1541,82 @@ pcodes_status pcodes_pepper_set_callback(pcodes_ctx *ctx,
                                          pcodes_pepper_fn callback,
                                          void *user,
                                          uint32_t key_ids);
+
+/**
+ * `PCODES_DEVICE_TOKEN_BYTES` as a function (JNA cannot read macros).
+ */
+size_t pcodes_device_token_bytes(void);
+
+/**
+ * Issues a device token for `account_id`, to set as the device's cookie (docs/device-trust.md:
+ * only right after a successful verification of the holder, and only when the person asks to
+ * trust the device). `state` is the account's device blob (all zeros when fresh); it is read
+ * for the account's device generation and not written. Writes the token (80 characters of
+ * RFC 4648 base32, NUL-terminated) to `token_out`; `token_out_len` must be at least
+ * `PCODES_DEVICE_TOKEN_BYTES` (checked before anything is drawn).
+ *
+ * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty `account_id`, `now` out
+ * of range, overlapping buffers), `BUFFER_TOO_SMALL`, `CORRUPT_STATE` (not a device blob),
+ * `RNG_FAILURE`.
+ */
+pcodes_status pcodes_device_issue(const pcodes_ctx *ctx,
+                                  const char *account_id,
+                                  uint64_t now,
+                                  const uint8_t *state,
+                                  size_t state_len,
+                                  char *token_out,
+                                  size_t token_out_len);
+
+/**
+ * Checks a device token presented for `account_id` against the account's device blob `state`
+ * (read, not written). Returns, first that applies: `DEVICE_UNTRUSTED` (not a token: length,
+ * alphabet, format), `UNKNOWN_KEY` (its key id is not in the context), `DEVICE_UNTRUSTED` (the
+ * MAC does not verify: forged, altered, or another account's), `DEVICE_REVOKED` (issued before
+ * the last `pcodes_device_revoke_all`), `EXPIRED` (`PCODES_SETTING_DEVICE_TRUST_SECONDS` have
+ * passed since its issue), `OK`. None is counted. Also `NULL_ARGUMENT`, `INVALID_ARGUMENT`
+ * (bad UTF-8, empty `account_id`, `now` out of range), `CORRUPT_STATE`.
+ */
+pcodes_status pcodes_device_check(const pcodes_ctx *ctx,
+                                  const char *account_id,
+                                  const char *token,
+                                  uint64_t now,
+                                  const uint8_t *state,
+                                  size_t state_len);
+
+/**
+ * Revokes every device token of the account: adds one to the device generation in its device
+ * blob `state` (store it with compare-and-swap; from then on every token issued before is
+ * `DEVICE_REVOKED`). The trusted lane's failures and lock are kept.
+ *
+ * Returns `OK`, `NULL_ARGUMENT`, `CORRUPT_STATE` (state unchanged).
+ */
+pcodes_status pcodes_device_revoke_all(uint8_t *state,
+                                       size_t state_len);
+
+/**
+ * Verifies `pin` for `account_id` from a trusted device: checks `token` against the account's
+ * device blob `state`, then compares the PIN as `pcodes_pin_verify` does (`stored = NULL`: an
+ * unknown account) but counts and locks in the device blob (the trusted lane, blocked after
+ * `min(BLOCK_AFTER_FAILURES, 2 × LOCK_AFTER_FAILURES)` failures) instead of the PIN blob, which
+ * is not passed. The verdict is final only after the compare-and-swap that stores `state`
+ * succeeded.
+ *
+ * Returns, first that applies (docs/verdicts.md, "Device trust"): the token's statuses of
+ * `pcodes_device_check` (`DEVICE_UNTRUSTED`, `UNKNOWN_KEY`, `DEVICE_REVOKED`, `EXPIRED`; nothing
+ * computed or counted: drop the cookie and call `pcodes_pin_verify` on the PIN blob); `LOCKED`,
+ * `BLOCKED` (the trusted lane; see `pcodes_state_retry_at` on `state`); `PIN_FORMAT`,
+ * `MALFORMED_HASH`, `UNKNOWN_KEY` (not counted); `WRONG` (counted); `OK`. Also
+ * `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty `account_id`, `now` out of range, the
+ * blob overlapping an input), `CORRUPT_STATE` (state unchanged), `PEPPER_FAILED`.
+ */
+pcodes_status pcodes_device_pin_verify(const pcodes_ctx *ctx,
+                                       const char *account_id,
+                                       const char *pin,
+                                       const char *stored,
+                                       const char *token,
+                                       uint64_t now,
+                                       uint8_t *state,
+                                       size_t state_len);
 
 #ifdef __cplusplus
 }  // extern "C"

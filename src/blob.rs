@@ -55,12 +55,16 @@ pub enum Kind {
     Hotp = 5,
     /// An account's recovery codes: the set id and the used codes (`crate::recovery`).
     Recovery = 6,
+    /// An account's trusted devices: the device generation and the trusted lane's lockout
+    /// (`crate::device`).
+    Device = 7,
 }
 
 impl Kind {
     /// Every kind, in the order of their stored values (for tests, fuzz targets and tools that
     /// must cover every flow).
-    pub const ALL: [Kind; 6] = [Kind::Link, Kind::Pin, Kind::Otp, Kind::Totp, Kind::Hotp, Kind::Recovery];
+    pub const ALL: [Kind; 7] =
+        [Kind::Link, Kind::Pin, Kind::Otp, Kind::Totp, Kind::Hotp, Kind::Recovery, Kind::Device];
 
     /// The kind stored as `v` (byte 0 of a blob).
     #[must_use]

@@ -277,6 +277,21 @@ statuses! {
         en: "Too many wrong attempts for this code. Please request a new one.",
         ru: "Слишком много неверных попыток для этого кода. Пожалуйста, запросите новый.",
     },
+    /// The device token is not a token for this account: malformed, forged or altered, or
+    /// issued for another account (`crate::device`).
+    #[error("device token not valid for this account")]
+    DeviceUntrusted = 220 => PCODES_STATUS_DEVICE_UNTRUSTED, Verdict {
+        c: "the device token is malformed, forged, or for another account; not counted",
+        en: "This device is not recognised. Please sign in as usual.",
+        ru: "Это устройство не распознано. Пожалуйста, войдите как обычно.",
+    },
+    /// The device token was issued before the account's trusted devices were revoked.
+    #[error("device token revoked")]
+    DeviceRevoked = 221 => PCODES_STATUS_DEVICE_REVOKED, Verdict {
+        c: "the account's trusted devices were revoked after this token was issued; not counted",
+        en: "This device is no longer trusted. Please sign in as usual.",
+        ru: "Это устройство больше не считается доверенным. Пожалуйста, войдите как обычно.",
+    },
     /// A bug was caught at the boundary.
     #[error("internal error")]
     Internal = 900 => PCODES_STATUS_INTERNAL, Internal {
@@ -426,7 +441,7 @@ mod tests {
     /// The contract's table, value by value.
     #[test]
     fn numeric_values_are_pinned() {
-        let expected: [(Error, i32); 27] = [
+        let expected: [(Error, i32); 29] = [
             (Error::NullArgument, 100),
             (Error::BufferTooSmall, 101),
             (Error::InvalidArgument, 102),
@@ -451,6 +466,8 @@ mod tests {
             (Error::TooSoon, 208),
             (Error::NoChallenge, 209),
             (Error::AttemptsExhausted, 210),
+            (Error::DeviceUntrusted, 220),
+            (Error::DeviceRevoked, 221),
             (Error::Internal, 900),
             (Error::RngFailure, 901),
             (Error::PepperFailed, 902),

@@ -9,6 +9,7 @@
 //! | [`otp`] | SMS and e-mail one-time codes: expiry, attempts, resends, purposes |
 //! | [`totp`] | authenticator apps: HOTP, TOTP, `otpauth://` enrolment, QR codes |
 //! | [`recovery`] | recovery codes: the codes, the stored string, the blob, the host's part |
+//! | [`device_trust`] | device tokens and the trusted lane: lockouts that do not lock the owner out |
 //! | [`revoke`] | killing every outstanding code of an account at once, and the events a call caused |
 //! | [`security`] | every security guarantee and the test that shows it |
 //! | [`upgrading`] | stored blobs and hash strings across releases |
@@ -31,6 +32,7 @@ macro_rules! guide {
 
 guide!(architecture, "architecture.md");
 guide!(c_api, "c-api.md");
+guide!(device_trust, "device-trust.md");
 guide!(link_code, "link-code.md");
 guide!(otp, "otp.md");
 guide!(pin, "pin.md");

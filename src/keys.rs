@@ -35,16 +35,19 @@ pub enum Purpose {
     Pin,
     /// Keyed hashes of SMS / e-mail codes kept in state blobs.
     Otp,
+    /// The MAC of device tokens (`crate::device`).
+    Device,
 }
 
 impl Purpose {
-    const COUNT: usize = 3;
+    const COUNT: usize = 4;
 
     fn index(self) -> usize {
         match self {
             Purpose::Link => 0,
             Purpose::Pin => 1,
             Purpose::Otp => 2,
+            Purpose::Device => 3,
         }
     }
 
@@ -54,6 +57,7 @@ impl Purpose {
             Purpose::Link => b"link-code",
             Purpose::Pin => b"pin-pepper",
             Purpose::Otp => b"one-time-code",
+            Purpose::Device => b"device-token",
         }
     }
 }
@@ -120,7 +124,7 @@ fn derive(master: &[u8], id: u8) -> Slot {
         d.zeroize();
         k
     };
-    Slot { keys: [one(Purpose::Link), one(Purpose::Pin), one(Purpose::Otp)] }
+    Slot { keys: [one(Purpose::Link), one(Purpose::Pin), one(Purpose::Otp), one(Purpose::Device)] }
 }
 
 impl Keyring {
@@ -217,6 +221,8 @@ mod tests {
         let link0 = tag(r.get(Purpose::Link, 0).unwrap());
         assert_ne!(link0, tag(r.get(Purpose::Pin, 0).unwrap()));
         assert_ne!(link0, tag(r.get(Purpose::Otp, 0).unwrap()));
+        assert_ne!(link0, tag(r.get(Purpose::Device, 0).unwrap()));
+        assert_ne!(tag(r.get(Purpose::Otp, 0).unwrap()), tag(r.get(Purpose::Device, 0).unwrap()));
         assert_ne!(link0, tag(r2.current(Purpose::Link).1), "same master, other id");
         assert_ne!(link0, tag(r2.get(Purpose::Link, 0).unwrap()), "same id, other master");
 

@@ -34,6 +34,7 @@ pub mod base32;
 mod blob;
 pub mod clock;
 pub mod context;
+pub mod device;
 pub mod diag;
 mod digits;
 pub mod error;

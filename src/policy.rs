@@ -202,6 +202,11 @@ settings! {
     BudgetDrainSeconds = 18 => PCODES_SETTING_BUDGET_DRAIN_SECONDS,
         c: "seconds in which one guess drains from the budget",
         budget_drain_seconds: u64 = 518_400 in 518_400..=15_552_000;
+    /// How long a device token stays valid after it was issued, seconds (`crate::device`;
+    /// default 90 days, at most 400).
+    DeviceTrustSeconds = 19 => PCODES_SETTING_DEVICE_TRUST_SECONDS,
+        c: "device-token validity, seconds",
+        device_trust_seconds: u64 = 7_776_000 in 3_600..=34_560_000;
 }
 
 /// Default allowed PIN lengths: 4 and 6.
@@ -359,6 +364,7 @@ mod tests {
             (16, 86_400),
             (17, 36),
             (18, 518_400),
+            (19, 7_776_000),
         ];
         let p = Policy::default();
         for (id, d) in expected {
@@ -367,7 +373,7 @@ mod tests {
             assert_eq!(p.get(s), d, "{s:?}");
         }
         assert_eq!(Setting::from_id(0), None);
-        assert_eq!(Setting::from_id(19), None);
+        assert_eq!(Setting::from_id(20), None);
         assert_eq!(Setting::from_id(-1), None);
     }
 

@@ -1,5 +1,5 @@
 //! Model-based tests: for link codes, SMS/e-mail codes, PINs, TOTP, HOTP and recovery codes
-//! (the last in `tests/model/recovery.rs`), a small reference model
+//! (the last in `tests/model/recovery.rs`) and device trust (`tests/model/device.rs`), a small reference model
 //! written from the tables of `docs/verdicts.md` (not from the code) is driven with the same
 //! random call sequences as the real API — issue, resend, verify, redeem, reset, revoke, data change,
 //! key rotation, time jumps forwards and backwards — and every status, the lockout counters and
@@ -685,3 +685,8 @@ fn hotp_follows_the_model() {
 
 #[path = "model/recovery.rs"]
 mod recovery_model;
+
+// ---------------------------------------------------------------- device trust
+
+#[path = "model/device.rs"]
+mod device_model;

@@ -60,6 +60,7 @@ fn the_quickstart_is_a_guided_tour_and_writes_its_qr_code_where_asked() {
         "== PINs ==",
         "== Get PIN ==",
         "== Recovery codes ==",
+        "== Trusted devices ==",
         "== Confirm a login with an SMS code ==",
         "== The one rule: compare-and-swap ==",
         "== Authenticator app (TOTP) ==",

@@ -247,8 +247,20 @@ fn corrupt_blobs_and_bad_flags_are_refused_unchanged() {
         assert_eq!(b, copy, "{kind:?}");
     }
     let mut b: Blob = [0; STATE_BYTES];
-    assert_eq!(state::revoke(&mut b, 4), Err(Error::InvalidArgument));
-    assert!(portal_codes::last_error_detail().contains("reserved for trusted devices"));
+    assert_eq!(state::revoke(&mut b, 8), Err(Error::InvalidArgument));
+    assert!(portal_codes::last_error_detail().contains("unknown flag bits"));
+    // REVOKE_DEVICES (4): a device blob's generation + 1, as device::revoke_all; other blobs as
+    // they were.
+    let mut d: Blob = [0; STATE_BYTES];
+    portal_codes::device::revoke_all(&mut d).unwrap();
+    let mut viaflag = d;
+    state::revoke(&mut viaflag, state::REVOKE_DEVICES).unwrap();
+    portal_codes::device::revoke_all(&mut d).unwrap();
+    assert_eq!(viaflag, d);
+    assert_eq!(portal_codes::device::generation(&viaflag), Ok(2));
+    let mut untouched: Blob = [0; STATE_BYTES];
+    state::revoke(&mut untouched, state::REVOKE_DEVICES | REVOKE_CODES).unwrap();
+    assert_eq!(untouched, [0; STATE_BYTES], "the fresh blob stays fresh");
     assert_eq!(state::revoke(&mut b, 0), Err(Error::InvalidArgument));
     assert_eq!(state::revoke(&mut b[..10], 1), Err(Error::CorruptState));
 }

@@ -9,6 +9,7 @@
 //! tour with exit status 1. `tests/quickstart.rs` runs it and checks its output.
 
 mod cas;
+mod device;
 mod link;
 mod otp;
 mod pin;
@@ -110,6 +111,7 @@ fn main() -> Result<(), Error> {
     pin::run(&ctx)?;
     pin_generate::run(&ctx)?;
     recovery::run(&ctx)?;
+    device::run(&ctx)?;
     otp::run(&ctx)?;
     cas::run(&ctx)?;
     totp::run(&ctx, &qr)?;

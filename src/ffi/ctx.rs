@@ -153,6 +153,8 @@ pub const PCODES_SETTING_FAILURE_RESET_SECONDS: pcodes_setting = 16;
 pub const PCODES_SETTING_BUDGET_GUESSES: pcodes_setting = 17;
 /// Seconds in which one guess drains from the budget. Default 518400, range 518400–15552000.
 pub const PCODES_SETTING_BUDGET_DRAIN_SECONDS: pcodes_setting = 18;
+/// Device-token validity, seconds. Default 7776000, range 3600–34560000.
+pub const PCODES_SETTING_DEVICE_TRUST_SECONDS: pcodes_setting = 19;
 const _: () = {
     assert!(PCODES_SETTING_LINK_TTL_SECONDS == Setting::LinkTtlSeconds as pcodes_setting);
     assert!(PCODES_SETTING_OTP_TTL_SECONDS == Setting::OtpTtlSeconds as pcodes_setting);
@@ -172,7 +174,8 @@ const _: () = {
     assert!(PCODES_SETTING_FAILURE_RESET_SECONDS == Setting::FailureResetSeconds as pcodes_setting);
     assert!(PCODES_SETTING_BUDGET_GUESSES == Setting::BudgetGuesses as pcodes_setting);
     assert!(PCODES_SETTING_BUDGET_DRAIN_SECONDS == Setting::BudgetDrainSeconds as pcodes_setting);
-    assert!(Setting::ALL.len() == 18);
+    assert!(PCODES_SETTING_DEVICE_TRUST_SECONDS == Setting::DeviceTrustSeconds as pcodes_setting);
+    assert!(Setting::ALL.len() == 19);
 };
 // END GENERATED: settings
 
@@ -517,7 +520,7 @@ mod tests {
             assert!(s.name().starts_with("PCODES_SETTING_"));
         }
         assert_eq!(name(PCODES_SETTING_OTP_DIGITS), "PCODES_SETTING_OTP_DIGITS");
-        for id in [0, 19, -1, i32::MIN, i32::MAX] {
+        for id in [0, 20, -1, i32::MIN, i32::MAX] {
             assert_eq!(info(id), (PCODES_STATUS_INVALID_ARGUMENT, 7, 7, 7), "id {id}");
             assert_eq!(name(id), "PCODES_SETTING_UNKNOWN");
         }

@@ -11,6 +11,7 @@ use std::vec::Vec;
 
 use super::base32::*;
 use super::ctx::*;
+use super::device::*;
 use super::enrol::*;
 use super::link::*;
 use super::otp::*;
@@ -503,6 +504,61 @@ fn every_refusal_names_its_argument() {
     probe!(s, pcodes_recovery_remaining(rp, 64, null_mut()));
     probe!(s, pcodes_recovery_remaining(rp, 64, rp.cast()));
     probe!(s, pcodes_recovery_remaining(junk.as_ptr(), 64, &raw mut v32));
+
+    // Device trust.
+    let mut dst = [0u8; 64];
+    let dp = dst.as_mut_ptr();
+    let mut tok = [0u8; PCODES_DEVICE_TOKEN_BYTES];
+    let tp = tok.as_mut_ptr().cast::<c_char>();
+    probe!(s, pcodes_device_issue(null(), acct, NOW, dp, 64, tp, 81));
+    probe!(s, pcodes_device_issue(cctx, null(), NOW, dp, 64, tp, 81));
+    probe!(s, pcodes_device_issue(cctx, bad, NOW, dp, 64, tp, 81));
+    probe!(s, pcodes_device_issue(cctx, c"".as_ptr(), NOW, dp, 64, tp, 81));
+    probe!(s, pcodes_device_issue(cctx, acct, 0, dp, 64, tp, 81));
+    probe!(s, pcodes_device_issue(cctx, acct, NOW, null(), 64, tp, 81));
+    probe!(s, pcodes_device_issue(cctx, acct, NOW, dp, 63, tp, 81));
+    probe!(s, pcodes_device_issue(cctx, acct, NOW, junk.as_ptr(), 64, tp, 81));
+    probe!(s, pcodes_device_issue(cctx, acct, NOW, dp, 64, null_mut(), 81));
+    probe!(s, pcodes_device_issue(cctx, acct, NOW, dp, 64, tp, 80));
+    probe!(s, pcodes_device_issue(cctx, acct, NOW, dp, 64, tp, usize::MAX));
+    probe!(s, pcodes_device_issue(cctx, acct, NOW, dp, 64, dp.cast(), 81));
+    assert_eq!(probe!(s, pcodes_device_issue(cctx, acct, NOW, dp, 64, tp, 81)), PCODES_STATUS_OK);
+    let t = tp.cast_const();
+    probe!(s, pcodes_device_check(null(), acct, t, NOW, dp, 64));
+    probe!(s, pcodes_device_check(cctx, null(), t, NOW, dp, 64));
+    probe!(s, pcodes_device_check(cctx, bad, t, NOW, dp, 64));
+    probe!(s, pcodes_device_check(cctx, c"".as_ptr(), t, NOW, dp, 64));
+    probe!(s, pcodes_device_check(cctx, acct, null(), NOW, dp, 64));
+    probe!(s, pcodes_device_check(cctx, acct, bad, NOW, dp, 64));
+    probe!(s, pcodes_device_check(cctx, acct, t, 0, dp, 64));
+    probe!(s, pcodes_device_check(cctx, acct, t, NOW, null(), 64));
+    probe!(s, pcodes_device_check(cctx, acct, t, NOW, dp, 65));
+    probe!(s, pcodes_device_check(cctx, acct, t, NOW, junk.as_ptr(), 64));
+    probe!(s, pcodes_device_check(other, acct, t, NOW, dp, 64)); // UNKNOWN_KEY
+    probe!(s, pcodes_device_check(cctx, acct, c"AAAA".as_ptr(), NOW, dp, 64)); // DEVICE_UNTRUSTED
+    assert_eq!(probe!(s, pcodes_device_check(cctx, acct, t, NOW, dp, 64)), PCODES_STATUS_OK);
+    let dpin = PIN.as_ptr();
+    let dstored = c"$pcodes-pin$junk".as_ptr();
+    probe!(s, pcodes_device_pin_verify(null(), acct, dpin, dstored, t, NOW, dp, 64));
+    probe!(s, pcodes_device_pin_verify(cctx, null(), dpin, dstored, t, NOW, dp, 64));
+    probe!(s, pcodes_device_pin_verify(cctx, bad, dpin, dstored, t, NOW, dp, 64));
+    probe!(s, pcodes_device_pin_verify(cctx, acct, null(), dstored, t, NOW, dp, 64));
+    probe!(s, pcodes_device_pin_verify(cctx, acct, bad, dstored, t, NOW, dp, 64));
+    probe!(s, pcodes_device_pin_verify(cctx, acct, dpin, bad, t, NOW, dp, 64));
+    probe!(s, pcodes_device_pin_verify(cctx, acct, dpin, dstored, t, NOW, dp, 64)); // MALFORMED_HASH
+    probe!(s, pcodes_device_pin_verify(cctx, acct, dpin, dstored, null(), NOW, dp, 64));
+    probe!(s, pcodes_device_pin_verify(cctx, acct, dpin, dstored, bad, NOW, dp, 64));
+    probe!(s, pcodes_device_pin_verify(cctx, acct, dpin, dstored, t, 0, dp, 64));
+    probe!(s, pcodes_device_pin_verify(cctx, acct, dpin, dstored, t, NOW, null_mut(), 64));
+    probe!(s, pcodes_device_pin_verify(cctx, acct, dpin, dstored, t, NOW, dp, 63));
+    probe!(s, pcodes_device_pin_verify(cctx, acct, dpin, dstored, t, NOW, junk.as_mut_ptr(), 64));
+    probe!(s, pcodes_device_pin_verify(cctx, acct, dpin, dstored, t, NOW, tok.as_mut_ptr(), 64));
+    probe!(s, pcodes_device_pin_verify(cctx, acct, c"12".as_ptr(), dstored, t, NOW, dp, 64)); // PIN_FORMAT
+    probe!(s, pcodes_device_revoke_all(null_mut(), 64));
+    probe!(s, pcodes_device_revoke_all(dp, 63));
+    probe!(s, pcodes_device_revoke_all(junk.as_mut_ptr(), 64));
+    assert_eq!(probe!(s, pcodes_device_revoke_all(dp, 64)), PCODES_STATUS_OK);
+    probe!(s, pcodes_device_check(cctx, acct, t, NOW, dp, 64)); // DEVICE_REVOKED
 
     // SAFETY: made by `new_ctx`, freed once.
     unsafe {

@@ -1,7 +1,7 @@
 //! The C ABI (feature `capi`), described by `include/portal_codes.h`.
 //!
 //! One module per type family: `status`, `version`, `ctx`, `state`, one per flow (`link`, `otp`, `pin`,
-//! `totp`, `recovery`), `pin_generate` (PINs the portal issues, beside `pin` for size), `enrol`
+//! `totp`, `recovery`, `device`), `pin_generate` (PINs the portal issues, beside `pin` for size), `enrol`
 //! (authenticator-app enrolment) and `base32`. Every exported
 //! function body runs inside `boundary`, which catches panics (reported as
 //! `PCODES_STATUS_INTERNAL`) so that no unwinding ever crosses into C. Pointer arguments are
@@ -111,6 +111,8 @@ pub mod enrol;
 pub mod base32;
 
 pub mod pepper;
+
+pub mod device;
 
 #[cfg(test)]
 mod detail_tests;
@@ -560,6 +562,7 @@ mod tests {
     fn every_function_refuses_overlapping_buffers() {
         use super::base32::*;
         use super::ctx::*;
+        use super::device::*;
         use super::enrol::*;
         use super::link::*;
         use super::otp::*;
@@ -803,6 +806,39 @@ mod tests {
             assert_eq!(pcodes_recovery_verify(ctx, racct, rstored, rcodes, NOW, rst, 64, &raw mut left), OK);
             assert_eq!(left, 1);
 
+            // Device trust: the token over the account id or the blob; the blob over the token.
+            let mut d = Scratch::new(256);
+            let dacct = d.put(0, b"account-1\0");
+            let (dst, tok) = (d.at(16).cast::<u8>(), d.at(96).cast::<c_char>());
+            assert_eq!(pcodes_device_issue(ctx, dacct, NOW, dst, 64, d.at(8).cast(), 81), INVALID);
+            assert_eq!(pcodes_device_issue(ctx, dacct, NOW, dst, 64, d.at(40).cast(), 81), INVALID);
+            assert_eq!(d.bytes(0, 10), b"account-1\0", "the account id was not overwritten");
+            assert_eq!(pcodes_device_issue(ctx, dacct, NOW, dst, 64, tok, 81), OK);
+            let dpin = d.put(200, b"385027\0");
+            assert_eq!(
+                pcodes_device_pin_verify(
+                    ctx,
+                    dacct,
+                    dpin,
+                    null(),
+                    tok.cast_const(),
+                    NOW,
+                    d.at(120).cast(),
+                    64
+                ),
+                INVALID,
+                "the blob over the token"
+            );
+            assert_eq!(
+                pcodes_device_pin_verify(ctx, dacct, dpin, null(), tok.cast_const(), NOW, ctx.cast(), 64),
+                INVALID,
+                "the blob over the context"
+            );
+            assert_eq!(
+                pcodes_device_pin_verify(ctx, dacct, dpin, null(), tok.cast_const(), NOW, dst, 64),
+                super::status::PCODES_STATUS_WRONG
+            );
+
             // State blobs.
             assert_eq!(pcodes_state_retry_at(st, 64, NOW, b.at(256 + 56).cast()), INVALID);
             let mut at = 5u64;
@@ -842,6 +878,7 @@ mod tests {
     fn lengths_above_isize_max_are_refused() {
         use super::base32::*;
         use super::ctx::*;
+        use super::device::*;
         use super::enrol::*;
         use super::link::*;
         use super::otp::*;
@@ -926,6 +963,11 @@ mod tests {
             refused!("stored_out_len", pcodes_recovery_generate(ctx, a, 2, s, 64, oc, 30, sb, huge));
             refused!("state_len", pcodes_recovery_verify(ctx, a, a, a, NOW, s, huge, &raw mut left));
             refused!("state_len", pcodes_recovery_remaining(s, huge, &raw mut left));
+            refused!("state_len", pcodes_device_issue(ctx, a, NOW, s, huge, oc, 81));
+            refused!("token_out_len", pcodes_device_issue(ctx, a, NOW, s, 64, oc, huge));
+            refused!("state_len", pcodes_device_check(ctx, a, a, NOW, s, huge));
+            refused!("state_len", pcodes_device_pin_verify(ctx, a, a, a, a, NOW, s, huge));
+            refused!("state_len", pcodes_device_revoke_all(s, huge));
             for f in [pcodes_pin_verify, pcodes_pin_verify_begin, pcodes_pin_verify_finish] {
                 refused!("state_len", f(ctx, c"a".as_ptr(), c"1".as_ptr(), stored.as_ptr(), NOW, s, huge));
             }

@@ -59,6 +59,11 @@ const _: () = assert!(PCODES_REVOKE_CODES == state::REVOKE_CODES);
 /// `pcodes_state_revoke` flag: the account's recovery-code set dies.
 pub const PCODES_REVOKE_RECOVERY: u32 = 2;
 const _: () = assert!(PCODES_REVOKE_RECOVERY == state::REVOKE_RECOVERY);
+/// `pcodes_state_revoke` flag: every trusted device of the account (a device blob's generation
+/// goes up by one, as `pcodes_device_revoke_all` does; each call kills the tokens issued before
+/// it).
+pub const PCODES_REVOKE_DEVICES: u32 = 4;
+const _: () = assert!(PCODES_REVOKE_DEVICES == state::REVOKE_DEVICES);
 
 /// Kills, in one blob of any kind, what `what` names (`PCODES_REVOKE_CODES`,
 /// `PCODES_REVOKE_RECOVERY`, or both): afterwards the flow answers `NO_CHALLENGE` (not counted)
@@ -69,8 +74,11 @@ const _: () = assert!(PCODES_REVOKE_RECOVERY == state::REVOKE_RECOVERY);
 /// them all in one transaction with compare-and-swap: the revocation counts only once every
 /// one of those writes succeeded (docs/revoke.md).
 ///
-/// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`what` is 0 or has another bit; bit value 4 is
-/// reserved for trusted devices, not built yet), `CORRUPT_STATE` (the blob is left unchanged).
+/// With `PCODES_REVOKE_DEVICES`, a device blob's generation goes up by one: every device token
+/// issued before is `DEVICE_REVOKED` from then on.
+///
+/// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`what` is 0 or has a bit other than the three
+/// flags), `CORRUPT_STATE` (the blob is left unchanged).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_state_revoke(state: *mut u8, state_len: usize, what: u32) -> pcodes_status {
     boundary(|| {

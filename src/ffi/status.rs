@@ -60,6 +60,10 @@ pub const PCODES_STATUS_TOO_SOON: pcodes_status = 208;
 pub const PCODES_STATUS_NO_CHALLENGE: pcodes_status = 209;
 /// This code had its wrong tries; request a new one.
 pub const PCODES_STATUS_ATTEMPTS_EXHAUSTED: pcodes_status = 210;
+/// The device token is malformed, forged, or for another account; not counted.
+pub const PCODES_STATUS_DEVICE_UNTRUSTED: pcodes_status = 220;
+/// The account's trusted devices were revoked after this token was issued; not counted.
+pub const PCODES_STATUS_DEVICE_REVOKED: pcodes_status = 221;
 /// A bug caught at the boundary.
 pub const PCODES_STATUS_INTERNAL: pcodes_status = 900;
 /// The operating system's randomness was unavailable.
@@ -91,10 +95,12 @@ const _: () = {
     assert!(PCODES_STATUS_TOO_SOON == Error::TooSoon.code());
     assert!(PCODES_STATUS_NO_CHALLENGE == Error::NoChallenge.code());
     assert!(PCODES_STATUS_ATTEMPTS_EXHAUSTED == Error::AttemptsExhausted.code());
+    assert!(PCODES_STATUS_DEVICE_UNTRUSTED == Error::DeviceUntrusted.code());
+    assert!(PCODES_STATUS_DEVICE_REVOKED == Error::DeviceRevoked.code());
     assert!(PCODES_STATUS_INTERNAL == Error::Internal.code());
     assert!(PCODES_STATUS_RNG_FAILURE == Error::RngFailure.code());
     assert!(PCODES_STATUS_PEPPER_FAILED == Error::PepperFailed.code());
-    assert!(Error::ALL.len() == 27);
+    assert!(Error::ALL.len() == 29);
 };
 // END GENERATED: statuses
 

@@ -203,6 +203,10 @@ fn worst_case(s: Setting) -> String {
             year_bound(),
             Setting::BudgetGuesses.range().0
         ),
+        Setting::DeviceTrustSeconds => format!(
+            "at {hi} s a stolen device token works {} days unless `pcodes_device_revoke_all` ran; its guesses are the trusted lane's own run ({run} at most, then `BLOCKED`), no extra guess without a token",
+            hi / 86_400
+        ),
     }
 }
 

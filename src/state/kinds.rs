@@ -39,6 +39,7 @@ fn row(kind: Kind) -> Row {
         Kind::Totp => row_of::<crate::totp::TotpPayload>(),
         Kind::Hotp => row_of::<crate::totp::HotpPayload>(),
         Kind::Recovery => row_of::<crate::recovery::Payload>(),
+        Kind::Device => row_of::<crate::device::Payload>(),
     }
 }
 
@@ -107,6 +108,7 @@ mod tests {
             crate::totp::TotpPayload::KIND,
             crate::totp::HotpPayload::KIND,
             crate::recovery::Payload::KIND,
+            crate::device::Payload::KIND,
         ];
         assert_eq!(kinds, Kind::ALL);
     }

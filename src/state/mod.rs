@@ -46,7 +46,7 @@ pub use events::{
     EVENT_BLOCKED, EVENT_CLEARED, EVENT_FAILURE_COUNTED, EVENT_LOCK_STARTED, EVENT_RECOVERY_USED, Events,
     events,
 };
-pub use revoke::{REVOKE_CODES, REVOKE_RECOVERY, revoke};
+pub use revoke::{REVOKE_CODES, REVOKE_DEVICES, REVOKE_RECOVERY, revoke};
 
 impl State {
     /// Decodes a blob for the flow `kind` (the all-zero blob is a fresh state of that kind),
@@ -145,6 +145,7 @@ mod tests {
                 s.payload[8] = 10; // codes
                 s.payload[9] = 0b101; // codes 0 and 2 used: a reset keeps them used
             }
+            Kind::Device => s.payload[0] = 4, // device generation 4: a reset keeps it
             _ => {}
         }
         s

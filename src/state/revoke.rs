@@ -10,6 +10,7 @@
 //! | link code | the outstanding code dies; the issue number stays (no later issue recreates it) | — |
 //! | recovery codes | — | the set dies (a new one needs `recovery::generate`) |
 //! | PIN, TOTP, HOTP | nothing (they hold no code; the replay counters stay) | nothing |
+//! | device blob, with [`REVOKE_DEVICES`] | its generation + 1: every device token issued before is `DEVICE_REVOKED` | |
 //!
 //! The lockout header (failures, lock, block, the SMS wait) is never touched. A killed code
 //! answers `NO_CHALLENGE`, not counted, like a blob in which nothing was issued.
@@ -23,10 +24,12 @@ use crate::error::{Error, Result};
 pub const REVOKE_CODES: u32 = 1;
 /// [`revoke`] flag: the account's recovery-code set. C `PCODES_REVOKE_RECOVERY`.
 pub const REVOKE_RECOVERY: u32 = 2;
-/// Reserved for trusted devices (issue 22 §3, not built yet): refused until then, so that no
-/// host believes it revoked devices that this release cannot revoke.
-const REVOKE_DEVICES_RESERVED: u32 = 4;
-const KNOWN: u32 = REVOKE_CODES | REVOKE_RECOVERY;
+/// [`revoke`] flag: every trusted device of the account (a device blob's generation goes up by
+/// one, so every device token issued before is `DEVICE_REVOKED`; `crate::device`). C
+/// `PCODES_REVOKE_DEVICES`. Unlike the other flags it is not idempotent: each call kills the
+/// tokens issued before it (a retry after a lost write is harmless).
+pub const REVOKE_DEVICES: u32 = 4;
+const KNOWN: u32 = REVOKE_CODES | REVOKE_RECOVERY | REVOKE_DEVICES;
 
 /// Kills what the flags `what` name ([`REVOKE_CODES`], [`REVOKE_RECOVERY`], or both) in one blob
 /// of any kind, in place (a pure function of the blob; no key, no clock). A blob of a kind that
@@ -37,18 +40,12 @@ const KNOWN: u32 = REVOKE_CODES | REVOKE_RECOVERY;
 /// those writes succeeded** (on a lost write, re-read that row and revoke again).
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] for `what` = 0, or with a bit other than the two flags (bit 2,
-/// value 4, is reserved for trusted devices); [`Error::CorruptState`] if no flow would read the
+/// [`Error::InvalidArgument`] for `what` = 0, or with a bit other than the three flags; [`Error::CorruptState`] if no flow would read the
 /// blob. Both leave the blob unchanged.
 pub fn revoke(bytes: &mut [u8], what: u32) -> Result<()> {
     crate::diag::clear(); // a call that succeeds leaves no detail behind
     if what == 0 {
         return Err(Error::InvalidArgument.because(c"what: no flag set (PCODES_REVOKE_CODES, _RECOVERY)"));
-    }
-    if what & REVOKE_DEVICES_RESERVED != 0 {
-        return Err(Error::InvalidArgument.because(
-            c"what: bit 2 (value 4) is reserved for trusted devices, which this release does not have",
-        ));
     }
     if what & !KNOWN != 0 {
         return Err(Error::InvalidArgument.because(c"what: unknown flag bits"));
@@ -71,7 +68,7 @@ mod tests {
         let mut s = State::fresh(Kind::Otp);
         s.failures = 2;
         let b = s.encode();
-        for what in [0, 4, 5, 7, 8, 1 << 31, u32::MAX] {
+        for what in [0, 8, 9, 15, 1 << 31, u32::MAX] {
             let mut x = b;
             assert_eq!(revoke(&mut x, what), Err(Error::InvalidArgument), "{what}");
             assert_eq!(x, b, "{what}: unchanged");

@@ -152,7 +152,7 @@ static void test_accessors(void) {
         PCODES_STATUS_ALREADY_USED, PCODES_STATUS_DATA_CHANGED,     PCODES_STATUS_LOCKED,
         PCODES_STATUS_BLOCKED,      PCODES_STATUS_TOO_SOON,         PCODES_STATUS_NO_CHALLENGE,
         PCODES_STATUS_ATTEMPTS_EXHAUSTED, PCODES_STATUS_INTERNAL,   PCODES_STATUS_RNG_FAILURE,
-        PCODES_STATUS_PEPPER_FAILED};
+        PCODES_STATUS_PEPPER_FAILED, PCODES_STATUS_DEVICE_UNTRUSTED, PCODES_STATUS_DEVICE_REVOKED};
     /* The header's statuses are exactly the values the library names and classifies. */
     size_t named = 0;
     for (int32_t v = -1; v <= 1000; v++) {
@@ -205,6 +205,7 @@ static const pcodes_setting SETTINGS[] = {
     PCODES_SETTING_LOCK_FIRST_SECONDS,  PCODES_SETTING_LOCK_REPEAT_SECONDS, PCODES_SETTING_BLOCK_AFTER_FAILURES,
     PCODES_SETTING_TOTP_WINDOW_STEPS,   PCODES_SETTING_HOTP_LOOK_AHEAD,     PCODES_SETTING_PIN_LANES,
     PCODES_SETTING_FAILURE_RESET_SECONDS, PCODES_SETTING_BUDGET_GUESSES,    PCODES_SETTING_BUDGET_DRAIN_SECONDS,
+    PCODES_SETTING_DEVICE_TRUST_SECONDS,
 };
 #define N_SETTINGS (sizeof SETTINGS / sizeof SETTINGS[0])
 
@@ -325,7 +326,7 @@ static void test_ctx(void) {
     EXPECT(pcodes_ctx_add_key(c, key64, 64, 1), PCODES_STATUS_INVALID_ARGUMENT);
 
     uint64_t v = 0xDEADBEEF;
-    static const pcodes_setting bad_setting[] = {0, 19, 20, 100, -1, -14, INT32_MIN, INT32_MAX};
+    static const pcodes_setting bad_setting[] = {0, 20, 21, 100, -1, -14, INT32_MIN, INT32_MAX};
     for (size_t i = 0; i < sizeof bad_setting / sizeof bad_setting[0]; i++) {
         EXPECT(pcodes_ctx_set(c, bad_setting[i], 1), PCODES_STATUS_INVALID_ARGUMENT);
         EXPECT(pcodes_ctx_set(c, bad_setting[i], 0), PCODES_STATUS_INVALID_ARGUMENT);
@@ -417,7 +418,7 @@ static void corrupt(const uint8_t *base, int which, uint8_t out[64]) {
     case 1: out[1] = 5; break;           /* a future version */
     case 2: out[1] = 0xFF; break;
     case 3: out[0] = 0; break;           /* kind 0 but not all zeros */
-    case 4: out[0] = 7; break;           /* unknown kinds */
+    case 4: out[0] = 8; break;           /* unknown kinds (7 is the device blob's) */
     case 5: out[0] = 0xFF; break;
     case 6: memset(out + 8, 0, 5); out[13] = 1; break; /* budget clock after the last failure */
     default: memset(out, 0, 64); out[63] = 1; break; /* "fresh" but with a stray payload byte */
@@ -595,7 +596,7 @@ static void test_states(const pcodes_ctx *ctx) {
     EXPECT(pcodes_state_events(ctx, KIND_ST[1], 64, st, 64, NOW, &ev), PCODES_STATUS_INVALID_ARGUMENT);
     CHECK(strncmp(pcodes_last_error_detail(), "new_state: ", 11) == 0);
     for (uint32_t what = 0; what < 64; what++) {
-        if (what >= 1 && what <= 3) continue;
+        if (what >= 1 && what <= 7) continue; /* CODES, RECOVERY, DEVICES */
         EXPECT(pcodes_state_revoke(st, 64, what), PCODES_STATUS_INVALID_ARGUMENT);
     }
     EXPECT(pcodes_state_revoke(st, 64, UINT32_MAX), PCODES_STATUS_INVALID_ARGUMENT);
@@ -1729,6 +1730,80 @@ static void test_recovery(pcodes_ctx *ctx) {
     free(stored);
 }
 
+/* ---- Device trust (pcodes_device_*) ---- */
+static void test_device(pcodes_ctx *ctx) {
+    CHECK(pcodes_device_token_bytes() == PCODES_DEVICE_TOKEN_BYTES && PCODES_DEVICE_TOKEN_BYTES == 81);
+    size_t tn = PCODES_DEVICE_TOKEN_BYTES;
+    char *tok = guarded(tn);
+    uint8_t dev[64] = {0}, want[64];
+    /* Issue: NULLs, bad UTF-8, empty account, short buffer, another flow's blob: nothing written. */
+    EXPECT(pcodes_device_issue(NULL, "acc-1", NOW, dev, 64, tok, tn), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_issue(ctx, NULL, NOW, dev, 64, tok, tn), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_issue(ctx, "acc-1", NOW, NULL, 64, tok, tn), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_issue(ctx, "acc-1", NOW, dev, 64, NULL, tn), PCODES_STATUS_NULL_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++)
+        EXPECT(pcodes_device_issue(ctx, BAD_UTF8[b], NOW, dev, 64, tok, tn), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_device_issue(ctx, "", NOW, dev, 64, tok, tn), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_device_issue(ctx, "acc-1", 0, dev, 64, tok, tn), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_device_issue(ctx, "acc-1", NOW, dev, 64, tok, tn - 1), PCODES_STATUS_BUFFER_TOO_SMALL);
+    EXPECT(pcodes_device_issue(ctx, "acc-1", NOW, dev, 63, tok, tn), PCODES_STATUS_CORRUPT_STATE);
+    EXPECT(pcodes_device_issue(ctx, "acc-1", NOW, KIND_ST[K_PIN], 64, tok, tn), PCODES_STATUS_CORRUPT_STATE);
+    EXPECT(pcodes_device_issue(ctx, "acc-1", NOW, (const uint8_t *)tok, 64, tok, tn), PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(untouched(tok, tn));
+    EXPECT(pcodes_device_issue(ctx, "acc-1", NOW, dev, 64, tok, tn), PCODES_STATUS_OK);
+    CHECK(strlen(tok) == 80);
+    /* Check: the token's statuses, each uncounted; hostile tokens. */
+    EXPECT(pcodes_device_check(NULL, "acc-1", tok, NOW, dev, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_check(ctx, NULL, tok, NOW, dev, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_check(ctx, "acc-1", NULL, NOW, dev, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_check(ctx, "acc-1", tok, NOW, NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++) {
+        EXPECT(pcodes_device_check(ctx, BAD_UTF8[b], tok, NOW, dev, 64), PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_device_check(ctx, "acc-1", BAD_UTF8[b], NOW, dev, 64), PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    EXPECT(pcodes_device_check(ctx, "acc-1", tok, NOW, dev, 64), PCODES_STATUS_OK);
+    EXPECT(pcodes_device_check(ctx, "acc-2", tok, NOW, dev, 64), PCODES_STATUS_DEVICE_UNTRUSTED);
+    char *huge = repeat('A', MB);
+    EXPECT(pcodes_device_check(ctx, "acc-1", huge, NOW, dev, 64), PCODES_STATUS_DEVICE_UNTRUSTED);
+    EXPECT(pcodes_device_check(ctx, huge, tok, NOW, dev, 64), PCODES_STATUS_DEVICE_UNTRUSTED);
+    EXPECT(pcodes_device_check(ctx, "acc-1", "", NOW, dev, 64), PCODES_STATUS_DEVICE_UNTRUSTED);
+    EXPECT(pcodes_device_check(ctx, "acc-1", tok, NOW + 90 * 86400, dev, 64), PCODES_STATUS_EXPIRED);
+    EXPECT(pcodes_device_check(ctx, "acc-1", tok, NOW, KIND_ST[K_REC], 64), PCODES_STATUS_CORRUPT_STATE);
+    /* The trusted PIN verification: the lane of the device blob only. */
+    memcpy(want, dev, 64);
+    EXPECT(pcodes_device_pin_verify(NULL, "acc-1", "583196", PIN_HASH, tok, NOW, dev, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_pin_verify(ctx, NULL, "583196", PIN_HASH, tok, NOW, dev, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_pin_verify(ctx, "acc-1", NULL, PIN_HASH, tok, NOW, dev, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_pin_verify(ctx, "acc-1", "583196", PIN_HASH, NULL, NOW, dev, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_pin_verify(ctx, "acc-1", "583196", PIN_HASH, tok, NOW, NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++)
+        EXPECT(pcodes_device_pin_verify(ctx, "acc-1", BAD_UTF8[b], PIN_HASH, tok, NOW, dev, 64),
+               PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_device_pin_verify(ctx, "acc-1", "583196", PIN_HASH, huge, NOW, dev, 64), PCODES_STATUS_DEVICE_UNTRUSTED);
+    EXPECT(pcodes_device_pin_verify(ctx, "acc-1", huge, PIN_HASH, tok, NOW, dev, 64), PCODES_STATUS_PIN_FORMAT);
+    EXPECT(pcodes_device_pin_verify(ctx, "acc-1", "583196", huge, tok, NOW, dev, 64), PCODES_STATUS_MALFORMED_HASH);
+    EXPECT(pcodes_device_pin_verify(ctx, "acc-1", "583196", PIN_HASH, tok, NOW, (uint8_t *)tok, 64),
+           PCODES_STATUS_INVALID_ARGUMENT);
+    CHECK(memcmp(dev, want, 64) == 0);
+    EXPECT(pcodes_device_pin_verify(ctx, "acc-1", "000000", PIN_HASH, tok, NOW, dev, 64), PCODES_STATUS_WRONG);
+    CHECK(dev[0] == 7 && dev[2] == 1);
+    EXPECT(pcodes_device_pin_verify(ctx, "acc-1", "583196", PIN_HASH, tok, NOW, dev, 64), PCODES_STATUS_OK);
+    for (int i = 0; i < 64; i++) CHECK(dev[i] == 0);
+    EXPECT(pcodes_device_pin_verify(ctx, "acc-1", "583196", NULL, tok, NOW, dev, 64), PCODES_STATUS_WRONG);
+    /* Revoke every device: the token is DEVICE_REVOKED, the lane's count kept. */
+    EXPECT(pcodes_device_revoke_all(NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_revoke_all(dev, 63), PCODES_STATUS_CORRUPT_STATE);
+    uint8_t pin_st[64];
+    memcpy(pin_st, KIND_ST[K_PIN], 64);
+    EXPECT(pcodes_device_revoke_all(pin_st, 64), PCODES_STATUS_CORRUPT_STATE);
+    CHECK(memcmp(pin_st, KIND_ST[K_PIN], 64) == 0);
+    EXPECT(pcodes_device_revoke_all(dev, 64), PCODES_STATUS_OK);
+    CHECK(dev[2] == 1 && dev[24] == 1);
+    EXPECT(pcodes_device_check(ctx, "acc-1", tok, NOW, dev, 64), PCODES_STATUS_DEVICE_REVOKED);
+    free(huge);
+    free(tok);
+}
+
 int main(void) {
     test_accessors();
     test_setting_info();
@@ -1749,6 +1824,7 @@ int main(void) {
     test_pepper();
     test_pin_generate(ctx);
     test_recovery(ctx);
+    test_device(ctx);
     pcodes_ctx_free(ctx);
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -84,3 +84,13 @@ pub const RECOVERY_VERIFY_ERRORS: &[Error] = &[
 ];
 
 pub const RECOVERY_GENERATE_ERRORS: &[Error] = &[Error::InvalidArgument, Error::CorruptState];
+
+/// `device::check` (and the token step of `device::pin_verify`).
+pub const DEVICE_CHECK_ERRORS: &[Error] = &[
+    Error::InvalidArgument,
+    Error::CorruptState,
+    Error::DeviceUntrusted,
+    Error::UnknownKey,
+    Error::DeviceRevoked,
+    Error::Expired,
+];

@@ -142,6 +142,19 @@ public interface PortalCodesNative extends Library {
 
     int pcodes_recovery_remaining(byte[] state, SizeT stateLen, IntByReference remainingOut);
 
+    // ---- device trust ----
+    SizeT pcodes_device_token_bytes();
+
+    int pcodes_device_issue(Pointer ctx, String accountId, long now, byte[] state, SizeT stateLen,
+            byte[] tokenOut, SizeT tokenOutLen);
+
+    int pcodes_device_check(Pointer ctx, String accountId, String token, long now, byte[] state, SizeT stateLen);
+
+    int pcodes_device_revoke_all(byte[] state, SizeT stateLen);
+
+    int pcodes_device_pin_verify(Pointer ctx, String accountId, String pin, String stored, String token,
+            long now, byte[] state, SizeT stateLen);
+
     // ---- otp ----
     SizeT pcodes_otp_code_bytes();
 

@@ -50,7 +50,9 @@ public enum Setting {
     /** Capacity of the guess budget a success does not renew. */
     BUDGET_GUESSES(17),
     /** Seconds in which one guess drains from the budget. */
-    BUDGET_DRAIN_SECONDS(18);
+    BUDGET_DRAIN_SECONDS(18),
+    /** Device-token validity, seconds ({@link Device}). */
+    DEVICE_TRUST_SECONDS(19);
 
     private final int id;
     /** {default, min, max}, read from the library on first use. */

@@ -55,6 +55,9 @@ public final class State {
     /** {@link #revoke} flag: the account's recovery-code set ({@code PCODES_REVOKE_RECOVERY}). */
     public static final int REVOKE_RECOVERY = 2;
 
+    /** {@link #revoke} flag: every trusted device ({@code PCODES_REVOKE_DEVICES}; {@link Device#revokeAll}). */
+    public static final int REVOKE_DEVICES = 4;
+
     /**
      * Kills what {@code what} names ({@link #REVOKE_CODES}, {@link #REVOKE_RECOVERY}, or both) in
      * one blob of any flow, in place ({@code pcodes_state_revoke}): the flow then answers
@@ -64,8 +67,7 @@ public final class State {
      * compare-and-swap: the revocation counts only once every write succeeded
      * ({@code docs/revoke.md}).
      *
-     * @throws PortalCodesException INVALID_ARGUMENT (no flag, or another bit; 4 is reserved for
-     *         trusted devices), CORRUPT_STATE (the blob is left unchanged)
+     * @throws PortalCodesException INVALID_ARGUMENT (no flag, or another bit), CORRUPT_STATE (the blob is left unchanged)
      */
     public static void revoke(byte[] state, int what) {
         check(N.pcodes_state_revoke(state, new PortalCodesNative.SizeT(state.length), what));

@@ -35,6 +35,10 @@ public enum Status {
     TOO_SOON(208),
     NO_CHALLENGE(209),
     ATTEMPTS_EXHAUSTED(210),
+    /** The device token is malformed, forged or another account's: verify without it ({@link Device}). */
+    DEVICE_UNTRUSTED(220),
+    /** The account's devices were revoked after this token was issued: verify without it ({@link Device}). */
+    DEVICE_REVOKED(221),
     INTERNAL(900),
     RNG_FAILURE(901),
     /** The host's pepper device ({@link Pepper}) failed: no verdict, nothing counted; try again later. */

@@ -148,7 +148,8 @@ class DriftTest {
         assertEquals(withPrefix("PCODES_FIELD_"), Map.of("FULL_NAME", (long) Link.FIELD_FULL_NAME, "BIRTH_DATE",
                 (long) Link.FIELD_BIRTH_DATE, "SEX", (long) Link.FIELD_SEX, "SNILS", (long) Link.FIELD_SNILS));
         assertEquals(withPrefix("PCODES_REVOKE_"),
-                Map.of("CODES", (long) State.REVOKE_CODES, "RECOVERY", (long) State.REVOKE_RECOVERY));
+                Map.of("CODES", (long) State.REVOKE_CODES, "RECOVERY", (long) State.REVOKE_RECOVERY, "DEVICES",
+                        (long) State.REVOKE_DEVICES));
         assertEquals(withPrefix("PCODES_EVENT_"), Map.of("FAILURE_COUNTED", (long) State.EVENT_FAILURE_COUNTED,
                 "LOCK_STARTED", (long) State.EVENT_LOCK_STARTED, "BLOCKED", (long) State.EVENT_BLOCKED,
                 "CLEARED", (long) State.EVENT_CLEARED, "RECOVERY_USED", (long) State.EVENT_RECOVERY_USED));
@@ -171,6 +172,7 @@ class DriftTest {
         java.put("PIN_GENERATE_BYTES", (long) Pin.GENERATE_BYTES); // Map.of takes at most ten pairs
         java.put("RECOVERY_CODE_BYTES", (long) Recovery.CODE_BYTES);
         java.put("RECOVERY_STORED_BYTES", (long) Recovery.STORED_BYTES);
+        java.put("DEVICE_TOKEN_BYTES", (long) Device.TOKEN_BYTES);
         Map<String, Long> header = new TreeMap<>();
         defines.forEach((k, v) -> {
             if (k.endsWith("_BYTES")) {

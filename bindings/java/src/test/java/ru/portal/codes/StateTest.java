@@ -83,7 +83,7 @@ class StateTest {
                     () -> Recovery.verify(ctx, "account-1", set.stored(), set.codes().get(0), now, rec));
 
             expectStatus(Status.INVALID_ARGUMENT, () -> State.revoke(sms, 0));
-            expectStatus(Status.INVALID_ARGUMENT, () -> State.revoke(sms, 4));
+            expectStatus(Status.INVALID_ARGUMENT, () -> State.revoke(sms, 8));
             expectStatus(Status.CORRUPT_STATE, () -> State.revoke(new byte[63], State.REVOKE_CODES));
         }
     }

@@ -1,0 +1,86 @@
+package ru.portal.codes;
+
+import java.nio.charset.StandardCharsets;
+
+import static ru.portal.codes.Texts.cstr;
+
+/**
+ * Device trust ({@code pcodes_device_*}, {@code docs/device-trust.md}): lockouts that an attacker
+ * who knows a login cannot turn against its owner. After a successful verification the host may
+ * {@link #issue} a device token and set it as the device's cookie; PIN attempts that come with a
+ * token valid for the account ({@link #pinVerify}) are counted in the account's device blob (the
+ * trusted lane, {@link State#create()} when fresh) instead of its PIN blob. On DEVICE_UNTRUSTED,
+ * DEVICE_REVOKED, EXPIRED or UNKNOWN_KEY nothing was computed or counted: drop the cookie and call
+ * {@link Pin#verify}. Store the device blob with compare-and-swap after every call; a verdict is
+ * final only after the compare-and-swap that stores its blob succeeded.
+ *
+ * <pre>{@code
+ * String token = Device.issue(ctx, accountId, now, deviceState);   // after a successful login
+ * Device.pinVerify(ctx, accountId, pin, stored, token, now, deviceState); // throws unless OK
+ * Device.revokeAll(deviceState);                                   // "sign out everywhere"
+ * }</pre>
+ */
+public final class Device {
+    private Device() {
+    }
+
+    private static final PortalCodesNative N = PortalCodesNative.INSTANCE;
+
+    /** Buffer size of a token, 80 characters plus NUL ({@code PCODES_DEVICE_TOKEN_BYTES}). */
+    public static final int TOKEN_BYTES = N.pcodes_device_token_bytes().intValue();
+
+    /**
+     * A device token for {@code accountId} ({@code pcodes_device_issue}); {@code state} (the
+     * account's device blob) is read, not written.
+     *
+     * @throws PortalCodesException INVALID_ARGUMENT (empty account id, {@code now}), CORRUPT_STATE,
+     *     RNG_FAILURE
+     */
+    public static String issue(Context ctx, String accountId, long now, byte[] state) {
+        byte[] out = new byte[TOKEN_BYTES];
+        ctx.check(p -> N.pcodes_device_issue(p, cstr(accountId, "account_id"), now, state, size(state), out,
+                size(out)));
+        return new String(out, 0, TOKEN_BYTES - 1, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * Checks a token presented for {@code accountId} against the account's device blob (read, not
+     * written; {@code pcodes_device_check}). Returns normally when it is valid.
+     *
+     * @throws PortalCodesException DEVICE_UNTRUSTED, UNKNOWN_KEY, DEVICE_REVOKED, EXPIRED (none
+     *     counted), INVALID_ARGUMENT, CORRUPT_STATE
+     */
+    public static void check(Context ctx, String accountId, String token, long now, byte[] state) {
+        ctx.check(p -> N.pcodes_device_check(p, cstr(accountId, "account_id"), cstr(token, "token"), now, state,
+                size(state)));
+    }
+
+    /**
+     * Revokes every token of the account: the generation in its device blob goes up by one
+     * ({@code pcodes_device_revoke_all}); store the blob with compare-and-swap.
+     *
+     * @throws PortalCodesException CORRUPT_STATE
+     */
+    public static void revokeAll(byte[] state) {
+        PortalCodesException.check(N.pcodes_device_revoke_all(state, size(state)));
+    }
+
+    /**
+     * Verifies {@code pin} from a trusted device: the token first, then the PIN as {@link
+     * Pin#verify} does ({@code stored == null}: an unknown account), counted in the device blob
+     * {@code state} ({@code pcodes_device_pin_verify}). The PIN blob is not touched.
+     *
+     * @throws PortalCodesException DEVICE_UNTRUSTED, UNKNOWN_KEY, DEVICE_REVOKED, EXPIRED (the
+     *     token: nothing counted), LOCKED, BLOCKED (the trusted lane), PIN_FORMAT, MALFORMED_HASH,
+     *     WRONG (counted), CORRUPT_STATE, INVALID_ARGUMENT, PEPPER_FAILED
+     */
+    public static void pinVerify(Context ctx, String accountId, String pin, String stored, String token, long now,
+            byte[] state) {
+        ctx.check(p -> N.pcodes_device_pin_verify(p, cstr(accountId, "account_id"), cstr(pin, "pin"),
+                cstr(stored, "stored"), cstr(token, "token"), now, state, size(state)));
+    }
+
+    private static PortalCodesNative.SizeT size(byte[] b) {
+        return new PortalCodesNative.SizeT(b == null ? 0 : b.length);
+    }
+}

@@ -1,0 +1,57 @@
+package ru.portal.codes;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static ru.portal.codes.Fixtures.key;
+import static ru.portal.codes.Fixtures.outcome;
+
+/**
+ * Device trust: a token issued and checked, an attacker without one blocking the PIN blob while
+ * the owner's trusted device still verifies, the trusted lane's own count, and revoking every
+ * device.
+ */
+class DeviceTest {
+    private static final long T0 = 1_700_000_000L;
+
+    @Test
+    void theOwnerKeepsItsDevice() {
+        try (Context ctx = new Context(key(32, 7, 1), 2)) {
+            ctx.set(Setting.PIN_ITERATIONS, 10_000);
+            assertEquals(81, Device.TOKEN_BYTES);
+            assertEquals(90L * 86_400, ctx.get(Setting.DEVICE_TRUST_SECONDS));
+            byte[] device = State.create();
+            byte[] pinState = State.create();
+            String stored = Pin.hash(ctx, "acct-1", "385027");
+            String token = Device.issue(ctx, "acct-1", T0, device);
+            assertTrue(token.matches("[A-Z2-7]{80}"), token);
+            Device.check(ctx, "acct-1", token, T0, device);
+            assertEquals(Status.DEVICE_UNTRUSTED, outcome(() -> Device.check(ctx, "acct-2", token, T0, device)));
+            assertEquals(Status.EXPIRED, outcome(() -> Device.check(ctx, "acct-1", token, T0 + 90L * 86_400, device)));
+
+            // An attacker without a token blocks the PIN blob, each guess after the last lock.
+            for (int i = 0; i < 15; i++) {
+                long now = T0 + i * 2_000L;
+                assertEquals(Status.WRONG, outcome(() -> Pin.verify(ctx, "acct-1", "000000", stored, now, pinState)));
+            }
+            assertEquals(Status.BLOCKED, outcome(() -> Pin.verify(ctx, "acct-1", "385027", stored, T0 + 30_000, pinState)));
+            // The owner's device is still in.
+            Device.pinVerify(ctx, "acct-1", "385027", stored, token, T0 + 30_000, device);
+            assertEquals(Status.WRONG,
+                    outcome(() -> Device.pinVerify(ctx, "acct-1", "000000", stored, token, T0 + 30_000, device)));
+            assertEquals(1, device[2]);
+            byte[] before = device.clone();
+            assertEquals(Status.DEVICE_UNTRUSTED,
+                    outcome(() -> Device.pinVerify(ctx, "acct-1", "385027", stored, "forged", T0 + 30_000, device)));
+            assertEquals(java.util.Arrays.toString(before), java.util.Arrays.toString(device), "nothing counted");
+
+            Device.revokeAll(device);
+            assertEquals(Status.DEVICE_REVOKED, outcome(() -> Device.check(ctx, "acct-1", token, T0, device)));
+            assertEquals(Status.CORRUPT_STATE, outcome(() -> Device.revokeAll(pinState)));
+            String fresh = Device.issue(ctx, "acct-1", T0 + 30_001, device);
+            Device.pinVerify(ctx, "acct-1", "385027", stored, fresh, T0 + 30_001, device);
+            assertEquals(Status.INVALID_ARGUMENT, outcome(() -> Device.check(ctx, "acct-1", "a\0b", T0, device)));
+        }
+    }
+}

@@ -1,0 +1,163 @@
+//! The device-trust section of the model (`tests/model.rs`): the "Device trust" table of
+//! `docs/verdicts.md` as a reference model — two lanes, each its own lockout (the trusted one
+//! blocking at `min(15, 2 × 5)` = 10), tokens with an issue time and a generation — driven with
+//! random sequences: tokens issued, presented (current, revoked, forged, another account's,
+//! expired), right, wrong and malformed PINs with and without a token, `revoke_all`, resets of
+//! either blob, time steps. Every status, both blobs' counters and `retry_at` must agree.
+
+use super::*;
+use portal_codes::device;
+
+/// The trusted lane's lockout: the rows of `Lock` with the block at 10 (docs/verdicts.md,
+/// "Device trust").
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct TrustedLock(Lock);
+
+impl TrustedLock {
+    fn fail(&mut self, now: u64) {
+        self.0.failures += 1;
+        if self.0.failures >= 10 {
+            self.0.until = u64::MAX;
+        } else if self.0.failures.is_multiple_of(5) {
+            self.0.until = now + 900;
+        }
+    }
+}
+
+/// A token the model knows: for which account, when, and under which generation.
+#[derive(Clone, Copy)]
+struct ModelToken {
+    own_account: bool,
+    issued: u64,
+    generation: u64,
+    forged: bool,
+}
+
+const TTL: u64 = 3_600;
+
+#[test]
+fn device_trust_follows_the_model() {
+    let mut ctx = Context::new(&[0x42; 32], 1).unwrap();
+    ctx.set(Setting::PinIterations, 10_000).unwrap();
+    ctx.set(Setting::DeviceTrustSeconds, TTL).unwrap();
+    let stored = pin::hash(&ctx, "acct", "385027").unwrap();
+    let stored = stored.as_str();
+    let mut free_answers = 0u64;
+    for seq in 0..sequences() {
+        let mut r = ChaCha20Rng::seed_from_u64(7 << 32 | seq);
+        let (mut pin_blob, mut dev_blob): (Blob, Blob) = ([0; STATE_BYTES], [0; STATE_BYTES]);
+        let (mut untrusted, mut trusted, mut generation) = (Lock::default(), TrustedLock::default(), 0u64);
+        let mut now = T0 + u64::from(r.next_u32() % 1000);
+        let mut tokens: Vec<(ModelToken, String)> = Vec::new();
+        for call in 0..(6 + r.next_u32() % 30) {
+            now = step(&mut r, now);
+            let what = format!("sequence {seq}, call {call}");
+            let is_right = r.next_u32() % 3 == 0;
+            let typed = match r.next_u32() % 10 {
+                0 => "38x0",
+                _ if is_right => "385027",
+                _ => "385028",
+            };
+            let format_ok = typed != "38x0";
+            match r.next_u32() % 12 {
+                0..=2 => {
+                    // Issue a token (for this account, or another one's), or a forged one.
+                    let own = r.next_u32() % 4 != 0;
+                    let account = if own { "acct" } else { "other" };
+                    let mut t = device::issue(&ctx, account, now, &dev_blob).unwrap().as_str().to_string();
+                    let forged = r.next_u32() % 5 == 0;
+                    if forged {
+                        // Any symbol after the key id (symbols 1–3 carry it: an altered id is
+                        // UNKNOWN_KEY first, src/device/tests.rs covers that).
+                        let i = 4 + (r.next_u32() % 76) as usize;
+                        let c = if t.as_bytes()[i] == b'A' { "B" } else { "A" };
+                        t.replace_range(i..=i, c);
+                    }
+                    tokens.push((ModelToken { own_account: own, issued: now, generation, forged }, t));
+                }
+                3 => {
+                    device::revoke_all(&mut dev_blob).unwrap();
+                    generation += 1;
+                }
+                4 if r.next_u32() % 2 == 0 => {
+                    portal_codes::reset(&mut dev_blob).unwrap();
+                    trusted = TrustedLock::default();
+                }
+                5 if r.next_u32() % 2 == 0 => {
+                    portal_codes::reset(&mut pin_blob).unwrap();
+                    untrusted = Lock::default();
+                }
+                6..=7 => {
+                    // Without a token: the untrusted lane, exactly `pin::verify`. A call that
+                    // runs PBKDF2 is made one time in four (the model's cost is PBKDF2).
+                    if untrusted.check(now).is_ok() && format_ok && r.next_u32() % 4 != 0 {
+                        continue;
+                    }
+                    let want = untrusted.check(now).and_then(|()| {
+                        if !format_ok {
+                            Err(Error::PinFormat)
+                        } else if is_right {
+                            untrusted.success();
+                            Ok(())
+                        } else {
+                            untrusted.fail(now);
+                            Err(Error::Wrong)
+                        }
+                    });
+                    let got = pin::verify(&ctx, "acct", typed, stored, now, &mut pin_blob);
+                    assert_eq!(got, want, "{what}: untrusted");
+                }
+                _ if !tokens.is_empty() => {
+                    let (m, t) = &tokens[(r.next_u32() as usize) % tokens.len()];
+                    let token_ok = if m.forged || !m.own_account {
+                        Err(Error::DeviceUntrusted)
+                    } else if m.generation != generation {
+                        Err(Error::DeviceRevoked)
+                    } else if now.saturating_sub(m.issued) >= TTL || m.issued > now + 300 {
+                        Err(Error::Expired)
+                    } else {
+                        Ok(())
+                    };
+                    if r.next_u32() % 3 == 0 {
+                        let got = device::check(&ctx, "acct", t, now, &dev_blob).map(drop);
+                        assert_eq!(got, token_ok, "{what}: check");
+                    } else {
+                        let computes = token_ok.is_ok() && trusted.0.check(now).is_ok() && format_ok;
+                        if computes && r.next_u32() % 4 != 0 {
+                            continue; // PBKDF2: one time in four, as above
+                        }
+                        let before = State::decode(&dev_blob, Kind::Device).unwrap().failures;
+                        let want = token_ok.and_then(|()| trusted.0.check(now)).and_then(|()| {
+                            if !format_ok {
+                                Err(Error::PinFormat)
+                            } else if is_right {
+                                trusted.0.success();
+                                Ok(())
+                            } else {
+                                trusted.fail(now);
+                                Err(Error::Wrong)
+                            }
+                        });
+                        let got = device::pin_verify(&ctx, "acct", typed, stored, t, now, &mut dev_blob);
+                        assert_eq!(got, want, "{what}: trusted");
+                        let counted = State::decode(&dev_blob, Kind::Device).unwrap().failures > before;
+                        let independent = [
+                            Error::Locked,
+                            Error::Blocked,
+                            Error::PinFormat,
+                            Error::DeviceUntrusted,
+                            Error::DeviceRevoked,
+                            Error::Expired,
+                        ];
+                        free_answers += free_answer(&got, is_right, counted, &independent);
+                    }
+                }
+                _ => continue,
+            }
+            same_counters(&pin_blob, Kind::Pin, &untrusted, 0, now, &what);
+            same_counters(&dev_blob, Kind::Device, &trusted.0, 0, now, &what);
+            assert_eq!(device::generation(&dev_blob), Ok(generation), "{what}: generation");
+        }
+    }
+    assert_eq!(free_answers, 0, "answers to wrong PINs that were not counted");
+}
