@@ -149,9 +149,13 @@ impl<'a> Child<'a> {
         Ok(fp)
     }
 
+    // Inlined: returned out of line, the `Result<Canonical>` was written field by field and
+    // read back with wider loads, which the CPU cannot forward from its store buffer (issue 23).
+    #[inline(always)]
     fn canonical(&self, now: u64) -> Result<Canonical<'a>> {
         // Each field is trimmed once; the parsers below take trimmed text.
-        let [name, date, sex, snils] = [self.full_name, self.birth_date, self.sex, self.snils].map(trim);
+        let (name, date, sex, snils) =
+            (trim(self.full_name), trim(self.birth_date), trim(self.sex), trim(self.snils));
         if name.is_empty() || date.is_empty() || sex.is_empty() || snils.is_empty() {
             return Err(Error::MissingField);
         }

@@ -153,6 +153,38 @@ fn decode(text: &str) -> Result<Decoded> {
     Ok(d)
 }
 
+/// Bytes of the tag's HMAC input: the domain, the head, the fingerprint and the issue number.
+const TAG_INPUT: usize = TAG_DOMAIN.len() + 10 + FINGERPRINT_BYTES + 4;
+const _: () = assert!(TAG_INPUT < 64 - 8, "the tag's input fits one block with its padding");
+
+/// The tag's HMAC input `TAG_DOMAIN ‖ head ‖ fp ‖ counter` (big-endian), padded as the last
+/// block of the inner hash ([`HmacKey::pad_short`]): fixed offsets, so the copies are
+/// fixed-size moves instead of `memcpy` calls over a list of parts.
+fn tag_block(head: &[u8; 10], fp: &[u8; FINGERPRINT_BYTES], counter: u32) -> [u8; 64] {
+    const H: usize = TAG_DOMAIN.len();
+    const F: usize = H + 10;
+    const C: usize = F + FINGERPRINT_BYTES;
+    let mut b = [0u8; 64];
+    b[..H].copy_from_slice(TAG_DOMAIN);
+    b[H..F].copy_from_slice(head);
+    b[F..C].copy_from_slice(fp);
+    b[C..TAG_INPUT].copy_from_slice(&counter.to_be_bytes());
+    HmacKey::<Sha256>::pad_short(&mut b, TAG_INPUT);
+    b
+}
+
+/// The first 10 bytes of the MAC whose final state is `s` (the digest is not written out),
+/// and `s` and the block's inner digest wiped.
+fn first_ten(s: &mut [u32; 8], block: &mut [u8; 64]) -> [u8; 10] {
+    let mut ten = [0u8; 10];
+    ten[..4].copy_from_slice(&s[0].to_be_bytes());
+    ten[4..8].copy_from_slice(&s[1].to_be_bytes());
+    ten[8..].copy_from_slice(&s[2].to_be_bytes()[..2]);
+    s.zeroize();
+    block[..32].zeroize(); // the inner digest; the rest of the block is public padding
+    ten
+}
+
 /// The code's tag (MAC bytes 0..5) and its issue id (MAC bytes 5..10), which the state keeps to
 /// recognise the latest code without holding anything that reveals the code's tag.
 fn tag(
@@ -161,26 +193,30 @@ fn tag(
     fp: &[u8; FINGERPRINT_BYTES],
     counter: u32,
 ) -> ([u8; TAG_BYTES], [u8; ID_BYTES]) {
-    let mut full = key.mac(&[TAG_DOMAIN, head, fp, &counter.to_be_bytes()]);
-    let r = split(&full);
-    full.zeroize();
+    let mut block = tag_block(head, fp, counter);
+    let mut s = [0u32; 8];
+    key.mac_short(&mut block, &mut s);
+    let mut ten = first_ten(&mut s, &mut block);
+    let r = split(&ten);
+    ten.zeroize();
     r
 }
 
-fn split(full: &[u8; 32]) -> ([u8; TAG_BYTES], [u8; ID_BYTES]) {
+fn split(ten: &[u8; 10]) -> ([u8; TAG_BYTES], [u8; ID_BYTES]) {
     let mut t = [0u8; TAG_BYTES];
     let mut id = [0u8; ID_BYTES];
-    t.copy_from_slice(&full[..TAG_BYTES]);
-    id.copy_from_slice(&full[TAG_BYTES..TAG_BYTES + ID_BYTES]);
+    t.copy_from_slice(&ten[..TAG_BYTES]);
+    id.copy_from_slice(&ten[TAG_BYTES..]);
     (t, id)
 }
 
-/// The issue id in `full` (a tag's MAC) if its tag is the decoded code's; `full` is wiped.
-fn matched(full: &mut [u8; 32], d: &Decoded) -> Option<[u8; ID_BYTES]> {
-    let (mut t, id) = split(full);
+/// The issue id in `ten` (a tag's MAC, its first 10 bytes) if its tag is the decoded code's;
+/// `ten` is wiped.
+fn matched(ten: &mut [u8; 10], d: &Decoded) -> Option<[u8; ID_BYTES]> {
+    let (mut t, id) = split(ten);
     let ok = mac::ct_eq(&t, &d.tag);
     t.zeroize();
-    full.zeroize();
+    ten.zeroize();
     ok.then_some(id)
 }
 
@@ -191,7 +227,10 @@ fn verify(
     fp: &[u8; FINGERPRINT_BYTES],
     counter: u32,
 ) -> Option<[u8; ID_BYTES]> {
-    matched(&mut key.mac(&[TAG_DOMAIN, &d.head, fp, &counter.to_be_bytes()]), d)
+    let mut block = tag_block(&d.head, fp, counter);
+    let mut s = [0u32; 8];
+    key.mac_short(&mut block, &mut s);
+    matched(&mut first_ten(&mut s, &mut block), d)
 }
 
 /// [`verify`] for issues `counter` and `counter - 1` with the same data, computed together.
@@ -201,14 +240,12 @@ fn verify_pair(
     fp: &[u8; FINGERPRINT_BYTES],
     counter: u32,
 ) -> (Option<[u8; ID_BYTES]>, bool) {
-    let (ca, cb) = (counter.to_be_bytes(), (counter - 1).to_be_bytes());
-    let (mut a, mut b) = ([0u8; 32], [0u8; 32]);
-    HmacKey::mac_pair_into(
-        (key, &[TAG_DOMAIN, &d.head, fp, &ca]),
-        (key, &[TAG_DOMAIN, &d.head, fp, &cb]),
-        &mut a,
-        &mut b,
-    );
+    let mut blocks = [tag_block(&d.head, fp, counter), tag_block(&d.head, fp, counter - 1)];
+    let mut s = [[0u32; 8]; 2];
+    key.mac_short_lanes(&mut blocks, &mut s);
+    let [ba, bb] = &mut blocks;
+    let [sa, sb] = &mut s;
+    let (mut a, mut b) = (first_ten(sa, ba), first_ten(sb, bb));
     (matched(&mut a, d), matched(&mut b, d).is_some())
 }
 

@@ -60,14 +60,20 @@ impl<A: Algorithm> HmacKey<A> {
         Hasher::resume(self.inner, A::BLOCK as u64)
     }
 
-    /// Ends a computation begun with [`HmacKey::start`].
+    /// Ends a computation begun with [`HmacKey::start`]. The inner digest is written straight
+    /// into the outer hash's one block (a digest always fits in one block with its padding).
     #[must_use]
     pub fn finish(&self, inner: Hasher<A>) -> A::Output {
-        let mut d = inner.finalize();
-        let mut outer = Hasher::<A>::resume(self.outer, A::BLOCK as u64);
-        outer.update(d.as_ref());
-        d.as_mut().zeroize();
-        outer.finalize()
+        let mut block = A::ZERO_BLOCK;
+        inner.finalize_into(&mut block.as_mut()[..A::OUT]);
+        Self::pad_short(block.as_mut(), A::OUT);
+        let mut s = self.outer;
+        A::compress(&mut s, &block);
+        let mut out = A::ZERO_OUT;
+        A::write_digest(&s, out.as_mut());
+        s.zeroize();
+        block.as_mut()[..A::OUT].zeroize(); // the inner digest; the rest is public padding
+        out
     }
 
     /// HMAC over the concatenation of `parts`. A message that fits in one block with its

@@ -209,9 +209,29 @@ impl<A: Algorithm> Hasher<A> {
         self.buf_len = data.len();
     }
 
+    /// Absorbs one whole block: [`Hasher::update`] without the copy into the buffer when no
+    /// bytes are buffered (a caller that collects whole blocks itself, `src/link/name.rs`).
+    #[inline(always)]
+    pub(crate) fn update_block(&mut self, block: &A::Block) {
+        if self.buf_len != 0 {
+            self.update(block.as_ref());
+            return;
+        }
+        self.total = self.total.wrapping_add(A::BLOCK as u64);
+        A::compress(&mut self.state, block);
+    }
+
     /// Pads (FIPS 180-4 §5.1) and returns the digest.
     #[must_use]
-    pub fn finalize(mut self) -> A::Output {
+    pub fn finalize(self) -> A::Output {
+        let mut out = A::ZERO_OUT;
+        self.finalize_into(out.as_mut());
+        out
+    }
+
+    /// [`Hasher::finalize`] writing the digest into `out[..OUT]` (e.g. straight into the
+    /// block of HMAC's outer hash, [`super::HmacKey::finish`]).
+    pub(crate) fn finalize_into(mut self, out: &mut [u8]) {
         let bits = self.total.wrapping_mul(8);
         let n = self.buf_len;
         let buf = self.buf.as_mut();
@@ -223,9 +243,7 @@ impl<A: Algorithm> Hasher<A> {
         }
         self.buf.as_mut()[A::BLOCK - 8..].copy_from_slice(&bits.to_be_bytes());
         A::compress(&mut self.state, &self.buf);
-        let mut out = A::ZERO_OUT;
-        A::write_digest(&self.state, out.as_mut());
-        out
+        A::write_digest(&self.state, out);
     }
 }
 
