@@ -286,6 +286,42 @@ mod tests {
         assert_eq!(b512[..64], k512.mac(&[&s512])[..]);
     }
 
+    /// `mac_short_lanes` gives `mac` for every lane count up to 8 and every message length
+    /// of the short path, for each algorithm.
+    #[test]
+    fn short_lanes_agree_with_mac() {
+        fn check<A: Algorithm>() {
+            let key = HmacKey::<A>::new(b"lanes key");
+            let data: [u8; 120] = core::array::from_fn(|i| (i * 11 + 1) as u8);
+            for len in 0..A::BLOCK - A::LEN_BYTES {
+                for lanes in 1..=8 {
+                    let msg = |i: usize| &data[i..i + len];
+                    let mut blocks = [A::ZERO_BLOCK; 8];
+                    for (i, b) in blocks.iter_mut().enumerate() {
+                        b.as_mut()[..len].copy_from_slice(msg(i));
+                        HmacKey::<A>::pad_short(b.as_mut(), len);
+                    }
+                    let mut states = [A::IV; 8];
+                    key.mac_short_lanes(&mut blocks[..lanes], &mut states);
+                    for (i, s) in states.iter().enumerate() {
+                        let mut got = A::ZERO_OUT;
+                        A::write_digest(s, got.as_mut());
+                        if i < lanes {
+                            assert_eq!(got.as_ref(), key.mac(&[msg(i)]).as_ref(), "{len} {lanes} {i}");
+                        } else {
+                            let mut iv = A::ZERO_OUT;
+                            A::write_digest(&A::IV, iv.as_mut());
+                            assert_eq!(got.as_ref(), iv.as_ref(), "lane {i} of {lanes} untouched");
+                        }
+                    }
+                }
+            }
+        }
+        check::<Sha1>();
+        check::<Sha256>();
+        check::<Sha512>();
+    }
+
     #[test]
     fn debug_shows_no_key_material() {
         let k = HmacKey::<Sha256>::new(b"secret key");

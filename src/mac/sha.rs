@@ -284,6 +284,28 @@ mod tests {
         }
     }
 
+    /// Whole blocks through `update_block`, between `update`s of every length (so the hasher
+    /// is at a block boundary or not), give `sha2`'s digest.
+    #[test]
+    fn update_block_agrees_with_sha2() {
+        use sha2::Digest;
+        let data: [u8; 400] = core::array::from_fn(|i| (i * 29 + 5) as u8);
+        let block: [u8; 64] = core::array::from_fn(|i| data[300 + i]);
+        for pre in 0..130 {
+            for post in [0usize, 1, 55, 56, 64, 100] {
+                let mut h = Hasher::<Sha256>::new();
+                h.update(&data[..pre]);
+                h.update_block(&block);
+                h.update(&data[200..200 + post]);
+                let mut want = sha2::Sha256::new();
+                want.update(&data[..pre]);
+                want.update(block);
+                want.update(&data[200..200 + post]);
+                assert_eq!(h.finalize()[..], want.finalize()[..], "{pre} {post}");
+            }
+        }
+    }
+
     /// `digest_u32_at` reads the same bytes as `write_digest` writes, at every offset.
     #[test]
     fn digest_words_agree_with_digest_bytes() {
