@@ -327,7 +327,9 @@ pub(crate) const ENROLMENT_BYTES: usize = 8;
 
 impl Counter {
     /// Decodes a payload; `hotp` allows the spent flag (TOTP stores a step only once one was
-    /// accepted).
+    /// accepted). Inlined: returned out of line, the `Result<Counter>` went through memory and
+    /// was read back with loads that straddled its stores (store-forwarding stalls, issue 23).
+    #[inline(always)]
     fn decode_bytes(b: &[u8; crate::blob::PAYLOAD_BYTES], hotp: bool) -> Result<Self> {
         let mut w = [0u8; 8];
         w.copy_from_slice(&b[..8]);
@@ -400,9 +402,11 @@ pub(crate) type HotpPayload = CounterPayload<true>;
 
 impl<const HOTP: bool> crate::blob::Payload for CounterPayload<HOTP> {
     const KIND: crate::blob::Kind = if HOTP { crate::blob::Kind::Hotp } else { crate::blob::Kind::Totp };
+    #[inline(always)]
     fn decode(b: &[u8; crate::blob::PAYLOAD_BYTES]) -> Result<Self> {
         Counter::decode_bytes(b, HOTP).map(Self)
     }
+    #[inline(always)]
     fn encode(&self, b: &mut [u8]) {
         self.0.encode_bytes(b);
     }
