@@ -41,11 +41,12 @@ pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
 
 /// All ones if `a == b`, else 0, without a branch or a table on the values: the difference is
 /// folded into its top bit and passes one optimisation barrier, so the compiler cannot turn
-/// the masks computed from it into branches (the TOTP/HOTP window scan, `crate::totp::scan`).
+/// the masks computed from it into branches (the TOTP/HOTP window scan, `crate::totp::scan`;
+/// link tags and issue ids as 40-bit numbers, `crate::link`).
 #[must_use]
 #[inline(always)]
-pub(crate) fn eq_mask(a: u32, b: u32) -> u64 {
-    let d = u64::from(a ^ b);
+pub(crate) fn eq_mask(a: u64, b: u64) -> u64 {
+    let d = a ^ b;
     // d | -d has its top bit set exactly when d ≠ 0.
     let ne = core::hint::black_box((d | d.wrapping_neg()) >> 63);
     ne.wrapping_sub(1)
@@ -75,19 +76,20 @@ mod tests {
 
     #[test]
     fn eq_mask_is_all_ones_exactly_when_equal() {
-        let edges = [0u32, 1, 2, 0x7fff_ffff, 0x8000_0000, 0x8000_0001, 999_999, 1_000_000, u32::MAX];
+        let edges =
+            [0u64, 1, 2, 0x7fff_ffff, 0x8000_0000, 999_999, 1 << 40, 1 << 63, (1 << 63) + 1, u64::MAX];
         for &a in &edges {
             for &b in &edges {
                 assert_eq!(eq_mask(a, b), if a == b { u64::MAX } else { 0 }, "{a} {b}");
             }
-            for bit in 0..32 {
+            for bit in 0..64 {
                 assert_eq!(eq_mask(a, a ^ (1 << bit)), 0, "{a} {bit}");
             }
         }
         let mut x = 7u64;
         for _ in 0..10_000 {
             x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-            let (a, b) = ((x >> 32) as u32, x as u32);
+            let (a, b) = (x >> 32, x & 0xffff_ffff);
             assert_eq!(eq_mask(a, b), if a == b { u64::MAX } else { 0 });
             assert_eq!(eq_mask(a, a), u64::MAX);
         }

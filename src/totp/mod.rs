@@ -466,7 +466,7 @@ pub(crate) fn scan(
         keyed.values(next, digits, &mut values[..n]);
         for (i, v) in values[..n].iter_mut().enumerate() {
             let c = next.wrapping_add(i as u64);
-            let eq = crate::mac::eq_mask(*v, input);
+            let eq = crate::mac::eq_mask(u64::from(*v), u64::from(input));
             v.zeroize();
             // Which candidates lie after the floor is public (the steps follow from `now`, the
             // floor is in the blob): only `eq`, whether the typed code matched, is secret.
