@@ -187,7 +187,7 @@ fn tag_and_id(s: &mut [u32; 8], block: &mut [u8; 64]) -> (u64, u64) {
 }
 
 /// Five bytes as a 40-bit big-endian number (a tag or an issue id).
-fn be40(b: &[u8; 5]) -> u64 {
+fn be40(b: [u8; 5]) -> u64 {
     b.iter().fold(0, |a, &x| (a << 8) | u64::from(x))
 }
 
@@ -228,7 +228,7 @@ fn verify(key: &HmacKey<Sha256>, d: &Decoded, fp: &[u8; FINGERPRINT_BYTES], coun
     let mut s = [0u32; 8];
     key.mac_short(&mut block, &mut s);
     let (mut t, id) = tag_and_id(&mut s, &mut block);
-    matched(&mut t, id, be40(&d.tag))
+    matched(&mut t, id, be40(d.tag))
 }
 
 /// [`verify`] for issues `counter` and `counter - 1` with the same data, computed together.
@@ -245,7 +245,7 @@ fn verify_pair(
     key.mac_short_lanes(&mut blocks, &mut s);
     let [ba, bb] = &mut blocks;
     let [sa, sb] = &mut s;
-    let d_tag = be40(&d.tag);
+    let d_tag = be40(d.tag);
     let ((mut ta, ia), (mut tb, ib)) = (tag_and_id(sa, ba), tag_and_id(sb, bb));
     (matched(&mut ta, ia, d_tag), matched(&mut tb, ib, d_tag).is_some())
 }
@@ -440,14 +440,14 @@ fn find(key: &HmacKey<Sha256>, d: &Decoded, child: &Child<'_>, now: u64, p: &Pay
         let (latest, previous) =
             if m >= 2 { verify_pair(key, d, fp, m) } else { (verify(key, d, fp, m), false) };
         match latest {
-            Some(id) if mac::eq_mask(id, be40(&p.id)) != 0 => return Match::Latest,
+            Some(id) if mac::eq_mask(id, be40(p.id)) != 0 => return Match::Latest,
             Some(_) => return Match::Earlier,
             None if previous => return Match::Earlier,
             None => {}
         }
     }
     let differs = |fp: &[u8; FINGERPRINT_BYTES]| now_fp.as_ref() != Some(fp);
-    if differs(&p.fp) && verify(key, d, &p.fp, m).is_some_and(|id| mac::eq_mask(id, be40(&p.id)) != 0) {
+    if differs(&p.fp) && verify(key, d, &p.fp, m).is_some_and(|id| mac::eq_mask(id, be40(p.id)) != 0) {
         return Match::LatestOldData;
     }
     if m >= 2 && differs(&p.previous_fp) && verify(key, d, &p.previous_fp, m - 1).is_some() {
