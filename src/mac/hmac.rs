@@ -129,7 +129,7 @@ impl<A: Algorithm> HmacKey<A> {
 
     /// Pads a message of `len` bytes at the start of `block` (the rest must be zeros) as the
     /// last block of an HMAC inner hash, for [`HmacKey::mac_blocks`] and
-    /// [`HmacKey::mac_short_lanes`]. `len` must be below
+    /// `HmacKey::mac_short_lanes`. `len` must be below
     /// `BLOCK - LEN_BYTES`.
     pub fn pad_short(block: &mut [u8], len: usize) {
         block[len] = 0x80;
