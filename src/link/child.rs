@@ -189,14 +189,13 @@ fn parse_snils(s: &str) -> Result<[u8; 11]> {
 /// The 11 digits of a SNILS in one of its two usual shapes, `NNN-NNN-NNN NN` or eleven bare
 /// digits, read at fixed places; `None` for any other text (then the general loop decides).
 fn snils_digits_at_fixed_places(s: &[u8]) -> Option<[u8; 11]> {
-    let mut d = [0u8; 11];
-    match s {
-        [a, b, c, b'-', e, f, g, b'-', i, j, k, b' ', m, n] => {
-            d = [*a, *b, *c, *e, *f, *g, *i, *j, *k, *m, *n];
-        }
-        _ if s.len() == 11 => d.copy_from_slice(s),
+    /// Where the digits of `NNN-NNN-NNN NN` are.
+    const SHOWN: [usize; 11] = [0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13];
+    let d: [u8; 11] = match s.len() {
+        14 if s[3] == b'-' && s[7] == b'-' && s[11] == b' ' => SHOWN.map(|i| s[i]),
+        11 => s.try_into().ok()?,
         _ => return None,
-    }
+    };
     d.iter().all(u8::is_ascii_digit).then_some(d)
 }
 
