@@ -149,9 +149,13 @@ impl<'a> Child<'a> {
         Ok(fp)
     }
 
+    // Inlined: returned out of line, the `Result<Canonical>` was written field by field and
+    // read back with wider loads, which the CPU cannot forward from its store buffer (issue 23).
+    #[inline(always)]
     fn canonical(&self, now: u64) -> Result<Canonical<'a>> {
         // Each field is trimmed once; the parsers below take trimmed text.
-        let [name, date, sex, snils] = [self.full_name, self.birth_date, self.sex, self.snils].map(trim);
+        let (name, date, sex, snils) =
+            (trim(self.full_name), trim(self.birth_date), trim(self.sex), trim(self.snils));
         if name.is_empty() || date.is_empty() || sex.is_empty() || snils.is_empty() {
             return Err(Error::MissingField);
         }
@@ -182,7 +186,28 @@ fn parse_snils(s: &str) -> Result<[u8; 11]> {
     parse_trimmed_snils(trim(s))
 }
 
+/// The 11 digits of a SNILS in one of its two usual shapes, `NNN-NNN-NNN NN` or eleven bare
+/// digits, read at fixed places; `None` for any other text (then the general loop decides).
+fn snils_digits_at_fixed_places(s: &[u8]) -> Option<[u8; 11]> {
+    /// Where the digits of `NNN-NNN-NNN NN` are.
+    const SHOWN: [usize; 11] = [0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13];
+    let d: [u8; 11] = match s.len() {
+        14 if s[3] == b'-' && s[7] == b'-' && s[11] == b' ' => SHOWN.map(|i| s[i]),
+        11 => s.try_into().ok()?,
+        _ => return None,
+    };
+    d.iter().all(u8::is_ascii_digit).then_some(d)
+}
+
 fn parse_trimmed_snils(s: &str) -> Result<[u8; 11]> {
+    match snils_digits_at_fixed_places(s.as_bytes()) {
+        Some(d) => snils_checked(d),
+        None => parse_snils_loop(s),
+    }
+}
+
+/// [`parse_trimmed_snils`] a byte at a time: every shape (spaces and hyphens anywhere).
+fn parse_snils_loop(s: &str) -> Result<[u8; 11]> {
     let mut d = [0u8; 11];
     let mut n = 0;
     for &b in s.as_bytes() {
@@ -201,6 +226,12 @@ fn parse_trimmed_snils(s: &str) -> Result<[u8; 11]> {
     if n != d.len() {
         return Err(Error::InvalidSnils);
     }
+    snils_checked(d)
+}
+
+/// Eleven ASCII digits as a SNILS if its number is not 0 and its control number holds (or is
+/// not checked, up to [`SNILS_UNCHECKED_UP_TO`]).
+fn snils_checked(d: [u8; 11]) -> Result<[u8; 11]> {
     let number = d[..9].iter().fold(0u32, |a, &b| a * 10 + u32::from(b - b'0'));
     if number == 0 {
         return Err(Error::InvalidSnils);
@@ -310,6 +341,43 @@ mod tests {
     }
 
     /// Control numbers computed by hand from the published algorithm.
+    /// The fixed-place reader of the two usual SNILS shapes gives what the byte loop gives:
+    /// random numbers in both shapes (valid and with a wrong control number), and every ASCII
+    /// byte at every position of both shapes.
+    #[test]
+    fn snils_fixed_places_agree_with_the_loop() {
+        let mut x = 3u64;
+        for _ in 0..20_000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            let n = (x >> 20) % 1_000_000_000;
+            let c = if x & 1 == 0 {
+                let d: std::vec::Vec<u8> = std::format!("{n:09}").into_bytes();
+                snils_control(&d)
+            } else {
+                (x >> 8) as u32 % 100
+            };
+            let bare = std::format!("{n:09}{c:02}");
+            let shown = std::format!("{}-{}-{} {}", &bare[..3], &bare[3..6], &bare[6..9], &bare[9..]);
+            for t in [&bare, &shown] {
+                assert!(snils_digits_at_fixed_places(t.as_bytes()).is_some(), "{t}");
+                assert_eq!(parse_trimmed_snils(t), parse_snils_loop(t), "{t}");
+            }
+        }
+        for t in ["112-233-445 95", "11223344595"] {
+            for at in 0..t.len() {
+                for b in 0u8..128 {
+                    let mut v = t.as_bytes().to_vec();
+                    v[at] = b;
+                    let v = std::string::String::from_utf8(v).unwrap();
+                    assert_eq!(parse_trimmed_snils(&v), parse_snils_loop(&v), "{v:?}");
+                }
+            }
+        }
+        for t in ["112 233 445 95", "112-233-44595", "1122334459", ""] {
+            assert!(snils_digits_at_fixed_places(t.as_bytes()).is_none(), "{t}");
+        }
+    }
+
     #[test]
     fn snils_control_numbers() {
         assert_eq!(parse_snils("112-233-445 95").unwrap(), *b"11223344595");

@@ -153,6 +153,44 @@ fn decode(text: &str) -> Result<Decoded> {
     Ok(d)
 }
 
+/// Bytes of the tag's HMAC input: the domain, the head, the fingerprint and the issue number.
+const TAG_INPUT: usize = TAG_DOMAIN.len() + 10 + FINGERPRINT_BYTES + 4;
+const _: () = assert!(TAG_INPUT < 64 - 8, "the tag's input fits one block with its padding");
+
+/// Writes the tag's HMAC input `TAG_DOMAIN ‖ head ‖ fp ‖ counter` (big-endian) into the zero
+/// block `b`, padded as the last block of the inner hash ([`HmacKey::pad_short`]): fixed
+/// offsets, so the copies are fixed-size moves instead of `memcpy` calls over a list of parts,
+/// and in place, so the block is not copied once more.
+#[inline(always)]
+fn tag_block(b: &mut [u8; 64], head: &[u8; 10], fp: &[u8; FINGERPRINT_BYTES], counter: u32) {
+    const H: usize = TAG_DOMAIN.len();
+    const F: usize = H + 10;
+    const C: usize = F + FINGERPRINT_BYTES;
+    b[..H].copy_from_slice(TAG_DOMAIN);
+    b[H..F].copy_from_slice(head);
+    b[F..C].copy_from_slice(fp);
+    b[C..TAG_INPUT].copy_from_slice(&counter.to_be_bytes());
+    HmacKey::<Sha256>::pad_short(b, TAG_INPUT);
+}
+
+/// The MAC's bytes 0..5 (the tag) and 5..10 (the issue id) as 40-bit big-endian numbers, read
+/// from its final state `s` (the digest is never written out); `s` and the block's inner
+/// digest are wiped. Numbers, not byte arrays: the bytes were assembled and compared through
+/// memory with loads that straddled their stores (issue 23).
+#[allow(clippy::cast_possible_truncation)] // 40-bit fields of an 80-bit number
+#[inline(always)]
+fn tag_and_id(s: &mut [u32; 8], block: &mut [u8; 64]) -> (u64, u64) {
+    let ten = (u128::from(s[0]) << 48) | (u128::from(s[1]) << 16) | u128::from(s[2] >> 16);
+    s.zeroize();
+    block[..32].zeroize(); // the inner digest; the rest of the block is public padding
+    ((ten >> 40) as u64, ten as u64 & ((1 << 40) - 1))
+}
+
+/// Five bytes as a 40-bit big-endian number (a tag or an issue id).
+fn be40(b: [u8; 5]) -> u64 {
+    b.iter().fold(0, |a, &x| (a << 8) | u64::from(x))
+}
+
 /// The code's tag (MAC bytes 0..5) and its issue id (MAC bytes 5..10), which the state keeps to
 /// recognise the latest code without holding anything that reveals the code's tag.
 fn tag(
@@ -161,37 +199,36 @@ fn tag(
     fp: &[u8; FINGERPRINT_BYTES],
     counter: u32,
 ) -> ([u8; TAG_BYTES], [u8; ID_BYTES]) {
-    let mut full = key.mac(&[TAG_DOMAIN, head, fp, &counter.to_be_bytes()]);
-    let r = split(&full);
-    full.zeroize();
-    r
-}
-
-fn split(full: &[u8; 32]) -> ([u8; TAG_BYTES], [u8; ID_BYTES]) {
-    let mut t = [0u8; TAG_BYTES];
-    let mut id = [0u8; ID_BYTES];
-    t.copy_from_slice(&full[..TAG_BYTES]);
-    id.copy_from_slice(&full[TAG_BYTES..TAG_BYTES + ID_BYTES]);
-    (t, id)
-}
-
-/// The issue id in `full` (a tag's MAC) if its tag is the decoded code's; `full` is wiped.
-fn matched(full: &mut [u8; 32], d: &Decoded) -> Option<[u8; ID_BYTES]> {
-    let (mut t, id) = split(full);
-    let ok = mac::ct_eq(&t, &d.tag);
+    let mut block = [0u8; 64];
+    tag_block(&mut block, head, fp, counter);
+    let mut s = [0u32; 8];
+    key.mac_short(&mut block, &mut s);
+    let (mut t, id) = tag_and_id(&mut s, &mut block);
+    let mut tb = [0u8; TAG_BYTES];
+    let mut ib = [0u8; ID_BYTES];
+    tb.copy_from_slice(&t.to_be_bytes()[3..]);
+    ib.copy_from_slice(&id.to_be_bytes()[3..]);
     t.zeroize();
-    full.zeroize();
+    (tb, ib)
+}
+
+/// The issue id (40-bit number) if the tag `t` is the decoded code's (`d_tag`, [`be40`] of
+/// its tag), compared in constant time; `t` is wiped.
+#[inline(always)]
+fn matched(t: &mut u64, id: u64, d_tag: u64) -> Option<u64> {
+    let ok = mac::eq_mask(*t, d_tag) != 0;
+    t.zeroize();
     ok.then_some(id)
 }
 
 /// The issue id of the decoded code if its tag verifies for data `fp` and issue `counter`.
-fn verify(
-    key: &HmacKey<Sha256>,
-    d: &Decoded,
-    fp: &[u8; FINGERPRINT_BYTES],
-    counter: u32,
-) -> Option<[u8; ID_BYTES]> {
-    matched(&mut key.mac(&[TAG_DOMAIN, &d.head, fp, &counter.to_be_bytes()]), d)
+fn verify(key: &HmacKey<Sha256>, d: &Decoded, fp: &[u8; FINGERPRINT_BYTES], counter: u32) -> Option<u64> {
+    let mut block = [0u8; 64];
+    tag_block(&mut block, &d.head, fp, counter);
+    let mut s = [0u32; 8];
+    key.mac_short(&mut block, &mut s);
+    let (mut t, id) = tag_and_id(&mut s, &mut block);
+    matched(&mut t, id, be40(d.tag))
 }
 
 /// [`verify`] for issues `counter` and `counter - 1` with the same data, computed together.
@@ -200,16 +237,17 @@ fn verify_pair(
     d: &Decoded,
     fp: &[u8; FINGERPRINT_BYTES],
     counter: u32,
-) -> (Option<[u8; ID_BYTES]>, bool) {
-    let (ca, cb) = (counter.to_be_bytes(), (counter - 1).to_be_bytes());
-    let (mut a, mut b) = ([0u8; 32], [0u8; 32]);
-    HmacKey::mac_pair_into(
-        (key, &[TAG_DOMAIN, &d.head, fp, &ca]),
-        (key, &[TAG_DOMAIN, &d.head, fp, &cb]),
-        &mut a,
-        &mut b,
-    );
-    (matched(&mut a, d), matched(&mut b, d).is_some())
+) -> (Option<u64>, bool) {
+    let mut blocks = [[0u8; 64]; 2];
+    tag_block(&mut blocks[0], &d.head, fp, counter);
+    tag_block(&mut blocks[1], &d.head, fp, counter - 1);
+    let mut s = [[0u32; 8]; 2];
+    key.mac_short_lanes(&mut blocks, &mut s);
+    let [ba, bb] = &mut blocks;
+    let [sa, sb] = &mut s;
+    let d_tag = be40(d.tag);
+    let ((mut ta, ia), (mut tb, ib)) = (tag_and_id(sa, ba), tag_and_id(sb, bb));
+    (matched(&mut ta, ia, d_tag), matched(&mut tb, ib, d_tag).is_some())
 }
 
 fn display(head: &[u8; 10], tag: [u8; TAG_BYTES]) -> LinkCode {
@@ -433,14 +471,14 @@ fn find(key: &HmacKey<Sha256>, d: &Decoded, child: &Child<'_>, now: u64, p: &Pay
         let (latest, previous) =
             if m >= 2 { verify_pair(key, d, fp, m) } else { (verify(key, d, fp, m), false) };
         match latest {
-            Some(id) if mac::ct_eq(&id, &p.id) => return Match::Latest,
+            Some(id) if mac::eq_mask(id, be40(p.id)) != 0 => return Match::Latest,
             Some(_) => return Match::Earlier,
             None if previous => return Match::Earlier,
             None => {}
         }
     }
     let differs = |fp: &[u8; FINGERPRINT_BYTES]| now_fp.as_ref() != Some(fp);
-    if differs(&p.fp) && verify(key, d, &p.fp, m).is_some_and(|id| mac::ct_eq(&id, &p.id)) {
+    if differs(&p.fp) && verify(key, d, &p.fp, m).is_some_and(|id| mac::eq_mask(id, be40(p.id)) != 0) {
         return Match::LatestOldData;
     }
     if m >= 2 && differs(&p.previous_fp) && verify(key, d, &p.previous_fp, m - 1).is_some() {

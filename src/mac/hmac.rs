@@ -60,14 +60,20 @@ impl<A: Algorithm> HmacKey<A> {
         Hasher::resume(self.inner, A::BLOCK as u64)
     }
 
-    /// Ends a computation begun with [`HmacKey::start`].
+    /// Ends a computation begun with [`HmacKey::start`]. The inner digest is written straight
+    /// into the outer hash's one block (a digest always fits in one block with its padding).
     #[must_use]
     pub fn finish(&self, inner: Hasher<A>) -> A::Output {
-        let mut d = inner.finalize();
-        let mut outer = Hasher::<A>::resume(self.outer, A::BLOCK as u64);
-        outer.update(d.as_ref());
-        d.as_mut().zeroize();
-        outer.finalize()
+        let mut block = A::ZERO_BLOCK;
+        inner.finalize_into(&mut block.as_mut()[..A::OUT]);
+        Self::pad_short(block.as_mut(), A::OUT);
+        let mut s = self.outer;
+        A::compress(&mut s, &block);
+        let mut out = A::ZERO_OUT;
+        A::write_digest(&s, out.as_mut());
+        s.zeroize();
+        block.as_mut()[..A::OUT].zeroize(); // the inner digest; the rest is public padding
+        out
     }
 
     /// HMAC over the concatenation of `parts`. A message that fits in one block with its
@@ -122,7 +128,8 @@ impl<A: Algorithm> HmacKey<A> {
     }
 
     /// Pads a message of `len` bytes at the start of `block` (the rest must be zeros) as the
-    /// last block of an HMAC inner hash, for [`HmacKey::mac_blocks`]. `len` must be below
+    /// last block of an HMAC inner hash, for [`HmacKey::mac_blocks`] and
+    /// `HmacKey::mac_short_lanes`. `len` must be below
     /// `BLOCK - LEN_BYTES`.
     pub fn pad_short(block: &mut [u8], len: usize) {
         block[len] = 0x80;
@@ -145,6 +152,30 @@ impl<A: Algorithm> HmacKey<A> {
         Self::pad_short(b, A::OUT);
         *s = self.outer;
         A::compress(s, block);
+    }
+
+    /// [`HmacKey::mac_short`] for several blocks at once, the compressions issued lane after
+    /// lane (all inner ones, then all outer ones) so that the CPU overlaps them: `states[i]`
+    /// receives the final state of `blocks[i]`'s MAC (read it with
+    /// [`Algorithm::digest_u32_at`]; the digest is never written out) and `blocks[i][..OUT]` is
+    /// left holding its inner digest. The caller wipes both. Only the first
+    /// `min(blocks.len(), states.len())` lanes are computed.
+    #[inline(always)]
+    pub(crate) fn mac_short_lanes(&self, blocks: &mut [A::Block], states: &mut [A::State]) {
+        for (s, b) in states.iter_mut().zip(blocks.iter()) {
+            *s = self.inner;
+            A::compress(s, b);
+        }
+        for (s, b) in states.iter().zip(blocks.iter_mut()) {
+            let b = b.as_mut();
+            A::write_digest(s, &mut b[..A::OUT]);
+            b[A::OUT..].fill(0);
+            Self::pad_short(b, A::OUT);
+        }
+        for (s, b) in states.iter_mut().zip(blocks.iter()) {
+            *s = self.outer;
+            A::compress(s, b);
+        }
     }
 
     /// Replaces the digest in `block[..OUT]` by its HMAC: exactly two compressions.
@@ -254,6 +285,42 @@ mod tests {
         b512[..64].copy_from_slice(&s512);
         k512.iterate(&mut b512);
         assert_eq!(b512[..64], k512.mac(&[&s512])[..]);
+    }
+
+    /// `mac_short_lanes` gives `mac` for every lane count up to 8 and every message length
+    /// of the short path, for each algorithm.
+    #[test]
+    fn short_lanes_agree_with_mac() {
+        fn check<A: Algorithm>() {
+            let key = HmacKey::<A>::new(b"lanes key");
+            let data: [u8; 120] = core::array::from_fn(|i| (i * 11 + 1) as u8);
+            for len in 0..A::BLOCK - A::LEN_BYTES {
+                for lanes in 1..=8 {
+                    let msg = |i: usize| &data[i..i + len];
+                    let mut blocks = [A::ZERO_BLOCK; 8];
+                    for (i, b) in blocks.iter_mut().enumerate() {
+                        b.as_mut()[..len].copy_from_slice(msg(i));
+                        HmacKey::<A>::pad_short(b.as_mut(), len);
+                    }
+                    let mut states = [A::IV; 8];
+                    key.mac_short_lanes(&mut blocks[..lanes], &mut states);
+                    for (i, s) in states.iter().enumerate() {
+                        let mut got = A::ZERO_OUT;
+                        A::write_digest(s, got.as_mut());
+                        if i < lanes {
+                            assert_eq!(got.as_ref(), key.mac(&[msg(i)]).as_ref(), "{len} {lanes} {i}");
+                        } else {
+                            let mut iv = A::ZERO_OUT;
+                            A::write_digest(&A::IV, iv.as_mut());
+                            assert_eq!(got.as_ref(), iv.as_ref(), "lane {i} of {lanes} untouched");
+                        }
+                    }
+                }
+            }
+        }
+        check::<Sha1>();
+        check::<Sha256>();
+        check::<Sha512>();
     }
 
     #[test]

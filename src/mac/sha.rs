@@ -209,9 +209,29 @@ impl<A: Algorithm> Hasher<A> {
         self.buf_len = data.len();
     }
 
+    /// Absorbs one whole block: [`Hasher::update`] without the copy into the buffer when no
+    /// bytes are buffered (a caller that collects whole blocks itself, `src/link/name.rs`).
+    #[inline(always)]
+    pub(crate) fn update_block(&mut self, block: &A::Block) {
+        if self.buf_len != 0 {
+            self.update(block.as_ref());
+            return;
+        }
+        self.total = self.total.wrapping_add(A::BLOCK as u64);
+        A::compress(&mut self.state, block);
+    }
+
     /// Pads (FIPS 180-4 §5.1) and returns the digest.
     #[must_use]
-    pub fn finalize(mut self) -> A::Output {
+    pub fn finalize(self) -> A::Output {
+        let mut out = A::ZERO_OUT;
+        self.finalize_into(out.as_mut());
+        out
+    }
+
+    /// [`Hasher::finalize`] writing the digest into `out[..OUT]` (e.g. straight into the
+    /// block of HMAC's outer hash, [`super::HmacKey::finish`]).
+    pub(crate) fn finalize_into(mut self, out: &mut [u8]) {
         let bits = self.total.wrapping_mul(8);
         let n = self.buf_len;
         let buf = self.buf.as_mut();
@@ -223,9 +243,7 @@ impl<A: Algorithm> Hasher<A> {
         }
         self.buf.as_mut()[A::BLOCK - 8..].copy_from_slice(&bits.to_be_bytes());
         A::compress(&mut self.state, &self.buf);
-        let mut out = A::ZERO_OUT;
-        A::write_digest(&self.state, out.as_mut());
-        out
+        A::write_digest(&self.state, out);
     }
 }
 
@@ -263,6 +281,28 @@ mod tests {
         for n in 0..300 {
             assert_eq!(hash::<Sha256>(&[&data[..n]])[..], sha2::Sha256::digest(&data[..n])[..]);
             assert_eq!(hash::<Sha512>(&[&data[..n]])[..], sha2::Sha512::digest(&data[..n])[..]);
+        }
+    }
+
+    /// Whole blocks through `update_block`, between `update`s of every length (so the hasher
+    /// is at a block boundary or not), give `sha2`'s digest.
+    #[test]
+    fn update_block_agrees_with_sha2() {
+        use sha2::Digest;
+        let data: [u8; 400] = core::array::from_fn(|i| (i * 29 + 5) as u8);
+        let block: [u8; 64] = core::array::from_fn(|i| data[300 + i]);
+        for pre in 0..130 {
+            for post in [0usize, 1, 55, 56, 64, 100] {
+                let mut h = Hasher::<Sha256>::new();
+                h.update(&data[..pre]);
+                h.update_block(&block);
+                h.update(&data[200..200 + post]);
+                let mut want = sha2::Sha256::new();
+                want.update(&data[..pre]);
+                want.update(block);
+                want.update(&data[200..200 + post]);
+                assert_eq!(h.finalize()[..], want.finalize()[..], "{pre} {post}");
+            }
         }
     }
 

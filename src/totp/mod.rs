@@ -25,7 +25,6 @@
 //! other payload is [`Error::CorruptState`]. One blob belongs to one enrolment: when the
 //! secret or the period changes, start from a fresh (all-zero) blob.
 
-use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
 use crate::digits::Digits;
@@ -204,7 +203,7 @@ fn reduce(v: u32, digits: u32) -> u32 {
     }
 }
 
-/// How many candidate counters are computed together (see [`HmacKey::mac_blocks`]).
+/// How many candidate counters are computed together (see [`HmacKey::mac_short_lanes`]).
 pub(crate) const BATCH: usize = 8;
 
 /// The HMAC input block of a HOTP counter: its 8 big-endian bytes, padded
@@ -217,19 +216,38 @@ fn counter_block<A: crate::mac::Algorithm>(counter: u64) -> A::Block {
 }
 
 fn hotp_values<A: crate::mac::Algorithm>(key: &HmacKey<A>, first: u64, digits: u32, out: &mut [u32]) {
-    let mut blocks = [A::ZERO_BLOCK; BATCH];
-    let blocks = &mut blocks[..out.len()];
+    // A TOTP window of ±1 is 3 candidates: its buffers are sized for 4, not for BATCH.
+    if out.len() <= 4 {
+        hotp_values_in::<A, 4>(key, first, digits, out);
+    } else {
+        hotp_values_in::<A, BATCH>(key, first, digits, out);
+    }
+}
+
+/// [`hotp_values`] with buffers for `N ≥ out.len()` lanes: the MACs' final states are read
+/// in place ([`crate::mac::Algorithm::digest_u32_at`]), never written out as digests.
+#[inline(always)]
+fn hotp_values_in<A: crate::mac::Algorithm, const N: usize>(
+    key: &HmacKey<A>,
+    first: u64,
+    digits: u32,
+    out: &mut [u32],
+) {
+    let n = out.len().min(N);
+    let mut blocks = [A::ZERO_BLOCK; N];
+    let mut states = [A::IV; N];
     let mut c = first;
-    for b in blocks.iter_mut() {
+    for b in &mut blocks[..n] {
         *b = counter_block::<A>(c);
         c = c.wrapping_add(1);
     }
-    key.mac_blocks(blocks);
-    for (o, b) in out.iter_mut().zip(blocks.iter_mut()) {
-        let mac = b.as_ref();
-        let word_at = |i: usize| u32::from_be_bytes([mac[i], mac[i + 1], mac[i + 2], mac[i + 3]]);
-        *o = reduce(truncate(word_at, A::OUT), digits);
-        b.as_mut()[..A::OUT].zeroize(); // the rest of the block is public padding
+    key.mac_short_lanes(&mut blocks[..n], &mut states[..n]);
+    for (o, s) in out.iter_mut().zip(&states[..n]) {
+        *o = reduce(truncate(|i| A::digest_u32_at(s, i), A::OUT), digits);
+    }
+    for (s, b) in states[..n].iter_mut().zip(&mut blocks[..n]) {
+        s.zeroize();
+        b.as_mut()[..A::OUT].zeroize(); // the inner digest; the rest of the block is public padding
     }
 }
 
@@ -309,7 +327,9 @@ pub(crate) const ENROLMENT_BYTES: usize = 8;
 
 impl Counter {
     /// Decodes a payload; `hotp` allows the spent flag (TOTP stores a step only once one was
-    /// accepted).
+    /// accepted). Inlined: returned out of line, the `Result<Counter>` went through memory and
+    /// was read back with loads that straddled its stores (store-forwarding stalls, issue 23).
+    #[inline(always)]
     fn decode_bytes(b: &[u8; crate::blob::PAYLOAD_BYTES], hotp: bool) -> Result<Self> {
         let mut w = [0u8; 8];
         w.copy_from_slice(&b[..8]);
@@ -382,9 +402,11 @@ pub(crate) type HotpPayload = CounterPayload<true>;
 
 impl<const HOTP: bool> crate::blob::Payload for CounterPayload<HOTP> {
     const KIND: crate::blob::Kind = if HOTP { crate::blob::Kind::Hotp } else { crate::blob::Kind::Totp };
+    #[inline(always)]
     fn decode(b: &[u8; crate::blob::PAYLOAD_BYTES]) -> Result<Self> {
         Counter::decode_bytes(b, HOTP).map(Self)
     }
+    #[inline(always)]
     fn encode(&self, b: &mut [u8]) {
         self.0.encode_bytes(b);
     }
@@ -429,9 +451,13 @@ pub(crate) fn scan(
     candidates: core::ops::RangeInclusive<u64>,
     floor: Option<u64>,
 ) -> (bool, u64, bool) {
-    let mut found = subtle::Choice::from(0);
+    // All-ones masks, not `subtle::Choice`: each `Choice` operator passes its result through
+    // an optimisation barrier (a store and a load), which made one chain of about ten memory
+    // round trips per candidate (issue 23). Only `eq` is secret, and it comes out of the one
+    // barrier in `crate::mac::eq_mask`; the rest is AND/OR/NOT on masks, no branch on them.
+    let mut found = 0u64;
     let mut at = 0u64;
-    let mut used = subtle::Choice::from(0);
+    let mut used = 0u64;
     let (mut next, last) = candidates.into_inner();
     let mut values = [0u32; BATCH];
     while next <= last {
@@ -440,14 +466,13 @@ pub(crate) fn scan(
         keyed.values(next, digits, &mut values[..n]);
         for (i, v) in values[..n].iter_mut().enumerate() {
             let c = next.wrapping_add(i as u64);
-            let eq = v.ct_eq(&input);
+            let eq = crate::mac::eq_mask(u64::from(*v), u64::from(input));
             v.zeroize();
             // Which candidates lie after the floor is public (the steps follow from `now`, the
-            // floor is in the blob): only `eq`, whether the typed code matched, is secret, so
-            // this is a plain comparison (subtle's `ct_gt` cost ~30 instructions a candidate).
-            let fresh = subtle::Choice::from(u8::from(floor.is_none_or(|f| c > f)));
+            // floor is in the blob): only `eq`, whether the typed code matched, is secret.
+            let fresh = 0u64.wrapping_sub(u64::from(floor.is_none_or(|f| c > f)));
             let take = eq & fresh & !found;
-            at = subtle::ConditionallySelectable::conditional_select(&at, &c, take);
+            at = (at & !take) | (c & take);
             found |= eq & fresh;
             used |= eq & !fresh;
         }
@@ -456,7 +481,7 @@ pub(crate) fn scan(
             None => break,
         }
     }
-    (found.into(), at, used.into())
+    (found != 0, at, used != 0)
 }
 
 /// What the keyed computations found about a typed TOTP/HOTP code ([`crate::flow`]).
