@@ -15,7 +15,7 @@ use portal_codes::policy::{GUESSES_PER_YEAR, YEAR_SECONDS};
 use portal_codes::rng::{ChaCha20Rng, SeedableRng};
 use portal_codes::state::{Kind, State};
 use portal_codes::totp::{self, Algorithm, Params};
-use portal_codes::{Context, Error, STATE_BYTES, Setting, otp, pin, retry_at};
+use portal_codes::{Context, Error, STATE_BYTES, Setting, device, otp, pin, retry_at};
 
 type Blob = [u8; STATE_BYTES];
 const T0: u64 = 1_780_000_000;
@@ -139,6 +139,41 @@ fn the_budget_at_its_boundary_seconds() {
 trait Account {
     fn verify(&mut self, pin: &str, now: u64) -> Result<(), Error>;
     fn retry_at(&self, now: u64) -> u64;
+    /// The owner's attempt: the same as anyone's, unless the owner has a trusted device.
+    fn owner_verify(&mut self, pin: &str, now: u64) -> Result<(), Error> {
+        self.verify(pin, now)
+    }
+}
+
+/// This release with device trust (issue 22 §3): the attacker, with no device token, as
+/// [`Release`]; the owner presents the token of the phone trusted before the year began, which
+/// `device::pin_verify` counts in the account's device blob (the trusted lane).
+struct Trusted {
+    untrusted: Release,
+    token: String,
+    device: Blob,
+}
+
+impl Account for Trusted {
+    fn verify(&mut self, p: &str, now: u64) -> Result<(), Error> {
+        self.untrusted.verify(p, now)
+    }
+    fn retry_at(&self, now: u64) -> u64 {
+        self.untrusted.retry_at(now)
+    }
+    fn owner_verify(&mut self, p: &str, now: u64) -> Result<(), Error> {
+        let u = &self.untrusted;
+        device::pin_verify(&u.ctx, "alice", p, u.stored.as_str(), self.token.as_str(), now, &mut self.device)
+    }
+}
+
+fn trusted(digits: usize) -> Trusted {
+    let mut untrusted = release(digits);
+    // A device token lives at most DEVICE_TRUST_SECONDS (the longest allowed: 400 days).
+    untrusted.ctx.set(Setting::DeviceTrustSeconds, Setting::DeviceTrustSeconds.range().1).unwrap();
+    let device = [0; STATE_BYTES];
+    let token = device::issue(&untrusted.ctx, "alice", T0, &device).unwrap().as_str().to_owned();
+    Trusted { untrusted, token, device }
 }
 
 /// This release through the two-phase protocol (`verify_begin`, then `verify_apply` of the
@@ -244,13 +279,13 @@ fn year(acct: &mut dyn Account, digits: usize, attacker: bool, typo_every: Optio
         }
         if typo_every.is_some_and(|n| day % n == n - 1) {
             let typo = if digits == 4 { "4827" } else { "385028" };
-            match acct.verify(typo, owner_at) {
+            match acct.owner_verify(typo, owner_at) {
                 Err(Error::Wrong) => y.typos += 1,
                 Err(Error::Locked | Error::Blocked) => {}
                 other => panic!("day {day}: the owner's typo got {other:?}"),
             }
         }
-        match acct.verify(right, owner_at + 10) {
+        match acct.owner_verify(right, owner_at + 10) {
             Ok(()) => {}
             Err(Error::Locked | Error::Blocked) => y.owner_refused += 1,
             other => panic!("day {day}: the owner got {other:?}"),
@@ -317,10 +352,21 @@ fn a_year_against_the_patient_attacker_and_the_typing_owner() {
             old.owner_refused
         );
         rows += &format!(
-            "| the same, **this release** | {digits} | {} | {} | {} (until device trust, planned) |\n",
+            "| the same, **this release**, the owner without a trusted device | {digits} | {} | {} | {} |\n",
             new.answered,
             share(new.answered, digits),
             new.owner_refused
+        );
+        let dev = year(&mut trusted(digits), digits, true, Some(7));
+        // The owner's successes go to the trusted lane, so the untrusted run is never cleared:
+        // the attacker's guesses stop at its block (15), below the budget's bound.
+        assert!(dev.answered <= new.answered, "device trust gives the attacker nothing: {dev:?}");
+        assert_eq!(dev.owner_refused, 0, "{digits} digits, the owner's trusted device: {dev:?}");
+        assert_eq!(dev.typos, 365 / 7, "every typo answered");
+        rows += &format!(
+            "| the same, **this release**, the owner with a trusted device (`device::pin_verify`) mistyping once every 7 days | {digits} | {} | {} | 0 |\n",
+            dev.answered,
+            share(dev.answered, digits)
         );
         for every in [7, 6] {
             let owner = year(&mut release(digits), digits, false, Some(every));
