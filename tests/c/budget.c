@@ -17,16 +17,7 @@
 #define T0 ((uint64_t)1780000000)
 #define DAY ((uint64_t)86400)
 
-static int passed, failed;
-#define CHECK(cond)                                          \
-    do {                                                     \
-        if (cond) {                                          \
-            passed++;                                        \
-        } else {                                             \
-            failed++;                                        \
-            printf("FAIL line %d: %s\n", __LINE__, #cond);   \
-        }                                                    \
-    } while (0)
+#include "../../examples/c/check.h" /* CHECK, CHECK_STATUS, CHECK_DONE */
 
 static const uint8_t SECRET[] = "12345678901234567890"; /* RFC 4226: counter 0 is 755224 */
 
@@ -122,6 +113,5 @@ int main(void) {
     settings();
     fade();
     budget();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return CHECK_DONE();
 }
