@@ -1788,7 +1788,8 @@ static void test_device(pcodes_ctx *ctx) {
     EXPECT(pcodes_device_pin_verify(ctx, "acc-1", "000000", PIN_HASH, tok, NOW, dev, 64), PCODES_STATUS_WRONG);
     CHECK(dev[0] == 7 && dev[2] == 1);
     EXPECT(pcodes_device_pin_verify(ctx, "acc-1", "583196", PIN_HASH, tok, NOW, dev, 64), PCODES_STATUS_OK);
-    for (int i = 0; i < 64; i++) CHECK(dev[i] == 0);
+    /* Layout 4: the run (bytes 2..4) and the lock (5..8) cleared, the guess budget (4) keeps its charge. */
+    CHECK(dev[0] == 7 && dev[2] == 0 && dev[3] == 0 && dev[4] == 1 && dev[5] == 0 && dev[6] == 0 && dev[7] == 0);
     EXPECT(pcodes_device_pin_verify(ctx, "acc-1", "583196", NULL, tok, NOW, dev, 64), PCODES_STATUS_WRONG);
     /* Revoke every device: the token is DEVICE_REVOKED, the lane's count kept. */
     EXPECT(pcodes_device_revoke_all(NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
