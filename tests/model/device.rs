@@ -8,19 +8,14 @@
 use super::*;
 use portal_codes::device;
 
-/// The trusted lane's lockout: the rows of `Lock` with the block at 10 (docs/verdicts.md,
-/// "Device trust").
+/// The trusted lane's lockout: the rows of `Lock` (fade and budget included) with the block at
+/// 10 (docs/verdicts.md, "Device trust").
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 struct TrustedLock(Lock);
 
 impl TrustedLock {
     fn fail(&mut self, now: u64) {
-        self.0.failures += 1;
-        if self.0.failures >= 10 {
-            self.0.until = u64::MAX;
-        } else if self.0.failures.is_multiple_of(5) {
-            self.0.until = now + 900;
-        }
+        self.0.fail_blocking_at(now, 10);
     }
 }
 
@@ -37,7 +32,7 @@ const TTL: u64 = 3_600;
 
 #[test]
 fn device_trust_follows_the_model() {
-    let mut ctx = Context::new(&[0x42; 32], 1).unwrap();
+    let mut ctx = with_policy(Context::new(&[0x42; 32], 1).unwrap());
     ctx.set(Setting::PinIterations, 10_000).unwrap();
     ctx.set(Setting::DeviceTrustSeconds, TTL).unwrap();
     let stored = pin::hash(&ctx, "acct", "385027").unwrap();
@@ -97,7 +92,9 @@ fn device_trust_follows_the_model() {
                         if !format_ok {
                             Err(Error::PinFormat)
                         } else if is_right {
-                            untrusted.success();
+                            // One call = begin (a counted charge) + finish (its refund).
+                            untrusted.fail(now);
+                            untrusted.clear(true);
                             Ok(())
                         } else {
                             untrusted.fail(now);

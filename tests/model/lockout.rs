@@ -51,6 +51,10 @@ impl Lock {
         if gone { 0 } else { self.failures }
     }
     pub(crate) fn fail(&mut self, now: u64) {
+        self.fail_blocking_at(now, 15);
+    }
+    /// [`Lock::fail`] with the block at `block` failures (the trusted lane's is lower).
+    pub(crate) fn fail_blocking_at(&mut self, now: u64, block: u32) {
         SEEN.with(|s| {
             let mut s = s.get();
             s.fades += u64::from(self.failures != 0 && self.faded(now) == 0);
@@ -74,7 +78,7 @@ impl Lock {
             return;
         }
         let mut until = if self.until > now { self.until } else { 0 };
-        if self.failures >= 15 {
+        if self.failures >= block {
             self.until = u64::MAX;
             return;
         }
