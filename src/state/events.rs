@@ -98,13 +98,16 @@ pub fn events(ctx: &Context, old: &[u8], new: &[u8], now: u64) -> Result<Events>
     Ok(between(&o, &n, ctx.policy(), now))
 }
 
-/// [`events`] on decoded states of one kind. The old state is read as the lockout saw it at
-/// `now`: a run that had faded counted as none (so its restart at 1 is a counted failure, and a
-/// success after it clears nothing).
+/// [`events`] on decoded states of one kind. Both states are read as the lockout sees them at
+/// `now`: a run that had faded counts as none (so its restart at 1 is a counted failure, a
+/// success after it clears nothing, and a call that left a faded run as it was shows nothing).
 fn between(o: &State, n: &State, policy: &Policy, now: u64) -> Events {
-    let mut faded = o.clone();
-    crate::lockout::fade(&mut faded, policy, now);
-    let o = &faded;
+    // Both as the lockout sees them at `now`: a call that counted a failure stamped it `now`, so
+    // its run has not faded; a call that counted nothing (a revocation) left the old run as it was.
+    let (mut o, mut n) = (o.clone(), n.clone());
+    crate::lockout::fade(&mut o, policy, now);
+    crate::lockout::fade(&mut n, policy, now);
+    let (o, n) = (&o, &n);
     let mut e = Events::default();
     if counted(o, n) {
         e.flags |= EVENT_FAILURE_COUNTED;
