@@ -110,7 +110,7 @@ pub(crate) fn device_mac(device: &dyn Pepper, key_id: u32, parts: &[&[u8]]) -> R
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::Context;
     use crate::blob::STATE_BYTES;
@@ -125,7 +125,7 @@ mod tests {
 
     /// The in-memory pepper of `master` and `id`, computed independently of `src/keys.rs` (the
     /// derivation its docs give), as a host would to import it into a device.
-    fn derived(master: &[u8], id: u8) -> [u8; 32] {
+    pub(crate) fn derived(master: &[u8], id: u8) -> [u8; 32] {
         let mut m = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(master).unwrap();
         m.update(b"portal-codes/v1/pin-pepper\x00");
         m.update(&[id]);

@@ -15,14 +15,8 @@ use crate::rng::{ChaCha20Rng, SeedableRng};
 const NOW: u64 = 1_700_000_000;
 const MASTER: [u8; 32] = [7; 32];
 
-/// The in-memory PIN pepper of `master` and `id`, computed independently of `src/keys.rs` (the
-/// derivation docs/pin.md gives for importing it into a device).
-fn derived(master: &[u8], id: u8) -> [u8; 32] {
-    let mut m = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(master).unwrap();
-    m.update(b"portal-codes/v1/pin-pepper\x00");
-    m.update(&[id]);
-    m.finalize().into_bytes().into()
-}
+// The in-memory PIN pepper, computed independently of `src/keys.rs`: the PIN pepper tests' own.
+use crate::pin::pepper::tests::derived;
 
 /// A software device: HMAC-SHA256 by the `hmac` crate under one key id, counting calls, failing
 /// on demand, remembering the last message.
