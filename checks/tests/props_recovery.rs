@@ -1,4 +1,4 @@
-//! Property tests of recovery codes (issue 22 §1), beside `props.rs` (kept apart for size):
+//! Property tests of recovery codes (issue 22 §1), beside `props/` (kept apart for size):
 //! `recovery::verify` and `generate_with_rng` never panic and answer only the errors they
 //! document, with any blob, stored string, code, account and time; a refused call leaves the
 //! blob as it was; a blob the flow wrote is one it reads again; and a damaged stored string
