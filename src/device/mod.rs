@@ -54,10 +54,15 @@
 //! lock of `LOCK_FIRST_SECONDS`), see [`trusted_policy`]. Whoever holds the device (and its
 //! cookie) gets at most that many guesses beyond the untrusted lane's.
 
+mod lanes;
 #[cfg(test)]
 mod rows;
 #[cfg(test)]
 mod tests;
+
+#[cfg(feature = "std")]
+pub use lanes::otp_issue;
+pub use lanes::{hotp_verify, otp_issue_with_rng, otp_verify, totp_verify};
 
 use zeroize::Zeroize;
 
