@@ -18,16 +18,35 @@
 //! transaction, with compare-and-swap on each; a verdict is final only after both writes
 //! succeeded (on a lost write: re-read both and call again, whatever the status).
 
-use super::{Payload, check, trusted_policy};
+use core::ffi::CStr;
+
+use super::{Payload, Trusted, check, trusted_policy};
 use crate::blob::STATE_BYTES;
 use crate::context::Context;
-#[cfg(doc)]
-use crate::error::Error;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::flow;
 use crate::otp::OtpCode;
 use crate::rng::CryptoRng;
 use crate::totp::{Algorithm, Params};
+
+/// A damaged or foreign blob is named as the caller passed it (`otp_state`, `device_state`).
+fn named(blob: &'static CStr) -> impl Fn(Error) -> Error {
+    move |e| if e == Error::CorruptState { e.because(blob) } else { e }
+}
+
+/// [`check`] with the device blob named `device_state`.
+fn check_device(
+    ctx: &Context,
+    account_id: &str,
+    token: &str,
+    now: u64,
+    device: &[u8; STATE_BYTES],
+) -> Result<Trusted> {
+    check(ctx, account_id, token, now, device)
+        .map_err(named(c"device_state: not a device blob (unknown kind or version, or damaged)"))
+}
+
+const OTP: &CStr = c"otp_state: not an SMS-code blob (unknown kind or version, or damaged)";
 
 /// Verifies an SMS/e-mail `code` for `purpose` (as [`crate::otp::verify`]) from a trusted
 /// device: checks `token` for `account_id` against `device_state`, then compares the code as
@@ -59,8 +78,9 @@ pub fn otp_verify(
     device_state: &mut [u8; STATE_BYTES],
 ) -> Result<()> {
     let attempt = crate::otp::verify_attempt(ctx, purpose, code, now)?;
-    check(ctx, account_id, token, now, device_state)?;
+    check_device(ctx, account_id, token, now, device_state)?;
     flow::run_trusted::<_, Payload, _>(otp_state, device_state, &trusted_policy(ctx.policy()), now, attempt)
+        .map_err(named(OTP))
 }
 
 /// Issues (or re-issues) an SMS/e-mail code for `purpose` (as [`crate::otp::issue_with_rng`]) to
@@ -86,10 +106,11 @@ pub fn otp_issue_with_rng<R: CryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<OtpCode> {
     let attempt = crate::otp::issue_attempt(ctx, purpose, now, rng)?;
-    check(ctx, account_id, token, now, device_state)?;
+    check_device(ctx, account_id, token, now, device_state)?;
     // Not counted: the device blob comes out as it went in, so it is not handed back.
     let mut lane = *device_state;
     flow::run_trusted::<_, Payload, _>(otp_state, &mut lane, &trusted_policy(ctx.policy()), now, attempt)
+        .map_err(named(OTP))
 }
 
 /// [`otp_issue_with_rng`] with this thread's OS-seeded generator.
@@ -136,9 +157,10 @@ pub fn totp_verify(
     device_state: &mut [u8; STATE_BYTES],
 ) -> Result<i32> {
     let (current, attempt) = crate::totp::time::verify_attempt(ctx, secret, params, code, now)?;
-    check(ctx, account_id, token, now, device_state)?;
+    check_device(ctx, account_id, token, now, device_state)?;
     let policy = trusted_policy(ctx.policy());
-    let at = flow::run_trusted::<_, Payload, _>(totp_state, device_state, &policy, now, attempt)?;
+    let at = flow::run_trusted::<_, Payload, _>(totp_state, device_state, &policy, now, attempt)
+        .map_err(named(c"totp_state: not a TOTP blob (unknown kind or version, or damaged)"))?;
     crate::totp::time::drift(at, current)
 }
 
@@ -165,6 +187,7 @@ pub fn hotp_verify(
     device_state: &mut [u8; STATE_BYTES],
 ) -> Result<u64> {
     let attempt = crate::totp::hotp::verify_attempt(ctx, secret, algorithm, digits, code, now)?;
-    check(ctx, account_id, token, now, device_state)?;
+    check_device(ctx, account_id, token, now, device_state)?;
     flow::run_trusted::<_, Payload, _>(hotp_state, device_state, &trusted_policy(ctx.policy()), now, attempt)
+        .map_err(named(c"hotp_state: not a HOTP blob (unknown kind or version, or damaged)"))
 }

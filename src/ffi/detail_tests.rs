@@ -12,6 +12,7 @@ use std::vec::Vec;
 use super::base32::*;
 use super::ctx::*;
 use super::device::*;
+use super::device_lanes::*;
 use super::enrol::*;
 use super::link::*;
 use super::otp::*;
@@ -554,6 +555,449 @@ fn every_refusal_names_its_argument() {
     probe!(s, pcodes_device_pin_verify(cctx, acct, dpin, dstored, t, NOW, junk.as_mut_ptr(), 64));
     probe!(s, pcodes_device_pin_verify(cctx, acct, dpin, dstored, t, NOW, tok.as_mut_ptr(), 64));
     probe!(s, pcodes_device_pin_verify(cctx, acct, c"12".as_ptr(), dstored, t, NOW, dp, 64)); // PIN_FORMAT
+    // The trusted lane of SMS codes and TOTP/HOTP (two blobs: `fp` the flow's, `dp` the device's).
+    let mut fst = [0u8; 64];
+    let fp = fst.as_mut_ptr();
+    let purpose = c"login".as_ptr();
+    let dcode = CODE.as_ptr();
+    let dsec = [7u8; 20];
+    let sp = dsec.as_ptr();
+    probe!(s, pcodes_device_otp_verify(null(), acct, purpose, dcode, t, NOW, fp, 64, dp, 64));
+    probe!(s, pcodes_device_otp_verify(cctx, null(), purpose, dcode, t, NOW, fp, 64, dp, 64));
+    probe!(s, pcodes_device_otp_verify(cctx, acct, bad, dcode, t, NOW, fp, 64, dp, 64));
+    probe!(s, pcodes_device_otp_verify(cctx, acct, c"".as_ptr(), dcode, t, NOW, fp, 64, dp, 64));
+    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, null(), t, NOW, fp, 64, dp, 64));
+    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, null(), NOW, fp, 64, dp, 64));
+    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, 0, fp, 64, dp, 64));
+    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, NOW, null_mut(), 64, dp, 64));
+    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, NOW, fp, 63, dp, 64));
+    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, NOW, fp, 64, null_mut(), 64));
+    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, NOW, fp, 64, dp, 65));
+    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, NOW, dp, 64, dp, 64));
+    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, NOW, fp, 64, junk.as_mut_ptr(), 64));
+    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, NOW, junk.as_mut_ptr(), 64, dp, 64));
+    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, NOW, fp, 64, dp, 64)); // NO_CHALLENGE
+    let mut oc = [0 as c_char; 9];
+    let op = oc.as_mut_ptr();
+    probe!(s, pcodes_device_otp_issue(null(), acct, purpose, t, NOW, fp, 64, dp, 64, op, 9));
+    probe!(s, pcodes_device_otp_issue(cctx, bad, purpose, t, NOW, fp, 64, dp, 64, op, 9));
+    probe!(s, pcodes_device_otp_issue(cctx, acct, null(), t, NOW, fp, 64, dp, 64, op, 9));
+    probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, null(), NOW, fp, 64, dp, 64, op, 9));
+    probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, t, 0, fp, 64, dp, 64, op, 9));
+    probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, t, NOW, null_mut(), 64, dp, 64, op, 9));
+    probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, t, NOW, fp, 64, null(), 64, op, 9));
+    probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, t, NOW, fp, 64, dp, 63, op, 9));
+    probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, t, NOW, fp, 64, dp, 64, null_mut(), 9));
+    probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, t, NOW, fp, 64, dp, 64, op, 6));
+    probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, t, NOW, fp, 64, dp, 64, fp.cast(), 9));
+    probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, t, NOW, junk.as_mut_ptr(), 64, dp, 64, op, 9));
+    assert_eq!(
+        probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, t, NOW, fp, 64, dp, 64, op, 9)),
+        PCODES_STATUS_OK
+    );
+    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, NOW, fp, 64, dp, 64)); // WRONG
+    let mut drift = 0i32;
+    let mut tst = [0u8; 64];
+    let tsp = tst.as_mut_ptr();
+    probe!(
+        s,
+        pcodes_device_totp_verify(
+            null(),
+            acct,
+            sp,
+            20,
+            1,
+            6,
+            30,
+            dcode,
+            t,
+            NOW,
+            tsp,
+            64,
+            dp,
+            64,
+            &raw mut drift
+        )
+    );
+    probe!(
+        s,
+        pcodes_device_totp_verify(
+            cctx,
+            null(),
+            sp,
+            20,
+            1,
+            6,
+            30,
+            dcode,
+            t,
+            NOW,
+            tsp,
+            64,
+            dp,
+            64,
+            &raw mut drift
+        )
+    );
+    probe!(
+        s,
+        pcodes_device_totp_verify(
+            cctx,
+            acct,
+            null(),
+            20,
+            1,
+            6,
+            30,
+            dcode,
+            t,
+            NOW,
+            tsp,
+            64,
+            dp,
+            64,
+            &raw mut drift
+        )
+    );
+    probe!(
+        s,
+        pcodes_device_totp_verify(
+            cctx,
+            acct,
+            sp,
+            9,
+            1,
+            6,
+            30,
+            dcode,
+            t,
+            NOW,
+            tsp,
+            64,
+            dp,
+            64,
+            &raw mut drift
+        )
+    );
+    probe!(
+        s,
+        pcodes_device_totp_verify(
+            cctx,
+            acct,
+            sp,
+            20,
+            4,
+            6,
+            30,
+            dcode,
+            t,
+            NOW,
+            tsp,
+            64,
+            dp,
+            64,
+            &raw mut drift
+        )
+    );
+    probe!(
+        s,
+        pcodes_device_totp_verify(
+            cctx,
+            acct,
+            sp,
+            20,
+            1,
+            5,
+            30,
+            dcode,
+            t,
+            NOW,
+            tsp,
+            64,
+            dp,
+            64,
+            &raw mut drift
+        )
+    );
+    probe!(
+        s,
+        pcodes_device_totp_verify(
+            cctx,
+            acct,
+            sp,
+            20,
+            1,
+            6,
+            0,
+            dcode,
+            t,
+            NOW,
+            tsp,
+            64,
+            dp,
+            64,
+            &raw mut drift
+        )
+    );
+    probe!(
+        s,
+        pcodes_device_totp_verify(
+            cctx,
+            acct,
+            sp,
+            20,
+            1,
+            6,
+            30,
+            null(),
+            t,
+            NOW,
+            tsp,
+            64,
+            dp,
+            64,
+            &raw mut drift
+        )
+    );
+    probe!(
+        s,
+        pcodes_device_totp_verify(
+            cctx,
+            acct,
+            sp,
+            20,
+            1,
+            6,
+            30,
+            dcode,
+            bad,
+            NOW,
+            tsp,
+            64,
+            dp,
+            64,
+            &raw mut drift
+        )
+    );
+    probe!(
+        s,
+        pcodes_device_totp_verify(cctx, acct, sp, 20, 1, 6, 30, dcode, t, 0, tsp, 64, dp, 64, &raw mut drift)
+    );
+    probe!(
+        s,
+        pcodes_device_totp_verify(
+            cctx,
+            acct,
+            sp,
+            20,
+            1,
+            6,
+            30,
+            dcode,
+            t,
+            NOW,
+            null_mut(),
+            64,
+            dp,
+            64,
+            &raw mut drift
+        )
+    );
+    probe!(
+        s,
+        pcodes_device_totp_verify(
+            cctx,
+            acct,
+            sp,
+            20,
+            1,
+            6,
+            30,
+            dcode,
+            t,
+            NOW,
+            tsp,
+            65,
+            dp,
+            64,
+            &raw mut drift
+        )
+    );
+    probe!(
+        s,
+        pcodes_device_totp_verify(
+            cctx,
+            acct,
+            sp,
+            20,
+            1,
+            6,
+            30,
+            dcode,
+            t,
+            NOW,
+            tsp,
+            64,
+            null_mut(),
+            64,
+            &raw mut drift
+        )
+    );
+    probe!(
+        s,
+        pcodes_device_totp_verify(
+            cctx,
+            acct,
+            sp,
+            20,
+            1,
+            6,
+            30,
+            dcode,
+            t,
+            NOW,
+            tsp,
+            64,
+            dp,
+            0,
+            &raw mut drift
+        )
+    );
+    probe!(
+        s,
+        pcodes_device_totp_verify(cctx, acct, sp, 20, 1, 6, 30, dcode, t, NOW, tsp, 64, dp, 64, tsp.cast())
+    );
+    probe!(
+        s,
+        pcodes_device_totp_verify(
+            cctx,
+            acct,
+            sp,
+            20,
+            1,
+            6,
+            30,
+            dcode,
+            t,
+            NOW,
+            tsp,
+            64,
+            dp,
+            64,
+            &raw mut drift
+        )
+    ); // MISTYPED
+    let mut counter = 0u64;
+    let mut hst = [0u8; 64];
+    let hsp = hst.as_mut_ptr();
+    probe!(
+        s,
+        pcodes_device_hotp_verify(
+            null(),
+            acct,
+            sp,
+            20,
+            1,
+            6,
+            dcode,
+            t,
+            NOW,
+            hsp,
+            64,
+            dp,
+            64,
+            &raw mut counter
+        )
+    );
+    probe!(
+        s,
+        pcodes_device_hotp_verify(cctx, bad, sp, 20, 1, 6, dcode, t, NOW, hsp, 64, dp, 64, &raw mut counter)
+    );
+    probe!(
+        s,
+        pcodes_device_hotp_verify(cctx, acct, sp, 65, 1, 6, dcode, t, NOW, hsp, 64, dp, 64, &raw mut counter)
+    );
+    probe!(
+        s,
+        pcodes_device_hotp_verify(cctx, acct, sp, 20, 0, 6, dcode, t, NOW, hsp, 64, dp, 64, &raw mut counter)
+    );
+    probe!(
+        s,
+        pcodes_device_hotp_verify(cctx, acct, sp, 20, 1, 9, dcode, t, NOW, hsp, 64, dp, 64, &raw mut counter)
+    );
+    probe!(
+        s,
+        pcodes_device_hotp_verify(cctx, acct, sp, 20, 1, 6, bad, t, NOW, hsp, 64, dp, 64, &raw mut counter)
+    );
+    probe!(
+        s,
+        pcodes_device_hotp_verify(
+            cctx,
+            acct,
+            sp,
+            20,
+            1,
+            6,
+            dcode,
+            null(),
+            NOW,
+            hsp,
+            64,
+            dp,
+            64,
+            &raw mut counter
+        )
+    );
+    probe!(
+        s,
+        pcodes_device_hotp_verify(
+            cctx,
+            acct,
+            sp,
+            20,
+            1,
+            6,
+            dcode,
+            t,
+            NOW,
+            null_mut(),
+            64,
+            dp,
+            64,
+            &raw mut counter
+        )
+    );
+    probe!(
+        s,
+        pcodes_device_hotp_verify(cctx, acct, sp, 20, 1, 6, dcode, t, NOW, hsp, 64, dp, 63, &raw mut counter)
+    );
+    probe!(
+        s,
+        pcodes_device_hotp_verify(cctx, acct, sp, 20, 1, 6, dcode, t, NOW, hsp, 64, dp, 64, hsp.cast())
+    );
+    probe!(
+        s,
+        pcodes_device_hotp_verify(cctx, acct, sp, 20, 1, 6, dcode, t, NOW, fp, 64, dp, 64, &raw mut counter)
+    ); // CORRUPT_STATE
+    probe!(
+        s,
+        pcodes_device_hotp_verify(
+            cctx,
+            acct,
+            sp,
+            20,
+            1,
+            6,
+            c"000000".as_ptr(),
+            t,
+            NOW,
+            hsp,
+            64,
+            dp,
+            64,
+            &raw mut counter
+        )
+    ); // WRONG
     probe!(s, pcodes_device_revoke_all(null_mut(), 64));
     probe!(s, pcodes_device_revoke_all(dp, 63));
     probe!(s, pcodes_device_revoke_all(junk.as_mut_ptr(), 64));
