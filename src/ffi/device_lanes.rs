@@ -63,6 +63,8 @@ unsafe fn two_blobs<'a>(
 }
 
 const DEVICE_LEN: &CStr = c"device_state_len: must be PCODES_STATE_BYTES (64)";
+const DEV_ARG: &Arg = arg!(device_state, device_state_len);
+const OTP_ARG: &Arg = arg!(otp_state, otp_state_len);
 
 /// Verifies an SMS/e-mail `code` for `purpose` from a trusted device: checks `token` for
 /// `account_id` against the device blob `device_state`, then compares the code exactly as
@@ -118,11 +120,11 @@ pub unsafe extern "C" fn pcodes_device_otp_verify(
                 token: region_of_text(t),
             ],
         )?;
-        const OTP: &Arg = arg!(otp_state, otp_state_len);
         // SAFETY: caller passes two readable and writable blobs of their lengths, disjoint from
         // each other and the inputs (checked above).
-        let (st, dev) =
-            unsafe { two_blobs((otp_state, otp_state_len, OTP, OTP_LEN), (device_state, device_state_len)) }?;
+        let (st, dev) = unsafe {
+            two_blobs((otp_state, otp_state_len, OTP_ARG, OTP_LEN), (device_state, device_state_len))
+        }?;
         device::otp_verify(c, account, p, code, t, now, st, dev)
     })
 }
@@ -166,9 +168,8 @@ pub unsafe extern "C" fn pcodes_device_otp_issue(
             )
         };
         let out = OutBuf::new(code_out, code_out_len, OUT)?;
-        const DEV: &Arg = arg!(device_state, device_state_len);
         // SAFETY: caller passes a readable blob of `device_state_len` bytes (or NULL).
-        let dev = unsafe { named_blob(device_state, device_state_len, DEV, DEVICE_LEN) }?;
+        let dev = unsafe { named_blob(device_state, device_state_len, DEV_ARG, DEVICE_LEN) }?;
         no_overlap!(
             writes: [otp_state: region_of_state(otp_state, otp_state_len), code_out: out.region()],
             reads: [
@@ -180,10 +181,9 @@ pub unsafe extern "C" fn pcodes_device_otp_issue(
             ],
         )?;
         out.room(crate::otp::code_len(c) + 1)?;
-        const OTP: &Arg = arg!(otp_state, otp_state_len);
         // SAFETY: caller passes a readable and writable blob of `otp_state_len` bytes, disjoint
         // from the other arguments (checked above).
-        let st = unsafe { named_blob_mut(otp_state, otp_state_len, OTP, OTP_LEN) }?;
+        let st = unsafe { named_blob_mut(otp_state, otp_state_len, OTP_ARG, OTP_LEN) }?;
         let code = device::otp_issue(c, account, p, t, now, st, dev)?;
         // SAFETY: `code_out_len` writable bytes, disjoint from the inputs (checked above).
         unsafe { out.put(code.as_str()) }
