@@ -555,449 +555,7 @@ fn every_refusal_names_its_argument() {
     probe!(s, pcodes_device_pin_verify(cctx, acct, dpin, dstored, t, NOW, junk.as_mut_ptr(), 64));
     probe!(s, pcodes_device_pin_verify(cctx, acct, dpin, dstored, t, NOW, tok.as_mut_ptr(), 64));
     probe!(s, pcodes_device_pin_verify(cctx, acct, c"12".as_ptr(), dstored, t, NOW, dp, 64)); // PIN_FORMAT
-    // The trusted lane of SMS codes and TOTP/HOTP (two blobs: `fp` the flow's, `dp` the device's).
-    let mut fst = [0u8; 64];
-    let fp = fst.as_mut_ptr();
-    let purpose = c"login".as_ptr();
-    let dcode = CODE.as_ptr();
-    let dsec = [7u8; 20];
-    let sp = dsec.as_ptr();
-    probe!(s, pcodes_device_otp_verify(null(), acct, purpose, dcode, t, NOW, fp, 64, dp, 64));
-    probe!(s, pcodes_device_otp_verify(cctx, null(), purpose, dcode, t, NOW, fp, 64, dp, 64));
-    probe!(s, pcodes_device_otp_verify(cctx, acct, bad, dcode, t, NOW, fp, 64, dp, 64));
-    probe!(s, pcodes_device_otp_verify(cctx, acct, c"".as_ptr(), dcode, t, NOW, fp, 64, dp, 64));
-    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, null(), t, NOW, fp, 64, dp, 64));
-    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, null(), NOW, fp, 64, dp, 64));
-    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, 0, fp, 64, dp, 64));
-    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, NOW, null_mut(), 64, dp, 64));
-    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, NOW, fp, 63, dp, 64));
-    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, NOW, fp, 64, null_mut(), 64));
-    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, NOW, fp, 64, dp, 65));
-    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, NOW, dp, 64, dp, 64));
-    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, NOW, fp, 64, junk.as_mut_ptr(), 64));
-    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, NOW, junk.as_mut_ptr(), 64, dp, 64));
-    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, NOW, fp, 64, dp, 64)); // NO_CHALLENGE
-    let mut oc = [0 as c_char; 9];
-    let op = oc.as_mut_ptr();
-    probe!(s, pcodes_device_otp_issue(null(), acct, purpose, t, NOW, fp, 64, dp, 64, op, 9));
-    probe!(s, pcodes_device_otp_issue(cctx, bad, purpose, t, NOW, fp, 64, dp, 64, op, 9));
-    probe!(s, pcodes_device_otp_issue(cctx, acct, null(), t, NOW, fp, 64, dp, 64, op, 9));
-    probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, null(), NOW, fp, 64, dp, 64, op, 9));
-    probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, t, 0, fp, 64, dp, 64, op, 9));
-    probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, t, NOW, null_mut(), 64, dp, 64, op, 9));
-    probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, t, NOW, fp, 64, null(), 64, op, 9));
-    probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, t, NOW, fp, 64, dp, 63, op, 9));
-    probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, t, NOW, fp, 64, dp, 64, null_mut(), 9));
-    probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, t, NOW, fp, 64, dp, 64, op, 6));
-    probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, t, NOW, fp, 64, dp, 64, fp.cast(), 9));
-    probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, t, NOW, junk.as_mut_ptr(), 64, dp, 64, op, 9));
-    assert_eq!(
-        probe!(s, pcodes_device_otp_issue(cctx, acct, purpose, t, NOW, fp, 64, dp, 64, op, 9)),
-        PCODES_STATUS_OK
-    );
-    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, dcode, t, NOW, fp, 64, dp, 64)); // WRONG
-    let mut drift = 0i32;
-    let mut tst = [0u8; 64];
-    let tsp = tst.as_mut_ptr();
-    probe!(
-        s,
-        pcodes_device_totp_verify(
-            null(),
-            acct,
-            sp,
-            20,
-            1,
-            6,
-            30,
-            dcode,
-            t,
-            NOW,
-            tsp,
-            64,
-            dp,
-            64,
-            &raw mut drift
-        )
-    );
-    probe!(
-        s,
-        pcodes_device_totp_verify(
-            cctx,
-            null(),
-            sp,
-            20,
-            1,
-            6,
-            30,
-            dcode,
-            t,
-            NOW,
-            tsp,
-            64,
-            dp,
-            64,
-            &raw mut drift
-        )
-    );
-    probe!(
-        s,
-        pcodes_device_totp_verify(
-            cctx,
-            acct,
-            null(),
-            20,
-            1,
-            6,
-            30,
-            dcode,
-            t,
-            NOW,
-            tsp,
-            64,
-            dp,
-            64,
-            &raw mut drift
-        )
-    );
-    probe!(
-        s,
-        pcodes_device_totp_verify(
-            cctx,
-            acct,
-            sp,
-            9,
-            1,
-            6,
-            30,
-            dcode,
-            t,
-            NOW,
-            tsp,
-            64,
-            dp,
-            64,
-            &raw mut drift
-        )
-    );
-    probe!(
-        s,
-        pcodes_device_totp_verify(
-            cctx,
-            acct,
-            sp,
-            20,
-            4,
-            6,
-            30,
-            dcode,
-            t,
-            NOW,
-            tsp,
-            64,
-            dp,
-            64,
-            &raw mut drift
-        )
-    );
-    probe!(
-        s,
-        pcodes_device_totp_verify(
-            cctx,
-            acct,
-            sp,
-            20,
-            1,
-            5,
-            30,
-            dcode,
-            t,
-            NOW,
-            tsp,
-            64,
-            dp,
-            64,
-            &raw mut drift
-        )
-    );
-    probe!(
-        s,
-        pcodes_device_totp_verify(
-            cctx,
-            acct,
-            sp,
-            20,
-            1,
-            6,
-            0,
-            dcode,
-            t,
-            NOW,
-            tsp,
-            64,
-            dp,
-            64,
-            &raw mut drift
-        )
-    );
-    probe!(
-        s,
-        pcodes_device_totp_verify(
-            cctx,
-            acct,
-            sp,
-            20,
-            1,
-            6,
-            30,
-            null(),
-            t,
-            NOW,
-            tsp,
-            64,
-            dp,
-            64,
-            &raw mut drift
-        )
-    );
-    probe!(
-        s,
-        pcodes_device_totp_verify(
-            cctx,
-            acct,
-            sp,
-            20,
-            1,
-            6,
-            30,
-            dcode,
-            bad,
-            NOW,
-            tsp,
-            64,
-            dp,
-            64,
-            &raw mut drift
-        )
-    );
-    probe!(
-        s,
-        pcodes_device_totp_verify(cctx, acct, sp, 20, 1, 6, 30, dcode, t, 0, tsp, 64, dp, 64, &raw mut drift)
-    );
-    probe!(
-        s,
-        pcodes_device_totp_verify(
-            cctx,
-            acct,
-            sp,
-            20,
-            1,
-            6,
-            30,
-            dcode,
-            t,
-            NOW,
-            null_mut(),
-            64,
-            dp,
-            64,
-            &raw mut drift
-        )
-    );
-    probe!(
-        s,
-        pcodes_device_totp_verify(
-            cctx,
-            acct,
-            sp,
-            20,
-            1,
-            6,
-            30,
-            dcode,
-            t,
-            NOW,
-            tsp,
-            65,
-            dp,
-            64,
-            &raw mut drift
-        )
-    );
-    probe!(
-        s,
-        pcodes_device_totp_verify(
-            cctx,
-            acct,
-            sp,
-            20,
-            1,
-            6,
-            30,
-            dcode,
-            t,
-            NOW,
-            tsp,
-            64,
-            null_mut(),
-            64,
-            &raw mut drift
-        )
-    );
-    probe!(
-        s,
-        pcodes_device_totp_verify(
-            cctx,
-            acct,
-            sp,
-            20,
-            1,
-            6,
-            30,
-            dcode,
-            t,
-            NOW,
-            tsp,
-            64,
-            dp,
-            0,
-            &raw mut drift
-        )
-    );
-    probe!(
-        s,
-        pcodes_device_totp_verify(cctx, acct, sp, 20, 1, 6, 30, dcode, t, NOW, tsp, 64, dp, 64, tsp.cast())
-    );
-    probe!(
-        s,
-        pcodes_device_totp_verify(
-            cctx,
-            acct,
-            sp,
-            20,
-            1,
-            6,
-            30,
-            dcode,
-            t,
-            NOW,
-            tsp,
-            64,
-            dp,
-            64,
-            &raw mut drift
-        )
-    ); // MISTYPED
-    let mut counter = 0u64;
-    let mut hst = [0u8; 64];
-    let hsp = hst.as_mut_ptr();
-    probe!(
-        s,
-        pcodes_device_hotp_verify(
-            null(),
-            acct,
-            sp,
-            20,
-            1,
-            6,
-            dcode,
-            t,
-            NOW,
-            hsp,
-            64,
-            dp,
-            64,
-            &raw mut counter
-        )
-    );
-    probe!(
-        s,
-        pcodes_device_hotp_verify(cctx, bad, sp, 20, 1, 6, dcode, t, NOW, hsp, 64, dp, 64, &raw mut counter)
-    );
-    probe!(
-        s,
-        pcodes_device_hotp_verify(cctx, acct, sp, 65, 1, 6, dcode, t, NOW, hsp, 64, dp, 64, &raw mut counter)
-    );
-    probe!(
-        s,
-        pcodes_device_hotp_verify(cctx, acct, sp, 20, 0, 6, dcode, t, NOW, hsp, 64, dp, 64, &raw mut counter)
-    );
-    probe!(
-        s,
-        pcodes_device_hotp_verify(cctx, acct, sp, 20, 1, 9, dcode, t, NOW, hsp, 64, dp, 64, &raw mut counter)
-    );
-    probe!(
-        s,
-        pcodes_device_hotp_verify(cctx, acct, sp, 20, 1, 6, bad, t, NOW, hsp, 64, dp, 64, &raw mut counter)
-    );
-    probe!(
-        s,
-        pcodes_device_hotp_verify(
-            cctx,
-            acct,
-            sp,
-            20,
-            1,
-            6,
-            dcode,
-            null(),
-            NOW,
-            hsp,
-            64,
-            dp,
-            64,
-            &raw mut counter
-        )
-    );
-    probe!(
-        s,
-        pcodes_device_hotp_verify(
-            cctx,
-            acct,
-            sp,
-            20,
-            1,
-            6,
-            dcode,
-            t,
-            NOW,
-            null_mut(),
-            64,
-            dp,
-            64,
-            &raw mut counter
-        )
-    );
-    probe!(
-        s,
-        pcodes_device_hotp_verify(cctx, acct, sp, 20, 1, 6, dcode, t, NOW, hsp, 64, dp, 63, &raw mut counter)
-    );
-    probe!(
-        s,
-        pcodes_device_hotp_verify(cctx, acct, sp, 20, 1, 6, dcode, t, NOW, hsp, 64, dp, 64, hsp.cast())
-    );
-    probe!(
-        s,
-        pcodes_device_hotp_verify(cctx, acct, sp, 20, 1, 6, dcode, t, NOW, fp, 64, dp, 64, &raw mut counter)
-    ); // CORRUPT_STATE
-    probe!(
-        s,
-        pcodes_device_hotp_verify(
-            cctx,
-            acct,
-            sp,
-            20,
-            1,
-            6,
-            c"000000".as_ptr(),
-            t,
-            NOW,
-            hsp,
-            64,
-            dp,
-            64,
-            &raw mut counter
-        )
-    ); // WRONG
+    probe_device_lanes(s, cctx, acct, t, dp, bad);
     probe!(s, pcodes_device_revoke_all(null_mut(), 64));
     probe!(s, pcodes_device_revoke_all(dp, 63));
     probe!(s, pcodes_device_revoke_all(junk.as_mut_ptr(), 64));
@@ -1017,6 +575,234 @@ fn every_refusal_names_its_argument() {
         .map(|(name, _)| String::from(name))
         .collect();
     assert!(missing.is_empty(), "never refused anything in this test: {missing:?}");
+}
+
+/// The trusted lane of SMS codes and TOTP/HOTP (`src/ffi/device_lanes.rs`): two blobs, the flow's
+/// and the device blob `dp`. Each call's arguments are bent one at a time (every bent call is
+/// refused), then the verdicts.
+#[allow(clippy::too_many_lines)]
+fn probe_device_lanes(
+    s: &mut Seen,
+    cctx: *const pcodes_ctx,
+    acct: *const c_char,
+    t: *const c_char,
+    dp: *mut u8,
+    bad: *const c_char,
+) {
+    type OtpArgs = (
+        *const pcodes_ctx,
+        *const c_char,
+        *const c_char,
+        *const c_char,
+        *const c_char,
+        u64,
+        *mut u8,
+        usize,
+        *mut u8,
+        usize,
+    );
+    type IssueArgs = (
+        *const pcodes_ctx,
+        *const c_char,
+        *const c_char,
+        *const c_char,
+        u64,
+        *mut u8,
+        usize,
+        *const u8,
+        usize,
+        *mut c_char,
+        usize,
+    );
+    /// TOTP and HOTP alike: `.5` is the period (TOTP) and not passed to HOTP; `.14` the output.
+    type CodeArgs = (
+        *const pcodes_ctx,
+        *const c_char,
+        *const u8,
+        usize,
+        i32,
+        u32,
+        u32,
+        *const c_char,
+        *const c_char,
+        u64,
+        *mut u8,
+        usize,
+        *mut u8,
+        usize,
+        *mut u8,
+    );
+    let mut junk = [0xEEu8; 64];
+    let jp = junk.as_mut_ptr();
+    let (mut fst, mut cst, mut oc, mut out) = ([0u8; 64], [0u8; 64], [0 as c_char; 9], [0u64; 1]);
+    let (fp, cp, op, outp) =
+        (fst.as_mut_ptr(), cst.as_mut_ptr(), oc.as_mut_ptr(), out.as_mut_ptr().cast::<u8>());
+    let (purpose, code) = (c"login".as_ptr(), CODE.as_ptr());
+    let secret = [7u8; 20];
+    let sp = secret.as_ptr();
+
+    let verify: OtpArgs = (cctx, acct, purpose, code, t, NOW, fp, 64, dp, 64);
+    let bent: [&dyn Fn(&mut OtpArgs); 14] = [
+        &|a| a.0 = null(),
+        &|a| a.1 = null(),
+        &|a| a.1 = bad,
+        &|a| a.2 = c"".as_ptr(),
+        &|a| a.3 = null(),
+        &|a| a.4 = null(),
+        &|a| a.5 = 0,
+        &|a| a.6 = null_mut(),
+        &|a| a.7 = 63,
+        &|a| a.8 = null_mut(),
+        &|a| a.9 = 65,
+        &|a| a.6 = dp,
+        &|a| a.8 = jp,
+        &|a| a.6 = jp,
+    ];
+    for bend in bent {
+        let mut a = verify;
+        bend(&mut a);
+        let st = probe!(s, pcodes_device_otp_verify(a.0, a.1, a.2, a.3, a.4, a.5, a.6, a.7, a.8, a.9));
+        assert_ne!(st, PCODES_STATUS_OK);
+    }
+    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, code, t, NOW, fp, 64, dp, 64)); // NO_CHALLENGE
+
+    let issue: IssueArgs = (cctx, acct, purpose, t, NOW, fp, 64, dp.cast_const(), 64, op, 9);
+    let bent: [&dyn Fn(&mut IssueArgs); 12] = [
+        &|a| a.0 = null(),
+        &|a| a.1 = bad,
+        &|a| a.2 = null(),
+        &|a| a.3 = null(),
+        &|a| a.4 = 0,
+        &|a| a.5 = null_mut(),
+        &|a| a.7 = null(),
+        &|a| a.8 = 63,
+        &|a| a.9 = null_mut(),
+        &|a| a.10 = 6,
+        &|a| a.9 = fp.cast(),
+        &|a| a.5 = jp,
+    ];
+    for bend in bent {
+        let mut a = issue;
+        bend(&mut a);
+        let st = probe!(s, pcodes_device_otp_issue(a.0, a.1, a.2, a.3, a.4, a.5, a.6, a.7, a.8, a.9, a.10));
+        assert_ne!(st, PCODES_STATUS_OK);
+    }
+    let i = issue;
+    let st = probe!(s, pcodes_device_otp_issue(i.0, i.1, i.2, i.3, i.4, i.5, i.6, i.7, i.8, i.9, i.10));
+    assert_eq!(st, PCODES_STATUS_OK);
+    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, code, t, NOW, fp, 64, dp, 64)); // MISTYPED (8 for 6)
+
+    let base: CodeArgs = (cctx, acct, sp, 20, 1, 6, 30, code, t, NOW, cp, 64, dp, 64, outp);
+    let bent: [&dyn Fn(&mut CodeArgs); 17] = [
+        &|a| a.0 = null(),
+        &|a| a.1 = null(),
+        &|a| a.1 = bad,
+        &|a| a.2 = null(),
+        &|a| a.3 = 9,
+        &|a| a.4 = 4,
+        &|a| a.5 = 9,
+        &|a| a.7 = null(),
+        &|a| a.7 = bad,
+        &|a| a.8 = null(),
+        &|a| a.9 = 0,
+        &|a| a.10 = null_mut(),
+        &|a| a.11 = 65,
+        &|a| a.12 = null_mut(),
+        &|a| a.13 = 0,
+        &|a| a.14 = cp,
+        &|a| a.10 = fp, // an SMS blob: CORRUPT_STATE
+    ];
+    let bad_period: &dyn Fn(&mut CodeArgs) = &|a| a.6 = 0;
+    for (n, bend) in bent.iter().chain([&bad_period]).enumerate() {
+        let mut a = base;
+        bend(&mut a);
+        let st = probe!(
+            s,
+            pcodes_device_totp_verify(
+                a.0,
+                a.1,
+                a.2,
+                a.3,
+                a.4,
+                a.5,
+                a.6,
+                a.7,
+                a.8,
+                a.9,
+                a.10,
+                a.11,
+                a.12,
+                a.13,
+                a.14.cast()
+            )
+        );
+        assert_ne!(st, PCODES_STATUS_OK, "TOTP {n}");
+        if n < bent.len() {
+            let st = probe!(
+                s,
+                pcodes_device_hotp_verify(
+                    a.0,
+                    a.1,
+                    a.2,
+                    a.3,
+                    a.4,
+                    a.5,
+                    a.7,
+                    a.8,
+                    a.9,
+                    a.10,
+                    a.11,
+                    a.12,
+                    a.13,
+                    a.14.cast()
+                )
+            );
+            assert_ne!(st, PCODES_STATUS_OK, "HOTP {n}");
+        }
+    }
+    let a = base;
+    let st = probe!(
+        s,
+        pcodes_device_totp_verify(
+            a.0,
+            a.1,
+            a.2,
+            a.3,
+            a.4,
+            a.5,
+            a.6,
+            a.7,
+            a.8,
+            a.9,
+            a.10,
+            a.11,
+            a.12,
+            a.13,
+            a.14.cast()
+        )
+    );
+    assert_eq!(st, PCODES_STATUS_MISTYPED); // 8 digits typed for 6
+    let wrong = c"000000".as_ptr();
+    let st = probe!(
+        s,
+        pcodes_device_hotp_verify(
+            a.0,
+            a.1,
+            a.2,
+            a.3,
+            a.4,
+            a.5,
+            wrong,
+            a.8,
+            a.9,
+            a.10,
+            a.11,
+            a.12,
+            a.13,
+            a.14.cast()
+        )
+    );
+    assert_eq!(st, PCODES_STATUS_WRONG);
 }
 
 /// The rule applied by `boundary` is live: a developer error without a detail, a detail that

@@ -190,6 +190,34 @@ pub unsafe extern "C" fn pcodes_device_otp_issue(
     })
 }
 
+/// The body of `pcodes_device_totp_verify` and `pcodes_device_hotp_verify`: [`trusted_code`] with
+/// the flow's blob and output named as the header names them (in a refusal's detail).
+macro_rules! trusted_code {
+    ($state:ident, $state_len:ident, $out:ident, $ids:expr, $code:expr, $device:expr, $verify:expr) => {{
+        const ST: (&Arg, &CStr) = (
+            arg!($state, $state_len),
+            $crate::ffi::detail(concat!(stringify!($state_len), ": must be PCODES_STATE_BYTES (64)\0")),
+        );
+        // SAFETY: forwarded caller contract.
+        unsafe {
+            trusted_code(
+                $ids,
+                $code,
+                ($state, $state_len, ST),
+                $device,
+                $out,
+                |([st, d, v], [c, a, s, code, t]): TrustedRegions| {
+                    no_overlap!(
+                        writes: [$state: st, device_state: d, $out: v],
+                        reads: [ctx: c, account_id: a, secret: s, code: code, token: t],
+                    )
+                },
+                $verify,
+            )
+        }
+    }};
+}
+
 /// Verifies a TOTP `code` from a trusted device: checks `token` against `device_state`, then
 /// scans the window exactly as `pcodes_totp_verify` does on `totp_state` (same `secret`,
 /// `algorithm`, `digits`, `period`; writes the drift to `drift_out` unless NULL), but gates and
@@ -221,28 +249,18 @@ pub unsafe extern "C" fn pcodes_device_totp_verify(
     device_state_len: usize,
     drift_out: *mut i32,
 ) -> pcodes_status {
-    const ST: (&Arg, &CStr) =
-        (arg!(totp_state, totp_state_len), c"totp_state_len: must be PCODES_STATE_BYTES (64)");
-    // SAFETY: forwarded caller contract.
-    unsafe {
-        trusted_code(
-            (ctx, account_id, token),
-            (secret, secret_len, code),
-            (totp_state, totp_state_len, ST),
-            (device_state, device_state_len),
-            drift_out,
-            |([st, d, v], [c, a, s, code, t]): TrustedRegions| {
-                no_overlap!(
-                    writes: [totp_state: st, device_state: d, drift_out: v],
-                    reads: [ctx: c, account_id: a, secret: s, code: code, token: t],
-                )
-            },
-            |c, a, s, code, t, st, dev| {
-                let p = super::totp::params(algorithm, digits, period)?;
-                device::totp_verify(c, a, s, &p, code, t, now, st, dev)
-            },
-        )
-    }
+    trusted_code!(
+        totp_state,
+        totp_state_len,
+        drift_out,
+        (ctx, account_id, token),
+        (secret, secret_len, code),
+        (device_state, device_state_len),
+        |c, a, s, code, t, st, dev| {
+            let p = super::totp::params(algorithm, digits, period)?;
+            device::totp_verify(c, a, s, &p, code, t, now, st, dev)
+        }
+    )
 }
 
 /// Verifies a HOTP `code` from a trusted device: checks `token` against `device_state`, then
@@ -272,28 +290,18 @@ pub unsafe extern "C" fn pcodes_device_hotp_verify(
     device_state_len: usize,
     counter_out: *mut u64,
 ) -> pcodes_status {
-    const ST: (&Arg, &CStr) =
-        (arg!(hotp_state, hotp_state_len), c"hotp_state_len: must be PCODES_STATE_BYTES (64)");
-    // SAFETY: forwarded caller contract.
-    unsafe {
-        trusted_code(
-            (ctx, account_id, token),
-            (secret, secret_len, code),
-            (hotp_state, hotp_state_len, ST),
-            (device_state, device_state_len),
-            counter_out,
-            |([st, d, v], [c, a, s, code, t]): TrustedRegions| {
-                no_overlap!(
-                    writes: [hotp_state: st, device_state: d, counter_out: v],
-                    reads: [ctx: c, account_id: a, secret: s, code: code, token: t],
-                )
-            },
-            |c, a, s, code, t, st, dev| {
-                let alg = crate::totp::Algorithm::from_id(algorithm)?;
-                device::hotp_verify(c, a, s, alg, digits, code, t, now, st, dev)
-            },
-        )
-    }
+    trusted_code!(
+        hotp_state,
+        hotp_state_len,
+        counter_out,
+        (ctx, account_id, token),
+        (secret, secret_len, code),
+        (device_state, device_state_len),
+        |c, a, s, code, t, st, dev| {
+            let alg = crate::totp::Algorithm::from_id(algorithm)?;
+            device::hotp_verify(c, a, s, alg, digits, code, t, now, st, dev)
+        }
+    )
 }
 
 type Blob<'a> = &'a mut [u8; crate::STATE_BYTES];
