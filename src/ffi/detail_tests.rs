@@ -577,6 +577,40 @@ fn every_refusal_names_its_argument() {
     assert!(missing.is_empty(), "never refused anything in this test: {missing:?}");
 }
 
+/// TOTP and HOTP alike: `.5` is the period (TOTP) and not passed to HOTP; `.14` the output.
+type CodeArgs = (
+    *const pcodes_ctx,
+    *const c_char,
+    *const u8,
+    usize,
+    i32,
+    u32,
+    u32,
+    *const c_char,
+    *const c_char,
+    u64,
+    *mut u8,
+    usize,
+    *mut u8,
+    usize,
+    *mut u8,
+);
+
+/// `pcodes_device_totp_verify` with `a`, probed.
+fn totp_call(s: &mut Seen, a: CodeArgs) -> i32 {
+    let (x, y) = ((a.0, a.1, a.2, a.3, a.4, a.5, a.6), (a.7, a.8, a.9, a.10, a.11, a.12, a.13, a.14.cast()));
+    probe!(
+        s,
+        pcodes_device_totp_verify(x.0, x.1, x.2, x.3, x.4, x.5, x.6, y.0, y.1, y.2, y.3, y.4, y.5, y.6, y.7)
+    )
+}
+
+/// `pcodes_device_hotp_verify` with `a` (no period), probed.
+fn hotp_call(s: &mut Seen, a: CodeArgs) -> i32 {
+    let (x, y) = ((a.0, a.1, a.2, a.3, a.4, a.5), (a.7, a.8, a.9, a.10, a.11, a.12, a.13, a.14.cast()));
+    probe!(s, pcodes_device_hotp_verify(x.0, x.1, x.2, x.3, x.4, x.5, y.0, y.1, y.2, y.3, y.4, y.5, y.6, y.7))
+}
+
 /// The trusted lane of SMS codes and TOTP/HOTP (`src/ffi/device_lanes.rs`): two blobs, the flow's
 /// and the device blob `dp`. Each call's arguments are bent one at a time (every bent call is
 /// refused), then the verdicts.
@@ -613,24 +647,6 @@ fn probe_device_lanes(
         usize,
         *mut c_char,
         usize,
-    );
-    /// TOTP and HOTP alike: `.5` is the period (TOTP) and not passed to HOTP; `.14` the output.
-    type CodeArgs = (
-        *const pcodes_ctx,
-        *const c_char,
-        *const u8,
-        usize,
-        i32,
-        u32,
-        u32,
-        *const c_char,
-        *const c_char,
-        u64,
-        *mut u8,
-        usize,
-        *mut u8,
-        usize,
-        *mut u8,
     );
     let mut junk = [0xEEu8; 64];
     let jp = junk.as_mut_ptr();
@@ -716,93 +732,15 @@ fn probe_device_lanes(
     for (n, bend) in bent.iter().chain([&bad_period]).enumerate() {
         let mut a = base;
         bend(&mut a);
-        let st = probe!(
-            s,
-            pcodes_device_totp_verify(
-                a.0,
-                a.1,
-                a.2,
-                a.3,
-                a.4,
-                a.5,
-                a.6,
-                a.7,
-                a.8,
-                a.9,
-                a.10,
-                a.11,
-                a.12,
-                a.13,
-                a.14.cast()
-            )
-        );
-        assert_ne!(st, PCODES_STATUS_OK, "TOTP {n}");
+        assert_ne!(totp_call(s, a), PCODES_STATUS_OK, "TOTP {n}");
         if n < bent.len() {
-            let st = probe!(
-                s,
-                pcodes_device_hotp_verify(
-                    a.0,
-                    a.1,
-                    a.2,
-                    a.3,
-                    a.4,
-                    a.5,
-                    a.7,
-                    a.8,
-                    a.9,
-                    a.10,
-                    a.11,
-                    a.12,
-                    a.13,
-                    a.14.cast()
-                )
-            );
-            assert_ne!(st, PCODES_STATUS_OK, "HOTP {n}");
+            assert_ne!(hotp_call(s, a), PCODES_STATUS_OK, "HOTP {n}");
         }
     }
-    let a = base;
-    let st = probe!(
-        s,
-        pcodes_device_totp_verify(
-            a.0,
-            a.1,
-            a.2,
-            a.3,
-            a.4,
-            a.5,
-            a.6,
-            a.7,
-            a.8,
-            a.9,
-            a.10,
-            a.11,
-            a.12,
-            a.13,
-            a.14.cast()
-        )
-    );
-    assert_eq!(st, PCODES_STATUS_MISTYPED); // 8 digits typed for 6
-    let wrong = c"000000".as_ptr();
-    let st = probe!(
-        s,
-        pcodes_device_hotp_verify(
-            a.0,
-            a.1,
-            a.2,
-            a.3,
-            a.4,
-            a.5,
-            wrong,
-            a.8,
-            a.9,
-            a.10,
-            a.11,
-            a.12,
-            a.13,
-            a.14.cast()
-        )
-    );
-    assert_eq!(st, PCODES_STATUS_WRONG);
+    assert_eq!(totp_call(s, base), PCODES_STATUS_MISTYPED); // 8 digits typed for 6
+    let mut wrong = base;
+    wrong.7 = c"000000".as_ptr();
+    assert_eq!(hotp_call(s, wrong), PCODES_STATUS_WRONG);
 }
 
 /// The rule applied by `boundary` is live: a developer error without a detail, a detail that
