@@ -691,3 +691,6 @@ mod recovery_model;
 
 #[path = "model/device.rs"]
 mod device_model;
+
+#[path = "model/device_lanes.rs"]
+mod device_lanes_model;
