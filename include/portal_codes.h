@@ -1632,8 +1632,8 @@ pcodes_status pcodes_device_pin_verify(const pcodes_ctx *ctx,
  * Returns, first that applies: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty
  * `purpose` or `account_id`, `now` out of range, overlapping buffers), the token's statuses of
  * `pcodes_device_check` (`DEVICE_UNTRUSTED`, `UNKNOWN_KEY`, `DEVICE_REVOKED`, `EXPIRED`; nothing
- * written: drop the cookie and call `pcodes_otp_verify`), `CORRUPT_STATE` (either blob; both
- * unchanged), `LOCKED` / `BLOCKED` (the trusted lane: `pcodes_state_retry_at` on
+ * written: drop the cookie and call `pcodes_otp_verify`; a damaged `device_state` is
+ * `CORRUPT_STATE` before them), `CORRUPT_STATE` (`otp_state`; both unchanged), `LOCKED` / `BLOCKED` (the trusted lane: `pcodes_state_retry_at` on
  * `device_state`), then the statuses of `pcodes_otp_verify` after its lock; only `WRONG` counts.
  */
 pcodes_status pcodes_device_otp_verify(const pcodes_ctx *ctx,

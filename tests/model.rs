@@ -1,5 +1,6 @@
 //! Model-based tests: for link codes, SMS/e-mail codes, PINs, TOTP, HOTP and recovery codes
-//! (the last in `tests/model/recovery.rs`) and device trust (`tests/model/device.rs`), a small reference model
+//! (the last in `tests/model/recovery.rs`) and device trust (`tests/model/device.rs`, its SMS/TOTP lane in
+//! `tests/model/device_lanes.rs`), a small reference model
 //! written from the tables of `docs/verdicts.md` (not from the code) is driven with the same
 //! random call sequences as the real API — issue, resend, verify, redeem, reset, revoke, data change,
 //! key rotation, time jumps forwards and backwards — and every status, the lockout counters and
