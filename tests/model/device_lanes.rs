@@ -163,18 +163,14 @@ fn sms_and_totp_in_the_trusted_lane_follow_the_model() {
                 }
                 _ => {
                     let current = now / 30;
-                    let input = match r.next_u32() % 6 {
-                        _ if guess => format!("{:06}", r.next_u32() % 1_000_000),
-                        0 => "12345".to_owned(),
-                        1 => format!("{:06}", r.next_u32() % 1_000_000),
-                        _ => {
-                            let s = (current + u64::from(r.next_u32() % 5)).saturating_sub(2);
-                            totp::time::code(&secret, &p, s * 30).unwrap().as_str().to_owned()
-                        }
+                    let (input, matches) = if guess {
+                        let input = format!("{:06}", r.next_u32() % 1_000_000);
+                        let right = |s: u64| totp::time::code(&secret, &p, s * 30).unwrap().as_str() == input;
+                        let matches = (current - 1..=current + 1).filter(|&s| right(s)).collect();
+                        (input, matches)
+                    } else {
+                        totp_input(&mut r, &secret, current, 2)
                     };
-                    let matches: Vec<u64> = (current - 1..=current + 1)
-                        .filter(|&s| totp::time::code(&secret, &p, s * 30).unwrap().as_str() == input)
-                        .collect();
                     let got = if trusted {
                         device::totp_verify(
                             &ctx,
