@@ -1618,6 +1618,115 @@ pcodes_status pcodes_device_pin_verify(const pcodes_ctx *ctx,
                                        uint8_t *state,
                                        size_t state_len);
 
+/**
+ * Verifies an SMS/e-mail `code` for `purpose` from a trusted device: checks `token` for
+ * `account_id` against the device blob `device_state`, then compares the code exactly as
+ * `pcodes_otp_verify` does on the SMS blob `otp_state` (expiry, purpose, used, superseded, the
+ * code's own attempts), but gates and counts in the device blob (the trusted lane, shared with
+ * `pcodes_device_pin_verify` and the TOTP/HOTP calls) instead of `otp_state`'s lockout, which is
+ * neither checked nor changed. `OK` marks the code used in `otp_state` (then `ALREADY_USED` in
+ * both lanes) and clears the trusted lane's failures; `WRONG` counts in `device_state` and as a
+ * wrong try on the code. **Both blobs are written**: store them in one transaction with
+ * compare-and-swap on each; the verdict is final only after both writes succeeded.
+ *
+ * Returns, first that applies: `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty
+ * `purpose` or `account_id`, `now` out of range, overlapping buffers), the token's statuses of
+ * `pcodes_device_check` (`DEVICE_UNTRUSTED`, `UNKNOWN_KEY`, `DEVICE_REVOKED`, `EXPIRED`; nothing
+ * written: drop the cookie and call `pcodes_otp_verify`; a damaged `device_state` is
+ * `CORRUPT_STATE` before them), `CORRUPT_STATE` (`otp_state`; both unchanged), `LOCKED` / `BLOCKED` (the trusted lane: `pcodes_state_retry_at` on
+ * `device_state`), then the statuses of `pcodes_otp_verify` after its lock; only `WRONG` counts.
+ */
+pcodes_status pcodes_device_otp_verify(const pcodes_ctx *ctx,
+                                       const char *account_id,
+                                       const char *purpose,
+                                       const char *code,
+                                       const char *token,
+                                       uint64_t now,
+                                       uint8_t *otp_state,
+                                       size_t otp_state_len,
+                                       uint8_t *device_state,
+                                       size_t device_state_len);
+
+/**
+ * Issues (or re-issues) an SMS/e-mail code for `purpose` to the holder of a trusted device, as
+ * `pcodes_otp_issue` does on `otp_state`, while `otp_state`'s own lockout (the untrusted lane)
+ * may be locked or blocked by someone else's guesses: checks `token` against `device_state`
+ * (read, not written) and gates on the trusted lane's lock instead. The resend limits of
+ * `otp_state` (`OTP_RESEND_SECONDS`, `OTP_MAX_SENDS_PER_HOUR`) hold in both lanes. Only
+ * `otp_state` is written: store it with compare-and-swap, then send the code.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT`, `BUFFER_TOO_SMALL` (checked before anything is
+ * drawn; `PCODES_OTP_CODE_BYTES` suffices), the token's statuses (nothing written),
+ * `CORRUPT_STATE`, `LOCKED` / `BLOCKED` (the trusted lane), `TOO_SOON`, `RNG_FAILURE`, `OK`.
+ */
+pcodes_status pcodes_device_otp_issue(const pcodes_ctx *ctx,
+                                      const char *account_id,
+                                      const char *purpose,
+                                      const char *token,
+                                      uint64_t now,
+                                      uint8_t *otp_state,
+                                      size_t otp_state_len,
+                                      const uint8_t *device_state,
+                                      size_t device_state_len,
+                                      char *code_out,
+                                      size_t code_out_len);
+
+/**
+ * Verifies a TOTP `code` from a trusted device: checks `token` against `device_state`, then
+ * scans the window exactly as `pcodes_totp_verify` does on `totp_state` (same `secret`,
+ * `algorithm`, `digits`, `period`; writes the drift to `drift_out` unless NULL), but gates and
+ * counts in the device blob (the trusted lane) instead of `totp_state`'s lockout, which is
+ * neither checked nor changed. `totp_state` keeps its replay protection: a step accepted in
+ * either lane is `ALREADY_USED` in the other. **Both blobs are written**: store them in one
+ * transaction with compare-and-swap on each; the verdict is final only after both writes
+ * succeeded.
+ *
+ * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (also the secret, algorithm, digits, period),
+ * the token's statuses (nothing written), `CORRUPT_STATE` (both unchanged), `LOCKED` / `BLOCKED`
+ * (the trusted lane), `MISTYPED`, `ALREADY_USED` (not counted), `WRONG` (counted), `OK`.
+ */
+pcodes_status pcodes_device_totp_verify(const pcodes_ctx *ctx,
+                                        const char *account_id,
+                                        const uint8_t *secret,
+                                        size_t secret_len,
+                                        pcodes_algorithm algorithm,
+                                        uint32_t digits,
+                                        uint32_t period,
+                                        const char *code,
+                                        const char *token,
+                                        uint64_t now,
+                                        uint8_t *totp_state,
+                                        size_t totp_state_len,
+                                        uint8_t *device_state,
+                                        size_t device_state_len,
+                                        int32_t *drift_out);
+
+/**
+ * Verifies a HOTP `code` from a trusted device: checks `token` against `device_state`, then
+ * scans the look-ahead exactly as `pcodes_hotp_verify_counter` does on `hotp_state` (writes
+ * the matched counter to `counter_out` unless NULL), but gates and counts in the device blob
+ * (the trusted lane) instead of `hotp_state`'s lockout, which is neither checked nor changed.
+ * A counter accepted in either lane is not accepted again in the other. **Both blobs are
+ * written**: store them in one transaction with compare-and-swap on each; the verdict is final
+ * only after both writes succeeded.
+ *
+ * Returns as `pcodes_device_totp_verify`.
+ */
+pcodes_status pcodes_device_hotp_verify(const pcodes_ctx *ctx,
+                                        const char *account_id,
+                                        const uint8_t *secret,
+                                        size_t secret_len,
+                                        pcodes_algorithm algorithm,
+                                        uint32_t digits,
+                                        const char *code,
+                                        const char *token,
+                                        uint64_t now,
+                                        uint8_t *hotp_state,
+                                        size_t hotp_state_len,
+                                        uint8_t *device_state,
+                                        size_t device_state_len,
+                                        uint64_t *counter_out);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

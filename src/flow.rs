@@ -167,9 +167,41 @@ pub(crate) fn run<P: Payload, T>(
     let (s, p) = blob::read_flow::<P>(blob)?;
     let (verdict, s, p) = settle(&s, &p, gate, policy, now, decide)?;
     write(blob, &s, &p);
-    if verdict.as_ref().err().is_none_or(|e| is_verdict(*e)) {
-        crate::diag::clear();
-    }
+    clear_detail(&verdict);
+    verdict
+}
+
+/// [`run`] for an attempt in a trusted lane (`crate::device`): two blobs, one attempt. The
+/// flow's blob `flow_blob` gives the decision its header and payload and stores the next payload
+/// and the flow's wait, but its lockout is neither gated nor counted; the lane's blob
+/// `lane_blob` (the account's device blob) is gated and counted under `lane_policy`, its payload
+/// kept. Nothing is written unless both blobs decode and the lane's gate admits the attempt; then
+/// both are written (the host stores both, in one transaction, with compare-and-swap on each).
+///
+/// # Errors
+/// [`Error::CorruptState`] (either blob; both untouched); then as [`settle`] on the lane's blob
+/// (both untouched); then the verdict.
+#[inline(always)]
+pub(crate) fn run_trusted<P: Payload, L: Payload + Clone, T>(
+    flow_blob: &mut [u8; STATE_BYTES],
+    lane_blob: &mut [u8; STATE_BYTES],
+    lane_policy: &Policy,
+    now: u64,
+    decide: impl FnOnce(&State, &P) -> Result<Outcome<P, T>>,
+) -> Result<T> {
+    let (mut fs, fp) = blob::read_flow::<P>(flow_blob)?;
+    let (ls, lp) = blob::read_flow::<L>(lane_blob)?;
+    let mut flow_next = None;
+    let (verdict, ls, lp) = settle(&ls, &lp, Gate::Lockout, lane_policy, now, |lh, lp: &L| {
+        let o = decide(&fs, &fp)?;
+        flow_next = Some((o.next, o.wait_until));
+        Ok(Outcome::new(o.verdict, o.counted, lh, lp.clone()))
+    })?;
+    let Some((fp, wait_until)) = flow_next else { return Err(Error::Internal) };
+    fs.wait_until = wait_until;
+    write(flow_blob, &fs, &fp);
+    write(lane_blob, &ls, &lp);
+    clear_detail(&verdict);
     verdict
 }
 
@@ -181,6 +213,15 @@ fn write<P: Payload>(blob: &mut [u8; STATE_BYTES], s: &State, p: &P) {
     payload.fill(0);
     p.encode(payload);
     blob::canonicalize(blob);
+}
+
+/// A verdict never carries a developer detail: one recorded while the facts were computed is
+/// cleared (an error that is not a verdict keeps its detail).
+#[inline(always)]
+fn clear_detail<T>(verdict: &Result<T>) {
+    if verdict.as_ref().err().is_none_or(|e| is_verdict(*e)) {
+        crate::diag::clear();
+    }
 }
 
 /// A verdict about the input (its class in `statuses!`): it never carries a developer detail.

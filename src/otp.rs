@@ -345,10 +345,21 @@ pub fn issue_with_rng<R: CryptoRng + ?Sized>(
     state: &mut [u8; STATE_BYTES],
     rng: &mut R,
 ) -> Result<OtpCode> {
+    flow::run(state, Gate::Lockout, ctx.policy(), now, issue_attempt(ctx, purpose, now, rng)?)
+}
+
+/// The argument checks and the decision of [`issue_with_rng`], for either lane
+/// (`device::otp_issue_with_rng` gates it with the device blob's lockout).
+pub(crate) fn issue_attempt<'a, R: CryptoRng + ?Sized>(
+    ctx: &'a Context,
+    purpose: &'a str,
+    now: u64,
+    rng: &'a mut R,
+) -> Result<impl FnOnce(&State, &Payload) -> Result<Outcome<Payload, OtpCode>> + 'a> {
     crate::clock::check(now)?;
     check_purpose(purpose)?;
     let policy = ctx.policy();
-    flow::run(state, Gate::Lockout, policy, now, |h, p: &Payload| {
+    Ok(move |h: &State, p: &Payload| {
         let earliest = p.next_send(policy);
         if now < earliest {
             return Ok(Outcome::new(Err(Error::TooSoon), Count::No, h, p.clone()).waiting(earliest));
@@ -434,12 +445,21 @@ pub fn verify(
     now: u64,
     state: &mut [u8; STATE_BYTES],
 ) -> Result<()> {
+    flow::run(state, Gate::Lockout, ctx.policy(), now, verify_attempt(ctx, purpose, code, now)?)
+}
+
+/// The argument checks and the decision of [`verify`] (facts, then `decide`), for either lane
+/// (`device::otp_verify` gates and counts it in the device blob).
+pub(crate) fn verify_attempt<'a>(
+    ctx: &'a Context,
+    purpose: &'a str,
+    code: &'a str,
+    now: u64,
+) -> Result<impl FnOnce(&State, &Payload) -> Result<Outcome<Payload, ()>> + 'a> {
     crate::clock::check(now)?;
     check_purpose(purpose)?;
     let policy = ctx.policy();
-    flow::run(state, Gate::Lockout, policy, now, |h, p: &Payload| {
-        Ok(decide(h, p, facts(ctx, purpose, code, p), policy, now))
-    })
+    Ok(move |h: &State, p: &Payload| Ok(decide(h, p, facts(ctx, purpose, code, p), policy, now)))
 }
 
 /// Copies the digits of `input` (spaces removed) into `out`; `Mistyped` unless exactly `n`.

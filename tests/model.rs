@@ -1,5 +1,6 @@
 //! Model-based tests: for link codes, SMS/e-mail codes, PINs, TOTP, HOTP and recovery codes
-//! (the last in `tests/model/recovery.rs`) and device trust (`tests/model/device.rs`), a small reference model
+//! (the last in `tests/model/recovery.rs`) and device trust (`tests/model/device.rs`, its SMS/TOTP lane in
+//! `tests/model/device_lanes.rs`), a small reference model
 //! written from the tables of `docs/verdicts.md` (not from the code) is driven with the same
 //! random call sequences as the real API — issue, resend, verify, redeem, reset, revoke, data change,
 //! key rotation, time jumps forwards and backwards — and every status, the lockout counters and
@@ -565,6 +566,24 @@ impl TotpModel {
     }
 }
 
+/// A typed TOTP code at step `current`: five digits, six random ones, or the code of a step up to
+/// `spread` away; and the steps of the window `current − 1 ..= current + 1` whose code it is.
+fn totp_input(r: &mut ChaCha20Rng, secret: &[u8], current: u64, spread: u32) -> (String, Vec<u64>) {
+    let p = Params::default();
+    let input = match r.next_u32() % 6 {
+        0 => "12345".to_owned(),
+        1 => format!("{:06}", r.next_u32() % 1_000_000),
+        _ => {
+            let s = (current + u64::from(r.next_u32() % (2 * spread + 1))).saturating_sub(u64::from(spread));
+            totp::time::code(secret, &p, s * 30).unwrap().as_str().to_owned()
+        }
+    };
+    let matches = (current - 1..=current + 1)
+        .filter(|&s| totp::time::code(secret, &p, s * 30).unwrap().as_str() == input)
+        .collect();
+    (input, matches)
+}
+
 #[test]
 fn totp_follows_the_model() {
     let ctx = with_policy(Context::new(&[0x42; 32], 1).unwrap());
@@ -589,17 +608,7 @@ fn totp_follows_the_model() {
                 continue;
             }
             let current = now / 30;
-            let input = match r.next_u32() % 6 {
-                0 => "12345".to_owned(),
-                1 => format!("{:06}", r.next_u32() % 1_000_000),
-                _ => {
-                    let s = (current + u64::from(r.next_u32() % 7)).saturating_sub(3);
-                    totp::time::code(&secret, &p, s * 30).unwrap().as_str().to_owned()
-                }
-            };
-            let matches: Vec<u64> = (current - 1..=current + 1)
-                .filter(|&s| totp::time::code(&secret, &p, s * 30).unwrap().as_str() == input)
-                .collect();
+            let (input, matches) = totp_input(&mut r, &secret, current, 3);
             let before = State::decode(&real, Kind::Totp).unwrap();
             let got = totp::time::verify(&ctx, &secret, &p, &input, now, &mut real);
             let want = model.verify(input.len() != 6, &matches, current, now);
@@ -691,3 +700,6 @@ mod recovery_model;
 
 #[path = "model/device.rs"]
 mod device_model;
+
+#[path = "model/device_lanes.rs"]
+mod device_lanes_model;

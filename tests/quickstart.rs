@@ -77,6 +77,11 @@ fn the_quickstart_is_a_guided_tour_and_writes_its_qr_code_where_asked() {
         "{out}"
     );
     assert!(out.contains("B discards its answer"), "{out}");
+    assert!(out.contains("device::otp_verify(the SMS code, with the cookie) → OK"), "{out}");
+    assert!(
+        out.contains("otp::verify(the same SMS code, no cookie) → Error::AlreadyUsed (expected"),
+        "{out}"
+    );
     assert!(out.contains("server B calls again → Error::AlreadyUsed (expected: never a success"), "{out}");
 
     // Every refusal the tour shows says why it is expected; nothing is a raw dump or bit mask.

@@ -1,8 +1,9 @@
 //! Trusted devices: after a successful login the portal sets a device token as a cookie; PIN
 //! attempts that bring it are counted in the account's device blob, so an attacker who blocks
-//! the PIN blob from elsewhere does not lock the owner out.
+//! the PIN blob from elsewhere does not lock the owner out. The same cookie admits its holder to
+//! the trusted lane of SMS/e-mail codes and TOTP/HOTP (one lane per account, shared by them all).
 
-use portal_codes::{Context, Error, STATE_BYTES, Setting, device, pin, state};
+use portal_codes::{Context, Error, STATE_BYTES, Setting, device, otp, pin, state};
 
 use crate::tour;
 
@@ -48,6 +49,34 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
         device::pin_verify(&ctx, "account-6006", "385027", stored, "AAAA", t, &mut device_blob),
         Error::DeviceUntrusted,
         "drop the cookie and verify without it; nothing counted",
+    );
+    // The same cookie confirms an SMS code in the trusted lane: the SMS blob records the code
+    // as used, the device blob counts. Both blobs are written: store them in one transaction,
+    // with compare-and-swap on each; the verdict is final only after both writes succeeded.
+    let mut sms_blob = [0u8; STATE_BYTES];
+    let code = tour::ok(
+        "device::otp_issue(login, with the cookie)",
+        device::otp_issue(&ctx, "account-6006", "login", token.as_str(), t, &mut sms_blob, &device_blob),
+    );
+    tour::ok(
+        "device::otp_verify(the SMS code, with the cookie)",
+        device::otp_verify(
+            &ctx,
+            "account-6006",
+            "login",
+            code.as_str(),
+            token.as_str(),
+            t,
+            &mut sms_blob,
+            &mut device_blob,
+        ),
+    );
+    println!("  (store sms_blob and device_blob in one transaction, compare-and-swap on each)");
+    tour::refused(
+        "otp::verify(the same SMS code, no cookie)",
+        otp::verify(&ctx, "login", code.as_str(), t, &mut sms_blob),
+        Error::AlreadyUsed,
+        "a code accepted in one lane is used in both",
     );
     // "Sign out everywhere" (or after a PIN reset or a recovery): every token dies at once.
     device::revoke_all(&mut device_blob)?;

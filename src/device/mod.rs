@@ -53,11 +53,26 @@
 //! `min(BLOCK_AFTER_FAILURES, 2 × LOCK_AFTER_FAILURES)` failures (10 with the defaults, after one
 //! lock of `LOCK_FIRST_SECONDS`), see [`trusted_policy`]. Whoever holds the device (and its
 //! cookie) gets at most that many guesses beyond the untrusted lane's.
+//!
+//! # Other flows in the trusted lane
+//!
+//! [`otp_verify`] and [`otp_issue_with_rng`] (SMS/e-mail codes), [`totp_verify`] and
+//! [`hotp_verify`] put those flows' attempts in the same trusted lane: one per account, shared
+//! with [`pin_verify`], so a device holder's wrong codes and wrong PINs count in one allowance.
+//! The token is checked first; the flow's own decision runs on the flow's blob (single use and
+//! replay protection hold across both lanes) and the device blob is gated and counted. Both
+//! blobs are written: the host stores them in one transaction with compare-and-swap on each, and
+//! a verdict is final only after both writes succeeded.
 
+mod lanes;
 #[cfg(test)]
 mod rows;
 #[cfg(test)]
 mod tests;
+
+#[cfg(feature = "std")]
+pub use lanes::otp_issue;
+pub use lanes::{hotp_verify, otp_issue_with_rng, otp_verify, totp_verify};
 
 use zeroize::Zeroize;
 

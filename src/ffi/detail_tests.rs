@@ -12,6 +12,7 @@ use std::vec::Vec;
 use super::base32::*;
 use super::ctx::*;
 use super::device::*;
+use super::device_lanes::*;
 use super::enrol::*;
 use super::link::*;
 use super::otp::*;
@@ -554,6 +555,7 @@ fn every_refusal_names_its_argument() {
     probe!(s, pcodes_device_pin_verify(cctx, acct, dpin, dstored, t, NOW, junk.as_mut_ptr(), 64));
     probe!(s, pcodes_device_pin_verify(cctx, acct, dpin, dstored, t, NOW, tok.as_mut_ptr(), 64));
     probe!(s, pcodes_device_pin_verify(cctx, acct, c"12".as_ptr(), dstored, t, NOW, dp, 64)); // PIN_FORMAT
+    probe_device_lanes(s, cctx, acct, t, dp, bad);
     probe!(s, pcodes_device_revoke_all(null_mut(), 64));
     probe!(s, pcodes_device_revoke_all(dp, 63));
     probe!(s, pcodes_device_revoke_all(junk.as_mut_ptr(), 64));
@@ -573,6 +575,172 @@ fn every_refusal_names_its_argument() {
         .map(|(name, _)| String::from(name))
         .collect();
     assert!(missing.is_empty(), "never refused anything in this test: {missing:?}");
+}
+
+/// TOTP and HOTP alike: `.5` is the period (TOTP) and not passed to HOTP; `.14` the output.
+type CodeArgs = (
+    *const pcodes_ctx,
+    *const c_char,
+    *const u8,
+    usize,
+    i32,
+    u32,
+    u32,
+    *const c_char,
+    *const c_char,
+    u64,
+    *mut u8,
+    usize,
+    *mut u8,
+    usize,
+    *mut u8,
+);
+
+/// `pcodes_device_totp_verify` with `a`, probed.
+fn totp_call(s: &mut Seen, a: CodeArgs) -> i32 {
+    let (x, y) = ((a.0, a.1, a.2, a.3, a.4, a.5, a.6), (a.7, a.8, a.9, a.10, a.11, a.12, a.13, a.14.cast()));
+    probe!(
+        s,
+        pcodes_device_totp_verify(x.0, x.1, x.2, x.3, x.4, x.5, x.6, y.0, y.1, y.2, y.3, y.4, y.5, y.6, y.7)
+    )
+}
+
+/// `pcodes_device_hotp_verify` with `a` (no period), probed.
+fn hotp_call(s: &mut Seen, a: CodeArgs) -> i32 {
+    let (x, y) = ((a.0, a.1, a.2, a.3, a.4, a.5), (a.7, a.8, a.9, a.10, a.11, a.12, a.13, a.14.cast()));
+    probe!(s, pcodes_device_hotp_verify(x.0, x.1, x.2, x.3, x.4, x.5, y.0, y.1, y.2, y.3, y.4, y.5, y.6, y.7))
+}
+
+/// The trusted lane of SMS codes and TOTP/HOTP (`src/ffi/device_lanes.rs`): two blobs, the flow's
+/// and the device blob `dp`. Each call's arguments are bent one at a time (every bent call is
+/// refused), then the verdicts.
+#[allow(clippy::too_many_lines)]
+fn probe_device_lanes(
+    s: &mut Seen,
+    cctx: *const pcodes_ctx,
+    acct: *const c_char,
+    t: *const c_char,
+    dp: *mut u8,
+    bad: *const c_char,
+) {
+    type OtpArgs = (
+        *const pcodes_ctx,
+        *const c_char,
+        *const c_char,
+        *const c_char,
+        *const c_char,
+        u64,
+        *mut u8,
+        usize,
+        *mut u8,
+        usize,
+    );
+    type IssueArgs = (
+        *const pcodes_ctx,
+        *const c_char,
+        *const c_char,
+        *const c_char,
+        u64,
+        *mut u8,
+        usize,
+        *const u8,
+        usize,
+        *mut c_char,
+        usize,
+    );
+    let mut junk = [0xEEu8; 64];
+    let jp = junk.as_mut_ptr();
+    let (mut fst, mut cst, mut oc, mut out) = ([0u8; 64], [0u8; 64], [0 as c_char; 9], [0u64; 1]);
+    let (fp, cp, op, outp) =
+        (fst.as_mut_ptr(), cst.as_mut_ptr(), oc.as_mut_ptr(), out.as_mut_ptr().cast::<u8>());
+    let (purpose, code) = (c"login".as_ptr(), CODE.as_ptr());
+    let secret = [7u8; 20];
+    let sp = secret.as_ptr();
+
+    let verify: OtpArgs = (cctx, acct, purpose, code, t, NOW, fp, 64, dp, 64);
+    let bent: [&dyn Fn(&mut OtpArgs); 14] = [
+        &|a| a.0 = null(),
+        &|a| a.1 = null(),
+        &|a| a.1 = bad,
+        &|a| a.2 = c"".as_ptr(),
+        &|a| a.3 = null(),
+        &|a| a.4 = null(),
+        &|a| a.5 = 0,
+        &|a| a.6 = null_mut(),
+        &|a| a.7 = 63,
+        &|a| a.8 = null_mut(),
+        &|a| a.9 = 65,
+        &|a| a.6 = dp,
+        &|a| a.8 = jp,
+        &|a| a.6 = jp,
+    ];
+    for bend in bent {
+        let mut a = verify;
+        bend(&mut a);
+        let st = probe!(s, pcodes_device_otp_verify(a.0, a.1, a.2, a.3, a.4, a.5, a.6, a.7, a.8, a.9));
+        assert_ne!(st, PCODES_STATUS_OK);
+    }
+    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, code, t, NOW, fp, 64, dp, 64)); // NO_CHALLENGE
+
+    let issue: IssueArgs = (cctx, acct, purpose, t, NOW, fp, 64, dp.cast_const(), 64, op, 9);
+    let bent: [&dyn Fn(&mut IssueArgs); 12] = [
+        &|a| a.0 = null(),
+        &|a| a.1 = bad,
+        &|a| a.2 = null(),
+        &|a| a.3 = null(),
+        &|a| a.4 = 0,
+        &|a| a.5 = null_mut(),
+        &|a| a.7 = null(),
+        &|a| a.8 = 63,
+        &|a| a.9 = null_mut(),
+        &|a| a.10 = 6,
+        &|a| a.9 = fp.cast(),
+        &|a| a.5 = jp,
+    ];
+    for bend in bent {
+        let mut a = issue;
+        bend(&mut a);
+        let st = probe!(s, pcodes_device_otp_issue(a.0, a.1, a.2, a.3, a.4, a.5, a.6, a.7, a.8, a.9, a.10));
+        assert_ne!(st, PCODES_STATUS_OK);
+    }
+    let i = issue;
+    let st = probe!(s, pcodes_device_otp_issue(i.0, i.1, i.2, i.3, i.4, i.5, i.6, i.7, i.8, i.9, i.10));
+    assert_eq!(st, PCODES_STATUS_OK);
+    probe!(s, pcodes_device_otp_verify(cctx, acct, purpose, code, t, NOW, fp, 64, dp, 64)); // MISTYPED (8 for 6)
+
+    let base: CodeArgs = (cctx, acct, sp, 20, 1, 6, 30, code, t, NOW, cp, 64, dp, 64, outp);
+    let bent: [&dyn Fn(&mut CodeArgs); 17] = [
+        &|a| a.0 = null(),
+        &|a| a.1 = null(),
+        &|a| a.1 = bad,
+        &|a| a.2 = null(),
+        &|a| a.3 = 9,
+        &|a| a.4 = 4,
+        &|a| a.5 = 9,
+        &|a| a.7 = null(),
+        &|a| a.7 = bad,
+        &|a| a.8 = null(),
+        &|a| a.9 = 0,
+        &|a| a.10 = null_mut(),
+        &|a| a.11 = 65,
+        &|a| a.12 = null_mut(),
+        &|a| a.13 = 0,
+        &|a| a.14 = cp,
+        &|a| a.10 = fp, // an SMS blob: CORRUPT_STATE
+    ];
+    let bad_period: &dyn Fn(&mut CodeArgs) = &|a| a.6 = 0;
+    for (n, bend) in bent.iter().chain([&bad_period]).enumerate() {
+        let mut a = base;
+        bend(&mut a);
+        assert_ne!(totp_call(s, a), PCODES_STATUS_OK, "TOTP {n}");
+        if n < bent.len() {
+            assert_ne!(hotp_call(s, a), PCODES_STATUS_OK, "HOTP {n}");
+        }
+    }
+    assert_eq!(totp_call(s, base), PCODES_STATUS_MISTYPED); // 8 digits typed for 6
+    let mut wrong = base;
+    wrong.7 = c"000000".as_ptr();
+    assert_eq!(hotp_call(s, wrong), PCODES_STATUS_WRONG);
 }
 
 /// The rule applied by `boundary` is live: a developer error without a detail, a detail that

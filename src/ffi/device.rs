@@ -1,5 +1,6 @@
 //! Device trust (`pcodes_device_*`, issue 22 §3): issue and check device tokens, revoke every
-//! device of an account, and verify a PIN in the trusted lane (docs/device-trust.md).
+//! device of an account, and verify a PIN in the trusted lane (docs/device-trust.md). The
+//! trusted lane of SMS/e-mail codes and TOTP/HOTP is in `device_lanes`.
 
 use core::ffi::c_char;
 

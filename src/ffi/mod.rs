@@ -113,6 +113,7 @@ pub mod base32;
 pub mod pepper;
 
 pub mod device;
+pub mod device_lanes;
 
 #[cfg(test)]
 mod detail_tests;
@@ -563,6 +564,7 @@ mod tests {
         use super::base32::*;
         use super::ctx::*;
         use super::device::*;
+        use super::device_lanes::*;
         use super::enrol::*;
         use super::link::*;
         use super::otp::*;
@@ -838,6 +840,39 @@ mod tests {
                 pcodes_device_pin_verify(ctx, dacct, dpin, null(), tok.cast_const(), NOW, dst, 64),
                 super::status::PCODES_STATUS_WRONG
             );
+            // The trusted lane of the other flows: the two blobs over each other, an output over
+            // a blob, a blob over the token.
+            let (purpose, sec) = (d.put(208, b"login\0"), d.at(216).cast_const());
+            let mut flow_blob = [0u8; 64];
+            let fb = flow_blob.as_mut_ptr();
+            let t = tok.cast_const();
+            let trusted_otp = |f: *mut u8, dv: *mut u8| {
+                pcodes_device_otp_verify(ctx, dacct, purpose, dpin, t, NOW, f, 64, dv, 64)
+            };
+            assert_eq!(trusted_otp(d.at(48), dst), INVALID, "the SMS blob over the device blob");
+            assert_eq!(trusted_otp(fb, d.at(120)), INVALID, "the device blob over the token");
+            let mut code = [0 as c_char; 9];
+            let cp = code.as_mut_ptr();
+            assert_eq!(
+                pcodes_device_otp_issue(ctx, dacct, purpose, t, NOW, d.at(48), 64, dst, 64, cp, 9),
+                INVALID
+            );
+            assert_eq!(
+                pcodes_device_otp_issue(ctx, dacct, purpose, t, NOW, fb, 64, dst, 64, d.at(20).cast(), 9),
+                INVALID
+            );
+            let totp = |f: *mut u8, drift: *mut i32| {
+                pcodes_device_totp_verify(ctx, dacct, sec, 20, 1, 6, 30, dpin, t, NOW, f, 64, dst, 64, drift)
+            };
+            assert_eq!(totp(d.at(40), null_mut()), INVALID, "the TOTP blob over the device blob");
+            assert_eq!(totp(fb, d.at(24).cast()), INVALID, "the drift over the device blob");
+            assert_eq!(totp(fb, d.at(220).cast()), INVALID, "the drift over the secret");
+            let hotp = |f: *mut u8, counter: *mut u64| {
+                pcodes_device_hotp_verify(ctx, dacct, sec, 20, 1, 6, dpin, t, NOW, f, 64, dst, 64, counter)
+            };
+            assert_eq!(hotp(dst, null_mut()), INVALID, "the HOTP blob is the device blob");
+            assert_eq!(hotp(fb, fb.add(8).cast()), INVALID, "the counter over the HOTP blob");
+            assert_eq!(totp(fb, null_mut()), super::status::PCODES_STATUS_WRONG);
 
             // State blobs.
             assert_eq!(pcodes_state_retry_at(st, 64, NOW, b.at(256 + 56).cast()), INVALID);

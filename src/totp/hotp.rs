@@ -1,11 +1,11 @@
 //! RFC 4226 HOTP: counter-based codes.
 
-use crate::blob::STATE_BYTES;
+use crate::blob::{STATE_BYTES, State};
 use crate::context::Context;
 #[cfg(doc)]
 use crate::error::Error; // names the statuses in the docs
 use crate::error::Result;
-use crate::flow::{self, Gate};
+use crate::flow::{self, Gate, Outcome};
 
 use super::{
     Algorithm, Code, HotpPayload, Keyed, check_digits, check_secret, decide, enrolment_digest, facts,
@@ -81,11 +81,30 @@ pub fn verify(
     now: u64,
     state: &mut [u8; STATE_BYTES],
 ) -> Result<u64> {
+    flow::run(
+        state,
+        Gate::Lockout,
+        ctx.policy(),
+        now,
+        verify_attempt(ctx, secret, algorithm, digits, code, now)?,
+    )
+}
+
+/// The argument checks and the decision of [`verify`] (the look-ahead scan, then `decide`), for
+/// either lane (`device::hotp_verify` gates and counts it in the device blob).
+pub(crate) fn verify_attempt<'a>(
+    ctx: &'a Context,
+    secret: &'a [u8],
+    algorithm: Algorithm,
+    digits: u32,
+    code: &'a str,
+    now: u64,
+) -> Result<impl FnOnce(&State, &HotpPayload) -> Result<Outcome<HotpPayload, u64>> + 'a> {
     crate::clock::check(now)?;
     check_secret(secret)?;
     check_digits(digits)?;
     let policy = ctx.policy();
-    flow::run(state, Gate::Lockout, policy, now, |h, p: &HotpPayload| {
+    Ok(move |h: &State, p: &HotpPayload| {
         let enrolment = enrolment_digest(crate::blob::Kind::Hotp, algorithm, digits, 0, secret);
         // A blob of another enrolment is read as fresh (see `decide`).
         let c = if same_enrolment(p.0.enrolment, enrolment) { p.0 } else { super::Counter::default() };

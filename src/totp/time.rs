@@ -1,9 +1,9 @@
 //! RFC 6238 TOTP: time-based codes with a replay-protected verification window.
 
-use crate::blob::STATE_BYTES;
+use crate::blob::{STATE_BYTES, State};
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::flow::{self, Gate};
+use crate::flow::{self, Gate, Outcome};
 
 use super::{
     Code, Facts, Keyed, Params, TotpPayload, check_secret, decide, enrolment_digest, facts, same_enrolment,
@@ -47,13 +47,29 @@ pub fn verify(
     now: u64,
     state: &mut [u8; STATE_BYTES],
 ) -> Result<i32> {
+    let (current, attempt) = verify_attempt(ctx, secret, params, code, now)?;
+    let at = flow::run(state, Gate::Lockout, ctx.policy(), now, attempt)?;
+    drift(at, current)
+}
+
+/// The argument checks and the decision of [`verify`] (the window scan, the enrolment, then
+/// `decide`), with the current step, for either lane (`device::totp_verify` gates and counts it
+/// in the device blob).
+#[allow(clippy::type_complexity)] // the one `decide` shape of `flow::run`
+pub(crate) fn verify_attempt<'a>(
+    ctx: &'a Context,
+    secret: &'a [u8],
+    params: &'a Params,
+    code: &'a str,
+    now: u64,
+) -> Result<(u64, impl FnOnce(&State, &TotpPayload) -> Result<Outcome<TotpPayload, u64>> + 'a)> {
     crate::clock::check(now)?;
     check_secret(secret)?;
     let policy = ctx.policy();
     let current = step(now, params);
     let w = u64::from(policy.totp_window_steps);
     let window = current.saturating_sub(w)..=current.saturating_add(w);
-    let at = flow::run(state, Gate::Lockout, policy, now, |h, p: &TotpPayload| {
+    Ok((current, move |h: &State, p: &TotpPayload| {
         let keyed = || Keyed::new(params.algorithm(), secret);
         let (alg, digits, period) = (params.algorithm(), params.digits(), params.period());
         let floor = p.0.accepted.then_some(p.0.value);
@@ -71,7 +87,11 @@ pub fn verify(
             f = facts(keyed, digits, code, window, None);
         }
         Ok(decide(h, p, f, enrolment))
-    })?;
+    }))
+}
+
+/// The drift of an accepted step `at` from the `current` one: `at − current`.
+pub(crate) fn drift(at: u64, current: u64) -> Result<i32> {
     // |at − current| ≤ w ≤ 10.
     let drift =
         if at >= current { i32::try_from(at - current) } else { i32::try_from(current - at).map(|d| -d) };

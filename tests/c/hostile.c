@@ -1805,6 +1805,111 @@ static void test_device(pcodes_ctx *ctx) {
     free(tok);
 }
 
+/* ---- The trusted lane of SMS codes and TOTP/HOTP (pcodes_device_otp_*, _totp_verify, _hotp_verify) ---- */
+static void test_device_lanes(pcodes_ctx *ctx) {
+    char tok[PCODES_DEVICE_TOKEN_BYTES], code[PCODES_OTP_CODE_BYTES], code2[PCODES_OTP_CODE_BYTES];
+    uint8_t dev[64] = {0}, sms[64] = {0}, want_dev[64], want_sms[64];
+    EXPECT(pcodes_device_issue(ctx, "acc-1", NOW, dev, 64, tok, sizeof tok), PCODES_STATUS_OK);
+    EXPECT(pcodes_otp_issue(ctx, "login", NOW, sms, 64, code, sizeof code), PCODES_STATUS_OK);
+    memcpy(want_dev, dev, 64);
+    memcpy(want_sms, sms, 64);
+    /* Hostile arguments: nothing written to either blob. */
+    EXPECT(pcodes_device_otp_verify(NULL, "acc-1", "login", code, tok, NOW, sms, 64, dev, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_otp_verify(ctx, NULL, "login", code, tok, NOW, sms, 64, dev, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_otp_verify(ctx, "acc-1", NULL, code, tok, NOW, sms, 64, dev, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_otp_verify(ctx, "acc-1", "login", NULL, tok, NOW, sms, 64, dev, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_otp_verify(ctx, "acc-1", "login", code, NULL, NOW, sms, 64, dev, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_otp_verify(ctx, "acc-1", "login", code, tok, NOW, NULL, 64, dev, 64), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_otp_verify(ctx, "acc-1", "login", code, tok, NOW, sms, 64, NULL, 64), PCODES_STATUS_NULL_ARGUMENT);
+    for (size_t b = 0; b < N_BAD; b++) {
+        EXPECT(pcodes_device_otp_verify(ctx, BAD_UTF8[b], "login", code, tok, NOW, sms, 64, dev, 64),
+               PCODES_STATUS_INVALID_ARGUMENT);
+        EXPECT(pcodes_device_otp_verify(ctx, "acc-1", "login", BAD_UTF8[b], tok, NOW, sms, 64, dev, 64),
+               PCODES_STATUS_INVALID_ARGUMENT);
+    }
+    EXPECT(pcodes_device_otp_verify(ctx, "acc-1", "login", code, tok, NOW, sms, 63, dev, 64), PCODES_STATUS_CORRUPT_STATE);
+    EXPECT(pcodes_device_otp_verify(ctx, "acc-1", "login", code, tok, NOW, sms, 64, dev, 65), PCODES_STATUS_CORRUPT_STATE);
+    EXPECT(pcodes_device_otp_verify(ctx, "acc-1", "login", code, tok, NOW, dev, 64, sms, 64), PCODES_STATUS_CORRUPT_STATE);
+    EXPECT(pcodes_device_otp_verify(ctx, "acc-1", "login", code, tok, NOW, sms, 64, sms, 64), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_device_otp_verify(ctx, "acc-1", "login", code, "", NOW, sms, 64, dev, 64), PCODES_STATUS_DEVICE_UNTRUSTED);
+    EXPECT(pcodes_device_otp_verify(ctx, "acc-2", "login", code, tok, NOW, sms, 64, dev, 64), PCODES_STATUS_DEVICE_UNTRUSTED);
+    char *huge = repeat('7', MB);
+    EXPECT(pcodes_device_otp_verify(ctx, "acc-1", "login", huge, tok, NOW, sms, 64, dev, 64), PCODES_STATUS_MISTYPED);
+    CHECK(memcmp(dev, want_dev, 64) == 0 && memcmp(sms, want_sms, 64) == 0);
+    /* An attacker without the token blocks the SMS blob (the untrusted lane): three wrong tries spend
+       a code, a new code after each lock and cooldown. */
+    uint64_t t = NOW;
+    int32_t st = PCODES_STATUS_OK;
+    char wrong[PCODES_OTP_CODE_BYTES];
+    memcpy(code2, code, sizeof code2);
+    for (int round = 0; round < 20 && st != PCODES_STATUS_BLOCKED; round++) {
+        memcpy(wrong, code2, sizeof wrong);
+        wrong[0] = wrong[0] == '0' ? '1' : '0';
+        for (int i = 0; i < 3; i++) {
+            st = pcodes_otp_verify(ctx, "login", wrong, t, sms, 64);
+            if (st != PCODES_STATUS_WRONG) break;
+        }
+        t += 3600; /* past the lock, the cooldown and the hourly limit */
+        if (pcodes_otp_issue(ctx, "login", t, sms, 64, code2, sizeof code2) == PCODES_STATUS_BLOCKED) st = PCODES_STATUS_BLOCKED;
+    }
+    EXPECT(st, PCODES_STATUS_BLOCKED);
+    EXPECT(pcodes_otp_issue(ctx, "login", t + 3600, sms, 64, code2, sizeof code2), PCODES_STATUS_BLOCKED);
+    /* The owner, with its token, gets a code and confirms it; the device blob's lane is clear. */
+    t += 7200;
+    EXPECT(pcodes_device_otp_issue(NULL, "acc-1", "login", tok, t, sms, 64, dev, 64, code, sizeof code), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_otp_issue(ctx, "acc-1", "login", tok, t, sms, 64, dev, 64, NULL, sizeof code), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_otp_issue(ctx, "acc-1", "login", tok, t, sms, 64, NULL, 64, code, sizeof code), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_otp_issue(ctx, "acc-1", "", tok, t, sms, 64, dev, 64, code, sizeof code), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_device_otp_issue(ctx, "acc-1", "login", tok, t, sms, 64, dev, 64, code, 6), PCODES_STATUS_BUFFER_TOO_SMALL);
+    EXPECT(pcodes_device_otp_issue(ctx, "acc-1", "login", tok, t, sms, 64, dev, 64, (char *)sms, 9), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_device_otp_issue(ctx, "acc-1", "login", huge, t, sms, 64, dev, 64, code, sizeof code), PCODES_STATUS_DEVICE_UNTRUSTED);
+    EXPECT(pcodes_device_otp_issue(ctx, "acc-1", "login", tok, t, sms, 64, dev, 64, code, sizeof code), PCODES_STATUS_OK);
+    memcpy(wrong, code, sizeof wrong);
+    wrong[0] = wrong[0] == '0' ? '1' : '0';
+    EXPECT(pcodes_device_otp_verify(ctx, "acc-1", "login", wrong, tok, t, sms, 64, dev, 64), PCODES_STATUS_WRONG);
+    CHECK(dev[2] == 1); /* counted in the device blob */
+    EXPECT(pcodes_device_otp_verify(ctx, "acc-1", "login", code, tok, t, sms, 64, dev, 64), PCODES_STATUS_OK);
+    CHECK(dev[2] == 0);
+    /* Single use across the lanes; the untrusted lane is still blocked. */
+    EXPECT(pcodes_device_otp_verify(ctx, "acc-1", "login", code, tok, t, sms, 64, dev, 64), PCODES_STATUS_ALREADY_USED);
+    EXPECT(pcodes_otp_verify(ctx, "login", code, t, sms, 64), PCODES_STATUS_BLOCKED);
+    uint64_t at = 0;
+    EXPECT(pcodes_state_retry_at(sms, 64, t, &at), PCODES_STATUS_OK);
+    CHECK(at == UINT64_MAX);
+
+    /* TOTP (RFC 6238 seed, SHA-1, 8 digits): a step accepted in one lane is a replay in the other. */
+    const uint8_t *seed = (const uint8_t *)"12345678901234567890";
+    uint8_t totp[64] = {0}, hotp[64] = {0};
+    char c8[PCODES_TOTP_CODE_BYTES];
+    int32_t drift = 99;
+    EXPECT(pcodes_totp_code(seed, 20, PCODES_ALGORITHM_SHA1, 8, 30, 59, c8, sizeof c8), PCODES_STATUS_OK);
+    CHECK(strcmp(c8, "94287082") == 0);
+    EXPECT(pcodes_device_totp_verify(NULL, "acc-1", seed, 20, 1, 8, 30, c8, tok, NOW, totp, 64, dev, 64, &drift), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_totp_verify(ctx, "acc-1", NULL, 20, 1, 8, 30, c8, tok, NOW, totp, 64, dev, 64, &drift), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_totp_verify(ctx, "acc-1", seed, 9, 1, 8, 30, c8, tok, NOW, totp, 64, dev, 64, &drift), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_device_totp_verify(ctx, "acc-1", seed, 20, 7, 8, 30, c8, tok, NOW, totp, 64, dev, 64, &drift), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_device_totp_verify(ctx, "acc-1", seed, 20, 1, 8, 30, c8, tok, NOW, totp, 64, dev, 64, (int32_t *)(void *)dev), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_device_totp_verify(ctx, "acc-1", seed, 20, 1, 8, 30, c8, tok, NOW, totp, 64, sms, 64, &drift), PCODES_STATUS_CORRUPT_STATE);
+    uint64_t tt = NOW + 30;
+    EXPECT(pcodes_totp_code(seed, 20, PCODES_ALGORITHM_SHA1, 8, 30, tt, c8, sizeof c8), PCODES_STATUS_OK);
+    EXPECT(pcodes_device_totp_verify(ctx, "acc-1", seed, 20, 1, 8, 30, c8, tok, tt, totp, 64, dev, 64, &drift), PCODES_STATUS_OK);
+    CHECK(drift == 0);
+    EXPECT(pcodes_totp_verify(ctx, seed, 20, 1, 8, 30, c8, tt, totp, 64, &drift), PCODES_STATUS_ALREADY_USED);
+    EXPECT(pcodes_device_totp_verify(ctx, "acc-1", seed, 20, 1, 8, 30, "00000000", tok, tt, totp, 64, dev, 64, NULL), PCODES_STATUS_WRONG);
+    CHECK(dev[2] == 1 && totp[2] == 0); /* counted in the device blob, not in the TOTP blob */
+    /* HOTP (RFC 4226 vectors): counter 0 in the trusted lane, then it is used in the untrusted one. */
+    uint64_t counter = 99;
+    EXPECT(pcodes_device_hotp_verify(NULL, "acc-1", seed, 20, 1, 6, "755224", tok, t, hotp, 64, dev, 64, &counter), PCODES_STATUS_NULL_ARGUMENT);
+    EXPECT(pcodes_device_hotp_verify(ctx, "acc-1", seed, 20, 1, 9, "755224", tok, t, hotp, 64, dev, 64, &counter), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_device_hotp_verify(ctx, "acc-1", seed, 20, 1, 6, "755224", tok, t, hotp, 64, dev, 64, (uint64_t *)(void *)hotp), PCODES_STATUS_INVALID_ARGUMENT);
+    EXPECT(pcodes_device_hotp_verify(ctx, "acc-1", seed, 20, 1, 6, "755224", tok, t, hotp, 64, dev, 64, &counter), PCODES_STATUS_OK);
+    CHECK(counter == 0 && dev[2] == 0);
+    EXPECT(pcodes_hotp_verify(ctx, seed, 20, 1, 6, "755224", t, hotp, 64), PCODES_STATUS_ALREADY_USED);
+    EXPECT(pcodes_hotp_verify(ctx, seed, 20, 1, 6, "287082", t, hotp, 64), PCODES_STATUS_OK);
+    EXPECT(pcodes_device_hotp_verify(ctx, "acc-1", seed, 20, 1, 6, "287082", tok, t, hotp, 64, dev, 64, NULL), PCODES_STATUS_ALREADY_USED);
+    free(huge);
+}
+
 int main(void) {
     test_accessors();
     test_setting_info();
@@ -1826,6 +1931,7 @@ int main(void) {
     test_pin_generate(ctx);
     test_recovery(ctx);
     test_device(ctx);
+    test_device_lanes(ctx);
     pcodes_ctx_free(ctx);
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

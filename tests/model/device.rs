@@ -11,10 +11,10 @@ use portal_codes::device;
 /// The trusted lane's lockout: the rows of `Lock` (fade and budget included) with the block at
 /// 10 (docs/verdicts.md, "Device trust").
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct TrustedLock(Lock);
+pub(super) struct TrustedLock(pub(super) Lock);
 
 impl TrustedLock {
-    fn fail(&mut self, now: u64) {
+    pub(super) fn fail(&mut self, now: u64) {
         self.0.fail_blocking_at(now, 10);
     }
 }

@@ -18,6 +18,9 @@ import static ru.portal.codes.Texts.cstr;
  * String token = Device.issue(ctx, accountId, now, deviceState);   // after a successful login
  * Device.pinVerify(ctx, accountId, pin, stored, token, now, deviceState); // throws unless OK
  * Device.revokeAll(deviceState);                                   // "sign out everywhere"
+ * // SMS codes and TOTP/HOTP in the same trusted lane: both blobs are written, store them in one
+ * // transaction with compare-and-swap on each.
+ * Device.otpVerify(ctx, accountId, "login", code, token, now, otpState, deviceState);
  * }</pre>
  */
 public final class Device {
@@ -78,6 +81,95 @@ public final class Device {
             byte[] state) {
         ctx.check(p -> N.pcodes_device_pin_verify(p, cstr(accountId, "account_id"), cstr(pin, "pin"),
                 cstr(stored, "stored"), cstr(token, "token"), now, state, size(state)));
+    }
+
+    /**
+     * Verifies an SMS/e-mail {@code code} for {@code purpose} from a trusted device
+     * ({@code pcodes_device_otp_verify}): checks {@code token} against {@code deviceState}, then
+     * compares the code exactly as {@link Otp#verify} does on {@code otpState}, but gates and counts
+     * in the device blob (the trusted lane, shared with {@link #pinVerify} and the TOTP/HOTP calls)
+     * instead of {@code otpState}'s lockout, which is neither checked nor changed. Returns normally
+     * when accepted: the code is then used in both lanes. <b>Both blobs are written</b>: store them
+     * in one transaction with compare-and-swap on each; the verdict is final only after both
+     * writes succeeded.
+     *
+     * @throws PortalCodesException DEVICE_UNTRUSTED, UNKNOWN_KEY, DEVICE_REVOKED, EXPIRED (the
+     *     token: nothing written; drop the cookie and call {@link Otp#verify}), LOCKED, BLOCKED (the
+     *     trusted lane), then the statuses of {@link Otp#verify}: WRONG is counted (in the device
+     *     blob and against the code); CORRUPT_STATE, INVALID_ARGUMENT
+     */
+    public static void otpVerify(Context ctx, String accountId, String purpose, String code, String token, long now,
+            byte[] otpState, byte[] deviceState) {
+        ctx.check(p -> N.pcodes_device_otp_verify(p, cstr(accountId, "account_id"), cstr(purpose, "purpose"),
+                cstr(code, "code"), cstr(token, "token"), now, otpState, size(otpState), deviceState,
+                size(deviceState)));
+    }
+
+    /**
+     * Issues an SMS/e-mail code for {@code purpose} to the holder of a trusted device
+     * ({@code pcodes_device_otp_issue}), also while {@code otpState}'s own lockout is locked or
+     * blocked by someone else's guesses: checks {@code token} against {@code deviceState} (read,
+     * not written) and gates on the trusted lane's lock. The resend limits of {@code otpState} hold
+     * in both lanes. Only {@code otpState} is written: store it with compare-and-swap, then send the
+     * code.
+     *
+     * @throws PortalCodesException DEVICE_UNTRUSTED, UNKNOWN_KEY, DEVICE_REVOKED, EXPIRED (nothing
+     *     written), LOCKED, BLOCKED (the trusted lane), TOO_SOON, CORRUPT_STATE, INVALID_ARGUMENT,
+     *     RNG_FAILURE
+     */
+    public static String otpIssue(Context ctx, String accountId, String purpose, String token, long now,
+            byte[] otpState, byte[] deviceState) {
+        byte[] buf = new byte[Otp.CODE_BYTES];
+        try {
+            ctx.check(p -> N.pcodes_device_otp_issue(p, cstr(accountId, "account_id"), cstr(purpose, "purpose"),
+                    cstr(token, "token"), now, otpState, size(otpState), deviceState, size(deviceState), buf,
+                    size(buf)));
+            int n = 0;
+            while (buf[n] != 0) {
+                n++;
+            }
+            return new String(buf, 0, n, StandardCharsets.US_ASCII);
+        } finally {
+            java.util.Arrays.fill(buf, (byte) 0);
+        }
+    }
+
+    /**
+     * Verifies a TOTP code from a trusted device ({@code pcodes_device_totp_verify}) as
+     * {@link Totp#verify} does on {@code totpState}, gated and counted in {@code deviceState}; a
+     * step accepted in either lane is ALREADY_USED in the other. Returns the drift. <b>Both blobs
+     * are written</b>: store them in one transaction with compare-and-swap on each; the verdict is
+     * final only after both writes succeeded.
+     *
+     * @throws PortalCodesException the token's statuses (nothing written), LOCKED, BLOCKED (the
+     *     trusted lane), MISTYPED, ALREADY_USED, WRONG (counted in the device blob), CORRUPT_STATE,
+     *     INVALID_ARGUMENT
+     */
+    public static int totpVerify(Context ctx, String accountId, byte[] secret, Algorithm algorithm, int digits,
+            int period, String code, String token, long now, byte[] totpState, byte[] deviceState) {
+        com.sun.jna.ptr.IntByReference drift = new com.sun.jna.ptr.IntByReference();
+        ctx.check(p -> N.pcodes_device_totp_verify(p, cstr(accountId, "account_id"), secret, size(secret),
+                algorithm.id(), digits, period, cstr(code, "code"), cstr(token, "token"), now, totpState,
+                size(totpState), deviceState, size(deviceState), drift));
+        return drift.getValue();
+    }
+
+    /**
+     * Verifies a HOTP code from a trusted device ({@code pcodes_device_hotp_verify}) as
+     * {@link Hotp#verify} does on {@code hotpState}, gated and counted in {@code deviceState}; a
+     * counter accepted in either lane is not accepted again in the other. Returns the matched
+     * counter. <b>Both blobs are written</b>: store them in one transaction with compare-and-swap
+     * on each; the verdict is final only after both writes succeeded.
+     *
+     * @throws PortalCodesException as {@link #totpVerify}
+     */
+    public static long hotpVerify(Context ctx, String accountId, byte[] secret, Algorithm algorithm, int digits,
+            String code, String token, long now, byte[] hotpState, byte[] deviceState) {
+        com.sun.jna.ptr.LongByReference counter = new com.sun.jna.ptr.LongByReference();
+        ctx.check(p -> N.pcodes_device_hotp_verify(p, cstr(accountId, "account_id"), secret, size(secret),
+                algorithm.id(), digits, cstr(code, "code"), cstr(token, "token"), now, hotpState, size(hotpState),
+                deviceState, size(deviceState), counter));
+        return counter.getValue();
     }
 
     private static PortalCodesNative.SizeT size(byte[] b) {

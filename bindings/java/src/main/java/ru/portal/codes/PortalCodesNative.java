@@ -155,6 +155,21 @@ public interface PortalCodesNative extends Library {
     int pcodes_device_pin_verify(Pointer ctx, String accountId, String pin, String stored, String token,
             long now, byte[] state, SizeT stateLen);
 
+    int pcodes_device_otp_verify(Pointer ctx, String accountId, String purpose, String code, String token,
+            long now, byte[] otpState, SizeT otpStateLen, byte[] deviceState, SizeT deviceStateLen);
+
+    int pcodes_device_otp_issue(Pointer ctx, String accountId, String purpose, String token, long now,
+            byte[] otpState, SizeT otpStateLen, byte[] deviceState, SizeT deviceStateLen, byte[] codeOut,
+            SizeT codeOutLen);
+
+    int pcodes_device_totp_verify(Pointer ctx, String accountId, byte[] secret, SizeT secretLen, int algorithm,
+            int digits, int period, String code, String token, long now, byte[] totpState, SizeT totpStateLen,
+            byte[] deviceState, SizeT deviceStateLen, IntByReference driftOut);
+
+    int pcodes_device_hotp_verify(Pointer ctx, String accountId, byte[] secret, SizeT secretLen, int algorithm,
+            int digits, String code, String token, long now, byte[] hotpState, SizeT hotpStateLen,
+            byte[] deviceState, SizeT deviceStateLen, LongByReference counterOut);
+
     // ---- otp ----
     SizeT pcodes_otp_code_bytes();
 

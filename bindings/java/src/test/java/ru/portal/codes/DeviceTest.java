@@ -54,4 +54,70 @@ class DeviceTest {
             assertEquals(Status.INVALID_ARGUMENT, outcome(() -> Device.check(ctx, "acct-1", "a\0b", T0, device)));
         }
     }
+    /**
+     * The trusted lane of SMS codes and TOTP/HOTP: an attacker without a token blocks the SMS
+     * blob, the owner with its token still gets and confirms a code; single use and replay hold
+     * across both lanes; a trusted wrong code counts in the device blob only.
+     */
+    @Test
+    void smsAndAuthenticatorCodesFromATrustedDevice() {
+        try (Context ctx = new Context(key(32, 7, 1), 2)) {
+            byte[] device = State.create();
+            byte[] sms = State.create();
+            String token = Device.issue(ctx, "acct-1", T0, device);
+            long now = T0;
+            // The attacker: three wrong codes spend a code, a new one after each lock and cooldown.
+            while (true) {
+                assertTrue(now < T0 + 30L * 86_400);
+                final long at = now;
+                now += 3_600; // past the lock, the cooldown and the hourly limit
+                String c;
+                try {
+                    c = Otp.issue(ctx, "login", at, sms);
+                } catch (PortalCodesException e) {
+                    if (e.status() == Status.BLOCKED) {
+                        break;
+                    }
+                    assertEquals(Status.LOCKED, e.status());
+                    continue;
+                }
+                String wrong = (c.charAt(0) == '0' ? "1" : "0") + c.substring(1);
+                for (int i = 0; i < 3; i++) {
+                    Status s = outcome(() -> Otp.verify(ctx, "login", wrong, at, sms));
+                    assertTrue(s == Status.WRONG || s == Status.BLOCKED || s == Status.LOCKED, s.toString());
+                }
+            }
+            long t = now + 3_600;
+            String code = Device.otpIssue(ctx, "acct-1", "login", token, t, sms, device);
+            String wrong = (code.charAt(0) == '0' ? "1" : "0") + code.substring(1);
+            assertEquals(Status.WRONG,
+                    outcome(() -> Device.otpVerify(ctx, "acct-1", "login", wrong, token, t, sms, device)));
+            assertEquals(1, device[2]);
+            Device.otpVerify(ctx, "acct-1", "login", code, token, t, sms, device);
+            assertEquals(0, device[2]);
+            assertEquals(Status.ALREADY_USED,
+                    outcome(() -> Device.otpVerify(ctx, "acct-1", "login", code, token, t, sms, device)));
+            assertEquals(Status.BLOCKED, outcome(() -> Otp.verify(ctx, "login", code, t, sms)));
+            assertEquals(Status.DEVICE_UNTRUSTED,
+                    outcome(() -> Device.otpIssue(ctx, "acct-1", "login", "forged", t + 3_600, sms, device)));
+
+            // TOTP, RFC 6238 seed: a step accepted in the trusted lane is a replay in the other.
+            byte[] seed = "12345678901234567890".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            byte[] totp = State.create();
+            String c = Totp.code(seed, Algorithm.SHA1, 8, 30, t);
+            assertEquals(0, Device.totpVerify(ctx, "acct-1", seed, Algorithm.SHA1, 8, 30, c, token, t, totp, device));
+            assertEquals(Status.ALREADY_USED,
+                    outcome(() -> Totp.verify(ctx, seed, Algorithm.SHA1, 8, 30, c, t, totp)));
+            // HOTP, RFC 4226 vectors: counter 0 here, then a replay in the untrusted lane.
+            byte[] hotp = State.create();
+            assertEquals(0L, Device.hotpVerify(ctx, "acct-1", seed, Algorithm.SHA1, 6, "755224", token, t, hotp, device));
+            assertEquals(Status.ALREADY_USED,
+                    outcome(() -> Hotp.verify(ctx, seed, Algorithm.SHA1, 6, "755224", t, hotp)));
+            assertEquals(1L, Hotp.verify(ctx, seed, Algorithm.SHA1, 6, "287082", t, hotp));
+            assertEquals(Status.ALREADY_USED, outcome(
+                    () -> Device.hotpVerify(ctx, "acct-1", seed, Algorithm.SHA1, 6, "287082", token, t, hotp, device)));
+            assertEquals(Status.CORRUPT_STATE, outcome(
+                    () -> Device.totpVerify(ctx, "acct-1", seed, Algorithm.SHA1, 8, 30, c, token, t, device, totp)));
+        }
+    }
 }
