@@ -163,7 +163,24 @@ mod x86 {
     /// about 2.0 × the time of one instead of 2.4 ×): on the CPU measured, the schedule's
     /// `sha256msg1`/`sha256msg2` compete with the rounds for the SHA unit, which is what limits
     /// the lanes now (benches/README.md, "Multi-lane PBKDF2").
+    ///
+    /// One lane is the exception: its schedule fits in four registers beside the state, so it is
+    /// computed quad by quad between the rounds (`compress_rolling!`), which keeps a single chain
+    /// at the cost of the rounds alone (measured 1.2–1.3 × faster than the stack array; two or
+    /// more lanes computed that way spill, and lose: benches/README.md, "Multi-lane PBKDF2,
+    /// third round").
     macro_rules! compress_lanes {
+        ($L:expr, $abef:ident, $cdgh:ident, $m0:ident, $m1:ident, $m2:ident, $m3:ident) => {{
+            if $L == 1 {
+                compress_rolling!($L, $abef, $cdgh, $m0, $m1, $m2, $m3);
+            } else {
+                compress_scheduled!($L, $abef, $cdgh, $m0, $m1, $m2, $m3);
+            }
+        }};
+    }
+
+    /// `compress_lanes!` with the message schedule computed first, into an array on the stack.
+    macro_rules! compress_scheduled {
         ($L:expr, $abef:ident, $cdgh:ident, $m0:ident, $m1:ident, $m2:ident, $m3:ident) => {{
             let (save_abef, save_cdgh) = ($abef, $cdgh);
             let kp = K.as_ptr().cast::<__m128i>();
@@ -189,6 +206,42 @@ mod x86 {
                 for l in 0..$L {
                     // The two roles swap after every two rounds: `$cdgh` holds ABEF here.
                     $abef[l] = _mm_sha256rnds2_epu32($abef[l], $cdgh[l], _mm_shuffle_epi32(wk[l][q], 0x0E));
+                }
+            }
+            for l in 0..$L {
+                $abef[l] = _mm_add_epi32($abef[l], save_abef[l]);
+                $cdgh[l] = _mm_add_epi32($cdgh[l], save_cdgh[l]);
+            }
+        }};
+    }
+
+    /// `compress_lanes!` with the message schedule in registers: the next quad W[4q+16..4q+20]
+    /// is computed while quad q's rounds run (the SHA-NI order of Intel's reference code).
+    macro_rules! compress_rolling {
+        ($L:expr, $abef:ident, $cdgh:ident, $m0:ident, $m1:ident, $m2:ident, $m3:ident) => {{
+            let (save_abef, save_cdgh) = ($abef, $cdgh);
+            let kp = K.as_ptr().cast::<__m128i>();
+            // W[4q..4q+16] of each lane, oldest quad first.
+            let (mut w0, mut w1, mut w2, mut w3) = ($m0, $m1, $m2, $m3);
+            for q in 0..16 {
+                let mut wk = w0;
+                for l in 0..$L {
+                    wk[l] = _mm_add_epi32(w0[l], _mm_loadu_si128(kp.add(q)));
+                    $cdgh[l] = _mm_sha256rnds2_epu32($cdgh[l], $abef[l], wk[l]);
+                }
+                for l in 0..$L {
+                    // W[4q+16..] from W[4q..] (w0), W[4q+4..] (w1), W[4q+8..] (w2), W[4q+12..] (w3).
+                    let next = if q < 12 {
+                        let x = _mm_add_epi32(
+                            _mm_sha256msg1_epu32(w0[l], w1[l]),
+                            _mm_alignr_epi8(w3[l], w2[l], 4),
+                        );
+                        _mm_sha256msg2_epu32(x, w3[l])
+                    } else {
+                        w3[l]
+                    };
+                    (w0[l], w1[l], w2[l], w3[l]) = (w1[l], w2[l], w3[l], next);
+                    $abef[l] = _mm_sha256rnds2_epu32($abef[l], $cdgh[l], _mm_shuffle_epi32(wk[l], 0x0E));
                 }
             }
             for l in 0..$L {
