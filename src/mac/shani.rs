@@ -159,19 +159,19 @@ mod x86 {
     /// into an array on the stack; the rounds then keep only the lanes' states in registers.
     /// Interleaving the schedule into the rounds needs seven vector registers per lane, more
     /// than the sixteen SHA-NI can use for three or four lanes, and the spills land on the
-    /// rounds' dependency chains. The gain measured on a busy machine was small (4 lanes at
-    /// about 2.0 × the time of one instead of 2.4 ×): on the CPU measured, the schedule's
-    /// `sha256msg1`/`sha256msg2` compete with the rounds for the SHA unit, which is what limits
-    /// the lanes now (benches/README.md, "Multi-lane PBKDF2").
+    /// rounds' dependency chains. What limits three and four lanes is the schedule's work itself
+    /// (about 60 vector instructions and 16 stores and reloads per compression), not the SHA
+    /// unit: with its `sha256msg1`/`sha256msg2` replaced by adds the kernel was no faster
+    /// (benches/README.md, "Multi-lane PBKDF2, third round").
     ///
-    /// One lane is the exception: its schedule fits in four registers beside the state, so it is
-    /// computed quad by quad between the rounds (`compress_rolling!`), which keeps a single chain
-    /// at the cost of the rounds alone (measured 1.2–1.3 × faster than the stack array; two or
-    /// more lanes computed that way spill, and lose: benches/README.md, "Multi-lane PBKDF2,
-    /// third round").
+    /// One or two lanes are the exception: their schedule fits in four registers per lane beside
+    /// the states, so it is computed quad by quad between the rounds (`compress_rolling!`), which
+    /// runs at the cost of the rounds alone (in an interleaved probe 1.2–1.25 × faster than the
+    /// stack array for one and for two lanes); three or four lanes computed that way spill
+    /// registers and lose 1.7 × (benches/README.md, "Multi-lane PBKDF2, third round").
     macro_rules! compress_lanes {
         ($L:expr, $abef:ident, $cdgh:ident, $m0:ident, $m1:ident, $m2:ident, $m3:ident) => {{
-            if $L == 1 {
+            if $L <= 2 {
                 compress_rolling!($L, $abef, $cdgh, $m0, $m1, $m2, $m3);
             } else {
                 compress_scheduled!($L, $abef, $cdgh, $m0, $m1, $m2, $m3);
