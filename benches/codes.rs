@@ -97,6 +97,8 @@ fn pbkdf2_group(c: &mut Criterion) {
             out
         });
     });
+    g.bench_function("ring", |b| ring_pbkdf2::<32>(b, &salt));
+    g.bench_function("openssl", |b| openssl_pbkdf2::<32>(b, &salt));
     g.bench_function("floor-20000-sha256", |b| floor::<Sha256>(b, 20_000));
     g.finish();
 
@@ -312,10 +314,39 @@ fn sms_group(c: &mut Criterion) {
     g.finish();
 }
 
+/// `ring`'s PBKDF2-HMAC-SHA256, 10,000 iterations, `N` output bytes (`N / 32` blocks, one after
+/// the other).
+fn ring_pbkdf2<const N: usize>(b: &mut Bencher<'_>, salt: &[u8]) {
+    let iterations = core::num::NonZeroU32::new(10_000).unwrap();
+    b.iter(|| {
+        let mut out = [0u8; N];
+        ring::pbkdf2::derive(
+            ring::pbkdf2::PBKDF2_HMAC_SHA256,
+            iterations,
+            salt,
+            black_box(b"385027"),
+            &mut out,
+        );
+        out
+    });
+}
+
+/// OpenSSL's `PKCS5_PBKDF2_HMAC` with `EVP_sha256` (the system libcrypto), 10,000 iterations,
+/// `N` output bytes.
+fn openssl_pbkdf2<const N: usize>(b: &mut Bencher<'_>, salt: &[u8]) {
+    let md = openssl::hash::MessageDigest::sha256();
+    b.iter(|| {
+        let mut out = [0u8; N];
+        openssl::pkcs5::pbkdf2_hmac(black_box(b"385027"), salt, 10_000, md, &mut out).unwrap();
+        out
+    });
+}
+
 /// Issue 23's figure of merit: PBKDF2-HMAC-SHA256 at 10,000 iterations with `dkLen = L × 32`
 /// (L = 1..4 independent blocks, interleaved on SHA-NI), beside today's single-lane loop (the
 /// `HmacKey::iterate` loop of earlier releases, written here with the public API), the
-/// `pbkdf2` crate (one block, and four for scale) and 20,000 dependent compressions.
+/// `pbkdf2` crate, `ring` and OpenSSL (one block each, and four for scale) and 20,000 dependent
+/// compressions.
 /// `benches/report.py` turns it into attacker work per defender core-time:
 /// `L × 2 × 10,000` compressions ÷ the time.
 fn pbkdf2_lanes_group(c: &mut Criterion) {
@@ -364,6 +395,10 @@ fn pbkdf2_lanes_group(c: &mut Criterion) {
             out
         });
     });
+    g.bench_function("ring-1", |b| ring_pbkdf2::<32>(b, &salt));
+    g.bench_function("ring-4", |b| ring_pbkdf2::<128>(b, &salt));
+    g.bench_function("openssl-1", |b| openssl_pbkdf2::<32>(b, &salt));
+    g.bench_function("openssl-4", |b| openssl_pbkdf2::<128>(b, &salt));
     g.bench_function("floor-20000-sha256", |b| floor::<Sha256>(b, 20_000));
     g.finish();
 }

@@ -39,6 +39,10 @@ TARGETS = [
      ("pbkdf2-10000", "portal-codes"), ("pbkdf2-10000", "floor-20000-sha256"), 1.2, 10_000),
     ("PBKDF2-HMAC-SHA256 per iteration", "vs `pbkdf2` 0.13",
      ("pbkdf2-10000", "portal-codes"), ("pbkdf2-10000", "pbkdf2-crate"), 0.85, 10_000),
+    ("PBKDF2-HMAC-SHA256 per iteration", "vs `ring` 0.17",
+     ("pbkdf2-10000", "portal-codes"), ("pbkdf2-10000", "ring"), None, 10_000),
+    ("PBKDF2-HMAC-SHA256 per iteration", "vs OpenSSL `PKCS5_PBKDF2_HMAC`",
+     ("pbkdf2-10000", "portal-codes"), ("pbkdf2-10000", "openssl"), None, 10_000),
     ("TOTP verify, 6 digits, ±1, wrong code", "vs 6-compression floor",
      ("totp-verify-wrong", "portal-codes"), ("totp-verify-wrong", "floor-6-sha1"), 1.3, 1),
     ("TOTP verify, 6 digits, ±1, wrong code", "vs `totp-rs` 6 `check`",
@@ -105,6 +109,8 @@ LANES_ITERS = 10_000
 OWASP_ITERATIONS = 600_000
 # Issue 23: the best lane count's figure of merit against today's single lane and the crate.
 LANES_TARGETS = (("today's single lane", "single-lane-iterate", 3.0), ("`pbkdf2` 0.13", "pbkdf2-crate-1", 4.0))
+# The other peers of the same run, for information (no target): `ring` and OpenSSL, one block.
+LANES_PEERS = (("`ring` 0.17", "ring-1"), ("OpenSSL `PKCS5_PBKDF2_HMAC`", "openssl-1"))
 
 
 def lanes_table(times):
@@ -115,17 +121,21 @@ def lanes_table(times):
     rows = [("today's single-lane loop (`HmacKey::iterate`)", "single-lane-iterate", 1),
             ("`pbkdf2` 0.13, 32 bytes", "pbkdf2-crate-1", 1),
             ("`pbkdf2` 0.13, 128 bytes (4 blocks, one after the other)", "pbkdf2-crate-4", 4),
+            ("`ring` 0.17, 32 bytes", "ring-1", 1),
+            ("`ring` 0.17, 128 bytes (4 blocks, one after the other)", "ring-4", 4),
+            ("OpenSSL `PKCS5_PBKDF2_HMAC`, 32 bytes", "openssl-1", 1),
+            ("OpenSSL `PKCS5_PBKDF2_HMAC`, 128 bytes (4 blocks, one after the other)", "openssl-4", 4),
             ("compression floor (2 dependent compressions per iteration)", "floor-20000-sha256", 1)]
     rows += [(f"portal-codes, L = {n} (dkLen = {32 * n})", f"lanes-{n}", n) for n in range(1, 5)]
     print()
     print("| implementation | L | per iteration | compressions / µs of core | × today's single lane "
-          "| × `pbkdf2` crate | verifications / core-s at 600,000 × 1-lane work |")
-    print("|---|---|---|---|---|---|---|")
+          "| × `pbkdf2` crate | × `ring` | × OpenSSL | verifications / core-s at 600,000 × 1-lane work |")
+    print("|---|---|---|---|---|---|---|---|---|")
     fom = {}
     for label, fn, lanes in rows:
         t = times.get((LANES_GROUP, fn))
         if t is None:
-            print(f"| {label} | {lanes} | – | – | – | – | **not measured** |")
+            print(f"| {label} | {lanes} | – | – | – | – | – | – | **not measured** |")
             continue
         fom[fn] = lanes * 2 * LANES_ITERS / t * 1e3  # compressions per µs
     base = fom.get("single-lane-iterate")
@@ -137,7 +147,9 @@ def lanes_table(times):
         verif = 1e9 / (per_iter * OWASP_ITERATIONS / lanes)
         x_base = f"{fom[fn] / base:.2f}" if base else "–"
         x_crate = f"{fom[fn] / crate:.2f}" if crate else "–"
-        print(f"| {label} | {lanes} | {fmt_ns(per_iter)} | {fom[fn]:.1f} | {x_base} | {x_crate} | {verif:.1f} |")
+        x_peers = " | ".join(f"{fom[fn] / fom[p]:.2f}" if p in fom else "–" for _, p in LANES_PEERS)
+        print(f"| {label} | {lanes} | {fmt_ns(per_iter)} | {fom[fn]:.1f} | {x_base} | {x_crate} | {x_peers} "
+              f"| {verif:.1f} |")
     ok = True
     best = max((fom.get(f"lanes-{n}", 0), n) for n in range(1, 5))
     for name, fn, limit in LANES_TARGETS:
@@ -150,6 +162,12 @@ def lanes_table(times):
         ok &= good
         print(f"\nfigure of merit, best L = {best[1]}, vs {name}: {ratio:.2f} × (target ≥ {limit:g} ×): "
               + ("met" if good else "**not met**"))
+    for name, fn in LANES_PEERS:
+        if fn in fom and best[0]:
+            print(f"\nfigure of merit, best L = {best[1]}, vs {name}: {best[0] / fom[fn]:.2f} × (information)")
+        else:
+            print(f"\nfigure of merit vs {name}: **not measured**")
+            ok = False
     return ok
 
 

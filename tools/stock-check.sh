@@ -127,6 +127,7 @@ inside '
     for t in cc c++ make pkg-config valgrind java javac mvn psql softhsm2-util qemu-aarch64; do command -v $t >/dev/null || { echo "missing: $t" >&2; exit 1; }; done
     ls /usr/lib/postgresql/*/bin/initdb >/dev/null
     [ -f /usr/share/java/jna.jar ]
+    pkg-config --exists openssl
     [ -f /usr/aarch64-linux-gnu/lib/libc.so.6 ]
     /usr/bin/python3 -c "import ensurepip, venv"
     r=/usr/share/maven-repo

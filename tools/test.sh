@@ -41,6 +41,9 @@ command -v zbarimg >/dev/null || apt_pkgs+=(zbar-tools)
 command -v valgrind >/dev/null || apt_pkgs+=(valgrind)
 # The PIN pepper in a PKCS#11 token (checks/tests/softhsm.rs initialises its own token).
 command -v softhsm2-util >/dev/null || apt_pkgs+=(softhsm2)
+# OpenSSL's headers and libcrypto for the `openssl` crate, a PBKDF2 peer in the benchmarks
+# (checks/Cargo.toml; found with pkg-config).
+[ -f /usr/include/openssl/evp.h ] || apt_pkgs+=(libssl-dev)
 # pyotp from Debian (pip is refused on Debian's Python: externally-managed-environment), for
 # Debian's interpreter, which the tests run through PCODES_PYTHON (a python3 earlier on PATH,
 # e.g. pyenv's, does not see /usr/lib/python3/dist-packages).

@@ -159,11 +159,28 @@ mod x86 {
     /// into an array on the stack; the rounds then keep only the lanes' states in registers.
     /// Interleaving the schedule into the rounds needs seven vector registers per lane, more
     /// than the sixteen SHA-NI can use for three or four lanes, and the spills land on the
-    /// rounds' dependency chains. The gain measured on a busy machine was small (4 lanes at
-    /// about 2.0 × the time of one instead of 2.4 ×): on the CPU measured, the schedule's
-    /// `sha256msg1`/`sha256msg2` compete with the rounds for the SHA unit, which is what limits
-    /// the lanes now (benches/README.md, "Multi-lane PBKDF2").
+    /// rounds' dependency chains. What limits three and four lanes is the schedule's work itself
+    /// (about 60 vector instructions and 16 stores and reloads per compression), not the SHA
+    /// unit: with its `sha256msg1`/`sha256msg2` replaced by adds the kernel was no faster
+    /// (benches/README.md, "Multi-lane PBKDF2, third round").
+    ///
+    /// One or two lanes are the exception: their schedule fits in four registers per lane beside
+    /// the states, so it is computed quad by quad between the rounds (`compress_rolling!`), which
+    /// runs at the cost of the rounds alone (in an interleaved probe 1.2–1.25 × faster than the
+    /// stack array for one and for two lanes); three or four lanes computed that way spill
+    /// registers and lose 1.7 × (benches/README.md, "Multi-lane PBKDF2, third round").
     macro_rules! compress_lanes {
+        ($L:expr, $abef:ident, $cdgh:ident, $m0:ident, $m1:ident, $m2:ident, $m3:ident) => {{
+            if $L <= 2 {
+                compress_rolling!($L, $abef, $cdgh, $m0, $m1, $m2, $m3);
+            } else {
+                compress_scheduled!($L, $abef, $cdgh, $m0, $m1, $m2, $m3);
+            }
+        }};
+    }
+
+    /// `compress_lanes!` with the message schedule computed first, into an array on the stack.
+    macro_rules! compress_scheduled {
         ($L:expr, $abef:ident, $cdgh:ident, $m0:ident, $m1:ident, $m2:ident, $m3:ident) => {{
             let (save_abef, save_cdgh) = ($abef, $cdgh);
             let kp = K.as_ptr().cast::<__m128i>();
@@ -189,6 +206,42 @@ mod x86 {
                 for l in 0..$L {
                     // The two roles swap after every two rounds: `$cdgh` holds ABEF here.
                     $abef[l] = _mm_sha256rnds2_epu32($abef[l], $cdgh[l], _mm_shuffle_epi32(wk[l][q], 0x0E));
+                }
+            }
+            for l in 0..$L {
+                $abef[l] = _mm_add_epi32($abef[l], save_abef[l]);
+                $cdgh[l] = _mm_add_epi32($cdgh[l], save_cdgh[l]);
+            }
+        }};
+    }
+
+    /// `compress_lanes!` with the message schedule in registers: the next quad W[4q+16..4q+20]
+    /// is computed while quad q's rounds run (the SHA-NI order of Intel's reference code).
+    macro_rules! compress_rolling {
+        ($L:expr, $abef:ident, $cdgh:ident, $m0:ident, $m1:ident, $m2:ident, $m3:ident) => {{
+            let (save_abef, save_cdgh) = ($abef, $cdgh);
+            let kp = K.as_ptr().cast::<__m128i>();
+            // W[4q..4q+16] of each lane, oldest quad first.
+            let (mut w0, mut w1, mut w2, mut w3) = ($m0, $m1, $m2, $m3);
+            for q in 0..16 {
+                let mut wk = w0;
+                for l in 0..$L {
+                    wk[l] = _mm_add_epi32(w0[l], _mm_loadu_si128(kp.add(q)));
+                    $cdgh[l] = _mm_sha256rnds2_epu32($cdgh[l], $abef[l], wk[l]);
+                }
+                for l in 0..$L {
+                    // W[4q+16..] from W[4q..] (w0), W[4q+4..] (w1), W[4q+8..] (w2), W[4q+12..] (w3).
+                    let next = if q < 12 {
+                        let x = _mm_add_epi32(
+                            _mm_sha256msg1_epu32(w0[l], w1[l]),
+                            _mm_alignr_epi8(w3[l], w2[l], 4),
+                        );
+                        _mm_sha256msg2_epu32(x, w3[l])
+                    } else {
+                        w3[l]
+                    };
+                    (w0[l], w1[l], w2[l], w3[l]) = (w1[l], w2[l], w3[l], next);
+                    $abef[l] = _mm_sha256rnds2_epu32($abef[l], $cdgh[l], _mm_shuffle_epi32(wk[l], 0x0E));
                 }
             }
             for l in 0..$L {
