@@ -29,13 +29,14 @@ fn got_api<T>(r: &Result<T>, before: &[u8; STATE_BYTES], after: &[u8; STATE_BYTE
 fn decide_follows_the_device_rows() {
     let ctx = Context::new(&[7; 32], 3).unwrap();
     let h = rows::header(Kind::Device, 2);
-    let p = Payload { generation: 4 };
+    let p = Payload { generation: 4, issued: 2, issued_at: NOW - 60 };
     let run = |m: Result<bool>| rows::got(&h, &p, Gate::Lockout, NOW, |h, p| decide(h, p, m)).0;
     let mut blob = h.clone();
     crate::blob::Payload::encode(&p, &mut blob.payload);
     let blob = blob.encode();
+    // Issued against a copy of `st` (the issue's record is not what these rows are about).
     let token = |account: &str, now: u64, st: &[u8; STATE_BYTES]| {
-        issue_with_rng(&ctx, account, now, st, &mut ChaCha20Rng::from_seed([1; 32])).unwrap()
+        issue_with_rng(&ctx, account, now, &mut st.clone(), &mut ChaCha20Rng::from_seed([1; 32])).unwrap()
     };
     rows::check(
         "Device trust",
