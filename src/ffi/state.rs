@@ -135,12 +135,13 @@ pub struct pcodes_events {
 /// Writes to `*events_out` what the call that turned the blob `old_state` into `new_state` at
 /// `now` (that call's `now`, with that call's context `ctx`, whose lockout settings give
 /// `failures_left`) did to the flow's protection: a failure counted, a lock started, a block,
-/// a clear, a recovery code used, a device trusted. Both blobs are of the same flow; either may be the all-zero
-/// fresh blob. It reads only the blobs' headers and payloads (no key, no code); compute it from
-/// the blob the call read and the blob whose compare-and-swap succeeded (an event is real only
-/// once that write went through). For a PIN verified in two phases, pass the blob before
-/// `pcodes_pin_verify_begin` and the one after `_finish` / `_apply` (`begin` counts every
-/// attempt in advance). docs/revoke.md has the table of events and the notices a portal sends.
+/// a clear, a recovery code used, a device trusted. Both blobs are of the same flow; either may
+/// be the all-zero fresh blob. It reads only the blobs' headers and payloads (no key, no code);
+/// compute it from the blob the call read and the blob whose compare-and-swap succeeded (an
+/// event is real only once that write went through). For a PIN verified in two phases, pass the
+/// blob before `pcodes_pin_verify_begin` and the one after `_finish` / `_apply` (`begin` counts
+/// every attempt in advance). docs/revoke.md has the table of events and the notices a portal
+/// sends.
 ///
 /// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`now` out of range, blobs of two different
 /// flows, `events_out` overlapping an input), `CORRUPT_STATE` (either blob); `*events_out` is
