@@ -483,3 +483,40 @@ fn trusted_policy_is_smaller_and_never_empty() {
     }
     assert!(seen.contains(&20) && seen.contains(&1));
 }
+
+/// `state::revoke` on a device blob (cargo-mutants survivors of the payload's `revoke`): only
+/// `REVOKE_DEVICES` adds one to the generation, the other flags leave every byte as it was.
+#[test]
+fn state_revoke_moves_the_generation_for_devices_only() {
+    let mut st = [0u8; STATE_BYTES];
+    issue_with_rng(&ctx(), ACCOUNT, NOW, &mut st, &mut ChaCha20Rng::from_seed([6; 32])).unwrap();
+    let copy = st;
+    for what in [crate::state::REVOKE_CODES, crate::state::REVOKE_RECOVERY] {
+        crate::state::revoke(&mut st, what).unwrap();
+        assert_eq!(st, copy, "flags {what}");
+    }
+    crate::state::revoke(&mut st, crate::state::REVOKE_DEVICES).unwrap();
+    assert_eq!(generation(&st), Ok(1));
+    crate::state::revoke(&mut st, crate::state::REVOKE_DEVICES | crate::state::REVOKE_CODES).unwrap();
+    assert_eq!(generation(&st), Ok(2));
+    assert_eq!(
+        st[crate::blob::PAYLOAD_AT + 8..],
+        copy[crate::blob::PAYLOAD_AT + 8..],
+        "the issue record kept"
+    );
+}
+
+/// No release before layout 4 wrote a device blob: one that claims an earlier layout is
+/// refused (a cargo-mutants survivor of the payload's `upgrade`), layout 4 is read.
+#[test]
+fn device_blobs_of_earlier_layouts_are_refused() {
+    for version in 1..crate::blob::VERSION {
+        let mut b = [0u8; STATE_BYTES];
+        (b[0], b[1]) = (Kind::Device as u8, version);
+        assert_eq!(generation(&b), Err(Error::CorruptState), "layout {version}");
+        assert_eq!(crate::state::retry_at(&b, NOW), Err(Error::CorruptState), "layout {version}");
+    }
+    let mut b = [0u8; STATE_BYTES];
+    (b[0], b[1]) = (Kind::Device as u8, crate::blob::VERSION);
+    assert_eq!(generation(&b), Ok(0));
+}
