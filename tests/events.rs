@@ -247,7 +247,7 @@ fn device_events() {
     assert_eq!(e, trusted(T0 + 200));
     let (v, e) = with_events(&ctx, &mut st, T0 + 201, |b| verify(b, "385027", T0 + 201));
     assert_eq!((v, e), (Err(Error::Locked), NONE));
-    let (_, e) = with_events(&ctx, &mut st, T0 + 300, |b| device::revoke_all(b));
+    let (_, e) = with_events(&ctx, &mut st, T0 + 300, device::revoke_all);
     assert_eq!(e, NONE, "revoking is the host's own act");
     let (_, e) = with_events(&ctx, &mut st, T0 + 300, |b| state::reset(b));
     assert_eq!(e, Events { flags: EVENT_CLEARED, ..NONE });

@@ -295,13 +295,13 @@ fn trusted_and_untrusted_lanes_count_exactly_under_contention() {
     });
     assert_eq!((events.flags, events.trusted_at), (state::EVENT_DEVICE_TRUSTED, t0));
     let token = Arc::new(token);
-    let lane = move |w: usize| if w % 2 == 0 { dev_row } else { pin_row };
+    let lane = move |w: usize| if w.is_multiple_of(2) { dev_row } else { pin_row };
     // One round: worker `w` types the right PIN if `right(w)`, else a wrong one of its own.
     let round = |now: u64, right: fn(usize) -> bool| {
         let (ctx, stored, token) = (Arc::clone(&ctx), Arc::clone(&stored), Arc::clone(&token));
         race_rows(&server, lane, move |w, blob| {
             let typed = if right(w) { "385027".to_owned() } else { format!("{:06}", 100_000 + w) };
-            if w % 2 == 0 {
+            if w.is_multiple_of(2) {
                 device::pin_verify(&ctx, "account-20", &typed, stored.as_str(), &token, now, blob)
             } else {
                 pin::verify(&ctx, "account-20", &typed, stored.as_str(), now, blob)
@@ -311,7 +311,7 @@ fn trusted_and_untrusted_lanes_count_exactly_under_contention() {
     // The verdicts of one lane (`trusted`) in a round: how many of each.
     let tally = |verdicts: &[(portal_codes::Result<()>, u32)], trusted: bool| {
         let mut n = [0usize; 4]; // OK, WRONG, LOCKED, BLOCKED
-        for (w, (v, _)) in verdicts.iter().enumerate().filter(|(w, _)| (w % 2 == 0) == trusted) {
+        for (w, (v, _)) in verdicts.iter().enumerate().filter(|(w, _)| w.is_multiple_of(2) == trusted) {
             match v {
                 Ok(()) => n[0] += 1,
                 Err(Error::Wrong) => n[1] += 1,
@@ -328,7 +328,7 @@ fn trusted_and_untrusted_lanes_count_exactly_under_contention() {
     };
 
     // Round 1: the owner's device (right PIN) against the untrusted lane's guesses.
-    let v = round(t0, |w| w % 2 == 0);
+    let v = round(t0, |w| w.is_multiple_of(2));
     assert_eq!(tally(&v, true), [16, 0, 0, 0], "the owner is in: {v:?}");
     assert_eq!(tally(&v, false), [0, 5, 11, 0], "the untrusted lane locks after exactly 5: {v:?}");
     let lost: u32 = v.iter().map(|(_, l)| l).sum();

@@ -158,16 +158,16 @@ impl crate::blob::Payload for Payload {
         if b[P_END..].iter().any(|&x| x != 0) {
             return Err(Error::CorruptState);
         }
-        let mut g = [0u8; 8];
-        g.copy_from_slice(&b[..P_ISSUED]);
-        let mut n = [0u8; 4];
-        n.copy_from_slice(&b[P_ISSUED..P_ISSUED_AT]);
-        let mut t = [0u8; 8];
-        t[..5].copy_from_slice(&b[P_ISSUED_AT..P_END]);
+        let mut generation = [0u8; 8];
+        generation.copy_from_slice(&b[..P_ISSUED]);
+        let mut issued = [0u8; 4];
+        issued.copy_from_slice(&b[P_ISSUED..P_ISSUED_AT]);
+        let mut issued_at = [0u8; 8];
+        issued_at[..5].copy_from_slice(&b[P_ISSUED_AT..P_END]);
         let p = Self {
-            generation: u64::from_le_bytes(g),
-            issued: u32::from_le_bytes(n),
-            issued_at: u64::from_le_bytes(t),
+            generation: u64::from_le_bytes(generation),
+            issued: u32::from_le_bytes(issued),
+            issued_at: u64::from_le_bytes(issued_at),
         };
         // Written only by `issue`, after `clock::check`: both zero, or a count and a valid time.
         let valid = if p.issued == 0 {

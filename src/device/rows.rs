@@ -94,39 +94,35 @@ fn decide_follows_the_device_rows() {
                     })
                     .collect()
             }),
-            (7, &|| {
-                [false, true]
-                    .into_iter()
-                    .map(|blocked| {
-                        let mut locked = rows::locked(h.clone(), NOW, blocked);
-                        crate::blob::Payload::encode(&p, &mut locked.payload);
-                        locked.encode()
-                    })
-                    .chain([blob])
-                    .map(|before| {
-                        let mut st = before;
-                        let r = issue_with_rng(
-                            &ctx,
-                            "acc",
-                            NOW + 7,
-                            &mut st,
-                            &mut ChaCha20Rng::from_seed([2; 32]),
-                        );
-                        let (b, a) = (
-                            State::decode(&before, Kind::Device).unwrap(),
-                            State::decode(&st, Kind::Device).unwrap(),
-                        );
-                        assert_eq!(
-                            (a.failures, a.locked_until, a.budget, a.last_failure),
-                            (b.failures, b.locked_until, b.budget, b.last_failure),
-                            "lockout kept"
-                        );
-                        let next = crate::blob::payload_of::<Payload>(&a, crate::blob::VERSION).unwrap();
-                        assert_eq!(next, Payload { generation: 4, issued: 3, issued_at: NOW + 7 });
-                        got_api(&r, &before, &st)
-                    })
-                    .collect()
-            }),
+            (7, &|| issue_row(&ctx, &h, &p, &blob)),
         ],
     );
+}
+
+/// Row 7: issuing on a free, a locked and a blocked trusted lane records the issue and keeps the
+/// generation and the lockout.
+fn issue_row(ctx: &Context, h: &State, p: &Payload, blob: &[u8; STATE_BYTES]) -> Vec<Got> {
+    [false, true]
+        .into_iter()
+        .map(|blocked| {
+            let mut locked = rows::locked(h.clone(), NOW, blocked);
+            crate::blob::Payload::encode(p, &mut locked.payload);
+            locked.encode()
+        })
+        .chain([*blob])
+        .map(|before| {
+            let mut st = before;
+            let r = issue_with_rng(ctx, "acc", NOW + 7, &mut st, &mut ChaCha20Rng::from_seed([2; 32]));
+            let (b, a) =
+                (State::decode(&before, Kind::Device).unwrap(), State::decode(&st, Kind::Device).unwrap());
+            assert_eq!(
+                (a.failures, a.locked_until, a.budget, a.last_failure),
+                (b.failures, b.locked_until, b.budget, b.last_failure),
+                "lockout kept"
+            );
+            let next = crate::blob::payload_of::<Payload>(&a, crate::blob::VERSION).unwrap();
+            assert_eq!(next, Payload { generation: p.generation, issued: p.issued + 1, issued_at: NOW + 7 });
+            got_api(&r, &before, &st)
+        })
+        .collect()
 }

@@ -186,6 +186,32 @@ mod tests {
         assert_eq!(pcodes_device_token_bytes(), 81);
     }
 
+    /// Issuing writes the device blob (one token, at NOW: payload bytes 8..17), which
+    /// `pcodes_state_events` reports as `PCODES_EVENT_DEVICE_TRUSTED`; a refusal writes nothing.
+    #[test]
+    fn issue_records_and_events_tell_through_the_abi() {
+        use crate::ffi::state::{PCODES_EVENT_DEVICE_TRUSTED, pcodes_events, pcodes_state_events};
+        let ctx = new_ctx(0x42, 1);
+        let (mut dev, mut tok) = ([0u8; 64], [0u8; 81]);
+        let mut ev = pcodes_events::default();
+        // SAFETY: live context, NUL-terminated strings, buffers of the stated sizes.
+        unsafe {
+            let t = tok.as_mut_ptr().cast();
+            let r = pcodes_device_issue(ctx, c"".as_ptr(), NOW, dev.as_mut_ptr(), 64, t, 81);
+            assert_eq!(r, PCODES_STATUS_INVALID_ARGUMENT);
+            assert_eq!(dev, [0; 64], "a refusal writes nothing");
+            let r = pcodes_device_issue(ctx, c"acc-1".as_ptr(), NOW, dev.as_mut_ptr(), 64, t, 81);
+            assert_eq!(r, PCODES_STATUS_OK);
+            assert_eq!(dev[24 + 8..24 + 12], 1u32.to_le_bytes());
+            assert_eq!(dev[24 + 12..24 + 17], NOW.to_le_bytes()[..5]);
+            let zero = [0u8; 64];
+            let r = pcodes_state_events(ctx, zero.as_ptr(), 64, dev.as_ptr(), 64, NOW, &raw mut ev);
+            assert_eq!(r, PCODES_STATUS_OK);
+            assert_eq!((ev.flags, ev.trusted_at), (PCODES_EVENT_DEVICE_TRUSTED, NOW));
+            pcodes_ctx_free(ctx);
+        }
+    }
+
     /// Issue, check, the two lanes, revoke, through the ABI.
     #[test]
     fn the_trusted_lane_through_the_abi() {
@@ -223,23 +249,6 @@ mod tests {
                 PCODES_STATUS_OK
             );
             assert_eq!(tok[80], 0);
-            // The issue is recorded in the device blob: one token, at NOW (payload bytes 8..17).
-            assert_eq!(dev[24 + 8..24 + 12], 1u32.to_le_bytes());
-            assert_eq!(dev[24 + 12..24 + 17], NOW.to_le_bytes()[..5]);
-            let mut ev = crate::ffi::state::pcodes_events::default();
-            assert_eq!(
-                crate::ffi::state::pcodes_state_events(
-                    ctx,
-                    [0u8; 64].as_ptr(),
-                    64,
-                    dev.as_ptr(),
-                    64,
-                    NOW,
-                    &raw mut ev
-                ),
-                PCODES_STATUS_OK
-            );
-            assert_eq!((ev.flags, ev.trusted_at), (crate::ffi::state::PCODES_EVENT_DEVICE_TRUSTED, NOW));
             let t = tok.as_ptr().cast::<c_char>();
             assert_eq!(pcodes_device_check(ctx, acct.as_ptr(), t, NOW, dev.as_ptr(), 64), PCODES_STATUS_OK);
             let other = c"acc-2";
