@@ -144,9 +144,14 @@
 
 /**
  * `pcodes_events.flags` bit: a recovery code was used (`recovery_left` tells how many are left).
- * Bit value 32 is reserved for "a new device was trusted" (not built yet).
  */
 #define PCODES_EVENT_RECOVERY_USED 16
+
+/**
+ * `pcodes_events.flags` bit: a new device was trusted, i.e. `pcodes_device_issue` issued a
+ * device token (`trusted_at` tells when); seen between two device blobs.
+ */
+#define PCODES_EVENT_DEVICE_TRUSTED 32
 
 /**
  * Buffer size for a TOTP code: up to 8 digits plus NUL.
@@ -283,6 +288,10 @@ typedef struct {
    * Zero.
    */
   uint32_t reserved;
+  /**
+   * With `PCODES_EVENT_DEVICE_TRUSTED`: unix seconds at which the device token was issued.
+   */
+  uint64_t trusted_at;
 } pcodes_events;
 
 /**
@@ -1235,12 +1244,13 @@ pcodes_status pcodes_state_revoke(uint8_t *state,
  * Writes to `*events_out` what the call that turned the blob `old_state` into `new_state` at
  * `now` (that call's `now`, with that call's context `ctx`, whose lockout settings give
  * `failures_left`) did to the flow's protection: a failure counted, a lock started, a block,
- * a clear, a recovery code used. Both blobs are of the same flow; either may be the all-zero
- * fresh blob. It reads only the blobs' headers and payloads (no key, no code); compute it from
- * the blob the call read and the blob whose compare-and-swap succeeded (an event is real only
- * once that write went through). For a PIN verified in two phases, pass the blob before
- * `pcodes_pin_verify_begin` and the one after `_finish` / `_apply` (`begin` counts every
- * attempt in advance). docs/revoke.md has the table of events and the notices a portal sends.
+ * a clear, a recovery code used, a device trusted. Both blobs are of the same flow; either may
+ * be the all-zero fresh blob. It reads only the blobs' headers and payloads (no key, no code);
+ * compute it from the blob the call read and the blob whose compare-and-swap succeeded (an
+ * event is real only once that write went through). For a PIN verified in two phases, pass the
+ * blob before `pcodes_pin_verify_begin` and the one after `_finish` / `_apply` (`begin` counts
+ * every attempt in advance). docs/revoke.md has the table of events and the notices a portal
+ * sends.
  *
  * Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`now` out of range, blobs of two different
  * flows, `events_out` overlapping an input), `CORRUPT_STATE` (either blob); `*events_out` is
@@ -1550,19 +1560,22 @@ size_t pcodes_device_token_bytes(void);
 /**
  * Issues a device token for `account_id`, to set as the device's cookie (docs/device-trust.md:
  * only right after a successful verification of the holder, and only when the person asks to
- * trust the device). `state` is the account's device blob (all zeros when fresh); it is read
- * for the account's device generation and not written. Writes the token (80 characters of
- * RFC 4648 base32, NUL-terminated) to `token_out`; `token_out_len` must be at least
+ * trust the device). `state` is the account's device blob (all zeros when fresh): the token
+ * carries its device generation, and the issue is recorded in it (one more token issued, the
+ * issue time; `pcodes_state_events` then reports `PCODES_EVENT_DEVICE_TRUSTED`). Store `state`
+ * with compare-and-swap and set the cookie **only after that write succeeded** (on a lost
+ * write, drop the token, re-read and issue again). Writes the token (80 characters of RFC 4648
+ * base32, NUL-terminated) to `token_out`; `token_out_len` must be at least
  * `PCODES_DEVICE_TOKEN_BYTES` (checked before anything is drawn).
  *
  * Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty `account_id`, `now` out
  * of range, overlapping buffers), `BUFFER_TOO_SMALL`, `CORRUPT_STATE` (not a device blob),
- * `RNG_FAILURE`.
+ * `RNG_FAILURE`; on every status but `OK` the blob is left unchanged.
  */
 pcodes_status pcodes_device_issue(const pcodes_ctx *ctx,
                                   const char *account_id,
                                   uint64_t now,
-                                  const uint8_t *state,
+                                  uint8_t *state,
                                   size_t state_len,
                                   char *token_out,
                                   size_t token_out_len);

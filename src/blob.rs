@@ -322,6 +322,11 @@ pub(crate) trait Payload: Sized {
     fn recovery_left(&self) -> Option<([u8; 8], u32)> {
         None
     }
+    /// The device tokens issued so far and the latest issue time, if the payload records them
+    /// (`state::events` reports a new trusted device with it); `None` for every other flow.
+    fn devices_issued(&self) -> Option<(u32, u64)> {
+        None
+    }
     /// Reads the payload of a blob written in an earlier layout `version` (the header is
     /// already read). By default the payload did not change: it is decoded as it is.
     ///

@@ -57,7 +57,7 @@ fn oathtool(totp: bool, at: u64) -> Option<String> {
 fn an_attacker_without_a_token_blocks_the_untrusted_lane_only() {
     let c = ctx();
     let (mut sms, mut dev) = ([0u8; STATE_BYTES], [0u8; STATE_BYTES]);
-    let token = device::issue(&c, "owner", T0, &dev).unwrap();
+    let token = device::issue(&c, "owner", T0, &mut dev).unwrap();
     let token = token.as_str();
     // The owner's code is out; the attacker's three wrong guesses spend it (a limit of the
     // design: the code's own attempts bound the guesses at it in both lanes).
@@ -112,7 +112,7 @@ fn an_attacker_without_a_token_blocks_the_untrusted_lane_only() {
 fn an_sms_code_is_used_once_across_both_lanes() {
     let c = ctx();
     let (mut sms, mut dev) = ([0u8; STATE_BYTES], [0u8; STATE_BYTES]);
-    let token = device::issue(&c, "acc", T0, &dev).unwrap();
+    let token = device::issue(&c, "acc", T0, &mut dev).unwrap();
     let t = token.as_str();
     let code = otp::issue(&c, "login", T0, &mut sms).unwrap();
     assert_eq!(otp::verify(&c, "login", "000000", T0, &mut sms), Err(Error::Wrong));
@@ -163,7 +163,7 @@ fn totp_and_hotp_replays_are_refused_across_both_lanes() {
     let c = ctx();
     let p = Params::new(Algorithm::Sha1, 6, 30).unwrap();
     let (mut st, mut dev) = ([0u8; STATE_BYTES], [0u8; STATE_BYTES]);
-    let token = device::issue(&c, "acc", T0, &dev).unwrap();
+    let token = device::issue(&c, "acc", T0, &mut dev).unwrap();
     let t = token.as_str();
     let Some(now_code) = oathtool(true, T0) else { return };
     assert_eq!(now_code, totp::time::code(SECRET, &p, T0).unwrap().as_str(), "agrees with oathtool");
@@ -203,7 +203,7 @@ fn one_allowance_for_every_flow_of_the_device_holder() {
     let p = Params::default();
     let hash = pin::hash_with_rng(&c, "acc", "385027", &mut rng()).unwrap();
     let (mut sms, mut tp, mut dev) = ([0u8; STATE_BYTES], [0u8; STATE_BYTES], [0u8; STATE_BYTES]);
-    let token = device::issue(&c, "acc", T0, &dev).unwrap();
+    let token = device::issue(&c, "acc", T0, &mut dev).unwrap();
     let t = token.as_str();
     let code = otp::issue(&c, "login", T0, &mut sms).unwrap();
     for _ in 0..2 {
@@ -239,8 +239,8 @@ fn one_allowance_for_every_flow_of_the_device_holder() {
 fn refusals_write_nothing() {
     let c = ctx();
     let p = Params::default();
-    let (mut sms, dev) = ([0u8; STATE_BYTES], [0u8; STATE_BYTES]);
-    let token = device::issue(&c, "acc", T0, &dev).unwrap();
+    let (mut sms, mut dev) = ([0u8; STATE_BYTES], [0u8; STATE_BYTES]);
+    let token = device::issue(&c, "acc", T0, &mut dev).unwrap();
     let t = token.as_str();
     otp::issue(&c, "login", T0, &mut sms).unwrap();
     let mut revoked = dev;

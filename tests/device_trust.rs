@@ -31,7 +31,7 @@ fn simulate(trusted: bool) -> Run {
     let h = pin::hash_with_rng(&c, "owner", "385027", &mut ChaCha20Rng::from_seed([1; 32])).unwrap();
     let h = h.as_str();
     let (mut pin_st, mut dev) = ([0u8; STATE_BYTES], [0u8; STATE_BYTES]);
-    let token = device::issue(&c, "owner", START, &dev).unwrap();
+    let token = device::issue(&c, "owner", START, &mut dev).unwrap();
     let end = START + DAYS * 86_400;
     let mut run = Run { attacker: 0, owner: 0, owner_ok: 0, worst_wait: 0 };
     let owner = |now: u64, pin_st: &mut [u8; STATE_BYTES], dev: &mut [u8; STATE_BYTES], run: &mut Run| {

@@ -1,19 +1,19 @@
 //! `state::events` for every flow, from real calls (issue 22 §4): the events a host computes
 //! from the blob a call read and the blob it stored — failures counted with the count left, the
-//! lock boundary, the block, the clear, recovery codes used — and none for calls that changed
-//! nothing about the protection.
+//! lock boundary, the block, the clear, recovery codes used, devices trusted — and none for calls
+//! that changed nothing about the protection.
 
 use portal_codes::rng::{ChaCha20Rng, SeedableRng};
 use portal_codes::state::{
-    self, EVENT_BLOCKED, EVENT_CLEARED, EVENT_FAILURE_COUNTED, EVENT_LOCK_STARTED, EVENT_RECOVERY_USED,
-    Events,
+    self, EVENT_BLOCKED, EVENT_CLEARED, EVENT_DEVICE_TRUSTED, EVENT_FAILURE_COUNTED, EVENT_LOCK_STARTED,
+    EVENT_RECOVERY_USED, Events,
 };
 use portal_codes::totp::{self, Algorithm};
-use portal_codes::{Context, Error, STATE_BYTES, Setting, link, otp, pin, recovery};
+use portal_codes::{Context, Error, STATE_BYTES, Setting, device, link, otp, pin, recovery};
 
 type Blob = [u8; STATE_BYTES];
 const T0: u64 = 1_750_000_000;
-const NONE: Events = Events { flags: 0, failures_left: 0, locked_until: 0, recovery_left: 0 };
+const NONE: Events = Events { flags: 0, failures_left: 0, locked_until: 0, recovery_left: 0, trusted_at: 0 };
 
 fn ctx() -> Context {
     let mut c = Context::new(&[0x42; 32], 1).unwrap();
@@ -215,6 +215,61 @@ fn recovery_events() {
     let before = st;
     state::revoke(&mut st, state::REVOKE_RECOVERY).unwrap();
     assert_eq!(state::events(&ctx, &before, &st, T0).unwrap(), NONE);
+}
+
+/// "A new device was trusted" (issue 22 §4): every issue of a device token, and only an issue,
+/// raises `DEVICE_TRUSTED` with its time, on the fresh blob, after revocations and resets, on a
+/// locked trusted lane (with no other event), and on a blob of the first device release; the
+/// trusted lane's own failures, locks and clears are events as in every flow.
+#[test]
+fn device_events() {
+    let ctx = ctx();
+    let stored = pin::hash(&ctx, "account-1", "385027").unwrap();
+    let stored = stored.as_str();
+    let trusted = |at| Events { flags: EVENT_DEVICE_TRUSTED, trusted_at: at, ..NONE };
+    let mut st: Blob = [0; STATE_BYTES];
+    let (t, e) = with_events(&ctx, &mut st, T0, |b| device::issue(&ctx, "account-1", T0, b));
+    let token = t.unwrap().as_str().to_owned();
+    assert_eq!(e, trusted(T0), "the first device");
+    let (_, e) = with_events(&ctx, &mut st, T0 + 60, |b| device::issue(&ctx, "account-1", T0 + 60, b));
+    assert_eq!(e, trusted(T0 + 60), "a second device");
+    let verify =
+        |b: &mut Blob, p: &str, now| device::pin_verify(&ctx, "account-1", p, stored, &token, now, b);
+    for i in 1..=5u32 {
+        let now = T0 + 100 + u64::from(i);
+        let (v, e) = with_events(&ctx, &mut st, now, |b| verify(b, "111111", now));
+        assert_eq!(v, Err(Error::Wrong));
+        assert_eq!(e.flags & !(EVENT_FAILURE_COUNTED | EVENT_LOCK_STARTED), 0, "{e:?}");
+        assert!(e.has(EVENT_FAILURE_COUNTED) && e.has(EVENT_LOCK_STARTED) == (i == 5), "{e:?}");
+    }
+    // Locked: a device may still be trusted (by a login through another factor); nothing else.
+    let (_, e) = with_events(&ctx, &mut st, T0 + 200, |b| device::issue(&ctx, "account-1", T0 + 200, b));
+    assert_eq!(e, trusted(T0 + 200));
+    let (v, e) = with_events(&ctx, &mut st, T0 + 201, |b| verify(b, "385027", T0 + 201));
+    assert_eq!((v, e), (Err(Error::Locked), NONE));
+    let (_, e) = with_events(&ctx, &mut st, T0 + 300, device::revoke_all);
+    assert_eq!(e, NONE, "revoking is the host's own act");
+    let (_, e) = with_events(&ctx, &mut st, T0 + 300, |b| state::reset(b));
+    assert_eq!(e, Events { flags: EVENT_CLEARED, ..NONE });
+    let (_, e) = with_events(&ctx, &mut st, T0 + 301, |b| state::revoke(b, state::REVOKE_DEVICES));
+    assert_eq!(e, NONE);
+    let (_, e) = with_events(&ctx, &mut st, T0 + 400, |b| device::issue(&ctx, "account-1", T0 + 400, b));
+    assert_eq!(e, trusted(T0 + 400), "after a revocation: a device trusted anew");
+    // A refused issue changes nothing, so it is no event.
+    let (r, e) = with_events(&ctx, &mut st, T0 + 401, |b| device::issue(&ctx, "", T0 + 401, b));
+    assert_eq!((r.err(), e), (Some(Error::InvalidArgument), NONE));
+    // The blobs in either order: a count that went down (a blob restored from a backup) is no event.
+    let before = st;
+    device::issue(&ctx, "account-1", T0 + 500, &mut st).unwrap();
+    assert_eq!(state::events(&ctx, &st, &before, T0 + 500).unwrap(), NONE);
+    // A device blob of the first device release (layout 4, nothing recorded: all payload bytes
+    // after the generation zero) reads as "none issued".
+    let mut old: Blob = [0; STATE_BYTES];
+    old[..2].copy_from_slice(&[7, 4]);
+    old[24] = 3; // generation 3
+    let (_, e) = with_events(&ctx, &mut old, T0, |b| device::issue(&ctx, "account-1", T0, b));
+    assert_eq!(e, trusted(T0));
+    assert_eq!(device::generation(&old), Ok(3));
 }
 
 /// The failures left follow the context's settings.

@@ -176,6 +176,24 @@ fn c_recovery_demo() {
     expect(&run_c("recovery_demo"), RECOVERY_STORY);
 }
 
+/// Events and revocation, as the revoke demo tells them: each status and its events only after
+/// the compare-and-swap (a lost write's are discarded and the call redone).
+const REVOKE_STORY: &[&str] = &[
+    "device issue -> OK, stored; events DEVICE_TRUSTED (trusted_at = now): notice \"a new device was trusted\"; cookie set",
+    "wrong PIN -> PCODES_STATUS_WRONG, stored; events FAILURE_COUNTED, 4 left: notice \"someone is trying your PIN\"",
+    "  write lost: PCODES_STATUS_WRONG and its events discarded; re-read and call again",
+    "wrong PIN -> PCODES_STATUS_WRONG, stored; events FAILURE_COUNTED, 2 left: notice \"someone is trying your PIN\"",
+    "revoke pin    -> OK, same, no event",
+    "revoke device -> OK, changed, no event",
+    "revoke sms    -> OK, changed, no event",
+    "after the commit: SMS code -> PCODES_STATUS_NO_CHALLENGE, device cookie -> PCODES_STATUS_DEVICE_REVOKED",
+];
+
+#[test]
+fn c_revoke_demo() {
+    expect(&run_c("revoke_demo"), REVOKE_STORY);
+}
+
 /// What the authenticator-app demo prints.
 const TOTP_STORY: &[&str] = &[
     "URI: otpauth://totp/%D0%93%D0%BE%D1%81%D1%83%D1%81%D0%BB%D1%83%D0%B3%D0%B8:ivan%40example.ru?secret=",

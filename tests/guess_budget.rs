@@ -171,8 +171,8 @@ fn trusted(digits: usize) -> Trusted {
     let mut untrusted = release(digits);
     // A device token lives at most DEVICE_TRUST_SECONDS (the longest allowed: 400 days).
     untrusted.ctx.set(Setting::DeviceTrustSeconds, Setting::DeviceTrustSeconds.range().1).unwrap();
-    let device = [0; STATE_BYTES];
-    let token = device::issue(&untrusted.ctx, "alice", T0, &device).unwrap().as_str().to_owned();
+    let mut device = [0; STATE_BYTES];
+    let token = device::issue(&untrusted.ctx, "alice", T0, &mut device).unwrap().as_str().to_owned();
     Trusted { untrusted, token, device }
 }
 

@@ -1,7 +1,8 @@
 //! Blobs written by an earlier release stay readable (docs/upgrading.md): the real bytes in
 //! `tests/data/v1_blobs.txt` were written by release 6ed60a0 (state layout version 1), those in
 //! `tests/data/v2_blobs.txt` by 4a0bf34 (layout version 2), the recovery blobs and string in
-//! `tests/data/v3_recovery_blobs.txt` by 75e3a8a (layout 3, string v=1); each file's header has the program
+//! `tests/data/v3_recovery_blobs.txt` by 75e3a8a (layout 3, string v=1), the device blobs and tokens in
+//! `tests/data/v4_device_blobs.txt` by aa567bf (layout 4); each file's header has the program
 //! and commands that made them. Each one must answer `retry_at` as that release did, keep its
 //! lock or block, verify, replay-protect and reset as it did before — and every write after the
 //! upgrade is the current layout. Link blobs keep their lockout header and read as "nothing
@@ -502,4 +503,65 @@ fn v3_blobs_keep_their_locks_blocks_and_runs() {
         Err(Error::AlreadyUsed)
     );
     assert_eq!(totp::hotp::verify(&c, rfc, Algorithm::Sha1, 6, "338314", l.now, &mut st), Ok(4));
+}
+
+/// The device blobs, PIN hash and tokens of `tests/data/v4_device_blobs.txt`, written by the
+/// release that introduced device trust (layout 4, the payload only the generation): each still
+/// reads, answers `retry_at` as it did and keeps its generation and its trusted lane (the lock
+/// ends at its second, the block stays, the tokens check or are revoked as they were); issuing
+/// on one records the first issue (`EVENT_DEVICE_TRUSTED`) and keeps everything else.
+#[test]
+fn v4_device_blobs_keep_their_generation_lane_and_tokens() {
+    use portal_codes::device;
+    let (blobs, v) = parse(include_str!("data/v4_device_blobs.txt"));
+    assert_eq!(blobs.len(), 5, "the data file lost its blobs");
+    let mut c = ctx_v2();
+    c.set(portal_codes::Setting::PinIterations, 10_000).unwrap();
+    let (stored, token, token2) =
+        (v["pin_hash"].as_str(), v["device_token"].as_str(), v["device_token2"].as_str());
+    for (name, l) in &blobs {
+        assert_eq!(state::retry_at(&l.blob, l.now), Ok(l.retry_at), "{name}");
+        assert_eq!(version(&l.blob), 4, "{name}");
+        assert!(l.blob[24 + 8..].iter().all(|&b| b == 0), "{name}: nothing recorded yet");
+        let want = if name.starts_with("device_revoked") { 2 } else { 0 };
+        assert_eq!(device::generation(&l.blob), Ok(want), "{name}");
+        // The first issue on it: recorded, an event, the rest of the blob as it was.
+        let mut b = l.blob;
+        let t = device::issue(&c, "account-1", l.now + 1, &mut b).unwrap();
+        let e = state::events(&c, &l.blob, &b, l.now + 1).unwrap();
+        assert_eq!((e.flags, e.trusted_at), (state::EVENT_DEVICE_TRUSTED, l.now + 1), "{name}");
+        assert_eq!(b[..24 + 8], l.blob[..24 + 8], "{name}: header and generation kept");
+        assert_eq!(device::check(&c, "account-1", t.as_str(), l.now + 1, &b).map(|_| ()), Ok(()), "{name}");
+    }
+    let pv =
+        |t: &str, p: &str, now: u64, b: &mut Blob| device::pin_verify(&c, "account-1", p, stored, t, now, b);
+
+    // The tokens of that release: valid until revoked, for their account only.
+    let l = &blobs["device_wrong2"];
+    assert_eq!(device::check(&c, "account-1", token, l.now, &l.blob).map(|t| t.issued_at), Ok(1_780_000_000));
+    assert_eq!(device::check(&c, "account-2", token, l.now, &l.blob).err(), Some(Error::DeviceUntrusted));
+    let mut b = l.blob;
+    assert_eq!(pv(token, "4826", l.now + 1, &mut b), Ok(()));
+    assert_eq!(State::decode(&b, Kind::Device).unwrap().failures, 0, "the success clears the run");
+    let mut b = l.blob;
+    assert_eq!(pv(token, "1357", l.now + 1, &mut b), Err(Error::Wrong));
+    assert_eq!(State::decode(&b, Kind::Device).unwrap().failures, 3);
+
+    // The lock ends at its second; the block stays.
+    let l = &blobs["device_locked"];
+    let mut b = l.blob;
+    assert_eq!(pv(token, "4826", l.retry_at - 1, &mut b), Err(Error::Locked));
+    assert_eq!(pv(token, "4826", l.retry_at, &mut b), Ok(()));
+    let l = &blobs["device_blocked"];
+    let mut b = l.blob;
+    assert_eq!(pv(token, "4826", l.now + 30 * 86_400, &mut b), Err(Error::Blocked));
+
+    // Revoked: the first token is dead, the one issued after the revocation is not.
+    let l = &blobs["device_revoked"];
+    assert_eq!(device::check(&c, "account-1", token, l.now, &l.blob).err(), Some(Error::DeviceRevoked));
+    assert_eq!(device::check(&c, "account-1", token2, l.now + 10, &l.blob).map(|_| ()), Ok(()));
+    let l = &blobs["device_revoked_ok"];
+    let mut b = l.blob;
+    assert_eq!(pv(token2, "4826", l.now + 1, &mut b), Ok(()));
+    assert_eq!(pv(token, "4826", l.now + 1, &mut b), Err(Error::DeviceRevoked));
 }

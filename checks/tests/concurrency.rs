@@ -238,3 +238,127 @@ fn wrong_recovery_codes_lock_after_exactly_five() {
     });
     assert_eq!(r, Ok(9));
 }
+
+// ---- Device trust (issue 22 §3, "Measures"): the trusted and the untrusted lane, 32 workers ----
+
+/// Runs `op` once in each of `WORKERS` threads, all released at the same moment, each with its
+/// own connection, worker `w` on the row `row_of(w)` through compare-and-swap (retried on a lost
+/// write, as `race`); returns each worker's verdict and how many writes it lost.
+fn race_rows<T: Send + 'static>(
+    server: &pg::Server,
+    row_of: impl Fn(usize) -> i64,
+    op: impl Fn(usize, &mut [u8; portal_codes::STATE_BYTES]) -> T + Send + Sync + 'static,
+) -> Vec<(T, u32)> {
+    let op = Arc::new(op);
+    let barrier = Arc::new(Barrier::new(WORKERS));
+    let handles: Vec<_> = (0..WORKERS)
+        .map(|w| {
+            let mut client = server.connect();
+            let (op, barrier, id) = (Arc::clone(&op), Arc::clone(&barrier), row_of(w));
+            std::thread::spawn(move || {
+                barrier.wait();
+                pg::cas(&mut client, id, |blob| op(w, blob))
+            })
+        })
+        .collect();
+    handles.into_iter().map(|h| h.join().expect("worker")).collect()
+}
+
+/// One account, two lanes (docs/device-trust.md): the even workers present the owner's device
+/// token (the trusted lane, counted in the device blob's row), the odd ones none (the untrusted
+/// lane, the PIN blob's row), all 32 at once, each with its own connection and compare-and-swap.
+/// Round 1: the untrusted lane guesses wrong PINs while the owner's device sends the right one:
+/// the untrusted lane locks after exactly `LOCK_AFTER_FAILURES` (5) answered guesses, and every
+/// one of the owner's 16 attempts is accepted, also after that lock. Rounds 2 and 3 (each when
+/// the locks have ended): both lanes guess wrong; each round answers exactly 5 per lane, until
+/// the trusted lane blocks at its own 10 (`min(15, 2 × 5)`) and the untrusted lane at 15. Every
+/// answered guess is one stored failure and one budget charge: none lost, none counted twice.
+#[test]
+fn trusted_and_untrusted_lanes_count_exactly_under_contention() {
+    use portal_codes::{device, pin, state};
+    let Some(server) = pg::Server::start() else { return };
+    let mut c = server.connect();
+    pg::create_table(&mut c);
+    let (pin_row, dev_row) = (20_i64, 21_i64);
+    pg::insert_fresh(&mut c, pin_row);
+    pg::insert_fresh(&mut c, dev_row);
+    let mut ctx = Context::new(&[10; 32], 0).unwrap();
+    ctx.set(portal_codes::Setting::PinIterations, 10_000).unwrap();
+    let ctx = Arc::new(ctx);
+    let stored = Arc::new(pin::hash(&ctx, "account-20", "385027").unwrap().as_str().to_owned());
+    let t0 = 1_800_000_000;
+    // The owner's device is trusted: the issue is stored before the token is handed out.
+    let ((token, events), _) = pg::cas(&mut c, dev_row, |blob| {
+        let before = *blob;
+        let t = device::issue(&ctx, "account-20", t0, blob).unwrap();
+        (t.as_str().to_owned(), state::events(&ctx, &before, blob, t0).unwrap())
+    });
+    assert_eq!((events.flags, events.trusted_at), (state::EVENT_DEVICE_TRUSTED, t0));
+    let token = Arc::new(token);
+    let lane = move |w: usize| if w.is_multiple_of(2) { dev_row } else { pin_row };
+    // One round: worker `w` types the right PIN if `right(w)`, else a wrong one of its own.
+    let round = |now: u64, right: fn(usize) -> bool| {
+        let (ctx, stored, token) = (Arc::clone(&ctx), Arc::clone(&stored), Arc::clone(&token));
+        race_rows(&server, lane, move |w, blob| {
+            let typed = if right(w) { "385027".to_owned() } else { format!("{:06}", 100_000 + w) };
+            if w.is_multiple_of(2) {
+                device::pin_verify(&ctx, "account-20", &typed, stored.as_str(), &token, now, blob)
+            } else {
+                pin::verify(&ctx, "account-20", &typed, stored.as_str(), now, blob)
+            }
+        })
+    };
+    // The verdicts of one lane (`trusted`) in a round: how many of each.
+    let tally = |verdicts: &[(portal_codes::Result<()>, u32)], trusted: bool| {
+        let mut n = [0usize; 4]; // OK, WRONG, LOCKED, BLOCKED
+        for (w, (v, _)) in verdicts.iter().enumerate().filter(|(w, _)| w.is_multiple_of(2) == trusted) {
+            match v {
+                Ok(()) => n[0] += 1,
+                Err(Error::Wrong) => n[1] += 1,
+                Err(Error::Locked) => n[2] += 1,
+                Err(Error::Blocked) => n[3] += 1,
+                Err(e) => panic!("worker {w}: {e:?}"),
+            }
+        }
+        n
+    };
+    let lanes = |c: &mut pg::Client| {
+        let (p, d) = (pg::load(c, pin_row), pg::load(c, dev_row));
+        (State::decode(&p, Kind::Pin).unwrap(), State::decode(&d, Kind::Device).unwrap())
+    };
+
+    // Round 1: the owner's device (right PIN) against the untrusted lane's guesses.
+    let v = round(t0, |w| w.is_multiple_of(2));
+    assert_eq!(tally(&v, true), [16, 0, 0, 0], "the owner is in: {v:?}");
+    assert_eq!(tally(&v, false), [0, 5, 11, 0], "the untrusted lane locks after exactly 5: {v:?}");
+    let lost: u32 = v.iter().map(|(_, l)| l).sum();
+    let (p, d) = lanes(&mut c);
+    assert_eq!((p.failures, p.budget, p.locked_until), (5, 5, t0 + 900));
+    assert_eq!((d.failures, d.budget, d.locked_until), (0, 0, 0));
+    // While the untrusted lane is locked, the trusted device is still accepted.
+    let (r, _) = pg::cas(&mut c, dev_row, |blob| {
+        device::pin_verify(&ctx, "account-20", "385027", stored.as_str(), &token, t0 + 1, blob)
+    });
+    assert_eq!(r, Ok(()));
+    let (r, _) = pg::cas(&mut c, pin_row, |blob| {
+        pin::verify(&ctx, "account-20", "385027", stored.as_str(), t0 + 1, blob)
+    });
+    assert_eq!(r, Err(Error::Locked));
+
+    // Round 2, when the untrusted lane's lock has ended: both lanes guess.
+    let v = round(t0 + 900, |_| false);
+    assert_eq!(tally(&v, true), [0, 5, 11, 0], "the trusted lane locks after its 5: {v:?}");
+    assert_eq!(tally(&v, false), [0, 5, 11, 0], "the untrusted lane's second lock after 5 more: {v:?}");
+    let (p, d) = lanes(&mut c);
+    assert_eq!((p.failures, p.budget, p.locked_until), (10, 10, t0 + 900 + 1800));
+    assert_eq!((d.failures, d.budget, d.locked_until), (5, 5, t0 + 900 + 900));
+
+    // Round 3, when both locks have ended: the trusted lane blocks at 10, the untrusted at 15.
+    let v = round(t0 + 2700, |_| false);
+    assert_eq!(tally(&v, true), [0, 5, 0, 11], "the trusted lane blocks at exactly 10: {v:?}");
+    assert_eq!(tally(&v, false), [0, 5, 0, 11], "the untrusted lane blocks at exactly 15: {v:?}");
+    let (p, d) = lanes(&mut c);
+    assert_eq!((p.failures, p.budget, p.locked_until), (15, 15, portal_codes::state::BLOCKED));
+    assert_eq!((d.failures, d.budget, d.locked_until), (10, 10, portal_codes::state::BLOCKED));
+    eprintln!("lanes: round 1 lost {lost} writes to contention");
+}

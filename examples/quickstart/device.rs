@@ -18,9 +18,18 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
     let stored = stored.as_str();
     let (mut pin_blob, mut device_blob) = ([0u8; STATE_BYTES], [0u8; STATE_BYTES]);
     let now = portal_codes::now();
-    // After a successful verification, and only when the person asks to trust this device.
+    // After a successful verification, and only when the person asks to trust this device. The
+    // issue is recorded in the device blob: store it with compare-and-swap, and set the cookie
+    // only after that write succeeded.
+    let before = device_blob;
     let token =
-        tour::ok("device::issue(account-6006)", device::issue(&ctx, "account-6006", now, &device_blob));
+        tour::ok("device::issue(account-6006)", device::issue(&ctx, "account-6006", now, &mut device_blob));
+    let e = state::events(&ctx, &before, &device_blob, now)?;
+    assert!(e.has(state::EVENT_DEVICE_TRUSTED) && e.trusted_at == now);
+    println!(
+        "  state::events → DEVICE_TRUSTED at {}: tell the person a new device was trusted",
+        e.trusted_at
+    );
     println!("  set it as a cookie (Secure; HttpOnly; SameSite=Lax): {}…", &token.as_str()[..12]);
     println!(
         "  (each call below stores its blob with compare-and-swap: a verdict is final only after that write)"

@@ -1,7 +1,8 @@
 //! `device::check` (the token parser) with any token text, account, time and blob: never a
 //! panic, only the documented statuses, the blob never written, and `Ok` only for a token this
-//! context issued for that account. A token issued here round-trips, and the same token with
-//! one fuzzed byte changed is never accepted.
+//! context issued for that account. A token issued here round-trips (the issue is recorded in a
+//! copy of the blob, which a refused issue leaves as it was, and which keeps the generation),
+//! and the same token with one fuzzed byte changed is never accepted.
 #![no_main]
 
 #[path = "common.rs"]
@@ -25,7 +26,13 @@ fuzz_target!(|input: (Blob, &str, &str, u64, u8, u8)| {
 
     // A real token for the fuzzed account and blob.
     let mut rng = ChaCha20Rng::seed_from_u64(now);
-    let Ok(t) = device::issue_with_rng(&ctx, account, now, &blob, &mut rng) else { return };
+    let mut issued = blob;
+    let Ok(t) = device::issue_with_rng(&ctx, account, now, &mut issued, &mut rng) else {
+        assert_eq!(issued, blob, "a refused issue writes nothing");
+        return;
+    };
+    assert_eq!(device::generation(&issued), device::generation(&blob));
+    let blob = issued;
     assert_eq!(device::check(&ctx, account, t.as_str(), now, &blob).map(|d| d.issued_at), Ok(now));
     let mut altered = t.as_str().as_bytes().to_vec();
     let i = usize::from(at) % altered.len();

@@ -42,10 +42,20 @@
 //!
 //! # State payload (kind [`Kind::Device`])
 //!
-//! Bytes 0–7 of the payload: the account's device generation (u64, little-endian); the rest is
-//! zero. The header's lockout is the trusted lane's. [`revoke_all`] adds one to the generation,
-//! which makes every token issued before it [`Error::DeviceRevoked`]; [`crate::state::reset`]
-//! clears the trusted lane's failures and lock and keeps the generation.
+//! | payload bytes | field |
+//! |---|---|
+//! | 0..8 | the account's device generation, u64 little-endian |
+//! | 8..12 | tokens issued, u32 little-endian, saturating at `u32::MAX` |
+//! | 12..17 | unix seconds of the latest issue, u40 little-endian; 0 with no token issued |
+//! | 17..40 | zero |
+//!
+//! The header's lockout is the trusted lane's. [`issue`] adds one to the count and records the
+//! time (so that [`crate::state::events`] reports `EVENT_DEVICE_TRUSTED`); a count of 0 goes
+//! with a time of 0 and a count above 0 with a time in the clock's range, anything else is
+//! [`Error::CorruptState`]. Blobs written before issuing was recorded (layout 4, bytes 8.. zero)
+//! read as "none issued". [`revoke_all`] adds one to the generation, which makes every token
+//! issued before it [`Error::DeviceRevoked`]; [`crate::state::reset`] clears the trusted lane's
+//! failures and lock and keeps the generation and the issue record.
 //!
 //! # The trusted lane's allowance
 //!
@@ -141,26 +151,60 @@ pub struct Trusted {
     pub key_id: u8,
 }
 
-/// The device flow's payload: the account's device generation (bytes 0–7, u64 LE).
+/// Payload bytes of the issue count (u32 LE) and of the latest issue time (u40 LE).
+const P_ISSUED: usize = 8;
+const P_ISSUED_AT: usize = 12;
+const P_END: usize = 17;
+
+/// The device flow's payload (the module docs' table).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Payload {
     pub(crate) generation: u64,
+    /// Tokens issued (saturating).
+    pub(crate) issued: u32,
+    /// Unix seconds of the latest issue; 0 when `issued` is 0.
+    pub(crate) issued_at: u64,
 }
 
 impl crate::blob::Payload for Payload {
     const KIND: Kind = Kind::Device;
 
     fn decode(b: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
-        if b[8..].iter().any(|&x| x != 0) {
+        if b[P_END..].iter().any(|&x| x != 0) {
             return Err(Error::CorruptState);
         }
-        let mut g = [0u8; 8];
-        g.copy_from_slice(&b[..8]);
-        Ok(Self { generation: u64::from_le_bytes(g) })
+        let mut generation = [0u8; 8];
+        generation.copy_from_slice(&b[..P_ISSUED]);
+        let mut issued = [0u8; 4];
+        issued.copy_from_slice(&b[P_ISSUED..P_ISSUED_AT]);
+        let mut issued_at = [0u8; 8];
+        issued_at[..5].copy_from_slice(&b[P_ISSUED_AT..P_END]);
+        let p = Self {
+            generation: u64::from_le_bytes(generation),
+            issued: u32::from_le_bytes(issued),
+            issued_at: u64::from_le_bytes(issued_at),
+        };
+        // Written only by `issue`, after `clock::check`: both zero, or a count and a valid time.
+        let valid = if p.issued == 0 {
+            p.issued_at == 0
+        } else {
+            (crate::clock::MIN_NOW..=crate::clock::MAX_NOW).contains(&p.issued_at)
+        };
+        if !valid {
+            return Err(Error::CorruptState);
+        }
+        Ok(p)
     }
 
     fn encode(&self, b: &mut [u8]) {
-        b[..8].copy_from_slice(&self.generation.to_le_bytes());
+        b[..P_ISSUED].copy_from_slice(&self.generation.to_le_bytes());
+        b[P_ISSUED..P_ISSUED_AT].copy_from_slice(&self.issued.to_le_bytes());
+        b[P_ISSUED_AT..P_END].copy_from_slice(&self.issued_at.to_le_bytes()[..5]);
+    }
+
+    /// The tokens issued and the latest issue time (`state::events`: `EVENT_DEVICE_TRUSTED`).
+    fn devices_issued(&self) -> Option<(u32, u64)> {
+        Some((self.issued, self.issued_at))
     }
 
     /// `state::revoke` with `REVOKE_DEVICES`: what [`revoke_all`] does.
@@ -214,30 +258,51 @@ pub fn generation(device_state: &[u8; STATE_BYTES]) -> Result<u64> {
 }
 
 /// Issues a device token for `account_id` under the context's current key, with a device id
-/// from `rng` and the generation of the account's device blob (read, not written). Call it only
-/// after a successful verification of the account's holder, and set the token as the device's
-/// cookie (docs/device-trust.md).
+/// from `rng` and the generation of the account's device blob, and records the issue in that
+/// blob (one more token issued, and `now` as the latest issue: [`crate::state::events`] then
+/// reports `EVENT_DEVICE_TRUSTED`). Call it only after a successful verification of the
+/// account's holder (docs/device-trust.md). Store `device_state` with compare-and-swap and set
+/// the token as the device's cookie **only after that write succeeded**; on a lost write, drop
+/// the token, re-read the blob and issue again. The trusted lane's failures and lock are kept,
+/// and issuing is not refused while the lane is locked or blocked.
 ///
 /// # Errors
-/// [`Error::InvalidArgument`] (`now` out of range, empty `account_id`), [`Error::CorruptState`].
+/// [`Error::InvalidArgument`] (`now` out of range, empty `account_id`), [`Error::CorruptState`]
+/// (blob untouched on every error).
 pub fn issue_with_rng<R: CryptoRng + ?Sized>(
     ctx: &Context,
     account_id: &str,
     now: u64,
-    device_state: &[u8; STATE_BYTES],
+    device_state: &mut [u8; STATE_BYTES],
     rng: &mut R,
 ) -> Result<Token> {
     crate::diag::clear(); // a call that succeeds leaves no detail behind
     crate::clock::check(now)?;
     check_account(account_id)?;
-    let (_, p) = blob::read_flow::<Payload>(device_state)?;
+    // Not an attempt: no gate, not counted; the blob is written only if a token was made.
+    flow::run(device_state, Gate::Open, ctx.policy(), now, |h, p: &Payload| {
+        let token = make_token(ctx, account_id, now, p.generation, rng)?;
+        let next = Payload { issued: p.issued.saturating_add(1), issued_at: now, ..*p };
+        Ok(Outcome::new(Ok(token), Count::No, h, next))
+    })
+}
+
+/// A token for `account_id` issued at `now` under the context's current key, for the device
+/// generation `generation`, with a device id from `rng`.
+fn make_token<R: CryptoRng + ?Sized>(
+    ctx: &Context,
+    account_id: &str,
+    now: u64,
+    generation: u64,
+    rng: &mut R,
+) -> Result<Token> {
     let key_id = ctx.keys().current_id();
     let mut raw = [0u8; RAW_BYTES];
     raw[0] = FORMAT;
     raw[1] = key_id;
     raw[2..10].copy_from_slice(&now.to_be_bytes());
     rng.fill_bytes(&mut raw[10..26]);
-    raw[26..34].copy_from_slice(&p.generation.to_be_bytes());
+    raw[26..34].copy_from_slice(&generation.to_be_bytes());
     let tag = mac(ctx, key_id, account_id, &raw[..SIGNED_BYTES])?;
     raw[SIGNED_BYTES..].copy_from_slice(&tag);
     let mut text = [0u8; TOKEN_LEN];
@@ -250,9 +315,14 @@ pub fn issue_with_rng<R: CryptoRng + ?Sized>(
 /// [`issue_with_rng`] with the thread's OS-seeded generator.
 ///
 /// # Errors
-/// As [`issue_with_rng`], and [`Error::RngFailure`].
+/// As [`issue_with_rng`], and [`Error::RngFailure`] (blob untouched).
 #[cfg(feature = "std")]
-pub fn issue(ctx: &Context, account_id: &str, now: u64, device_state: &[u8; STATE_BYTES]) -> Result<Token> {
+pub fn issue(
+    ctx: &Context,
+    account_id: &str,
+    now: u64,
+    device_state: &mut [u8; STATE_BYTES],
+) -> Result<Token> {
     crate::rng::with_system_rng(DEVICE_ID_BYTES as u64, |rng| {
         issue_with_rng(ctx, account_id, now, device_state, rng)
     })?
@@ -344,7 +414,7 @@ pub fn revoke_all(device_state: &mut [u8; STATE_BYTES]) -> Result<()> {
     crate::diag::clear(); // a call that succeeds leaves no detail behind
     // Not an attempt: no gate, not counted (the policy and `now` are not used).
     flow::run(device_state, Gate::Open, &Policy::default(), crate::clock::MIN_NOW, |h, p: &Payload| {
-        let next = Payload { generation: p.generation.saturating_add(1) };
+        let next = Payload { generation: p.generation.saturating_add(1), ..*p };
         Ok(Outcome::<Payload, ()>::new(Ok(()), Count::No, h, next))
     })
 }

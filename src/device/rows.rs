@@ -83,13 +83,14 @@ fn got_api<T>(r: &Result<T>, before: &[u8; STATE_BYTES], after: &[u8; STATE_BYTE
 fn decide_follows_the_device_rows() {
     let ctx = Context::new(&[7; 32], 3).unwrap();
     let h = rows::header(Kind::Device, 2);
-    let p = Payload { generation: 4 };
+    let p = Payload { generation: 4, issued: 2, issued_at: NOW - 60 };
     let run = |m: Result<bool>| rows::got(&h, &p, Gate::Lockout, NOW, |h, p| decide(h, p, m)).0;
     let mut blob = h.clone();
     crate::blob::Payload::encode(&p, &mut blob.payload);
     let blob = blob.encode();
+    // Issued against a copy of `st` (the issue's record is not what these rows are about).
     let token = |account: &str, now: u64, st: &[u8; STATE_BYTES]| {
-        issue_with_rng(&ctx, account, now, st, &mut ChaCha20Rng::from_seed([1; 32])).unwrap()
+        issue_with_rng(&ctx, account, now, &mut st.clone(), &mut ChaCha20Rng::from_seed([1; 32])).unwrap()
     };
     rows::check(
         "Device trust",
@@ -176,15 +177,16 @@ fn decide_follows_the_device_rows() {
                     })
                     .collect()
             }),
+            (11, &|| issue_row(&ctx, &h, &p, &blob)),
         ],
     );
 }
 
-/// Row 7 of the device-trust table (the trusted lane of the other flows).
+/// Row 10 of the device-trust table (the trusted lane of the other flows).
 fn uncounted_rows(ctx: &Context, blob: &[u8; STATE_BYTES]) -> Vec<Got> {
     let blob = *blob;
     let token = |account: &str, now: u64, st: &[u8; STATE_BYTES]| {
-        issue_with_rng(ctx, account, now, st, &mut ChaCha20Rng::from_seed([1; 32])).unwrap()
+        issue_with_rng(ctx, account, now, &mut st.clone(), &mut ChaCha20Rng::from_seed([1; 32])).unwrap()
     };
     let t = token("acc", NOW, &blob);
     let t = t.as_str();
@@ -244,7 +246,7 @@ fn uncounted_rows(ctx: &Context, blob: &[u8; STATE_BYTES]) -> Vec<Got> {
 fn wrong_row(ctx: &Context, blob: &[u8; STATE_BYTES]) -> Vec<Got> {
     let blob = *blob;
     let token = |account: &str, now: u64, st: &[u8; STATE_BYTES]| {
-        issue_with_rng(ctx, account, now, st, &mut ChaCha20Rng::from_seed([1; 32])).unwrap()
+        issue_with_rng(ctx, account, now, &mut st.clone(), &mut ChaCha20Rng::from_seed([1; 32])).unwrap()
     };
     let t = token("acc", NOW, &blob);
     let mut sms = [0u8; STATE_BYTES];
@@ -262,7 +264,7 @@ fn wrong_row(ctx: &Context, blob: &[u8; STATE_BYTES]) -> Vec<Got> {
 fn right_row(ctx: &Context, blob: &[u8; STATE_BYTES]) -> Vec<Got> {
     let blob = *blob;
     let token = |account: &str, now: u64, st: &[u8; STATE_BYTES]| {
-        issue_with_rng(ctx, account, now, st, &mut ChaCha20Rng::from_seed([1; 32])).unwrap()
+        issue_with_rng(ctx, account, now, &mut st.clone(), &mut ChaCha20Rng::from_seed([1; 32])).unwrap()
     };
     let t = token("acc", NOW, &blob);
     let mut sms = [0u8; STATE_BYTES];
@@ -277,7 +279,7 @@ fn right_row(ctx: &Context, blob: &[u8; STATE_BYTES]) -> Vec<Got> {
 fn send_row(ctx: &Context, blob: &[u8; STATE_BYTES]) -> Vec<Got> {
     let blob = *blob;
     let token = |account: &str, now: u64, st: &[u8; STATE_BYTES]| {
-        issue_with_rng(ctx, account, now, st, &mut ChaCha20Rng::from_seed([1; 32])).unwrap()
+        issue_with_rng(ctx, account, now, &mut st.clone(), &mut ChaCha20Rng::from_seed([1; 32])).unwrap()
     };
     let t = token("acc", NOW, &blob);
     let mut locked = rows::locked(rows::header(Kind::Otp, 0), NOW, true);
@@ -297,4 +299,32 @@ fn send_row(ctx: &Context, blob: &[u8; STATE_BYTES]) -> Vec<Got> {
     let h = State::decode(&sms, Kind::Otp).unwrap();
     assert_eq!(h.locked_until, crate::blob::BLOCKED, "the SMS blob's lockout header kept");
     vec![got_lanes(&r, [&before, &blob], [&sms, &blob])]
+}
+
+/// Row 11: issuing on a free, a locked and a blocked trusted lane records the issue and keeps the
+/// generation and the lockout.
+fn issue_row(ctx: &Context, h: &State, p: &Payload, blob: &[u8; STATE_BYTES]) -> Vec<Got> {
+    [false, true]
+        .into_iter()
+        .map(|blocked| {
+            let mut locked = rows::locked(h.clone(), NOW, blocked);
+            crate::blob::Payload::encode(p, &mut locked.payload);
+            locked.encode()
+        })
+        .chain([*blob])
+        .map(|before| {
+            let mut st = before;
+            let r = issue_with_rng(ctx, "acc", NOW + 7, &mut st, &mut ChaCha20Rng::from_seed([2; 32]));
+            let (b, a) =
+                (State::decode(&before, Kind::Device).unwrap(), State::decode(&st, Kind::Device).unwrap());
+            assert_eq!(
+                (a.failures, a.locked_until, a.budget, a.last_failure),
+                (b.failures, b.locked_until, b.budget, b.last_failure),
+                "lockout kept"
+            );
+            let next = crate::blob::payload_of::<Payload>(&a, crate::blob::VERSION).unwrap();
+            assert_eq!(next, Payload { generation: p.generation, issued: p.issued + 1, issued_at: NOW + 7 });
+            got_api(&r, &before, &st)
+        })
+        .collect()
 }

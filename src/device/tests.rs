@@ -17,8 +17,11 @@ fn ctx() -> Context {
     c
 }
 
+/// A token issued against `st` (its generation); the issue is recorded in a copy, which is
+/// dropped (`issue_records_the_issue` checks the record).
 fn token(ctx: &Context, account: &str, now: u64, st: &[u8; STATE_BYTES]) -> Token {
-    issue_with_rng(ctx, account, now, st, &mut ChaCha20Rng::from_seed([5; 32])).unwrap()
+    let mut copy = *st;
+    issue_with_rng(ctx, account, now, &mut copy, &mut ChaCha20Rng::from_seed([5; 32])).unwrap()
 }
 
 fn failures(st: &[u8; STATE_BYTES]) -> u16 {
@@ -41,10 +44,11 @@ fn round_trip() {
     ChaCha20Rng::from_seed([5; 32]).fill_bytes(&mut want_id);
     assert_eq!(got.device_id, want_id, "the device id is the generator's");
     // Two tokens: different device ids, both valid.
-    let other = issue_with_rng(&c, ACCOUNT, NOW, &st, &mut ChaCha20Rng::from_seed([6; 32])).unwrap();
+    let other =
+        issue_with_rng(&c, ACCOUNT, NOW, &mut st.clone(), &mut ChaCha20Rng::from_seed([6; 32])).unwrap();
     assert_ne!(other.as_str(), t.as_str());
     assert_ne!(check(&c, ACCOUNT, other.as_str(), NOW, &st).unwrap().device_id, want_id);
-    // Issuing reads the blob and writes nothing; a fresh blob has generation 0.
+    // A fresh blob has generation 0.
     assert_eq!(generation(&st), Ok(0));
 }
 
@@ -164,7 +168,7 @@ fn revoke_all_kills_earlier_tokens_only() {
     assert_eq!((generation(&st), failures(&st)), (Ok(2), 0));
     // The generation saturates instead of wrapping back to a revoked one.
     let mut top = State::fresh(Kind::Device);
-    Payload { generation: u64::MAX }.encode(&mut top.payload);
+    Payload { generation: u64::MAX, issued: 0, issued_at: 0 }.encode(&mut top.payload);
     let mut b = top.encode();
     revoke_all(&mut b).unwrap();
     assert_eq!(generation(&b), Ok(u64::MAX));
@@ -198,7 +202,7 @@ fn blobs_of_other_flows_are_refused_and_left() {
     pin[2] = 1;
     let copy = pin;
     assert_eq!(
-        issue_with_rng(&c, ACCOUNT, NOW, &pin, &mut ChaCha20Rng::from_seed([6; 32])).err(),
+        issue_with_rng(&c, ACCOUNT, NOW, &mut pin, &mut ChaCha20Rng::from_seed([6; 32])).err(),
         Some(Error::CorruptState)
     );
     assert_eq!(generation(&pin), Err(Error::CorruptState));
@@ -208,16 +212,125 @@ fn blobs_of_other_flows_are_refused_and_left() {
     assert_eq!(pin, copy);
     let mut stray = State::fresh(Kind::Device).encode();
     stray[63] = 1;
-    assert_eq!(Payload::decode(&[0; PAYLOAD_BYTES]), Ok(Payload { generation: 0 }));
+    assert_eq!(Payload::decode(&[0; PAYLOAD_BYTES]), Ok(Payload { generation: 0, issued: 0, issued_at: 0 }));
     assert_eq!(check(&c, ACCOUNT, t.as_str(), NOW, &stray), Err(Error::CorruptState));
+    let stray_copy = stray;
     assert_eq!(
-        issue_with_rng(&c, "", NOW, &[0; STATE_BYTES], &mut ChaCha20Rng::from_seed([6; 32])).err(),
+        issue_with_rng(&c, ACCOUNT, NOW, &mut stray, &mut ChaCha20Rng::from_seed([6; 32])).err(),
+        Some(Error::CorruptState)
+    );
+    assert_eq!(stray, stray_copy, "left as it was");
+    let mut fresh = [0; STATE_BYTES];
+    assert_eq!(
+        issue_with_rng(&c, "", NOW, &mut fresh, &mut ChaCha20Rng::from_seed([6; 32])).err(),
         Some(Error::InvalidArgument)
     );
     assert_eq!(
-        issue_with_rng(&c, ACCOUNT, 0, &[0; STATE_BYTES], &mut ChaCha20Rng::from_seed([6; 32])).err(),
+        issue_with_rng(&c, ACCOUNT, 0, &mut fresh, &mut ChaCha20Rng::from_seed([6; 32])).err(),
         Some(Error::InvalidArgument)
     );
+    assert_eq!(fresh, [0; STATE_BYTES], "a refused issue records nothing");
+}
+
+/// Issuing records the issue in the device blob (issue 22 §4, "a new device was trusted"): one
+/// more token issued and its time, in the documented bytes; the generation and the trusted
+/// lane's lockout stay; issuing is not refused while the lane is locked; the count saturates.
+#[test]
+fn issue_records_the_issue() {
+    let c = ctx();
+    let issued = |b: &[u8; STATE_BYTES]| {
+        let p = &b[crate::blob::PAYLOAD_AT..];
+        let mut t = [0u8; 8];
+        t[..5].copy_from_slice(&p[12..17]);
+        (
+            u32::from_le_bytes(p[8..12].try_into().unwrap()),
+            u64::from_le_bytes(t),
+            p[17..].iter().all(|&x| x == 0),
+        )
+    };
+    let mut st = [0u8; STATE_BYTES];
+    revoke_all(&mut st).unwrap();
+    let first = issue_with_rng(&c, ACCOUNT, NOW, &mut st, &mut ChaCha20Rng::from_seed([6; 32])).unwrap();
+    assert_eq!(issued(&st), (1, NOW, true));
+    assert_eq!(generation(&st), Ok(1), "the generation stays");
+    // Locked by five wrong PINs: issuing still works and keeps the lock.
+    let h = crate::pin::hash_with_rng(&c, ACCOUNT, "385027", &mut ChaCha20Rng::from_seed([1; 32])).unwrap();
+    for i in 0..5 {
+        let r = pin_verify(&c, ACCOUNT, "000000", h.as_str(), first.as_str(), NOW + i, &mut st);
+        assert_eq!(r, Err(Error::Wrong));
+    }
+    let before = State::decode(&st, Kind::Device).unwrap();
+    assert!(before.locked_until > NOW + 4);
+    let second =
+        issue_with_rng(&c, ACCOUNT, NOW + 1_000_000, &mut st, &mut ChaCha20Rng::from_seed([7; 32])).unwrap();
+    assert_eq!(issued(&st), (2, NOW + 1_000_000, true));
+    let after = State::decode(&st, Kind::Device).unwrap();
+    assert_eq!(
+        (after.failures, after.locked_until, after.budget, after.last_failure),
+        (before.failures, before.locked_until, before.budget, before.last_failure),
+        "the lockout is kept"
+    );
+    // Both tokens check against the blob that recorded them.
+    assert!(check(&c, ACCOUNT, first.as_str(), NOW + 1_000_000, &st).is_ok());
+    assert!(check(&c, ACCOUNT, second.as_str(), NOW + 1_000_000, &st).is_ok());
+    // A reset or a revocation keeps the record; the latest issue time is the latest call's.
+    crate::state::reset(&mut st).unwrap();
+    revoke_all(&mut st).unwrap();
+    assert_eq!(issued(&st), (2, NOW + 1_000_000, true));
+    token(&c, ACCOUNT, NOW, &st); // a copy: `st` unchanged
+    issue_with_rng(&c, ACCOUNT, NOW + 5, &mut st, &mut ChaCha20Rng::from_seed([8; 32])).unwrap();
+    assert_eq!(issued(&st), (3, NOW + 5, true), "an earlier clock's issue is the latest one");
+    // The count saturates.
+    let mut top = State::fresh(Kind::Device);
+    Payload { generation: 4, issued: u32::MAX, issued_at: NOW }.encode(&mut top.payload);
+    let mut b = top.encode();
+    issue_with_rng(&c, ACCOUNT, NOW + 9, &mut b, &mut ChaCha20Rng::from_seed([6; 32])).unwrap();
+    assert_eq!((issued(&b), generation(&b)), ((u32::MAX, NOW + 9, true), Ok(4)));
+}
+
+/// The payload codec: the layout-4 payload of the first device release (bytes 8.. zero) still
+/// reads as "none issued"; anything `encode` never writes is refused.
+#[test]
+fn payload_codec_round_trips_and_refuses_garbage() {
+    let zero = [0u8; PAYLOAD_BYTES];
+    assert_eq!(Payload::decode(&zero), Ok(Payload { generation: 0, issued: 0, issued_at: 0 }));
+    let mut old = zero;
+    old[..8].copy_from_slice(&0x0102_0304_0506_0708u64.to_le_bytes());
+    assert_eq!(
+        Payload::decode(&old),
+        Ok(Payload { generation: 0x0102_0304_0506_0708, issued: 0, issued_at: 0 })
+    );
+    let max = crate::clock::MAX_NOW;
+    for p in [
+        Payload { generation: 1, issued: 1, issued_at: 1 },
+        Payload { generation: u64::MAX, issued: 0x0403_0201, issued_at: 0x05_0403_0201 },
+        Payload { generation: 0, issued: u32::MAX, issued_at: max },
+    ] {
+        let mut b = [0u8; PAYLOAD_BYTES];
+        p.encode(&mut b);
+        assert_eq!(Payload::decode(&b), Ok(p));
+        assert_eq!(p.devices_issued(), Some((p.issued, p.issued_at)));
+    }
+    let with = |count: u32, at: u64| {
+        let mut b = zero;
+        b[8..12].copy_from_slice(&count.to_le_bytes());
+        b[12..17].copy_from_slice(&at.to_le_bytes()[..5]);
+        b
+    };
+    assert!(Payload::decode(&with(1, max)).is_ok());
+    for (what, b) in [
+        ("a time without a count", with(0, NOW)),
+        ("a count without a time", with(3, 0)),
+        ("a time after MAX_NOW", with(3, max + 1)),
+        ("the top time byte", with(3, 0xFF_0000_0000)),
+    ] {
+        assert_eq!(Payload::decode(&b), Err(Error::CorruptState), "{what}");
+    }
+    for at in 17..PAYLOAD_BYTES {
+        let mut b = with(1, NOW);
+        b[at] = 1;
+        assert_eq!(Payload::decode(&b), Err(Error::CorruptState), "byte {at}");
+    }
 }
 
 /// The two lanes: a guessing run without a token blocks the PIN blob and leaves the trusted lane
@@ -286,7 +399,7 @@ fn a_bad_token_costs_nothing_and_counts_nothing() {
     let h = h.as_str();
     let mut dev = [0u8; STATE_BYTES];
     revoke_all(&mut dev).unwrap();
-    let good = token(&c, ACCOUNT, NOW, &dev);
+    let good = issue_with_rng(&c, ACCOUNT, NOW, &mut dev, &mut ChaCha20Rng::from_seed([5; 32])).unwrap();
     let copy = dev;
     let stale = token(&c, ACCOUNT, NOW, &[0; STATE_BYTES]);
     let other = token(&c, "acc-2", NOW, &dev);
@@ -369,4 +482,41 @@ fn trusted_policy_is_smaller_and_never_empty() {
         }
     }
     assert!(seen.contains(&20) && seen.contains(&1));
+}
+
+/// `state::revoke` on a device blob (cargo-mutants survivors of the payload's `revoke`): only
+/// `REVOKE_DEVICES` adds one to the generation, the other flags leave every byte as it was.
+#[test]
+fn state_revoke_moves_the_generation_for_devices_only() {
+    let mut st = [0u8; STATE_BYTES];
+    issue_with_rng(&ctx(), ACCOUNT, NOW, &mut st, &mut ChaCha20Rng::from_seed([6; 32])).unwrap();
+    let copy = st;
+    for what in [crate::state::REVOKE_CODES, crate::state::REVOKE_RECOVERY] {
+        crate::state::revoke(&mut st, what).unwrap();
+        assert_eq!(st, copy, "flags {what}");
+    }
+    crate::state::revoke(&mut st, crate::state::REVOKE_DEVICES).unwrap();
+    assert_eq!(generation(&st), Ok(1));
+    crate::state::revoke(&mut st, crate::state::REVOKE_DEVICES | crate::state::REVOKE_CODES).unwrap();
+    assert_eq!(generation(&st), Ok(2));
+    assert_eq!(
+        st[crate::blob::PAYLOAD_AT + 8..],
+        copy[crate::blob::PAYLOAD_AT + 8..],
+        "the issue record kept"
+    );
+}
+
+/// No release before layout 4 wrote a device blob: one that claims an earlier layout is
+/// refused (a cargo-mutants survivor of the payload's `upgrade`), layout 4 is read.
+#[test]
+fn device_blobs_of_earlier_layouts_are_refused() {
+    for version in 1..crate::blob::VERSION {
+        let mut b = [0u8; STATE_BYTES];
+        (b[0], b[1]) = (Kind::Device as u8, version);
+        assert_eq!(generation(&b), Err(Error::CorruptState), "layout {version}");
+        assert_eq!(crate::state::retry_at(&b, NOW), Err(Error::CorruptState), "layout {version}");
+    }
+    let mut b = [0u8; STATE_BYTES];
+    (b[0], b[1]) = (Kind::Device as u8, crate::blob::VERSION);
+    assert_eq!(generation(&b), Ok(0));
 }

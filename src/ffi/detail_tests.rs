@@ -516,9 +516,9 @@ fn every_refusal_names_its_argument() {
     probe!(s, pcodes_device_issue(cctx, bad, NOW, dp, 64, tp, 81));
     probe!(s, pcodes_device_issue(cctx, c"".as_ptr(), NOW, dp, 64, tp, 81));
     probe!(s, pcodes_device_issue(cctx, acct, 0, dp, 64, tp, 81));
-    probe!(s, pcodes_device_issue(cctx, acct, NOW, null(), 64, tp, 81));
+    probe!(s, pcodes_device_issue(cctx, acct, NOW, null_mut(), 64, tp, 81));
     probe!(s, pcodes_device_issue(cctx, acct, NOW, dp, 63, tp, 81));
-    probe!(s, pcodes_device_issue(cctx, acct, NOW, junk.as_ptr(), 64, tp, 81));
+    probe!(s, pcodes_device_issue(cctx, acct, NOW, junk.as_mut_ptr(), 64, tp, 81));
     probe!(s, pcodes_device_issue(cctx, acct, NOW, dp, 64, null_mut(), 81));
     probe!(s, pcodes_device_issue(cctx, acct, NOW, dp, 64, tp, 80));
     probe!(s, pcodes_device_issue(cctx, acct, NOW, dp, 64, tp, usize::MAX));

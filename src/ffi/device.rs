@@ -6,8 +6,8 @@ use core::ffi::c_char;
 
 use super::ctx::{ctx_ref, pcodes_ctx};
 use super::{
-    OutBuf, boundary, bytes, pcodes_status, region_of, region_of_bytes, region_of_opt_text, region_of_state,
-    region_of_text, state_blob, text,
+    OutBuf, boundary, bytes, pcodes_status, region_of, region_of_opt_text, region_of_state, region_of_text,
+    state_blob, text,
 };
 use crate::device;
 
@@ -34,20 +34,23 @@ unsafe fn read_blob<'a>(state: *const u8, state_len: usize) -> crate::Result<&'a
 
 /// Issues a device token for `account_id`, to set as the device's cookie (docs/device-trust.md:
 /// only right after a successful verification of the holder, and only when the person asks to
-/// trust the device). `state` is the account's device blob (all zeros when fresh); it is read
-/// for the account's device generation and not written. Writes the token (80 characters of
-/// RFC 4648 base32, NUL-terminated) to `token_out`; `token_out_len` must be at least
+/// trust the device). `state` is the account's device blob (all zeros when fresh): the token
+/// carries its device generation, and the issue is recorded in it (one more token issued, the
+/// issue time; `pcodes_state_events` then reports `PCODES_EVENT_DEVICE_TRUSTED`). Store `state`
+/// with compare-and-swap and set the cookie **only after that write succeeded** (on a lost
+/// write, drop the token, re-read and issue again). Writes the token (80 characters of RFC 4648
+/// base32, NUL-terminated) to `token_out`; `token_out_len` must be at least
 /// `PCODES_DEVICE_TOKEN_BYTES` (checked before anything is drawn).
 ///
 /// Returns `OK`, `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, empty `account_id`, `now` out
 /// of range, overlapping buffers), `BUFFER_TOO_SMALL`, `CORRUPT_STATE` (not a device blob),
-/// `RNG_FAILURE`.
+/// `RNG_FAILURE`; on every status but `OK` the blob is left unchanged.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn pcodes_device_issue(
     ctx: *const pcodes_ctx,
     account_id: *const c_char,
     now: u64,
-    state: *const u8,
+    state: *mut u8,
     state_len: usize,
     token_out: *mut c_char,
     token_out_len: usize,
@@ -57,12 +60,13 @@ pub unsafe extern "C" fn pcodes_device_issue(
         // SAFETY: caller passes a live context (or NULL) and a NUL-terminated string (or NULL).
         let (c, account) = unsafe { (ctx_ref(ctx)?, text(account_id, arg!(account_id))?) };
         let out = OutBuf::new(token_out, token_out_len, TOKEN)?;
-        // SAFETY: caller passes a readable blob of `state_len` bytes (or NULL).
-        let st = unsafe { read_blob(state, state_len) }?;
         no_overlap!(
-            writes: [token_out: out.region()],
-            reads: [ctx: region_of(ctx), account_id: region_of_text(account), state: region_of_bytes(st)],
+            writes: [state: region_of_state(state, state_len), token_out: out.region()],
+            reads: [ctx: region_of(ctx), account_id: region_of_text(account)],
         )?;
+        // SAFETY: caller passes a readable and writable blob of `state_len` bytes (or NULL),
+        // disjoint from the other arguments (checked above).
+        let st = unsafe { state_blob(state, state_len) }?;
         out.room(PCODES_DEVICE_TOKEN_BYTES)?;
         let token = device::issue(c, account, now, st)?;
         // SAFETY: `token_out_len` writable bytes, disjoint from the inputs (checked above).
@@ -183,6 +187,32 @@ mod tests {
         assert_eq!(pcodes_device_token_bytes(), 81);
     }
 
+    /// Issuing writes the device blob (one token, at NOW: payload bytes 8..17), which
+    /// `pcodes_state_events` reports as `PCODES_EVENT_DEVICE_TRUSTED`; a refusal writes nothing.
+    #[test]
+    fn issue_records_and_events_tell_through_the_abi() {
+        use crate::ffi::state::{PCODES_EVENT_DEVICE_TRUSTED, pcodes_events, pcodes_state_events};
+        let ctx = new_ctx(0x42, 1);
+        let (mut dev, mut tok) = ([0u8; 64], [0u8; 81]);
+        let mut ev = pcodes_events::default();
+        // SAFETY: live context, NUL-terminated strings, buffers of the stated sizes.
+        unsafe {
+            let t = tok.as_mut_ptr().cast();
+            let r = pcodes_device_issue(ctx, c"".as_ptr(), NOW, dev.as_mut_ptr(), 64, t, 81);
+            assert_eq!(r, PCODES_STATUS_INVALID_ARGUMENT);
+            assert_eq!(dev, [0; 64], "a refusal writes nothing");
+            let r = pcodes_device_issue(ctx, c"acc-1".as_ptr(), NOW, dev.as_mut_ptr(), 64, t, 81);
+            assert_eq!(r, PCODES_STATUS_OK);
+            assert_eq!(dev[24 + 8..24 + 12], 1u32.to_le_bytes());
+            assert_eq!(dev[24 + 12..24 + 17], NOW.to_le_bytes()[..5]);
+            let zero = [0u8; 64];
+            let r = pcodes_state_events(ctx, zero.as_ptr(), 64, dev.as_ptr(), 64, NOW, &raw mut ev);
+            assert_eq!(r, PCODES_STATUS_OK);
+            assert_eq!((ev.flags, ev.trusted_at), (PCODES_EVENT_DEVICE_TRUSTED, NOW));
+            pcodes_ctx_free(ctx);
+        }
+    }
+
     /// Issue, check, the two lanes, revoke, through the ABI.
     #[test]
     fn the_trusted_lane_through_the_abi() {
@@ -195,12 +225,28 @@ mod tests {
         unsafe {
             assert_eq!(pcodes_ctx_set(ctx, PCODES_SETTING_PIN_ITERATIONS, 10_000), PCODES_STATUS_OK);
             assert_eq!(
-                pcodes_device_issue(ctx, acct.as_ptr(), NOW, dev.as_ptr(), 64, tok.as_mut_ptr().cast(), 80),
+                pcodes_device_issue(
+                    ctx,
+                    acct.as_ptr(),
+                    NOW,
+                    dev.as_mut_ptr(),
+                    64,
+                    tok.as_mut_ptr().cast(),
+                    80
+                ),
                 PCODES_STATUS_BUFFER_TOO_SMALL
             );
-            assert_eq!(tok, [0x55; 81], "untouched");
+            assert_eq!((tok, dev), ([0x55; 81], [0; 64]), "untouched");
             assert_eq!(
-                pcodes_device_issue(ctx, acct.as_ptr(), NOW, dev.as_ptr(), 64, tok.as_mut_ptr().cast(), 81),
+                pcodes_device_issue(
+                    ctx,
+                    acct.as_ptr(),
+                    NOW,
+                    dev.as_mut_ptr(),
+                    64,
+                    tok.as_mut_ptr().cast(),
+                    81
+                ),
                 PCODES_STATUS_OK
             );
             assert_eq!(tok[80], 0);

@@ -99,14 +99,17 @@ pub const PCODES_EVENT_BLOCKED: u32 = 4;
 /// `pcodes_state_reset`).
 pub const PCODES_EVENT_CLEARED: u32 = 8;
 /// `pcodes_events.flags` bit: a recovery code was used (`recovery_left` tells how many are left).
-/// Bit value 32 is reserved for "a new device was trusted" (not built yet).
 pub const PCODES_EVENT_RECOVERY_USED: u32 = 16;
+/// `pcodes_events.flags` bit: a new device was trusted, i.e. `pcodes_device_issue` issued a
+/// device token (`trusted_at` tells when); seen between two device blobs.
+pub const PCODES_EVENT_DEVICE_TRUSTED: u32 = 32;
 const _: () = assert!(
     PCODES_EVENT_FAILURE_COUNTED == state::EVENT_FAILURE_COUNTED
         && PCODES_EVENT_LOCK_STARTED == state::EVENT_LOCK_STARTED
         && PCODES_EVENT_BLOCKED == state::EVENT_BLOCKED
         && PCODES_EVENT_CLEARED == state::EVENT_CLEARED
         && PCODES_EVENT_RECOVERY_USED == state::EVENT_RECOVERY_USED
+        && PCODES_EVENT_DEVICE_TRUSTED == state::EVENT_DEVICE_TRUSTED
 );
 
 /// What a call did to a flow's protection (`pcodes_state_events`). Each number is meaningful
@@ -125,17 +128,20 @@ pub struct pcodes_events {
     pub recovery_left: u32,
     /// Zero.
     pub reserved: u32,
+    /// With `PCODES_EVENT_DEVICE_TRUSTED`: unix seconds at which the device token was issued.
+    pub trusted_at: u64,
 }
 
 /// Writes to `*events_out` what the call that turned the blob `old_state` into `new_state` at
 /// `now` (that call's `now`, with that call's context `ctx`, whose lockout settings give
 /// `failures_left`) did to the flow's protection: a failure counted, a lock started, a block,
-/// a clear, a recovery code used. Both blobs are of the same flow; either may be the all-zero
-/// fresh blob. It reads only the blobs' headers and payloads (no key, no code); compute it from
-/// the blob the call read and the blob whose compare-and-swap succeeded (an event is real only
-/// once that write went through). For a PIN verified in two phases, pass the blob before
-/// `pcodes_pin_verify_begin` and the one after `_finish` / `_apply` (`begin` counts every
-/// attempt in advance). docs/revoke.md has the table of events and the notices a portal sends.
+/// a clear, a recovery code used, a device trusted. Both blobs are of the same flow; either may
+/// be the all-zero fresh blob. It reads only the blobs' headers and payloads (no key, no code);
+/// compute it from the blob the call read and the blob whose compare-and-swap succeeded (an
+/// event is real only once that write went through). For a PIN verified in two phases, pass the
+/// blob before `pcodes_pin_verify_begin` and the one after `_finish` / `_apply` (`begin` counts
+/// every attempt in advance). docs/revoke.md has the table of events and the notices a portal
+/// sends.
 ///
 /// Returns `NULL_ARGUMENT`, `INVALID_ARGUMENT` (`now` out of range, blobs of two different
 /// flows, `events_out` overlapping an input), `CORRUPT_STATE` (either blob); `*events_out` is
@@ -170,6 +176,7 @@ pub unsafe extern "C" fn pcodes_state_events(
             locked_until: e.locked_until,
             recovery_left: e.recovery_left,
             reserved: 0,
+            trusted_at: e.trusted_at,
         };
         Ok(())
     })

@@ -25,7 +25,9 @@ pub const EVENT_CLEARED: u32 = 8;
 /// [`Events::flags`] bit: a recovery code was used ([`Events::recovery_left`] says how many of
 /// the set are left). C `PCODES_EVENT_RECOVERY_USED`.
 pub const EVENT_RECOVERY_USED: u32 = 16;
-// Bit 5 (value 32) is reserved for "a new device was trusted" (issue 22 §3, not built yet).
+/// [`Events::flags`] bit: a new device was trusted: a device token was issued
+/// (`device::issue`; [`Events::trusted_at`] says when). C `PCODES_EVENT_DEVICE_TRUSTED`.
+pub const EVENT_DEVICE_TRUSTED: u32 = 32;
 
 /// What happened between two blobs of one flow ([`events`]). Each number is meaningful only
 /// with its flag, and 0 without it.
@@ -42,6 +44,9 @@ pub struct Events {
     pub locked_until: u64,
     /// With [`EVENT_RECOVERY_USED`]: codes of the set left unused.
     pub recovery_left: u32,
+    /// With [`EVENT_DEVICE_TRUSTED`]: unix seconds at which the token was issued (the `now` of
+    /// `device::issue`).
+    pub trusted_at: u64,
 }
 
 impl Events {
@@ -53,7 +58,8 @@ impl Events {
 }
 
 /// What the call that turned the blob `old` into `new` at `now` did to the protection of the
-/// flow: a failure counted, a lock started, a block, a clear, a recovery code used. `old` and
+/// flow: a failure counted, a lock started, a block, a clear, a recovery code used, a device
+/// trusted (a device token issued, read from the account's device blob). `old` and
 /// `new` are blobs of the same flow (either may be the all-zero fresh blob; both fresh: no
 /// event), `now` the time passed to that call, `ctx` the context it used (its lockout
 /// settings give [`Events::failures_left`]). Pure: it reads only the two blobs' headers and
@@ -133,6 +139,13 @@ fn between(o: &State, n: &State, policy: &Policy, now: u64) -> Events {
     {
         e.flags |= EVENT_RECOVERY_USED;
         e.recovery_left = left_n;
+    }
+    if let (Some((issued_o, _)), Some((issued_n, at_n))) =
+        (kinds::devices_issued(o), kinds::devices_issued(n))
+        && issued_n > issued_o
+    {
+        e.flags |= EVENT_DEVICE_TRUSTED;
+        e.trusted_at = at_n;
     }
     e
 }

@@ -24,10 +24,15 @@ pub(super) enum Rule {
 /// A recovery set's id and its codes left (`Payload::recovery_left`).
 type SetLeft = Option<([u8; 8], u32)>;
 
-/// One kind's row: its codec, with a rule, and what its payload says about a recovery set.
+/// Device tokens issued and the latest issue time (`Payload::devices_issued`).
+type Issued = Option<(u32, u64)>;
+
+/// One kind's row: its codec, with a rule, and what its payload says about a recovery set and
+/// about issued device tokens.
 struct Row {
     revisit: fn(&mut State, u8, Rule) -> Result<()>,
     recovery_left: fn(&State) -> SetLeft,
+    devices_issued: fn(&State) -> Issued,
 }
 
 /// The registry: one row per kind.
@@ -44,7 +49,7 @@ fn row(kind: Kind) -> Row {
 }
 
 fn row_of<P: Payload>() -> Row {
-    Row { revisit: revisit::<P>, recovery_left: left_of::<P> }
+    Row { revisit: revisit::<P>, recovery_left: left_of::<P>, devices_issued: issued_of::<P> }
 }
 
 /// Checks (and, for an earlier layout `version`, upgrades into `s.payload`) the payload of `s`
@@ -62,6 +67,12 @@ pub(super) fn apply(s: &mut State, rule: Rule) {
 /// The recovery set the (valid, current-layout) payload of `s` records, and its codes left.
 pub(super) fn recovery_left(s: &State) -> SetLeft {
     (row(s.kind()).recovery_left)(s)
+}
+
+/// The device tokens the (valid, current-layout) payload of `s` records as issued, and the
+/// latest issue time.
+pub(super) fn devices_issued(s: &State) -> Issued {
+    (row(s.kind()).devices_issued)(s)
 }
 
 /// Decodes the payload of `s` as `P` (from layout `version`), applies `rule`, and writes it back
@@ -83,6 +94,10 @@ fn revisit<P: Payload>(s: &mut State, version: u8, rule: Rule) -> Result<()> {
 
 fn left_of<P: Payload>(s: &State) -> SetLeft {
     payload_of::<P>(s, VERSION).ok()?.recovery_left()
+}
+
+fn issued_of<P: Payload>(s: &State) -> Issued {
+    payload_of::<P>(s, VERSION).ok()?.devices_issued()
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@
 //! Account-wide, over blobs of every flow: [`revoke`] kills every outstanding code (after a
 //! password reset, a recovery or a phone-number change; the counters stay), and [`events`] tells
 //! what a call did to the protection (a failure counted, a lock, a block, a clear, a recovery
-//! code used), for notices. See `docs/revoke.md`.
+//! code used, a device trusted), for notices. See `docs/revoke.md`.
 //!
 //! # Layout (version 4), all integers little-endian
 //!
@@ -43,8 +43,8 @@ mod kinds;
 mod revoke;
 
 pub use events::{
-    EVENT_BLOCKED, EVENT_CLEARED, EVENT_FAILURE_COUNTED, EVENT_LOCK_STARTED, EVENT_RECOVERY_USED, Events,
-    events,
+    EVENT_BLOCKED, EVENT_CLEARED, EVENT_DEVICE_TRUSTED, EVENT_FAILURE_COUNTED, EVENT_LOCK_STARTED,
+    EVENT_RECOVERY_USED, Events, events,
 };
 pub use revoke::{REVOKE_CODES, REVOKE_DEVICES, REVOKE_RECOVERY, revoke};
 

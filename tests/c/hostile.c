@@ -1747,11 +1747,22 @@ static void test_device(pcodes_ctx *ctx) {
     EXPECT(pcodes_device_issue(ctx, "acc-1", 0, dev, 64, tok, tn), PCODES_STATUS_INVALID_ARGUMENT);
     EXPECT(pcodes_device_issue(ctx, "acc-1", NOW, dev, 64, tok, tn - 1), PCODES_STATUS_BUFFER_TOO_SMALL);
     EXPECT(pcodes_device_issue(ctx, "acc-1", NOW, dev, 63, tok, tn), PCODES_STATUS_CORRUPT_STATE);
-    EXPECT(pcodes_device_issue(ctx, "acc-1", NOW, KIND_ST[K_PIN], 64, tok, tn), PCODES_STATUS_CORRUPT_STATE);
-    EXPECT(pcodes_device_issue(ctx, "acc-1", NOW, (const uint8_t *)tok, 64, tok, tn), PCODES_STATUS_INVALID_ARGUMENT);
+    uint8_t other[64];
+    memcpy(other, KIND_ST[K_PIN], 64);
+    EXPECT(pcodes_device_issue(ctx, "acc-1", NOW, other, 64, tok, tn), PCODES_STATUS_CORRUPT_STATE);
+    CHECK(memcmp(other, KIND_ST[K_PIN], 64) == 0);
+    EXPECT(pcodes_device_issue(ctx, "acc-1", NOW, (uint8_t *)tok, 64, tok, tn), PCODES_STATUS_INVALID_ARGUMENT);
     CHECK(untouched(tok, tn));
+    static const uint8_t zero[64];
+    CHECK(memcmp(dev, zero, 64) == 0); /* no refused issue recorded anything */
     EXPECT(pcodes_device_issue(ctx, "acc-1", NOW, dev, 64, tok, tn), PCODES_STATUS_OK);
     CHECK(strlen(tok) == 80);
+    /* The issue is recorded (payload bytes 8..12: one token; 12..17: NOW), an event for the host. */
+    CHECK(dev[0] == 7 && dev[32] == 1 && dev[33] == 0 && dev[34] == 0 && dev[35] == 0);
+    for (int i = 0; i < 5; i++) CHECK(dev[36 + i] == (uint8_t)(NOW >> (8 * i)));
+    pcodes_events ev;
+    EXPECT(pcodes_state_events(ctx, zero, 64, dev, 64, NOW, &ev), PCODES_STATUS_OK);
+    CHECK(ev.flags == PCODES_EVENT_DEVICE_TRUSTED && ev.trusted_at == NOW);
     /* Check: the token's statuses, each uncounted; hostile tokens. */
     EXPECT(pcodes_device_check(NULL, "acc-1", tok, NOW, dev, 64), PCODES_STATUS_NULL_ARGUMENT);
     EXPECT(pcodes_device_check(ctx, NULL, tok, NOW, dev, 64), PCODES_STATUS_NULL_ARGUMENT);

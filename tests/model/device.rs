@@ -3,10 +3,22 @@
 //! blocking at `min(15, 2 × 5)` = 10), tokens with an issue time and a generation — driven with
 //! random sequences: tokens issued, presented (current, revoked, forged, another account's,
 //! expired), right, wrong and malformed PINs with and without a token, `revoke_all`, resets of
-//! either blob, time steps. Every status, both blobs' counters and `retry_at` must agree.
+//! either blob, time steps. Every status, both blobs' counters and `retry_at` must agree, and
+//! so must the device blob's record of issued tokens (read from the payload bytes as
+//! `src/device/mod.rs` documents them) and `state::events`' `DEVICE_TRUSTED`, which only an
+//! issue for the account raises.
 
 use super::*;
-use portal_codes::device;
+use portal_codes::{device, state};
+
+/// The issue record of a device blob, read from the documented payload bytes 8..17 (the
+/// payload starts at byte 24): tokens issued (u32 LE) and the latest issue time (u40 LE).
+fn issue_record(b: &Blob) -> (u32, u64) {
+    let p = &b[24..];
+    let mut t = [0u8; 8];
+    t[..5].copy_from_slice(&p[12..17]);
+    (u32::from_le_bytes(p[8..12].try_into().unwrap()), u64::from_le_bytes(t))
+}
 
 /// The trusted lane's lockout: the rows of `Lock` (fade and budget included) with the block at
 /// 10 (docs/verdicts.md, "Device trust").
@@ -41,11 +53,16 @@ fn device_trust_follows_the_model() {
     for seq in 0..sequences() {
         let mut r = ChaCha20Rng::seed_from_u64(7 << 32 | seq);
         let (mut pin_blob, mut dev_blob): (Blob, Blob) = ([0; STATE_BYTES], [0; STATE_BYTES]);
+        // Another account's device blob (its tokens are issued against it), and the model's
+        // record of this account's issues: (tokens issued, latest issue time).
+        let mut other_blob: Blob = [0; STATE_BYTES];
+        let mut issued = (0u32, 0u64);
         let (mut untrusted, mut trusted, mut generation) = (Lock::default(), TrustedLock::default(), 0u64);
         let mut now = T0 + u64::from(r.next_u32() % 1000);
         let mut tokens: Vec<(ModelToken, String)> = Vec::new();
         for call in 0..(6 + r.next_u32() % 30) {
             now = step(&mut r, now);
+            let dev_before = dev_blob;
             let what = format!("sequence {seq}, call {call}");
             let is_right = r.next_u32() % 3 == 0;
             let typed = match r.next_u32() % 10 {
@@ -58,8 +75,12 @@ fn device_trust_follows_the_model() {
                 0..=2 => {
                     // Issue a token (for this account, or another one's), or a forged one.
                     let own = r.next_u32() % 4 != 0;
-                    let account = if own { "acct" } else { "other" };
-                    let mut t = device::issue(&ctx, account, now, &dev_blob).unwrap().as_str().to_string();
+                    let (account, blob) =
+                        if own { ("acct", &mut dev_blob) } else { ("other", &mut other_blob) };
+                    let mut t = device::issue(&ctx, account, now, blob).unwrap().as_str().to_string();
+                    if own {
+                        issued = (issued.0 + 1, now);
+                    }
                     let forged = r.next_u32() % 5 == 0;
                     if forged {
                         // Any symbol after the key id (symbols 1–3 carry it: an altered id is
@@ -152,6 +173,12 @@ fn device_trust_follows_the_model() {
                 }
                 _ => continue,
             }
+            // DEVICE_TRUSTED exactly when this account's blob recorded an issue, with its time.
+            let e = state::events(&ctx, &dev_before, &dev_blob, now).unwrap();
+            let trusted_now = issue_record(&dev_before).0 != issued.0;
+            assert_eq!(e.has(state::EVENT_DEVICE_TRUSTED), trusted_now, "{what}: {e:?}");
+            assert_eq!(e.trusted_at, if trusted_now { now } else { 0 }, "{what}: {e:?}");
+            assert_eq!(issue_record(&dev_blob), issued, "{what}: issue record");
             same_counters(&pin_blob, Kind::Pin, &untrusted, 0, now, &what);
             same_counters(&dev_blob, Kind::Device, &trusted.0, 0, now, &what);
             assert_eq!(device::generation(&dev_blob), Ok(generation), "{what}: generation");

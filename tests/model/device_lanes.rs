@@ -67,8 +67,10 @@ fn sms_and_totp_in_the_trusted_lane_follow_the_model() {
         for call in 0..calls {
             now = step(&mut r, now);
             let what = format!("sequence {seq}, call {call}");
-            // A token issued just now (tokens, their expiry and revocation: device_model).
-            let mut token = device::issue(&ctx, "acct", now, &dev_blob).unwrap().as_str().to_owned();
+            // A token issued just now on a copy of the blob (tokens, their expiry, revocation and
+            // the issue record: device_model).
+            let mut token =
+                device::issue(&ctx, "acct", now, &mut dev_blob.clone()).unwrap().as_str().to_owned();
             let forged = r.next_u32() % 12 == 0;
             if forged {
                 let c = if token.as_bytes()[40] == b'A' { "B" } else { "A" };

@@ -15,7 +15,8 @@ import static ru.portal.codes.Texts.cstr;
  * final only after the compare-and-swap that stores its blob succeeded.
  *
  * <pre>{@code
- * String token = Device.issue(ctx, accountId, now, deviceState);   // after a successful login
+ * String token = Device.issue(ctx, accountId, now, deviceState);   // after a successful login;
+ *                                                                  // store deviceState (CAS), then set the cookie
  * Device.pinVerify(ctx, accountId, pin, stored, token, now, deviceState); // throws unless OK
  * Device.revokeAll(deviceState);                                   // "sign out everywhere"
  * // SMS codes and TOTP/HOTP in the same trusted lane: both blobs are written, store them in one
@@ -33,8 +34,12 @@ public final class Device {
     public static final int TOKEN_BYTES = N.pcodes_device_token_bytes().intValue();
 
     /**
-     * A device token for {@code accountId} ({@code pcodes_device_issue}); {@code state} (the
-     * account's device blob) is read, not written.
+     * A device token for {@code accountId} ({@code pcodes_device_issue}). The issue is recorded in
+     * {@code state} (the account's device blob, updated in place: one more token issued and the
+     * issue time, which {@link State#events} reports as {@link State#EVENT_DEVICE_TRUSTED}).
+     * Store {@code state} with compare-and-swap and set the token as the device's cookie only
+     * after that write succeeded; on a lost write, drop the token, re-read and issue again. On
+     * an exception {@code state} is unchanged.
      *
      * @throws PortalCodesException INVALID_ARGUMENT (empty account id, {@code now}), CORRUPT_STATE,
      *     RNG_FAILURE

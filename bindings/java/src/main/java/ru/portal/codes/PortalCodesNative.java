@@ -85,13 +85,14 @@ public interface PortalCodesNative extends Library {
     int pcodes_state_revoke(byte[] state, SizeT stateLen, int what);
 
     /** C {@code pcodes_events}. */
-    @Structure.FieldOrder({"flags", "failures_left", "locked_until", "recovery_left", "reserved"})
+    @Structure.FieldOrder({"flags", "failures_left", "locked_until", "recovery_left", "reserved", "trusted_at"})
     class pcodes_events extends Structure {
         public int flags;
         public int failures_left;
         public long locked_until;
         public int recovery_left;
         public int reserved;
+        public long trusted_at;
     }
 
     int pcodes_state_events(Pointer ctx, byte[] oldState, SizeT oldStateLen, byte[] newState, SizeT newStateLen,

@@ -10,7 +10,7 @@ import static ru.portal.codes.PortalCodesException.check;
  * The flows read and rewrite them in place, also when they throw: store them back with
  * compare-and-swap. {@link #revoke} kills every outstanding code of a blob (after a password
  * reset, a recovery or a phone-number change); {@link #events} tells what a call did to the
- * protection (failures counted, locks, blocks, clears, recovery codes used).
+ * protection (failures counted, locks, blocks, clears, recovery codes used, devices trusted).
  */
 public final class State {
     private State() {
@@ -89,6 +89,12 @@ public final class State {
     public static final int EVENT_RECOVERY_USED = 16;
 
     /**
+     * {@link Events#flags()} bit: a new device was trusted, i.e. {@link Device#issue} issued a
+     * device token ({@code PCODES_EVENT_DEVICE_TRUSTED}).
+     */
+    public static final int EVENT_DEVICE_TRUSTED = 32;
+
+    /**
      * What a call did to a flow's protection ({@code pcodes_events}); each number is meaningful
      * only with its flag, and 0 without it.
      *
@@ -97,8 +103,10 @@ public final class State {
      *                     next lock or block (the one that reaches it included); 0 once blocked
      * @param lockedUntil  with {@link #EVENT_LOCK_STARTED}: unix seconds at which the lock ends
      * @param recoveryLeft with {@link #EVENT_RECOVERY_USED}: codes of the set left unused
+     * @param trustedAt    with {@link #EVENT_DEVICE_TRUSTED}: unix seconds at which the device
+     *                     token was issued
      */
-    public record Events(int flags, int failuresLeft, long lockedUntil, int recoveryLeft) {
+    public record Events(int flags, int failuresLeft, long lockedUntil, int recoveryLeft, long trustedAt) {
         /** Whether every bit of {@code flag} (an {@code EVENT_*} constant) is set. */
         public boolean has(int flag) {
             return flag != 0 && (flags & flag) == flag;
@@ -118,6 +126,6 @@ public final class State {
         PortalCodesNative.pcodes_events out = new PortalCodesNative.pcodes_events();
         ctx.check(p -> N.pcodes_state_events(p, oldState, new PortalCodesNative.SizeT(oldState.length),
                 newState, new PortalCodesNative.SizeT(newState.length), now, out));
-        return new Events(out.flags, out.failures_left, out.locked_until, out.recovery_left);
+        return new Events(out.flags, out.failures_left, out.locked_until, out.recovery_left, out.trusted_at);
     }
 }

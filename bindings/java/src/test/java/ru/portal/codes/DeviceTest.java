@@ -24,8 +24,12 @@ class DeviceTest {
             byte[] device = State.create();
             byte[] pinState = State.create();
             String stored = Pin.hash(ctx, "acct-1", "385027");
+            byte[] fresh0 = device.clone();
             String token = Device.issue(ctx, "acct-1", T0, device);
             assertTrue(token.matches("[A-Z2-7]{80}"), token);
+            // The issue is recorded in the blob (updated in place): an event for the host.
+            assertEquals(new State.Events(State.EVENT_DEVICE_TRUSTED, 0, 0, 0, T0), State.events(ctx, fresh0, device, T0));
+            assertEquals(1, device[32], "one token issued (payload bytes 8..12)");
             Device.check(ctx, "acct-1", token, T0, device);
             assertEquals(Status.DEVICE_UNTRUSTED, outcome(() -> Device.check(ctx, "acct-2", token, T0, device)));
             assertEquals(Status.EXPIRED, outcome(() -> Device.check(ctx, "acct-1", token, T0 + 90L * 86_400, device)));
@@ -36,6 +40,9 @@ class DeviceTest {
                 assertEquals(Status.WRONG, outcome(() -> Pin.verify(ctx, "acct-1", "000000", stored, now, pinState)));
             }
             assertEquals(Status.BLOCKED, outcome(() -> Pin.verify(ctx, "acct-1", "385027", stored, T0 + 30_000, pinState)));
+            byte[] pinCopy = pinState.clone();
+            assertEquals(Status.CORRUPT_STATE, outcome(() -> Device.issue(ctx, "acct-1", T0, pinCopy)));
+            assertEquals(java.util.Arrays.toString(pinState), java.util.Arrays.toString(pinCopy), "left as it was");
             // The owner's device is still in.
             Device.pinVerify(ctx, "acct-1", "385027", stored, token, T0 + 30_000, device);
             assertEquals(Status.WRONG,
@@ -49,7 +56,11 @@ class DeviceTest {
             Device.revokeAll(device);
             assertEquals(Status.DEVICE_REVOKED, outcome(() -> Device.check(ctx, "acct-1", token, T0, device)));
             assertEquals(Status.CORRUPT_STATE, outcome(() -> Device.revokeAll(pinState)));
+            byte[] revoked = device.clone();
             String fresh = Device.issue(ctx, "acct-1", T0 + 30_001, device);
+            State.Events e = State.events(ctx, revoked, device, T0 + 30_001);
+            assertTrue(e.has(State.EVENT_DEVICE_TRUSTED) && e.trustedAt() == T0 + 30_001, e.toString());
+            assertEquals(2, device[32], "two tokens issued");
             Device.pinVerify(ctx, "acct-1", "385027", stored, fresh, T0 + 30_001, device);
             assertEquals(Status.INVALID_ARGUMENT, outcome(() -> Device.check(ctx, "acct-1", "a\0b", T0, device)));
         }

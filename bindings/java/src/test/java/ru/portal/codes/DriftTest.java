@@ -152,7 +152,8 @@ class DriftTest {
                         (long) State.REVOKE_DEVICES));
         assertEquals(withPrefix("PCODES_EVENT_"), Map.of("FAILURE_COUNTED", (long) State.EVENT_FAILURE_COUNTED,
                 "LOCK_STARTED", (long) State.EVENT_LOCK_STARTED, "BLOCKED", (long) State.EVENT_BLOCKED,
-                "CLEARED", (long) State.EVENT_CLEARED, "RECOVERY_USED", (long) State.EVENT_RECOVERY_USED));
+                "CLEARED", (long) State.EVENT_CLEARED, "RECOVERY_USED", (long) State.EVENT_RECOVERY_USED,
+                "DEVICE_TRUSTED", (long) State.EVENT_DEVICE_TRUSTED));
     }
 
     @Test

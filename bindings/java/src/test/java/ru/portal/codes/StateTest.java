@@ -105,15 +105,15 @@ class StateTest {
                 State.Events e = State.events(ctx, old, state, t);
                 assertTrue(e.has(State.EVENT_FAILURE_COUNTED), "failure " + n);
                 if (n == 15) {
-                    assertEquals(new State.Events(State.EVENT_FAILURE_COUNTED | State.EVENT_BLOCKED, 0, 0, 0), e);
+                    assertEquals(new State.Events(State.EVENT_FAILURE_COUNTED | State.EVENT_BLOCKED, 0, 0, 0, 0), e);
                 } else if (n % 5 == 0) {
                     long lock = n == 5 ? 900 : 1800;
                     assertEquals(new State.Events(State.EVENT_FAILURE_COUNTED | State.EVENT_LOCK_STARTED, 5,
-                            t + lock, 0), e);
+                            t + lock, 0, 0), e);
                     locks++;
                     t += lock;
                 } else {
-                    assertEquals(new State.Events(State.EVENT_FAILURE_COUNTED, 5 - n % 5, 0, 0), e);
+                    assertEquals(new State.Events(State.EVENT_FAILURE_COUNTED, 5 - n % 5, 0, 0, 0), e);
                 }
             }
             assertEquals(2, locks);
@@ -127,7 +127,7 @@ class StateTest {
             Recovery.Generated set = Recovery.generate(ctx, "account-1", 3, rec);
             byte[] before = rec.clone();
             assertEquals(2, Recovery.verify(ctx, "account-1", set.stored(), set.codes().get(1), now, rec));
-            assertEquals(new State.Events(State.EVENT_RECOVERY_USED, 0, 0, 2), State.events(ctx, before, rec, now));
+            assertEquals(new State.Events(State.EVENT_RECOVERY_USED, 0, 0, 2, 0), State.events(ctx, before, rec, now));
 
             expectStatus(Status.INVALID_ARGUMENT, () -> State.events(ctx, rec, old, now));
             expectStatus(Status.INVALID_ARGUMENT, () -> State.events(ctx, before, rec, 0));
