@@ -270,8 +270,15 @@ fn run_checked(what: &str, cmd: &mut Command) -> String {
 /// `EVERY` function exported from `src/ffi/` (`#[unsafe(no_mangle)]`), by name.
 fn exported_functions() -> Vec<String> {
     let mut names = Vec::new();
-    for e in std::fs::read_dir(root().join("src/ffi")).unwrap() {
-        let src = std::fs::read_to_string(e.unwrap().path()).unwrap();
+    let (mut dirs, mut files) = (vec![root().join("src/ffi")], Vec::new());
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() { dirs.push(p) } else { files.push(p) }
+        }
+    }
+    for f in files {
+        let src = std::fs::read_to_string(f).unwrap();
         let mut lines = src.lines();
         while let Some(l) = lines.next() {
             if l.trim() == "#[unsafe(no_mangle)]" {

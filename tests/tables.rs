@@ -136,7 +136,11 @@ fn every_size_constant_is_tied_one_way() {
     let mut found = BTreeMap::new();
     let dir = format!("{}/src/ffi", env!("CARGO_MANIFEST_DIR"));
     for entry in std::fs::read_dir(dir).unwrap() {
-        let rel = format!("src/ffi/{}", entry.unwrap().file_name().to_str().unwrap());
+        let entry = entry.unwrap();
+        if entry.path().is_dir() {
+            continue; // unit tests of a module (src/ffi/pin/tests.rs): no exported constants
+        }
+        let rel = format!("src/ffi/{}", entry.file_name().to_str().unwrap());
         let text = read(&rel);
         let lines: Vec<&str> = text.lines().collect();
         for (i, line) in lines.iter().enumerate() {
