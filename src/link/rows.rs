@@ -3,12 +3,31 @@
 use std::vec;
 
 use super::{Facts, Match, Payload, decide};
-use crate::blob::Kind;
+use crate::blob::{Kind, State};
 use crate::flow::Gate;
 use crate::flow::rows;
 use crate::policy::Policy;
 
 const NOW: u64 = 1_700_000_000;
+
+/// Row 1: a locked or blocked record refuses whatever the input, unless its tag verified (also a
+/// "verified" fact on a fresh or revoked record: nothing is outstanding there).
+fn refused_unless_proven(h: &State, payloads: &[Payload], policy: &Policy) -> vec::Vec<rows::Got> {
+    let mut got = vec::Vec::new();
+    for blocked in [false, true] {
+        let locked = rows::locked(h.clone(), NOW, blocked);
+        for p in payloads {
+            let latest = Facts::Found { found: Match::Latest, issued: NOW - 10 };
+            let nothing = Facts::Found { found: Match::Nothing, issued: NOW - 10 };
+            let facts = [Facts::Mistyped, Facts::UnknownKey, nothing];
+            for f in facts.into_iter().chain((!p.issued()).then_some(latest)) {
+                let run = |h: &State, p: &Payload| decide(h, p, f, policy, NOW);
+                got.push(rows::got(&locked, p, Gate::LockoutUnlessProven, NOW, run).0);
+            }
+        }
+    }
+    got
+}
 
 #[test]
 fn decide_follows_the_link_rows() {
@@ -31,7 +50,7 @@ fn decide_follows_the_link_rows() {
     // The record free, locked and blocked: rows 6–12 are answered alike on all three, and
     // change no header (the lockout is the forged codes').
     let headers = [h.clone(), rows::locked(h.clone(), NOW, false), rows::locked(h.clone(), NOW, true)];
-    let call_on = |h: &crate::blob::State, p: &Payload, f: Facts| {
+    let call_on = |h: &State, p: &Payload, f: Facts| {
         rows::got(h, p, Gate::LockoutUnlessProven, NOW, |h, p| decide(h, p, f, &policy, NOW))
     };
     let call = |p: &Payload, f: Facts| call_on(&h, p, f);
@@ -54,22 +73,8 @@ fn decide_follows_the_link_rows() {
         2,
         &[
             (1, &|| {
-                // Whatever the input, unless its tag verified; also on a fresh or revoked record.
                 let revoked = Payload { counter: 3, revoked: true, fp: [2; 15], ..fresh };
-                let facts = [Facts::Mistyped, Facts::UnknownKey, found(Match::Nothing)];
-                let mut got = vec::Vec::new();
-                for blocked in [false, true] {
-                    let locked = rows::locked(h.clone(), NOW, blocked);
-                    for p in [live, used, stale, fresh, revoked] {
-                        for &f in &facts {
-                            got.push(call_on(&locked, &p, f).0);
-                        }
-                        if !p.issued() {
-                            got.push(call_on(&locked, &p, found(Match::Latest)).0);
-                        }
-                    }
-                }
-                got
+                refused_unless_proven(&h, &[live, used, stale, fresh, revoked], &policy)
             }),
             (2, &|| {
                 // Revoked (`state::revoke`): the issue number and data stay, nothing is outstanding.
