@@ -258,4 +258,34 @@ mod tests {
             assert_eq!(s.failures, 6);
         }
     }
+
+    /// An attempt (either lockout gate) sees a faded run as none and counts from it; a call
+    /// already admitted (`Gate::Open`) sees the run as stored; a try that is not counted stores
+    /// the header as it was, faded or not.
+    #[test]
+    fn attempts_see_a_faded_run_admitted_calls_the_stored_one() {
+        let policy = Policy::default();
+        let now = 1_700_000_000;
+        let mut h = State::fresh(Kind::Link);
+        h.failures = 3;
+        h.budget = 3;
+        h.budget_at = now - policy.failure_reset_seconds;
+        h.last_failure = now - policy.failure_reset_seconds;
+        for (gate, seen, counted) in
+            [(Gate::Lockout, 0, 1), (Gate::LockoutUnlessProven, 0, 1), (Gate::Open, 3, 4)]
+        {
+            for count in [Count::No, Count::Failure] {
+                let (verdict, s, _) = settle(&h, &0u8, gate, &policy, now, |v, _| {
+                    Ok(Outcome::new(Ok(v.failures), count, v, 0u8))
+                })
+                .unwrap();
+                assert_eq!(verdict, Ok(seen), "{gate:?}: the run decide sees");
+                if count == Count::No {
+                    assert!(s == h, "{gate:?}: not counted, the header as it was");
+                } else {
+                    assert_eq!(s.failures, counted, "{gate:?}");
+                }
+            }
+        }
+    }
 }

@@ -124,8 +124,11 @@ fn decide_follows_the_link_rows() {
                 [expired, ahead].into_iter().flat_map(|f| all(&live, f)).collect()
             }),
             (12, &|| {
-                on_all(&live, found(Match::Latest))
+                // Also issued by a clock exactly MAX_CLOCK_SKEW ahead of this one (tolerated).
+                let ahead = Facts::Found { found: Match::Latest, issued: NOW + crate::clock::MAX_CLOCK_SKEW };
+                [found(Match::Latest), ahead]
                     .into_iter()
+                    .flat_map(|f| on_all(&live, f))
                     .map(|(g, next)| {
                         assert!(next.redeemed, "used (the header as it was: checked by on_all)");
                         g
