@@ -840,12 +840,15 @@ pcodes_status pcodes_link_parse(const char *code,
 /**
  * Redeems a typed code for the record whose current data is `child` and whose state is
  * `state`, at `now`. On `OK` the code is marked used; the state is written back on every
- * return after it was read (a failed attempt is recorded).
+ * return after it was read (a failed attempt is recorded). Only `WRONG` changes the lockout
+ * counters: a redeem does not clear them (they count forged codes).
  *
  * Returns, the first that applies (the full table of states and inputs: docs/verdicts.md):
  * `NULL_ARGUMENT`, `INVALID_ARGUMENT` (bad UTF-8, `now` out of range,
  * overlapping buffers), `CORRUPT_STATE`
- * (untouched), `BLOCKED`/`LOCKED`, `NO_CHALLENGE` (no code was issued for this state),
+ * (untouched), `BLOCKED`/`LOCKED` (only for a code whose tag does not verify: the real code
+ * is answered on its merits below also on a locked or blocked record, so forged codes
+ * cannot lock its holder out), `NO_CHALLENGE` (no code was issued for this state),
  * `MISTYPED` (typing error; not counted),
  * `UNKNOWN_KEY` (the code's key id is not in the context), `WRONG` (not a code of ours for this
  * record: counted for the lockout), `DATA_CHANGED` (the child's data changed since the code

@@ -3,7 +3,10 @@
 //! 1. [`run`] decodes the blob with the flow's [`Payload`] codec (a foreign or garbled blob is
 //!    [`Error::CorruptState`] and is left untouched);
 //! 2. the [`Gate`]: for an attempt, [`lockout::check`] refuses a locked or blocked state before
-//!    anything about the input is computed (row 1 of every table in `docs/verdicts.md`);
+//!    anything about the input is computed (row 1 of every table in `docs/verdicts.md`); for an
+//!    attempt whose input can prove itself ([`Gate::LockoutUnlessProven`]: a link code whose tag
+//!    verified), after the facts, and only if `decide`'s row is not one that only a proven
+//!    input reaches;
 //! 3. the flow computes its **facts**: what the keyed computations found about the input (a
 //!    tag that verified, a counter that matched, a PIN that matched), all of them, in constant
 //!    time, before any verdict is chosen, so that the order of the verdict rows cannot show in
@@ -59,6 +62,13 @@ impl Count {
 pub(crate) enum Gate {
     /// An attempt: `LOCKED` / `BLOCKED` while the lockout engine refuses the state.
     Lockout,
+    /// An attempt whose input can prove that its holder got it from the issuer (a link code
+    /// whose 40-bit tag verified, issue 22 §3): while the lockout engine refuses the state, the
+    /// facts are still computed and `decide` still picks its row; a row that only a proven
+    /// input reaches ([`Outcome::proven`]) is answered on its merits and counts nothing (the
+    /// lockout stays as it is), every other row is refused `LOCKED` / `BLOCKED`, not counted.
+    /// So a run of forged inputs locks out forged inputs only.
+    LockoutUnlessProven,
     /// Not an attempt (issuing a link code) or already admitted (the second phase of a PIN
     /// verification, whose first phase passed the gate and was counted).
     Open,
@@ -76,12 +86,20 @@ pub(crate) struct Outcome<P, T> {
     pub(crate) next: P,
     /// The header's flow-specific wait ([`State::wait_until`]) to store.
     pub(crate) wait_until: u64,
+    /// Only an input that proved itself reaches this row ([`Gate::LockoutUnlessProven`]).
+    pub(crate) proven: bool,
 }
 
 impl<P, T> Outcome<P, T> {
     /// A row whose blob becomes `next`, counted as `counted`; the flow's wait is kept.
     pub(crate) fn new(verdict: Result<T>, counted: Count, header: &State, next: P) -> Self {
-        Self { verdict, counted, next, wait_until: header.wait_until }
+        Self { verdict, counted, next, wait_until: header.wait_until, proven: false }
+    }
+
+    /// The same row, marked as one that only a proven input reaches ([`Gate::LockoutUnlessProven`]).
+    pub(crate) fn proven(mut self) -> Self {
+        self.proven = true;
+        self
     }
 
     /// A row that answers `e` and leaves the blob as it was (not counted).
@@ -105,8 +123,8 @@ impl<P, T> Outcome<P, T> {
 }
 
 /// Gate, decide and count, on decoded state: pure (no blob, no clock, no key). `Err` means the
-/// call was refused before a decision (the gate, or `decide` refusing a developer's argument)
-/// and nothing changes; otherwise the verdict with the new header and payload.
+/// call was refused (the gate, or `decide` refusing a developer's argument) and nothing
+/// changes; otherwise the verdict with the new header and payload.
 ///
 /// # Errors
 /// [`Error::Locked`] / [`Error::Blocked`] from the gate; whatever `decide` refuses.
@@ -121,11 +139,12 @@ pub(crate) fn settle<P, T>(
 ) -> Result<(Result<T>, State, P)> {
     // An attempt sees its run as it counts now (a faded run as none); a call already admitted
     // (`Gate::Open`) sees it as stored. A try that is not counted stores the header as it was.
+    let refused = if gate == Gate::Open { Ok(()) } else { lockout::check(header, now) };
     if gate == Gate::Lockout {
-        lockout::check(header, now)?;
+        refused?;
     }
     let faded_view;
-    let view = if gate == Gate::Lockout && lockout::faded(header, policy, now) {
+    let view = if refused.is_ok() && gate != Gate::Open && lockout::faded(header, policy, now) {
         let mut v = header.clone();
         lockout::fade(&mut v, policy, now);
         faded_view = v;
@@ -134,6 +153,13 @@ pub(crate) fn settle<P, T>(
         header
     };
     let o = decide(view, payload)?;
+    if let Err(e) = refused {
+        // `Gate::LockoutUnlessProven` on a locked state: only a proven row is answered, and a
+        // locked state never counts anything.
+        if !o.proven || o.counted != Count::No {
+            return Err(e);
+        }
+    }
     let mut s = if o.counted == Count::No { header.clone() } else { view.clone() };
     match o.counted {
         Count::No => {}
@@ -165,7 +191,12 @@ pub(crate) fn run<P: Payload, T>(
     decide: impl FnOnce(&State, &P) -> Result<Outcome<P, T>>,
 ) -> Result<T> {
     let (s, p) = blob::read_flow::<P>(blob)?;
-    let (verdict, s, p) = settle(&s, &p, gate, policy, now, decide)?;
+    let (verdict, s, p) = settle(&s, &p, gate, policy, now, decide).inspect_err(|e| {
+        // The gate's `LOCKED` after the facts were computed (`Gate::LockoutUnlessProven`).
+        if is_verdict(*e) {
+            crate::diag::clear();
+        }
+    })?;
     write(blob, &s, &p);
     clear_detail(&verdict);
     verdict
@@ -227,4 +258,75 @@ fn clear_detail<T>(verdict: &Result<T>) {
 /// A verdict about the input (its class in `statuses!`): it never carries a developer detail.
 fn is_verdict(e: Error) -> bool {
     e.class() == crate::error::StatusClass::Verdict
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blob::Kind;
+
+    /// `Gate::LockoutUnlessProven` on a locked state: an unproven row is refused; a proven row
+    /// is answered with the header as it was; a proven row that would count is refused too (a
+    /// locked state never counts anything).
+    #[test]
+    fn a_locked_state_answers_only_proven_rows_and_counts_nothing() {
+        let policy = Policy::default();
+        let now = 1_700_000_000;
+        let mut h = State::fresh(Kind::Link);
+        h.failures = 5;
+        h.locked_until = now + 60;
+        h.last_failure = now - 1;
+        let run_on = |h: &State, counted: Count, proven: bool| {
+            settle(h, &0u8, Gate::LockoutUnlessProven, &policy, now, |h, _| {
+                let o = Outcome::new(Ok(()), counted, h, 1u8);
+                Ok(if proven { o.proven() } else { o })
+            })
+        };
+        let run = |counted, proven| run_on(&h, counted, proven);
+        assert_eq!(run(Count::No, false).err(), Some(Error::Locked));
+        assert_eq!(run(Count::Failure, false).err(), Some(Error::Locked));
+        for c in [Count::Failure, Count::Success, Count::Refunded, Count::CountedRefunded] {
+            assert_eq!(run(c, true).err(), Some(Error::Locked), "{c:?}");
+        }
+        let (verdict, s, next) = run(Count::No, true).unwrap();
+        assert_eq!((verdict, next), (Ok(()), 1));
+        assert!(s == h, "the lockout as it was");
+        // Free: every row is decided and counted as under `Gate::Lockout`.
+        let mut free = h.clone();
+        free.locked_until = 0;
+        for proven in [false, true] {
+            let (_, s, _) = run_on(&free, Count::Failure, proven).unwrap();
+            assert_eq!(s.failures, 6);
+        }
+    }
+
+    /// An attempt (either lockout gate) sees a faded run as none and counts from it; a call
+    /// already admitted (`Gate::Open`) sees the run as stored; a try that is not counted stores
+    /// the header as it was, faded or not.
+    #[test]
+    fn attempts_see_a_faded_run_admitted_calls_the_stored_one() {
+        let policy = Policy::default();
+        let now = 1_700_000_000;
+        let mut h = State::fresh(Kind::Link);
+        h.failures = 3;
+        h.budget = 3;
+        h.budget_at = now - policy.failure_reset_seconds;
+        h.last_failure = now - policy.failure_reset_seconds;
+        for (gate, seen, counted) in
+            [(Gate::Lockout, 0, 1), (Gate::LockoutUnlessProven, 0, 1), (Gate::Open, 3, 4)]
+        {
+            for count in [Count::No, Count::Failure] {
+                let (verdict, s, _) = settle(&h, &0u8, gate, &policy, now, |v, _| {
+                    Ok(Outcome::new(Ok(v.failures), count, v, 0u8))
+                })
+                .unwrap();
+                assert_eq!(verdict, Ok(seen), "{gate:?}: the run decide sees");
+                if count == Count::No {
+                    assert!(s == h, "{gate:?}: not counted, the header as it was");
+                } else {
+                    assert_eq!(s.failures, counted, "{gate:?}");
+                }
+            }
+        }
+    }
 }

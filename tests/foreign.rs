@@ -225,7 +225,8 @@ const LINK_STORY: &[&str] = &[
     "re-issued: old code                      -> PCODES_STATUS_SUPERSEDED",
     "key not held (1)                         -> PCODES_STATUS_UNKNOWN_KEY",
     "rotated key: old code                    -> PCODES_STATUS_OK",
-    "after 5 wrong codes                      -> PCODES_STATUS_LOCKED",
+    "after 5 wrong codes: wrong code          -> PCODES_STATUS_LOCKED",
+    "after 5 wrong codes: right code          -> PCODES_STATUS_OK",
 ];
 
 #[test]

@@ -6,7 +6,7 @@
 mod python;
 
 use portal_codes::link::{self, Child, FIELD_SNILS};
-use portal_codes::rng::{ChaCha20Rng, SeedableRng};
+use portal_codes::rng::{ChaCha20Rng, Rng, SeedableRng};
 use portal_codes::{Context, Error, STATE_BYTES, Setting};
 use rand_chacha::rand_core::{TryCryptoRng, TryRng};
 
@@ -48,6 +48,12 @@ fn ctx() -> Context {
 
 fn rng() -> ChaCha20Rng {
     ChaCha20Rng::from_seed([5; 32])
+}
+
+/// The blob's lockout header (failures, lock, budget and their clocks).
+fn header(state: &[u8; STATE_BYTES]) -> (u16, u64, u64, u8, u64) {
+    let s = portal_codes::state::State::decode(state, portal_codes::state::Kind::Link).unwrap();
+    (s.failures, s.locked_until, s.last_failure, s.budget, s.budget_at)
 }
 
 fn failures(state: &[u8; STATE_BYTES]) -> u16 {
@@ -185,9 +191,9 @@ fn wrong_and_forged_codes_count_as_failures() {
     let wrong = link::issue_with_rng(&ctx, RECORD, &petya, NOW, &mut st2, &mut rng()).unwrap();
     assert_eq!(link::redeem(&ctx, wrong.as_str(), &ivan(), NOW, &mut st), Err(Error::Wrong));
     assert_eq!(failures(&st), 2);
-    // The real code still works and clears the count.
+    // The real code still works, and the count stays: it is the forged codes' (issue 22 §3).
     link::redeem(&ctx, &s, &ivan(), NOW, &mut st).unwrap();
-    assert_eq!(failures(&st), 0);
+    assert_eq!(failures(&st), 2);
 }
 
 #[test]
@@ -205,11 +211,70 @@ fn lockout_after_five_wrong_codes() {
         }
         assert_eq!(link::redeem(&ctx, &g, &ivan(), NOW, &mut st), Err(Error::Wrong));
     }
-    assert_eq!(link::redeem(&ctx, &s, &ivan(), NOW + 1, &mut st), Err(Error::Locked), "even the right code");
-    assert_eq!(link::redeem(&ctx, "x", &ivan(), NOW + 1, &mut st), Err(Error::Locked), "lock comes first");
+    let forged = well_formed(&[&s[..23], if s.as_bytes()[23] == b'7' { "8" } else { "7" }].concat());
+    assert_eq!(link::redeem(&ctx, &forged, &ivan(), NOW + 1, &mut st), Err(Error::Locked));
+    assert_eq!(link::redeem(&ctx, "x", &ivan(), NOW + 1, &mut st), Err(Error::Locked), "also a typo");
+    assert_eq!(failures(&st), 5, "refused while locked: not counted");
     assert_eq!(portal_codes::retry_at(&st, NOW + 1), Ok(NOW + 900));
-    // After the lock the right code works (still within ... no: 15 minutes > TTL, so expired).
-    assert_eq!(link::redeem(&ctx, &s, &ivan(), NOW + 900, &mut st), Err(Error::Expired));
+    // The lock is the forged codes': the right code is decided on its merits, and the lock stays.
+    let locked = st;
+    assert_eq!(link::redeem(&ctx, &s, &ivan(), NOW + 1, &mut st), Ok(()), "the right code");
+    assert_eq!(header(&st), header(&locked), "the lockout header as it was");
+    assert_eq!(link::redeem(&ctx, &s, &ivan(), NOW + 2, &mut st), Err(Error::AlreadyUsed));
+    assert_eq!(link::redeem(&ctx, &forged, &ivan(), NOW + 2, &mut st), Err(Error::Locked));
+    assert_eq!(portal_codes::retry_at(&st, NOW + 2), Ok(NOW + 900));
+    // After the lock the right code would have expired anyway (15 minutes > TTL).
+    let mut late = locked;
+    assert_eq!(link::redeem(&ctx, &s, &ivan(), NOW + 900, &mut late), Err(Error::Expired));
+}
+
+/// Issue 22 §3: anyone who knows a record id can forge well-formed codes for it. Fifteen of
+/// them (waiting out both locks) block the record, and issuing a new code does not clear the
+/// block; the parent who holds the real, latest code still redeems it, exactly once, and the
+/// forgers stay blocked. (Before: `BLOCKED` for every code, the real one too, until
+/// `state_reset`.)
+#[test]
+fn fifteen_forged_codes_do_not_block_the_holder_of_the_real_code() {
+    let ctx = ctx();
+    let mut st = [0u8; STATE_BYTES];
+    let first = link::issue_with_rng(&ctx, RECORD, &ivan(), NOW, &mut st, &mut rng()).unwrap();
+    let mut r = ChaCha20Rng::from_seed([9; 32]);
+    let forge = |r: &mut ChaCha20Rng| {
+        // The record id's symbols kept (the first 9 carry key id 1 and the record id), the rest random.
+        const A: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+        let tail: String = (0..15).map(|_| A[(r.next_u32() % 32) as usize] as char).collect();
+        let g = well_formed(&[&first.as_str().replace('-', "")[..9], &tail].concat());
+        assert_eq!(link::parse(&g), Ok(RECORD));
+        g
+    };
+    let mut now = NOW;
+    for i in 1..=15u16 {
+        now += 1;
+        let got = link::redeem(&ctx, &forge(&mut r), &ivan(), now, &mut st);
+        assert_eq!(got, Err(Error::Wrong), "forged code {i}");
+        assert_eq!(failures(&st), i);
+        if i == 5 || i == 10 {
+            assert_eq!(link::redeem(&ctx, &forge(&mut r), &ivan(), now, &mut st), Err(Error::Locked));
+            now = portal_codes::retry_at(&st, now).unwrap();
+        }
+    }
+    assert_eq!(link::redeem(&ctx, &forge(&mut r), &ivan(), now, &mut st), Err(Error::Blocked));
+    // The portal issues a new code (the first has expired by now): the block stays.
+    now += 60;
+    let code = link::issue_with_rng(&ctx, RECORD, &ivan(), now, &mut st, &mut rng()).unwrap();
+    assert_eq!(failures(&st), 15);
+    for _ in 0..20 {
+        assert_eq!(link::redeem(&ctx, &forge(&mut r), &ivan(), now + 1, &mut st), Err(Error::Blocked));
+    }
+    assert_eq!(link::redeem(&ctx, "x", &ivan(), now + 1, &mut st), Err(Error::Blocked));
+    assert_eq!(failures(&st), 15, "refused while blocked: not counted");
+    assert_eq!(link::redeem(&ctx, first.as_str(), &ivan(), now + 1, &mut st), Err(Error::Superseded));
+    let blocked = st;
+    assert_eq!(link::redeem(&ctx, code.as_str(), &ivan(), now + 2, &mut st), Ok(()), "the real code redeems");
+    assert_eq!(header(&st), header(&blocked), "the block is the forgers' and stays");
+    assert_eq!(link::redeem(&ctx, code.as_str(), &ivan(), now + 3, &mut st), Err(Error::AlreadyUsed));
+    assert_eq!(link::redeem(&ctx, &forge(&mut r), &ivan(), now + 3, &mut st), Err(Error::Blocked));
+    assert_eq!(portal_codes::retry_at(&st, now + 3), Ok(u64::MAX));
 }
 
 #[test]

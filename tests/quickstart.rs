@@ -96,6 +96,10 @@ fn the_quickstart_is_a_guided_tour_and_writes_its_qr_code_where_asked() {
     assert!(out.contains("missing: SNILS (expected"), "{out}");
     assert!(out.contains("→ Error::DataChanged (expected: a code dies with the data"), "{out}");
     assert!(
+        out.contains("the parent's new code on the blocked record → OK"),
+        "forged link codes block forgers only:\n{out}"
+    );
+    assert!(
         out.contains("otp::verify(the SMS code sent before the reset) → Error::NoChallenge (expected"),
         "{out}"
     );

@@ -292,13 +292,18 @@ fn v2_link_blobs_keep_their_lock_and_drop_the_code() {
     );
     assert_eq!(link::redeem(&c, code.as_str(), &ivan(), l.retry_at + 2, &mut st), Ok(()));
 
-    // Blocked stays blocked, a new code included, until reset.
+    // Blocked stays blocked for codes whose tag does not verify, until reset; a new code
+    // redeems on the blocked record (issue 22 §3), and the block stays.
     let l = &blobs["link_blocked"];
     let mut st = l.blob;
     let code = link::issue(&c, 123_456_789, &ivan(), l.now + 86_400, &mut st).unwrap();
-    assert_eq!(link::redeem(&c, code.as_str(), &ivan(), l.now + 86_401, &mut st), Err(Error::Blocked));
+    let wrong = &v["link_wrong_code"];
+    assert_eq!(link::redeem(&c, wrong, &ivan(), l.now + 86_401, &mut st), Err(Error::Blocked));
+    assert_eq!(link::redeem(&c, code.as_str(), &ivan(), l.now + 86_401, &mut st), Ok(()));
+    assert_eq!(state::retry_at(&st, l.now + 86_402), Ok(u64::MAX), "still blocked");
+    assert_eq!(link::redeem(&c, wrong, &ivan(), l.now + 86_402, &mut st), Err(Error::Blocked));
     state::reset(&mut st).unwrap();
-    assert_eq!(link::redeem(&c, code.as_str(), &ivan(), l.now + 86_402, &mut st), Ok(()));
+    assert_eq!(link::redeem(&c, wrong, &ivan(), l.now + 86_403, &mut st), Err(Error::Wrong));
 }
 
 #[test]
@@ -479,14 +484,23 @@ fn v3_blobs_keep_their_locks_blocks_and_runs() {
     let l = &blobs["link_issued"];
     let mut st = l.blob;
     assert_eq!(link::redeem(&c, &v["link_code"], &ivan(), l.now + 60, &mut st), Ok(()));
+    // The lock refuses codes whose tag does not verify; the outstanding code is answered on
+    // its merits (issue 22 §3): within its 10 minutes it redeems and the lock stays, at the
+    // lock's end it has expired (issued at T0): answered, not counted.
     let l = &blobs["link_locked"];
     let mut st = l.blob;
-    assert_eq!(link::redeem(&c, &v["link_code"], &ivan(), l.retry_at - 1, &mut st), Err(Error::Locked));
-    // At the lock's end the code (issued at T0, 10 minutes) has expired: answered, not counted.
+    let wrong = &v["link_wrong_code"];
+    assert_eq!(link::redeem(&c, wrong, &ivan(), l.retry_at - 1, &mut st), Err(Error::Locked));
+    assert_eq!(link::redeem(&c, &v["link_code"], &ivan(), l.retry_at - 1, &mut st), Err(Error::Expired));
     assert_eq!(link::redeem(&c, &v["link_code"], &ivan(), l.retry_at, &mut st), Err(Error::Expired));
     assert_eq!(State::decode(&st, Kind::Link).unwrap().failures, 5);
+    let mut st = l.blob;
+    assert_eq!(link::redeem(&c, &v["link_code"], &ivan(), l.now + 1, &mut st), Ok(()));
+    assert_eq!(state::retry_at(&st, l.now + 1), Ok(l.retry_at), "the lock is kept");
     let mut st = blobs["link_blocked"].blob;
-    assert_eq!(link::redeem(&c, &v["link_code"], &ivan(), l.now, &mut st), Err(Error::Blocked));
+    assert_eq!(link::redeem(&c, wrong, &ivan(), l.now, &mut st), Err(Error::Blocked));
+    assert_eq!(link::redeem(&c, &v["link_code"], &ivan(), l.now, &mut st), Ok(()), "the real code, blocked");
+    assert_eq!(link::redeem(&c, wrong, &ivan(), l.now, &mut st), Err(Error::Blocked));
 
     // Authenticator apps: replay protection and counted failures kept.
     let secret: Vec<u8> = (0u8..20).collect();

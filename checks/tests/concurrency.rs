@@ -362,3 +362,81 @@ fn trusted_and_untrusted_lanes_count_exactly_under_contention() {
     assert_eq!((d.failures, d.budget, d.locked_until), (10, 10, portal_codes::state::BLOCKED));
     eprintln!("lanes: round 1 lost {lost} writes to contention");
 }
+
+// ---------------------------------------------------------------- link codes: forged codes (issue 22 §3)
+
+/// Forgers and the holders of the real link code race on one record: the lock that forged codes
+/// earn refuses forged codes only. Round 1: 4 workers redeem the real code while 28 submit forged
+/// codes for the record (well-formed, under another key): the real code is redeemed exactly once
+/// (the others `ALREADY_USED`), exactly 5 forged codes are counted, every other one is `LOCKED`.
+/// Two forger-only rounds after the locks block the record (15 failures). Then a new code is
+/// issued (the block stays) and round 4 races again: the real code is redeemed exactly once on
+/// the blocked record, every forged code is `BLOCKED`, and the block stays.
+#[test]
+fn forged_link_codes_lock_out_forgers_only() {
+    use portal_codes::link::{self, Child};
+    let Some(server) = pg::Server::start() else { return };
+    let mut c = server.connect();
+    pg::create_table(&mut c);
+    let record = 1_234_567_i64;
+    pg::insert_fresh(&mut c, record);
+    let ctx = Arc::new(Context::new(&[11; 32], 0).unwrap());
+    let forger = Context::new(&[12; 32], 0).unwrap();
+    let child = || Child::new("Иванова Мария Петровна", "2015-03-08", "F", "112-233-445 95");
+    const HOLDERS: usize = 4;
+    let forged: Arc<Vec<String>> = Arc::new(
+        (0..WORKERS)
+            .map(|_| {
+                let mut scratch = [0u8; portal_codes::STATE_BYTES];
+                let f = link::issue(&forger, record as u64, &child(), 1_800_000_000, &mut scratch).unwrap();
+                assert_eq!(link::parse(f.as_str()), Ok(record as u64));
+                f.as_str().to_owned()
+            })
+            .collect(),
+    );
+    let header = |c: &mut pg::Client| {
+        let s = State::decode(&pg::load(c, record), Kind::Link).unwrap();
+        (s.failures, s.locked_until)
+    };
+    // One race at `now`: workers below `holders` redeem `code`, the others their forged code.
+    let round = |code: Option<String>, now: u64| {
+        let (ctx, forged) = (Arc::clone(&ctx), Arc::clone(&forged));
+        let verdicts = race(&server, record, move |w, blob| match &code {
+            Some(code) if w < HOLDERS => (true, link::redeem(&ctx, code, &child(), now, blob)),
+            _ => (false, link::redeem(&ctx, &forged[w], &child(), now, blob)),
+        });
+        let count = |real: bool, v: Result<(), Error>| verdicts.iter().filter(|x| **x == (real, v)).count();
+        let n = |real: bool| verdicts.iter().filter(|x| x.0 == real).count();
+        let real = (count(true, Ok(())), count(true, Err(Error::AlreadyUsed)), n(true));
+        let forgers = (
+            count(false, Err(Error::Wrong)),
+            count(false, Err(Error::Locked)),
+            count(false, Err(Error::Blocked)),
+            n(false),
+        );
+        (real, forgers, verdicts)
+    };
+
+    let now = 1_800_000_000;
+    let (a, _) =
+        pg::cas(&mut c, record, |blob| link::issue(&ctx, record as u64, &child(), now, blob).unwrap());
+    let (real, forgers, v) = round(Some(a.as_str().to_owned()), now + 1);
+    assert_eq!(real, (1, HOLDERS - 1, HOLDERS), "the real code once, while forgers race: {v:?}");
+    assert_eq!(forgers, (5, WORKERS - HOLDERS - 5, 0, WORKERS - HOLDERS), "{v:?}");
+    assert_eq!(header(&mut c), (5, now + 1 + 900), "the lock is the forgers'");
+
+    let (_, forgers, v) = round(None, now + 901);
+    assert_eq!(forgers, (5, WORKERS - 5, 0, WORKERS), "{v:?}");
+    assert_eq!(header(&mut c), (10, now + 901 + 1800));
+    let (_, forgers, v) = round(None, now + 2701);
+    assert_eq!(forgers, (5, 0, WORKERS - 5, WORKERS), "{v:?}");
+    assert_eq!(header(&mut c), (15, u64::MAX), "blocked");
+
+    let t = now + 2760;
+    let (b, _) = pg::cas(&mut c, record, |blob| link::issue(&ctx, record as u64, &child(), t, blob).unwrap());
+    assert_eq!(header(&mut c), (15, u64::MAX), "a new issue keeps the block");
+    let (real, forgers, v) = round(Some(b.as_str().to_owned()), t + 1);
+    assert_eq!(real, (1, HOLDERS - 1, HOLDERS), "the real code once, on the blocked record: {v:?}");
+    assert_eq!(forgers, (0, 0, WORKERS - HOLDERS, WORKERS - HOLDERS), "{v:?}");
+    assert_eq!(header(&mut c), (15, u64::MAX), "the block stays");
+}

@@ -149,11 +149,14 @@ int main(void) {
     VERDICT("rotated key: old code", pcodes_link_redeem(rotated, code, &ivan, now + 60, state, sizeof state),
             PCODES_STATUS_OK);
 
-    /* Lockout: five wrong codes lock the record, even the right code is refused. */
+    /* Lockout: five wrong codes lock the record for wrong codes only; the right code still
+     * redeems (its tag verifies), and the lock stays (docs/link-code.md, "Lockout"). */
     memcpy(state, issued, sizeof state);
     for (int i = 0; i < 5; i++) CHECK(pcodes_link_redeem(ctx, wrong, &ivan, now, state, sizeof state) == PCODES_STATUS_WRONG);
-    VERDICT("after 5 wrong codes", pcodes_link_redeem(ctx, code, &ivan, now + 1, state, sizeof state),
+    VERDICT("after 5 wrong codes: wrong code", pcodes_link_redeem(ctx, wrong, &ivan, now + 1, state, sizeof state),
             PCODES_STATUS_LOCKED);
+    VERDICT("after 5 wrong codes: right code", pcodes_link_redeem(ctx, code, &ivan, now + 1, state, sizeof state),
+            PCODES_STATUS_OK);
     CHECK(pcodes_state_retry_at(state, sizeof state, now + 1, &retry) == PCODES_STATUS_OK && retry == now + 900);
 
     /* Bad input. */

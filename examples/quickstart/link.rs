@@ -100,5 +100,34 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
         Error::Superseded,
         "only the latest code of a record counts",
     );
+
+    // A record id is no secret: anyone can type well-formed codes for it (here a sibling's
+    // genuine codes, which do not verify for this child). They lock out forged codes only.
+    println!("A third record: someone types forged codes for its record id, waiting out each lock.");
+    let mut attacked = [0u8; STATE_BYTES];
+    let _ = link::issue(ctx, record_id + 2, &child, now, &mut attacked)?;
+    let sibling = Child::new("Иванов Пётр Иванович", "2017-01-01", "M", "087-654-303 00");
+    let mut t = now;
+    let mut forged_codes = 0;
+    while portal_codes::retry_at(&attacked, t)? != u64::MAX {
+        t = t.max(portal_codes::retry_at(&attacked, t)?);
+        let forged = link::issue(ctx, record_id + 2, &sibling, t, &mut [0u8; STATE_BYTES])?;
+        let _ = link::redeem(ctx, forged.as_str(), &child, t, &mut attacked);
+        forged_codes += 1;
+    }
+    println!("  {forged_codes} forged codes, then the record is blocked; a new issue does not clear it");
+    let forged = link::issue(ctx, record_id + 2, &sibling, t, &mut [0u8; STATE_BYTES])?;
+    tour::refused(
+        "one more forged code",
+        link::redeem(ctx, forged.as_str(), &child, t + 1, &mut attacked),
+        Error::Blocked,
+        "a code whose tag does not verify is refused, not counted",
+    );
+    let fresh = link::issue(ctx, record_id + 2, &child, t + 60, &mut attacked)?;
+    tour::ok(
+        "the parent's new code on the blocked record",
+        link::redeem(ctx, fresh.as_str(), &child, t + 90, &mut attacked),
+    );
+    println!("  (the real code's tag verifies, so the forgers' block does not stand in its way; it stays)");
     Ok(())
 }

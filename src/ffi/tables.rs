@@ -135,10 +135,19 @@ fn worst_case(s: Setting) -> String {
     debug_assert_eq!(run, u64::from(GUESSES_PER_RUN));
     let still = format!("the run still ends after {run} counted guesses");
     match s {
-        Setting::LinkTtlSeconds => format!(
-            "none on guessing (a wrong code is counted whatever its age: {run} guesses a run at 2⁻⁴⁰ each, under 2 × 10⁻¹¹); at {hi} s a code someone else saw stays usable {} h",
-            hi / 3600
-        ),
+        Setting::LinkTtlSeconds => {
+            // While a record is locked, guesses are not counted, and one is the live code with
+            // chance 2⁻⁵² (its 12 random bits and its 40-bit tag; docs/link-code.md, "Lockout").
+            #[allow(clippy::cast_precision_loss)] // at most 86,400,000: exact in an f64
+            let per_code = (hi * 1000) as f64 / 4_503_599_627_370_496.0;
+            format!(
+                "a wrong code is counted whatever its age ({run} guesses a run at 2⁻⁴⁰ each, under 2 × 10⁻¹¹); \
+                 on a locked record a guess is not counted and is the live code with chance 2⁻⁵²: at {hi} s \
+                 and 1,000 guesses a second for one record, at most {per_code:.1e} per code; at {hi} s a code \
+                 someone else saw stays usable {} h",
+                hi / 3600
+            )
+        }
         Setting::OtpTtlSeconds => format!(
             "none on guessing (guesses are counted across codes); at {hi} s an intercepted code stays usable {} min",
             hi / 60

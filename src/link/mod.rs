@@ -48,6 +48,11 @@
 //! failure), then for authentic codes [`Error::DataChanged`], [`Error::Superseded`],
 //! [`Error::AlreadyUsed`], [`Error::Expired`], `Ok`. Every verdict after `WRONG` is given only
 //! to a code whose tag verified, so every input that is not an authentic code is counted.
+//!
+//! The lock refuses only codes whose tag does not verify (issue 22 §3): a code whose tag
+//! verifies gets its verdict after `WRONG` also while the record is locked or blocked, and no
+//! such verdict touches the lockout (a redeem does not clear it). So forged codes lock out
+//! forged codes only; the parent who holds the real code can still redeem it.
 
 pub mod child;
 pub mod code;
@@ -488,8 +493,8 @@ fn find(key: &HmacKey<Sha256>, d: &Decoded, child: &Child<'_>, now: u64, p: &Pay
 }
 
 /// Redeems a typed code for the record whose current child data is `child` and whose state
-/// blob is `state`, at `now`. On success the code is marked used and the failure count is
-/// cleared.
+/// blob is `state`, at `now`. On success the code is marked used; the lockout counters stay
+/// as they are (they count forged codes only).
 ///
 /// The child's data is taken as it is now: if it is incomplete or invalid it simply does not
 /// match the data the code was issued for (so an authentic code gets [`Error::DataChanged`]).
@@ -498,7 +503,9 @@ fn find(key: &HmacKey<Sha256>, d: &Decoded, child: &Child<'_>, now: u64, p: &Pay
 /// # Errors
 /// [`Error::CorruptState`] (blob untouched); [`Error::InvalidArgument`] for a `now` outside
 /// [`crate::clock`]'s range (blob untouched); then the first that applies:
-/// [`Error::Blocked`] / [`Error::Locked`]; [`Error::NoChallenge`] (no code was ever issued
+/// [`Error::Blocked`] / [`Error::Locked`] (only for a code whose tag does not verify: an
+/// authentic code is answered on its merits below, also on a locked or blocked record);
+/// [`Error::NoChallenge`] (no code was ever issued
 /// for this state); [`Error::Mistyped`] (alphabet, length or check symbol);
 /// [`Error::UnknownKey`] (the code's key id is not in the context); [`Error::Wrong`] (the tag
 /// does not verify for any issue the state knows: counted by the lockout engine);
@@ -515,7 +522,9 @@ pub fn redeem(
 ) -> Result<()> {
     crate::clock::check(now)?;
     let policy = ctx.policy();
-    flow::run(state, Gate::Lockout, policy, now, |h, p: &Payload| {
+    // The facts are computed also for a locked record: a code whose tag verifies is answered
+    // on its merits (docs/link-code.md, "Lockout").
+    flow::run(state, Gate::LockoutUnlessProven, policy, now, |h, p: &Payload| {
         Ok(decide(h, p, facts(ctx, code, child, now, p), policy, now))
     })
 }
@@ -558,8 +567,10 @@ pub(crate) fn decide(h: &State, p: &Payload, f: Facts, policy: &Policy, now: u64
         Facts::UnknownKey => return keep(Error::UnknownKey),
         Facts::Found { found, issued } => (found, issued),
     };
-    match found {
-        Match::Nothing => Outcome::wrong(h, *p),
+    // Every row below `WRONG` needs a tag that verified: it is answered also while the record
+    // is locked or blocked (`Gate::LockoutUnlessProven`), and none of them touches the lockout.
+    let row = match found {
+        Match::Nothing => return Outcome::wrong(h, *p),
         Match::LatestOldData => {
             Outcome::new(Err(Error::DataChanged), Count::No, h, Payload { stale: true, ..*p })
         }
@@ -573,8 +584,11 @@ pub(crate) fn decide(h: &State, p: &Payload, f: Facts, policy: &Policy, now: u64
         {
             keep(Error::Expired)
         }
-        Match::Latest => Outcome::new(Ok(()), Count::Success, h, Payload { redeemed: true, ..*p }),
-    }
+        // Not `Count::Success`: the failures are the forged codes' (nobody else's), and a
+        // redeem that cleared them would hand a forger a new run after every genuine one.
+        Match::Latest => Outcome::new(Ok(()), Count::No, h, Payload { redeemed: true, ..*p }),
+    };
+    row.proven()
 }
 
 #[cfg(test)]

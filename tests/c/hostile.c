@@ -818,6 +818,47 @@ static void test_link(const pcodes_ctx *ctx) {
     free(huge);
 }
 
+/* Issue 22 §3: forged codes for a record id (well-formed codes whose tag does not verify: here a
+ * sibling's genuine codes for the same record, issued on a scratch blob) lock and block forged
+ * codes only. The parent who holds the real code redeems it on the locked, and on the blocked
+ * record (a new issue does not clear the block); the lockout stays as the forgers left it. */
+static void test_link_forged_codes_do_not_block(const pcodes_ctx *ctx) {
+    pcodes_child ch = ivan();
+    pcodes_child sibling = {"Иванов Пётр Иванович", "2017-01-01", "M", "087-654-303 00"};
+    uint8_t st[64] = {0}, scratch[64], before[64];
+    char code[PCODES_LINK_CODE_BYTES], forged[PCODES_LINK_CODE_BYTES];
+    uint64_t now = NOW, at = 0;
+    EXPECT(pcodes_link_issue(ctx, 77, &ch, now, st, 64, code, sizeof code), PCODES_STATUS_OK);
+    for (int i = 1; i <= 15; i++) {
+        memset(scratch, 0, 64);
+        EXPECT(pcodes_link_issue(ctx, 77, &sibling, now, scratch, 64, forged, sizeof forged), PCODES_STATUS_OK);
+        EXPECT(pcodes_link_redeem(ctx, forged, &ch, ++now, st, 64), PCODES_STATUS_WRONG);
+        if (i == 5) {
+            /* Locked: forged codes are refused, the real one redeems, the lock stays. */
+            EXPECT(pcodes_link_redeem(ctx, forged, &ch, now, st, 64), PCODES_STATUS_LOCKED);
+            EXPECT(pcodes_link_redeem(ctx, "not a code", &ch, now, st, 64), PCODES_STATUS_LOCKED);
+            EXPECT(pcodes_state_retry_at(st, 64, now, &at), PCODES_STATUS_OK);
+            CHECK(at == now + 900);
+            memcpy(before, st, 64);
+            EXPECT(pcodes_link_redeem(ctx, code, &ch, now, st, 64), PCODES_STATUS_OK);
+            CHECK(memcmp(before, st, 24) == 0); /* the lockout header (bytes 0..24) as it was */
+            EXPECT(pcodes_link_redeem(ctx, code, &ch, now, st, 64), PCODES_STATUS_ALREADY_USED);
+        }
+        if (i == 5 || i == 10) EXPECT(pcodes_state_retry_at(st, 64, now, &now), PCODES_STATUS_OK);
+    }
+    EXPECT(pcodes_link_redeem(ctx, forged, &ch, now, st, 64), PCODES_STATUS_BLOCKED);
+    /* A new code: the block stays, and the real code redeems on the blocked record. */
+    EXPECT(pcodes_link_issue(ctx, 77, &ch, now + 60, st, 64, code, sizeof code), PCODES_STATUS_OK);
+    EXPECT(pcodes_link_redeem(ctx, forged, &ch, now + 61, st, 64), PCODES_STATUS_BLOCKED);
+    memcpy(before, st, 64);
+    EXPECT(pcodes_link_redeem(ctx, code, &ch, now + 62, st, 64), PCODES_STATUS_OK);
+    CHECK(memcmp(before, st, 24) == 0);
+    EXPECT(pcodes_state_retry_at(st, 64, now + 62, &at), PCODES_STATUS_OK);
+    CHECK(at == UINT64_MAX);
+    EXPECT(pcodes_link_redeem(ctx, code, &ch, now + 63, st, 64), PCODES_STATUS_ALREADY_USED);
+    EXPECT(pcodes_link_redeem(ctx, forged, &ch, now + 63, st, 64), PCODES_STATUS_BLOCKED);
+}
+
 /* A new context under MASTER (id 0) with one setting changed: a used context is configured no
  * more (pcodes_ctx_set is then INVALID_ARGUMENT), so a different setting takes a new context. */
 static pcodes_ctx *ctx_with(pcodes_setting s, uint64_t v) {
@@ -1935,6 +1976,7 @@ int main(void) {
     test_states(ctx);
     test_text_lengths();
     test_link(ctx);
+    test_link_forged_codes_do_not_block(ctx);
     test_otp(ctx);
     test_totp(ctx);
     test_pin(ctx);

@@ -104,7 +104,9 @@ public final class Link {
 
     /**
      * Redeems a typed code for the record whose current data is {@code child}; returns normally
-     * on success (the code is now used; {@code pcodes_link_redeem}).
+     * on success (the code is now used; {@code pcodes_link_redeem}). LOCKED and BLOCKED answer
+     * only codes whose tag does not verify: the real code is redeemed also on a record that
+     * forged codes locked or blocked, and a redeem leaves the lockout as it was.
      *
      * @throws PortalCodesException LOCKED, BLOCKED, MISTYPED, UNKNOWN_KEY, WRONG, DATA_CHANGED,
      *     SUPERSEDED, ALREADY_USED, EXPIRED, CORRUPT_STATE

@@ -100,11 +100,48 @@ class LinkTest {
             for (int k = 0; k < 5; k++) {
                 expectStatus(Status.WRONG, () -> Link.redeem(ctx, wrong, IVAN, NOW, attacked));
             }
-            expectStatus(Status.LOCKED, () -> Link.redeem(ctx, code, IVAN, NOW + 1, attacked));
+            expectStatus(Status.LOCKED, () -> Link.redeem(ctx, wrong, IVAN, NOW + 1, attacked));
+            assertEquals(NOW + 900, State.retryAt(attacked, NOW + 1).epochSecond());
+            // The lock is the forged codes': the real code is still redeemed, the lock stays.
+            Link.redeem(ctx, code, IVAN, NOW + 1, attacked);
             assertEquals(NOW + 900, State.retryAt(attacked, NOW + 1).epochSecond());
 
             PortalCodesException e = expectStatus(Status.MISTYPED, () -> Link.redeem(ctx, typo, IVAN, NOW, state));
             assertEquals("Похоже, в коде опечатка.", e.userMessage("ru").substring(0, 24));
+        }
+    }
+
+    /**
+     * Issue 22 §3: fifteen forged codes for the record (waiting out both locks) block forged
+     * codes only; after a new issue (which does not clear the block) the parent's real code
+     * redeems on the blocked record, once, and the block stays.
+     */
+    @Test
+    void forgedCodesDoNotBlockTheRealCode() {
+        try (Context ctx = new Context(key(0x17), 1); Context attacker = new Context(key(0x66), 1)) {
+            byte[] state = State.create();
+            Link.issue(ctx, RECORD, IVAN, NOW, state);
+            long now = NOW;
+            String forged = null;
+            for (int i = 1; i <= 15; i++) {
+                String f = Link.issue(attacker, RECORD, IVAN, now, State.create());
+                forged = f;
+                long t = ++now;
+                expectStatus(Status.WRONG, () -> Link.redeem(ctx, f, IVAN, t, state));
+                if (i == 5 || i == 10) {
+                    expectStatus(Status.LOCKED, () -> Link.redeem(ctx, f, IVAN, t, state));
+                    now = State.retryAt(state, now).epochSecond();
+                }
+            }
+            String last = forged;
+            long t = now + 60;
+            expectStatus(Status.BLOCKED, () -> Link.redeem(ctx, last, IVAN, t, state));
+            String code = Link.issue(ctx, RECORD, IVAN, t, state);
+            expectStatus(Status.BLOCKED, () -> Link.redeem(ctx, last, IVAN, t + 1, state));
+            Link.redeem(ctx, code, IVAN, t + 2, state);
+            assertTrue(State.retryAt(state, t + 2).isBlocked(), "the block is the forgers' and stays");
+            expectStatus(Status.ALREADY_USED, () -> Link.redeem(ctx, code, IVAN, t + 3, state));
+            expectStatus(Status.BLOCKED, () -> Link.redeem(ctx, last, IVAN, t + 3, state));
         }
     }
 }
