@@ -1,5 +1,5 @@
 //! The errors each function documents in its `# Errors` section, shared by the property tests
-//! (`checks/tests/props.rs`) and the fuzz targets (`fuzz/fuzz_targets/common.rs` includes this file):
+//! (`checks/tests/props/`) and the fuzz targets (`fuzz/fuzz_targets/common.rs` includes this file):
 //! a result outside its list is a bug.
 
 use portal_codes::Error;
