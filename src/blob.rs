@@ -118,18 +118,19 @@ pub const MAX_BUDGET_LAG: u64 = 0xFF_FFFF;
 const MAX_STORED_TIME: u64 = (1 << 40) - 1;
 const LOCK_BLOCKED: u32 = 0xFF_FFFF;
 
+#[inline(always)]
 fn u64_at(b: &[u8], at: usize) -> u64 {
     let mut w = [0u8; 8];
     w.copy_from_slice(&b[at..at + 8]);
     u64::from_le_bytes(w)
 }
 
-/// The little-endian unsigned integer in the `N` bytes at `at` (`N` ≤ 8).
+/// The little-endian unsigned integer in the `N` bytes at `at` (1 ≤ `N` ≤ 8; `b` must hold 8
+/// bytes from `at`, as every header field read with it does): one 8-byte load and a mask (read
+/// byte-wise into a buffer, a 5-byte field took a 4-byte and a 1-byte load and their merge).
 #[inline(always)]
 fn uint<const N: usize>(b: &[u8], at: usize) -> u64 {
-    let mut w = [0u8; 8];
-    w[..N].copy_from_slice(&b[at..at + N]);
-    u64::from_le_bytes(w)
+    u64_at(b, at) & (u64::MAX >> (64 - 8 * N))
 }
 
 /// Writes the low `N` bytes of `v` at `at`, little-endian.
@@ -343,10 +344,18 @@ pub(crate) trait Payload: Sized {
 /// earlier layout, and checks it against the header.
 #[inline(always)]
 pub(crate) fn payload_of<P: Payload>(s: &State, version: u8) -> Result<P> {
+    payload_from(s, version, &s.payload)
+}
+
+/// [`payload_of`] with the payload read from `bytes`, which must equal `s.payload` (the blob's
+/// own bytes: [`read_flow`] decodes from the caller's blob, not from the copy just stored into
+/// `s`, whose bytes a decoder reading at other offsets would wait for; issue 23).
+#[inline(always)]
+fn payload_from<P: Payload>(s: &State, version: u8, bytes: &[u8; PAYLOAD_BYTES]) -> Result<P> {
     if !P::WAITS && s.wait_until != 0 {
         return Err(damaged(Error::CorruptState));
     }
-    let p = if version == VERSION { P::decode(&s.payload) } else { P::upgrade(version, s, &s.payload) };
+    let p = if version == VERSION { P::decode(bytes) } else { P::upgrade(version, s, bytes) };
     let p = p.map_err(damaged)?;
     p.check(s).map_err(damaged)?;
     Ok(p)
@@ -365,7 +374,8 @@ pub(crate) fn read_flow<P: Payload>(blob: &[u8; STATE_BYTES]) -> Result<(State, 
     if s.kind != P::KIND {
         return Err(other_kind());
     }
-    let p = payload_of::<P>(&s, version)?;
+    let bytes = blob.last_chunk::<PAYLOAD_BYTES>().ok_or(Error::Internal)?;
+    let p = payload_from::<P>(&s, version, bytes)?;
     // `s.payload` keeps the stored bytes: flows read and write the payload as `P` only.
     Ok((s, p))
 }
