@@ -292,6 +292,9 @@ const _: () = assert!(P_PREVIOUS_FP + FINGERPRINT_BYTES == PAYLOAD_BYTES);
 impl blob::Payload for Payload {
     const KIND: Kind = Kind::Link;
 
+    // Inlined into the flow: returned out of line, the `Result<Self>` went through memory and
+    // was read back by wider loads than the stores that wrote it (issue 23).
+    #[inline(always)]
     fn decode(p: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
         let flags = p[P_FLAGS];
         let revoked = flags == REVOKED;
