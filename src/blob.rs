@@ -305,6 +305,14 @@ pub(crate) trait Payload: Sized {
     const WAITS: bool = false;
     /// Decodes the payload bytes.
     fn decode(b: &[u8; PAYLOAD_BYTES]) -> Result<Self>;
+    /// `true` only if [`Payload::encode`] surely writes a non-zero byte for `self`: a blob holding
+    /// it is then never the fresh one, and [`crate::flow`] does not read the payload back to
+    /// find out ([`canonicalize_after_header`]; a read right after the payload's stores waits
+    /// for them, issue 23). `false`, "don't know", by default.
+    #[inline(always)]
+    fn surely_not_zero(&self) -> bool {
+        false
+    }
     /// Writes the payload into `b` (exactly [`PAYLOAD_BYTES`] long, zeroed beforehand).
     fn encode(&self, b: &mut [u8]);
     /// Rules that tie the payload to the header (e.g. a PIN blob's pending attempts never

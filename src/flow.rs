@@ -180,7 +180,7 @@ fn write<P: Payload>(blob: &mut [u8; STATE_BYTES], s: &State, p: &P) {
     let payload = &mut blob[PAYLOAD_AT..];
     payload.fill(0);
     p.encode(payload);
-    blob::canonicalize_after_header(blob, header_zero);
+    blob::canonicalize_after_header(blob, header_zero && !p.surely_not_zero());
 }
 
 /// A verdict about the input (its class in `statuses!`): it never carries a developer detail.

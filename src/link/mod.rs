@@ -332,6 +332,12 @@ impl blob::Payload for Payload {
         if version >= 3 { Self::decode(p) } else { Self::decode(&[0; PAYLOAD_BYTES]) }
     }
 
+    /// An issued record's counter is not zero, and `encode` writes it.
+    #[inline(always)]
+    fn surely_not_zero(&self) -> bool {
+        self.counter != 0
+    }
+
     fn encode(&self, p: &mut [u8]) {
         p[P_FLAGS] = if self.revoked {
             REVOKED
