@@ -141,7 +141,7 @@ fn surely_not_zero_only_when_the_encoding_is_not() {
         x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         let b = x.to_le_bytes();
         cases.push(Payload {
-            counter: if x & 3 == 0 { 0 } else { (x >> 32) as u32 },
+            counter: if x.is_multiple_of(4) { 0 } else { (x >> 32) as u32 },
             second: b[1] % 60,
             redeemed: b[2] & 1 != 0,
             stale: b[2] & 2 != 0,
