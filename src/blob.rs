@@ -118,18 +118,19 @@ pub const MAX_BUDGET_LAG: u64 = 0xFF_FFFF;
 const MAX_STORED_TIME: u64 = (1 << 40) - 1;
 const LOCK_BLOCKED: u32 = 0xFF_FFFF;
 
+#[inline(always)]
 fn u64_at(b: &[u8], at: usize) -> u64 {
     let mut w = [0u8; 8];
     w.copy_from_slice(&b[at..at + 8]);
     u64::from_le_bytes(w)
 }
 
-/// The little-endian unsigned integer in the `N` bytes at `at` (`N` ≤ 8).
+/// The little-endian unsigned integer in the `N` bytes at `at` (1 ≤ `N` ≤ 8; `b` must hold 8
+/// bytes from `at`, as every header field read with it does): one 8-byte load and a mask (read
+/// byte-wise into a buffer, a 5-byte field took a 4-byte and a 1-byte load and their merge).
 #[inline(always)]
 fn uint<const N: usize>(b: &[u8], at: usize) -> u64 {
-    let mut w = [0u8; 8];
-    w[..N].copy_from_slice(&b[at..at + N]);
-    u64::from_le_bytes(w)
+    u64_at(b, at) & (u64::MAX >> (64 - 8 * N))
 }
 
 /// Writes the low `N` bytes of `v` at `at`, little-endian.
@@ -222,7 +223,12 @@ impl State {
     /// the flow to write in place: no temporary payload is built and copied (a copy reads
     /// bytes just written by narrower stores, which the CPU cannot forward from its store
     /// buffer, so it waits for them to reach the cache).
-    pub(crate) fn encode_header(&self, b: &mut [u8; STATE_BYTES]) {
+    ///
+    /// Returns whether the header bytes after the kind and version (`b[2..PAYLOAD_AT]`) are all
+    /// zero, told from the values written rather than by reading the bytes back (a read right
+    /// after these narrow stores would wait for them, issue 23): with the payload, what
+    /// [`canonicalize`] needs.
+    pub(crate) fn encode_header(&self, b: &mut [u8; STATE_BYTES]) -> bool {
         b[0] = self.kind as u8;
         b[1] = VERSION;
         b[2..4].copy_from_slice(&self.failures.to_le_bytes());
@@ -233,6 +239,7 @@ impl State {
         let lag = if self.budget == 0 { 0 } else { last.saturating_sub(self.budget_at).min(MAX_BUDGET_LAG) };
         put_uint::<3>(b, 13, lag);
         b[16..24].copy_from_slice(&self.wait_until.to_le_bytes());
+        (u64::from(self.failures) | u64::from(self.budget) | lock | last | lag | self.wait_until) == 0
     }
 
     /// `last_failure` and `lock` as layout 4 stores them. The lockout engine only writes locks
@@ -298,6 +305,14 @@ pub(crate) trait Payload: Sized {
     const WAITS: bool = false;
     /// Decodes the payload bytes.
     fn decode(b: &[u8; PAYLOAD_BYTES]) -> Result<Self>;
+    /// `true` only if [`Payload::encode`] surely writes a non-zero byte for `self`: a blob holding
+    /// it is then never the fresh one, and [`crate::flow`] does not read the payload back to
+    /// find out ([`canonicalize_after_header`]; a read right after the payload's stores waits
+    /// for them, issue 23). `false`, "don't know", by default.
+    #[inline(always)]
+    fn surely_not_zero(&self) -> bool {
+        false
+    }
     /// Writes the payload into `b` (exactly [`PAYLOAD_BYTES`] long, zeroed beforehand).
     fn encode(&self, b: &mut [u8]);
     /// Rules that tie the payload to the header (e.g. a PIN blob's pending attempts never
@@ -342,10 +357,18 @@ pub(crate) trait Payload: Sized {
 /// earlier layout, and checks it against the header.
 #[inline(always)]
 pub(crate) fn payload_of<P: Payload>(s: &State, version: u8) -> Result<P> {
+    payload_from(s, version, &s.payload)
+}
+
+/// [`payload_of`] with the payload read from `bytes`, which must equal `s.payload` (the blob's
+/// own bytes: [`read_flow`] decodes from the caller's blob, not from the copy just stored into
+/// `s`, whose bytes a decoder reading at other offsets would wait for; issue 23).
+#[inline(always)]
+fn payload_from<P: Payload>(s: &State, version: u8, bytes: &[u8; PAYLOAD_BYTES]) -> Result<P> {
     if !P::WAITS && s.wait_until != 0 {
         return Err(damaged(Error::CorruptState));
     }
-    let p = if version == VERSION { P::decode(&s.payload) } else { P::upgrade(version, s, &s.payload) };
+    let p = if version == VERSION { P::decode(bytes) } else { P::upgrade(version, s, bytes) };
     let p = p.map_err(damaged)?;
     p.check(s).map_err(damaged)?;
     Ok(p)
@@ -364,7 +387,8 @@ pub(crate) fn read_flow<P: Payload>(blob: &[u8; STATE_BYTES]) -> Result<(State, 
     if s.kind != P::KIND {
         return Err(other_kind());
     }
-    let p = payload_of::<P>(&s, version)?;
+    let bytes = blob.last_chunk::<PAYLOAD_BYTES>().ok_or(Error::Internal)?;
+    let p = payload_from::<P>(&s, version, bytes)?;
     // `s.payload` keeps the stored bytes: flows read and write the payload as `P` only.
     Ok((s, p))
 }
@@ -374,5 +398,73 @@ pub(crate) fn read_flow<P: Payload>(blob: &[u8; STATE_BYTES]) -> Result<(State, 
 pub(crate) fn canonicalize(blob: &mut [u8]) {
     if blob[2..].iter().all(|&b| b == 0) {
         blob[..2].fill(0);
+    }
+}
+
+/// [`canonicalize`] for a blob whose header was just written by [`State::encode_header`],
+/// which said whether its bytes after the kind and version are zero (`header_zero`): the
+/// payload is read back only then (a blob whose header is not zero is never the fresh one).
+#[inline(always)]
+pub(crate) fn canonicalize_after_header(blob: &mut [u8; STATE_BYTES], header_zero: bool) {
+    if header_zero {
+        canonicalize_payload(blob);
+    }
+}
+
+/// The payload half of [`canonicalize_after_header`], out of line: inlined, the compiler read
+/// the payload bytes back (just written, so the read waited for the stores) before it looked
+/// at `header_zero`.
+#[inline(never)]
+fn canonicalize_payload(blob: &mut [u8; STATE_BYTES]) {
+    if blob[PAYLOAD_AT..].iter().all(|&b| b == 0) {
+        blob[..2].fill(0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `encode_header`'s answer and `canonicalize_after_header` give the blob `encode` and
+    /// `canonicalize` give, for every combination of zero and non-zero header fields (locks
+    /// that are stored as none among them) and a zero or non-zero payload byte at each place.
+    #[test]
+    fn header_zero_agrees_with_the_bytes() {
+        let times = [0, 1, 2, 1_750_000_000, MAX_STORED_TIME, BLOCKED];
+        let mut seen = [0usize; 2];
+        for kind in Kind::ALL {
+            for failures in [0, 1, 0x100] {
+                for budget in [0, 1] {
+                    for locked_until in times {
+                        for last_failure in times {
+                            for budget_at in [0, 1, 1_749_999_000] {
+                                for wait_until in [0, 1, 1 << 40] {
+                                    for at in [None, Some(0), Some(PAYLOAD_BYTES - 1), Some(17)] {
+                                        let mut s = State::fresh(kind);
+                                        (s.failures, s.budget, s.locked_until) =
+                                            (failures, budget, locked_until);
+                                        (s.last_failure, s.budget_at, s.wait_until) =
+                                            (last_failure, budget_at, wait_until);
+                                        if let Some(i) = at {
+                                            s.payload[i] = 0x5a;
+                                        }
+                                        let mut want = s.encode();
+                                        canonicalize(&mut want);
+                                        let mut got = [0xEE; STATE_BYTES];
+                                        let zero = s.encode_header(&mut got);
+                                        assert_eq!(zero, got[2..PAYLOAD_AT].iter().all(|&b| b == 0), "{s:?}");
+                                        got[PAYLOAD_AT..].copy_from_slice(&s.payload);
+                                        canonicalize_after_header(&mut got, zero);
+                                        assert_eq!(got, want, "{s:?}");
+                                        seen[usize::from(zero)] += 1;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(seen[0] > 0 && seen[1] > 0, "{seen:?}");
     }
 }

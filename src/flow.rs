@@ -239,11 +239,11 @@ pub(crate) fn run_trusted<P: Payload, L: Payload + Clone, T>(
 /// Encodes header and payload into `blob` in place (the all-zero blob for a fresh state).
 #[inline(always)]
 fn write<P: Payload>(blob: &mut [u8; STATE_BYTES], s: &State, p: &P) {
-    s.encode_header(blob);
+    let header_zero = s.encode_header(blob);
     let payload = &mut blob[PAYLOAD_AT..];
     payload.fill(0);
     p.encode(payload);
-    blob::canonicalize(blob);
+    blob::canonicalize_after_header(blob, header_zero && !p.surely_not_zero());
 }
 
 /// A verdict never carries a developer detail: one recorded while the facts were computed is

@@ -76,7 +76,8 @@ impl core::fmt::Debug for Child<'_> {
 #[derive(Clone, Copy)]
 struct Canonical<'a> {
     name: &'a str,
-    date: [u8; 10],
+    /// The caller's own bytes (a valid date is its canonical form): not copied.
+    date: &'a [u8; 10],
     sex: u8,
     snils: [u8; 11],
 }
@@ -139,13 +140,17 @@ impl<'a> Child<'a> {
         out.push(FP_DOMAIN);
         hash_name(&mut out, c.name);
         out.push(&[0]);
-        out.push(&c.date);
+        out.push(c.date);
         out.push(&[c.sex]);
         out.push(&c.snils);
         out.flush();
-        let d = key.finish(h);
+        // The hasher finished where it is (not moved), and the fingerprint copied in two
+        // parts, each within one of the 8-byte stores that wrote the digest (a copy straddling
+        // two of them waits for both to reach the cache; issue 23).
+        let d = key.finish_in_place(&mut h);
         let mut fp = [0u8; FINGERPRINT_BYTES];
-        fp.copy_from_slice(&d[..FINGERPRINT_BYTES]);
+        fp[..8].copy_from_slice(&d[..8]);
+        fp[8..].copy_from_slice(&d[8..FINGERPRINT_BYTES]);
         Ok(fp)
     }
 
@@ -188,17 +193,22 @@ fn parse_snils(s: &str) -> Result<[u8; 11]> {
 
 /// The 11 digits of a SNILS in one of its two usual shapes, `NNN-NNN-NNN NN` or eleven bare
 /// digits, read at fixed places; `None` for any other text (then the general loop decides).
+#[inline(always)]
 fn snils_digits_at_fixed_places(s: &[u8]) -> Option<[u8; 11]> {
-    /// Where the digits of `NNN-NNN-NNN NN` are.
-    const SHOWN: [usize; 11] = [0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13];
-    let d: [u8; 11] = match s.len() {
-        14 if s[3] == b'-' && s[7] == b'-' && s[11] == b' ' => SHOWN.map(|i| s[i]),
-        11 => s.try_into().ok()?,
-        _ => return None,
+    let d: [u8; 11] = if let Ok(t) = <&[u8; 14]>::try_from(s) {
+        if t[3] != b'-' || t[7] != b'-' || t[11] != b' ' {
+            return None;
+        }
+        // The digits of `NNN-NNN-NNN NN`, as an array literal: `array::map` over their places
+        // was an out-of-line call that returned the array through memory (issue 23).
+        [t[0], t[1], t[2], t[4], t[5], t[6], t[8], t[9], t[10], t[12], t[13]]
+    } else {
+        *<&[u8; 11]>::try_from(s).ok()?
     };
     d.iter().all(u8::is_ascii_digit).then_some(d)
 }
 
+#[inline(always)] // its array returned in registers, not through memory (issue 23)
 fn parse_trimmed_snils(s: &str) -> Result<[u8; 11]> {
     match snils_digits_at_fixed_places(s.as_bytes()) {
         Some(d) => snils_checked(d),
@@ -231,6 +241,7 @@ fn parse_snils_loop(s: &str) -> Result<[u8; 11]> {
 
 /// Eleven ASCII digits as a SNILS if its number is not 0 and its control number holds (or is
 /// not checked, up to [`SNILS_UNCHECKED_UP_TO`]).
+#[inline(always)]
 fn snils_checked(d: [u8; 11]) -> Result<[u8; 11]> {
     let number = d[..9].iter().fold(0u32, |a, &b| a * 10 + u32::from(b - b'0'));
     if number == 0 {
@@ -287,10 +298,15 @@ fn days_in_month(y: u32, m: u32) -> u32 {
 /// in UTC).
 #[cfg(test)]
 fn parse_birth_date(text: &str, now: u64) -> Result<[u8; 10]> {
-    parse_trimmed_birth_date(trim(text), now)
+    parse_trimmed_birth_date(trim(text), now).copied()
 }
 
-fn parse_trimmed_birth_date(text: &str, now: u64) -> Result<[u8; 10]> {
+/// The birth date check on trimmed text (the strict `YYYY-MM-DD` above). The date is the text
+/// itself (its canonical form), borrowed: a copy returned out of the
+/// function went through memory and was read back by wider loads than the stores that wrote
+/// it, which the CPU cannot forward from its store buffer (issue 23).
+#[inline(always)]
+fn parse_trimmed_birth_date(text: &str, now: u64) -> Result<&[u8; 10]> {
     let bytes = text.as_bytes();
     let shape = bytes.len() == 10
         && bytes
@@ -309,9 +325,7 @@ fn parse_trimmed_birth_date(text: &str, now: u64) -> Result<[u8; 10]> {
     if days_from_civil(year, month, day) > today.saturating_add(1) {
         return Err(Error::InvalidBirthDate);
     }
-    let mut out = [0u8; 10];
-    out.copy_from_slice(bytes);
-    Ok(out)
+    <&[u8; 10]>::try_from(bytes).map_err(|_| Error::InvalidBirthDate)
 }
 
 #[cfg(test)]

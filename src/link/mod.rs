@@ -297,6 +297,9 @@ const _: () = assert!(P_PREVIOUS_FP + FINGERPRINT_BYTES == PAYLOAD_BYTES);
 impl blob::Payload for Payload {
     const KIND: Kind = Kind::Link;
 
+    // Inlined into the flow: returned out of line, the `Result<Self>` went through memory and
+    // was read back by wider loads than the stores that wrote it (issue 23).
+    #[inline(always)]
     fn decode(p: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
         let flags = p[P_FLAGS];
         let revoked = flags == REVOKED;
@@ -332,6 +335,12 @@ impl blob::Payload for Payload {
     /// Version 3's payload is the current one (layout 4 changed the header only).
     fn upgrade(version: u8, _header: &State, p: &[u8; PAYLOAD_BYTES]) -> Result<Self> {
         if version >= 3 { Self::decode(p) } else { Self::decode(&[0; PAYLOAD_BYTES]) }
+    }
+
+    /// An issued record's counter is not zero, and `encode` writes it.
+    #[inline(always)]
+    fn surely_not_zero(&self) -> bool {
+        self.counter != 0
     }
 
     fn encode(&self, p: &mut [u8]) {

@@ -120,3 +120,45 @@ fn payload_round_trip_and_corruption() {
         "previous data at issue 1"
     );
 }
+
+/// `surely_not_zero` is `true` only for payloads whose encoding has a non-zero byte (the
+/// fresh-blob check of `flow::write` skips reading those back): every field alone, and random
+/// payloads.
+#[test]
+fn surely_not_zero_only_when_the_encoding_is_not() {
+    use crate::blob::Payload as _;
+    let zero = Payload::decode(&[0; PAYLOAD_BYTES]).unwrap();
+    let mut cases = std::vec![zero];
+    for counter in [0, 1, 0x100, 0x1_0000, 0x100_0000, u32::MAX] {
+        cases.push(Payload { counter, ..zero });
+    }
+    cases.push(Payload { second: 1, ..zero });
+    cases.push(Payload { redeemed: true, ..zero });
+    cases.push(Payload { stale: true, revoked: true, ..zero });
+    cases.push(Payload { id: [0, 0, 0, 0, 1], fp: [1; FINGERPRINT_BYTES], ..zero });
+    let mut x = 11u64;
+    for _ in 0..2000 {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let b = x.to_le_bytes();
+        cases.push(Payload {
+            counter: if x.is_multiple_of(4) { 0 } else { (x >> 32) as u32 },
+            second: b[1] % 60,
+            redeemed: b[2] & 1 != 0,
+            stale: b[2] & 2 != 0,
+            revoked: b[2] & 4 != 0,
+            id: [b[3], 0, 0, 0, b[4] & 1],
+            fp: [b[5] & b[6] & 1; FINGERPRINT_BYTES],
+            previous_fp: [0; FINGERPRINT_BYTES],
+        });
+    }
+    let mut seen = [0usize; 2];
+    for p in &cases {
+        let mut b = [0u8; PAYLOAD_BYTES];
+        p.encode(&mut b);
+        if p.surely_not_zero() {
+            assert_ne!(b, [0; PAYLOAD_BYTES], "{p:?}");
+        }
+        seen[usize::from(p.surely_not_zero())] += 1;
+    }
+    assert!(seen[0] > 0 && seen[1] > 0, "{seen:?}");
+}

@@ -76,6 +76,22 @@ impl<A: Algorithm> HmacKey<A> {
         out
     }
 
+    /// [`HmacKey::finish`] on a computation the caller keeps (and drops, which wipes it): the
+    /// hasher is not moved (see [`Hasher::finalize_in_place`]); use it for nothing else after.
+    #[must_use]
+    pub(crate) fn finish_in_place(&self, inner: &mut Hasher<A>) -> A::Output {
+        let mut block = A::ZERO_BLOCK;
+        inner.finalize_in_place(&mut block.as_mut()[..A::OUT]);
+        Self::pad_short(block.as_mut(), A::OUT);
+        let mut s = self.outer;
+        A::compress(&mut s, &block);
+        let mut out = A::ZERO_OUT;
+        A::write_digest(&s, out.as_mut());
+        s.zeroize();
+        block.as_mut()[..A::OUT].zeroize(); // the inner digest; the rest is public padding
+        out
+    }
+
     /// HMAC over the concatenation of `parts`. A message that fits in one block with its
     /// padding (up to `BLOCK - 1 - LEN_BYTES` bytes: 55 for SHA-1/SHA-256) takes the short path:
     /// exactly two compressions on stack blocks, nothing else.

@@ -232,6 +232,16 @@ impl<A: Algorithm> Hasher<A> {
     /// [`Hasher::finalize`] writing the digest into `out[..OUT]` (e.g. straight into the
     /// block of HMAC's outer hash, [`super::HmacKey::finish`]).
     pub(crate) fn finalize_into(mut self, out: &mut [u8]) {
+        self.finalize_in_place(out);
+    }
+
+    /// [`Hasher::finalize_into`] on a hasher the caller keeps (and drops, which wipes it): the
+    /// hasher is not moved. Moving it copied its fields with 16-byte loads right after
+    /// `update` had written its length and total with 8-byte stores, which the CPU cannot
+    /// forward from its store buffer (issue 23, the link fingerprint). Leaves the hasher
+    /// holding its final state and block: use it for nothing else.
+    #[inline(always)]
+    pub(crate) fn finalize_in_place(&mut self, out: &mut [u8]) {
         let bits = self.total.wrapping_mul(8);
         let n = self.buf_len;
         let buf = self.buf.as_mut();
