@@ -194,6 +194,28 @@ fn c_revoke_demo() {
     expect(&run_c("revoke_demo"), REVOKE_STORY);
 }
 
+/// Device trust, as the device demo tells it (docs/device-trust.md): the attacker without a cookie
+/// blocks the untrusted lane only; a forged cookie writes nothing; a revocation that commits while
+/// the owner's attempt is in flight discards that attempt's OK, and the call made again on the
+/// stored row finds the cookie revoked.
+const DEVICE_STORY: &[&str] = &[
+    "owner: PIN -> OK; trust this device -> OK, device blob stored, then cookie set (80 chars)",
+    "attacker, no cookie: 15 wrong, LOCKED 2 times, then PCODES_STATUS_BLOCKED",
+    "owner, right PIN: without cookie -> PCODES_STATUS_BLOCKED; with cookie -> PCODES_STATUS_OK",
+    "owner with cookie: SMS code sent, confirmed -> PCODES_STATUS_OK (SMS and device blobs in one transaction)",
+    "forged cookie: PIN -> PCODES_STATUS_DEVICE_UNTRUSTED, SMS send -> PCODES_STATUS_DEVICE_UNTRUSTED, nothing written; cookie dropped",
+    "  (another server: sign out everywhere, committed first)\n  write lost: PCODES_STATUS_OK discarded; re-read the row and call again\nold cookie after revoke_all -> PCODES_STATUS_DEVICE_REVOKED",
+    "PCODES_STATUS_DEVICE_UNTRUSTED\n  ru: Это устройство не распознано. Пожалуйста, войдите как обычно.\n  en: This device is not recognised. Please sign in as usual.",
+    "PCODES_STATUS_DEVICE_REVOKED\n  ru: Это устройство больше не считается доверенным. Пожалуйста, войдите как обычно.\n  en: This device is no longer trusted. Please sign in as usual.",
+];
+
+#[test]
+fn c_device_demo() {
+    let out = run_c("device_demo");
+    expect(&out, DEVICE_STORY);
+    assert_eq!(out.matches("write lost").count(), 1, "{out}");
+}
+
 /// What the authenticator-app demo prints.
 const TOTP_STORY: &[&str] = &[
     "URI: otpauth://totp/%D0%93%D0%BE%D1%81%D1%83%D1%81%D0%BB%D1%83%D0%B3%D0%B8:ivan%40example.ru?secret=",
