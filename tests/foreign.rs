@@ -48,7 +48,7 @@ fn check_output(what: &str, out: &Output) -> String {
 
 /// Compiles the C program `src` (with any `extra` compiler flags, e.g. sanitizers) against the
 /// static library with warnings as errors, into `target/capi/c/<exe>`; returns the executable.
-pub fn compile_c(src: &Path, exe: &str, extra: &[&str]) -> PathBuf {
+pub fn compile_c(srcs: &[PathBuf], exe: &str, extra: &[&str]) -> PathBuf {
     let lib = libs().join("libportal_codes.a");
     let dir = capi_target().join("c");
     std::fs::create_dir_all(&dir).unwrap();
@@ -58,20 +58,21 @@ pub fn compile_c(src: &Path, exe: &str, extra: &[&str]) -> PathBuf {
         .args(extra)
         .arg("-I")
         .arg(root().join("include"))
-        .arg(src)
+        .args(srcs)
         .arg(&lib)
         .args(["-lpthread", "-ldl", "-lm", "-o"])
         .arg(&exe)
         .output()
         .expect("run cc");
-    assert!(out.status.success(), "cc {}:\n{}", src.display(), String::from_utf8_lossy(&out.stderr));
+    let names: Vec<_> = srcs.iter().map(|s| s.display().to_string()).collect();
+    assert!(out.status.success(), "cc {}:\n{}", names.join(" "), String::from_utf8_lossy(&out.stderr));
     exe
 }
 
 /// Compiles `examples/c/<name>.c` against the static library with warnings as errors, runs it,
 /// and returns its standard output (the program exits non-zero if any of its checks failed).
 pub fn run_c(name: &str) -> String {
-    let exe = compile_c(&root().join(format!("examples/c/{name}.c")), name, &[]);
+    let exe = compile_c(&[root().join(format!("examples/c/{name}.c"))], name, &[]);
     let run = Command::new(&exe).output().expect("run C program");
     check_output(name, &run)
 }
@@ -260,7 +261,7 @@ fn c_link_demo() {
 
 // ---- Hostile input, threads and fork through the C ABI (issue 8) ----
 //
-// The programs live in `tests/c/`. `hostile.c` runs three ways: plain; under valgrind's
+// The programs live in `tests/c/`. `hostile.c` (with its parts `hostile_*.c`) runs three ways: plain; under valgrind's
 // memcheck, which checks every load and store of the uninstrumented Rust code too (reads and
 // writes outside the exact-size heap buffers hostile.c passes, uninitialised reads, leaks);
 // and compiled with AddressSanitizer + UBSan, which instruments only the C side but intercepts
@@ -283,6 +284,21 @@ fn have_tool(tool: &str, probe: &[&str], package: &str) -> bool {
 
 fn c_test(name: &str) -> PathBuf {
     root().join(format!("tests/c/{name}.c"))
+}
+
+/// The parts of the hostile-input program, compiled together: `tests/c/hostile.c` (the harness
+/// and `main`) and every `tests/c/hostile_*.c` (one concern each; they share `hostile.h`).
+fn hostile_sources() -> Vec<PathBuf> {
+    let mut parts: Vec<PathBuf> = std::fs::read_dir(root().join("tests/c"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap().to_str().unwrap().starts_with("hostile_"))
+        .filter(|p| p.extension().is_some_and(|e| e == "c"))
+        .collect();
+    parts.sort();
+    assert!(parts.len() >= 5, "the parts of tests/c/hostile.c: {parts:?}");
+    parts.insert(0, c_test("hostile"));
+    parts
 }
 
 fn run_checked(what: &str, cmd: &mut Command) -> String {
@@ -319,9 +335,9 @@ fn exported_functions() -> Vec<String> {
 fn c_hostile_covers_every_exported_function() {
     let names = exported_functions();
     assert!(names.len() > 30, "{names:?}");
-    let src = std::fs::read_to_string(c_test("hostile")).unwrap();
+    let src: String = hostile_sources().iter().map(|p| std::fs::read_to_string(p).unwrap()).collect();
     let missing: Vec<_> = names.iter().filter(|n| !src.contains(&format!("{n}("))).collect();
-    assert!(missing.is_empty(), "tests/c/hostile.c does not call {missing:?}");
+    assert!(missing.is_empty(), "tests/c/hostile.c and hostile_*.c do not call {missing:?}");
 }
 
 /// A host compiled against the previous release's header (`tests/data/abi-6ed60a0/`) runs on this
@@ -350,7 +366,7 @@ fn c_program_built_against_the_previous_header() {
 
 #[test]
 fn c_hostile() {
-    let exe = compile_c(&c_test("hostile"), "hostile", &[]);
+    let exe = compile_c(&hostile_sources(), "hostile", &[]);
     let out = run_checked("hostile", &mut Command::new(&exe));
     println!("{}", out.lines().last().unwrap_or_default());
 }
@@ -360,7 +376,7 @@ fn c_hostile_valgrind() {
     if !have_tool("valgrind", &["--version"], "valgrind") {
         return;
     }
-    let exe = compile_c(&c_test("hostile"), "hostile_vg", &[]);
+    let exe = compile_c(&hostile_sources(), "hostile_vg", &[]);
     run_checked(
         "hostile under valgrind",
         Command::new("valgrind").args(["--quiet", "--error-exitcode=1", "--leak-check=full"]).arg(&exe),
@@ -370,7 +386,7 @@ fn c_hostile_valgrind() {
 #[test]
 fn c_hostile_asan() {
     let exe = compile_c(
-        &c_test("hostile"),
+        &hostile_sources(),
         "hostile_asan",
         &["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=all"],
     );
@@ -389,7 +405,7 @@ fn c_hostile_asan() {
 
 #[test]
 fn c_threads() {
-    let exe = compile_c(&c_test("threads"), "threads", &[]);
+    let exe = compile_c(&[c_test("threads")], "threads", &[]);
     let out = run_checked("threads", Command::new(&exe).arg("200"));
     assert!(out.contains("8 threads x 200 rounds"), "{out}");
 }
@@ -406,7 +422,7 @@ fn c_threads_helgrind() {
     if !have_tool("valgrind", &["--version"], "valgrind") {
         return;
     }
-    let exe = compile_c(&c_test("threads"), "threads_hg", &[]);
+    let exe = compile_c(&[c_test("threads")], "threads_hg", &[]);
     let out = run_checked(
         "threads under helgrind",
         Command::new("valgrind").args(["--tool=helgrind", "--error-exitcode=1"]).arg(&exe).arg("5"),
@@ -418,7 +434,7 @@ fn c_threads_helgrind() {
 /// the events a host turns into notices (issue 22 §4, §5), from C.
 #[test]
 fn c_revoke_and_events() {
-    let exe = compile_c(&c_test("revoke"), "revoke", &[]);
+    let exe = compile_c(&[c_test("revoke")], "revoke", &[]);
     let out = run_checked("revoke", &mut Command::new(&exe));
     expect(
         &out,
@@ -440,7 +456,7 @@ fn c_revoke_and_events() {
 /// fade at its boundary second, a budget a success does not renew (`tests/c/budget.c`).
 #[test]
 fn c_budget() {
-    let exe = compile_c(&c_test("budget"), "budget", &[]);
+    let exe = compile_c(&[c_test("budget")], "budget", &[]);
     let out = run_checked("budget", &mut Command::new(&exe));
     assert!(out.contains(" passed, 0 failed"), "{out}");
 }
@@ -449,7 +465,7 @@ fn c_budget() {
 /// generator reseeds when the process id changes; see `src/rng.rs`).
 #[test]
 fn c_fork() {
-    let exe = compile_c(&c_test("fork"), "fork", &[]);
+    let exe = compile_c(&[c_test("fork")], "fork", &[]);
     let out = run_checked("fork", &mut Command::new(&exe));
     assert!(out.contains("5 rounds"), "{out}");
 }
