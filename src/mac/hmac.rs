@@ -63,17 +63,8 @@ impl<A: Algorithm> HmacKey<A> {
     /// Ends a computation begun with [`HmacKey::start`]. The inner digest is written straight
     /// into the outer hash's one block (a digest always fits in one block with its padding).
     #[must_use]
-    pub fn finish(&self, inner: Hasher<A>) -> A::Output {
-        let mut block = A::ZERO_BLOCK;
-        inner.finalize_into(&mut block.as_mut()[..A::OUT]);
-        Self::pad_short(block.as_mut(), A::OUT);
-        let mut s = self.outer;
-        A::compress(&mut s, &block);
-        let mut out = A::ZERO_OUT;
-        A::write_digest(&s, out.as_mut());
-        s.zeroize();
-        block.as_mut()[..A::OUT].zeroize(); // the inner digest; the rest is public padding
-        out
+    pub fn finish(&self, mut inner: Hasher<A>) -> A::Output {
+        self.finish_in_place(&mut inner) // `inner` is wiped when it drops here
     }
 
     /// [`HmacKey::finish`] on a computation the caller keeps (and drops, which wipes it): the
