@@ -27,7 +27,7 @@
 # `make dist` writes $(DISTDIR)/portal_codes-VERSION-TRIPLE.tar.gz (TRIPLE: rustc's host) holding
 # one folder: include/, lib/ (both libraries, the symlinks, a relocatable pkgconfig/portal_codes.pc
 # whose prefix is ${pcfiledir}/../..), install.sh, README.md (packaging/README.md), docs/ (c-api.md,
-# verdicts.md, upgrading.md, revoke.md), CHANGELOG.md and the licences. Also needs GNU tar, gzip and objdump.
+# verdicts.md, upgrading.md, revoke.md, device-trust.md), CHANGELOG.md and the licences. Also needs GNU tar, gzip and objdump.
 
 PREFIX = /usr/local
 LIBDIR = $(PREFIX)/lib
@@ -135,8 +135,8 @@ TRIPLE = $(eval TRIPLE := $$(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p'
 DISTDIR = $(CARGO_TARGET_DIR)/dist
 SOURCE_DATE_EPOCH ?= $(or $(shell git -C '$(top)' log -1 --format=%ct 2>/dev/null),$(shell date -r '$(top)/Cargo.toml' +%s))
 dist_name = portal_codes-$(VERSION)-$(TRIPLE)
-# The C team's reference pages (c-api.md links to the other three).
-dist_docs = c-api.md verdicts.md upgrading.md revoke.md
+# The C team's reference pages (c-api.md links to the others).
+dist_docs = c-api.md verdicts.md upgrading.md revoke.md device-trust.md
 dist_tree = $(out)/dist/$(dist_name)
 
 dist: $(stamp)

@@ -79,6 +79,7 @@ fn release_tarball() {
         format!("-rw-r--r-- {name}/README.md"),
         format!("drwxr-xr-x {name}/docs/"),
         format!("-rw-r--r-- {name}/docs/c-api.md"),
+        format!("-rw-r--r-- {name}/docs/device-trust.md"),
         format!("-rw-r--r-- {name}/docs/revoke.md"),
         format!("-rw-r--r-- {name}/docs/upgrading.md"),
         format!("-rw-r--r-- {name}/docs/verdicts.md"),
@@ -113,6 +114,7 @@ fn release_tarball() {
         ("docs/verdicts.md", root().join("docs/verdicts.md")),
         ("docs/upgrading.md", root().join("docs/upgrading.md")),
         ("docs/revoke.md", root().join("docs/revoke.md")),
+        ("docs/device-trust.md", root().join("docs/device-trust.md")),
         ("lib/libportal_codes.a", built_dir.join("libportal_codes.a")),
         (&format!("lib/{FULL}"), built_dir.join(FULL)),
     ] {
@@ -139,7 +141,14 @@ fn release_tarball() {
     }
     // The shipped pages link only to each other (a link into the source tree, `../src/…`, is
     // the one kind allowed to leave the folder).
-    for page in ["README.md", "docs/c-api.md", "docs/verdicts.md", "docs/upgrading.md"] {
+    for page in [
+        "README.md",
+        "docs/c-api.md",
+        "docs/verdicts.md",
+        "docs/upgrading.md",
+        "docs/revoke.md",
+        "docs/device-trust.md",
+    ] {
         let text = std::fs::read_to_string(top.join(page)).unwrap();
         let base = top.join(page).parent().unwrap().to_path_buf();
         // Inline links, and reference-style definitions (`[verdicts.md]: verdicts.md`).
