@@ -13,6 +13,7 @@
 use portal_codes::link::{self, Child};
 use portal_codes::rng::{ChaCha20Rng, Rng, SeedableRng};
 use portal_codes::state::{Kind, State};
+use portal_codes::totp::{self, Algorithm, Params};
 use portal_codes::{Context, Error, STATE_BYTES, Setting, otp, pin, retry_at};
 
 type Blob = [u8; STATE_BYTES];
@@ -98,14 +99,20 @@ fn child(version: usize) -> Child<'static> {
 }
 
 // ---------------------------------------------------------------- link codes, SMS/e-mail codes, PINs, TOTP and HOTP
-//
-// Included rather than declared as modules, so that their tests keep their names
-// (`link_codes_follow_the_model`, not `link_model::link_codes_follow_the_model`).
 
-include!("model/link.rs");
-include!("model/sms.rs");
-include!("model/pin.rs");
-include!("model/totp.rs");
+#[path = "model/link.rs"]
+mod link_model;
+
+#[path = "model/sms.rs"]
+mod sms_model;
+use sms_model::OtpModel;
+
+#[path = "model/pin.rs"]
+mod pin_model;
+
+#[path = "model/totp.rs"]
+mod totp_model;
+use totp_model::{TotpModel, totp_input};
 
 // ---------------------------------------------------------------- recovery codes
 

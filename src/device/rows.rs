@@ -79,6 +79,12 @@ fn got_api<T>(r: &Result<T>, before: &[u8; STATE_BYTES], after: &[u8; STATE_BYTE
     Got { status, counted, unchanged: before == after }
 }
 
+/// A token for `account` issued at `now` on a copy of the device blob `st` (the rows compare
+/// `st` before and after the call they test, so the issue's record is not kept).
+fn token_for(ctx: &Context, account: &str, now: u64, st: &[u8; STATE_BYTES]) -> super::Token {
+    issue_with_rng(ctx, account, now, &mut st.clone(), &mut ChaCha20Rng::from_seed([1; 32])).unwrap()
+}
+
 #[test]
 fn decide_follows_the_device_rows() {
     let ctx = Context::new(&[7; 32], 3).unwrap();
@@ -89,9 +95,7 @@ fn decide_follows_the_device_rows() {
     crate::blob::Payload::encode(&p, &mut blob.payload);
     let blob = blob.encode();
     // Issued against a copy of `st` (the issue's record is not what these rows are about).
-    let token = |account: &str, now: u64, st: &[u8; STATE_BYTES]| {
-        issue_with_rng(&ctx, account, now, &mut st.clone(), &mut ChaCha20Rng::from_seed([1; 32])).unwrap()
-    };
+    let token = |account: &str, now: u64, st: &[u8; STATE_BYTES]| token_for(&ctx, account, now, st);
     rows::check(
         "Device trust",
         2,
@@ -185,10 +189,7 @@ fn decide_follows_the_device_rows() {
 /// Row 10 of the device-trust table (the trusted lane of the other flows).
 fn uncounted_rows(ctx: &Context, blob: &[u8; STATE_BYTES]) -> Vec<Got> {
     let blob = *blob;
-    let token = |account: &str, now: u64, st: &[u8; STATE_BYTES]| {
-        issue_with_rng(ctx, account, now, &mut st.clone(), &mut ChaCha20Rng::from_seed([1; 32])).unwrap()
-    };
-    let t = token("acc", NOW, &blob);
+    let t = token_for(ctx, "acc", NOW, &blob);
     let t = t.as_str();
     let sms = |c: &Context, at: u64| {
         let mut st = [0u8; STATE_BYTES];
@@ -245,10 +246,7 @@ fn uncounted_rows(ctx: &Context, blob: &[u8; STATE_BYTES]) -> Vec<Got> {
 /// Row 8 of the device-trust table (the trusted lane of the other flows).
 fn wrong_row(ctx: &Context, blob: &[u8; STATE_BYTES]) -> Vec<Got> {
     let blob = *blob;
-    let token = |account: &str, now: u64, st: &[u8; STATE_BYTES]| {
-        issue_with_rng(ctx, account, now, &mut st.clone(), &mut ChaCha20Rng::from_seed([1; 32])).unwrap()
-    };
-    let t = token("acc", NOW, &blob);
+    let t = token_for(ctx, "acc", NOW, &blob);
     let mut sms = [0u8; STATE_BYTES];
     crate::otp::issue_with_rng(ctx, "login", NOW, &mut sms, &mut ChaCha20Rng::from_seed([3; 32])).unwrap();
     let out = lanes(ctx, t.as_str(), ["000000"; 3], NOW, [sms, [0; STATE_BYTES], [0; STATE_BYTES]], &blob);
@@ -263,10 +261,7 @@ fn wrong_row(ctx: &Context, blob: &[u8; STATE_BYTES]) -> Vec<Got> {
 /// Row 9 of the device-trust table (the trusted lane of the other flows).
 fn right_row(ctx: &Context, blob: &[u8; STATE_BYTES]) -> Vec<Got> {
     let blob = *blob;
-    let token = |account: &str, now: u64, st: &[u8; STATE_BYTES]| {
-        issue_with_rng(ctx, account, now, &mut st.clone(), &mut ChaCha20Rng::from_seed([1; 32])).unwrap()
-    };
-    let t = token("acc", NOW, &blob);
+    let t = token_for(ctx, "acc", NOW, &blob);
     let mut sms = [0u8; STATE_BYTES];
     let code = crate::otp::issue_with_rng(ctx, "login", NOW, &mut sms, &mut ChaCha20Rng::from_seed([3; 32]))
         .unwrap();
@@ -278,10 +273,7 @@ fn right_row(ctx: &Context, blob: &[u8; STATE_BYTES]) -> Vec<Got> {
 /// Row 10 of the device-trust table (the trusted lane of the other flows).
 fn send_row(ctx: &Context, blob: &[u8; STATE_BYTES]) -> Vec<Got> {
     let blob = *blob;
-    let token = |account: &str, now: u64, st: &[u8; STATE_BYTES]| {
-        issue_with_rng(ctx, account, now, &mut st.clone(), &mut ChaCha20Rng::from_seed([1; 32])).unwrap()
-    };
-    let t = token("acc", NOW, &blob);
+    let t = token_for(ctx, "acc", NOW, &blob);
     let mut locked = rows::locked(rows::header(Kind::Otp, 0), NOW, true);
     locked.payload = [0; crate::blob::PAYLOAD_BYTES];
     let before = locked.encode();

@@ -1,5 +1,7 @@
-// The link-code section of the model (`tests/model.rs`, included there so that the test keeps its
-// name): the link table of `docs/verdicts.md` as a reference model, driven with random sequences.
+//! The link-code section of the model (`tests/model.rs`): the link table of `docs/verdicts.md`
+//! as a reference model, driven with random sequences.
+
+use super::*;
 
 #[derive(Default)]
 struct LinkModel {

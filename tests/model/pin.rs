@@ -1,6 +1,7 @@
-// The PIN section of the model (`tests/model.rs`, included there so that the test keeps its name):
-// the PIN table of `docs/verdicts.md` as a reference model, a real and an unknown account driven
-// with the same random sequences.
+//! The PIN section of the model (`tests/model.rs`): the PIN table of `docs/verdicts.md` as a
+//! reference model, a real and an unknown account driven with the same random sequences.
+
+use super::*;
 
 #[derive(Default, Clone, Copy)]
 struct PinModel {

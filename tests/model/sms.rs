@@ -1,28 +1,30 @@
-// The SMS/e-mail-code section of the model (`tests/model.rs`, included there so that the test keeps
-// its name): the SMS table of `docs/verdicts.md` as a reference model, driven with random sequences.
+//! The SMS/e-mail-code section of the model (`tests/model.rs`): the SMS table of
+//! `docs/verdicts.md` as a reference model, driven with random sequences.
+
+use super::*;
 
 #[derive(Default)]
-struct OtpModel {
-    code: Option<String>,
-    previous: Option<String>,
-    issued: u64,
-    attempts: u32,
-    used: bool,
+pub(crate) struct OtpModel {
+    pub(crate) code: Option<String>,
+    pub(crate) previous: Option<String>,
+    pub(crate) issued: u64,
+    pub(crate) attempts: u32,
+    pub(crate) used: bool,
     /// `state::revoke` killed the code and the one it replaced; the sends still count.
-    revoked: bool,
-    sends: Vec<u64>,
-    wait: u64,
-    lock: Lock,
+    pub(crate) revoked: bool,
+    pub(crate) sends: Vec<u64>,
+    pub(crate) wait: u64,
+    pub(crate) lock: Lock,
 }
 
 impl OtpModel {
-    fn next_send(&self) -> u64 {
+    pub(crate) fn next_send(&self) -> u64 {
         let Some(&last) = self.sends.last() else { return 0 };
         let hourly = if self.sends.len() >= 5 { self.sends[self.sends.len() - 5] + 3600 } else { 0 };
         (last + 60).max(hourly)
     }
 
-    fn issue(&mut self, now: u64, code: &str) -> Result<(), Error> {
+    pub(crate) fn issue(&mut self, now: u64, code: &str) -> Result<(), Error> {
         self.lock.check(now)?;
         let earliest = self.next_send();
         self.wait = earliest;
@@ -41,7 +43,7 @@ impl OtpModel {
         Ok(())
     }
 
-    fn verify(&mut self, input: &str, right_purpose: bool, now: u64) -> Result<(), Error> {
+    pub(crate) fn verify(&mut self, input: &str, right_purpose: bool, now: u64) -> Result<(), Error> {
         self.lock.check(now)?;
         let Some(code) = self.code.as_ref().filter(|_| !self.revoked) else { return Err(Error::NoChallenge) };
         if input.len() != code.len() || !input.bytes().all(|b| b.is_ascii_digit()) {

@@ -1,18 +1,23 @@
-// The TOTP and HOTP section of the model (`tests/model.rs`, included there so that the tests keep
-// their names): the TOTP and HOTP tables of `docs/verdicts.md` as reference models, driven with
-// random sequences.
+//! The TOTP and HOTP section of the model (`tests/model.rs`): the TOTP and HOTP tables of
+//! `docs/verdicts.md` as reference models, driven with random sequences.
 
-use portal_codes::totp::{self, Algorithm, Params};
+use super::*;
 
 #[derive(Default)]
-struct TotpModel {
-    accepted: Option<u64>,
-    lock: Lock,
+pub(crate) struct TotpModel {
+    pub(crate) accepted: Option<u64>,
+    pub(crate) lock: Lock,
 }
 
 impl TotpModel {
     /// `matches`: the steps of the window `current − 1 ..= current + 1` whose code is the input.
-    fn verify(&mut self, mistyped: bool, matches: &[u64], current: u64, now: u64) -> Result<i32, Error> {
+    pub(crate) fn verify(
+        &mut self,
+        mistyped: bool,
+        matches: &[u64],
+        current: u64,
+        now: u64,
+    ) -> Result<i32, Error> {
         self.lock.check(now)?;
         if mistyped {
             return Err(Error::Mistyped);
@@ -33,7 +38,12 @@ impl TotpModel {
 
 /// A typed TOTP code at step `current`: five digits, six random ones, or the code of a step up to
 /// `spread` away; and the steps of the window `current − 1 ..= current + 1` whose code it is.
-fn totp_input(r: &mut ChaCha20Rng, secret: &[u8], current: u64, spread: u32) -> (String, Vec<u64>) {
+pub(crate) fn totp_input(
+    r: &mut ChaCha20Rng,
+    secret: &[u8],
+    current: u64,
+    spread: u32,
+) -> (String, Vec<u64>) {
     let p = Params::default();
     let input = match r.next_u32() % 6 {
         0 => "12345".to_owned(),
