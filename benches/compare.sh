@@ -12,8 +12,9 @@
 #       `sha2` crates run their portable compressions (~1,400 / ~3,400 instructions each) and
 #       the total is mostly those; the "outside" column is the library's own work.
 #   bash benches/compare.sh --criterion [BASE_REV] [RUNS]
-#       Criterion side by side: link redeem, TOTP verify (wrong code) with their floors and
-#       `totp-rs`, and the `capi-*` groups (COMPARE_FILTER=REGEX for others), of both trees' own
+#       Criterion side by side: link redeem, TOTP verify (wrong code), SMS verify and PBKDF2
+#       (single block, 10,000 iterations) with their floors and `totp-rs`, and the `capi-*`
+#       groups (COMPARE_FILTER=REGEX for others), of both trees' own
 #       benches (the same group and function names), interleaved base, HEAD,
 #       base, HEAD, … RUNS times (default 5), each run in its own CRITERION_HOME; prints every
 #       run and the medians, and the ratios the targets are stated in (benches/README.md), per
@@ -37,7 +38,7 @@ htarget=${CARGO_TARGET_DIR:-target}
 bpkg=(); [ -d "$wt/checks" ] && bpkg=(--workspace)
 
 if [ "$mode" = criterion ]; then
-    filter=${COMPARE_FILTER:-'^(link/(redeem|floor-5-sha256)|totp-verify-wrong/(portal-codes|totp-rs|floor-6-sha1)|capi-.*)$'}
+    filter=${COMPARE_FILTER:-'^(link/(redeem|floor-5-sha256)|totp-verify-wrong/(portal-codes|totp-rs|floor-6-sha1)|sms-otp/(verify|verify-wrong|floor-2-sha256)|pbkdf2-10000/(portal-codes|floor-20000-sha256)|capi-.*)$'}
     opts=(--warm-up-time 1 --measurement-time "${COMPARE_SECONDS:-3}")
     (cd "$wt" && CARGO_TARGET_DIR="$btarget" cargo bench -q "${bpkg[@]}" --features capi --bench codes --bench capi --no-run)
     cargo bench -q --workspace --features capi --bench codes --bench capi --no-run
@@ -80,6 +81,8 @@ ratios = [
     ("TOTP verify wrong / `totp-rs`", "totp-verify-wrong/portal-codes", "totp-verify-wrong/totp-rs", 0.6),
     ("TOTP verify wrong / 6-compression floor", "totp-verify-wrong/portal-codes", "totp-verify-wrong/floor-6-sha1", 1.3),
     ("SMS verify / 2-compression floor", "sms-otp/verify", "sms-otp/floor-2-sha256", 3.0),
+    ("SMS verify, wrong / 2-compression floor", "sms-otp/verify-wrong", "sms-otp/floor-2-sha256", 3.0),
+    ("PBKDF2 (one block) / 2-compression floor per iteration", "pbkdf2-10000/portal-codes", "pbkdf2-10000/floor-20000-sha256", 1.2),
     ("C link redeem / 5-compression floor", "capi-link-redeem/c-abi", "link/floor-5-sha256", 2.5),
     ("C TOTP verify wrong / `totp-rs`", "capi-totp-verify/c-abi", "totp-verify-wrong/totp-rs", 0.6),
     ("C link redeem / Rust", "capi-link-redeem/c-abi", "capi-link-redeem/rust", None),
