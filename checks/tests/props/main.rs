@@ -18,6 +18,7 @@
 #[path = "../../../tests/support/mod.rs"]
 mod support;
 
+mod device;
 mod encodings;
 mod link_codes;
 mod one_time;
@@ -101,7 +102,7 @@ fn valid_time() -> impl Strategy<Value = u64> {
 /// gets the flows' own payload checks exercised.
 fn blob() -> impl Strategy<Value = Blob> {
     let header = (
-        0u8..=6,
+        0u8..=8,
         prop_oneof![4 => Just(portal_codes::state::VERSION), 1 => Just(portal_codes::state::OLDEST_VERSION), 1 => any::<u8>()],
         any::<u16>(),
         prop_oneof![4 => Just([0u8; 4]), 1 => any::<[u8; 4]>()],
