@@ -59,6 +59,7 @@ fn the_quickstart_is_a_guided_tour_and_writes_its_qr_code_where_asked() {
         "== Link codes",
         "== PINs ==",
         "== Get PIN ==",
+        "== PIN hashes over the years, and the pepper in an HSM ==",
         "== Recovery codes ==",
         "== Trusted devices ==",
         "== Confirm a login with an SMS code ==",
@@ -103,6 +104,9 @@ fn the_quickstart_is_a_guided_tour_and_writes_its_qr_code_where_asked() {
         out.contains("otp::verify(the SMS code sent before the reset) → Error::NoChallenge (expected"),
         "{out}"
     );
+    assert!(out.contains("pin::verify of the old string → OK"), "a v=1 string no longer verifies:\n{out}");
+    assert!(out.contains("identical strings; the HSM was called 1 time(s)"), "{out}");
+    assert!(out.contains("pin::verify while the HSM is unreachable → Error::PepperFailed (expected"), "{out}");
     assert!(out.contains("state::events → FAILURE_COUNTED, 4 left: notice «Кто-то пытается"), "{out}");
 
     // The SMS timeline in time order, from the first SMS to the expiry.

@@ -12,6 +12,7 @@ mod cas;
 mod device;
 mod link;
 mod otp;
+mod pepper;
 mod pin;
 mod pin_generate;
 mod recovery;
@@ -110,6 +111,7 @@ fn main() -> Result<(), Error> {
     link::run(&ctx)?;
     pin::run(&ctx)?;
     pin_generate::run(&ctx)?;
+    pepper::run(&ctx)?;
     recovery::run(&ctx)?;
     device::run(&ctx)?;
     otp::run(&ctx)?;
