@@ -46,9 +46,11 @@ fn check_output(what: &str, out: &Output) -> String {
     stdout
 }
 
-/// Compiles the C program `src` (with any `extra` compiler flags, e.g. sanitizers) against the
-/// static library with warnings as errors, into `target/capi/c/<exe>`; returns the executable.
+/// Compiles the C program `src` (with any `extra` compiler flags, e.g. sanitizers; `-l…` flags
+/// go after the library, where the linker needs them) against the static library with warnings
+/// as errors, into `target/capi/c/<exe>`; returns the executable.
 pub fn compile_c(srcs: &[PathBuf], exe: &str, extra: &[&str]) -> PathBuf {
+    let (libs_after, extra): (Vec<&str>, Vec<&str>) = extra.iter().partition(|f| f.starts_with("-l"));
     let lib = libs().join("libportal_codes.a");
     let dir = capi_target().join("c");
     std::fs::create_dir_all(&dir).unwrap();
@@ -60,6 +62,7 @@ pub fn compile_c(srcs: &[PathBuf], exe: &str, extra: &[&str]) -> PathBuf {
         .arg(root().join("include"))
         .args(srcs)
         .arg(&lib)
+        .args(&libs_after)
         .args(["-lpthread", "-ldl", "-lm", "-o"])
         .arg(&exe)
         .output()
@@ -72,7 +75,12 @@ pub fn compile_c(srcs: &[PathBuf], exe: &str, extra: &[&str]) -> PathBuf {
 /// Compiles `examples/c/<name>.c` against the static library with warnings as errors, runs it,
 /// and returns its standard output (the program exits non-zero if any of its checks failed).
 pub fn run_c(name: &str) -> String {
-    let exe = compile_c(&[root().join(format!("examples/c/{name}.c"))], name, &[]);
+    run_c_with(name, &[])
+}
+
+/// [`run_c`] with extra compiler or linker flags (e.g. `-lcrypto`).
+pub fn run_c_with(name: &str, extra: &[&str]) -> String {
+    let exe = compile_c(&[root().join(format!("examples/c/{name}.c"))], name, extra);
     let run = Command::new(&exe).output().expect("run C program");
     check_output(name, &run)
 }
@@ -209,6 +217,22 @@ const DEVICE_STORY: &[&str] = &[
     "PCODES_STATUS_DEVICE_UNTRUSTED\n  ru: Это устройство не распознано. Пожалуйста, войдите как обычно.\n  en: This device is not recognised. Please sign in as usual.",
     "PCODES_STATUS_DEVICE_REVOKED\n  ru: Это устройство больше не считается доверенным. Пожалуйста, войдите как обычно.\n  en: This device is no longer trusted. Please sign in as usual.",
 ];
+
+/// The pepper in an "HSM" (OpenSSL's HMAC, linked with `-lcrypto`: tools/test.sh installs
+/// libssl-dev) gives what the in-memory pepper gives, never sees the PIN, and fails as no verdict.
+#[test]
+fn c_pepper_demo() {
+    let out = run_c_with("pepper_demo", &["-lcrypto"]);
+    expect(
+        &out,
+        &[
+            "hashed through the HSM: $pcodes-pin$v=2,k=2,l=3,",
+            "in-memory hash verified through the HSM and back: OK; a wrong PIN -> WRONG",
+            "HSM unreachable -> PCODES_STATUS_PEPPER_FAILED, blob unchanged",
+            "5 device calls, none of them shown the PIN",
+        ],
+    );
+}
 
 #[test]
 fn c_device_demo() {

@@ -321,6 +321,7 @@ fn java_classpath_route_as_documented() {
             "typo -> PCODES_STATUS_MISTYPED",
             "right code -> accepted (blob stored with compare-and-swap)",
             "generated PIN: 6 digits, hash $pcodes-pin$...",
+            "PIN hashed through the HSM verified in memory, and the other way round",
             "bug -> PCODES_STATUS_INVALID_ARGUMENT, detail: now: must be 1 ..= 253402300799",
         ],
     );

@@ -106,7 +106,10 @@ fn the_quickstart_is_a_guided_tour_and_writes_its_qr_code_where_asked() {
     );
     assert!(out.contains("pin::verify of the old string → OK"), "a v=1 string no longer verifies:\n{out}");
     assert!(out.contains("identical strings; the HSM was called 1 time(s)"), "{out}");
-    assert!(out.contains("pin::verify while the HSM is unreachable → Error::PepperFailed (expected"), "{out}");
+    assert!(
+        out.contains("pin::verify while the HSM is unreachable → Error::PepperFailed (expected"),
+        "{out}"
+    );
     assert!(out.contains("state::events → FAILURE_COUNTED, 4 left: notice «Кто-то пытается"), "{out}");
 
     // The SMS timeline in time order, from the first SMS to the expiry.
