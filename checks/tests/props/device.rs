@@ -20,6 +20,54 @@ fn device_blob() -> impl Strategy<Value = Blob> {
     ]
 }
 
+/// What every trusted-lane case draws: the account, a token text (or a real token), whether a
+/// code is issued on the SMS blob first, a seed, the time, the flow blob and the device blob.
+#[derive(Debug, Clone)]
+struct Lane {
+    account: String,
+    text: String,
+    real: bool,
+    issued: bool,
+    seed: u64,
+    now: u64,
+    st: Blob,
+    dev: Blob,
+}
+
+fn lane() -> impl Strategy<Value = Lane> {
+    (
+        prop_oneof![Just("acct-1".to_owned()), hostile()],
+        hostile(),
+        any::<bool>(),
+        any::<bool>(),
+        any::<u64>(),
+        time(),
+        prop_oneof![blob(), Just([0u8; STATE_BYTES])],
+        device_blob(),
+    )
+        .prop_map(|(account, text, real, issued, seed, now, st, dev)| Lane {
+            account,
+            text,
+            real,
+            issued,
+            seed,
+            now,
+            st,
+            dev,
+        })
+}
+
+impl Lane {
+    /// The token (issued on `dev` when `real`), with the blobs the call starts from (a code
+    /// issued on `st` first when `sms` and `issued`).
+    fn prepare(&self, ctx: &Context, sms: bool) -> (String, Blob, Blob) {
+        let mut dev = self.dev;
+        let token = token(ctx, &self.account, self.now, &mut dev, self.real, self.text.clone(), self.seed);
+        let st = if sms { otp_blob(ctx, self.st, self.issued, self.now, self.seed) } else { self.st };
+        (token, st, dev)
+    }
+}
+
 /// The token of a call: arbitrary text, or (when `real`) one issued now for `account` on a copy
 /// of `dev` (the copy, with the issue recorded, replaces `dev`), if the blob takes an issue.
 fn token(
@@ -102,53 +150,35 @@ proptest! {
 
     #[test]
     fn trusted_otp_verify_takes_any_input(
-        account in prop_oneof![Just("acct-1".to_owned()), hostile()],
+        c in lane(),
         code in prop_oneof![Just("123456".to_owned()), hostile()],
-        text in hostile(),
-        real in any::<bool>(),
-        issued in any::<bool>(),
-        seed in any::<u64>(),
-        now in time(),
-        st in blob(),
-        dev in device_blob(),
     ) {
         let ctx = ctx();
-        let mut dev = dev;
-        let token = token(&ctx, &account, now, &mut dev, real, text, seed);
-        let st = otp_blob(&ctx, st, issued, now, seed);
+        let (token, st, dev) = c.prepare(&ctx, true);
+        let (account, now) = (c.account.as_str(), c.now);
         let (mut s, mut d) = (st, dev);
-        let r = device::otp_verify(&ctx, &account, "login", &code, &token, now, &mut s, &mut d);
+        let r = device::otp_verify(&ctx, account, "login", &code, &token, now, &mut s, &mut d);
         check_lane(&r, OTP_VERIFY_ERRORS, (Kind::Otp, &st, &s), (&dev, &d), now)?;
         if r != Err(Error::CorruptState) && (s, d) != (st, dev) {
-            let r2 = device::otp_verify(&ctx, &account, "login", &code, &token, now, &mut s, &mut d);
+            let r2 = device::otp_verify(&ctx, account, "login", &code, &token, now, &mut s, &mut d);
             prop_assert_ne!(r2, Err(Error::CorruptState), "the lane refused its own blobs");
         }
     }
 
     #[test]
-    fn trusted_otp_issue_takes_any_input(
-        account in prop_oneof![Just("acct-1".to_owned()), hostile()],
-        text in hostile(),
-        real in any::<bool>(),
-        issued in any::<bool>(),
-        seed in any::<u64>(),
-        now in time(),
-        st in blob(),
-        dev in device_blob(),
-    ) {
+    fn trusted_otp_issue_takes_any_input(c in lane()) {
         let ctx = ctx();
-        let mut dev = dev;
-        let token = token(&ctx, &account, now, &mut dev, real, text, seed);
-        let st = otp_blob(&ctx, st, issued, now, seed);
+        let (token, st, dev) = c.prepare(&ctx, true);
+        let (account, now) = (c.account.as_str(), c.now);
         let mut s = st;
-        let r = device::otp_issue_with_rng(&ctx, &account, "login", &token, now, &mut s, &dev, &mut rng(seed))
+        let r = device::otp_issue_with_rng(&ctx, account, "login", &token, now, &mut s, &dev, &mut rng(c.seed))
             .map(|c| c.as_str().to_owned());
         check_lane(&r, OTP_ISSUE_ERRORS, (Kind::Otp, &st, &s), (&dev, &dev), now)?;
         if let Ok(code) = &r {
             // The code issued in the trusted lane is the account's code in both lanes.
             let (mut a, mut b, mut d) = (s, s, dev);
             let want = if now.checked_add(ctx.policy().otp_ttl_seconds).is_some() { Ok(()) } else { Err(Error::Expired) };
-            prop_assert_eq!(device::otp_verify(&ctx, &account, "login", code, &token, now, &mut a, &mut d), want);
+            prop_assert_eq!(device::otp_verify(&ctx, account, "login", code, &token, now, &mut a, &mut d), want);
             // The untrusted lane may be locked (that is what the trusted issue is for), but the
             // code is never WRONG there.
             let u = otp::verify(&ctx, "login", code, now, &mut b);
@@ -158,31 +188,25 @@ proptest! {
 
     #[test]
     fn trusted_totp_and_hotp_verify_take_any_input(
-        account in prop_oneof![Just("acct-1".to_owned()), hostile()],
+        c in lane(),
         secret in prop_oneof![3 => Just(vec![7u8; 20]), 1 => vec(any::<u8>(), 0..80)],
         p in params(),
         digits in "[0-9]{8}",
         code in prop_oneof![2 => Just(None), 1 => hostile().prop_map(Some)],
-        text in hostile(),
-        real in any::<bool>(),
-        seed in any::<u64>(),
-        now in time(),
-        st in prop_oneof![blob(), Just([0u8; STATE_BYTES])],
-        dev in device_blob(),
     ) {
         let ctx = ctx();
-        let mut dev = dev;
-        let token = token(&ctx, &account, now, &mut dev, real, text, seed);
+        let (token, st, dev) = c.prepare(&ctx, false);
+        let (account, now) = (c.account.as_str(), c.now);
         // Mostly a well-formed code (of the parameters' length), so that the window is scanned.
         let code = code.unwrap_or_else(|| digits[..p.digits() as usize].to_owned());
         let (mut s, mut d) = (st, dev);
-        let r = device::totp_verify(&ctx, &account, &secret, &p, &code, &token, now, &mut s, &mut d);
+        let r = device::totp_verify(&ctx, account, &secret, &p, &code, &token, now, &mut s, &mut d);
         check_lane(&r, TOTP_VERIFY_ERRORS, (Kind::Totp, &st, &s), (&dev, &d), now)?;
         if let Ok(drift) = r {
             prop_assert!(drift.abs() <= 1, "drift {drift} outside the default window");
         }
         let (mut s, mut d) = (st, dev);
-        let r = device::hotp_verify(&ctx, &account, &secret, p.algorithm(), p.digits(), &code, &token, now, &mut s, &mut d);
+        let r = device::hotp_verify(&ctx, account, &secret, p.algorithm(), p.digits(), &code, &token, now, &mut s, &mut d);
         check_lane(&r, TOTP_VERIFY_ERRORS, (Kind::Hotp, &st, &s), (&dev, &d), now)?;
     }
 }
