@@ -24,6 +24,9 @@
 use super::HmacKey;
 use super::sha::{Algorithm, Sha256};
 
+// SHA-1 on the same lanes: the TOTP/HOTP window's candidate MACs (issue 23 §4).
+pub(crate) mod sha1;
+
 /// A SHA-256 chaining state (or a digest as eight big-endian words).
 pub(crate) type State = [u32; 8];
 
