@@ -1,7 +1,9 @@
 //! The hash engine: SHA-1, SHA-256 and SHA-512 as Merkle–Damgård hashes given by the raw
 //! compression functions of the RustCrypto `sha1`/`sha2` crates (which use SHA-NI or other
-//! hardware support when the CPU has it; there is no CPU-specific code here), and a streaming
-//! [`Hasher`] that can resume from a precomputed chaining state (what [`super::HmacKey`] keeps).
+//! hardware support when the CPU has it; there is no CPU-specific code here: several
+//! independent SHA-1 or SHA-256 compressions, [`Algorithm::compress_lanes`], go to the
+//! interleaving kernels of `super::shani`), and a streaming [`Hasher`] that can resume from a
+//! precomputed chaining state (what [`super::HmacKey`] keeps).
 
 use zeroize::Zeroize;
 

@@ -12,13 +12,19 @@
 //! compression one lane after the other, with the same results. Per lane the instructions are
 //! those of Intel's reference code (and of the `sha1` crate's SHA-NI backend): the first quad
 //! adds E to W0..W3, every later one derives its E from the ABCD of two quads before with
-//! `sha1nexte`; W16..W79 come from `sha1msg1`, a XOR and `sha1msg2`. As for SHA-256, one or two
-//! lanes compute the message schedule quad by quad between the rounds (`compress_rolling!`:
-//! four message registers and two state registers per lane), three or four lanes compute it
-//! first into an array on the stack (`compress_scheduled!`), so that the rounds keep only the
-//! states in registers. The tests and the Miri note of the parent module apply here too
-//! (`cargo +nightly miri test --lib mac::shani::sha1`, with and without
+//! `sha1nexte`; W16..W79 come from `sha1msg1`, a XOR and `sha1msg2`, computed quad by quad
+//! between the rounds (`compress_lanes!`). The tests and the Miri note of the parent module
+//! apply here too (`cargo +nightly miri test --lib mac::shani::sha1`, with and without
 //! `RUSTFLAGS="-C target-feature=+sha,+ssse3,+sse4.1"`).
+//!
+//! Measured (2026-12-02, AMD EPYC with SHA-NI, shared with another job; ns per call, the best
+//! of 40 alternating runs of 200,000 calls): one lane 44 (the `sha1` crate 44), two 49–50 (48–49
+//! as two crate calls, which the CPU already overlaps), three 59–60 (73–74), four 71–72 (97–98).
+//! Computing the schedule first into an array on the stack, as the SHA-256 kernels do for three
+//! or four lanes, gave 48–49, 64 and 84 for two, three and four lanes, so every lane count
+//! rolls it here: SHA-1's schedule is four registers per lane and its rounds need two, so four
+//! lanes spill little. The TOTP window's three candidates gain most (benches/README.md,
+//! "Interleaved SHA-1 for the TOTP window").
 
 use super::super::sha::{Algorithm, Sha1};
 
@@ -97,55 +103,11 @@ mod x86 {
     /// `$abcd` (A in the top element) and `$e` (E in the top element, the rest zeros) hold the
     /// states (updated, feed-forward included), `$m0..$m3` the message words W0..W15 (W0 in the
     /// top element, read only). A macro so that it is expanded inside the `#[target_feature]`
-    /// kernel; one or two lanes roll the schedule, more compute it first (module docs).
+    /// kernel. The message schedule stays in registers: W[4q+16..4q+20] is computed after quad
+    /// q's rounds are issued, from the sliding window of the last four quads' words (computing
+    /// it first into an array on the stack, as the SHA-256 kernels do for three or four lanes,
+    /// was slower here at every lane count: module docs).
     macro_rules! compress_lanes {
-        ($L:expr, $abcd:ident, $e:ident, $m0:ident, $m1:ident, $m2:ident, $m3:ident) => {{
-            if $L <= 2 {
-                compress_rolling!($L, $abcd, $e, $m0, $m1, $m2, $m3);
-            } else {
-                compress_scheduled!($L, $abcd, $e, $m0, $m1, $m2, $m3);
-            }
-        }};
-    }
-
-    /// `compress_lanes!` with the message schedule computed first, into an array on the stack.
-    macro_rules! compress_scheduled {
-        ($L:expr, $abcd:ident, $e:ident, $m0:ident, $m1:ident, $m2:ident, $m3:ident) => {{
-            let (save_abcd, save_e) = ($abcd, $e);
-            // W[4q..4q+4] of quad q, lane l at `wk[q][l]`.
-            let mut wk = [[_mm_set_epi32(0, 0, 0, 0); $L]; 20];
-            for l in 0..$L {
-                let (mut a, mut b, mut c, mut d) = ($m0[l], $m1[l], $m2[l], $m3[l]);
-                (wk[0][l], wk[1][l], wk[2][l], wk[3][l]) = (a, b, c, d);
-                for q in 4..20 {
-                    let n = schedule!(a, b, c, d);
-                    (a, b, c, d) = (b, c, d, n);
-                    wk[q][l] = n;
-                }
-            }
-            let mut prev = $abcd;
-            for q in 0..5 {
-                quad!($L, q, 0, $abcd, prev, $e, wk[q]);
-            }
-            for q in 5..10 {
-                quad!($L, q, 1, $abcd, prev, $e, wk[q]);
-            }
-            for q in 10..15 {
-                quad!($L, q, 2, $abcd, prev, $e, wk[q]);
-            }
-            for q in 15..20 {
-                quad!($L, q, 3, $abcd, prev, $e, wk[q]);
-            }
-            for l in 0..$L {
-                $abcd[l] = _mm_add_epi32($abcd[l], save_abcd[l]);
-                $e[l] = _mm_sha1nexte_epu32(prev[l], save_e[l]);
-            }
-        }};
-    }
-
-    /// `compress_lanes!` with the message schedule in registers: W[4q+16..4q+20] is computed
-    /// after quad q's rounds are issued, from the sliding window of the last four quads' words.
-    macro_rules! compress_rolling {
         ($L:expr, $abcd:ident, $e:ident, $m0:ident, $m1:ident, $m2:ident, $m3:ident) => {{
             let (save_abcd, save_e) = ($abcd, $e);
             // W[4q..4q+16] of each lane, oldest quad first.
