@@ -401,7 +401,7 @@ mod tests {
                 for (w, b) in want[..n].iter_mut().zip(&blocks) {
                     crate_compress(w, b);
                 }
-                A::compress_lanes(&mut states[..n + 1], &blocks[..n]);
+                A::compress_lanes(&mut states[..=n], &blocks[..n]);
                 assert_eq!(states, want, "{n} lanes");
             }
         }
