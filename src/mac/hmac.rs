@@ -161,28 +161,27 @@ impl<A: Algorithm> HmacKey<A> {
         A::compress(s, block);
     }
 
-    /// [`HmacKey::mac_short`] for several blocks at once, the compressions issued lane after
-    /// lane (all inner ones, then all outer ones) so that the CPU overlaps them: `states[i]`
+    /// [`HmacKey::mac_short`] for several blocks at once, all inner compressions together, then
+    /// all outer ones ([`Algorithm::compress_lanes`]: interleaved on SHA-NI for SHA-1 and
+    /// SHA-256, else issued lane after lane so that the CPU overlaps them): `states[i]`
     /// receives the final state of `blocks[i]`'s MAC (read it with
     /// [`Algorithm::digest_u32_at`]; the digest is never written out) and `blocks[i][..OUT]` is
     /// left holding its inner digest. The caller wipes both. Only the first
     /// `min(blocks.len(), states.len())` lanes are computed.
     #[inline(always)]
     pub(crate) fn mac_short_lanes(&self, blocks: &mut [A::Block], states: &mut [A::State]) {
-        for (s, b) in states.iter_mut().zip(blocks.iter()) {
-            *s = self.inner;
-            A::compress(s, b);
-        }
+        let n = states.len().min(blocks.len());
+        let (states, blocks) = (&mut states[..n], &mut blocks[..n]);
+        states.fill(self.inner);
+        A::compress_lanes(states, blocks);
         for (s, b) in states.iter().zip(blocks.iter_mut()) {
             let b = b.as_mut();
             A::write_digest(s, &mut b[..A::OUT]);
             b[A::OUT..].fill(0);
             Self::pad_short(b, A::OUT);
         }
-        for (s, b) in states.iter_mut().zip(blocks.iter()) {
-            *s = self.outer;
-            A::compress(s, b);
-        }
+        states.fill(self.outer);
+        A::compress_lanes(states, blocks);
     }
 
     /// Replaces the digest in `block[..OUT]` by its HMAC: exactly two compressions.

@@ -1,9 +1,13 @@
 //! The hash engine: SHA-1, SHA-256 and SHA-512 as Merkle–Damgård hashes given by the raw
 //! compression functions of the RustCrypto `sha1`/`sha2` crates (which use SHA-NI or other
-//! hardware support when the CPU has it; there is no CPU-specific code here), and a streaming
-//! [`Hasher`] that can resume from a precomputed chaining state (what [`super::HmacKey`] keeps).
+//! hardware support when the CPU has it; there is no CPU-specific code here: several
+//! independent SHA-1 or SHA-256 compressions, [`Algorithm::compress_lanes`], go to the
+//! interleaving kernels of `super::shani`), and a streaming [`Hasher`] that can resume from a
+//! precomputed chaining state (what [`super::HmacKey`] keeps).
 
 use zeroize::Zeroize;
+
+use super::shani;
 
 mod sealed {
     pub trait Sealed {}
@@ -31,6 +35,17 @@ pub trait Algorithm: sealed::Sealed {
     const ZERO_OUT: Self::Output;
     /// Compresses one block into the state.
     fn compress(state: &mut Self::State, block: &Self::Block);
+    /// Compresses `blocks[i]` into `states[i]` for each of the first
+    /// `min(states.len(), blocks.len())` lanes (independent states): for SHA-1 and SHA-256 on a
+    /// CPU with SHA-NI the lanes' rounds are interleaved, up to four lanes per kernel call
+    /// (`crate::mac::shani`); otherwise, and for SHA-512, one [`Algorithm::compress`] after the
+    /// other.
+    #[inline(always)]
+    fn compress_lanes(states: &mut [Self::State], blocks: &[Self::Block]) {
+        for (s, b) in states.iter_mut().zip(blocks) {
+            Self::compress(s, b);
+        }
+    }
     /// Writes the state as the big-endian digest into `out[..OUT]`.
     fn write_digest(state: &Self::State, out: &mut [u8]);
     /// The four digest bytes `off..off + 4` (big-endian) read from the state, without writing
@@ -55,6 +70,41 @@ fn u32_words_at(w: &[u32], off: usize) -> u32 {
     let (i, r) = (off / 4, (off % 4) as u32);
     let next = w[(i + 1).min(w.len() - 1)]; // not used when r = 0 (shift by 32 below)
     ((u64::from(w[i]) << 32 | u64::from(next)) >> (32 - 8 * r)) as u32
+}
+
+/// [`Algorithm::compress_lanes`] through a kernel `$k::<L>(&mut [State; L], &[Block; L])`
+/// that interleaves up to four lanes: groups of four, then the remaining one to three lanes in
+/// one call with their count as `L`.
+macro_rules! compress_in_groups {
+    ($($k:ident)::+, $states:expr, $blocks:expr) => {{
+        let n = $states.len().min($blocks.len());
+        let (mut s, mut b) = (&mut $states[..n], &$blocks[..n]);
+        while s.len() >= 4 {
+            // (`take`: the loop keeps the rest of the borrowed slice, not a reborrow of it.)
+            let Some((s4, rest)) = core::mem::take(&mut s).split_first_chunk_mut::<4>() else { return };
+            let Some((b4, brest)) = b.split_first_chunk::<4>() else { return };
+            $($k)::+::<4>(s4, b4);
+            (s, b) = (rest, brest);
+        }
+        match s.len() {
+            3 => {
+                if let (Some(s), Some(b)) = (s.first_chunk_mut::<3>(), b.first_chunk::<3>()) {
+                    $($k)::+::<3>(s, b);
+                }
+            }
+            2 => {
+                if let (Some(s), Some(b)) = (s.first_chunk_mut::<2>(), b.first_chunk::<2>()) {
+                    $($k)::+::<2>(s, b);
+                }
+            }
+            1 => {
+                if let (Some(s), Some(b)) = (s.first_chunk_mut::<1>(), b.first_chunk::<1>()) {
+                    $($k)::+::<1>(s, b);
+                }
+            }
+            _ => {}
+        }
+    }};
 }
 
 /// SHA-1 (FIPS 180-4), for RFC 4226/6238 authenticator apps.
@@ -87,6 +137,11 @@ impl Algorithm for Sha1 {
         sha1::block_api::compress(state, core::slice::from_ref(block));
     }
     #[inline(always)]
+    fn compress_lanes(states: &mut [[u32; 5]], blocks: &[[u8; 64]]) {
+        const _: () = assert!(shani::sha1::MAX_LANES == 4);
+        compress_in_groups!(shani::sha1::compress, states, blocks);
+    }
+    #[inline(always)]
     fn write_digest(state: &[u32; 5], out: &mut [u8]) {
         put_be128(out, [state[0], state[1], state[2], state[3]]);
         out[16..20].copy_from_slice(&state[4].to_be_bytes());
@@ -112,6 +167,11 @@ impl Algorithm for Sha256 {
     #[inline(always)]
     fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
         sha2::block_api::compress256(state, core::slice::from_ref(block));
+    }
+    #[inline(always)]
+    fn compress_lanes(states: &mut [[u32; 8]], blocks: &[[u8; 64]]) {
+        const _: () = assert!(shani::MAX_LANES == 4);
+        compress_in_groups!(shani::compress, states, blocks);
     }
     #[inline(always)]
     fn write_digest(state: &[u32; 8], out: &mut [u8]) {
@@ -314,6 +374,40 @@ mod tests {
                 assert_eq!(h.finalize()[..], want.finalize()[..], "{pre} {post}");
             }
         }
+    }
+
+    /// `compress_lanes` gives the crates' own compressions (called directly) for every lane
+    /// count 0..=9 (groups of four and the rest), and leaves lanes past the shorter slice alone.
+    #[test]
+    fn compress_lanes_agrees_with_the_crates() {
+        fn check<A: Algorithm>(crate_compress: fn(&mut A::State, &A::Block), iv: A::State)
+        where
+            A::State: PartialEq + core::fmt::Debug,
+        {
+            let mut blocks = [A::ZERO_BLOCK; 10];
+            for (i, b) in blocks.iter_mut().enumerate() {
+                for (j, x) in b.as_mut().iter_mut().enumerate() {
+                    *x = (i * 31 + j * 7 + 1) as u8;
+                }
+            }
+            for n in 0..=9 {
+                let mut states = [iv; 10];
+                let mut want = [iv; 10];
+                for (i, (s, w)) in states.iter_mut().zip(want.iter_mut()).enumerate() {
+                    // A different start per lane.
+                    crate_compress(s, &blocks[9 - i]);
+                    *w = *s;
+                }
+                for (w, b) in want[..n].iter_mut().zip(&blocks) {
+                    crate_compress(w, b);
+                }
+                A::compress_lanes(&mut states[..=n], &blocks[..n]);
+                assert_eq!(states, want, "{n} lanes");
+            }
+        }
+        check::<Sha1>(|s, b| sha1::block_api::compress(s, core::slice::from_ref(b)), Sha1::IV);
+        check::<Sha256>(|s, b| sha2::block_api::compress256(s, core::slice::from_ref(b)), Sha256::IV);
+        check::<Sha512>(|s, b| sha2::block_api::compress512(s, core::slice::from_ref(b)), Sha512::IV);
     }
 
     /// `digest_u32_at` reads the same bytes as `write_digest` writes, at every offset.
