@@ -162,8 +162,8 @@ impl<A: Algorithm> HmacKey<A> {
     }
 
     /// [`HmacKey::mac_short`] for several blocks at once, all inner compressions together, then
-    /// all outer ones ([`Algorithm::compress_lanes`]: interleaved on SHA-NI for SHA-1 and
-    /// SHA-256, else issued lane after lane so that the CPU overlaps them): `states[i]`
+    /// all outer ones ([`Algorithm::compress_lanes`]: interleaved on SHA-NI for SHA-1, else
+    /// issued lane after lane so that the CPU overlaps them): `states[i]`
     /// receives the final state of `blocks[i]`'s MAC (read it with
     /// [`Algorithm::digest_u32_at`]; the digest is never written out) and `blocks[i][..OUT]` is
     /// left holding its inner digest. The caller wipes both. Only the first

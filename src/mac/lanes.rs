@@ -1,8 +1,7 @@
 //! Batched HMACs: several short messages whose compressions are issued together so that the
 //! CPU overlaps them instead of waiting for each result (two messages under possibly different
 //! keys: [`HmacKey::mac_pair`]; many messages under one key, e.g. the candidate counters of a
-//! TOTP window: [`HmacKey::mac_blocks`]). Portable code, no CPU-specific instructions (the
-//! pair goes through [`Algorithm::compress_lanes`], which uses the SHA-NI kernels of `shani`).
+//! TOTP window: [`HmacKey::mac_blocks`]). Portable code, no CPU-specific instructions.
 
 use zeroize::Zeroize;
 
@@ -11,8 +10,9 @@ use super::sha::Algorithm;
 
 impl<A: Algorithm> HmacKey<A> {
     /// Two HMACs, `(key, parts)` each (the keys may differ), with their compressions
-    /// together ([`Algorithm::compress_lanes`]: interleaved on SHA-NI) when both messages take
-    /// the short path.
+    /// interleaved as in [`HmacKey::mac_blocks`] when both messages take the short path (the
+    /// SHA-NI kernel for two SHA-256 lanes was no faster for one pair: benches/README.md,
+    /// "Interleaved SHA-1 for the TOTP window").
     #[must_use]
     pub fn mac_pair(a: (&Self, &[&[u8]]), b: (&Self, &[&[u8]])) -> (A::Output, A::Output) {
         let (mut ox, mut oy) = (A::ZERO_OUT, A::ZERO_OUT);
@@ -33,24 +33,23 @@ impl<A: Algorithm> HmacKey<A> {
             *out_b = b.0.mac(b.1);
             return;
         };
-        let mut st = [a.0.inner, b.0.inner];
-        let mut blocks = [x, y];
-        A::compress_lanes(&mut st, &blocks);
-        for (s, blk) in st.iter().zip(blocks.iter_mut()) {
+        let (mut sx, mut sy) = (a.0.inner, b.0.inner);
+        A::compress(&mut sx, &x);
+        A::compress(&mut sy, &y);
+        for (s, blk) in [(&sx, &mut x), (&sy, &mut y)] {
             let blk = blk.as_mut();
             A::write_digest(s, &mut blk[..A::OUT]);
             blk[A::OUT..].fill(0);
             Self::pad_short(blk, A::OUT);
         }
-        st = [a.0.outer, b.0.outer];
-        A::compress_lanes(&mut st, &blocks);
-        let [sx, sy] = &mut st;
-        A::write_digest(sx, out_a.as_mut());
-        A::write_digest(sy, out_b.as_mut());
-        st.zeroize();
-        for blk in &mut blocks {
-            blk.as_mut().zeroize();
-        }
+        sx = a.0.outer;
+        sy = b.0.outer;
+        A::compress(&mut sx, &x);
+        A::compress(&mut sy, &y);
+        A::write_digest(&sx, out_a.as_mut());
+        A::write_digest(&sy, out_b.as_mut());
+        sx.zeroize();
+        sy.zeroize();
         x.as_mut().zeroize();
         y.as_mut().zeroize();
     }

@@ -1,8 +1,8 @@
 //! The hash engine: SHA-1, SHA-256 and SHA-512 as Merkle–Damgård hashes given by the raw
 //! compression functions of the RustCrypto `sha1`/`sha2` crates (which use SHA-NI or other
 //! hardware support when the CPU has it; there is no CPU-specific code here: several
-//! independent SHA-1 or SHA-256 compressions, [`Algorithm::compress_lanes`], go to the
-//! interleaving kernels of `super::shani`), and a streaming [`Hasher`] that can resume from a
+//! independent SHA-1 compressions, [`Algorithm::compress_lanes`], go to the interleaving kernel
+//! of `super::shani::sha1`), and a streaming [`Hasher`] that can resume from a
 //! precomputed chaining state (what [`super::HmacKey`] keeps).
 
 use zeroize::Zeroize;
@@ -36,10 +36,12 @@ pub trait Algorithm: sealed::Sealed {
     /// Compresses one block into the state.
     fn compress(state: &mut Self::State, block: &Self::Block);
     /// Compresses `blocks[i]` into `states[i]` for each of the first
-    /// `min(states.len(), blocks.len())` lanes (independent states): for SHA-1 and SHA-256 on a
-    /// CPU with SHA-NI the lanes' rounds are interleaved, up to four lanes per kernel call
-    /// (`crate::mac::shani`); otherwise, and for SHA-512, one [`Algorithm::compress`] after the
-    /// other.
+    /// `min(states.len(), blocks.len())` lanes (independent states): for SHA-1 on a CPU with
+    /// SHA-NI the lanes' rounds are interleaved, up to four lanes per kernel call
+    /// (`crate::mac::shani::sha1`); otherwise one [`Algorithm::compress`] after the other (for
+    /// SHA-256 too: the SHA-256 lanes kernel was no faster than two or three separate calls for
+    /// a single batch, benches/README.md, "Interleaved SHA-1 for the TOTP window"; it pays in
+    /// PBKDF2's long chains).
     #[inline(always)]
     fn compress_lanes(states: &mut [Self::State], blocks: &[Self::Block]) {
         for (s, b) in states.iter_mut().zip(blocks) {
@@ -167,11 +169,6 @@ impl Algorithm for Sha256 {
     #[inline(always)]
     fn compress(state: &mut [u32; 8], block: &[u8; 64]) {
         sha2::block_api::compress256(state, core::slice::from_ref(block));
-    }
-    #[inline(always)]
-    fn compress_lanes(states: &mut [[u32; 8]], blocks: &[[u8; 64]]) {
-        const _: () = assert!(shani::MAX_LANES == 4);
-        compress_in_groups!(shani::compress, states, blocks);
     }
     #[inline(always)]
     fn write_digest(state: &[u32; 8], out: &mut [u8]) {
