@@ -1,5 +1,5 @@
 //! Multi-block PBKDF2 (issue 23): `pin::pbkdf2::pbkdf2_hmac_sha256` — whose blocks run up to four
-//! at a time through the SHA-NI kernels (`src/mac/shani.rs`) on a CPU that has them — gives the
+//! at a time through the SHA-NI kernels (`src/mac/shani/mod.rs`) on a CPU that has them — gives the
 //! `pbkdf2` crate's bytes for any password, salt, iteration count (1..=256, to keep runs fast)
 //! and output length (0..=300 bytes: 1 to 10 blocks, the last one cut anywhere).
 #![no_main]
