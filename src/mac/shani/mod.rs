@@ -417,8 +417,9 @@ mod tests {
         }
     }
 
-    fn seed() -> u64 {
-        // A fresh seed per run (printed on failure), like the Python cross-checks.
+    /// A fresh seed per run (printed on failure), like the Python cross-checks; fixed under Miri
+    /// and without `std`. Also used by `sha1`'s tests.
+    pub(super) fn seed() -> u64 {
         #[cfg(all(feature = "std", not(miri)))]
         #[allow(clippy::cast_possible_truncation)]
         return std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;

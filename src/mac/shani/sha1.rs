@@ -176,6 +176,7 @@ mod x86 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mac::shani::tests::seed;
     use crate::rng::{ChaCha20Rng, Rng, SeedableRng};
 
     /// Against the `sha1` crate's `compress` (called directly, not through this crate's
@@ -201,15 +202,6 @@ mod tests {
             assert_eq!(states, want, "dispatched path, {L} lanes, seed {seed}");
             assert_eq!(portable, want, "portable path, {L} lanes, seed {seed}");
         }
-    }
-
-    fn seed() -> u64 {
-        // A fresh seed per run (printed on failure), as in the parent module's tests.
-        #[cfg(all(feature = "std", not(miri)))]
-        #[allow(clippy::cast_possible_truncation)]
-        return std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos() as u64;
-        #[cfg(any(not(feature = "std"), miri))]
-        return 23;
     }
 
     // Miri implements the SHA-256 intrinsics but not the SHA-1 ones (`llvm.x86.sha1rnds4` is
