@@ -26,6 +26,9 @@ struct Hsm {
     key: HmacKey<Sha256>,
     calls: AtomicU32,
     down: AtomicBool,
+    /// Whether any message held the PIN's digits (it never should: the library sends the
+    /// PBKDF2 output and the binding data).
+    saw_pin: AtomicBool,
 }
 
 impl Pepper for Hsm {
@@ -36,6 +39,9 @@ impl Pepper for Hsm {
         out: &mut [u8; pin::pepper::MAC_BYTES],
     ) -> Result<(), PepperError> {
         self.calls.fetch_add(1, Ordering::Relaxed);
+        if message.windows(4).any(|w| w == b"4826") {
+            self.saw_pin.store(true, Ordering::Relaxed);
+        }
         if key_id != 2 || self.down.load(Ordering::Relaxed) {
             return Err(PepperError); // unreachable, or no such key: never a fallback
         }
@@ -82,6 +88,7 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
         key: HmacKey::new(&imported),
         calls: AtomicU32::new(0),
         down: AtomicBool::new(false),
+        saw_pin: AtomicBool::new(false),
     });
     let mut with_hsm = ctx.clone();
     with_hsm.set_pepper(hsm.clone(), &[2])?;
@@ -107,6 +114,9 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
     );
     if blob != before {
         tour::off_script("the blob after PEPPER_FAILED", "changed", "unchanged");
+    }
+    if hsm.saw_pin.load(Ordering::Relaxed) {
+        tour::off_script("the messages the HSM saw", "one held the PIN", "no PIN");
     }
     println!(
         "  the blob is unchanged; {} HSM calls in all, none of them with a PIN",

@@ -18,5 +18,4 @@ fuzz_target!(|input: (Vec<[u32; 5]>, Vec<[u8; 64]>)| {
     }
     Sha1::compress_lanes(&mut states, &blocks);
     assert_eq!(states, want);
-    blocks.clear();
 });

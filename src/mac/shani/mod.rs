@@ -3,8 +3,8 @@
 //! SHA unit works on the `L` dependency chains together (a compression is a chain of 32
 //! dependent `sha256rnds2` instructions; calling a one-state compression `L` times leaves each
 //! call its own island of dependencies). Used by multi-block PBKDF2 ([`pbkdf2_rounds`],
-//! `crate::pin::pbkdf2`), where the `L` output blocks T1..TL are independent chains, and through
-//! `Algorithm::compress_lanes` by the batched HMACs ([`compress`]). The same for SHA-1: [`sha1`].
+//! `crate::pin::pbkdf2`), where the `L` output blocks T1..TL are independent chains. The same
+//! for SHA-1, used by `Algorithm::compress_lanes` for the TOTP/HOTP window: [`sha1`].
 //!
 //! On x86-64 with the SHA extensions (SHA-NI, with SSSE3 and SSE4.1) the kernels in `x86` run;
 //! on every other CPU or architecture the portable path (the `sha2` crate's `compress256`, one
@@ -55,8 +55,9 @@ pub(crate) fn available() -> bool {
 }
 
 /// Compresses `blocks[l]` into `states[l]` for every lane `l`: interleaved on SHA-NI, one lane
-/// after the other otherwise (`Sha256::compress_lanes`, the batched HMACs; PBKDF2 has its own
-/// kernel, [`pbkdf2_rounds`], built from the same rounds).
+/// after the other otherwise. (The library itself uses the PBKDF2 kernel, [`pbkdf2_rounds`],
+/// built from the same rounds: for one batch of SHA-256 HMACs this was no faster than separate
+/// calls, benches/README.md; this entry point is the one tested against the `sha2` crate.)
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn compress<const L: usize>(states: &mut [State; L], blocks: &[[u8; 64]; L]) {
     #[cfg(target_arch = "x86_64")]
