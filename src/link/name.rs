@@ -213,21 +213,21 @@ const PLAIN_CHUNK: usize = 16;
 /// [`hash_name_bytes`] decides. Refusing is always safe: this only has to be right for the
 /// names it takes, which `plain_name_path_agrees_with_the_char_path` checks.
 #[inline(always)]
-fn plain_name_lower<'o>(b: &[u8], out: &'o mut [u8; PLAIN_MAX]) -> Option<&'o [u8]> {
-    let n = b.len();
-    if b.last() == Some(&b' ') {
+fn plain_name_lower<'o>(bytes: &[u8], out: &'o mut [u8; PLAIN_MAX]) -> Option<&'o [u8]> {
+    let n = bytes.len();
+    if bytes.last() == Some(&b' ') {
         return None;
     }
     // The name between plain letters: every byte sees the one before and after it, and the
     // bytes past the end (whose results are dropped) are plain.
     let mut pad = [b'a'; PLAIN_MAX + 2];
-    pad.get_mut(1..=n)?.copy_from_slice(b);
+    pad.get_mut(1..=n)?.copy_from_slice(bytes);
     let mask = |x: bool| 0u8.wrapping_sub(u8::from(x));
     let mut bad = 0u8;
-    for (k, o) in out.chunks_exact_mut(PLAIN_CHUNK).enumerate().take(n.div_ceil(PLAIN_CHUNK)) {
-        let w: &[u8; PLAIN_CHUNK + 2] = pad.get(k * PLAIN_CHUNK..)?.first_chunk()?;
-        for (j, o) in o.iter_mut().enumerate() {
-            let (p, c, nx) = (w[j], w[j + 1], w[j + 2]);
+    for (k, chunk) in out.chunks_exact_mut(PLAIN_CHUNK).enumerate().take(n.div_ceil(PLAIN_CHUNK)) {
+        let win: &[u8; PLAIN_CHUNK + 2] = pad.get(k * PLAIN_CHUNK..)?.first_chunk()?;
+        for (j, o) in chunk.iter_mut().enumerate() {
+            let (p, c, nx) = (win[j], win[j + 1], win[j + 2]);
             // Signed bytes: 80–BF (second bytes) are below -0x40, leads C0–FF from -0x40 to -1.
             let (sc, sn) = (c.cast_signed(), nx.cast_signed());
             let (after_d0, after_d1) = (mask(p == 0xD0), mask(p == 0xD1));
@@ -406,7 +406,7 @@ mod tests {
                 .map(|_| {
                     y = y.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
                     let r = (y >> 33) as usize;
-                    if r % 97 == 0 { odd[r / 97 % odd.len()] } else { plain[r / 97 % plain.len()] }
+                    if r.is_multiple_of(97) { odd[r / 97 % odd.len()] } else { plain[r / 97 % plain.len()] }
                 })
                 .collect();
             assert_eq!(name_digest(&s), reference_name_digest(&s), "{s:?}");
