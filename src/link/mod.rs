@@ -144,7 +144,10 @@ fn head(key_id: u8, record_id: u64, minutes: u32, random: u16) -> [u8; 10] {
 }
 
 // The casts below take fields out of a 120-bit number after masking them to their width.
+// Inlined: returned out of line, the `Result<Decoded>` was written by the narrow stores that
+// built it and read back by wider loads, which the CPU cannot forward (issue 23).
 #[allow(clippy::cast_possible_truncation)]
+#[inline(always)]
 fn decode(text: &str) -> Result<Decoded> {
     let mut bits = code::read_symbols(text)? >> 5; // the 120 data bits
     let b = bits.to_be_bytes(); // 16 bytes; the 120 bits are the last 15
