@@ -31,6 +31,17 @@ macro_rules! statuses {
         impl Error {
             /// Every variant, in status-code order.
             pub const ALL: [Error; [$($code),*].len()] = [$(Error::$variant),*];
+
+            /// Who has to act on it: the developer, the person who typed something, or nobody
+            /// but time (a verdict), or it is internal. `docs/c-api.md` lists each status's
+            /// class. (A `match`, not a search of the table: every failed C call and every
+            /// verdict asks it.)
+            #[must_use]
+            pub const fn class(self) -> StatusClass {
+                match self {
+                    $(Error::$variant => StatusClass::$class,)*
+                }
+            }
         }
 
         /// One row per status. Index 0 is OK. Every string ends in NUL so that the C API can
@@ -418,13 +429,6 @@ impl Error {
     #[must_use]
     pub fn name(self) -> &'static str {
         status_name(self.code())
-    }
-
-    /// Who has to act on it: the developer, the person who typed something, or nobody but
-    /// time (a verdict), or it is internal. `docs/c-api.md` lists each status's class.
-    #[must_use]
-    pub fn class(self) -> StatusClass {
-        status_class(self.code()).unwrap_or(StatusClass::Internal)
     }
 
     /// A short, polite message for the person, saying what to do next.

@@ -133,14 +133,15 @@ pub type pcodes_status = i32;
 #[inline(always)]
 pub(crate) fn boundary<F: FnOnce() -> Result<()>>(body: F) -> pcodes_status {
     crate::diag::clear();
-    let status = catch_status(body);
+    let result = catch(body);
     // A verdict about a code or PIN never carries a detail, even when the flow noted one on a
     // path it then left (e.g. a child whose data no longer parses: `DATA_CHANGED`).
-    if status != status::PCODES_STATUS_OK
-        && crate::error::status_class(status) == Some(crate::error::StatusClass::Verdict)
+    if let Err(e) = result
+        && e.class() == crate::error::StatusClass::Verdict
     {
         crate::diag::clear();
     }
+    let status = status_of(result);
     // Unit tests check every status that leaves a C function (see `test_support`).
     #[cfg(test)]
     test_support::check_detail(core::any::type_name::<F>(), status);
@@ -151,13 +152,21 @@ pub(crate) fn boundary<F: FnOnce() -> Result<()>>(body: F) -> pcodes_status {
 /// describe a failure (`pcodes_status_message`), which must not erase it.
 #[inline(always)]
 pub(crate) fn catch_status(body: impl FnOnce() -> Result<()>) -> pcodes_status {
-    match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => status::PCODES_STATUS_OK,
-        Ok(Err(e)) => e.code(),
-        Err(_) => {
-            Error::Internal.because(c"internal: a bug was caught at the C boundary; please report it").code()
-        }
-    }
+    status_of(catch(body))
+}
+
+/// Runs `body`, a panic becoming [`Error::Internal`] (with its developer detail).
+#[inline(always)]
+fn catch(body: impl FnOnce() -> Result<()>) -> Result<()> {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
+        Err(Error::Internal.because(c"internal: a bug was caught at the C boundary; please report it"))
+    })
+}
+
+/// The C status of a result.
+#[inline(always)]
+fn status_of(result: Result<()>) -> pcodes_status {
+    result.map_or_else(Error::code, |()| status::PCODES_STATUS_OK)
 }
 
 /// A memory region `(start, length in bytes)` a call reads or writes, for [`no_overlap!`].

@@ -118,6 +118,7 @@ impl Params {
     ///
     /// # Errors
     /// [`Error::InvalidArgument`] unless `digits` is 6–8 and `period` is 1–3600.
+    #[inline]
     pub fn new(algorithm: Algorithm, digits: u32, period: u32) -> Result<Self> {
         crate::diag::clear(); // a call that succeeds leaves no detail behind
         check_digits(digits)?;
