@@ -1,5 +1,5 @@
 //! `sha_unit [runs]`: what the message schedule costs next to the rounds of four interleaved
-//! SHA-256 chains on this CPU (issue 23 §1; benches/README.md, "What bounds the lanes").
+//! SHA-256 chains on this CPU (issue 23 §1; benches/issue-23-lanes.md, "What bounds the lanes").
 //!
 //! Each variant runs four independent chains of `sha256rnds2` (32 per chain and "compression",
 //! the rounds of a compression without its schedule) and adds, per chain and quad of rounds, one

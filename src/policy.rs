@@ -180,7 +180,7 @@ settings! {
     /// PBKDF2 blocks (lanes) of new PIN hashes (`v=2`, `l=`): `dkLen = lanes × 32`, computed
     /// interleaved on SHA-NI for about the time of one, all of them under the pepper's HMAC; the
     /// attacker's work stays `PIN_ITERATIONS` (each lane runs `⌈PIN_ITERATIONS / lanes⌉`).
-    /// Chosen by measurement (`benches/README.md`, "Multi-lane PBKDF2").
+    /// Chosen by measurement (`benches/issue-23-lanes.md`).
     PinLanes = 15 => PCODES_SETTING_PIN_LANES,
         c: "PBKDF2 blocks (lanes) of new PIN hashes, computed together; the attacker's work stays `PIN_ITERATIONS`",
         pin_lanes: u32 = 3 in 1..=4;

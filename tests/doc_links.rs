@@ -1,6 +1,6 @@
 //! Every test or source the docs cite as evidence exists: a `path.rs` reference must name a file
 //! of the repository, and `path.rs::name` a function in it (so a verdict table cannot point at a
-//! test that was renamed or removed). The history in CHANGELOG.md and benches/README.md is left
+//! test that was renamed or removed). The history in CHANGELOG.md and benches/ is left
 //! out: it names files that are gone on purpose.
 
 use std::path::Path;

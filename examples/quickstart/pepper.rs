@@ -78,7 +78,7 @@ pub fn run(ctx: &Context) -> Result<(), Error> {
         "   MAC: an attacker still computes {} iterations' worth; the portal spends about half the time",
         p.lanes * p.iterations
     );
-    println!("   of the v=1 string's 10,000: benches/README.md)");
+    println!("   of the v=1 string's 10,000: benches/issue-23-lanes.md)");
 
     // The HSM holds the pepper of key id 2, imported as docs/pin.md says
     // (HMAC-SHA256(master key, "portal-codes/v1/pin-pepper" 0x00 id)); a fresh deployment

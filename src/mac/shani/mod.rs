@@ -57,7 +57,7 @@ pub(crate) fn available() -> bool {
 /// Compresses `blocks[l]` into `states[l]` for every lane `l`: interleaved on SHA-NI, one lane
 /// after the other otherwise. (The library itself uses the PBKDF2 kernel, [`pbkdf2_rounds`],
 /// built from the same rounds: for one batch of SHA-256 HMACs this was no faster than separate
-/// calls, benches/README.md; this entry point is the one tested against the `sha2` crate.)
+/// calls, benches/issue-23-speed.md; this entry point is the one tested against the `sha2` crate.)
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn compress<const L: usize>(states: &mut [State; L], blocks: &[[u8; 64]; L]) {
     #[cfg(target_arch = "x86_64")]
@@ -167,13 +167,13 @@ mod x86 {
     /// rounds' dependency chains. What limits three and four lanes is the schedule's work itself
     /// (about 60 vector instructions and 16 stores and reloads per compression), not the SHA
     /// unit: with its `sha256msg1`/`sha256msg2` replaced by adds the kernel was no faster
-    /// (benches/README.md, "Multi-lane PBKDF2, third round").
+    /// (benches/issue-23-lanes.md, "Multi-lane PBKDF2, third round").
     ///
     /// One or two lanes are the exception: their schedule fits in four registers per lane beside
     /// the states, so it is computed quad by quad between the rounds (`compress_rolling!`), which
     /// runs at the cost of the rounds alone (in an interleaved probe 1.2–1.25 × faster than the
     /// stack array for one and for two lanes); three or four lanes computed that way spill
-    /// registers and lose 1.7 × (benches/README.md, "Multi-lane PBKDF2, third round").
+    /// registers and lose 1.7 × (benches/issue-23-lanes.md, "Multi-lane PBKDF2, third round").
     macro_rules! compress_lanes {
         ($L:expr, $abef:ident, $cdgh:ident, $m0:ident, $m1:ident, $m2:ident, $m3:ident) => {{
             if $L <= 2 {
