@@ -136,9 +136,8 @@ fn cyrillic_lower(x: u8, y: u8) -> Option<[u8; 2]> {
     }
 }
 
-/// Streams the canonical form of a (trimmed) name into `out`: ASCII and the basic Cyrillic
-/// letters a byte or two at a time, everything else (and any letter followed by a combining
-/// mark, U+0300–U+033F) by [`hash_name_chars`].
+/// Streams the canonical form of a (trimmed) name into `out`: a plain name (most names) 16
+/// bytes at a time by [`plain_name_lower`], any other by [`hash_name_bytes`].
 #[inline(always)]
 pub(super) fn hash_name(out: &mut Sink<'_>, name: &str) {
     let b = name.as_bytes();
@@ -151,7 +150,8 @@ pub(super) fn hash_name(out: &mut Sink<'_>, name: &str) {
 }
 
 /// [`hash_name`] for names [`plain_name_lower`] does not take: ASCII and the basic Cyrillic
-/// letters a byte or two at a time, everything else by [`hash_name_chars`].
+/// letters a byte or two at a time, everything else (and any letter followed by a combining
+/// mark, U+0300–U+033F) by [`hash_name_chars`].
 #[inline(always)]
 fn hash_name_bytes(out: &mut Sink<'_>, name: &str) {
     let b = name.as_bytes();

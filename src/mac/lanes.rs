@@ -11,8 +11,8 @@ use super::sha::Algorithm;
 impl<A: Algorithm> HmacKey<A> {
     /// Two HMACs, `(key, parts)` each (the keys may differ), with their compressions
     /// interleaved as in [`HmacKey::mac_blocks`] when both messages take the short path (the
-    /// SHA-NI kernel for two SHA-256 lanes was no faster for one pair: benches/issue-23-speed-2.md,
-    /// "Interleaved SHA-1 for the TOTP window").
+    /// SHA-NI kernel for two SHA-256 lanes was no faster for one pair:
+    /// benches/issue-23-speed-2.md, "Interleaved SHA-1 for the TOTP window").
     #[must_use]
     pub fn mac_pair(a: (&Self, &[&[u8]]), b: (&Self, &[&[u8]])) -> (A::Output, A::Output) {
         let (mut ox, mut oy) = (A::ZERO_OUT, A::ZERO_OUT);

@@ -40,8 +40,8 @@ pub trait Algorithm: sealed::Sealed {
     /// SHA-NI the lanes' rounds are interleaved, up to four lanes per kernel call
     /// (`crate::mac::shani::sha1`); otherwise one [`Algorithm::compress`] after the other (for
     /// SHA-256 too: the SHA-256 lanes kernel was no faster than two or three separate calls for
-    /// a single batch, benches/issue-23-speed-2.md, "Interleaved SHA-1 for the TOTP window"; it pays in
-    /// PBKDF2's long chains).
+    /// a single batch, benches/issue-23-speed-2.md, "Interleaved SHA-1 for the TOTP window"; it
+    /// pays in PBKDF2's long chains).
     #[inline(always)]
     fn compress_lanes(states: &mut [Self::State], blocks: &[Self::Block]) {
         for (s, b) in states.iter_mut().zip(blocks) {

@@ -57,7 +57,8 @@ pub(crate) fn available() -> bool {
 /// Compresses `blocks[l]` into `states[l]` for every lane `l`: interleaved on SHA-NI, one lane
 /// after the other otherwise. (The library itself uses the PBKDF2 kernel, [`pbkdf2_rounds`],
 /// built from the same rounds: for one batch of SHA-256 HMACs this was no faster than separate
-/// calls, benches/issue-23-speed-2.md; this entry point is the one tested against the `sha2` crate.)
+/// calls, benches/issue-23-speed-2.md; this entry point is the one tested against the `sha2`
+/// crate.)
 #[cfg_attr(not(test), allow(dead_code))]
 pub(crate) fn compress<const L: usize>(states: &mut [State; L], blocks: &[[u8; 64]; L]) {
     #[cfg(target_arch = "x86_64")]

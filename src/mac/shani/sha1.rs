@@ -26,8 +26,8 @@
 //! Computing the schedule first into an array on the stack, as the SHA-256 kernels do for three
 //! or four lanes, gave 48–49, 64 and 84 for two, three and four lanes, so every lane count
 //! rolls it here: SHA-1's schedule is four registers per lane and its rounds need two, so four
-//! lanes spill little. The TOTP window's three candidates gain most (benches/issue-23-speed-2.md,
-//! "Interleaved SHA-1 for the TOTP window").
+//! lanes spill little. The TOTP window's three candidates gain most
+//! (benches/issue-23-speed-2.md, "Interleaved SHA-1 for the TOTP window").
 
 use super::super::sha::{Algorithm, Sha1};
 
