@@ -146,6 +146,25 @@ proptest! {
         }
     }
 
+    /// The name's canonical form (docs/link-code.md, "Child data: validation and
+    /// canonicalisation"), seen through the fingerprint: a name has the fingerprint of its
+    /// canonical form as computed here from the docs (white space trimmed and collapsed to one
+    /// space, `char::to_lowercase`, ё → е, и + U+0306 → й, е + U+0308 → е), and of itself with
+    /// every space a tab. The canonical form and most drawn names take the library's plain-name
+    /// path; names with tabs, no-break spaces, combining marks or double spaces take its
+    /// character loop.
+    #[test]
+    fn child_name_has_the_fingerprint_of_its_canonical_form(name in name_tokens()) {
+        let canon = canonical_name(&name);
+        prop_assume!(!canon.is_empty());
+        let ctx = Context::new(&[0x42; 32], 1).unwrap();
+        let fp = |n: &str| Child::new(n, "2015-03-01", "Ж", "112-233-445 95").fingerprint(&ctx, 1_750_000_000);
+        let f = fp(&name);
+        prop_assert!(f.is_ok(), "{name:?}: {f:?}");
+        prop_assert_eq!(f, fp(&canon), "{:?} against {:?}", name, canon);
+        prop_assert_eq!(f, fp(&name.replace(' ', "\t")), "{:?} with tabs", name);
+    }
+
     /// Child data: documented errors, validate and fingerprint agree, Debug shows presence only.
     #[test]
     fn child_data_takes_any_text(fields in child_fields(), now in time()) {
@@ -169,4 +188,23 @@ proptest! {
         );
         prop_assert_eq!(format!("{c:?}"), want);
     }
+}
+
+/// Names as tokens: every basic Cyrillic letter, some Latin ones and punctuation, spaces (single,
+/// double, tab, no-break) and the decomposed й and ё.
+fn name_tokens() -> impl Strategy<Value = String> {
+    let mut pool: Vec<String> =
+        ('А'..='я').chain(['Ё', 'ё', 'A', 'Z', 'q', '0', '-', '\'']).map(String::from).collect();
+    for t in [" ", " ", " ", " ", "  ", "\t", "\u{a0}", "и\u{306}", "И\u{306}", "Е\u{308}", "е\u{308}"] {
+        pool.push(t.to_owned());
+    }
+    vec(proptest::sample::select(pool), 0..40).prop_map(|v| v.concat())
+}
+
+/// The canonical form of a name as docs/link-code.md states it, written here independently of
+/// the library.
+fn canonical_name(name: &str) -> String {
+    let composed = name.replace("и\u{306}", "й").replace("И\u{306}", "Й").replace('\u{308}', "");
+    let words: Vec<&str> = composed.split_whitespace().collect();
+    words.join(" ").chars().flat_map(char::to_lowercase).map(|c| if c == 'ё' { 'е' } else { c }).collect()
 }
