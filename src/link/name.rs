@@ -140,9 +140,8 @@ fn cyrillic_lower(x: u8, y: u8) -> Option<[u8; 2]> {
 /// bytes at a time by [`plain_name_lower`], any other by [`hash_name_bytes`].
 #[inline(always)]
 pub(super) fn hash_name(out: &mut Sink<'_>, name: &str) {
-    let b = name.as_bytes();
     let mut plain = [0u8; PLAIN_MAX];
-    if let Some(canon) = plain_name_lower(b, &mut plain) {
+    if let Some(canon) = plain_name_lower(name.as_bytes(), &mut plain) {
         out.push(canon);
     } else {
         hash_name_bytes(out, name);

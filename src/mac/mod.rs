@@ -14,7 +14,8 @@
 //! `lanes` (batches: [`HmacKey::mac_pair`], [`HmacKey::mac_blocks`]), portable code. A fourth,
 //! `shani`, interleaves the SHA-256 (and, in `shani::sha1`, SHA-1) compressions of up to four
 //! independent states on SHA-NI (multi-block PBKDF2; SHA-1's [`Algorithm::compress_lanes`]
-//! for the TOTP/HOTP window), with the portable path as its fallback. Every item is used through this module (`crate::mac::…`).
+//! for the TOTP/HOTP window), with the portable path as its fallback. Every item is used
+//! through this module (`crate::mac::…`).
 
 mod hmac;
 mod lanes;

@@ -57,9 +57,9 @@ pub(crate) fn available() -> bool {
 /// Compresses `blocks[l]` into `states[l]` for every lane `l`: interleaved on SHA-NI, one lane
 /// after the other otherwise. (The library itself uses the PBKDF2 kernel, [`pbkdf2_rounds`],
 /// built from the same rounds: for one batch of SHA-256 HMACs this was no faster than separate
-/// calls, benches/issue-23-speed-2.md; this entry point is the one tested against the `sha2`
-/// crate.)
-#[cfg_attr(not(test), allow(dead_code))]
+/// calls, benches/issue-23-speed-2.md; this entry point, compiled for the tests only, is the one
+/// tested against the `sha2` crate.)
+#[cfg(test)]
 pub(crate) fn compress<const L: usize>(states: &mut [State; L], blocks: &[[u8; 64]; L]) {
     #[cfg(target_arch = "x86_64")]
     if available() {
@@ -72,7 +72,7 @@ pub(crate) fn compress<const L: usize>(states: &mut [State; L], blocks: &[[u8; 6
 }
 
 /// [`compress`] without the kernels: the `sha2` crate's compression, lane after lane.
-#[cfg_attr(not(test), allow(dead_code))]
+#[cfg(test)]
 pub(crate) fn compress_portable<const L: usize>(states: &mut [State; L], blocks: &[[u8; 64]; L]) {
     for (s, b) in states.iter_mut().zip(blocks) {
         Sha256::compress(s, b);
@@ -131,9 +131,11 @@ mod x86 {
     use super::State;
     use core::arch::x86_64::{
         __m128i, _mm_add_epi32, _mm_alignr_epi8, _mm_blend_epi16, _mm_loadu_si128, _mm_set_epi32,
-        _mm_set_epi64x, _mm_sha256msg1_epu32, _mm_sha256msg2_epu32, _mm_sha256rnds2_epu32, _mm_shuffle_epi8,
-        _mm_shuffle_epi32, _mm_storeu_si128, _mm_xor_si128,
+        _mm_sha256msg1_epu32, _mm_sha256msg2_epu32, _mm_sha256rnds2_epu32, _mm_shuffle_epi32,
+        _mm_storeu_si128, _mm_xor_si128,
     };
+    #[cfg(test)]
+    use core::arch::x86_64::{_mm_set_epi64x, _mm_shuffle_epi8};
 
     /// FIPS 180-4 §4.2.2, four constants per quad of rounds.
     #[allow(clippy::unreadable_literal)]
@@ -300,7 +302,7 @@ mod x86 {
     ///
     /// # Safety
     /// The CPU must have SHA, SSSE3 and SSE4.1.
-    #[cfg_attr(not(test), allow(dead_code))]
+    #[cfg(test)]
     #[target_feature(enable = "sha,sse2,ssse3,sse4.1")]
     pub(super) unsafe fn compress<const L: usize>(states: &mut [State; L], blocks: &[[u8; 64]; L]) {
         // SAFETY: the caller guarantees the target features; every pointer is derived from a
